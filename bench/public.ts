@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:public`: the public pages under a surge of citizens. Seeds 200 official accounts
+ * (with media policies, some with running notices, some closed) into a fresh test database,
+ * serves the real HTTP stack on loopback, and runs autocannon against /public/accounts (the
+ * target: ≥ 5,000 requests/s with p99 ≤ 50 ms on 2 cores), a verification answer and the JSON
+ * feed. Also reports what a cold render costs (the cache dropped before each request).
+ *
+ * Options (environment): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10),
+ * BENCH_ACCOUNTS (default 200), BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL too).
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { contextFor } from "../src/app/bootstrap.ts";
+import type { AppContext } from "../src/app/context.ts";
+import { silentLogger } from "../src/app/logger.ts";
+import { invalidatePublicCaches } from "../src/app/public/cache.ts";
+import { loadConfig } from "../src/config.ts";
+import * as orgRepo from "../src/db/repos/org.ts";
+import { accountNotices } from "../src/db/schema.ts";
+import type { AccountStatus } from "../src/domain/accounts.ts";
+import type { Platform } from "../src/guideline/pack.ts";
+import { createHttpApp } from "../src/http/app.tsx";
+import { seedAccount } from "../test/support/accounts.ts";
+import { testDatabase } from "../test/support/db.ts";
+import { seedOrg } from "../test/support/org.ts";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const accountCount = Number(process.env.BENCH_ACCOUNTS ?? 200);
+
+const platformsUsed: Array<{ platform: Platform; url: (h: string) => string }> = [
+  { platform: "x", url: (h) => `https://x.com/${h}` },
+  { platform: "instagram", url: (h) => `https://www.instagram.com/${h}/` },
+  { platform: "facebook", url: (h) => `https://www.facebook.com/${h}` },
+  { platform: "youtube", url: (h) => `https://www.youtube.com/@${h}` },
+  { platform: "line", url: (h) => `https://page.line.me/${h}` },
+];
+
+/** 200 accounts over 10 departments × 3 divisions; 1 in 20 closing, 1 in 25 changing, 1 in 30 closed. */
+async function seed(ctx: AppContext): Promise<void> {
+  const org = await seedOrg(ctx);
+  const divisions: number[] = [];
+  for (let d = 0; d < 10; d++) {
+    const dept = await orgRepo.insertDepartment(ctx.db, { code: `bd${d}`, name: `第${d + 1}部`, kana: "" });
+    for (let v = 0; v < 3; v++) {
+      const division = await orgRepo.insertDivision(ctx.db, {
+        departmentId: dept.id,
+        code: `bd${d}v${v}`,
+        name: `第${d + 1}部第${v + 1}課`,
+        kana: "",
+      });
+      divisions.push(division.id);
+    }
+  }
+  for (let i = 0; i < accountCount; i++) {
+    const spec = platformsUsed[i % platformsUsed.length] ?? {
+      platform: "x",
+      url: (h: string) => `https://x.com/${h}`,
+    };
+    const handle = `iwaki_bench${String(i).padStart(3, "0")}`;
+    const status: AccountStatus =
+      i % 30 === 29
+        ? "closed"
+        : i % 20 === 19
+          ? "closure_announced"
+          : i % 25 === 24
+            ? "change_announced"
+            : "active";
+    const account = await seedAccount(ctx, {
+      divisionId: divisions[i % divisions.length] ?? org.divisions.kouhou.id,
+      managerId: org.staff.kouhouManager.id,
+      platform: spec.platform,
+      handle,
+      url: spec.url(handle),
+      name: `いわき市ベンチマーク用アカウント${i + 1}`,
+      alias: i % 4 === 0 ? `通称${i + 1}` : "",
+      status,
+      closedOn: status === "closed" ? "2026-03-31" : null,
+      policy: true,
+    });
+    if (status === "change_announced" || status === "closure_announced") {
+      await ctx.db.insert(accountNotices).values({
+        accountId: account.id,
+        kind: status === "closure_announced" ? "closure" : "change",
+        status: "announced",
+        details:
+          status === "change_announced" ? { handle: `${handle}_new`, url: spec.url(`${handle}_new`) } : {},
+        reason: "ベンチマーク用のお知らせです。",
+        effectiveDate: "2027-01-31",
+        announcementDate: "2026-11-01",
+        displayUntil: "2027-12-31",
+        requestedAt: new Date(),
+      });
+    }
+  }
+}
+
+type Figures = {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  kb: number;
+  /** The server's own CPU time per request (this process; autocannon runs in another). */
+  cpuUs: number;
+};
+
+const require = createRequire(import.meta.url);
+
+function numberAt(value: unknown, ...path: string[]): number {
+  let v: unknown = value;
+  for (const key of path) v = typeof v === "object" && v !== null ? Reflect.get(v, key) : undefined;
+  return typeof v === "number" ? v : Number.NaN;
+}
+
+/**
+ * Runs autocannon in its own process (its CLI, JSON output), so the load generator does not
+ * share the server's event loop: on 2 cores, one drives and one serves.
+ */
+function run(url: string, label: string, headers: string[] = []): Promise<Figures> {
+  const cli = require.resolve("autocannon/autocannon.js");
+  const args = [
+    cli,
+    "-c",
+    String(connections),
+    "-d",
+    String(seconds),
+    "-j",
+    ...headers.flatMap((h) => ["-H", h]),
+    url,
+  ];
+  const cpuBefore = process.cpuUsage();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err}`));
+      const result: unknown = JSON.parse(out);
+      const cpu = process.cpuUsage(cpuBefore);
+      resolve({
+        cpuUs: (cpu.user + cpu.system) / numberAt(result, "requests", "total"),
+        label,
+        rps: numberAt(result, "requests", "average"),
+        p50: numberAt(result, "latency", "p50"),
+        p99: numberAt(result, "latency", "p99"),
+        errors: numberAt(result, "errors"),
+        non2xx: numberAt(result, "non2xx"),
+        kb: numberAt(result, "throughput", "average") / 1024,
+      });
+    });
+  });
+}
+
+/** Mean time of one request when the cache has just been dropped (the database is read). */
+async function coldRender(base: string, path: string, times = 20): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < times; i++) {
+    invalidatePublicCaches();
+    const started = performance.now();
+    const res = await fetch(`${base}${path}`);
+    await res.arrayBuffer();
+    total += performance.now() - started;
+  }
+  return total / times;
+}
+
+async function measure(driver: "pglite" | "postgres"): Promise<{ figures: Figures[]; cold: string[] }> {
+  const handle = await testDatabase({ driver });
+  try {
+    const config = loadConfig({
+      SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",
+      SNSGOV_COOKIE_SECURE: "false",
+      SNSGOV_LOG_LEVEL: "error",
+    });
+    const ctx = contextFor(handle, config, { log: silentLogger });
+    await seed(ctx);
+    const http = createHttpApp(ctx);
+    const server = serve({ fetch: http.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    const address: AddressInfo | string | null = server.address();
+    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    const list = await (await fetch(`${base}/public/accounts`)).text();
+    const shown = /公式アカウント（(\d+)件）/.exec(list)?.[1];
+    process.stdout.write(
+      `${driver}: /public/accounts lists ${shown} official accounts (${list.length} characters)\n`,
+    );
+    const verifyPath = `/public/verify?url=${encodeURIComponent("https://x.com/iwaki_bench01O")}`;
+    const cold = [
+      `${driver}: cold /public/accounts ${(await coldRender(base, "/public/accounts")).toFixed(1)} ms`,
+      `${driver}: cold ${verifyPath} ${(await coldRender(base, verifyPath)).toFixed(1)} ms`,
+    ];
+    const figures = [
+      await run(`${base}/public/accounts`, `${driver}: GET /public/accounts`),
+      await run(`${base}/public/accounts`, `${driver}: GET /public/accounts (gzip, as browsers ask)`, [
+        "Accept-Encoding: gzip, deflate, br",
+      ]),
+      await run(`${base}${verifyPath}`, `${driver}: GET /public/verify?url=… (lookalike)`),
+      await run(`${base}/public/accounts.json`, `${driver}: GET /public/accounts.json`),
+    ];
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return { figures, cold };
+  } finally {
+    await handle.close();
+  }
+}
+
+const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
+const results = [await measure("pglite"), ...(pgUrl ? [await measure("postgres")] : [])];
+process.stdout.write(
+  `\nsnsgov public pages: ${accountCount} accounts, ${connections} connections, ${seconds} s each, node ${process.version}\n`,
+);
+process.stdout.write("case\trequests/s\tp50 ms\tp99 ms\terrors\tnon-2xx\tKiB/s\tserver CPU µs/request\n");
+for (const f of results.flatMap((r) => r.figures)) {
+  process.stdout.write(
+    `${f.label}\t${f.rps.toFixed(0)}\t${f.p50}\t${f.p99}\t${f.errors}\t${f.non2xx}\t${f.kb.toFixed(0)}\t${f.cpuUs.toFixed(0)}\n`,
+  );
+}
+for (const line of results.flatMap((r) => r.cold)) process.stdout.write(`${line}\n`);
+if (!pgUrl) process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");

@@ -1,0 +1,391 @@
+/**
+ * Applying for an official account (4.1): a division drafts the application (起案) naming the
+ * account manager, the operators and the credential holders (4.1.3, 4.3.1); it goes to the
+ * department head (情報管理者), then the policy director (総合政策部長), each of whom may approve,
+ * return it with comments, or reject it; after the second approval the security director
+ * (情報統括管理者) is notified and confirms receipt (4.1.2). Nobody approves their own application,
+ * the order cannot be skipped, and two approvals at the same moment give one approval.
+ */
+import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import * as repo from "../../db/repos/accounts.ts";
+import * as orgRepo from "../../db/repos/org.ts";
+import * as staffRepo from "../../db/repos/staff.ts";
+import { closeTask, findOpenTask, openTask } from "../../db/repos/tasks.ts";
+import {
+  type AccountStatus,
+  type AccountStep,
+  accountStatusLabels,
+  applicationProblems,
+  nextStatus,
+} from "../../domain/accounts.ts";
+import { addDays, tokyoDate } from "../../domain/dates.ts";
+import { AppError, conflict, isUniqueViolation, notFound, validation } from "../../errors.ts";
+import { platforms } from "../../guideline/pack.ts";
+import { change } from "../audit.ts";
+import { allowed, authorize } from "../authorize.ts";
+import type { Actor, AppContext } from "../context.ts";
+import { flag, idOf, optionalText, parse, text } from "../validate.ts";
+import { accountTarget, getAccount } from "./read.ts";
+
+const idList = (label: string) =>
+  z.preprocess(
+    (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+    z.array(idOf(label)).max(50, { error: `${label}は50人までです。` }),
+  );
+
+export const applicationInput = z.object({
+  divisionId: idOf("所管課"),
+  platform: z.enum(platforms, { error: "利用するソーシャルメディアを選んでください。" }),
+  name: text("アカウント名（案）", 100),
+  alias: optionalText("通称", 100),
+  handle: optionalText("ユーザー名（案）", 100),
+  purpose: text("利用目的", 2000),
+  homepageUrl: optionalText("所管サイトのURL", 500).refine((v) => v === "" || /^https:\/\/[^\s]+$/.test(v), {
+    error: "所管サイトのURLは https:// から始まる形で、省略せずに入力してください（第4-4(4)）。",
+  }),
+  isCharacter: flag().default(false),
+  operatorIds: idList("運用職員"),
+  holderIds: idList("ID・パスワードを扱う職員"),
+});
+
+export type ApplicationInput = z.output<typeof applicationInput>;
+
+/** The division's head (課長), who is its account manager (4.1.4); null when the post is vacant. */
+export async function divisionHead(db: Db, divisionId: number): Promise<staffRepo.Staff | null> {
+  return (await staffRepo.findDivisionHead(db, divisionId)) ?? null;
+}
+
+async function checkPeople(db: Db, ids: readonly number[], field: string, label: string): Promise<void> {
+  for (const id of ids) {
+    const person = await staffRepo.findStaff(db, id);
+    if (!person?.active)
+      throw validation(`${label}に在職していない職員が含まれています。`, [
+        { field, message: `${label}を選び直してください。` },
+      ]);
+  }
+}
+
+function snapshot(account: repo.Account, operators: readonly number[], holders: readonly number[]) {
+  return {
+    platform: account.platform,
+    name: account.name,
+    alias: account.alias,
+    handle: account.handle,
+    purpose: account.purpose,
+    homepageUrl: account.homepageUrl,
+    isCharacter: account.isCharacter,
+    managerId: account.managerId,
+    operatorIds: [...operators],
+    holderIds: [...holders],
+  };
+}
+
+/** Drafts an application (起案) in the actor's division (or one they manage). */
+export async function draftApplication(ctx: AppContext, props: { actor: Actor; input: unknown }) {
+  const input = parse(applicationInput, props.input);
+  const division = await orgRepo.findDivision(ctx.db, input.divisionId);
+  if (!division) throw notFound("所管課");
+  await authorize(ctx, props.actor, "account.apply", {
+    divisionId: division.id,
+    departmentId: division.departmentId,
+  });
+  const head = await divisionHead(ctx.db, division.id);
+  await checkPeople(ctx.db, input.operatorIds, "operatorIds", "運用職員");
+  await checkPeople(ctx.db, input.holderIds, "holderIds", "ID・パスワードを扱う職員");
+  return change(ctx, props.actor, "account.draft", async (tx, at) => {
+    const account = await repo.insertAccount(tx, {
+      divisionId: division.id,
+      platform: input.platform,
+      name: input.name,
+      alias: input.alias,
+      handle: input.handle.replace(/^@/, ""),
+      purpose: input.purpose,
+      homepageUrl: input.homepageUrl,
+      isCharacter: input.isCharacter,
+      managerId: head?.id ?? null,
+      status: "draft",
+      applicantId: props.actor.kind === "staff" ? props.actor.staffId : null,
+    });
+    await repo.setOperators(tx, account.id, input.operatorIds, at);
+    await repo.setHolders(tx, account.id, input.holderIds, at);
+    await repo.insertEvent(tx, {
+      accountId: account.id,
+      kind: "drafted",
+      actorId: props.actor.kind === "staff" ? props.actor.staffId : null,
+      snapshot: snapshot(account, input.operatorIds, input.holderIds),
+      at,
+    });
+    return { result: account, target: { type: "account", id: account.id }, summary: { after: { ...input } } };
+  });
+}
+
+/** Edits a draft or a returned application. */
+export async function updateApplication(
+  ctx: AppContext,
+  props: { actor: Actor; id: number; input: unknown },
+) {
+  const input = parse(applicationInput, props.input);
+  const view = await getAccount(ctx, { actor: props.actor, id: props.id });
+  await authorize(ctx, props.actor, "account.apply", accountTarget(view));
+  if (input.divisionId !== view.divisionId) {
+    throw validation("所管課は変更できません。別の課のアカウントは、その課で起案してください。", [
+      { field: "divisionId", message: "所管課は変更できません。" },
+    ]);
+  }
+  await checkPeople(ctx.db, input.operatorIds, "operatorIds", "運用職員");
+  await checkPeople(ctx.db, input.holderIds, "holderIds", "ID・パスワードを扱う職員");
+  return change(ctx, props.actor, "account.update", async (tx, at) => {
+    const before = await repo.lockAccount(tx, props.id);
+    if (!before) throw notFound("アカウント");
+    if (!nextStatus(before.status, "edit")) {
+      throw conflict(
+        `「${accountStatusLabels[before.status]}」の申請は編集できません。差し戻された場合に修正できます。`,
+      );
+    }
+    const head = await divisionHead(tx, before.divisionId);
+    const account = await repo.updateAccount(
+      tx,
+      props.id,
+      {
+        platform: input.platform,
+        name: input.name,
+        alias: input.alias,
+        handle: input.handle.replace(/^@/, ""),
+        purpose: input.purpose,
+        homepageUrl: input.homepageUrl,
+        isCharacter: input.isCharacter,
+        managerId: head?.id ?? before.managerId,
+      },
+      at,
+    );
+    await repo.setOperators(tx, account.id, input.operatorIds, at);
+    await repo.setHolders(tx, account.id, input.holderIds, at);
+    return { result: account, target: { type: "account", id: account.id }, summary: { after: { ...input } } };
+  });
+}
+
+/** The problems that keep an application from being submitted (4.1.3, 4.1.4, 4.3.1). */
+export async function submissionProblems(db: Db, account: repo.Account): Promise<string[]> {
+  const [operators, holders] = await Promise.all([
+    repo.listOperators(db, account.id),
+    repo.listHolders(db, account.id),
+  ]);
+  const problems = applicationProblems({
+    platform: account.platform,
+    name: account.name,
+    purpose: account.purpose,
+    managerId: account.managerId,
+    operatorIds: operators.map((o) => o.staffId),
+    holderIds: holders.map((h) => h.staffId),
+  });
+  const head = await divisionHead(db, account.divisionId);
+  if (!head)
+    problems.push("所管課の課長が登録されていないため、アカウント管理者を定められません（第4-1(4)）。");
+  else if (account.managerId !== head.id) problems.push("アカウント管理者は所管課の課長です（第4-1(4)）。");
+  return problems;
+}
+
+/** Submits (or resubmits after a return) to the department head. */
+export async function submitApplication(ctx: AppContext, props: { actor: Actor; id: number }) {
+  const view = await getAccount(ctx, { actor: props.actor, id: props.id });
+  await authorize(ctx, props.actor, "account.apply", accountTarget(view));
+  return change(ctx, props.actor, "account.submit", async (tx, at) => {
+    const account = await repo.lockAccount(tx, props.id);
+    if (!account) throw notFound("アカウント");
+    const next = nextStatus(account.status, "submit");
+    if (!next) throw conflict(`「${accountStatusLabels[account.status]}」の申請は提出できません。`);
+    const problems = await submissionProblems(tx, account);
+    if (problems.length > 0) {
+      throw new AppError("validation", `申請を提出できません。${problems.join("")}`, {
+        fields: problems.map((message) => ({ field: "", message })),
+      });
+    }
+    const [operators, holders] = await Promise.all([
+      repo.listOperators(tx, account.id),
+      repo.listHolders(tx, account.id),
+    ]);
+    const updated = await repo.updateAccount(tx, account.id, { status: next, submittedAt: at }, at);
+    await repo.insertEvent(tx, {
+      accountId: account.id,
+      kind: "submitted",
+      actorId: props.actor.kind === "staff" ? props.actor.staffId : null,
+      snapshot: snapshot(
+        updated,
+        operators.map((o) => o.staffId),
+        holders.map((h) => h.staffId),
+      ),
+      at,
+    });
+    return {
+      result: updated,
+      target: { type: "account", id: account.id },
+      summary: { from: account.status, to: next, resubmission: account.status === "returned" },
+    };
+  });
+}
+
+type Decision = "approve" | "return" | "reject";
+
+const stepOf: Record<
+  "pending_department_head" | "pending_policy_director",
+  {
+    step: "department_head" | "policy_director";
+    action: "account.approve_department" | "account.approve_policy";
+    label: string;
+  }
+> = {
+  pending_department_head: {
+    step: "department_head",
+    action: "account.approve_department",
+    label: "情報管理者（部長）",
+  },
+  pending_policy_director: {
+    step: "policy_director",
+    action: "account.approve_policy",
+    label: "総合政策部長",
+  },
+};
+
+function isPending(status: AccountStatus): status is "pending_department_head" | "pending_policy_director" {
+  return status === "pending_department_head" || status === "pending_policy_director";
+}
+
+/**
+ * The department head's or the policy director's decision on an application. `expected` is the
+ * status the decider saw: if someone else decided first, this one gets a clear conflict.
+ */
+export async function decideApplication(
+  ctx: AppContext,
+  props: { actor: Actor; id: number; decision: Decision; comment?: string; expected: AccountStatus },
+) {
+  const view = await getAccount(ctx, { actor: props.actor, id: props.id });
+  if (!isPending(props.expected)) throw conflict("この申請は承認待ちではありません。");
+  const { step, action, label } = stepOf[props.expected];
+  await authorize(ctx, props.actor, action, accountTarget(view));
+  const comment = (props.comment ?? "").trim();
+  if (props.decision !== "approve" && comment === "") {
+    throw validation(
+      props.decision === "return" ? "差し戻す理由を入力してください。" : "却下する理由を入力してください。",
+      [{ field: "comment", message: "理由を入力してください。" }],
+    );
+  }
+  const auditAction = props.decision === "approve" ? `account.approve.${step}` : `account.${props.decision}`;
+  try {
+    return await change(ctx, props.actor, auditAction, async (tx, at) => {
+      const account = await repo.lockAccount(tx, props.id);
+      if (!account) throw notFound("アカウント");
+      if (account.status !== props.expected) {
+        throw conflict(
+          `この申請はすでに処理されています（現在の状態: ${accountStatusLabels[account.status]}）。画面を再読み込みして確認してください。`,
+        );
+      }
+      if (props.actor.kind === "staff" && account.applicantId === props.actor.staffId) {
+        throw new AppError(
+          "forbidden",
+          "自分が起案した申請を承認・差戻し・却下することはできません（第4-1(2)）。",
+        );
+      }
+      const stepName: AccountStep =
+        props.decision === "approve"
+          ? step === "department_head"
+            ? "approve_department"
+            : "approve_policy"
+          : props.decision;
+      const next = nextStatus(account.status, stepName);
+      if (!next)
+        throw conflict("この順序では処理できません（第4-1(2): 情報管理者の許可の後に総合政策部長の許可）。");
+      const actorId = props.actor.kind === "staff" ? props.actor.staffId : null;
+      if (props.decision === "approve" && actorId !== null) {
+        await repo.insertApproval(tx, {
+          accountId: account.id,
+          round: await repo.submissionRound(tx, account.id),
+          step,
+          approverId: actorId,
+          at,
+        });
+      }
+      const approvedNow = next === "approved";
+      const updated = await repo.updateAccount(
+        tx,
+        account.id,
+        approvedNow ? { status: next, approvedAt: at, securityNotifiedAt: at } : { status: next },
+        at,
+      );
+      await repo.insertEvent(tx, {
+        accountId: account.id,
+        kind:
+          props.decision === "approve"
+            ? `approved_${step}`
+            : props.decision === "return"
+              ? "returned"
+              : "rejected",
+        actorId,
+        comment,
+        at,
+      });
+      if (approvedNow) await notifySecurityDirector(tx, updated, at);
+      return {
+        result: updated,
+        target: { type: "account", id: account.id },
+        summary: {
+          step: label,
+          decision: props.decision,
+          from: account.status,
+          to: next,
+          ...(comment ? { comment } : {}),
+        },
+      };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw conflict("この段階はすでに承認されています。画面を再読み込みして確認してください。");
+    throw error;
+  }
+}
+
+/** 4.1.2 取得後、情報統括管理者に届出: a task for the security director to confirm receipt. */
+async function notifySecurityDirector(tx: Db, account: repo.Account, at: Date): Promise<void> {
+  const [director] = await staffRepo.holdersOf(tx, "security_director");
+  if (await findOpenTask(tx, "security_notice_confirm", account.id)) return;
+  await openTask(tx, {
+    kind: "security_notice_confirm",
+    accountId: account.id,
+    assigneeId: director?.id ?? null,
+    title: `公式アカウント取得の届出の確認（${account.name}）`,
+    clause: "4.1.2",
+    dueDate: addDays(tokyoDate(at), 7),
+    openedAt: at,
+  });
+}
+
+/** The security director confirms receipt of the notification; 「届出未確認」 disappears. */
+export async function confirmSecurityNotice(ctx: AppContext, props: { actor: Actor; id: number }) {
+  const view = await getAccount(ctx, { actor: props.actor, id: props.id });
+  await authorize(ctx, props.actor, "account.confirm_notice", accountTarget(view));
+  return change(ctx, props.actor, "account.security_confirm", async (tx, at) => {
+    const account = await repo.lockAccount(tx, props.id);
+    if (!account) throw notFound("アカウント");
+    if (!account.securityNotifiedAt)
+      throw conflict("まだ届出されていません（総合政策部長の許可の後に届出されます）。");
+    if (account.securityConfirmedAt) throw conflict("この届出はすでに確認済みです。");
+    const actorId = props.actor.kind === "staff" ? props.actor.staffId : null;
+    const updated = await repo.updateAccount(
+      tx,
+      account.id,
+      { securityConfirmedAt: at, securityConfirmedBy: actorId },
+      at,
+    );
+    await repo.insertEvent(tx, { accountId: account.id, kind: "security_confirmed", actorId, at });
+    const task = await findOpenTask(tx, "security_notice_confirm", account.id);
+    if (task) await closeTask(tx, task.id, { status: "done", doneBy: actorId, doneAt: at });
+    return { result: updated, target: { type: "account", id: account.id }, summary: { confirmed: true } };
+  });
+}
+
+/** Whether the actor may decide the application now (for showing the buttons). */
+export function mayDecide(actor: Actor, account: repo.AccountView): boolean {
+  if (!isPending(account.status)) return false;
+  if (actor.kind === "staff" && account.applicantId === actor.staffId) return false;
+  return allowed(actor, stepOf[account.status].action, accountTarget(account));
+}

@@ -1,0 +1,43 @@
+/**
+ * Enforces the policy (domain/policy.ts) in use cases. A refusal is a 403 with a Japanese
+ * message and an `auth.denied` audit entry, written in its own transaction because the caller's
+ * transaction will not commit.
+ */
+import { type Action, can, type Target } from "../domain/policy.ts";
+import { AppError } from "../errors.ts";
+import { record } from "./audit.ts";
+import type { Actor, AppContext } from "./context.ts";
+
+/** True when the actor may do `action` on `target` (the system may do anything). */
+export function allowed(actor: Actor, action: Action, target: Target = {}): boolean {
+  return actor.kind === "system" || can(actor, action, target);
+}
+
+/**
+ * Throws a 403 AppError, after recording the refusal, unless the actor may do `action`.
+ */
+export async function authorize(
+  ctx: AppContext,
+  actor: Actor,
+  action: Action,
+  target: Target = {},
+): Promise<void> {
+  if (allowed(actor, action, target)) return;
+  await ctx.db.transaction((tx) =>
+    record(tx, {
+      actor,
+      at: ctx.clock.now(),
+      action: "auth.denied",
+      target: { type: "action", id: action },
+      summary: { action, target },
+    }),
+  );
+  ctx.log.warn("authorization denied", {
+    action,
+    actor: actor.kind === "staff" ? actor.staffId : actor.label,
+  });
+  throw new AppError(
+    "forbidden",
+    "この操作を行う権限がありません。必要な場合はシステム管理者にお問い合わせください。",
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * The demo incidents: one open incident of each type, the なりすまし visible to citizens on the
+ * notices page and answered as "known impersonation" by the verification, the デマ's correct
+ * information on the notices page, and the reports waiting on the managers' dashboards.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { listIncidentViews } from "../../db/repos/incidents.ts";
+import { listTasks } from "../../db/repos/tasks.ts";
+import { incidentTypes } from "../../domain/incidents.ts";
+import { seedDemo } from "../demo.ts";
+import { publicNotices } from "../public/notices.ts";
+import { verifyAccount } from "../public/verify.ts";
+
+let app: TestApp;
+before(async () => {
+  app = await testApp({ start: "2026-11-24T01:00:00Z" });
+  await seedDemo(app.ctx);
+});
+after(() => app.close());
+
+test("the demo has one open incident of each type, and the なりすまし is on the public pages", async () => {
+  const { rows } = await listIncidentViews(app.ctx.db, {
+    visibleTo: null,
+    statuses: ["responding", "monitoring"],
+  });
+  assert.deepEqual([...new Set(rows.map((r) => r.type))].sort(), [...incidentTypes].sort());
+  assert.ok(rows.every((r) => r.accountId !== null && r.managerId !== null));
+
+  const sections = await publicNotices(app.ctx);
+  const warnings = sections.find((s) => s.key === "impersonations");
+  assert.equal(warnings?.items.length, 1);
+  assert.match(warnings?.items[0]?.title ?? "", /いわき市の公式アカウント「いわき市広報」を装うアカウント/);
+  const corrections = sections.find((s) => s.key === "corrections");
+  assert.equal(corrections?.items[0]?.title, "ダムの緊急放流による浸水の情報は事実ではありません");
+
+  const answer = await verifyAccount(app.ctx, { url: "https://x.com/iwaki_city_jp" });
+  assert.ok(answer.kind === "answer");
+  assert.equal(answer.verdict, "not_official");
+  assert.ok(answer.knownImpersonation);
+
+  const reports = await listTasks(app.ctx.db, { kinds: ["incident_report"], status: "open" });
+  assert.equal(reports.length, 4, "every report but the one its manager received");
+});

@@ -1,0 +1,278 @@
+/**
+ * なりすまし (7.3, as defined in 2.5): the fake accounts of an incident — another one found later,
+ * the takedown request to the platform (date, reference) and its answer (7.3.1 直ちに削除依頼),
+ * and the warning on the public pages (7.3.1 市公式ホームページで周知): its text, and ending it.
+ * Every change is an `incident` change, so the public pages drop their cache at once.
+ */
+import { findAccountView } from "../../db/repos/accounts.ts";
+import {
+  type Impersonation,
+  insertImpersonation,
+  listImpersonations,
+  lockImpersonation,
+  updateImpersonation,
+} from "../../db/repos/incidents.ts";
+import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { conflict, notFound, validation } from "../../errors.ts";
+import { guidelinePack } from "../../guideline/pack.ts";
+import type { Actor, AppContext } from "../context.ts";
+import { parse } from "../validate.ts";
+import { incidentFor } from "./access.ts";
+import { answerInput, impersonationInput, takedownInput, warningInput } from "./input.ts";
+import { addEvent, changeIncident } from "./record.ts";
+import { assertNotOfficial, readFakeAccount } from "./report.ts";
+import { finishStep } from "./steps.ts";
+import { warningText } from "./templates.ts";
+
+function notFuture(field: string, label: string, value: Date, now: Date): void {
+  if (value.getTime() > now.getTime() + 60_000) {
+    const message = `${label}に、未来の日時は入力できません。`;
+    throw validation(message, [{ field, message }]);
+  }
+}
+
+async function requireImpersonationType(ctx: AppContext, actor: Actor, incidentId: number) {
+  const seen = await incidentFor(ctx, actor, incidentId, "incident.respond");
+  if (seen.incident.type !== "impersonation")
+    throw conflict("なりすましの記録は、種類が「なりすまし」のインシデントにだけ追加できます。");
+  return seen;
+}
+
+/**
+ * Records another fake account on a なりすまし incident; its warning is published at once
+ * (7.3.1) with the template's text.
+ * @param props.input `{ url, handle? }`
+ */
+export async function addImpersonation(
+  ctx: AppContext,
+  props: { actor: Actor; incidentId: number; input: unknown },
+): Promise<Impersonation> {
+  const { actor } = props;
+  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId);
+  const input = parse(impersonationInput, props.input);
+  await assertNotOfficial(ctx, input.url, "url");
+  const fake = readFakeAccount(input.url, input.handle);
+  const account = incident.accountId === null ? undefined : await findAccountView(ctx.db, incident.accountId);
+  return changeIncident(ctx, actor, "incident.impersonation_add", incident.id, async (tx, at, locked) => {
+    const text = warningText({
+      pack: guidelinePack(),
+      account: account
+        ? {
+            name: account.name,
+            platform: account.platform,
+            divisionName: account.divisionName,
+            url: account.url,
+            homepageUrl: account.homepageUrl,
+          }
+        : null,
+      date: tokyoDate(at),
+      fake,
+      claim: "",
+      publicListUrl: `${ctx.config.publicUrl}/public/accounts`,
+    });
+    const row = await insertImpersonation(tx, {
+      incidentId: locked.id,
+      platform: fake.platform,
+      url: fake.url,
+      handle: fake.handle,
+      officialAccountId: locked.accountId,
+      publicWarning: text,
+      warningPublishedAt: at,
+      createdAt: at,
+    });
+    await addEvent(tx, {
+      incidentId: locked.id,
+      kind: "impersonation_recorded",
+      note: fake.url,
+      data: { impersonationId: row.id, ...fake },
+      actor,
+      at,
+    });
+    await addEvent(tx, {
+      incidentId: locked.id,
+      kind: "warning_published",
+      note: text,
+      data: { impersonationId: row.id },
+      actor,
+      at,
+    });
+    await finishStep(tx, {
+      incident: locked,
+      stepKey: "record_fake",
+      note: `記録しました: ${fake.url}`,
+      actor,
+      at,
+    });
+    await finishStep(tx, {
+      incident: locked,
+      stepKey: "public_warning",
+      note: "公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
+      actor,
+      at,
+    });
+    return { result: row, summary: { impersonationId: row.id, ...fake, warningPublished: true } };
+  });
+}
+
+async function impersonationOf(ctx: AppContext, incidentId: number, id: number): Promise<Impersonation> {
+  const row = (await listImpersonations(ctx.db, incidentId)).find((r) => r.id === id);
+  if (!row) throw notFound("なりすましアカウントの記録");
+  return row;
+}
+
+/**
+ * Records the takedown request to the platform (7.3.1 直ちに削除依頼): when, and the platform's
+ * reference; completes the playbook's takedown step.
+ * @param props.input `{ requestedAt?, reference?, note? }`
+ */
+export async function recordTakedown(
+  ctx: AppContext,
+  props: { actor: Actor; incidentId: number; impersonationId: number; input: unknown },
+): Promise<Impersonation> {
+  const { actor } = props;
+  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId);
+  const input = parse(takedownInput, props.input);
+  await impersonationOf(ctx, incident.id, props.impersonationId);
+  const now = ctx.clock.now();
+  const requestedAt = input.requestedAt ?? now;
+  notFuture("requestedAt", "削除を依頼した日時", requestedAt, now);
+  return changeIncident(ctx, actor, "incident.takedown", incident.id, async (tx, at, locked) => {
+    const row = await lockImpersonation(tx, locked.id, props.impersonationId);
+    if (!row) throw notFound("なりすましアカウントの記録");
+    const updated = await updateImpersonation(tx, row.id, {
+      takedownRequestedAt: requestedAt,
+      takedownReference: input.reference,
+    });
+    const note = `${formatDateTime(requestedAt)}に削除を依頼しました${input.reference ? `（受付番号: ${input.reference}）` : ""}。${input.note}`;
+    await addEvent(tx, {
+      incidentId: locked.id,
+      kind: "takedown_requested",
+      note,
+      data: { impersonationId: row.id, requestedAt: requestedAt.toISOString(), reference: input.reference },
+      actor,
+      at,
+    });
+    await finishStep(tx, { incident: locked, stepKey: "takedown", note, actor, at });
+    return {
+      result: updated,
+      summary: { impersonationId: row.id, requestedAt, reference: input.reference, note: input.note },
+    };
+  });
+}
+
+/**
+ * Records the platform's answer, and when the fake account was taken down (which completes the
+ * playbook's step for the result).
+ * @param props.input `{ answer, takenDownAt? }`
+ */
+export async function recordTakedownAnswer(
+  ctx: AppContext,
+  props: { actor: Actor; incidentId: number; impersonationId: number; input: unknown },
+): Promise<Impersonation> {
+  const { actor } = props;
+  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId);
+  const input = parse(answerInput, props.input);
+  await impersonationOf(ctx, incident.id, props.impersonationId);
+  const now = ctx.clock.now();
+  if (input.takenDownAt) notFuture("takenDownAt", "削除された日時", input.takenDownAt, now);
+  return changeIncident(ctx, actor, "incident.takedown_answer", incident.id, async (tx, at, locked) => {
+    const row = await lockImpersonation(tx, locked.id, props.impersonationId);
+    if (!row) throw notFound("なりすましアカウントの記録");
+    const updated = await updateImpersonation(tx, row.id, {
+      platformAnswer: input.answer,
+      ...(input.takenDownAt ? { takenDownAt: input.takenDownAt } : {}),
+    });
+    await addEvent(tx, {
+      incidentId: locked.id,
+      kind: "takedown_answered",
+      note: `${input.answer}${input.takenDownAt ? `（${formatDateTime(input.takenDownAt)}に削除されました）` : ""}`,
+      data: { impersonationId: row.id, takenDownAt: input.takenDownAt?.toISOString() ?? null },
+      actor,
+      at,
+    });
+    if (input.takenDownAt)
+      await finishStep(tx, {
+        incident: locked,
+        stepKey: "takedown_result",
+        note: `プラットフォームの回答: ${input.answer}`,
+        actor,
+        at,
+      });
+    return {
+      result: updated,
+      summary: { impersonationId: row.id, answer: input.answer, takenDownAt: input.takenDownAt },
+    };
+  });
+}
+
+/**
+ * Changes the public warning's text; a warning that had ended is published again (7.3.1).
+ * @param props.input `{ text }`
+ */
+export async function updateWarning(
+  ctx: AppContext,
+  props: { actor: Actor; incidentId: number; impersonationId: number; input: unknown },
+): Promise<Impersonation> {
+  const { actor } = props;
+  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId);
+  const input = parse(warningInput, props.input);
+  await impersonationOf(ctx, incident.id, props.impersonationId);
+  return changeIncident(ctx, actor, "incident.warning", incident.id, async (tx, at, locked) => {
+    const row = await lockImpersonation(tx, locked.id, props.impersonationId);
+    if (!row) throw notFound("なりすましアカウントの記録");
+    const republish =
+      row.warningPublishedAt === null || (row.warningEndsAt !== null && row.warningEndsAt <= at);
+    const updated = await updateImpersonation(tx, row.id, {
+      publicWarning: input.text,
+      ...(republish ? { warningPublishedAt: row.warningPublishedAt ?? at, warningEndsAt: null } : {}),
+    });
+    await addEvent(tx, {
+      incidentId: locked.id,
+      kind: republish ? "warning_published" : "warning_updated",
+      note: input.text,
+      data: { impersonationId: row.id },
+      actor,
+      at,
+    });
+    return {
+      result: updated,
+      summary: { impersonationId: row.id, text: input.text, republished: republish },
+    };
+  });
+}
+
+/**
+ * Ends the public warning on /public/notices (the verification page keeps answering "known
+ * impersonation" for the URL).
+ */
+export async function withdrawWarning(
+  ctx: AppContext,
+  props: { actor: Actor; incidentId: number; impersonationId: number },
+): Promise<Impersonation> {
+  const { actor } = props;
+  const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
+  await impersonationOf(ctx, incident.id, props.impersonationId);
+  return changeIncident(
+    ctx,
+    actor,
+    "incident.warning_withdraw",
+    incident.id,
+    async (tx, at, locked) => {
+      const row = await lockImpersonation(tx, locked.id, props.impersonationId);
+      if (!row) throw notFound("なりすましアカウントの記録");
+      if (row.warningPublishedAt === null || (row.warningEndsAt !== null && row.warningEndsAt <= at))
+        throw conflict("この注意喚起は掲載されていません。");
+      const updated = await updateImpersonation(tx, row.id, { warningEndsAt: at });
+      await addEvent(tx, {
+        incidentId: locked.id,
+        kind: "warning_withdrawn",
+        note: row.url,
+        data: { impersonationId: row.id },
+        actor,
+        at,
+      });
+      return { result: updated, summary: { impersonationId: row.id, endedAt: at } };
+    },
+    { allowClosed: true },
+  );
+}

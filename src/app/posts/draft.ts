@@ -1,0 +1,421 @@
+/**
+ * Writing posts (3, 5.1.4): an operator drafts one post per account (drafted together they form
+ * a group), each checked by the checker as saved; a pre-approved scope's template fills the text
+ * from its fields; a change is a new version, re-checked, and a change to an approved post sends
+ * it back for approval (5.1.4); a draft nobody has decided on can be discarded.
+ */
+import type { CheckResult } from "../../checker/index.ts";
+import type { AccountView } from "../../db/repos/accounts.ts";
+import { deleteDraftPost, hasDecisions } from "../../db/repos/post-queues.ts";
+import {
+  findPostView,
+  findScope,
+  insertPost,
+  insertVersion,
+  listImages,
+  lockPost,
+  type Post,
+  type PostScope,
+  type PostValues,
+  postsOfGroup,
+  updatePost,
+} from "../../db/repos/posts.ts";
+import { tokyoDate } from "../../domain/dates.ts";
+import { fillScope, nextPostStatus, type PostCategory, postStatusLabels } from "../../domain/posts.ts";
+import { conflict, notFound, validation } from "../../errors.ts";
+import { change } from "../audit.ts";
+import { type Actor, type AppContext, actorId } from "../context.ts";
+import { parse } from "../validate.ts";
+import { canSeePost } from "./access.ts";
+import { checkPost, findingCounts, findingSummary } from "./checking.ts";
+import { type DraftInput, draftInput, editInput } from "./input.ts";
+import { assertUnchanged, postFor, postingAccount } from "./posting.ts";
+
+/** One account's post as it would be saved, with the checker's result. */
+export type DraftItem = { account: AccountView; text: string; result: CheckResult };
+
+type Prepared = {
+  items: DraftItem[];
+  category: PostCategory;
+  repostOf: number | null;
+  embargoUntil: Date | null;
+  scheduledAt: Date | null;
+  justification: string;
+  scope: PostScope | null;
+  scopeValues: Record<string, string> | null;
+};
+
+const toDate = (iso: string | null | undefined): Date | null => (iso ? new Date(iso) : null);
+
+/** Refuses a schedule in the past (it would go out at once; that is publishing, not scheduling). */
+function assertSchedule(scheduledAt: Date | null, now: Date): void {
+  if (scheduledAt && scheduledAt.getTime() <= now.getTime()) {
+    throw validation("予約日時は、現在より後の日時を指定してください。", [
+      { field: "scheduledAt", message: "予約日時は、現在より後の日時を指定してください。" },
+    ]);
+  }
+}
+
+/**
+ * ① 既発信内容の再発信 names the earlier post it repeats: a published post of one of these
+ * accounts, or of a group that includes one of them.
+ */
+async function assertRepost(ctx: AppContext, actor: Actor, repostOf: number | null, accountIds: number[]) {
+  const message = "再発信する、市として既に発信した投稿を選んでください（第5-1(4)①）。";
+  if (repostOf === null) throw validation(message, [{ field: "repostOf", message }]);
+  const earlier = await findPostView(ctx.db, repostOf);
+  if (!earlier || !(await canSeePost(ctx, actor, earlier))) {
+    throw validation(message, [{ field: "repostOf", message: "再発信する投稿が見つかりません。" }]);
+  }
+  if (earlier.status !== "published") {
+    const notPublished = "再発信できるのは、発信済みの投稿だけです（第5-1(4)①）。";
+    throw validation(notPublished, [{ field: "repostOf", message: notPublished }]);
+  }
+  const group = earlier.groupId ? await postsOfGroup(ctx.db, earlier.groupId) : [earlier];
+  if (!group.some((p) => accountIds.includes(p.accountId))) {
+    const other =
+      "再発信できるのは、同じアカウント（または同時に発信したアカウント）の投稿です（第5-1(4)①）。";
+    throw validation(other, [{ field: "repostOf", message: other }]);
+  }
+}
+
+/** The scope a post is started from: of this account, not revoked, not expired (5.1.4). */
+async function scopeFor(ctx: AppContext, scopeId: number, account: AccountView): Promise<PostScope> {
+  const scope = await findScope(ctx.db, scopeId);
+  if (!scope || scope.accountId !== account.id) throw notFound("範囲の許可");
+  if (!scope.active)
+    throw conflict(`範囲の許可「${scope.name}」は取り消されています。通常の投稿として作成してください。`);
+  if (scope.validUntil < tokyoDate(ctx.clock.now())) {
+    throw conflict(
+      `範囲の許可「${scope.name}」は${scope.validUntil}で有効期限が切れています。通常の投稿として作成するか、アカウント管理者に範囲の更新を依頼してください。`,
+    );
+  }
+  return scope;
+}
+
+async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Prepared> {
+  const input: DraftInput = parse(draftInput, raw);
+  const ids = [...new Set(input.accounts.map((a) => a.accountId))];
+  const accounts: AccountView[] = [];
+  for (const id of ids) accounts.push(await postingAccount(ctx, actor, id));
+  const now = ctx.clock.now();
+  const embargoUntil = toDate(input.embargoUntil);
+  const scheduledAt = toDate(input.scheduledAt);
+  assertSchedule(scheduledAt, now);
+
+  let scope: PostScope | null = null;
+  let scopeValues: Record<string, string> | null = null;
+  const texts = new Map<number, string>();
+  if (input.scopeId) {
+    const [only] = accounts;
+    if (!only || accounts.length !== 1) {
+      throw validation("範囲の許可から作成する投稿は、1つのアカウントにだけ投稿できます。");
+    }
+    scope = await scopeFor(ctx, input.scopeId, only);
+    scopeValues = Object.fromEntries(Object.entries(input.scopeValues ?? {}).map(([k, v]) => [k, v.trim()]));
+    texts.set(only.id, fillScope(scope.template, scopeValues));
+  } else {
+    const own = new Map(input.accounts.map((a) => [a.accountId, a.text ?? ""]));
+    // The same text for all, editable per account: an empty text takes the common one.
+    const common = input.text?.trim() ? input.text : ([...own.values()].find((t) => t.trim() !== "") ?? "");
+    for (const account of accounts) {
+      const text = own.get(account.id)?.trim() ? (own.get(account.id) ?? "") : common;
+      texts.set(account.id, text);
+    }
+    const empty = accounts.filter((a) => (texts.get(a.id) ?? "").trim() === "");
+    if (empty.length > 0) {
+      throw validation(
+        "本文を入力してください。",
+        empty.map((a) => ({ field: `text_${a.id}`, message: `「${a.name}」の本文を入力してください。` })),
+      );
+    }
+  }
+
+  const repostOf = input.category === "repost" ? (input.repostOf ?? null) : null;
+  if (input.category === "repost") await assertRepost(ctx, actor, repostOf, ids);
+
+  const items: DraftItem[] = [];
+  for (const account of accounts) {
+    const text = texts.get(account.id) ?? "";
+    const result = await checkPost(
+      account,
+      { text, kind: "post", embargoUntil, scheduledAt, imageCount: 0 },
+      now,
+    );
+    items.push({ account, text, result });
+  }
+  return {
+    items,
+    category: input.category,
+    repostOf,
+    embargoUntil,
+    scheduledAt,
+    justification: input.justification,
+    scope,
+    scopeValues,
+  };
+}
+
+/**
+ * The texts and the checker's findings a draft would have, without saving anything (the form's
+ * 「確認する」 without JavaScript).
+ */
+export async function previewDraft(
+  ctx: AppContext,
+  props: { actor: Actor; input: unknown },
+): Promise<DraftItem[]> {
+  return (await prepare(ctx, props.actor, props.input)).items;
+}
+
+/**
+ * Drafts a post for one or more accounts: one `posts` row per account sharing the group id (the
+ * first post's id), version 1 of each with its findings.
+ * @param props.actor an operator of every account named (post.draft, 3)
+ * @param props.input see `draftInput`: accounts with their texts (or the common `text`),
+ *   category, repostOf (①), embargoUntil (5.2.2.2), scheduledAt, justification, scopeId with
+ *   scopeValues (the text is then the scope's template filled in)
+ * @returns the posts, in the order of the accounts
+ */
+export async function draftPost(ctx: AppContext, props: { actor: Actor; input: unknown }): Promise<Post[]> {
+  const prepared = await prepare(ctx, props.actor, props.input);
+  const authorId = actorId(props.actor);
+  if (authorId === null) throw validation("投稿は職員として作成してください。");
+  return change(ctx, props.actor, "post.draft", async (tx, at) => {
+    const created: Post[] = [];
+    let groupId: number | null = null;
+    for (const item of prepared.items) {
+      const findings = item.result.findings;
+      const values: PostValues & { accountId: number; authorId: number } = {
+        accountId: item.account.id,
+        authorId,
+        groupId,
+        kind: "post",
+        category: prepared.category,
+        status: "draft",
+        text: item.text,
+        version: 1,
+        embargoUntil: prepared.embargoUntil,
+        scheduledAt: prepared.scheduledAt,
+        repostOf: prepared.repostOf,
+        scopeId: prepared.scope?.id ?? null,
+        scopeValues: prepared.scopeValues,
+        justification: prepared.justification,
+        findings,
+        ...findingCounts(findings),
+        createdAt: at,
+        updatedAt: at,
+      };
+      let post = await insertPost(tx, values);
+      if (groupId === null) {
+        groupId = post.id;
+        post = await updatePost(tx, post.id, { groupId }, at);
+      }
+      await insertVersion(tx, {
+        postId: post.id,
+        version: 1,
+        text: post.text,
+        findings,
+        images: [],
+        authorId,
+        at,
+      });
+      created.push(post);
+    }
+    return {
+      result: created,
+      target: { type: "post", id: groupId },
+      summary: {
+        groupId,
+        category: prepared.category,
+        ...(prepared.repostOf ? { repostOf: prepared.repostOf } : {}),
+        ...(prepared.scope ? { scopeId: prepared.scope.id, scopeName: prepared.scope.name } : {}),
+        embargoUntil: prepared.embargoUntil,
+        scheduledAt: prepared.scheduledAt,
+        justification: prepared.justification,
+        posts: created.map((p) => ({
+          postId: p.id,
+          accountId: p.accountId,
+          text: p.text,
+          findings: findingSummary(
+            prepared.items.find((i) => i.account.id === p.accountId)?.result.findings ?? [],
+          ),
+        })),
+      },
+    };
+  });
+}
+
+/** The stored post's fields after an edit (fields left out of the input keep their value). */
+type Edited = {
+  text: string;
+  category: PostCategory;
+  repostOf: number | null;
+  embargoUntil: Date | null;
+  scheduledAt: Date | null;
+  justification: string;
+};
+
+async function edited(ctx: AppContext, actor: Actor, post: Post, raw: unknown) {
+  const input = parse(editInput, raw);
+  const next: Edited = {
+    text: input.text ?? post.text,
+    category: input.category ?? post.category,
+    repostOf: input.repostOf !== undefined ? input.repostOf : post.repostOf,
+    embargoUntil: input.embargoUntil !== undefined ? toDate(input.embargoUntil) : post.embargoUntil,
+    scheduledAt: input.scheduledAt !== undefined ? toDate(input.scheduledAt) : post.scheduledAt,
+    justification: input.justification ?? post.justification,
+  };
+  if (next.text.trim() === "") {
+    throw validation("本文を入力してください。", [{ field: "text", message: "本文を入力してください。" }]);
+  }
+  if (next.category !== "repost") next.repostOf = null;
+  else if (next.repostOf !== post.repostOf || post.category !== "repost")
+    await assertRepost(ctx, actor, next.repostOf, [post.accountId]);
+  if (input.scheduledAt !== undefined) assertSchedule(next.scheduledAt, ctx.clock.now());
+  return { input, next };
+}
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+function changedFields(post: Post, next: Edited): string[] {
+  const out: string[] = [];
+  if (post.text !== next.text) out.push("text");
+  if (post.category !== next.category) out.push("category");
+  if (post.repostOf !== next.repostOf) out.push("repostOf");
+  if (!sameInstant(post.embargoUntil, next.embargoUntil)) out.push("embargoUntil");
+  if (!sameInstant(post.scheduledAt, next.scheduledAt)) out.push("scheduledAt");
+  if (post.justification !== next.justification) out.push("justification");
+  return out;
+}
+
+/** What an edit would give, checked, without saving (the edit form's 「確認する」). */
+export async function previewEdit(
+  ctx: AppContext,
+  props: { actor: Actor; id: number; input: unknown },
+): Promise<{ text: string; result: CheckResult }> {
+  const { post, account } = await postFor(ctx, props.actor, props.id, "post.draft");
+  const { next } = await edited(ctx, props.actor, post, props.input);
+  const images = await listImages(ctx.db, post.id);
+  const result = await checkPost(
+    account,
+    { ...next, kind: post.kind, imageCount: images.length },
+    ctx.clock.now(),
+  );
+  return { text: next.text, result };
+}
+
+/**
+ * Saves a change as a new version, re-checked. 5.1.4: a change to an approved post sends it
+ * back for approval (承認待ち); a pending post stays pending and needs approval of the new version.
+ * @param props.input see `editInput`; `version` (and `expectedStatus`) are what the person saw
+ * @throws 409 when the post changed since, or can no longer be edited (published); 422 when
+ *   nothing changed
+ */
+export async function editPost(
+  ctx: AppContext,
+  props: { actor: Actor; id: number; input: unknown },
+): Promise<{ post: Post; reapproval: boolean }> {
+  const { post: seen, account } = await postFor(ctx, props.actor, props.id, "post.draft");
+  const { input, next } = await edited(ctx, props.actor, seen, props.input);
+  return change(ctx, props.actor, "post.edit", async (tx, at) => {
+    const post = await lockPost(tx, props.id);
+    if (!post) throw notFound("投稿");
+    assertUnchanged(post, { version: input.version, status: input.expectedStatus });
+    const status = nextPostStatus(post.status, "edit");
+    if (!status) {
+      throw conflict(
+        `「${postStatusLabels[post.status]}」の投稿は編集できません。${post.status === "published" ? "誤りがある場合は、訂正の投稿を作成してください（第5-3(2)(3)）。" : ""}`,
+      );
+    }
+    const fields = changedFields(post, next);
+    if (fields.length === 0) throw validation("変更された箇所がありません。");
+    const images = await listImages(tx, post.id);
+    const result = await checkPost(account, { ...next, kind: post.kind, imageCount: images.length }, at);
+    const findings = result.findings;
+    const version = post.version + 1;
+    const reapproval = post.status === "approved";
+    const updated = await updatePost(
+      tx,
+      post.id,
+      {
+        ...next,
+        status,
+        version,
+        findings,
+        ...findingCounts(findings),
+        // 5.1.4: the approval was for the previous version; a new one is needed.
+        ...(reapproval
+          ? { approvedAt: null, approvedBy: null, approvalRule: null, approvedVersion: null, submittedAt: at }
+          : {}),
+      },
+      at,
+    );
+    await insertVersion(tx, {
+      postId: post.id,
+      version,
+      text: next.text,
+      findings,
+      images: images.map(imageRecord),
+      authorId: actorId(props.actor),
+      at,
+    });
+    return {
+      result: { post: updated, reapproval },
+      target: { type: "post", id: post.id },
+      summary: {
+        version,
+        changed: fields,
+        ...(fields.includes("text") ? { text: next.text } : {}),
+        status: { before: post.status, after: status },
+        ...(reapproval
+          ? { approvalCleared: { version: post.approvedVersion, rule: post.approvalRule } }
+          : {}),
+        findings: findingSummary(findings),
+      },
+    };
+  });
+}
+
+/** What a version keeps of an image (the bytes stay in post_images). */
+export function imageRecord(image: {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  alt: string;
+  rights: string;
+  rightsNote: string;
+}) {
+  return {
+    id: image.id,
+    filename: image.filename,
+    contentType: image.contentType,
+    size: image.size,
+    alt: image.alt,
+    rights: image.rights,
+    rightsNote: image.rightsNote,
+  };
+}
+
+/**
+ * Discards a draft that was never submitted (nobody has decided on it). The audit entry keeps
+ * what it said.
+ */
+export async function discardPost(ctx: AppContext, props: { actor: Actor; id: number }): Promise<void> {
+  await postFor(ctx, props.actor, props.id, "post.draft");
+  await change(ctx, props.actor, "post.discard", async (tx) => {
+    const post = await lockPost(tx, props.id);
+    if (!post) throw notFound("投稿");
+    if (post.status !== "draft" || (await hasDecisions(tx, post.id))) {
+      throw conflict(
+        `「${postStatusLabels[post.status]}」の投稿は破棄できません。破棄できるのは、承認の申請をしていない下書きだけです。`,
+      );
+    }
+    await deleteDraftPost(tx, post.id);
+    return {
+      result: undefined,
+      target: { type: "post", id: post.id },
+      summary: { accountId: post.accountId, groupId: post.groupId, version: post.version, text: post.text },
+    };
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The posts part of posts: its plug-in points (see app/feature.ts). Its tasks on the dashboard:
+ * for the account manager (and the deputy named for today), the posts waiting for approval and
+ * the post-hoc reports to acknowledge, due within the pack's business days and overdue once past
+ * (5.1.4); for an author, the posts returned to them. And the demo posts.
+ */
+import { pendingInDivisions, postsByAuthor, unacknowledgedReports } from "../../db/repos/post-queues.ts";
+import { tokyoDate } from "../../domain/dates.ts";
+import { postCategoryShort } from "../../domain/posts.ts";
+import type { AppContext, StaffActor } from "../context.ts";
+import type { Feature, Task } from "../feature.ts";
+import { demoPosts } from "./demo.ts";
+import { decidingDivisions } from "./read.ts";
+
+/** The Tokyo date of a due instant that ends a day (24:00 is the end of the day before). */
+function dueDay(at: Date): string {
+  return tokyoDate(new Date(at.getTime() - 1));
+}
+
+async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
+  const divisions = await decidingDivisions(ctx, actor);
+  const now = ctx.clock.now();
+  const [waiting, reports, returned] = await Promise.all([
+    pendingInDivisions(ctx.db, divisions),
+    unacknowledgedReports(ctx.db, divisions),
+    postsByAuthor(ctx.db, actor.staffId, { statuses: ["returned"] }),
+  ]);
+  const approvals: Task[] = waiting
+    .filter((p) => p.authorId !== actor.staffId)
+    .map((p) => ({
+      kind: "post_approval",
+      title: `投稿の承認（${p.accountName}・${p.authorName}さん作成・第${p.version}版）`,
+      href: `/posts/${p.id}`,
+      due: null,
+      overdue: false,
+      clause: "5.1.4",
+    }));
+  const acknowledgements: Task[] = reports
+    .filter((p) => p.authorId !== actor.staffId)
+    .map((p) => ({
+      kind: "post_report",
+      title: `事後報告の確認（${p.accountName}・${postCategoryShort[p.category]}・${p.authorName}さん発信）`,
+      href: `/posts/${p.id}`,
+      due: p.reportDueAt ? dueDay(p.reportDueAt) : null,
+      overdue: p.reportDueAt !== null && p.reportDueAt.getTime() < now.getTime(),
+      clause: "5.1.4",
+    }));
+  const fixes: Task[] = returned.map((p) => ({
+    kind: "post_returned",
+    title: `差し戻された投稿の修正（${p.accountName}）`,
+    href: `/posts/${p.id}`,
+    due: null,
+    overdue: false,
+    clause: "5.1.4",
+  }));
+  return [...acknowledgements, ...approvals, ...fixes];
+}
+
+export const postsFeature: Feature = { name: "posts", tasks: postTasks, demo: demoPosts };

@@ -1,0 +1,258 @@
+/**
+ * The publishing record: when an approved post goes out, its operator (or the account manager)
+ * records the published URL and the time (manual publishing is the default: many cities post
+ * from the platform's own app); a post published first under 5.1.4 ①–④ gets its URL recorded
+ * afterwards. From then on the post is read-only; its removal from the platform is recorded with
+ * a reason. The operator may also move the schedule time of an approved post. This system does
+ * not post to the platforms: a publishing connector would, and is not part of it yet.
+ */
+import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import { findAccount } from "../../db/repos/accounts.ts";
+import { lockPost, type Post, type PostValues, updatePost } from "../../db/repos/posts.ts";
+import { POST_CORRECTION, PUBLISH_REMINDER } from "../../db/repos/publishing.ts";
+import { formatDateTime } from "../../domain/dates.ts";
+import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
+import { conflict, notFound, validation } from "../../errors.ts";
+import { guidelinePack } from "../../guideline/pack.ts";
+import { change } from "../audit.ts";
+import { type Actor, type AppContext, actorId } from "../context.ts";
+import { tokyoDateTime } from "../credentials/rules.ts";
+import { parse, text } from "../validate.ts";
+import { authorizeOnPost, getPost } from "./access.ts";
+import { publishedUrlProblem } from "./publishing-rules.ts";
+import { closePostTasks } from "./publishing-tasks.ts";
+
+/** An optional date and time (「2026-04-01T09:30」 in Tokyo time, or ISO 8601); "" means none. */
+const optionalDateTime = (label: string) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), tokyoDateTime(label).optional());
+
+export const publishInput = z.object({
+  url: text("発信した投稿のURL", 2000),
+  publishedAt: optionalDateTime("発信した日時"),
+});
+
+export const deletionInput = z.object({
+  reason: text("削除した理由", 1000),
+  deletedAt: optionalDateTime("削除した日時"),
+});
+
+export const scheduleInput = z.object({
+  scheduledAt: optionalDateTime("予約日時"),
+});
+
+/** Why a post in `status` cannot be recorded as published, in Japanese. */
+export function unpublishableReason(status: PostStatus): string {
+  switch (status) {
+    case "draft":
+    case "pending":
+    case "returned":
+      return "この投稿はまだ承認されていません。アカウント管理者の許可を得てから発信してください（第5-1(4)）。";
+    case "rejected":
+      return "却下された投稿は発信できません。";
+    case "published":
+      return "この投稿は発信済みとして記録されています。発信済みの投稿は変更できません。";
+    case "deleted":
+      return "この投稿はプラットフォームから削除済みとして記録されています。";
+    case "approved":
+      return "";
+  }
+}
+
+function notLater(field: string, label: string, value: Date, now: Date): void {
+  if (value.getTime() > now.getTime()) {
+    const message = `${label}に未来の日時は入力できません（現在 ${formatDateTime(now)}）。`;
+    throw validation(message, [{ field, message }]);
+  }
+}
+
+async function lockedPost(tx: Db, id: number): Promise<Post> {
+  const post = await lockPost(tx, id);
+  if (!post) throw notFound("投稿");
+  return post;
+}
+
+/**
+ * Records that a post went out: the URL of the post on the account's platform and the time
+ * (default now; not in the future, nor before an embargo, 5.2.2.2). An approved post becomes
+ * 発信済; a post published under 5.1.4 ①–④ without a URL gets its URL. The reminder of the post
+ * closes, and a published correction closes the correction tasks of the post it corrects (5.3.2).
+ * @param props.input `{ url, publishedAt? }` from a form or JSON
+ */
+export async function recordPublishing(
+  ctx: AppContext,
+  props: { actor: Actor; postId: number; input: unknown },
+): Promise<Post> {
+  const { actor } = props;
+  const post = await getPost(ctx, { actor, id: props.postId });
+  await authorizeOnPost(ctx, actor, "post.publish_record", post);
+  const input = parse(publishInput, props.input);
+  const account = await findAccount(ctx.db, post.accountId);
+  if (!account) throw notFound("アカウント");
+  const problem = publishedUrlProblem(guidelinePack(), account, input.url);
+  if (problem) throw validation(problem, [{ field: "url", message: problem }]);
+  const url = new URL(input.url.trim()).toString();
+  return change(ctx, actor, "post.publish", async (tx, at) => {
+    const current = await lockedPost(tx, post.id);
+    if (input.publishedAt) notLater("publishedAt", "発信した日時", input.publishedAt, at);
+    let values: PostValues;
+    if (current.status === "approved") {
+      if (current.approvedVersion !== null && current.approvedVersion !== current.version)
+        throw conflict("承認後に内容が変わっています。もう一度承認を得てから発信してください（第5-1(4)）。");
+      const publishedAt = input.publishedAt ?? at;
+      // 5.2.2.2: 公表が決定されていない情報 — nothing goes out before its embargo.
+      if (current.embargoUntil && publishedAt.getTime() < current.embargoUntil.getTime()) {
+        const message = `この投稿は${formatDateTime(current.embargoUntil)}まで公表できません（第5-2(2)②）。発信した日時を確認してください。`;
+        throw validation(message, [{ field: "publishedAt", message }]);
+      }
+      values = {
+        status: nextPostStatus(current.status, "publish") ?? "published",
+        publishedAt,
+        publishedUrl: url,
+        publishedBy: actorId(actor),
+      };
+    } else if (
+      current.status === "published" &&
+      current.publishedUrl === null &&
+      isPostHoc(current.category)
+    ) {
+      // 5.1.4 ①–④: published first; the URL is recorded afterwards.
+      values = {
+        publishedUrl: url,
+        publishedAt: input.publishedAt ?? current.publishedAt ?? at,
+        publishedBy: current.publishedBy ?? actorId(actor),
+      };
+    } else {
+      throw conflict(unpublishableReason(current.status) || "この投稿の発信は記録できません。");
+    }
+    const updated = await updatePost(tx, current.id, values, at);
+    const reminders = await closePostTasks(tx, {
+      kind: PUBLISH_REMINDER,
+      postId: current.id,
+      status: "done",
+      doneBy: actorId(actor),
+      at,
+      resolution: { publishedUrl: url },
+    });
+    const corrections =
+      updated.kind === "correction" && updated.correctsPostId !== null
+        ? await closePostTasks(tx, {
+            kind: POST_CORRECTION,
+            postId: updated.correctsPostId,
+            status: "done",
+            doneBy: actorId(actor),
+            at,
+            resolution: { correctionPostId: updated.id, publishedUrl: url },
+          })
+        : [];
+    return {
+      result: updated,
+      target: { type: "post", id: updated.id },
+      summary: {
+        status: { before: current.status, after: updated.status },
+        publishedUrl: url,
+        publishedAt: updated.publishedAt?.toISOString() ?? null,
+        closedTaskIds: [...reminders, ...corrections],
+        ...(updated.correctsPostId !== null ? { correctsPostId: updated.correctsPostId } : {}),
+      },
+    };
+  });
+}
+
+/**
+ * Records that a published post was removed from the platform, with the reason and the time
+ * (default now; not in the future, not before it was published). The record of the post stays.
+ * @param props.input `{ reason, deletedAt? }`
+ */
+export async function recordDeletion(
+  ctx: AppContext,
+  props: { actor: Actor; postId: number; input: unknown },
+): Promise<Post> {
+  const { actor } = props;
+  const post = await getPost(ctx, { actor, id: props.postId });
+  await authorizeOnPost(ctx, actor, "post.publish_record", post);
+  const input = parse(deletionInput, props.input);
+  return change(ctx, actor, "post.delete", async (tx, at) => {
+    const current = await lockedPost(tx, post.id);
+    const next = nextPostStatus(current.status, "delete");
+    if (!next) {
+      throw conflict(
+        current.status === "deleted"
+          ? "この投稿は既に削除済みとして記録されています。"
+          : "発信済みの投稿だけを、プラットフォームから削除したものとして記録できます。",
+      );
+    }
+    const deletedAt = input.deletedAt ?? at;
+    notLater("deletedAt", "削除した日時", deletedAt, at);
+    if (current.publishedAt && deletedAt.getTime() < current.publishedAt.getTime()) {
+      const message = `削除した日時は、発信した日時（${formatDateTime(current.publishedAt)}）より後にしてください。`;
+      throw validation(message, [{ field: "deletedAt", message }]);
+    }
+    const updated = await updatePost(
+      tx,
+      current.id,
+      { status: next, deletedAt, deletedReason: input.reason },
+      at,
+    );
+    return {
+      result: updated,
+      target: { type: "post", id: updated.id },
+      summary: {
+        status: { before: current.status, after: next },
+        deletedAt: deletedAt.toISOString(),
+        reason: input.reason,
+      },
+    };
+  });
+}
+
+/**
+ * Sets or clears the schedule time of an approved post (not in the past, not before its
+ * embargo, 5.2.2.2). The content does not change, so the approval stands; a reminder already
+ * opened for the old time is withdrawn and a new one opens at the new time.
+ * @param props.input `{ scheduledAt? }` — empty clears it
+ */
+export async function reschedulePost(
+  ctx: AppContext,
+  props: { actor: Actor; postId: number; input: unknown },
+): Promise<Post> {
+  const { actor } = props;
+  const post = await getPost(ctx, { actor, id: props.postId });
+  await authorizeOnPost(ctx, actor, "post.publish_record", post);
+  const input = parse(scheduleInput, props.input);
+  return change(ctx, actor, "post.reschedule", async (tx, at) => {
+    const current = await lockedPost(tx, post.id);
+    if (current.status !== "approved")
+      throw conflict("予約日時をここで変更できるのは、承認済みで未発信の投稿だけです。");
+    const scheduledAt = input.scheduledAt ?? null;
+    // The form has minute precision: the current minute still counts as now.
+    if (scheduledAt && scheduledAt.getTime() < at.getTime() - 60_000) {
+      const message = "予約日時には、現在より後の日時を入力してください。";
+      throw validation(message, [{ field: "scheduledAt", message }]);
+    }
+    if (scheduledAt && current.embargoUntil && scheduledAt.getTime() < current.embargoUntil.getTime()) {
+      const message = `この投稿は${formatDateTime(current.embargoUntil)}まで公表できません（第5-2(2)②）。それ以降の日時を予約してください。`;
+      throw validation(message, [{ field: "scheduledAt", message }]);
+    }
+    const updated = await updatePost(tx, current.id, { scheduledAt }, at);
+    const withdrawn = await closePostTasks(tx, {
+      kind: PUBLISH_REMINDER,
+      postId: current.id,
+      status: "cancelled",
+      doneBy: actorId(actor),
+      at,
+      resolution: { reason: "rescheduled", scheduledAt: scheduledAt?.toISOString() ?? null },
+    });
+    return {
+      result: updated,
+      target: { type: "post", id: updated.id },
+      summary: {
+        scheduledAt: {
+          before: current.scheduledAt?.toISOString() ?? null,
+          after: scheduledAt?.toISOString() ?? null,
+        },
+        withdrawnTaskIds: withdrawn,
+      },
+    };
+  });
+}

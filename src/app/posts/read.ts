@@ -1,0 +1,221 @@
+/**
+ * Reading posts for the drafting and approval pages: one post with everything the author and
+ * the approver need (text, findings, images, versions, decisions, the group, what this person
+ * may do now), a person's lists (my posts, waiting for my approval, post-hoc reports to
+ * acknowledge), and what an operator may draft for.
+ */
+import type { Finding, LengthInfo } from "../../checker/index.ts";
+import { type AccountView, accountsTouching, findAccountView } from "../../db/repos/accounts.ts";
+import {
+  deputyDivisionsOn,
+  hasDecisions,
+  pendingInDivisions,
+  postsByAuthor,
+  recentPublished,
+  unacknowledgedReports,
+} from "../../db/repos/post-queues.ts";
+import {
+  findPostView,
+  findScope,
+  listDecisions,
+  listImages,
+  listScopes,
+  listVersions,
+  type PostDecision,
+  type PostImageInfo,
+  type PostScope,
+  type PostVersion,
+  type PostView,
+  postsOfGroup,
+} from "../../db/repos/posts.ts";
+import { findStaff } from "../../db/repos/staff.ts";
+import { tokyoDate } from "../../domain/dates.ts";
+import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
+import { notFound } from "../../errors.ts";
+import { allowed } from "../authorize.ts";
+import type { Actor, AppContext, StaffActor } from "../context.ts";
+import { accountTargetFor, canSeePost, getPost } from "./access.ts";
+import { checkPost, readFindings } from "./checking.ts";
+import { managedDivisionIds } from "./deputies.ts";
+import { isOwnPost, isPostable } from "./posting.ts";
+
+/** What the person may do with the post now. */
+export type PostActions = {
+  edit: boolean;
+  submit: boolean;
+  discard: boolean;
+  publishPostHoc: boolean;
+  /** Approve, return, reject, record a verbal approval. */
+  decide: boolean;
+  acknowledge: boolean;
+  /** The person could decide if they had not written the post (5.1.4: say why they cannot). */
+  ownPostBlocksDecision: boolean;
+};
+
+/** A version with its author's name. */
+export type VersionView = PostVersion & { authorName: string | null; findingList: Finding[] };
+
+/** One post with everything its page shows. */
+export type PostDetail = {
+  post: PostView;
+  account: AccountView;
+  findings: Finding[];
+  length: LengthInfo | undefined;
+  group: PostView[];
+  versions: VersionView[];
+  decisions: PostDecision[];
+  images: PostImageInfo[];
+  repostOf: PostView | null;
+  scope: PostScope | null;
+  can: PostActions;
+  reportOverdue: boolean;
+  now: Date;
+};
+
+/**
+ * One post for its page (404 when the person may not see it).
+ */
+export async function postDetail(ctx: AppContext, props: { actor: Actor; id: number }): Promise<PostDetail> {
+  const post = await getPost(ctx, props);
+  const account = await findAccountView(ctx.db, post.accountId);
+  if (!account) throw notFound("アカウント");
+  const now = ctx.clock.now();
+  const [target, versions, decisions, images, group, decided] = await Promise.all([
+    accountTargetFor(ctx, props.actor, post),
+    listVersions(ctx.db, post.id),
+    listDecisions(ctx.db, post.id),
+    listImages(ctx.db, post.id),
+    post.groupId ? postsOfGroup(ctx.db, post.groupId) : Promise.resolve([]),
+    hasDecisions(ctx.db, post.id),
+  ]);
+  const names = new Map<number, string>();
+  for (const id of new Set(versions.flatMap((v) => (v.authorId === null ? [] : [v.authorId])))) {
+    const person = await findStaff(ctx.db, id);
+    if (person) names.set(id, person.name);
+  }
+  const versionAuthor = versions.find((v) => v.version === post.version)?.authorId ?? null;
+  const own = isOwnPost(post, props.actor, versionAuthor);
+  const draft = allowed(props.actor, "post.draft", target);
+  const approver = allowed(props.actor, "post.approve", target);
+  const acknowledger = allowed(props.actor, "post.acknowledge", target);
+  const pendingReport =
+    post.approvalRule === "post_hoc" && post.reportDueAt !== null && post.acknowledgedAt === null;
+  const can: PostActions = {
+    edit: draft && nextPostStatus(post.status, "edit") !== null,
+    submit: draft && nextPostStatus(post.status, "submit") !== null,
+    discard: draft && post.status === "draft" && !decided,
+    publishPostHoc:
+      draft && isPostHoc(post.category) && nextPostStatus(post.status, "publish_post_hoc") !== null,
+    decide: approver && !own && post.status === "pending",
+    acknowledge: acknowledger && !own && pendingReport,
+    ownPostBlocksDecision:
+      own && ((approver && post.status === "pending") || (acknowledger && pendingReport)),
+  };
+  const repost = post.repostOf ? await findPostView(ctx.db, post.repostOf) : undefined;
+  const visibleRepost = repost && (await canSeePost(ctx, props.actor, repost)) ? repost : null;
+  const check = await checkPost(account, { ...post, imageCount: images.length }, now);
+  return {
+    post,
+    account,
+    findings: readFindings(post.findings),
+    length: check.length,
+    group: group.filter((p) => p.id !== post.id),
+    versions: versions.map((v) => ({
+      ...v,
+      authorName: v.authorId === null ? null : (names.get(v.authorId) ?? null),
+      findingList: readFindings(v.findings),
+    })),
+    decisions,
+    images,
+    repostOf: visibleRepost,
+    scope: post.scopeId ? ((await findScope(ctx.db, post.scopeId)) ?? null) : null,
+    can,
+    reportOverdue: pendingReport && post.reportDueAt !== null && post.reportDueAt.getTime() < now.getTime(),
+    now,
+  };
+}
+
+/** Divisions where the person decides on posts today: those they manage, and those they deputise for. */
+export async function decidingDivisions(ctx: AppContext, actor: StaffActor): Promise<number[]> {
+  const deputy = await deputyDivisionsOn(ctx.db, actor.staffId, tokyoDate(ctx.clock.now()));
+  return [...new Set([...managedDivisionIds(actor), ...deputy])];
+}
+
+/** The person's lists on /posts. */
+export type PostLists = {
+  mine: PostView[];
+  waiting: PostView[];
+  reports: PostView[];
+  /** The person decides on posts (manages or deputises for a division). */
+  decides: boolean;
+  /** The person manages a division (names deputies). */
+  manages: boolean;
+  /** The person may draft for at least one account. */
+  drafts: boolean;
+  now: Date;
+};
+
+/**
+ * My posts (optionally of one status), the posts waiting for my approval and the post-hoc
+ * reports I must acknowledge (posts I wrote myself are not mine to decide on).
+ */
+export async function postLists(
+  ctx: AppContext,
+  props: { actor: StaffActor; status?: PostStatus | undefined },
+): Promise<PostLists> {
+  const { actor } = props;
+  const divisions = await decidingDivisions(ctx, actor);
+  const [mine, waiting, reports, accounts] = await Promise.all([
+    postsByAuthor(ctx.db, actor.staffId, props.status ? { statuses: [props.status] } : {}),
+    pendingInDivisions(ctx.db, divisions),
+    unacknowledgedReports(ctx.db, divisions),
+    postableAccounts(ctx, actor),
+  ]);
+  return {
+    mine,
+    waiting: waiting.filter((p) => p.authorId !== actor.staffId),
+    reports: reports.filter((p) => p.authorId !== actor.staffId),
+    decides: divisions.length > 0,
+    manages: managedDivisionIds(actor).length > 0,
+    drafts: accounts.length > 0,
+    now: ctx.clock.now(),
+  };
+}
+
+/** Accounts the person is an operator of and that are official now (3). */
+export async function postableAccounts(ctx: AppContext, actor: StaffActor): Promise<AccountView[]> {
+  const touching = await accountsTouching(ctx.db, actor.staffId);
+  const out: AccountView[] = [];
+  for (const t of touching) {
+    if (!t.operator || !isPostable(t.account)) continue;
+    const view = await findAccountView(ctx.db, t.account.id);
+    if (view) out.push(view);
+  }
+  return out;
+}
+
+/** What the new-post form offers: accounts, recent published posts (①), pre-approved scopes. */
+export type DraftingOptions = {
+  accounts: AccountView[];
+  recent: PostView[];
+  scopes: Array<{ scope: PostScope; account: AccountView }>;
+  today: string;
+};
+
+/** The new-post form's choices for an operator. */
+export async function draftingOptions(
+  ctx: AppContext,
+  props: { actor: StaffActor },
+): Promise<DraftingOptions> {
+  const accounts = await postableAccounts(ctx, props.actor);
+  const today = tokyoDate(ctx.clock.now());
+  const ids = accounts.map((a) => a.id);
+  const recent = await recentPublished(ctx.db, ids);
+  const scopes: DraftingOptions["scopes"] = [];
+  for (const account of accounts) {
+    for (const scope of await listScopes(ctx.db, account.id)) {
+      if (scope.active && scope.validUntil >= today) scopes.push({ scope, account });
+    }
+  }
+  return { accounts, recent, scopes, today };
+}

@@ -1,0 +1,161 @@
+/**
+ * Configuration from the environment, parsed once with zod. An invalid value stops the program
+ * with a message naming the variable, so a typo never starts a half-configured server.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const minutes = z.coerce.number().int().positive();
+
+/** Comma-separated origins (scheme://host[:port], nothing else); empty means none. */
+const isOrigin = (o: string) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/i.test(o) && URL.canParse(o);
+const origins = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) => list.every(isOrigin),
+    "must be comma-separated origins like https://www.city.example.lg.jp",
+  )
+  .transform((list) => list.map((o) => new URL(o).origin));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SNSGOV_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  SNSGOV_PUBLIC_URL: z.string().url().optional(),
+  SNSGOV_COOKIE_SECURE: bool.optional(),
+  SNSGOV_SESSION_IDLE_MINUTES: minutes.default(30),
+  SNSGOV_SESSION_ABSOLUTE_MINUTES: minutes.default(12 * 60),
+  SNSGOV_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SNSGOV_LOGIN_LOCK_MINUTES: minutes.default(15),
+  SNSGOV_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  SNSGOV_AUDIT_CHECKPOINT_MINUTES: minutes.default(5),
+  SNSGOV_CITY_NAME: z.string().min(1).default("いわき市"),
+  SNSGOV_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  SNSGOV_EMBED_ORIGINS: origins,
+  SNSGOV_LEAK_MANUAL_URL: z.string().trim().url().optional(),
+  SNSGOV_SMTP_HOST: z.string().trim().optional(),
+  SNSGOV_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SNSGOV_SMTP_SECURE: z.enum(["tls", "starttls", "none"]).default("starttls"),
+  SNSGOV_SMTP_USER: z.string().optional(),
+  SNSGOV_SMTP_PASSWORD: z.string().optional(),
+  SNSGOV_SMTP_FROM: z.string().trim().optional(),
+});
+
+/** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
+export type SmtpConfig = {
+  host: string;
+  port: number;
+  /** `tls`: TLS from the first byte (usually 465); `starttls`: upgrade required (587); `none`: plain. */
+  secure: "tls" | "starttls" | "none";
+  /** Both or neither; the password is never logged. */
+  auth: { user: string; password: string } | undefined;
+  /** The sender, e.g. `snsgov <snsgov@city.example.lg.jp>`. */
+  from: string;
+};
+
+const defaultSmtpPort = { tls: 465, starttls: 587, none: 25 } as const;
+
+/** A bare address or `Name <address>`. */
+const isSender = (v: string) => /^[^\s@<>]+@[^\s@<>]+$/.test(v) || /^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(v);
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Base URL people use to reach the server; defaults to http://localhost:PORT. */
+  publicUrl: string;
+  /** Whether cookies carry `Secure` and the `__Host-` prefix; off only for plain-http localhost. */
+  cookieSecure: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteMinutes: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. */
+  auditKeyFile: string;
+  auditCheckpointMinutes: number;
+  cityName: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+  /** Origins allowed to frame the public embed routes (CSP frame-ancestors); empty: none. */
+  embedOrigins: string[];
+  /** 7.1: the city's 情報流出事案対応マニュアル, linked from every 情報漏えい incident; optional. */
+  leakManualUrl: string | undefined;
+  /** E-mail notifications over SMTP; undefined when not configured (e-mail is off). */
+  smtp: SmtpConfig | undefined;
+};
+
+/** Thrown when the environment does not describe a usable configuration. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Parses configuration from an environment object (process.env by default).
+ * @throws ConfigError naming every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const smtp = smtpConfig(e);
+  if (typeof smtp === "string") throw new ConfigError(`invalid configuration:\n  ${smtp}`);
+  const publicUrl = (e.SNSGOV_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  const dataDir = resolve(e.SNSGOV_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl,
+    cookieSecure: e.SNSGOV_COOKIE_SECURE ?? publicUrl.startsWith("https://"),
+    sessionIdleMinutes: e.SNSGOV_SESSION_IDLE_MINUTES,
+    sessionAbsoluteMinutes: e.SNSGOV_SESSION_ABSOLUTE_MINUTES,
+    loginMaxFailures: e.SNSGOV_LOGIN_MAX_FAILURES,
+    loginLockMinutes: e.SNSGOV_LOGIN_LOCK_MINUTES,
+    auditKeyFile: resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`),
+    auditCheckpointMinutes: e.SNSGOV_AUDIT_CHECKPOINT_MINUTES,
+    cityName: e.SNSGOV_CITY_NAME,
+    logLevel: e.SNSGOV_LOG_LEVEL,
+    embedOrigins: e.SNSGOV_EMBED_ORIGINS,
+    leakManualUrl: e.SNSGOV_LEAK_MANUAL_URL,
+    smtp,
+  };
+}
+
+/** The SMTP settings, undefined when no host is set, or a message naming what is wrong. */
+function smtpConfig(e: z.output<typeof envSchema>): SmtpConfig | undefined | string {
+  const host = e.SNSGOV_SMTP_HOST ?? "";
+  if (host === "") return undefined;
+  const from = e.SNSGOV_SMTP_FROM ?? "";
+  if (!isSender(from))
+    return "SNSGOV_SMTP_FROM: must be the sender address (snsgov@city.example.lg.jp or 'snsgov <snsgov@city.example.lg.jp>') when SNSGOV_SMTP_HOST is set";
+  const user = e.SNSGOV_SMTP_USER ?? "";
+  const password = e.SNSGOV_SMTP_PASSWORD ?? "";
+  if ((user === "") !== (password === ""))
+    return "SNSGOV_SMTP_USER, SNSGOV_SMTP_PASSWORD: set both (authenticated SMTP) or neither";
+  return {
+    host,
+    port: e.SNSGOV_SMTP_PORT ?? defaultSmtpPort[e.SNSGOV_SMTP_SECURE],
+    secure: e.SNSGOV_SMTP_SECURE,
+    auth: user === "" ? undefined : { user, password },
+    from,
+  };
+}

@@ -1,0 +1,696 @@
+/**
+ * Maintenance of the database: a consistent backup of the embedded database (`snsgov db backup`),
+ * restoring one (`snsgov db restore`), and copying every table into an empty PostgreSQL database
+ * (`snsgov db copy-to`), the way out of the embedded database when a city outgrows it. The table
+ * list, column list, foreign-key order and sequences come from the catalogue, so tables added by
+ * later migrations are included without editing this file. See docs/operations.md.
+ */
+import { randomBytes } from "node:crypto";
+import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { PGlite } from "@electric-sql/pglite";
+import { is, sql } from "drizzle-orm";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
+import { type DatabaseHandle, migrationsFolder, openPglite, openPostgres, wrapPglite } from "./client.ts";
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from "./lock.ts";
+import * as schema from "./schema.ts";
+
+/** A maintenance step that cannot go ahead; the message is one line for the operator. */
+export class MaintenanceError extends Error {
+  override name = "MaintenanceError";
+}
+
+/** The schema whose tables belong to the application (pg-boss and drizzle keep their own). */
+const APP_SCHEMA = "public";
+
+// Files
+
+/** Writes `bytes` to `file` atomically: a temporary file beside it, fsync, rename, fsync the folder. */
+async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx", 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncFolder(dirname(file));
+}
+
+/** Flushes a folder's entries (a rename is durable only once its folder is synced). */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, "r");
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself has happened.
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The folder PGlite keeps its files in, inside the data folder. */
+export function pgdataOf(dataDir: string): string {
+  return join(resolve(dataDir), "pgdata");
+}
+
+/** True when `dataDir` holds an embedded database (PGlite writes PG_VERSION at initdb). */
+export async function hasEmbeddedDatabase(dataDir: string): Promise<boolean> {
+  return exists(join(pgdataOf(dataDir), "PG_VERSION"));
+}
+
+/** A file-system-safe timestamp for folder names: 2026-11-24T05-30-00-000Z. */
+function stamp(at: Date): string {
+  return at.toISOString().replace(/[:.]/g, "-");
+}
+
+/** The pid in the data folder's lock file, when there is one. */
+async function lockHolder(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(join(dataDir, "snsgov.lock"), "utf8").catch(() => "");
+  const pid = Number.parseInt(text.trim(), 10);
+  return Number.isInteger(pid) ? pid : undefined;
+}
+
+/** Turns "folder in use" into a message that says what to do for this command. */
+async function inUse(dataDir: string, what: string, error: unknown): Promise<never> {
+  if (!(error instanceof DataDirLockedError)) throw error;
+  const pid = await lockHolder(dataDir);
+  throw new MaintenanceError(
+    `cannot ${what}: the data folder ${dataDir} is in use by another snsgov process` +
+      `${pid ? ` (pid ${pid})` : ""}; stop the server first, then run this again`,
+  );
+}
+
+// Backup
+
+export type BackupResult = { file: string; bytes: number; ms: number };
+
+/**
+ * Writes a consistent backup of the embedded database to `file` (a gzipped tarball of the
+ * PGlite data folder, mode 0600: it holds password hashes). The file is replaced atomically, so
+ * an interrupted backup never leaves a half-written file under that name.
+ *
+ * Given a data folder, it takes the folder's lock for the duration, so it refuses (with a
+ * MaintenanceError) while the server runs on that folder: stop the server first. Given an open
+ * embedded handle, the caller must own it; the dump waits for any running transaction.
+ */
+export async function backupPglite(source: DatabaseHandle | string, file: string): Promise<BackupResult> {
+  const started = performance.now();
+  if (typeof source === "string") {
+    if (!(await hasEmbeddedDatabase(source))) {
+      throw new MaintenanceError(`there is no embedded database in ${pgdataOf(source)}`);
+    }
+    const handle = await openPglite(source).catch((error: unknown) => inUse(source, "back up", error));
+    try {
+      const result = await backupPglite(handle, file);
+      return { ...result, ms: performance.now() - started };
+    } finally {
+      await handle.close();
+    }
+  }
+  const client = source.pglite;
+  if (!client)
+    throw new MaintenanceError("a backup file is for the embedded database; use pg_dump on PostgreSQL");
+  let dump: Blob | undefined;
+  // Holding the transaction mutex keeps other transactions on this client out while we dump.
+  await client.transaction(async (tx) => {
+    await tx.exec("CHECKPOINT");
+    dump = await client.dumpDataDir("gzip");
+  });
+  if (!dump) throw new MaintenanceError("the embedded database produced no dump");
+  const bytes = new Uint8Array(await dump.arrayBuffer());
+  await writeFileAtomic(resolve(file), bytes);
+  return { file: resolve(file), bytes: bytes.byteLength, ms: performance.now() - started };
+}
+
+// Inspection (restore)
+
+/** Names of the tables the schema module declares (what a current database must have). */
+export function schemaTableNames(): string[] {
+  const names: string[] = [];
+  for (const value of Object.values(schema)) {
+    if (is(value, PgTable)) names.push(getTableConfig(value).name);
+  }
+  return names.sort();
+}
+
+type Rows = Record<string, unknown>[];
+
+async function rowsOf(client: PGlite, text: string): Promise<Rows> {
+  const result = await client.query<Record<string, unknown>>(text);
+  return result.rows;
+}
+
+/** Applied migrations of a database (folder timestamps, oldest first); undefined without the table. */
+async function appliedMigrations(client: PGlite): Promise<number[] | undefined> {
+  const found = await rowsOf(client, "select to_regclass('drizzle.__drizzle_migrations')::text as t");
+  if (!found[0]?.t) return undefined;
+  const rows = await rowsOf(
+    client,
+    "select created_at::text as at from drizzle.__drizzle_migrations order by created_at",
+  );
+  return rows.map((r) => Number(r.at));
+}
+
+async function tablesIn(client: PGlite): Promise<Set<string>> {
+  const rows = await rowsOf(
+    client,
+    `select c.relname::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = '${APP_SCHEMA}' and c.relkind in ('r', 'p')`,
+  );
+  return new Set(rows.map((r) => String(r.name)));
+}
+
+async function countOf(client: PGlite, table: string): Promise<number> {
+  const [row] = await rowsOf(client, `select count(*)::text as n from ${APP_SCHEMA}.${quoteIdent(table)}`);
+  return Number(row?.n ?? 0);
+}
+
+/** What a backup holds, checked against this version of snsgov. */
+export type BackupContents = {
+  /** Migrations the backup had applied; `pending` were applied during the restore. */
+  migrations: number;
+  pending: number;
+  tables: number;
+  staff: number;
+  auditEntries: number;
+};
+
+/**
+ * Checks that a loaded backup is an snsgov database this version can run, and brings it up to
+ * date: its migrations must be ones this version knows (a backup from a newer version is
+ * refused), pending ones are applied, and then every table of the schema must exist.
+ */
+async function checkAndMigrate(client: PGlite): Promise<BackupContents> {
+  const applied = await appliedMigrations(client);
+  if (!applied?.length)
+    throw new MaintenanceError("the file is not an snsgov backup (no migrations recorded)");
+  const known = readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis);
+  const unknown = applied.find((at) => !known.includes(at));
+  if (unknown !== undefined) {
+    throw new MaintenanceError(
+      "the backup was made by a newer version of snsgov (it has migrations this version does not know); upgrade snsgov first",
+    );
+  }
+  const pending = known.filter((at) => at > Math.max(...applied)).length;
+  await wrapPglite(client).migrate();
+  const present = await tablesIn(client);
+  const missing = schemaTableNames().filter((name) => !present.has(name));
+  if (missing.length) {
+    throw new MaintenanceError(`the backup is missing tables after migration: ${missing.join(", ")}`);
+  }
+  return {
+    migrations: applied.length,
+    pending,
+    tables: present.size,
+    staff: await countOf(client, "staff"),
+    auditEntries: await countOf(client, "audit_log"),
+  };
+}
+
+// Restore
+
+/** Names of the entries of a tar archive (ustar headers, 512-byte blocks). */
+function tarEntries(tar: Uint8Array): string[] {
+  const names: string[] = [];
+  const text = (from: number, length: number) => {
+    const slice = tar.subarray(from, from + length);
+    const end = slice.indexOf(0);
+    return Buffer.from(end === -1 ? slice : slice.subarray(0, end)).toString("utf8");
+  };
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const name = text(at, 100);
+    if (!name) break;
+    if (text(at + 257, 5) !== "ustar")
+      throw new MaintenanceError("the file is not a backup of the embedded database (not a tar archive)");
+    names.push(`${text(at + 345, 155)}${name}`);
+    const size = Number.parseInt(text(at + 124, 12).trim() || "0", 8);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return names;
+}
+
+/**
+ * Unpacks and checks a backup file before PGlite sees it: gzip (or plain tar) holding a
+ * PostgreSQL data folder. A damaged or foreign file is refused here with a clear message.
+ */
+function backupArchive(bytes: Buffer<ArrayBuffer>): Buffer<ArrayBuffer> {
+  let tar = bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      tar = gunzipSync(bytes);
+    } catch (error) {
+      throw new MaintenanceError(
+        `the file is not a usable backup (damaged: ${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
+  if (tar.length < 512) throw new MaintenanceError("the file is not a backup of the embedded database");
+  const entries = tarEntries(tar);
+  if (!entries.some((name) => /(^|\/)PG_VERSION$/.test(name))) {
+    throw new MaintenanceError(
+      "the file is not a backup of the embedded database (no PostgreSQL data folder in it)",
+    );
+  }
+  return tar;
+}
+
+export type RestoreResult = BackupContents & {
+  pgdata: string;
+  /** Where the database that was replaced now is; null when there was none. */
+  previous: string | null;
+  ms: number;
+};
+
+/**
+ * Replaces the embedded database in `dataDir` with the backup in `file`. The backup is loaded
+ * into a new folder beside `pgdata`, checked (an snsgov database, migrations this version knows,
+ * every table present after applying pending migrations) and only then swapped in; the database
+ * it replaces is kept as `pgdata.before-restore-<time>`. Holds the folder's lock throughout, so it
+ * refuses while the server runs.
+ * @param options.beforeSwap work on the restored database before it goes live (the CLI records
+ *   the restore in the audit log); a failure there leaves the current database in place
+ */
+export async function restorePglite(
+  dataDir: string,
+  file: string,
+  options: { now?: Date; beforeSwap?: (handle: DatabaseHandle) => Promise<void> } = {},
+): Promise<RestoreResult> {
+  const started = performance.now();
+  const folder = resolve(dataDir);
+  const bytes = await readFile(file).catch((error: unknown) => {
+    throw new MaintenanceError(
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
+  const archive = backupArchive(bytes);
+  const lock: DataDirLock = await acquireDataDirLock(folder).catch((error: unknown) =>
+    inUse(folder, "restore", error),
+  );
+  const at = stamp(options.now ?? new Date());
+  const pgdata = pgdataOf(folder);
+  const incoming = join(folder, `pgdata.restoring-${at}`);
+  try {
+    let contents: BackupContents;
+    try {
+      contents = await loadAndCheck(incoming, new Blob([archive]), options.beforeSwap);
+    } catch (error) {
+      await rm(incoming, { recursive: true, force: true });
+      throw error;
+    }
+    const previous = (await exists(pgdata)) ? join(folder, `pgdata.before-restore-${at}`) : null;
+    if (previous) await rename(pgdata, previous);
+    try {
+      await rename(incoming, pgdata);
+    } catch (error) {
+      if (previous) await rename(previous, pgdata);
+      throw error;
+    }
+    await syncFolder(folder);
+    return { ...contents, pgdata, previous, ms: performance.now() - started };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function loadAndCheck(
+  folder: string,
+  backup: Blob,
+  beforeSwap: ((handle: DatabaseHandle) => Promise<void>) | undefined,
+): Promise<BackupContents> {
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir: folder, loadDataDir: backup });
+  } catch (error) {
+    throw new MaintenanceError(
+      `the file is not a backup of the embedded database (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const handle = wrapPglite(client);
+  try {
+    const contents = await checkAndMigrate(client);
+    if (beforeSwap) await beforeSwap(handle);
+    return contents;
+  } finally {
+    await handle.close();
+  }
+}
+
+// Copy to PostgreSQL
+
+/** Quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The URL with its password replaced by `***`, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+type Column = { name: string; type: string; identity: boolean };
+type TableInfo = { name: string; columns: Column[]; primaryKey: string[] };
+type SequenceInfo = { name: string; table: string | null; column: string | null };
+
+/** Runs one statement and returns its rows; both sides of a copy are reached through this. */
+type Query = (text: string, params?: Array<string | null>) => Promise<Rows>;
+
+const str = (value: unknown): string => (typeof value === "string" ? value : String(value));
+const qualified = (name: string) => `${APP_SCHEMA}.${quoteIdent(name)}`;
+
+async function readTables(query: Query): Promise<TableInfo[]> {
+  const rows = await query(
+    `select c.relname::text as table_name, a.attname::text as column_name,
+            format_type(a.atttypid, a.atttypmod) as column_type, a.attidentity::text as identity,
+            coalesce(a.attnum = any(i.indkey), false)::text as in_pk
+       from pg_class c
+       join pg_namespace n on n.oid = c.relnamespace
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+       left join pg_index i on i.indrelid = c.oid and i.indisprimary
+      where n.nspname = '${APP_SCHEMA}' and c.relkind in ('r', 'p') and not c.relispartition
+        and a.attgenerated = ''
+      order by c.relname, a.attnum`,
+  );
+  const tables = new Map<string, TableInfo>();
+  for (const row of rows) {
+    const name = str(row.table_name);
+    const table = tables.get(name) ?? { name, columns: [], primaryKey: [] };
+    tables.set(name, table);
+    const column = str(row.column_name);
+    table.columns.push({ name: column, type: str(row.column_type), identity: str(row.identity) !== "" });
+    if (row.in_pk === "true") table.primaryKey.push(column);
+  }
+  return [...tables.values()];
+}
+
+async function readForeignKeys(query: Query): Promise<Array<{ child: string; parent: string }>> {
+  const rows = await query(
+    `select child.relname::text as child, parent.relname::text as parent
+       from pg_constraint k
+       join pg_class child on child.oid = k.conrelid
+       join pg_namespace cn on cn.oid = child.relnamespace
+       join pg_class parent on parent.oid = k.confrelid
+       join pg_namespace pn on pn.oid = parent.relnamespace
+      where k.contype = 'f' and cn.nspname = '${APP_SCHEMA}' and pn.nspname = '${APP_SCHEMA}'`,
+  );
+  return rows.map((r) => ({ child: str(r.child), parent: str(r.parent) }));
+}
+
+/** Every sequence of the application schema, with the column it feeds when it has one. */
+async function readSequences(query: Query): Promise<SequenceInfo[]> {
+  const rows = await query(
+    `select s.relname::text as name, t.relname::text as table_name, a.attname::text as column_name
+       from pg_class s
+       join pg_namespace n on n.oid = s.relnamespace
+       left join pg_depend d on d.objid = s.oid and d.classid = 'pg_class'::regclass
+            and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
+       left join pg_class t on t.oid = d.refobjid
+       left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+      where s.relkind = 'S' and n.nspname = '${APP_SCHEMA}'
+      order by s.relname`,
+  );
+  return rows.map((r) => ({
+    name: str(r.name),
+    table: r.table_name === null ? null : str(r.table_name),
+    column: r.column_name === null ? null : str(r.column_name),
+  }));
+}
+
+/**
+ * Orders tables so that every table comes after the tables its foreign keys point to (ties by
+ * name). A self-reference does not constrain the order (rows are copied in primary-key order).
+ * @throws MaintenanceError on a cycle between tables
+ */
+export function foreignKeyOrder(tables: string[], keys: Array<{ child: string; parent: string }>): string[] {
+  const parents = new Map<string, Set<string>>(tables.map((t) => [t, new Set<string>()]));
+  for (const { child, parent } of keys) {
+    if (child !== parent && parents.has(parent)) parents.get(child)?.add(parent);
+  }
+  const ordered: string[] = [];
+  const done = new Set<string>();
+  while (ordered.length < tables.length) {
+    const ready = tables
+      .filter((t) => !done.has(t) && [...(parents.get(t) ?? [])].every((p) => done.has(p)))
+      .sort();
+    if (!ready.length) {
+      const stuck = tables.filter((t) => !done.has(t)).join(", ");
+      throw new MaintenanceError(`foreign keys form a cycle between tables: ${stuck}`);
+    }
+    for (const t of ready) {
+      ordered.push(t);
+      done.add(t);
+    }
+  }
+  return ordered;
+}
+
+const columnNames = (t: TableInfo) => t.columns.map((c) => c.name).join(",");
+
+export type CopyTableResult = { table: string; rows: number };
+export type CopyResult = { tables: CopyTableResult[]; sequences: number; rows: number; ms: number };
+
+/** Values read as text: every PostgreSQL type reads back from its text form unchanged. */
+function textValues(row: Record<string, unknown>, count: number): Array<string | null> {
+  const values: Array<string | null> = [];
+  for (let i = 0; i < count; i++) {
+    const value = row[`c${i}`];
+    if (value !== null && typeof value !== "string") {
+      throw new MaintenanceError(`unexpected non-text value in column ${i}`);
+    }
+    values.push(value);
+  }
+  return values;
+}
+
+/** Session settings that make the text form of every value unambiguous on both sides. */
+const TEXT_SETTINGS = [
+  "set local timezone = 'UTC'",
+  "set local datestyle = 'ISO, YMD'",
+  "set local intervalstyle = 'postgres'",
+  "set local extra_float_digits = 3",
+  "set local bytea_output = 'hex'",
+];
+
+/** Rows per INSERT: at most 1,000, and well under PostgreSQL's 65,535 parameters. */
+const batchSize = (columns: number, wanted?: number) =>
+  Math.max(1, Math.min(wanted ?? 1000, Math.floor(30_000 / Math.max(1, columns))));
+
+/** Copies one table through a cursor on the source, in batches; returns the rows copied. */
+async function copyTable(
+  read: Query,
+  write: Query,
+  source: TableInfo,
+  target: TableInfo,
+  wanted?: number,
+): Promise<number> {
+  const columns = source.columns;
+  const list = columns.map((c) => quoteIdent(c.name)).join(", ");
+  const casts = target.columns.map((c) => c.type);
+  const order = source.primaryKey.length ? ` order by ${source.primaryKey.map(quoteIdent).join(", ")}` : "";
+  const select = columns.map((c, i) => `${quoteIdent(c.name)}::text as c${i}`).join(", ");
+  const overriding = target.columns.some((c) => c.identity) ? " overriding system value" : "";
+  const per = batchSize(columns.length, wanted);
+  await read(
+    `declare snsgov_copy no scroll cursor for select ${select} from ${qualified(source.name)}${order}`,
+  );
+  let total = 0;
+  for (;;) {
+    const rows = await read(`fetch ${per} from snsgov_copy`);
+    if (!rows.length) break;
+    const params: Array<string | null> = [];
+    const tuples = rows.map((row) => {
+      const placeholders = textValues(row, columns.length).map((value, i) => {
+        params.push(value);
+        return `$${params.length}::${casts[i]}`;
+      });
+      return `(${placeholders.join(", ")})`;
+    });
+    await write(
+      `insert into ${qualified(target.name)} (${list})${overriding} values ${tuples.join(", ")}`,
+      params,
+    );
+    total += rows.length;
+    if (rows.length < per) break;
+  }
+  await read("close snsgov_copy");
+  return total;
+}
+
+async function refuseNonEmpty(write: Query, tables: string[]): Promise<void> {
+  const filled: string[] = [];
+  for (const table of tables) {
+    const [row] = await write(`select exists (select 1 from ${qualified(table)})::text as filled`);
+    if (row?.filled === "true") filled.push(table);
+  }
+  if (filled.length) {
+    throw new MaintenanceError(
+      `the target database is not empty (rows in ${filled.join(", ")}); copy-to only fills an empty database`,
+    );
+  }
+}
+
+/**
+ * Carries every sequence over: the source's position, raised to the column's max where the
+ * sequence feeds a column, so the next insert gets max+1 (or later, if the source had already
+ * handed out higher numbers whose rows were deleted: numbers are never reused).
+ */
+async function copySequences(read: Query, write: Query, sequences: SequenceInfo[]): Promise<void> {
+  for (const seq of sequences) {
+    const [state] = await read(
+      `select last_value::text as v, is_called::text as c from ${qualified(seq.name)}`,
+    );
+    let value = BigInt(str(state?.v ?? "1"));
+    let called = state?.c === "true";
+    if (seq.table && seq.column) {
+      const [top] = await write(
+        `select max(${quoteIdent(seq.column)})::text as m from ${qualified(seq.table)}`,
+      );
+      if (typeof top?.m === "string") {
+        const max = BigInt(top.m);
+        if (max > value || (max === value && !called)) {
+          value = max;
+          called = true;
+        }
+      }
+    }
+    await write("select setval($1::regclass, $2::bigint, $3::boolean)", [
+      qualified(seq.name),
+      value.toString(),
+      String(called),
+    ]);
+  }
+}
+
+async function countRows(query: Query, table: string): Promise<number> {
+  const [row] = await query(`select count(*)::text as n from ${qualified(table)}`);
+  return Number(row?.n ?? Number.NaN);
+}
+
+async function compareCounts(read: Query, write: Query, tables: string[]): Promise<CopyTableResult[]> {
+  const counted: CopyTableResult[] = [];
+  for (const table of tables) {
+    const expected = await countRows(read, table);
+    const rows = await countRows(write, table);
+    if (rows !== expected) {
+      throw new MaintenanceError(`row counts differ for ${table}: ${expected} in the source, ${rows} copied`);
+    }
+    counted.push({ table, rows });
+  }
+  return counted;
+}
+
+/**
+ * Copies every application table of `source` into the empty PostgreSQL database at `targetUrl`:
+ * applies the migrations there, refuses when any application table there has rows, then copies
+ * table by table in foreign-key order inside one transaction (batched, parameterised INSERTs;
+ * the append-only audit tables only ever receive INSERTs), carries every sequence over (at least
+ * max(id), so the next insert continues after the copied rows), compares the row count of every
+ * table and commits only if they all match. Tables, columns, order and sequences are read from
+ * the catalogue, so tables added by later migrations are copied too.
+ *
+ * The source is read in one read-only repeatable-read transaction (one consistent snapshot);
+ * the CLI also holds the embedded folder's lock, so nothing writes meanwhile.
+ * @param options.onTable called after each table is copied (progress)
+ * @param options.batchRows rows per INSERT (default up to 1,000)
+ */
+export async function copyToPostgres(
+  source: DatabaseHandle,
+  targetUrl: string,
+  options: { onTable?: (result: CopyTableResult) => void; batchRows?: number } = {},
+): Promise<CopyResult> {
+  const started = performance.now();
+  const target = await openPostgres(targetUrl, { max: 1 });
+  try {
+    await target.migrate().catch((error: unknown) => {
+      throw new MaintenanceError(
+        `cannot prepare ${redactUrl(targetUrl)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    if (!target.pool) throw new MaintenanceError("the target has no connection pool");
+    const client = await target.pool.connect();
+    try {
+      const write: Query = async (text, params = []) => (await client.query(text, params)).rows;
+      const result = await source.db.transaction(
+        async (tx) => {
+          const read: Query = async (text) => (await tx.execute(sql.raw(text))).rows;
+          return copyAll(read, write, options);
+        },
+        { isolationLevel: "repeatable read", accessMode: "read only" },
+      );
+      return { ...result, ms: performance.now() - started };
+    } finally {
+      client.release();
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+async function copyAll(
+  read: Query,
+  write: Query,
+  options: { onTable?: (result: CopyTableResult) => void; batchRows?: number },
+): Promise<Omit<CopyResult, "ms">> {
+  for (const setting of TEXT_SETTINGS) await read(setting);
+  const sourceTables = await readTables(read);
+  const targetTables = new Map((await readTables(write)).map((t) => [t.name, t]));
+  for (const table of sourceTables) {
+    const other = targetTables.get(table.name);
+    if (!other || columnNames(other) !== columnNames(table)) {
+      throw new MaintenanceError(
+        `table ${table.name} differs between the two databases; both must be at the same snsgov version`,
+      );
+    }
+  }
+  const order = foreignKeyOrder(
+    sourceTables.map((t) => t.name),
+    await readForeignKeys(read),
+  );
+  const byName = new Map(sourceTables.map((t) => [t.name, t]));
+  const sequences = await readSequences(read);
+
+  await write("begin");
+  try {
+    for (const setting of TEXT_SETTINGS) await write(setting);
+    await refuseNonEmpty(write, order);
+    for (const name of order) {
+      const table = byName.get(name);
+      const other = targetTables.get(name);
+      if (!table || !other) continue;
+      const rows = await copyTable(read, write, table, other, options.batchRows);
+      options.onTable?.({ table: name, rows });
+    }
+    await copySequences(read, write, sequences);
+    const tables = await compareCounts(read, write, order);
+    await write("commit");
+    return { tables, sequences: sequences.length, rows: tables.reduce((sum, t) => sum + t.rows, 0) };
+  } catch (error) {
+    await write("rollback").catch(() => undefined);
+    throw error;
+  }
+}

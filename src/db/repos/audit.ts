@@ -1,0 +1,206 @@
+/**
+ * SQL for the audit log: appending under a transaction-scoped advisory lock (so sequence numbers
+ * have no gaps and the chain has one head), reading in order, filtering for the viewer.
+ */
+import { and, asc, desc, eq, gt, gte, ilike, lt, lte, max, min, or, type SQL, sql } from "drizzle-orm";
+import {
+  type AuditEntryBody,
+  type AuditEntryRecord,
+  type CheckpointRecord,
+  entryHash,
+  GENESIS_HASH,
+  type JsonValue,
+} from "../../domain/audit-chain.ts";
+import type { Db } from "../client.ts";
+import { auditCheckpoints, auditLog } from "../schema.ts";
+
+/** Advisory lock key held while appending (released at commit or rollback). */
+const AUDIT_APPEND_LOCK = 7_410_002;
+
+type AuditRow = typeof auditLog.$inferSelect;
+
+function isJsonValue(value: unknown): value is JsonValue {
+  if (value === null) return true;
+  if (["string", "number", "boolean"].includes(typeof value)) return true;
+  if (Array.isArray(value)) return value.every(isJsonValue);
+  if (typeof value === "object") return Object.values(value).every(isJsonValue);
+  return false;
+}
+
+/** Converts a row to the record the chain functions use. */
+export function toRecord(row: AuditRow): AuditEntryRecord {
+  return {
+    seq: row.seq,
+    at: row.at.toISOString(),
+    actorId: row.actorId,
+    actorLabel: row.actorLabel,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    summary: isJsonValue(row.summary) ? row.summary : null,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * Appends one entry in the caller's transaction. The lock serialises appenders; the sequence
+ * number is the last one plus one, so a rolled-back transaction leaves no gap.
+ */
+export async function appendEntry(tx: Db, body: Omit<AuditEntryBody, "seq">): Promise<AuditEntryRecord> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`);
+  const [last] = await tx
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const full: AuditEntryBody = { ...body, seq };
+  const hash = entryHash(prevHash, full);
+  await tx.insert(auditLog).values({
+    seq,
+    at: new Date(full.at),
+    actorId: full.actorId,
+    actorLabel: full.actorLabel,
+    action: full.action,
+    targetType: full.targetType,
+    targetId: full.targetId,
+    summary: full.summary,
+    prevHash,
+    hash,
+  });
+  return { ...full, prevHash, hash };
+}
+
+/** The newest entry, or null for an empty log. */
+export async function lastEntry(db: Db): Promise<AuditEntryRecord | null> {
+  const [row] = await db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  return row ? toRecord(row) : null;
+}
+
+/** Entries with seq > `afterSeq`, in order, at most `limit`. */
+export async function entriesAfter(db: Db, afterSeq: number, limit: number): Promise<AuditEntryRecord[]> {
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(gt(auditLog.seq, afterSeq))
+    .orderBy(asc(auditLog.seq))
+    .limit(limit);
+  return rows.map(toRecord);
+}
+
+export async function entryAt(db: Db, seq: number): Promise<AuditEntryRecord | null> {
+  const [row] = await db.select().from(auditLog).where(eq(auditLog.seq, seq));
+  return row ? toRecord(row) : null;
+}
+
+export type AuditFilter = {
+  from?: Date;
+  to?: Date;
+  actorId?: number;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  text?: string;
+  /** Target types the reader may not see (violation records for those who may not read them, 9). */
+  hiddenTargetTypes?: readonly string[];
+};
+
+function filterConditions(filter: AuditFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (filter.from) conditions.push(gte(auditLog.at, filter.from));
+  if (filter.to) conditions.push(lt(auditLog.at, filter.to));
+  if (filter.actorId !== undefined) conditions.push(eq(auditLog.actorId, filter.actorId));
+  if (filter.action) conditions.push(ilike(auditLog.action, `${escapeLike(filter.action)}%`));
+  if (filter.targetType) conditions.push(eq(auditLog.targetType, filter.targetType));
+  if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));
+  for (const type of filter.hiddenTargetTypes ?? []) conditions.push(sql`${auditLog.targetType} <> ${type}`);
+  if (filter.text) {
+    const pattern = `%${escapeLike(filter.text)}%`;
+    const textMatch = or(
+      ilike(auditLog.actorLabel, pattern),
+      sql`${auditLog.summary}::text ilike ${pattern}`,
+    );
+    if (textMatch) conditions.push(textMatch);
+  }
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+/** Escapes LIKE wildcards in user input. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** One page of entries, newest first, for the viewer. */
+export async function searchEntries(
+  db: Db,
+  filter: AuditFilter,
+  page: { beforeSeq?: number; limit: number },
+): Promise<AuditEntryRecord[]> {
+  const where = and(
+    filterConditions(filter),
+    page.beforeSeq !== undefined ? lt(auditLog.seq, page.beforeSeq) : undefined,
+  );
+  const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.seq)).limit(page.limit);
+  return rows.map(toRecord);
+}
+
+/** Entries in a time range, oldest first (export). */
+export async function entriesBetween(db: Db, from: Date, to: Date): Promise<AuditEntryRecord[]> {
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(gte(auditLog.at, from), lte(auditLog.at, to)))
+    .orderBy(asc(auditLog.seq));
+  return rows.map(toRecord);
+}
+
+export async function insertCheckpoint(db: Db, record: CheckpointRecord): Promise<void> {
+  await db.insert(auditCheckpoints).values({
+    seq: record.seq,
+    hash: record.hash,
+    at: new Date(record.at),
+    keyId: record.keyId,
+    signature: record.signature,
+  });
+}
+
+export async function allCheckpoints(db: Db): Promise<CheckpointRecord[]> {
+  const rows = await db
+    .select()
+    .from(auditCheckpoints)
+    .orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.id));
+  return rows.map((r) => ({
+    seq: r.seq,
+    hash: r.hash,
+    at: r.at.toISOString(),
+    keyId: r.keyId,
+    signature: r.signature,
+  }));
+}
+
+export async function lastCheckpoint(db: Db): Promise<CheckpointRecord | null> {
+  const rows = await db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.id)).limit(1);
+  const r = rows[0];
+  return r
+    ? { seq: r.seq, hash: r.hash, at: r.at.toISOString(), keyId: r.keyId, signature: r.signature }
+    : null;
+}
+
+/**
+ * The lowest and highest seq of entries with `from <= at < to` (export). Bounds by seq, not by
+ * time, so an export is one unbroken run of the chain even where `at` is not monotonic.
+ */
+export async function seqRangeBetween(
+  db: Db,
+  from: Date,
+  to: Date,
+): Promise<{ first: number; last: number } | null> {
+  const [row] = await db
+    .select({ first: min(auditLog.seq), last: max(auditLog.seq) })
+    .from(auditLog)
+    .where(and(gte(auditLog.at, from), lt(auditLog.at, to)));
+  if (!row || row.first === null || row.last === null) return null;
+  return { first: row.first, last: row.last };
+}

@@ -1,0 +1,1138 @@
+/**
+ * Database schema (drizzle). The only description of tables; migrations under ./migrations are
+ * generated from it with `drizzle-kit generate` and reviewed as SQL. Hand-written SQL that
+ * drizzle cannot express (triggers) lives in custom migrations in the same folder.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** Binary data (PostgreSQL bytea) as a Uint8Array in both drivers. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  toDriver: (value) => Buffer.from(value),
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** 部: a department. */
+export const departments = pgTable("departments", {
+  id: id(),
+  code: text("code").notNull().unique(),
+  name: text("name").notNull(),
+  kana: text("kana").notNull().default(""),
+  active: boolean("active").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** 課: a division inside a department. */
+export const divisions = pgTable(
+  "divisions",
+  {
+    id: id(),
+    departmentId: integer("department_id")
+      .notNull()
+      .references(() => departments.id),
+    code: text("code").notNull().unique(),
+    name: text("name").notNull(),
+    kana: text("kana").notNull().default(""),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("divisions_department_idx").on(t.departmentId)],
+);
+
+/**
+ * 職: a position. `headOf` says which organisational unit its holder heads: the 部長 heads a
+ * department (情報管理者, 4.1.2), the 課長 heads a division (アカウント管理者, 4.1.4).
+ */
+export const positions = pgTable(
+  "positions",
+  {
+    id: id(),
+    code: text("code").notNull().unique(),
+    name: text("name").notNull(),
+    rank: integer("rank").notNull().default(100),
+    headOf: text("head_of").notNull().default("none"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("positions_head_of_check", sql`${t.headOf} in ('none', 'department', 'division')`)],
+);
+
+/** 職員: a member of staff. Belongs to a department, and to one of its divisions unless a 部長. */
+export const staff = pgTable(
+  "staff",
+  {
+    id: id(),
+    employeeNo: text("employee_no").notNull().unique(),
+    name: text("name").notNull(),
+    kana: text("kana").notNull().default(""),
+    email: text("email").notNull(),
+    departmentId: integer("department_id")
+      .notNull()
+      .references(() => departments.id),
+    divisionId: integer("division_id").references(() => divisions.id),
+    positionId: integer("position_id")
+      .notNull()
+      .references(() => positions.id),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("staff_email_lower_idx").on(sql`lower(${t.email})`),
+    index("staff_division_idx").on(t.divisionId),
+    index("staff_department_idx").on(t.departmentId),
+  ],
+);
+
+/** Login secrets, kept apart from `staff` so that no list query can select them by accident. */
+export const staffCredentials = pgTable("staff_credentials", {
+  staffId: integer("staff_id")
+    .primaryKey()
+    .references(() => staff.id),
+  passwordHash: text("password_hash"),
+  passwordChangedAt: instant("password_changed_at"),
+  totpSecret: text("totp_secret"),
+  totpEnabledAt: instant("totp_enabled_at"),
+  /** Last accepted TOTP time step: a code works once (RFC 6238 §5.2). */
+  totpLastStep: bigint("totp_last_step", { mode: "number" }),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Guideline role assignments that are not implied by a position. `scopeType` limits the role to
+ * a department or division; `global` roles apply to the whole organisation.
+ */
+export const roleAssignments = pgTable(
+  "role_assignments",
+  {
+    id: id(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    role: text("role").notNull(),
+    scopeType: text("scope_type").notNull().default("global"),
+    scopeId: integer("scope_id"),
+    assignedBy: integer("assigned_by").references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      "role_assignments_role_check",
+      sql`${t.role} in ('department_head','policy_director','security_director','account_manager','operator','consultation_desk','council_member','admin','auditor')`,
+    ),
+    check("role_assignments_scope_check", sql`${t.scopeType} in ('global','department','division')`),
+    check("role_assignments_scope_id_check", sql`(${t.scopeType} = 'global') = (${t.scopeId} is null)`),
+    uniqueIndex("role_assignments_unique_idx").on(
+      t.staffId,
+      t.role,
+      t.scopeType,
+      sql`coalesce(${t.scopeId}, 0)`,
+    ),
+  ],
+);
+
+/** 人事異動: a move between departments/divisions/positions on an effective date. */
+export const transfers = pgTable(
+  "transfers",
+  {
+    id: id(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    effectiveDate: date("effective_date", { mode: "string" }).notNull(),
+    fromDepartmentId: integer("from_department_id").references(() => departments.id),
+    fromDivisionId: integer("from_division_id").references(() => divisions.id),
+    fromPositionId: integer("from_position_id").references(() => positions.id),
+    toDepartmentId: integer("to_department_id")
+      .notNull()
+      .references(() => departments.id),
+    toDivisionId: integer("to_division_id").references(() => divisions.id),
+    toPositionId: integer("to_position_id")
+      .notNull()
+      .references(() => positions.id),
+    status: text("status").notNull().default("scheduled"),
+    note: text("note").notNull().default(""),
+    createdBy: integer("created_by").references(() => staff.id),
+    appliedAt: instant("applied_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("transfers_status_check", sql`${t.status} in ('scheduled','applied','cancelled')`),
+    index("transfers_due_idx").on(t.status, t.effectiveDate),
+    index("transfers_staff_idx").on(t.staffId),
+  ],
+);
+
+/**
+ * Domain events (outbox): things that happened and that other features react to, such as a
+ * transfer taking effect (4.1.4, 4.3.2). Written in the same transaction as the change.
+ */
+export const domainEvents = pgTable(
+  "domain_events",
+  {
+    id: id(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    occurredAt: createdAt(),
+  },
+  (t) => [index("domain_events_type_idx").on(t.type, t.occurredAt)],
+);
+
+/** Server-side sessions. Only the SHA-256 of the 256-bit session id is stored. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    /** `pending_2fa` after a correct password when a TOTP code is still needed. */
+    state: text("state").notNull().default("active"),
+    createdAt: createdAt(),
+    lastSeenAt: instant("last_seen_at").notNull().defaultNow(),
+    expiresAt: instant("expires_at").notNull(),
+    userAgent: text("user_agent").notNull().default(""),
+  },
+  (t) => [
+    check("sessions_state_check", sql`${t.state} in ('active','pending_2fa')`),
+    index("sessions_staff_idx").on(t.staffId),
+  ],
+);
+
+/** Failed-login counters for throttling and temporary lockout (per login name and per address). */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStart: instant("window_start").notNull().defaultNow(),
+  lockedUntil: instant("locked_until"),
+});
+
+/** One-time links: first-administrator setup and password reset. Stored hashed. */
+export const oneTimeTokens = pgTable(
+  "one_time_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    purpose: text("purpose").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+    usedAt: instant("used_at"),
+    createdBy: integer("created_by").references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [check("one_time_tokens_purpose_check", sql`${t.purpose} in ('setup','reset')`)],
+);
+
+/** Personal API tokens. Stored hashed; `prefix` lets the owner recognise a token in the list. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: instant("expires_at"),
+    lastUsedAt: instant("last_used_at"),
+    revokedAt: instant("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_tokens_staff_idx").on(t.staffId)],
+);
+
+/** System settings edited by administrators (e.g. which roles must use two-factor login). */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: updatedAt(),
+  updatedBy: integer("updated_by").references(() => staff.id),
+});
+
+/**
+ * The tamper-evident audit log. Append-only (triggers refuse UPDATE, DELETE, TRUNCATE);
+ * `seq` is assigned under an advisory lock so it has no gaps; `hash` chains each entry to the
+ * previous one: SHA-256(prev_hash ‖ RFC 8785 canonical JSON of the entry).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    at: instant("at").notNull(),
+    actorId: integer("actor_id"),
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    summary: jsonb("summary").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorId),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
+    index("audit_log_action_idx").on(t.action),
+  ],
+);
+
+/** Signed checkpoints of the audit chain (Ed25519, key outside the database). Append-only too. */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  id: id(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull(),
+  at: instant("at").notNull(),
+  keyId: text("key_id").notNull(),
+  signature: text("signature").notNull(),
+});
+
+// ─── Official accounts (4.1–4.5) ────────────────────────────────────────────────────────────
+
+/**
+ * An official account, from its application (起案, 4.1.2) to its closure (4.5). The row holds the
+ * application's current content; `account_events` keeps every step of its history.
+ * status: draft (起案中) → pending_department_head → pending_policy_director (申請中) → approved
+ * (承認済) → active (運用中) → change_announced (変更予告中) / closure_announced (廃止予告中) →
+ * closed (廃止); returned (差戻し) and rejected (却下) on the way.
+ */
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: id(),
+    divisionId: integer("division_id")
+      .notNull()
+      .references(() => divisions.id),
+    platform: text("platform").notNull(),
+    name: text("name").notNull(),
+    alias: text("alias").notNull().default(""),
+    handle: text("handle").notNull().default(""),
+    url: text("url").notNull().default(""),
+    purpose: text("purpose").notNull().default(""),
+    /** The account's page on the city site (所管サイトURL, 4.4.1, 4.4.3②). */
+    homepageUrl: text("homepage_url").notNull().default(""),
+    /** Speaks as an approved character (5.3.1 ただし書). */
+    isCharacter: boolean("is_character").notNull().default(false),
+    /** アカウント管理者 (4.1.4: the division head by default). */
+    managerId: integer("manager_id").references(() => staff.id),
+    status: text("status").notNull().default("draft"),
+    applicantId: integer("applicant_id").references(() => staff.id),
+    submittedAt: instant("submitted_at"),
+    approvedAt: instant("approved_at"),
+    /** 情報統括管理者への届出: sent after the second approval, confirmed by the security director. */
+    securityNotifiedAt: instant("security_notified_at"),
+    securityConfirmedAt: instant("security_confirmed_at"),
+    securityConfirmedBy: integer("security_confirmed_by").references(() => staff.id),
+    /** Registration of the real account on the platform. */
+    platformCreatedOn: date("platform_created_on", { mode: "string" }),
+    registeredAt: instant("registered_at"),
+    mfaEnabled: boolean("mfa_enabled").notNull().default(false),
+    /** 4.3.3: where the city's security policy covers this account. */
+    securityPolicyRef: text("security_policy_ref").notNull().default(""),
+    passwordChangedAt: instant("password_changed_at"),
+    passwordChangedBy: integer("password_changed_by").references(() => staff.id),
+    /** The profile text as it is now on the platform (pasted by the manager, 4.4.3). */
+    currentBio: text("current_bio").notNull().default(""),
+    bioCheckedAt: instant("bio_checked_at"),
+    bioHasErrors: boolean("bio_has_errors").notNull().default(false),
+    closedOn: date("closed_on", { mode: "string" }),
+    /** Optimistic concurrency: bumped on every change, checked by approvals. */
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      "accounts_status_check",
+      sql`${t.status} in ('draft','pending_department_head','pending_policy_director','returned','rejected','approved','active','change_announced','closure_announced','closed')`,
+    ),
+    index("accounts_division_idx").on(t.divisionId),
+    index("accounts_status_idx").on(t.status),
+    index("accounts_handle_idx").on(sql`lower(${t.handle})`),
+  ],
+);
+
+/** Every step of an account's application and life: submitted, approved, returned (with comments), … */
+export const accountEvents = pgTable(
+  "account_events",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    kind: text("kind").notNull(),
+    actorId: integer("actor_id").references(() => staff.id),
+    comment: text("comment").notNull().default(""),
+    /** The application content at this step (for the history and "what changed"). */
+    snapshot: jsonb("snapshot"),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("account_events_account_idx").on(t.accountId, t.at)],
+);
+
+/** Approval steps (4.1.2): one row per step; the unique index makes a second approval of a step impossible. */
+export const accountApprovals = pgTable(
+  "account_approvals",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** Which round of submission (a returned application is resubmitted as round + 1). */
+    round: integer("round").notNull(),
+    step: text("step").notNull(),
+    approverId: integer("approver_id")
+      .notNull()
+      .references(() => staff.id),
+    at: instant("at").notNull(),
+  },
+  (t) => [
+    check("account_approvals_step_check", sql`${t.step} in ('department_head','policy_director')`),
+    uniqueIndex("account_approvals_step_idx").on(t.accountId, t.round, t.step),
+  ],
+);
+
+/** 運用職員 (4.1.3, 3): the staff named in advance to post for an account. */
+export const accountOperators = pgTable(
+  "account_operators",
+  {
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    addedAt: createdAt(),
+  },
+  (t) => [uniqueIndex("account_operators_pk").on(t.accountId, t.staffId)],
+);
+
+/** Who can log in to the platform account (4.3.1). The password itself is never stored. */
+export const credentialHolders = pgTable(
+  "credential_holders",
+  {
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    addedAt: createdAt(),
+  },
+  (t) => [uniqueIndex("credential_holders_pk").on(t.accountId, t.staffId)],
+);
+
+/**
+ * メディアポリシー (4.2), versioned. A version is drafted, approved by the account manager (then
+ * it is the one in force and published), and superseded by the next approved version.
+ */
+export const mediaPolicies = pgTable(
+  "media_policies",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    version: integer("version").notNull(),
+    status: text("status").notNull().default("draft"),
+    purpose: text("purpose").notNull().default(""),
+    platformDescription: text("platform_description").notNull().default(""),
+    content: text("content").notNull().default(""),
+    staffInCharge: text("staff_in_charge").notNull().default(""),
+    frequency: text("frequency").notNull().default(""),
+    timing: text("timing").notNull().default(""),
+    method: text("method").notNull().default(""),
+    commentHandling: text("comment_handling").notNull().default(""),
+    replyPolicy: text("reply_policy").notNull().default(""),
+    replyText: text("reply_text").notNull().default(""),
+    changeSummary: text("change_summary").notNull().default(""),
+    authorId: integer("author_id").references(() => staff.id),
+    approvedBy: integer("approved_by").references(() => staff.id),
+    approvedAt: instant("approved_at"),
+    /** 4.2.3: when the policy must be reviewed (default 12 months after approval). */
+    reviewDue: date("review_due", { mode: "string" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("media_policies_status_check", sql`${t.status} in ('draft','approved','superseded')`),
+    check("media_policies_reply_check", sql`${t.replyPolicy} in ('','reply','no_reply','case_by_case')`),
+    uniqueIndex("media_policies_version_idx").on(t.accountId, t.version),
+    index("media_policies_status_idx").on(t.accountId, t.status),
+  ],
+);
+
+/**
+ * Work someone has to do, with a due date: password rotation after a transfer (4.3.2),
+ * confirming operators after a manager change (4.1.4), notifying the security director of a
+ * change or closure (4.5.1), reviewing a policy (4.2.3)… Closed with who did it and when.
+ */
+export const tasks = pgTable(
+  "tasks",
+  {
+    id: id(),
+    kind: text("kind").notNull(),
+    accountId: integer("account_id").references(() => accounts.id),
+    assigneeId: integer("assignee_id").references(() => staff.id),
+    title: text("title").notNull(),
+    clause: text("clause").notNull().default(""),
+    dueDate: date("due_date", { mode: "string" }),
+    status: text("status").notNull().default("open"),
+    /** What caused it (e.g. the transfer), for the history. */
+    cause: jsonb("cause"),
+    openedAt: instant("opened_at").notNull(),
+    doneAt: instant("done_at"),
+    doneBy: integer("done_by").references(() => staff.id),
+    /** What was recorded when closing (e.g. when the password was changed, by whom). */
+    resolution: jsonb("resolution"),
+  },
+  (t) => [
+    check("tasks_status_check", sql`${t.status} in ('open','done','cancelled')`),
+    index("tasks_open_idx").on(t.status, t.dueDate),
+    index("tasks_assignee_idx").on(t.assigneeId, t.status),
+    index("tasks_account_idx").on(t.accountId),
+  ],
+);
+
+/**
+ * A change (name, handle, platform move) or closure of an account (4.5), with its notice
+ * periods: notified to the policy director before the announcement (4.5.1), announced at least
+ * one month before the effective date (4.5.2), shown publicly until the end of its window.
+ */
+export const accountNotices = pgTable(
+  "account_notices",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    kind: text("kind").notNull(),
+    status: text("status").notNull().default("requested"),
+    /** For a change: the new name, handle, platform, URL (as JSON). */
+    details: jsonb("details").notNull(),
+    reason: text("reason").notNull().default(""),
+    effectiveDate: date("effective_date", { mode: "string" }).notNull(),
+    announcementDate: date("announcement_date", { mode: "string" }),
+    /** Last day the public notice is shown (effective date + 1 year for a change, + 6 months for a closure). */
+    displayUntil: date("display_until", { mode: "string" }),
+    requestedBy: integer("requested_by").references(() => staff.id),
+    requestedAt: instant("requested_at").notNull(),
+    policyDirectorNotifiedAt: instant("policy_director_notified_at"),
+    policyDirectorNotifiedBy: integer("policy_director_notified_by").references(() => staff.id),
+    announcementText: text("announcement_text").notNull().default(""),
+    announcedAt: instant("announced_at"),
+    effectiveAt: instant("effective_at"),
+    cancelledAt: instant("cancelled_at"),
+  },
+  (t) => [
+    check("account_notices_kind_check", sql`${t.kind} in ('change','closure')`),
+    check(
+      "account_notices_status_check",
+      sql`${t.status} in ('requested','notified','scheduled','announced','effective','cancelled')`,
+    ),
+    index("account_notices_account_idx").on(t.accountId),
+    index("account_notices_public_idx").on(t.status, t.announcementDate, t.displayUntil),
+  ],
+);
+
+// ─── Posts (5.1.3–5.1.6, 5.2, 5.3) ─────────────────────────────────────────────────────────
+
+/**
+ * A post for one account. Posts drafted together for several accounts share a `group_id`.
+ * category: normal (approval by the account manager first) or one of the four post-hoc
+ * exceptions of 5.1.4 (repost ①, fact ②, legal ③, emergency ④: publish first, report after).
+ * status: draft → pending (承認待ち) → approved → published; returned / rejected; deleted
+ * (removed from the platform after publishing, with a reason).
+ */
+export const posts = pgTable(
+  "posts",
+  {
+    id: id(),
+    groupId: integer("group_id"),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    kind: text("kind").notNull().default("post"),
+    category: text("category").notNull().default("normal"),
+    status: text("status").notNull().default("draft"),
+    text: text("text").notNull().default(""),
+    /** Bumped on every edit; approvals are for one version (a change sends it back, 5.1.4). */
+    version: integer("version").notNull().default(1),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => staff.id),
+    /** 5.2.2.2: before this instant the post is an error (unpublished policy). */
+    embargoUntil: instant("embargo_until"),
+    scheduledAt: instant("scheduled_at"),
+    /** ① 既発信内容の再発信: the earlier post this repeats. */
+    repostOf: integer("repost_of"),
+    /** A correction (5.3.3) names the post it corrects. */
+    correctsPostId: integer("corrects_post_id"),
+    /** Made from a pre-approved scope (予め範囲を決めた許可). */
+    scopeId: integer("scope_id"),
+    scopeValues: jsonb("scope_values"),
+    /** Why an error finding should not block (the approver sees it). */
+    justification: text("justification").notNull().default(""),
+    /** Findings of the checker on the current version (the authority is the server). */
+    findings: jsonb("findings").notNull().default(sql`'[]'::jsonb`),
+    errorCount: integer("error_count").notNull().default(0),
+    warningCount: integer("warning_count").notNull().default(0),
+    submittedAt: instant("submitted_at"),
+    approvedAt: instant("approved_at"),
+    approvedBy: integer("approved_by").references(() => staff.id),
+    /** manager | deputy | scope | verbal | post_hoc */
+    approvalRule: text("approval_rule"),
+    approvedVersion: integer("approved_version"),
+    /** Post-hoc report (事後報告): due and acknowledged. */
+    reportDueAt: instant("report_due_at"),
+    acknowledgedAt: instant("acknowledged_at"),
+    acknowledgedBy: integer("acknowledged_by").references(() => staff.id),
+    publishedAt: instant("published_at"),
+    publishedUrl: text("published_url"),
+    publishedBy: integer("published_by").references(() => staff.id),
+    deletedAt: instant("deleted_at"),
+    deletedReason: text("deleted_reason"),
+    /** Marked erroneous (5.3.2): a correction is due by `correction_due_at`. */
+    erroneousAt: instant("erroneous_at"),
+    erroneousBy: integer("erroneous_by").references(() => staff.id),
+    erroneousNote: text("erroneous_note"),
+    correctionDueAt: instant("correction_due_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("posts_kind_check", sql`${t.kind} in ('post','correction')`),
+    check("posts_category_check", sql`${t.category} in ('normal','repost','fact','legal','emergency')`),
+    check(
+      "posts_status_check",
+      sql`${t.status} in ('draft','pending','returned','rejected','approved','published','deleted')`,
+    ),
+    index("posts_account_idx").on(t.accountId, t.createdAt),
+    index("posts_status_idx").on(t.status, t.scheduledAt),
+    index("posts_group_idx").on(t.groupId),
+    index("posts_created_idx").on(t.createdAt),
+    index("posts_published_idx").on(t.publishedAt),
+    index("posts_corrects_idx").on(t.correctsPostId),
+  ],
+);
+
+/** Every saved version of a post with the checker's findings at that moment. */
+export const postVersions = pgTable(
+  "post_versions",
+  {
+    id: id(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    findings: jsonb("findings").notNull(),
+    images: jsonb("images").notNull(),
+    authorId: integer("author_id").references(() => staff.id),
+    at: instant("at").notNull(),
+  },
+  (t) => [uniqueIndex("post_versions_idx").on(t.postId, t.version)],
+);
+
+/**
+ * Images of a post, with the alt text (required) and the rights confirmation (5.1.3, 5.2.3):
+ * own photo, consent obtained, or licensed, with a note. Stored in the database so a backup
+ * holds them.
+ */
+export const postImages = pgTable(
+  "post_images",
+  {
+    id: id(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id),
+    position: integer("position").notNull().default(0),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    size: integer("size").notNull(),
+    alt: text("alt").notNull(),
+    rights: text("rights").notNull(),
+    rightsNote: text("rights_note").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("post_images_rights_check", sql`${t.rights} in ('own','consent','licensed')`),
+    index("post_images_post_idx").on(t.postId),
+  ],
+);
+
+/** Decisions on a post: approvals (with the rule applied), returns, rejections, acknowledgements. */
+export const postDecisions = pgTable(
+  "post_decisions",
+  {
+    id: id(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id),
+    version: integer("version").notNull(),
+    decision: text("decision").notNull(),
+    rule: text("rule").notNull().default(""),
+    actorId: integer("actor_id").references(() => staff.id),
+    comment: text("comment").notNull().default(""),
+    /** For a verbal approval (口頭): when it was given, recorded afterwards. */
+    givenAt: instant("given_at"),
+    at: instant("at").notNull(),
+  },
+  (t) => [
+    check("post_decisions_decision_check", sql`${t.decision} in ('approve','return','reject','acknowledge')`),
+    index("post_decisions_post_idx").on(t.postId),
+    uniqueIndex("post_decisions_once_idx")
+      .on(t.postId, t.version, t.decision)
+      .where(sql`${t.decision} in ('approve','acknowledge')`),
+  ],
+);
+
+/** 予め範囲を決めた許可 (5.1.4): a named template the manager pre-approves for an account. */
+export const postScopes = pgTable(
+  "post_scopes",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    name: text("name").notNull(),
+    /** Text with {field} placeholders. */
+    template: text("template").notNull(),
+    /** The fields a post fills in, with a label and an optional pattern. */
+    fields: jsonb("fields").notNull(),
+    categories: jsonb("categories").notNull(),
+    /** Links allowed only to the city's own domains. */
+    cityLinksOnly: boolean("city_links_only").notNull().default(true),
+    validUntil: date("valid_until", { mode: "string" }).notNull(),
+    createdBy: integer("created_by").references(() => staff.id),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("post_scopes_account_idx").on(t.accountId)],
+);
+
+/** The deputy an account manager names to approve during an absence (5.1.4), recorded. */
+export const approvalDeputies = pgTable(
+  "approval_deputies",
+  {
+    id: id(),
+    divisionId: integer("division_id")
+      .notNull()
+      .references(() => divisions.id),
+    managerId: integer("manager_id")
+      .notNull()
+      .references(() => staff.id),
+    deputyId: integer("deputy_id")
+      .notNull()
+      .references(() => staff.id),
+    fromDate: date("from_date", { mode: "string" }).notNull(),
+    toDate: date("to_date", { mode: "string" }).notNull(),
+    reason: text("reason").notNull().default(""),
+    createdAt: createdAt(),
+    revokedAt: instant("revoked_at"),
+  },
+  (t) => [index("approval_deputies_division_idx").on(t.divisionId, t.fromDate)],
+);
+
+// ─── Incidents (7), guideline versions (8), council (6), violations (9), consultations (10) ──
+
+/**
+ * An incident reported by any member of staff (7: 直ちにアカウント管理者へ報告). type: leak (7.1),
+ * flaming 炎上 (7.2), impersonation なりすまし (7.3), misinformation デマ (7.4), complaint 誤解・苦情
+ * (5.1.6). status: responding 対応中 → monitoring 監視中 → closed 終結 (with a closing review).
+ */
+export const incidents = pgTable(
+  "incidents",
+  {
+    id: id(),
+    type: text("type").notNull(),
+    severity: text("severity").notNull().default("medium"),
+    status: text("status").notNull().default("responding"),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    links: jsonb("links").notNull().default(sql`'[]'::jsonb`),
+    noticedAt: instant("noticed_at").notNull(),
+    reportedBy: integer("reported_by").references(() => staff.id),
+    accountId: integer("account_id").references(() => accounts.id),
+    postId: integer("post_id").references(() => posts.id),
+    /** The account manager told at once (7). */
+    managerId: integer("manager_id").references(() => staff.id),
+    /** The first public statement (7.2: a reminder when none within a configurable time). */
+    publicStatementAt: instant("public_statement_at"),
+    reviewWhatHappened: text("review_what_happened").notNull().default(""),
+    reviewWhatToChange: text("review_what_to_change").notNull().default(""),
+    closedAt: instant("closed_at"),
+    closedBy: integer("closed_by").references(() => staff.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      "incidents_type_check",
+      sql`${t.type} in ('leak','flaming','impersonation','misinformation','complaint')`,
+    ),
+    check("incidents_severity_check", sql`${t.severity} in ('low','medium','high','critical')`),
+    check("incidents_status_check", sql`${t.status} in ('responding','monitoring','closed')`),
+    index("incidents_status_idx").on(t.status, t.createdAt),
+    index("incidents_account_idx").on(t.accountId),
+    index("incidents_post_idx").on(t.postId),
+  ],
+);
+
+/** A playbook step of an incident: a checklist item with an owner and a due time, done or not. */
+export const incidentSteps = pgTable(
+  "incident_steps",
+  {
+    id: id(),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    stepKey: text("step_key").notNull(),
+    title: text("title").notNull(),
+    clause: text("clause").notNull().default(""),
+    position: integer("position").notNull().default(0),
+    ownerId: integer("owner_id").references(() => staff.id),
+    dueAt: instant("due_at"),
+    doneAt: instant("done_at"),
+    doneBy: integer("done_by").references(() => staff.id),
+    note: text("note").notNull().default(""),
+  },
+  (t) => [uniqueIndex("incident_steps_key_idx").on(t.incidentId, t.stepKey)],
+);
+
+/** The incident's timeline: every action, note and contact, in order. */
+export const incidentEvents = pgTable(
+  "incident_events",
+  {
+    id: id(),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    kind: text("kind").notNull(),
+    note: text("note").notNull().default(""),
+    data: jsonb("data"),
+    actorId: integer("actor_id").references(() => staff.id),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("incident_events_idx").on(t.incidentId, t.at)],
+);
+
+/** Screenshots and files attached to an incident. */
+export const incidentAttachments = pgTable(
+  "incident_attachments",
+  {
+    id: id(),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    size: integer("size").notNull(),
+    description: text("description").notNull().default(""),
+    uploadedBy: integer("uploaded_by").references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("incident_attachments_idx").on(t.incidentId)],
+);
+
+/**
+ * A fake account (7.3): its URL and handle (the verification page answers "known impersonation"
+ * for it, 7.3.1), the takedown request to the platform, and the public warning.
+ */
+export const impersonations = pgTable(
+  "impersonations",
+  {
+    id: id(),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    platform: text("platform").notNull(),
+    url: text("url").notNull(),
+    handle: text("handle").notNull(),
+    /** Which official account it pretends to be. */
+    officialAccountId: integer("official_account_id").references(() => accounts.id),
+    takedownRequestedAt: instant("takedown_requested_at"),
+    takedownReference: text("takedown_reference").notNull().default(""),
+    platformAnswer: text("platform_answer").notNull().default(""),
+    takenDownAt: instant("taken_down_at"),
+    /** The warning shown on /public/notices (7.3.1 周知). */
+    publicWarning: text("public_warning").notNull().default(""),
+    warningPublishedAt: instant("warning_published_at"),
+    warningEndsAt: instant("warning_ends_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("impersonations_handle_idx").on(t.platform, sql`lower(${t.handle})`),
+    index("impersonations_incident_idx").on(t.incidentId),
+  ],
+);
+
+/** 7.3.2: trusted bodies and media contacted, with dates. */
+export const incidentContacts = pgTable(
+  "incident_contacts",
+  {
+    id: id(),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    organisation: text("organisation").notNull(),
+    contactedAt: instant("contacted_at").notNull(),
+    person: text("person").notNull().default(""),
+    note: text("note").notNull().default(""),
+    recordedBy: integer("recorded_by").references(() => staff.id),
+  },
+  (t) => [index("incident_contacts_idx").on(t.incidentId)],
+);
+
+/**
+ * Guideline pack versions (8.1): the whole pack (clauses, checker rules and vocabularies,
+ * deadlines, limits, templates) as JSON with an effective date; only the policy director
+ * publishes. The version in force on a day is the latest published one effective by then.
+ */
+export const guidelineVersions = pgTable(
+  "guideline_versions",
+  {
+    id: id(),
+    label: text("label").notNull(),
+    effectiveDate: date("effective_date", { mode: "string" }).notNull(),
+    pack: jsonb("pack").notNull(),
+    /** The clauses' text (id → text), for the diff staff acknowledge. */
+    clauses: jsonb("clauses").notNull(),
+    summary: text("summary").notNull().default(""),
+    status: text("status").notNull().default("draft"),
+    createdBy: integer("created_by").references(() => staff.id),
+    publishedBy: integer("published_by").references(() => staff.id),
+    publishedAt: instant("published_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("guideline_versions_status_check", sql`${t.status} in ('draft','published')`),
+    index("guideline_versions_effective_idx").on(t.status, t.effectiveDate),
+  ],
+);
+
+/** 8.2 周知徹底: who has acknowledged which version, when. */
+export const guidelineAcknowledgements = pgTable(
+  "guideline_acknowledgements",
+  {
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => guidelineVersions.id),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    at: instant("at").notNull(),
+  },
+  (t) => [uniqueIndex("guideline_acknowledgements_pk").on(t.versionId, t.staffId)],
+);
+
+/** 協議会 (6.2): the member each department names. */
+export const councilMembers = pgTable(
+  "council_members",
+  {
+    departmentId: integer("department_id")
+      .notNull()
+      .references(() => departments.id),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    designatedAt: instant("designated_at").notNull(),
+    designatedBy: integer("designated_by").references(() => staff.id),
+  },
+  (t) => [uniqueIndex("council_members_department_idx").on(t.departmentId)],
+);
+
+/** Council meetings with agenda and minutes. */
+export const councilMeetings = pgTable(
+  "council_meetings",
+  {
+    id: id(),
+    heldOn: date("held_on", { mode: "string" }).notNull(),
+    title: text("title").notNull(),
+    agenda: text("agenda").notNull().default(""),
+    minutes: text("minutes").notNull().default(""),
+    createdBy: integer("created_by").references(() => staff.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("council_meetings_held_idx").on(t.heldOn)],
+);
+
+export const councilAttachments = pgTable(
+  "council_attachments",
+  {
+    id: id(),
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => councilMeetings.id),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    size: integer("size").notNull(),
+    uploadedBy: integer("uploaded_by").references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("council_attachments_idx").on(t.meetingId)],
+);
+
+/** The council's rules (規約, 6.3) as a versioned document. */
+export const councilRules = pgTable(
+  "council_rules",
+  {
+    id: id(),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    adoptedOn: date("adopted_on", { mode: "string" }).notNull(),
+    changeSummary: text("change_summary").notNull().default(""),
+    createdBy: integer("created_by").references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("council_rules_version_idx").on(t.version)],
+);
+
+/**
+ * A violation record (9), visible only to the policy director, the security director and
+ * auditors. `properProcedure`: the act answered a malicious demand through the proper procedure
+ * (9 ただし書: not subject to discipline).
+ */
+export const violations = pgTable(
+  "violations",
+  {
+    id: id(),
+    clause: text("clause").notNull(),
+    severity: text("severity").notNull(),
+    circumstances: text("circumstances").notNull(),
+    properProcedure: boolean("proper_procedure").notNull().default(false),
+    outcome: text("outcome").notNull().default(""),
+    status: text("status").notNull().default("open"),
+    postId: integer("post_id").references(() => posts.id),
+    incidentId: integer("incident_id").references(() => incidents.id),
+    createdBy: integer("created_by").references(() => staff.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("violations_severity_check", sql`${t.severity} in ('low','medium','high')`),
+    check("violations_status_check", sql`${t.status} in ('open','closed')`),
+  ],
+);
+
+/** People in a violation record: 違反した職員, 助長した職員, 監督責任者 (9). */
+export const violationPeople = pgTable(
+  "violation_people",
+  {
+    violationId: integer("violation_id")
+      .notNull()
+      .references(() => violations.id),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    role: text("role").notNull(),
+  },
+  (t) => [
+    check("violation_people_role_check", sql`${t.role} in ('violator','abettor','supervisor')`),
+    uniqueIndex("violation_people_pk").on(t.violationId, t.staffId, t.role),
+  ],
+);
+
+/** 10: questions the guideline does not answer, to the consultation desk; a searchable knowledge base. */
+export const consultations = pgTable(
+  "consultations",
+  {
+    id: id(),
+    title: text("title").notNull(),
+    question: text("question").notNull(),
+    askedBy: integer("asked_by").references(() => staff.id),
+    askedAt: instant("asked_at").notNull(),
+    answer: text("answer").notNull().default(""),
+    answeredBy: integer("answered_by").references(() => staff.id),
+    answeredAt: instant("answered_at"),
+    status: text("status").notNull().default("open"),
+    tags: jsonb("tags").notNull().default(sql`'[]'::jsonb`),
+    closedAt: instant("closed_at"),
+  },
+  (t) => [
+    check("consultations_status_check", sql`${t.status} in ('open','answered','closed')`),
+    index("consultations_status_idx").on(t.status, t.askedAt),
+  ],
+);
+
+// ─── Notifications ──────────────────────────────────────────────────────────────────────────
+
+/** In-app notifications; e-mail is sent immediately, in a daily digest, or not, by preference. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    recipientId: integer("recipient_id")
+      .notNull()
+      .references(() => staff.id),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull().default(""),
+    href: text("href").notNull().default(""),
+    /** Urgent kinds (incidents, emergencies, overdue rotations) always go out by e-mail. */
+    urgent: boolean("urgent").notNull().default(false),
+    /** Dedupe key: the same reminder is not sent twice (e.g. "task:12:overdue"). */
+    dedupeKey: text("dedupe_key"),
+    createdAt: createdAt(),
+    readAt: instant("read_at"),
+    emailedAt: instant("emailed_at"),
+    digestedAt: instant("digested_at"),
+  },
+  (t) => [
+    index("notifications_recipient_idx").on(t.recipientId, t.createdAt),
+    uniqueIndex("notifications_dedupe_idx").on(t.recipientId, t.dedupeKey),
+  ],
+);
+
+/** Per person and kind: immediately, daily digest, or none. */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    kind: text("kind").notNull(),
+    mode: text("mode").notNull(),
+  },
+  (t) => [
+    check("notification_preferences_mode_check", sql`${t.mode} in ('immediate','digest','none')`),
+    uniqueIndex("notification_preferences_pk").on(t.staffId, t.kind),
+  ],
+);
+
+/** Personal iCalendar feed tokens (/calendar/{token}.ics), stored hashed. */
+export const calendarTokens = pgTable("calendar_tokens", {
+  staffId: integer("staff_id")
+    .primaryKey()
+    .references(() => staff.id),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,19 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { addDays, formatDate, formatWareki, tokyoDate, tokyoDayStart } from "./dates.ts";
+
+test("the Tokyo date changes at 15:00 UTC", () => {
+  assert.equal(tokyoDate(new Date("2026-03-31T14:59:59Z")), "2026-03-31");
+  assert.equal(tokyoDate(new Date("2026-03-31T15:00:00Z")), "2026-04-01");
+});
+
+test("dates are shown in 和暦 and in the western calendar with the weekday", () => {
+  assert.equal(formatWareki("2026-11-24"), "令和8年11月24日(火)");
+  assert.equal(formatDate("2026-11-24"), "2026年11月24日(火)");
+});
+
+test("a Tokyo day starts at 15:00 UTC the day before", () => {
+  assert.equal(tokyoDayStart("2026-04-01").toISOString(), "2026-03-31T15:00:00.000Z");
+  assert.equal(addDays("2026-02-28", 1), "2026-03-01");
+  assert.equal(addDays("2028-02-28", 1), "2028-02-29");
+});

@@ -1,0 +1,71 @@
+/**
+ * Dates as the city uses them: instants are stored in UTC, calendar dates are plain
+ * `YYYY-MM-DD`, and both are shown in Asia/Tokyo, with 和暦 where documents use it.
+ */
+
+const tokyoDay = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Asia/Tokyo",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** The calendar date in Tokyo at instant `at`, as YYYY-MM-DD. */
+export function tokyoDate(at: Date): string {
+  return tokyoDay.format(at);
+}
+
+const dateTimeJa = new Intl.DateTimeFormat("ja-JP", {
+  timeZone: "Asia/Tokyo",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+
+/** 2026/11/24 09:05:03 (Tokyo). */
+export function formatDateTime(at: Date): string {
+  return dateTimeJa.format(at);
+}
+
+const warekiFormat = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", {
+  timeZone: "UTC",
+  era: "long",
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+  weekday: "short",
+});
+
+/** 令和8年11月24日(火) for a plain date YYYY-MM-DD. */
+export function formatWareki(date: string): string {
+  return warekiFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
+const westernFormat = new Intl.DateTimeFormat("ja-JP", {
+  timeZone: "UTC",
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+  weekday: "short",
+});
+
+/** 2026年11月24日(火) for a plain date YYYY-MM-DD. */
+export function formatDate(date: string): string {
+  return westernFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
+/** The start of a Tokyo calendar day as a UTC instant. */
+export function tokyoDayStart(date: string): Date {
+  return new Date(`${date}T00:00:00+09:00`);
+}
+
+/** Adds whole days to a plain date. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

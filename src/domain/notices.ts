@@ -1,0 +1,426 @@
+/**
+ * Changes and closures of official accounts with their notice periods (4.5): the notice's own
+ * state machine, the date rules of 4.5.2 (一月以上前に周知; shown publicly for a year after a
+ * change, half a year after a closure), the announcement text and the checklist of steps the
+ * staff page shows. Pure: no I/O; the guideline pack's numbers and templates are passed in.
+ */
+import { type Platform, platforms } from "../guideline/pack.ts";
+import { clauseRef } from "./clauses.ts";
+import { displayUntil, earliestEffectiveDate, latestAnnouncementDate } from "./deadlines.ts";
+
+export const noticeKinds = ["change", "closure"] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+
+export function isNoticeKind(value: string): value is NoticeKind {
+  return (noticeKinds as readonly string[]).includes(value);
+}
+
+/**
+ * requested (申請) → notified (総合政策部長へ届出, 4.5.1) → scheduled (周知日の設定, 4.5.2) →
+ * announced (周知, on the announcement date) → effective (on the effective date); cancelled
+ * from any step before the effective date.
+ */
+export const noticeStatuses = [
+  "requested",
+  "notified",
+  "scheduled",
+  "announced",
+  "effective",
+  "cancelled",
+] as const;
+export type NoticeStatus = (typeof noticeStatuses)[number];
+
+export function isNoticeStatus(value: string): value is NoticeStatus {
+  return (noticeStatuses as readonly string[]).includes(value);
+}
+
+/** Notices still in progress (at most one per account, except a closure superseding a change). */
+export const openNoticeStatuses: readonly NoticeStatus[] = [
+  "requested",
+  "notified",
+  "scheduled",
+  "announced",
+];
+
+export function isOpenNotice(status: NoticeStatus): boolean {
+  return openNoticeStatuses.includes(status);
+}
+
+export const noticeKindLabels: Record<NoticeKind, string> = { change: "変更", closure: "廃止" };
+
+/** 「変更日」 or 「廃止日」. */
+export function effectiveDateLabel(kind: NoticeKind): string {
+  return `${noticeKindLabels[kind]}日`;
+}
+
+/** Status names independent of the kind (for filters). */
+export const noticeStatusLabels: Record<NoticeStatus, string> = {
+  requested: "申請済み（総合政策部長への届出前）",
+  notified: "届出済み（周知日の設定前）",
+  scheduled: "周知予定",
+  announced: "周知中",
+  effective: "変更済み・廃止済み",
+  cancelled: "取消",
+};
+
+/** The status as staff pages show it. */
+export function noticeStatusLabel(kind: NoticeKind, status: NoticeStatus): string {
+  switch (status) {
+    case "requested":
+      return "申請済み（総合政策部長への届出前）";
+    case "notified":
+      return "届出済み（周知日の設定前）";
+    case "scheduled":
+      return "周知予定";
+    case "announced":
+      return `周知中（${noticeKindLabels[kind]}前）`;
+    case "effective":
+      return kind === "change" ? "変更済み" : "廃止済み";
+    case "cancelled":
+      return "取消";
+  }
+}
+
+export const noticeSteps = ["notify", "schedule", "announce", "take_effect", "cancel"] as const;
+export type NoticeStep = (typeof noticeSteps)[number];
+
+const transitions: Record<NoticeStep, Partial<Record<NoticeStatus, NoticeStatus>>> = {
+  // 4.5.1 周知する前に総合政策部長へ届出
+  notify: { requested: "notified" },
+  // 4.5.2: the announcement can be scheduled (or moved) only after the notification
+  schedule: { notified: "scheduled", scheduled: "scheduled" },
+  announce: { scheduled: "announced" },
+  take_effect: { announced: "effective" },
+  cancel: { requested: "cancelled", notified: "cancelled", scheduled: "cancelled", announced: "cancelled" },
+};
+
+/** The notice's status after `step`, or null when the step is not allowed from `status`. */
+export function nextNoticeStatus(status: NoticeStatus, step: NoticeStep): NoticeStatus | null {
+  return transitions[step][status] ?? null;
+}
+
+// ─── What a change changes ───────────────────────────────────────────────────────────────────
+
+/** The new values of a change (only what changes; empty for a closure). */
+export type NoticeDetails = {
+  name?: string;
+  alias?: string;
+  handle?: string;
+  platform?: Platform;
+  url?: string;
+};
+
+const detailKeys = ["name", "alias", "handle", "url"] as const;
+
+function isPlatform(value: unknown): value is Platform {
+  return typeof value === "string" && (platforms as readonly string[]).includes(value);
+}
+
+/** A stored platform name as a Platform (unknown names are "other"). */
+export function toPlatform(value: string): Platform {
+  return isPlatform(value) ? value : "other";
+}
+
+/** Reads stored details (JSON) back, dropping anything unexpected. */
+export function toNoticeDetails(value: unknown): NoticeDetails {
+  if (typeof value !== "object" || value === null) return {};
+  const out: NoticeDetails = {};
+  for (const key of detailKeys) {
+    const v: unknown = Reflect.get(value, key);
+    if (typeof v === "string" && v !== "") out[key] = v;
+  }
+  const platform: unknown = Reflect.get(value, "platform");
+  if (isPlatform(platform)) out.platform = platform;
+  return out;
+}
+
+/** Labels of the fields a change can touch. */
+export const detailLabels: Record<keyof NoticeDetails, string> = {
+  name: "アカウント名",
+  alias: "通称",
+  handle: "ユーザー名（ハンドル）",
+  platform: "ソーシャルメディア",
+  url: "アカウントURL",
+};
+
+/** The account as it is (the fields a change can touch). */
+export type AccountFacts = { name: string; alias: string; handle: string; platform: Platform; url: string };
+
+/** The account after the change is applied. */
+export function applyDetails(account: AccountFacts, details: NoticeDetails): AccountFacts {
+  return {
+    name: details.name ?? account.name,
+    alias: details.alias ?? account.alias,
+    handle: details.handle ?? account.handle,
+    platform: details.platform ?? account.platform,
+    url: details.url ?? account.url,
+  };
+}
+
+/** Only the details that differ from the account as it is. */
+export function effectiveDetails(account: AccountFacts, details: NoticeDetails): NoticeDetails {
+  const out: NoticeDetails = {};
+  for (const key of detailKeys) {
+    const v = details[key];
+    if (v !== undefined && v !== account[key]) out[key] = v;
+  }
+  if (details.platform !== undefined && details.platform !== account.platform)
+    out.platform = details.platform;
+  return out;
+}
+
+/**
+ * What the announcement says changes, for the template's {changeText}:
+ * 「アカウント名を「…」、URLを https://… に変更します」 or 「Instagramに移行します（移行先: … ）」.
+ * URLs are set off by spaces so they are read as links.
+ */
+export function changeText(details: NoticeDetails, label: (platform: Platform) => string): string {
+  const parts: string[] = [];
+  if (details.name) parts.push(`アカウント名を「${details.name}」`);
+  if (details.alias) parts.push(`通称を「${details.alias}」`);
+  // A new URL shows the new handle; saying both would only lengthen the post.
+  if (details.handle && !details.url) parts.push(`ユーザー名を「${details.handle}」`);
+  if (details.platform) {
+    const renamed = parts.length ? `${parts.join("、")}に変更し、` : "";
+    const where = details.url ? `（移行先: ${details.url} ）` : "";
+    return `${renamed}${label(details.platform)}に移行します${where}`;
+  }
+  if (details.url) parts.push(`URLを ${details.url} `);
+  return parts.length ? `${parts.join("、")}に変更します` : "内容を変更します";
+}
+
+// ─── Dates (4.5.2) ───────────────────────────────────────────────────────────────────────────
+
+function ymd(date: string): { y: number; m: number; d: number } {
+  const [y = 0, m = 0, d = 0] = date.split("-").map(Number);
+  return { y, m, d };
+}
+
+/** 「2026年3月1日」 for 2026-03-01 (as the announcement text writes {effectiveDate}). */
+export function japaneseDate(date: string): string {
+  const { y, m, d } = ymd(date);
+  return `${y}年${m}月${d}日`;
+}
+
+/** 「3月1日」, or the full date when it is not in `sameYearAs`'s year. */
+function shortDate(date: string, sameYearAs: string): string {
+  const { y, m, d } = ymd(date);
+  return y === ymd(sameYearAs).y ? `${m}月${d}日` : japaneseDate(date);
+}
+
+const wareki = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", {
+  timeZone: "UTC",
+  era: "long",
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+});
+
+/** 「2026年3月1日（令和8年3月1日）」. */
+export function dateWithWareki(date: string): string {
+  return `${japaneseDate(date)}（${wareki.format(new Date(`${date}T00:00:00Z`))}）`;
+}
+
+/** 「一月」「2か月」: the notice period in words. */
+function periodWords(months: number): string {
+  return months === 1 ? "一月" : `${months}か月`;
+}
+
+function noticeRule(months: number): string {
+  return `（${clauseRef("4.5.2")} ${periodWords(months)}以上前に周知）`;
+}
+
+/**
+ * Why an effective date cannot be requested today: even an announcement today would leave less
+ * than the notice period (4.5.2). Null when the date is possible.
+ */
+export function requestDateProblem(props: {
+  kind: NoticeKind;
+  effectiveDate: string;
+  today: string;
+  months: number;
+}): string | null {
+  const earliest = earliestEffectiveDate(props.today, props.months);
+  if (props.effectiveDate >= earliest) return null;
+  const label = effectiveDateLabel(props.kind);
+  return `${label}は、今日（${japaneseDate(props.today)}）周知を始めても${dateWithWareki(earliest)}以降になります。${label}を${japaneseDate(earliest)}以降にしてください${noticeRule(props.months)}。`;
+}
+
+/**
+ * Why an announcement date does not work with the effective date (4.5.2): it must be today or
+ * later, and the effective date at least the notice period after it. The message names both
+ * the latest announcement date for the effective date and the earliest effective date for the
+ * announcement date. Null when the pair is allowed.
+ */
+export function announcementDateProblem(props: {
+  kind: NoticeKind;
+  announcementDate: string;
+  effectiveDate: string;
+  today: string;
+  months: number;
+}): string | null {
+  const { kind, announcementDate, effectiveDate, months } = props;
+  if (announcementDate < props.today) {
+    return `周知日は今日（${japaneseDate(props.today)}）以降の日付を指定してください。`;
+  }
+  const earliest = earliestEffectiveDate(announcementDate, months);
+  if (effectiveDate >= earliest) return null;
+  const label = effectiveDateLabel(kind);
+  const latest = latestAnnouncementDate(effectiveDate, months);
+  const first =
+    latest < props.today
+      ? `${label}を${dateWithWareki(effectiveDate)}にする場合、周知は${japaneseDate(latest)}までに始める必要があり、今からでは間に合いません。`
+      : `${label}を${dateWithWareki(effectiveDate)}にする場合、周知は${japaneseDate(latest)}までに始めてください。`;
+  return `${first}${shortDate(announcementDate, effectiveDate)}に周知する場合、${label}は${shortDate(earliest, effectiveDate)}以降にしてください${noticeRule(months)}。`;
+}
+
+/** The last day the public notice is shown (4.5.2: change 1 year, closure 6 months after). */
+export function noticeDisplayUntil(
+  kind: NoticeKind,
+  effectiveDate: string,
+  deadlines: { changeDisplayMonths: number; closureDisplayMonths: number },
+): string {
+  return displayUntil(
+    effectiveDate,
+    kind === "change" ? deadlines.changeDisplayMonths : deadlines.closureDisplayMonths,
+  );
+}
+
+/**
+ * Whether a notice is on the public pages on `today`: announced or effective, from its
+ * announcement date to its display-until date (both included).
+ */
+export function isPublicOn(
+  notice: { status: NoticeStatus; announcementDate: string | null; displayUntil: string | null },
+  today: string,
+): boolean {
+  if (notice.status !== "announced" && notice.status !== "effective") return false;
+  if (!notice.announcementDate || !notice.displayUntil) return false;
+  return notice.announcementDate <= today && today <= notice.displayUntil;
+}
+
+/** Why a notice cannot be cancelled (Japanese), or null when it can. */
+export function cancelProblem(
+  notice: { kind: NoticeKind; status: NoticeStatus; effectiveDate: string },
+  today: string,
+): string | null {
+  if (notice.status === "cancelled") return "この届出はすでに取り消されています。";
+  if (notice.status === "effective" || today >= notice.effectiveDate) {
+    return `${effectiveDateLabel(notice.kind)}を迎えた届出は取り消せません。`;
+  }
+  return null;
+}
+
+// ─── The checklist on the staff page ─────────────────────────────────────────────────────────
+
+export type ChecklistState = "done" | "todo" | "auto" | "waiting" | "skipped";
+
+export type ChecklistItem = {
+  key: "request" | "policy_director" | "schedule" | "announce" | "security_director" | "effective";
+  label: string;
+  clause: string;
+  state: ChecklistState;
+  /** What happened or is planned, in words (「2026年1月31日 広報 課長」). */
+  detail: string;
+};
+
+/** What the checklist needs to know about one notice and its security-director task. */
+export type ChecklistInput = {
+  kind: NoticeKind;
+  status: NoticeStatus;
+  effectiveDate: string;
+  announcementDate: string | null;
+  requestedOn: string;
+  requestedByName: string | null;
+  policyDirectorNotifiedOn: string | null;
+  policyDirectorNotifiedByName: string | null;
+  announcedOn: string | null;
+  effectiveOn: string | null;
+  securityTask: {
+    status: string;
+    notifiedOn: string | null;
+    method: string;
+    doneByName: string | null;
+  } | null;
+};
+
+const who = (name: string | null) => (name ? ` ${name}` : "");
+
+/**
+ * The six steps of a change or closure — 申請 → 総合政策部長へ届出 → 周知日の設定 → 周知（自動）→
+ * 情報統括管理者へ届出 → 変更日（自動）— each done, to do, automatic (waiting for its date),
+ * waiting for an earlier step, or skipped (cancelled).
+ */
+export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
+  const cancelled = n.status === "cancelled";
+  const pending: ChecklistState = cancelled ? "skipped" : "waiting";
+  const dateLabel = effectiveDateLabel(n.kind);
+  const items: ChecklistItem[] = [
+    {
+      key: "request",
+      label: "申請",
+      clause: "4.5.1",
+      state: "done",
+      detail: `${japaneseDate(n.requestedOn)}${who(n.requestedByName)}`,
+    },
+  ];
+  items.push({
+    key: "policy_director",
+    label: "総合政策部長へ届出",
+    clause: "4.5.1",
+    state: n.policyDirectorNotifiedOn ? "done" : cancelled ? "skipped" : "todo",
+    detail: n.policyDirectorNotifiedOn
+      ? `${japaneseDate(n.policyDirectorNotifiedOn)}${who(n.policyDirectorNotifiedByName)}`
+      : "周知の前に届け出てください。",
+  });
+  const scheduled = n.status === "scheduled" || n.status === "announced" || n.status === "effective";
+  items.push({
+    key: "schedule",
+    label: "周知日の設定",
+    clause: "4.5.2",
+    state: scheduled ? "done" : n.status === "notified" ? "todo" : pending,
+    detail:
+      n.announcementDate && (scheduled || cancelled)
+        ? `周知日 ${japaneseDate(n.announcementDate)}`
+        : `${dateLabel}の${periodWords(1)}以上前の日を設定します。`,
+  });
+  items.push({
+    key: "announce",
+    label: "周知（自動）",
+    clause: "4.5.2",
+    state: n.announcedOn ? "done" : n.status === "scheduled" ? "auto" : pending,
+    detail: n.announcedOn
+      ? `${japaneseDate(n.announcedOn)} 公開ページに掲載`
+      : n.status === "scheduled" && n.announcementDate
+        ? `${japaneseDate(n.announcementDate)}に公開ページへ自動で掲載します。`
+        : "周知日に公開ページへ自動で掲載します。",
+  });
+  const task = n.securityTask;
+  items.push({
+    key: "security_director",
+    label: "情報統括管理者へ届出",
+    clause: "4.5.1",
+    state:
+      task?.status === "done"
+        ? "done"
+        : task?.status === "open"
+          ? "todo"
+          : task?.status === "cancelled"
+            ? "skipped"
+            : pending,
+    detail:
+      task?.status === "done"
+        ? `${task.notifiedOn ? japaneseDate(task.notifiedOn) : ""}${task.method ? `（${task.method}）` : ""}${who(task.doneByName)}`
+        : "周知後、速やかに届け出てください。",
+  });
+  items.push({
+    key: "effective",
+    label: `${dateLabel}（自動）`,
+    clause: "4.5.2",
+    state: n.effectiveOn ? "done" : n.status === "announced" ? "auto" : pending,
+    detail: n.effectiveOn
+      ? `${japaneseDate(n.effectiveOn)} ${n.kind === "change" ? "変更を反映" : "廃止"}`
+      : `${japaneseDate(n.effectiveDate)}に自動で${n.kind === "change" ? "変更を反映します" : "廃止します"}。`,
+  });
+  return items;
+}

@@ -1,0 +1,125 @@
+/**
+ * The guideline pack, account side: platforms (labels, URL shapes), deadlines, limits and
+ * templates as the city's guideline sets them. Another municipality ships its own pack with the
+ * same shape; the checker's part of the pack lives beside it (iwaki/checker/).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+export const platforms = [
+  "x",
+  "facebook",
+  "instagram",
+  "line",
+  "youtube",
+  "threads",
+  "bluesky",
+  "mastodon",
+  "tiktok",
+  "note",
+  "other",
+] as const;
+export type Platform = (typeof platforms)[number];
+
+const platformSpec = z.object({
+  label: z.string(),
+  /** Hosts an account URL of this platform may have (empty: any host, e.g. Mastodon instances). */
+  hosts: z.array(z.string()),
+  /** Pattern for the URL path; the `handle` (or `channel`) group is the account's handle. */
+  path: z.string(),
+  handle: z.string(),
+  /** URL built from a handle ({handle}); empty when it cannot be (other instances). */
+  canonical: z.string(),
+  example: z.string(),
+});
+
+export const guidelinePackSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  municipality: z.string(),
+  effectiveDate: z.string(),
+  versionLabel: z.string(),
+  platforms: z.record(z.enum(platforms), platformSpec),
+  deadlines: z.object({
+    /** 4.2.3 */
+    policyReviewMonths: z.number().int().positive(),
+    /** 4.3.2 */
+    rotationDueDays: z.number().int().positive(),
+    /** 4.1.4 */
+    managerChangeConfirmDays: z.number().int().positive(),
+    /** 4.5.2 一月以上前 */
+    noticeMinMonths: z.number().int().positive(),
+    /** 4.5.2 変更後は1年程度 */
+    changeDisplayMonths: z.number().int().positive(),
+    /** 4.5.2 廃止後は半年程度 */
+    closureDisplayMonths: z.number().int().positive(),
+    /** 4.5.1 周知後速やかに */
+    securityNotifyDueDays: z.number().int().positive(),
+    /** 8.2 周知徹底: days after a version is published before those who have not acknowledged it are reminded. */
+    acknowledgementReminderDays: z.number().int().positive().default(14),
+  }),
+  limits: z.object({ maxCredentialHolders: z.number().int().positive() }),
+  posts: z.object({
+    /** 5.1.4 ①–④: business days the manager has to acknowledge a post-hoc report. */
+    reportBusinessDays: z.number().int().positive(),
+    /** Month-day pairs the offices are closed besides weekends and public holidays (年末年始). */
+    closedDays: z.array(z.string().regex(/^\d{2}-\d{2}$/)),
+    /** 5.3.2: hours within which a post marked erroneous must be corrected. */
+    correctionDueHours: z.number().int().positive(),
+    maxImages: z.number().int().positive(),
+    maxImageBytes: z.number().int().positive(),
+  }),
+  /** Incidents (7): the 炎上 statement reminder (7.2.3) and the posts drafted from an incident. */
+  incidents: z.object({
+    /** 7.2.3: hours after a 炎上 report without a public statement before the manager is reminded. */
+    publicStatementReminderHours: z.number().positive(),
+    /** 7.2.3 対応に時間を要する場合はその旨説明 */
+    holdingStatement: z.string(),
+    /** 7.2.2 訂正し謝罪 (5.3.3 訂正したことを明記) */
+    apology: z.string(),
+    /** 7.3.1 成りすましを周知 (the public warning and the official accounts' post) */
+    impersonationWarning: z.string(),
+    /** 7.4 正しい情報を発信 */
+    misinformationCorrection: z.string(),
+  }),
+  templates: z.object({
+    bio: z.string(),
+    bioCharacter: z.string(),
+    changeAnnouncement: z.string(),
+    closureAnnouncement: z.string(),
+    policy: z.object({
+      purpose: z.string(),
+      platformDescription: z.string(),
+      content: z.string(),
+      staffInCharge: z.string(),
+      frequency: z.string(),
+      timing: z.string(),
+      method: z.string(),
+      commentHandling: z.string(),
+      replyText: z.string(),
+    }),
+  }),
+});
+
+export type GuidelinePack = z.infer<typeof guidelinePackSchema>;
+
+let cached: GuidelinePack | undefined;
+
+/** The pack in force (the shipped いわき市 pack; later versions come from the pack registry). */
+export function guidelinePack(): GuidelinePack {
+  if (!cached) {
+    const text = readFileSync(new URL("./iwaki/pack.json", import.meta.url), "utf8");
+    cached = guidelinePackSchema.parse(JSON.parse(text));
+  }
+  return cached;
+}
+
+export function platformLabel(platform: string): string {
+  const p = platforms.find((x) => x === platform);
+  return p ? guidelinePack().platforms[p].label : platform;
+}
+
+/** Fills `{name}` placeholders; unknown ones are left as they are. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => values[key] ?? whole);
+}

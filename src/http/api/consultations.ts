@@ -1,0 +1,168 @@
+/**
+ * /consultations: the JSON twins of the consultation pages (10) — search the knowledge base by
+ * words and tag, ask, read one, answer (the consultation desk), close and reopen.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  answerConsultation,
+  answerInput,
+  askConsultation,
+  askInput,
+  getConsultation,
+  searchConsultations,
+  setConsultationOpen,
+} from "../../app/consultations/consultations.ts";
+import type { ConsultationRow, ConsultationView } from "../../db/repos/consultations.ts";
+import { consultationStatuses, tagsOf } from "../../domain/consultations.ts";
+import type { AppEnv } from "../env.ts";
+import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
+
+const tags = ["consultations"];
+
+const consultationSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    question: z.string(),
+    tags: z.array(z.string()),
+    status: z
+      .enum(consultationStatuses)
+      .openapi({ description: "open: 回答待ち、answered: 回答済み、closed: 解決済み" }),
+    askedBy: z.number().int().nullable(),
+    askedByName: z.string().nullable(),
+    askedAt: z.string(),
+    answer: z.string(),
+    answeredBy: z.number().int().nullable(),
+    answeredByName: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+  })
+  .openapi("Consultation");
+
+function dto(c: ConsultationRow & Partial<Pick<ConsultationView, "askedByName" | "answeredByName">>) {
+  return {
+    id: c.id,
+    title: c.title,
+    question: c.question,
+    tags: tagsOf(c.tags),
+    status: consultationStatuses.find((s) => s === c.status) ?? "open",
+    askedBy: c.askedBy,
+    askedByName: c.askedByName ?? null,
+    askedAt: c.askedAt.toISOString(),
+    answer: c.answer,
+    answeredBy: c.answeredBy,
+    answeredByName: c.answeredByName ?? null,
+    answeredAt: c.answeredAt?.toISOString() ?? null,
+    closedAt: c.closedAt?.toISOString() ?? null,
+  };
+}
+
+const route = {
+  search: createRoute({
+    method: "get",
+    path: "/consultations",
+    tags,
+    summary:
+      "相談の検索（回答済みの相談はすべての職員が、回答待ちは相談した職員と相談窓口が見られます。第10）",
+    request: {
+      query: z.object({
+        q: z
+          .string()
+          .max(200)
+          .optional()
+          .openapi({ description: "件名・内容・回答・タグの言葉（空白区切りはすべてを含む）" }),
+        tag: z.string().max(40).optional(),
+        status: z.enum(consultationStatuses).optional(),
+      }),
+    },
+    responses: ok(z.object({ items: z.array(consultationSchema), total: z.number().int() }), "相談"),
+  }),
+  get: createRoute({
+    method: "get",
+    path: "/consultations/{id}",
+    tags,
+    summary: "相談と回答",
+    request: { params: idParam },
+    responses: ok(z.object({ item: consultationSchema }), "相談"),
+  }),
+  ask: createRoute({
+    method: "post",
+    path: "/consultations",
+    tags,
+    summary: "ふるさと発信課長（相談窓口）に相談する",
+    request: jsonBody(askInput),
+    responses: created(z.object({ item: consultationSchema }), "受け付けた相談"),
+  }),
+  answer: createRoute({
+    method: "post",
+    path: "/consultations/{id}/answer",
+    tags,
+    summary: "回答する・回答を直す（相談窓口）",
+    request: { params: idParam, ...jsonBody(answerInput) },
+    responses: ok(z.object({ item: consultationSchema }), "回答した相談"),
+  }),
+  close: createRoute({
+    method: "post",
+    path: "/consultations/{id}/close",
+    tags,
+    summary: "解決済みにする（相談した職員・相談窓口）",
+    request: { params: idParam },
+    responses: ok(z.object({ item: consultationSchema }), "解決済みの相談"),
+  }),
+  reopen: createRoute({
+    method: "post",
+    path: "/consultations/{id}/reopen",
+    tags,
+    summary: "解決済みの相談を再開する",
+    request: { params: idParam },
+    responses: ok(z.object({ item: consultationSchema }), "再開した相談"),
+  }),
+};
+
+export function consultationsApi() {
+  const r = new OpenAPIHono<AppEnv>();
+  r.openapi(route.search, async (c) => {
+    const q = c.req.valid("query");
+    const result = await searchConsultations(c.var.app, {
+      actor: apiActor(c),
+      filter: { text: q.q, tag: q.tag, status: q.status },
+    });
+    return c.json({ items: result.rows.map(dto), total: result.total }, 200);
+  });
+  r.openapi(route.get, async (c) => {
+    const { consultation } = await getConsultation(c.var.app, {
+      actor: apiActor(c),
+      id: c.req.valid("param").id,
+    });
+    return c.json({ item: dto(consultation) }, 200);
+  });
+  r.openapi(route.ask, async (c) => {
+    const item = await askConsultation(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });
+    return c.json({ item: dto(item) }, 201);
+  });
+  r.openapi(route.answer, async (c) => {
+    const item = await answerConsultation(c.var.app, {
+      actor: apiActor(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    });
+    return c.json({ item: dto(item) }, 200);
+  });
+  r.openapi(route.close, async (c) => {
+    const item = await setConsultationOpen(c.var.app, {
+      actor: apiActor(c),
+      id: c.req.valid("param").id,
+      closed: true,
+    });
+    return c.json({ item: dto(item) }, 200);
+  });
+  r.openapi(route.reopen, async (c) => {
+    const item = await setConsultationOpen(c.var.app, {
+      actor: apiActor(c),
+      id: c.req.valid("param").id,
+      closed: false,
+    });
+    return c.json({ item: dto(item) }, 200);
+  });
+  return r;
+}

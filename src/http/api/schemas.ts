@@ -1,0 +1,187 @@
+/**
+ * Response shapes of the JSON API (documented in /api/v1/openapi.json) and the functions that
+ * turn records into them. Dates are ISO 8601 strings (UTC instants) or YYYY-MM-DD (plain dates).
+ */
+import { z } from "@hono/zod-openapi";
+import type { Department, Division, Position } from "../../db/repos/org.ts";
+import type { RoleAssignment, StaffView, Transfer } from "../../db/repos/staff.ts";
+import type { AuditEntryRecord } from "../../domain/audit-chain.ts";
+import type { RoleGrant } from "../../domain/roles.ts";
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "validation" }),
+      message: z.string().openapi({ example: "氏名を入力してください。" }),
+      fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const departmentSchema = z
+  .object({ id: z.number().int(), code: z.string(), name: z.string(), kana: z.string(), active: z.boolean() })
+  .openapi("Department");
+
+export const divisionSchema = z
+  .object({
+    id: z.number().int(),
+    departmentId: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    kana: z.string(),
+    active: z.boolean(),
+  })
+  .openapi("Division");
+
+export const positionSchema = z
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    rank: z.number().int(),
+    headOf: z.enum(["none", "department", "division"]),
+  })
+  .openapi("Position");
+
+export const staffSchema = z
+  .object({
+    id: z.number().int(),
+    employeeNo: z.string(),
+    name: z.string(),
+    kana: z.string(),
+    email: z.string(),
+    departmentId: z.number().int(),
+    departmentName: z.string(),
+    divisionId: z.number().int().nullable(),
+    divisionName: z.string().nullable(),
+    positionId: z.number().int(),
+    positionName: z.string(),
+    active: z.boolean(),
+  })
+  .openapi("Staff");
+
+export const grantSchema = z
+  .object({
+    role: z.string(),
+    scope: z.object({ type: z.enum(["global", "department", "division"]), id: z.number().int().optional() }),
+    derived: z
+      .boolean()
+      .openapi({ description: "true when the role follows from the position (部長, 課長)" }),
+  })
+  .openapi("RoleGrant");
+
+export const assignmentSchema = z
+  .object({
+    id: z.number().int(),
+    staffId: z.number().int(),
+    role: z.string(),
+    scopeType: z.string(),
+    scopeId: z.number().int().nullable(),
+  })
+  .openapi("RoleAssignment");
+
+export const transferSchema = z
+  .object({
+    id: z.number().int(),
+    staffId: z.number().int(),
+    effectiveDate: z.string(),
+    fromDepartmentId: z.number().int().nullable(),
+    fromDivisionId: z.number().int().nullable(),
+    fromPositionId: z.number().int().nullable(),
+    toDepartmentId: z.number().int(),
+    toDivisionId: z.number().int().nullable(),
+    toPositionId: z.number().int(),
+    status: z.string(),
+    note: z.string(),
+  })
+  .openapi("Transfer");
+
+export const auditEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actorId: z.number().int().nullable(),
+    actorLabel: z.string(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    summary: z.unknown(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi("AuditEntry");
+
+export const apiTokenSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiToken");
+
+export const departmentDto = (d: Department) => ({
+  id: d.id,
+  code: d.code,
+  name: d.name,
+  kana: d.kana,
+  active: d.active,
+});
+export const divisionDto = (d: Division) => ({
+  id: d.id,
+  departmentId: d.departmentId,
+  code: d.code,
+  name: d.name,
+  kana: d.kana,
+  active: d.active,
+});
+export const positionDto = (p: Position) => ({
+  id: p.id,
+  code: p.code,
+  name: p.name,
+  rank: p.rank,
+  headOf: p.headOf,
+});
+export const staffDto = (s: StaffView) => ({
+  id: s.id,
+  employeeNo: s.employeeNo,
+  name: s.name,
+  kana: s.kana,
+  email: s.email,
+  departmentId: s.departmentId,
+  departmentName: s.departmentName,
+  divisionId: s.divisionId,
+  divisionName: s.divisionName,
+  positionId: s.positionId,
+  positionName: s.positionName,
+  active: s.active,
+});
+export const grantDto = (g: RoleGrant) => ({
+  role: g.role,
+  scope: g.scope.type === "global" ? { type: g.scope.type } : { type: g.scope.type, id: g.scope.id },
+  derived: g.derived,
+});
+export const assignmentDto = (a: RoleAssignment) => ({
+  id: a.id,
+  staffId: a.staffId,
+  role: a.role,
+  scopeType: a.scopeType,
+  scopeId: a.scopeId,
+});
+export const transferDto = (t: Transfer) => ({
+  id: t.id,
+  staffId: t.staffId,
+  effectiveDate: t.effectiveDate,
+  fromDepartmentId: t.fromDepartmentId,
+  fromDivisionId: t.fromDivisionId,
+  fromPositionId: t.fromPositionId,
+  toDepartmentId: t.toDepartmentId,
+  toDivisionId: t.toDivisionId,
+  toPositionId: t.toPositionId,
+  status: t.status,
+  note: t.note,
+});
+export const auditEntryDto = (e: AuditEntryRecord) => ({ ...e });

@@ -1,0 +1,254 @@
+/**
+ * /staff, /role-assignments, /transfers, /settings/two-factor-roles.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { issuePasswordLink, rolesRequiringTwoFactor } from "../../app/auth.ts";
+import { authorize } from "../../app/authorize.ts";
+import { assignmentInput, assignRole, listAssignments, revokeRole } from "../../app/roles.ts";
+import {
+  createStaff,
+  getStaff,
+  searchStaff,
+  setStaffActive,
+  staffInput,
+  updateStaff,
+} from "../../app/staff.ts";
+import { cancelTransfer, listTransfers, recordTransfer, transferInput } from "../../app/transfers.ts";
+import { resetTwoFactor, setRequiredTwoFactorRoles } from "../../app/two-factor.ts";
+import { findStaff, grantsOf } from "../../db/repos/staff.ts";
+import { roles } from "../../domain/roles.ts";
+import { notFound } from "../../errors.ts";
+import type { AppEnv } from "../env.ts";
+import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
+import {
+  assignmentDto,
+  assignmentSchema,
+  grantDto,
+  grantSchema,
+  staffDto,
+  staffSchema,
+  transferDto,
+  transferSchema,
+} from "./schemas.ts";
+
+const staffQuery = z.object({
+  q: z.string().optional().openapi({ description: "氏名・ふりがな・職員番号・メールの部分一致" }),
+  departmentId: z.coerce.number().int().positive().optional(),
+  divisionId: z.coerce.number().int().positive().optional(),
+  active: z.enum(["true", "false", "all"]).default("true"),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const route = {
+  list: createRoute({
+    method: "get",
+    path: "/staff",
+    tags: ["staff"],
+    summary: "職員の検索",
+    request: { query: staffQuery },
+    responses: ok(z.object({ items: z.array(staffSchema), total: z.number().int() }), "検索結果"),
+  }),
+  get: createRoute({
+    method: "get",
+    path: "/staff/{id}",
+    tags: ["staff"],
+    summary: "職員の詳細と役割",
+    request: { params: idParam },
+    responses: ok(
+      z.object({ item: staffSchema, grants: z.array(grantSchema), assignments: z.array(assignmentSchema) }),
+      "詳細",
+    ),
+  }),
+  create: createRoute({
+    method: "post",
+    path: "/staff",
+    tags: ["staff"],
+    summary: "職員を追加",
+    request: jsonBody(staffInput),
+    responses: created(z.object({ item: staffSchema }), "追加した職員"),
+  }),
+  update: createRoute({
+    method: "put",
+    path: "/staff/{id}",
+    tags: ["staff"],
+    summary: "職員情報を更新（所属の変更は人事異動で登録してください）",
+    request: { params: idParam, ...jsonBody(staffInput) },
+    responses: ok(z.object({ item: staffSchema }), "更新後の職員"),
+  }),
+  active: createRoute({
+    method: "post",
+    path: "/staff/{id}/active",
+    tags: ["staff"],
+    summary: "在職・無効（退職等）を切り替える。無効にするとログイン中のセッションも終了",
+    request: { params: idParam, ...jsonBody(z.object({ active: z.boolean() })) },
+    responses: ok(z.object({ item: staffSchema }), "更新後の職員"),
+  }),
+  passwordLink: createRoute({
+    method: "post",
+    path: "/staff/{id}/password-link",
+    tags: ["staff"],
+    summary: "パスワード設定用の一回限りのリンクを発行",
+    request: { params: idParam },
+    responses: created(
+      z.object({ url: z.string(), expiresAt: z.string() }),
+      "発行したリンク（この応答でのみ返ります）",
+    ),
+  }),
+  resetTwoFactor: createRoute({
+    method: "post",
+    path: "/staff/{id}/reset-2fa",
+    tags: ["staff"],
+    summary: "2段階認証をリセット（端末紛失時）",
+    request: { params: idParam },
+    responses: ok(z.object({ reset: z.literal(true) }), "リセットした"),
+  }),
+  assign: createRoute({
+    method: "post",
+    path: "/role-assignments",
+    tags: ["roles"],
+    summary: "役割を割り当てる",
+    request: jsonBody(assignmentInput),
+    responses: created(z.object({ item: assignmentSchema }), "割り当て"),
+  }),
+  revoke: createRoute({
+    method: "delete",
+    path: "/role-assignments/{id}",
+    tags: ["roles"],
+    summary: "役割の割り当てを外す",
+    request: { params: idParam },
+    responses: ok(z.object({ revoked: z.literal(true) }), "外した"),
+  }),
+  transfers: createRoute({
+    method: "get",
+    path: "/transfers",
+    tags: ["transfers"],
+    summary: "人事異動の一覧",
+    request: {
+      query: z.object({
+        staffId: z.coerce.number().int().positive().optional(),
+        status: z.enum(["scheduled", "applied", "cancelled"]).optional(),
+      }),
+    },
+    responses: ok(z.object({ items: z.array(transferSchema) }), "一覧"),
+  }),
+  recordTransfer: createRoute({
+    method: "post",
+    path: "/transfers",
+    tags: ["transfers"],
+    summary: "人事異動を登録（発令日が今日以前ならすぐに反映）",
+    request: jsonBody(transferInput),
+    responses: created(z.object({ item: transferSchema }), "登録した異動"),
+  }),
+  cancelTransfer: createRoute({
+    method: "post",
+    path: "/transfers/{id}/cancel",
+    tags: ["transfers"],
+    summary: "発令前の人事異動を取り消す",
+    request: { params: idParam },
+    responses: ok(z.object({ cancelled: z.literal(true) }), "取り消した"),
+  }),
+  getTwoFactorRoles: createRoute({
+    method: "get",
+    path: "/settings/two-factor-roles",
+    tags: ["settings"],
+    summary: "2段階認証が必須の役割",
+    responses: ok(z.object({ roles: z.array(z.enum(roles)) }), "設定"),
+  }),
+  putTwoFactorRoles: createRoute({
+    method: "put",
+    path: "/settings/two-factor-roles",
+    tags: ["settings"],
+    summary: "2段階認証が必須の役割を設定",
+    request: jsonBody(z.object({ roles: z.array(z.enum(roles)) })),
+    responses: ok(z.object({ roles: z.array(z.enum(roles)) }), "設定"),
+  }),
+};
+
+export function staffApi() {
+  const r = new OpenAPIHono<AppEnv>();
+  const view = async (c: { var: AppEnv["Variables"] }, id: number) => {
+    const actor = c.var.apiActor;
+    if (!actor) throw notFound("職員");
+    return staffDto(await getStaff(c.var.app, { actor, id }));
+  };
+
+  r.openapi(route.list, async (c) => {
+    const q = c.req.valid("query");
+    const result = await searchStaff(c.var.app, {
+      actor: apiActor(c),
+      filter: {
+        text: q.q,
+        departmentId: q.departmentId,
+        divisionId: q.divisionId,
+        active: q.active === "all" ? undefined : q.active === "true",
+      },
+      page: { offset: q.offset, limit: q.limit },
+    });
+    return c.json({ items: result.rows.map(staffDto), total: result.total }, 200);
+  });
+  r.openapi(route.get, async (c) => {
+    const actor = apiActor(c);
+    const { id } = c.req.valid("param");
+    const item = await view(c, id);
+    const person = await findStaff(c.var.app.db, id);
+    const grants = person ? await grantsOf(c.var.app.db, person) : [];
+    const assignments = await listAssignments(c.var.app, { actor, staffId: id });
+    return c.json({ item, grants: grants.map(grantDto), assignments: assignments.map(assignmentDto) }, 200);
+  });
+  r.openapi(route.create, async (c) => {
+    const row = await createStaff(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });
+    return c.json({ item: await view(c, row.id) }, 201);
+  });
+  r.openapi(route.update, async (c) => {
+    const { id } = c.req.valid("param");
+    await updateStaff(c.var.app, { actor: apiActor(c), id, input: c.req.valid("json") });
+    return c.json({ item: await view(c, id) }, 200);
+  });
+  r.openapi(route.active, async (c) => {
+    const { id } = c.req.valid("param");
+    await setStaffActive(c.var.app, { actor: apiActor(c), id, active: c.req.valid("json").active });
+    return c.json({ item: await view(c, id) }, 200);
+  });
+  r.openapi(route.passwordLink, async (c) => {
+    const link = await issuePasswordLink(c.var.app, { actor: apiActor(c), staffId: c.req.valid("param").id });
+    return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201);
+  });
+  r.openapi(route.resetTwoFactor, async (c) => {
+    await resetTwoFactor(c.var.app, { actor: apiActor(c), staffId: c.req.valid("param").id });
+    return c.json({ reset: true as const }, 200);
+  });
+  r.openapi(route.assign, async (c) => {
+    const row = await assignRole(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });
+    return c.json({ item: assignmentDto(row) }, 201);
+  });
+  r.openapi(route.revoke, async (c) => {
+    await revokeRole(c.var.app, { actor: apiActor(c), assignmentId: c.req.valid("param").id });
+    return c.json({ revoked: true as const }, 200);
+  });
+  r.openapi(route.transfers, async (c) => {
+    const q = c.req.valid("query");
+    const rows = await listTransfers(c.var.app, { actor: apiActor(c), staffId: q.staffId, status: q.status });
+    return c.json({ items: rows.map(transferDto) }, 200);
+  });
+  r.openapi(route.recordTransfer, async (c) => {
+    const row = await recordTransfer(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });
+    return c.json({ item: transferDto(row) }, 201);
+  });
+  r.openapi(route.cancelTransfer, async (c) => {
+    await cancelTransfer(c.var.app, { actor: apiActor(c), id: c.req.valid("param").id });
+    return c.json({ cancelled: true as const }, 200);
+  });
+  r.openapi(route.getTwoFactorRoles, async (c) => {
+    await authorize(c.var.app, apiActor(c), "settings.manage");
+    return c.json({ roles: await rolesRequiringTwoFactor(c.var.app.db) }, 200);
+  });
+  r.openapi(route.putTwoFactorRoles, async (c) => {
+    const saved = await setRequiredTwoFactorRoles(c.var.app, {
+      actor: apiActor(c),
+      input: c.req.valid("json"),
+    });
+    return c.json({ roles: saved }, 200);
+  });
+  return r;
+}

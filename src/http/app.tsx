@@ -1,0 +1,192 @@
+/**
+ * The HTTP application: secure headers, sessions, CSRF, the staff pages, the JSON API and the
+ * health check, with one error handler mapping AppError to a Japanese page or JSON body.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppContext } from "../app/context.ts";
+import { databaseIsHealthy } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+import { apiRoutes } from "./api/routes.ts";
+import { mountAssets } from "./assets.ts";
+import { calendarRoutes } from "./calendar.ts";
+import type { AppEnv } from "./env.ts";
+import { csrfProtection } from "./middleware/csrf.ts";
+import { loadSession, requireSignedIn } from "./middleware/session.ts";
+import { enforceTwoFactor } from "./middleware/two-factor.ts";
+import { embedFraming } from "./public/framing.ts";
+import { publicRoutes } from "./public/routes.tsx";
+import { render } from "./render.tsx";
+import { accountRoutes } from "./staff/account-routes.tsx";
+import { adminRoutes } from "./staff/admin-routes.tsx";
+import { archiveRoutes } from "./staff/archive-routes.tsx";
+import { auditRoutes } from "./staff/audit-routes.tsx";
+import { authRoutes, type DemoLogin } from "./staff/auth-routes.tsx";
+import { consultationRoutes } from "./staff/consultation-routes.tsx";
+import { councilRoutes } from "./staff/council-routes.tsx";
+import { credentialRoutes } from "./staff/credential-routes.tsx";
+import { dashboardRoutes } from "./staff/dashboard.tsx";
+import { guidelineRoutes } from "./staff/guideline-routes.tsx";
+import { importRoutes } from "./staff/import-routes.tsx";
+import { incidentRoutes } from "./staff/incident-routes.tsx";
+import { noticeRoutes } from "./staff/notice-routes.tsx";
+import { loadUnreadNotifications, notificationRoutes } from "./staff/notification-routes.tsx";
+import { orgRoutes } from "./staff/org-routes.tsx";
+import { policyRoutes } from "./staff/policy-routes.tsx";
+import { postRoutes } from "./staff/post-routes.tsx";
+import { publishingRoutes } from "./staff/publishing-routes.tsx";
+import { registryRoutes } from "./staff/registry-routes.tsx";
+import { staffRoutes } from "./staff/staff-routes.tsx";
+import { transferRoutes } from "./staff/transfer-routes.tsx";
+import { violationRoutes } from "./staff/violation-routes.tsx";
+
+export type HttpOptions = { demoLogins?: DemoLogin[] };
+
+const csp = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+function errorPage(error: AppError) {
+  const titles: Record<number, string> = {
+    401: "ログインが必要です",
+    403: "権限がありません",
+    404: "ページが見つかりません",
+    409: "操作を完了できませんでした",
+    422: "入力内容を確認してください",
+    429: "しばらくお待ちください",
+  };
+  return { title: titles[error.status] ?? "エラー", message: error.message };
+}
+
+/** Builds the web application around a use-case context. */
+export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set("app", ctx);
+    await next();
+  });
+  app.use(embedFraming(ctx.config.embedOrigins));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: csp,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: "same-origin",
+      strictTransportSecurity: ctx.config.cookieSecure ? "max-age=31536000; includeSubDomains" : false,
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: 10 * 1024 * 1024,
+      onError: (c) => c.text("送信されたデータが大きすぎます（上限10MB）。", 413),
+    }),
+  );
+
+  app.get("/healthz", async (c) => {
+    const ok = await databaseIsHealthy(ctx.db);
+    c.header("Cache-Control", "no-store");
+    return c.json({ status: ok ? "ok" : "unavailable", database: ok ? "ok" : "unreachable" }, ok ? 200 : 503);
+  });
+  mountAssets(app);
+
+  app.route("/api/v1", apiRoutes());
+  app.route("/", publicRoutes());
+  app.route("/", calendarRoutes());
+
+  app.use(loadSession);
+  app.use(csrfProtection);
+  app.use(loadUnreadNotifications);
+  app.route("/", authRoutes(options.demoLogins));
+
+  const staff = new Hono<AppEnv>();
+  staff.use(requireSignedIn);
+  staff.use(enforceTwoFactor);
+  staff.route("/", dashboardRoutes());
+  staff.route("/", accountRoutes());
+  staff.route("/", orgRoutes());
+  staff.route("/", importRoutes());
+  staff.route("/", staffRoutes());
+  staff.route("/", transferRoutes());
+  staff.route("/", auditRoutes());
+  staff.route("/", adminRoutes());
+  staff.route("/", registryRoutes());
+  staff.route("/", policyRoutes());
+  staff.route("/", noticeRoutes());
+  staff.route("/", credentialRoutes());
+  staff.route("/", archiveRoutes());
+  staff.route("/", incidentRoutes());
+  staff.route("/", publishingRoutes());
+  staff.route("/", postRoutes());
+  staff.route("/", notificationRoutes());
+  staff.route("/", guidelineRoutes());
+  staff.route("/", councilRoutes());
+  staff.route("/", violationRoutes());
+  staff.route("/", consultationRoutes());
+  app.route("/", staff);
+
+  app.notFound((c) =>
+    render(
+      c,
+      "ページが見つかりません",
+      <>
+        <h1>ページが見つかりません</h1>
+        <p>お探しのページは移動または削除された可能性があります。</p>
+        <p>
+          <a href="/">ダッシュボードへ戻る</a>
+        </p>
+      </>,
+      404,
+    ),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (error.status === 401) return c.redirect("/login", 303);
+      const page = errorPage(error);
+      const status =
+        error.status === 403 ||
+        error.status === 404 ||
+        error.status === 409 ||
+        error.status === 422 ||
+        error.status === 429
+          ? error.status
+          : 400;
+      return render(
+        c,
+        page.title,
+        <>
+          <h1>{page.title}</h1>
+          <p>{page.message}</p>
+          <p>
+            <a href="/">ダッシュボードへ戻る</a>
+          </p>
+        </>,
+        status,
+      );
+    }
+    ctx.log.error("unhandled error", { path: c.req.path, method: c.req.method, error });
+    return render(
+      c,
+      "システムエラー",
+      <>
+        <h1>システムエラーが発生しました</h1>
+        <p>
+          申し訳ありません。処理を完了できませんでした。入力した内容は保存されていない可能性があります。時間をおいてもう一度お試しいただき、解決しない場合はシステム管理者にご連絡ください。
+        </p>
+      </>,
+      500,
+    );
+  });
+
+  return app;
+}

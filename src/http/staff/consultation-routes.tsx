@@ -1,0 +1,305 @@
+/**
+ * Staff pages of consultations (10 ガイドラインに定めのない事項はふるさと発信課長に協議): the
+ * knowledge base with search by words and tags (/consultations), asking (/consultations/new),
+ * and one consultation with its answer, the desk's answer form and closing (/consultations/:id).
+ */
+import { Hono } from "hono";
+import {
+  answerConsultation,
+  askConsultation,
+  consultationTags,
+  getConsultation,
+  searchConsultations,
+  setConsultationOpen,
+} from "../../app/consultations/consultations.ts";
+import {
+  type ConsultationStatus,
+  consultationStatusLabels,
+  isConsultationStatus,
+  tagsOf,
+} from "../../domain/consultations.ts";
+import { formatDateTime } from "../../domain/dates.ts";
+import { can } from "../../domain/policy.ts";
+import type { AppEnv, HttpContext } from "../env.ts";
+import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
+import {
+  Badge,
+  Csrf,
+  ErrorSummary,
+  emptyForm,
+  type FormState,
+  SelectField,
+  TextArea,
+  TextField,
+} from "../views/components.tsx";
+import { Lines } from "../views/policy-view.tsx";
+
+type Status = 200 | 409 | 422;
+
+const statusTones: Record<ConsultationStatus, "ok" | "warn" | "muted"> = {
+  open: "warn",
+  answered: "ok",
+  closed: "muted",
+};
+
+const StatusBadge = (props: { status: string }) =>
+  isConsultationStatus(props.status) ? (
+    <Badge tone={statusTones[props.status]}>{consultationStatusLabels[props.status]}</Badge>
+  ) : (
+    props.status
+  );
+
+const Tags = (props: { tags: unknown }) => {
+  const list = tagsOf(props.tags);
+  if (list.length === 0) return null;
+  return (
+    <ul class="report-inline-list" aria-label="タグ">
+      {list.map((tag) => (
+        <li>
+          <a href={`/consultations?tag=${encodeURIComponent(tag)}`}>#{tag}</a>
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+const Breadcrumb = () => (
+  <p class="breadcrumb">
+    <a href="/consultations">相談</a>
+  </p>
+);
+
+async function newPage(c: HttpContext, state?: FormState, status: Status = 200) {
+  const form = state ?? emptyForm();
+  return render(
+    c,
+    "相談する",
+    <>
+      <Breadcrumb />
+      <h1>ふるさと発信課長に相談する</h1>
+      <p>
+        ガイドラインに定めのない事項は、ふるさと発信課長（相談窓口）に協議します（第10）。回答は、同じ疑問を持つ職員のために検索できるよう公開されます。個人情報は書かないでください。
+      </p>
+      <ErrorSummary state={form} />
+      <form method="post" action="/consultations" class="stack" novalidate>
+        <Csrf token={csrfOf(c)} />
+        <TextField name="title" label="件名" state={form} hint="何について知りたいかを一文で。" required />
+        <TextArea name="question" label="相談の内容" state={form} rows={8} required />
+        <TextField
+          name="tags"
+          label="タグ"
+          state={form}
+          hint="検索しやすくするための言葉。カンマ・読点・空白で区切ります（例: 生成AI、画像）。"
+        />
+        <div class="actions">
+          <button type="submit">相談する</button>
+          <a href="/consultations">キャンセル</a>
+        </div>
+      </form>
+    </>,
+    status,
+  );
+}
+
+async function detailPage(c: HttpContext, id: number, answer?: FormState, status: Status = 200) {
+  const actor = actorOf(c);
+  const { consultation: row, can: may } = await getConsultation(c.var.app, { actor, id });
+  const csrf = csrfOf(c);
+  const form = answer ?? emptyForm({ answer: row.answer, tags: tagsOf(row.tags).join("、") });
+  return render(
+    c,
+    `相談: ${row.title}`,
+    <>
+      <Breadcrumb />
+      <h1>
+        {row.title} <StatusBadge status={row.status} />
+      </h1>
+      <Tags tags={row.tags} />
+      <section aria-labelledby="question-title">
+        <h2 id="question-title">相談の内容</h2>
+        <p class="hint">
+          {row.askedByName ?? "—"}（{formatDateTime(row.askedAt)}）
+        </p>
+        <p>
+          <Lines text={row.question} />
+        </p>
+      </section>
+      <section aria-labelledby="answer-title">
+        <h2 id="answer-title">回答</h2>
+        {row.answer ? (
+          <>
+            <p class="hint">
+              {row.answeredByName ?? "—"}（{row.answeredAt ? formatDateTime(row.answeredAt) : "—"}）
+            </p>
+            <p>
+              <Lines text={row.answer} />
+            </p>
+          </>
+        ) : (
+          <p>ふるさと発信課長（相談窓口）からの回答をお待ちください。</p>
+        )}
+      </section>
+      {may.answer ? (
+        <section aria-labelledby="answer-form-title">
+          <h2 id="answer-form-title">{row.answer ? "回答を直す" : "回答する"}（相談窓口）</h2>
+          <ErrorSummary state={answer} />
+          <form method="post" action={`/consultations/${row.id}/answer`} class="stack" novalidate>
+            <Csrf token={csrf} />
+            <TextArea name="answer" label="回答" state={form} rows={8} required />
+            <TextField name="tags" label="タグ" state={form} hint="空欄の場合は相談時のタグのままです。" />
+            <div class="actions">
+              <button type="submit">回答を登録する</button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+      {may.close || may.reopen ? (
+        <form
+          method="post"
+          action={`/consultations/${row.id}/${may.close ? "close" : "reopen"}`}
+          class="actions"
+        >
+          <Csrf token={csrf} />
+          <button type="submit" class="secondary">
+            {may.close ? "解決済みにする" : "相談を再開する"}
+          </button>
+        </form>
+      ) : null}
+    </>,
+    status,
+  );
+}
+
+export function consultationRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get("/consultations", async (c) => {
+    const actor = actorOf(c);
+    const q = c.req.query();
+    const text = q.q?.trim() || undefined;
+    const tag = q.tag?.trim() || undefined;
+    const status = q.status && isConsultationStatus(q.status) ? q.status : undefined;
+    const [{ rows, total }, tags] = await Promise.all([
+      searchConsultations(c.var.app, { actor, filter: { text, tag, status } }),
+      consultationTags(c.var.app, { actor }),
+    ]);
+    const desk = can(actor, "consultation.answer");
+    return render(
+      c,
+      "相談",
+      <>
+        <h1>相談（ガイドラインに定めのない事項）</h1>
+        <p>
+          ガイドラインに定めのない事項は、ふるさと発信課長（相談窓口）に協議します（第10）。これまでの相談と回答を検索できます。
+        </p>
+        <p>
+          <a class="button" href="/consultations/new">
+            相談する
+          </a>
+        </p>
+        <form method="get" action="/consultations" class="filters" aria-label="相談の検索">
+          <TextField name="q" label="キーワード（件名・内容・回答・タグ）" type="search" value={text} />
+          <TextField name="tag" label="タグ" value={tag} />
+          <SelectField
+            name="status"
+            label="状態"
+            options={(["open", "answered", "closed"] as const).map((s) => ({
+              value: s,
+              label: consultationStatusLabels[s],
+            }))}
+            blank="すべて"
+            value={status ?? ""}
+          />
+          <button type="submit">検索</button>
+        </form>
+        {tags.length > 0 ? (
+          <nav aria-label="よく使われているタグ">
+            <ul class="report-inline-list">
+              {tags.slice(0, 20).map((t) => (
+                <li>
+                  <a href={`/consultations?tag=${encodeURIComponent(t.tag)}`}>
+                    #{t.tag}（{t.n}）
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        {desk ? <p class="hint">相談窓口として、回答待ちの相談も含めてすべて表示しています。</p> : null}
+        {rows.length === 0 ? (
+          <p>条件に合う相談はありません。</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <caption>{`相談（${total}件${total > rows.length ? `のうち${rows.length}件を表示` : ""}）`}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">件名</th>
+                  <th scope="col">状態</th>
+                  <th scope="col">相談日</th>
+                  <th scope="col">タグ</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr>
+                    <td>
+                      <a href={`/consultations/${row.id}`}>{row.title}</a>
+                    </td>
+                    <td>
+                      <StatusBadge status={row.status} />
+                    </td>
+                    <td>{formatDateTime(row.askedAt)}</td>
+                    <td>
+                      <Tags tags={row.tags} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </>,
+    );
+  });
+
+  r.get("/consultations/new", (c) => newPage(c));
+
+  r.post("/consultations", async (c) => {
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      askConsultation(c.var.app, { actor: actorOf(c), input: values }),
+    );
+    if (!result.ok) return newPage(c, result.state, result.status);
+    return done(
+      c,
+      `/consultations/${result.result.id}`,
+      "相談を受け付けました。ふるさと発信課長（相談窓口）が回答します。",
+    );
+  });
+
+  r.get("/consultations/:id", (c) => detailPage(c, intParam(c.req.param("id"))));
+
+  r.post("/consultations/:id/answer", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      answerConsultation(c.var.app, { actor: actorOf(c), id, input: values }),
+    );
+    if (!result.ok) return detailPage(c, id, result.state, result.status);
+    return done(c, `/consultations/${id}`, "回答を登録しました。");
+  });
+
+  for (const [path, closed] of [
+    ["close", true],
+    ["reopen", false],
+  ] as const) {
+    r.post(`/consultations/:id/${path}`, async (c) => {
+      const id = intParam(c.req.param("id"));
+      await setConsultationOpen(c.var.app, { actor: actorOf(c), id, closed });
+      return done(c, `/consultations/${id}`, closed ? "相談を解決済みにしました。" : "相談を再開しました。");
+    });
+  }
+
+  return r;
+}

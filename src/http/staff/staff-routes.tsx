@@ -1,0 +1,546 @@
+/**
+ * Staff pages: the directory (search, filter, pages), a person's page (placement, roles,
+ * transfers, sign-in status), adding and editing people, assigning roles, issuing password links.
+ */
+import { Hono } from "hono";
+import { issuePasswordLink } from "../../app/auth.ts";
+import { assignRole, listAssignments, revokeRole } from "../../app/roles.ts";
+import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from "../../app/staff.ts";
+import { listTransfers } from "../../app/transfers.ts";
+import { resetTwoFactor } from "../../app/two-factor.ts";
+import { findCredentials } from "../../db/repos/auth.ts";
+import { findStaff, grantsOf } from "../../db/repos/staff.ts";
+import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { can } from "../../domain/policy.ts";
+import { isRole, roleLabels, roles } from "../../domain/roles.ts";
+import type { AppEnv, HttpContext } from "../env.ts";
+import { orgNames } from "../org-names.ts";
+import { placementOptions } from "../placement.ts";
+import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
+import {
+  Badge,
+  Checkbox,
+  Csrf,
+  ErrorSummary,
+  emptyForm,
+  type FormState,
+  type FormValues,
+  type Option,
+  Pagination,
+  SelectField,
+  TextField,
+} from "../views/components.tsx";
+import { RoleList, scopeName } from "../views/roles.tsx";
+
+const PAGE_SIZE = 50;
+
+/** Department / division / position selects shared by the staff and transfer forms. */
+export const PlacementFields = (props: {
+  options: { departments: Option[]; divisions: Option[]; positions: Option[] };
+  state: FormState;
+  prefix?: "" | "to";
+}) => {
+  const name = (field: "departmentId" | "divisionId" | "positionId") =>
+    props.prefix === "to" ? `to${field[0]?.toUpperCase()}${field.slice(1)}` : field;
+  return (
+    <>
+      <SelectField
+        name={name("departmentId")}
+        label="部"
+        options={props.options.departments}
+        blank="選択してください"
+        state={props.state}
+        required
+      />
+      <SelectField
+        name={name("divisionId")}
+        label="課"
+        options={props.options.divisions}
+        blank="（課に属さない: 部長など）"
+        hint="選んだ部の課を選んでください。課長は課が必須です。"
+        state={props.state}
+      />
+      <SelectField
+        name={name("positionId")}
+        label="職"
+        options={props.options.positions}
+        blank="選択してください"
+        state={props.state}
+        required
+      />
+    </>
+  );
+};
+
+export function staffRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get("/staff", async (c) => {
+    const actor = actorOf(c);
+    const ctx = c.var.app;
+    const page = Math.max(1, Number(c.req.query("page") ?? "1") || 1);
+    const q = c.req.query("q")?.trim() ?? "";
+    const departmentId = Number(c.req.query("department") ?? "") || undefined;
+    const status = c.req.query("status") ?? "active";
+    const [result, options] = await Promise.all([
+      searchStaff(ctx, {
+        actor,
+        filter: {
+          text: q || undefined,
+          departmentId,
+          active: status === "all" ? undefined : status === "active",
+        },
+        page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+      }),
+      placementOptions(ctx),
+    ]);
+    const manage = can(actor, "staff.manage");
+    return render(
+      c,
+      "職員の一覧",
+      <>
+        <h1>職員の一覧</h1>
+        <div class="actions">
+          {manage ? (
+            <>
+              <a class="button" href="/staff/new">
+                職員を追加
+              </a>
+              <a class="button secondary" href="/staff/import">
+                CSVから取り込む
+              </a>
+            </>
+          ) : null}
+          {can(actor, "staff.export") ? (
+            <a class="button secondary" href="/staff/export.csv">
+              CSVで書き出す
+            </a>
+          ) : null}
+        </div>
+        <form method="get" action="/staff" class="filters" aria-label="職員の検索">
+          <TextField name="q" label="氏名・ふりがな・職員番号・メール" type="search" value={q} />
+          <SelectField
+            name="department"
+            label="部"
+            options={options.departments}
+            blank="すべて"
+            value={departmentId ? String(departmentId) : ""}
+          />
+          <SelectField
+            name="status"
+            label="状態"
+            options={[
+              { value: "active", label: "在職" },
+              { value: "inactive", label: "無効（退職等）" },
+              { value: "all", label: "すべて" },
+            ]}
+            value={status}
+          />
+          <button type="submit">検索</button>
+        </form>
+        <div class="table-wrap">
+          <table>
+            <caption>{`検索結果 ${result.total}件`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">職員番号</th>
+                <th scope="col">氏名</th>
+                <th scope="col">所属</th>
+                <th scope="col">職</th>
+                <th scope="col">メールアドレス</th>
+                <th scope="col">状態</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.rows.map((s) => (
+                <tr>
+                  <td class="mono">{s.employeeNo}</td>
+                  <td>
+                    <a href={`/staff/${s.id}`}>{s.name}</a>
+                    {s.kana ? <div class="hint">{s.kana}</div> : null}
+                  </td>
+                  <td>
+                    {s.departmentName}
+                    {s.divisionName ? ` ${s.divisionName}` : ""}
+                  </td>
+                  <td>{s.positionName}</td>
+                  <td>{s.email}</td>
+                  <td>{s.active ? <Badge tone="ok">在職</Badge> : <Badge tone="muted">無効</Badge>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Pagination
+          basePath="/staff"
+          query={{ q, department: departmentId ? String(departmentId) : undefined, status }}
+          page={page}
+          pageSize={PAGE_SIZE}
+          total={result.total}
+        />
+      </>,
+    );
+  });
+
+  const staffForm = async (
+    c: HttpContext,
+    mode: { id?: number },
+    state: FormState,
+    status: 200 | 409 | 422 = 200,
+  ) => {
+    const options = await placementOptions(c.var.app);
+    const editing = mode.id !== undefined;
+    const title = editing ? "職員情報の編集" : "職員の追加";
+    return render(
+      c,
+      title,
+      <>
+        <h1>{title}</h1>
+        {editing ? (
+          <p>
+            異動による所属・職の変更は「人事異動」から登録してください（パスワード変更タスクなどが自動で作られます）。ここでの変更は登録内容の訂正として扱います。
+          </p>
+        ) : (
+          <p>追加した職員には、パスワード設定用のリンクを職員の詳細画面から発行します。</p>
+        )}
+        <ErrorSummary state={state} />
+        <form method="post" action={editing ? `/staff/${mode.id}` : "/staff"} class="stack" novalidate>
+          <Csrf token={csrfOf(c)} />
+          <TextField name="employeeNo" label="職員番号" state={state} required />
+          <TextField
+            name="name"
+            label="氏名"
+            hint="例: 磐城 太郎"
+            state={state}
+            required
+            autocomplete="off"
+          />
+          <TextField name="kana" label="ふりがな" hint="例: いわき たろう" state={state} />
+          <TextField
+            name="email"
+            label="メールアドレス"
+            type="email"
+            state={state}
+            required
+            autocomplete="off"
+          />
+          <PlacementFields options={options} state={state} />
+          <Checkbox
+            name="active"
+            label="在職（チェックを外すとログインできなくなります）"
+            checked={state.values.active !== "off"}
+          />
+          <div class="actions">
+            <button type="submit">{editing ? "保存する" : "追加する"}</button>
+            <a href={editing ? `/staff/${mode.id}` : "/staff"}>キャンセル</a>
+          </div>
+        </form>
+      </>,
+      status,
+    );
+  };
+
+  const withActive = (values: FormValues): FormValues => ({
+    ...values,
+    active: values.active === "on" ? "on" : "off",
+  });
+
+  r.get("/staff/new", (c) => staffForm(c, {}, emptyForm({ active: "on" })));
+
+  r.post("/staff", async (c) => {
+    const values = withActive(await formBody(c));
+    const result = await submit(values, () => createStaff(c.var.app, { actor: actorOf(c), input: values }));
+    if (!result.ok) return staffForm(c, {}, result.state, result.status);
+    return done(
+      c,
+      `/staff/${result.result.id}`,
+      `${result.result.name}さんを登録しました。パスワード設定用のリンクを発行してください。`,
+    );
+  });
+
+  r.get("/staff/:id/edit", async (c) => {
+    const person = await getStaff(c.var.app, { actor: actorOf(c), id: intParam(c.req.param("id")) });
+    return staffForm(
+      c,
+      { id: person.id },
+      emptyForm({
+        employeeNo: person.employeeNo,
+        name: person.name,
+        kana: person.kana,
+        email: person.email,
+        departmentId: String(person.departmentId),
+        divisionId: person.divisionId ? String(person.divisionId) : "",
+        positionId: String(person.positionId),
+        active: person.active ? "on" : "off",
+      }),
+    );
+  });
+
+  r.post("/staff/:id", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = withActive(await formBody(c));
+    const result = await submit(values, () =>
+      updateStaff(c.var.app, { actor: actorOf(c), id, input: values }),
+    );
+    if (!result.ok) return staffForm(c, { id }, result.state, result.status);
+    return done(c, `/staff/${id}`, "職員情報を保存しました。");
+  });
+
+  const detail = async (
+    c: HttpContext,
+    extras: { link?: string; roleForm?: FormState } = {},
+    status: 200 | 409 | 422 = 200,
+  ) => {
+    const actor = actorOf(c);
+    const ctx = c.var.app;
+    const id = intParam(c.req.param("id"));
+    const person = await getStaff(ctx, { actor, id });
+    const raw = await findStaff(ctx.db, id);
+    const [names, grants, assignments, credentials] = await Promise.all([
+      orgNames(ctx.db),
+      raw ? grantsOf(ctx.db, raw) : Promise.resolve([]),
+      listAssignments(ctx, { actor, staffId: id }),
+      findCredentials(ctx.db, id),
+    ]);
+    const transfers = can(actor, "transfer.read") ? await listTransfers(ctx, { actor, staffId: id }) : [];
+    const manage = can(actor, "staff.manage");
+    const assign = can(actor, "role.assign");
+    const resetAllowed = can(actor, "user.reset_password");
+    const csrf = csrfOf(c);
+    const divisionOptions = [...names.divisions.values()].map((d) => ({
+      value: `division:${d.id}`,
+      label: `課: ${d.name}`,
+    }));
+    const departmentOptions = [...names.departments.values()].map((d) => ({
+      value: `department:${d.id}`,
+      label: `部: ${d.name}`,
+    }));
+    return render(
+      c,
+      `${person.name}さん`,
+      <>
+        <h1>{person.name} さん</h1>
+        {extras.link ? (
+          <div class="notice notice-success" role="status">
+            <h2>パスワード設定用リンクを発行しました</h2>
+            <p>
+              次のリンクを本人に安全な方法（庁内メールなど）で伝えてください。リンクは一度だけ使え、この画面を離れると再表示できません。
+            </p>
+            <p class="secret">{extras.link}</p>
+          </div>
+        ) : null}
+        <dl class="facts">
+          <dt>職員番号</dt>
+          <dd class="mono">{person.employeeNo}</dd>
+          <dt>ふりがな</dt>
+          <dd>{person.kana || "—"}</dd>
+          <dt>メールアドレス</dt>
+          <dd>{person.email}</dd>
+          <dt>所属</dt>
+          <dd>
+            {person.departmentName}
+            {person.divisionName ? ` ${person.divisionName}` : ""}
+          </dd>
+          <dt>職</dt>
+          <dd>{person.positionName}</dd>
+          <dt>状態</dt>
+          <dd>
+            {person.active ? <Badge tone="ok">在職</Badge> : <Badge tone="muted">無効（ログイン不可）</Badge>}
+          </dd>
+          {manage || resetAllowed ? (
+            <>
+              <dt>パスワード</dt>
+              <dd>
+                {credentials?.passwordHash
+                  ? `設定済み（${credentials.passwordChangedAt ? formatDateTime(credentials.passwordChangedAt) : ""}）`
+                  : "未設定"}
+              </dd>
+              <dt>2段階認証</dt>
+              <dd>{credentials?.totpEnabledAt ? "有効" : "無効"}</dd>
+            </>
+          ) : null}
+        </dl>
+        {manage ? (
+          <div class="actions">
+            <a class="button secondary" href={`/staff/${id}/edit`}>
+              編集
+            </a>
+            <a class="button secondary" href={`/transfers/new?staffId=${id}`}>
+              人事異動を登録
+            </a>
+            <form method="post" action={`/staff/${id}/${person.active ? "deactivate" : "activate"}`}>
+              <Csrf token={csrf} />
+              <button type="submit" class={person.active ? "danger" : "secondary"}>
+                {person.active ? "無効にする（退職等）" : "在職に戻す"}
+              </button>
+            </form>
+          </div>
+        ) : null}
+        {resetAllowed && person.active ? (
+          <div class="actions">
+            <form method="post" action={`/staff/${id}/password-link`}>
+              <Csrf token={csrf} />
+              <button type="submit" class="secondary">
+                {credentials?.passwordHash
+                  ? "パスワード再設定用リンクを発行"
+                  : "パスワード設定用リンクを発行"}
+              </button>
+            </form>
+            {credentials?.totpEnabledAt ? (
+              <form method="post" action={`/staff/${id}/reset-2fa`}>
+                <Csrf token={csrf} />
+                <button type="submit" class="secondary">
+                  2段階認証をリセット
+                </button>
+              </form>
+            ) : null}
+          </div>
+        ) : null}
+        <section aria-labelledby="roles-title">
+          <h2 id="roles-title">役割</h2>
+          <RoleList grants={grants} names={names} />
+          {assign && assignments.length > 0 ? (
+            <div class="table-wrap">
+              <table>
+                <caption>割り当てた役割</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">役割</th>
+                    <th scope="col">範囲</th>
+                    <th scope="col">操作</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {assignments.map((a) => {
+                    const label = isRole(a.role) ? roleLabels[a.role] : a.role;
+                    const grant = grants.find(
+                      (g) =>
+                        !g.derived &&
+                        g.role === a.role &&
+                        (g.scope.type === "global" ? a.scopeId === null : g.scope.id === a.scopeId),
+                    );
+                    return (
+                      <tr>
+                        <td>{label}</td>
+                        <td>{grant ? scopeName(grant, names) : ""}</td>
+                        <td>
+                          <form method="post" action={`/staff/${id}/roles/${a.id}/revoke`}>
+                            <Csrf token={csrf} />
+                            <button type="submit" class="secondary" aria-label={`${label}の割り当てを外す`}>
+                              外す
+                            </button>
+                          </form>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          {assign ? (
+            <>
+              <h3>役割を割り当てる</h3>
+              <p>
+                部長（情報管理者）と課長（アカウント管理者）の役割は職から自動的に決まるため、ここでの割り当ては不要です。
+              </p>
+              <ErrorSummary state={extras.roleForm} />
+              <form method="post" action={`/staff/${id}/roles`} class="stack" novalidate>
+                <Csrf token={csrf} />
+                <SelectField
+                  name="role"
+                  label="役割"
+                  options={roles.map((role) => ({ value: role, label: roleLabels[role] }))}
+                  blank="選択してください"
+                  state={extras.roleForm}
+                  required
+                />
+                <SelectField
+                  name="scope"
+                  label="範囲"
+                  hint="総合政策部長・情報統括管理者・相談窓口・システム管理者・監査担当は「全庁」、協議会メンバーは「部」、運用職員は「課」を選びます。"
+                  options={[{ value: "global", label: "全庁" }, ...departmentOptions, ...divisionOptions]}
+                  state={extras.roleForm}
+                  required
+                />
+                <div class="actions">
+                  <button type="submit">割り当てる</button>
+                </div>
+              </form>
+            </>
+          ) : null}
+        </section>
+        {transfers.length > 0 ? (
+          <section aria-labelledby="transfers-title">
+            <h2 id="transfers-title">人事異動の履歴</h2>
+            <ul>
+              {transfers.map((t) => (
+                <li>
+                  {formatDate(t.effectiveDate)}: {names.departments.get(t.toDepartmentId)?.name ?? ""}
+                  {t.toDivisionId ? ` ${names.divisions.get(t.toDivisionId)?.name ?? ""}` : ""}へ（
+                  {t.status === "applied" ? "発令済み" : t.status === "scheduled" ? "発令予定" : "取消"}）
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </>,
+      status,
+    );
+  };
+
+  r.get("/staff/:id", (c) => detail(c));
+
+  r.post("/staff/:id/deactivate", async (c) => {
+    const id = intParam(c.req.param("id"));
+    await setStaffActive(c.var.app, { actor: actorOf(c), id, active: false });
+    return done(c, `/staff/${id}`, "職員を無効にしました。この職員のログインはすべて終了しました。");
+  });
+
+  r.post("/staff/:id/activate", async (c) => {
+    const id = intParam(c.req.param("id"));
+    await setStaffActive(c.var.app, { actor: actorOf(c), id, active: true });
+    return done(c, `/staff/${id}`, "職員を在職に戻しました。");
+  });
+
+  r.post("/staff/:id/password-link", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const actor = actorOf(c);
+    const link = await issuePasswordLink(c.var.app, { actor, staffId: id });
+    c.header("Cache-Control", "no-store");
+    return detail(c, { link: link.url });
+  });
+
+  r.post("/staff/:id/reset-2fa", async (c) => {
+    const id = intParam(c.req.param("id"));
+    await resetTwoFactor(c.var.app, { actor: actorOf(c), staffId: id });
+    return done(
+      c,
+      `/staff/${id}`,
+      "2段階認証をリセットしました。次回のログイン後に設定し直す必要があります。",
+    );
+  });
+
+  r.post("/staff/:id/roles", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const [scopeType, scopeId] = (values.scope ?? "global").split(":");
+    const input = { staffId: id, role: values.role, scopeType, scopeId: scopeId ?? "" };
+    const result = await submit(values, () => assignRole(c.var.app, { actor: actorOf(c), input }));
+    if (!result.ok) {
+      const issues = result.state.issues.map((i) =>
+        i.field === "scopeType" || i.field === "scopeId" ? { ...i, field: "scope" } : i,
+      );
+      return detail(c, { roleForm: { ...result.state, issues } }, result.status);
+    }
+    return done(c, `/staff/${id}`, "役割を割り当てました。");
+  });
+
+  r.post("/staff/:id/roles/:assignment/revoke", async (c) => {
+    const id = intParam(c.req.param("id"));
+    await revokeRole(c.var.app, { actor: actorOf(c), assignmentId: intParam(c.req.param("assignment")) });
+    return done(c, `/staff/${id}`, "役割の割り当てを外しました。");
+  });
+
+  return r;
+}

@@ -1,0 +1,447 @@
+/**
+ * Views of change and closure notices (4.5): the checklist of steps, the facts of one notice,
+ * the forms for each step (request, notify the policy director, schedule the announcement with
+ * the checker's findings, record the notification to the security director, cancel) and the
+ * table of all notices. Pure presentation: everything arrives as props.
+ */
+import type { FC } from "hono/jsx";
+import type { NoticeEntry } from "../../app/notices/read.ts";
+import type { Finding } from "../../checker/index.ts";
+import type { NoticeView } from "../../db/repos/notices.ts";
+import { clauseRef } from "../../domain/clauses.ts";
+import { tokyoDate } from "../../domain/dates.ts";
+import { earliestEffectiveDate, latestAnnouncementDate } from "../../domain/deadlines.ts";
+import {
+  type ChecklistState,
+  cancelProblem,
+  detailLabels,
+  effectiveDateLabel,
+  japaneseDate,
+  type NoticeDetails,
+  type NoticeKind,
+  noticeKindLabels,
+  noticeStatusLabel,
+} from "../../domain/notices.ts";
+import { platformLabel } from "../../guideline/pack.ts";
+import {
+  Badge,
+  Csrf,
+  ErrorSummary,
+  type FormState,
+  type Option,
+  SelectField,
+  TextArea,
+  TextField,
+} from "./components.tsx";
+
+const stateBadges: Record<ChecklistState, { tone: "ok" | "warn" | "error" | "muted"; label: string }> = {
+  done: { tone: "ok", label: "完了" },
+  todo: { tone: "warn", label: "対応が必要" },
+  auto: { tone: "muted", label: "自動（予定）" },
+  waiting: { tone: "muted", label: "未着手" },
+  skipped: { tone: "muted", label: "取消のため実施せず" },
+};
+
+/** The status of a notice as a badge. */
+export const NoticeStatusBadge: FC<{ notice: Pick<NoticeView, "kind" | "status"> }> = ({ notice }) => {
+  const tone =
+    notice.status === "effective"
+      ? "ok"
+      : notice.status === "cancelled"
+        ? "muted"
+        : notice.status === "requested" || notice.status === "notified"
+          ? "warn"
+          : "ok";
+  return <Badge tone={tone}>{noticeStatusLabel(notice.kind, notice.status)}</Badge>;
+};
+
+/** 「アカウント名: 「新しい名前」」… one line per changed field. */
+export const DetailsList: FC<{ details: NoticeDetails }> = ({ details }) => {
+  const rows: Array<[string, string]> = [];
+  if (details.name) rows.push([detailLabels.name, details.name]);
+  if (details.alias) rows.push([detailLabels.alias, details.alias]);
+  if (details.handle) rows.push([detailLabels.handle, details.handle]);
+  if (details.platform) rows.push([detailLabels.platform, platformLabel(details.platform)]);
+  if (details.url) rows.push([detailLabels.url, details.url]);
+  if (rows.length === 0) return <>—</>;
+  return (
+    <ul>
+      {rows.map(([label, value]) => (
+        <li>
+          {label}: <span class={label === detailLabels.url ? "mono" : undefined}>{value}</span>
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+const Checklist: FC<{ entry: NoticeEntry; headingId: string }> = ({ entry, headingId }) => (
+  <ol aria-labelledby={headingId}>
+    {entry.checklist.map((item) => (
+      <li>
+        <strong>{item.label}</strong>{" "}
+        <Badge tone={stateBadges[item.state].tone}>{stateBadges[item.state].label}</Badge> {item.detail}（
+        {clauseRef(item.clause)}）
+      </li>
+    ))}
+  </ol>
+);
+
+const severityLabels: Record<Finding["severity"], { tone: "error" | "warn" | "muted"; label: string }> = {
+  error: { tone: "error", label: "要修正" },
+  warning: { tone: "warn", label: "注意" },
+  info: { tone: "muted", label: "参考" },
+};
+
+/** The checker's findings on the announcement draft. */
+export const Findings: FC<{ findings: Finding[] }> = ({ findings }) => {
+  if (findings.length === 0) return <p>チェックの結果、問題は見つかりませんでした。</p>;
+  return (
+    <ul>
+      {findings.map((f) => (
+        <li>
+          <Badge tone={severityLabels[f.severity].tone}>{severityLabels[f.severity].label}</Badge> {f.message}
+          （{clauseRef(f.clause)}）{f.hint ? <span class="hint"> {f.hint}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+/** The forms a person may need on one notice, with any error from the last attempt. */
+export type NoticeForms = {
+  /** An error from a button without fields (notify, cancel) on notice `noticeId`. */
+  action?: { noticeId: number; state: FormState };
+  schedule?: { noticeId: number; state: FormState };
+  security?: { noticeId: number; state: FormState };
+};
+
+const ScheduleForm: FC<{
+  entry: NoticeEntry;
+  csrf: string;
+  today: string;
+  months: number;
+  state: FormState | undefined;
+}> = ({ entry, csrf, today, months, state }) => {
+  const n = entry.notice;
+  const label = effectiveDateLabel(n.kind);
+  const latest = latestAnnouncementDate(n.effectiveDate, months);
+  const hint =
+    latest >= today
+      ? `${label}（${japaneseDate(n.effectiveDate)}）に間に合う周知日は${japaneseDate(latest)}までです。今日周知すると、${label}は${japaneseDate(earliestEffectiveDate(today, months))}以降にできます（${clauseRef("4.5.2")}）。`
+      : `${label}（${japaneseDate(n.effectiveDate)}）までの周知期間が足りません。${label}を${japaneseDate(earliestEffectiveDate(today, months))}以降に変更してください（${clauseRef("4.5.2")}）。`;
+  return (
+    <section aria-labelledby={`schedule-${n.id}-title`}>
+      <h3 id={`schedule-${n.id}-title`}>周知日の設定</h3>
+      <ErrorSummary state={state} />
+      <form method="post" action={`/notices/${n.id}/schedule`} class="stack" novalidate>
+        <Csrf token={csrf} />
+        <TextField
+          name="announcementDate"
+          label="周知日"
+          type="date"
+          hint={hint}
+          value={n.announcementDate ?? (latest >= today ? today : "")}
+          state={state}
+          required
+        />
+        <TextField
+          name="effectiveDate"
+          label={label}
+          type="date"
+          hint={`変更する場合だけ書き換えてください。周知日から${months === 1 ? "一月" : `${months}か月`}以上あける必要があります。`}
+          value={n.effectiveDate}
+          state={state}
+          required
+        />
+        <TextArea
+          name="announcementText"
+          label="告知投稿の文案"
+          hint="テンプレートから作成した文案です。必要に応じて編集してください。「要修正」の指摘があるうちは周知日を設定できません。"
+          rows={7}
+          value={entry.draft?.text ?? ""}
+          state={state}
+          required
+        />
+        <div>
+          <p>
+            <strong>文案のチェック結果</strong>
+          </p>
+          <Findings findings={entry.draft?.findings ?? []} />
+        </div>
+        <div class="actions">
+          <button type="submit">{n.status === "scheduled" ? "周知日を変更する" : "周知日を設定する"}</button>
+        </div>
+      </form>
+    </section>
+  );
+};
+
+const SecurityForm: FC<{ notice: NoticeView; csrf: string; today: string; state: FormState | undefined }> = ({
+  notice,
+  csrf,
+  today,
+  state,
+}) => (
+  <section aria-labelledby={`security-${notice.id}-title`}>
+    <h3 id={`security-${notice.id}-title`}>情報統括管理者への届出の記録</h3>
+    <p>
+      周知した後は、速やかに情報統括管理者（総務部長）へ届け出て、届け出た日と方法を記録してください（
+      {clauseRef("4.5.1")}）。
+    </p>
+    <ErrorSummary state={state} />
+    <form method="post" action={`/notices/${notice.id}/security-notification`} class="stack" novalidate>
+      <Csrf token={csrf} />
+      <TextField name="notifiedOn" label="届出日" type="date" value={today} state={state} required />
+      <TextField
+        name="method"
+        label="届出の方法"
+        hint="例: 文書（起案）、電子メール、口頭"
+        state={state}
+        required
+      />
+      <TextArea name="note" label="備考" rows={3} state={state} />
+      <div class="actions">
+        <button type="submit">届出を記録する</button>
+      </div>
+    </form>
+  </section>
+);
+
+/** One notice on the account's page: its facts, checklist, draft and the forms for its next step. */
+export const NoticeSection: FC<{
+  entry: NoticeEntry;
+  canManage: boolean;
+  csrf: string;
+  today: string;
+  months: number;
+  forms: NoticeForms;
+  showSecurityForm: boolean;
+}> = ({ entry, canManage, csrf, today, months, forms, showSecurityForm }) => {
+  const n = entry.notice;
+  const titleId = `notice-${n.id}-title`;
+  const stepsId = `notice-${n.id}-steps`;
+  const label = effectiveDateLabel(n.kind);
+  // An error from a form that is not on the page (the step is not open yet) shows at the top.
+  const actionState =
+    forms.action?.noticeId === n.id
+      ? forms.action.state
+      : forms.schedule?.noticeId === n.id && !(canManage && entry.draft)
+        ? forms.schedule.state
+        : forms.security?.noticeId === n.id &&
+            !(canManage && showSecurityForm && entry.security?.status === "open")
+          ? forms.security.state
+          : undefined;
+  const cancellable = canManage && cancelProblem(n, today) === null;
+  return (
+    <section id={`notice-${n.id}`} class="card" aria-labelledby={titleId}>
+      <h2 id={titleId}>
+        {noticeKindLabels[n.kind]}の届出（{label} {japaneseDate(n.effectiveDate)}）
+      </h2>
+      <p>
+        <NoticeStatusBadge notice={n} />
+      </p>
+      <ErrorSummary state={actionState} />
+      <dl class="facts">
+        <dt>種類</dt>
+        <dd>{noticeKindLabels[n.kind]}</dd>
+        <dt>{label}</dt>
+        <dd>{japaneseDate(n.effectiveDate)}</dd>
+        {n.kind === "change" ? (
+          <>
+            <dt>変更の内容</dt>
+            <dd>
+              <DetailsList details={n.details} />
+            </dd>
+          </>
+        ) : null}
+        <dt>理由</dt>
+        <dd>{n.reason || "—"}</dd>
+        <dt>周知日</dt>
+        <dd>{n.announcementDate ? japaneseDate(n.announcementDate) : "未設定"}</dd>
+        <dt>公開ページへの掲載</dt>
+        <dd>
+          {n.announcementDate && n.displayUntil
+            ? `${japaneseDate(n.announcementDate)}から${japaneseDate(n.displayUntil)}まで（${clauseRef("4.5.2")}）`
+            : "周知日の設定後に決まります"}
+        </dd>
+      </dl>
+      <h3 id={stepsId}>手続きの状況</h3>
+      <Checklist entry={entry} headingId={stepsId} />
+      {canManage && n.status === "requested" ? (
+        <form method="post" action={`/notices/${n.id}/notify-policy-director`} class="stack">
+          <Csrf token={csrf} />
+          <p>
+            周知する前に、総合政策部長へ{noticeKindLabels[n.kind]}を届け出てください。届け出たら記録します（
+            {clauseRef("4.5.1")}）。記録するまで周知日は設定できません。
+          </p>
+          <div class="actions">
+            <button type="submit">総合政策部長へ届け出たことを記録する</button>
+          </div>
+        </form>
+      ) : null}
+      {canManage && entry.draft ? (
+        <ScheduleForm
+          entry={entry}
+          csrf={csrf}
+          today={today}
+          months={months}
+          state={forms.schedule?.noticeId === n.id ? forms.schedule.state : undefined}
+        />
+      ) : null}
+      {n.announcementText && (n.status === "announced" || n.status === "effective") ? (
+        <div class="field">
+          <label for={`announcement-${n.id}`}>告知投稿の文案</label>
+          <span class="hint" id={`announcement-${n.id}-hint`}>
+            チェック済みの文案です。コピーしてアカウントから投稿してください（{clauseRef("4.5.2")}）。
+          </span>
+          <textarea
+            id={`announcement-${n.id}`}
+            rows={6}
+            readonly
+            aria-describedby={`announcement-${n.id}-hint`}
+          >
+            {n.announcementText}
+          </textarea>
+        </div>
+      ) : null}
+      {canManage && showSecurityForm && entry.security?.status === "open" ? (
+        <SecurityForm
+          notice={n}
+          csrf={csrf}
+          today={today}
+          state={forms.security?.noticeId === n.id ? forms.security.state : undefined}
+        />
+      ) : null}
+      {entry.security?.status === "done" && entry.security.note ? (
+        <p>情報統括管理者への届出の備考: {entry.security.note}</p>
+      ) : null}
+      {cancellable ? (
+        <form method="post" action={`/notices/${n.id}/cancel`}>
+          <Csrf token={csrf} />
+          <div class="actions">
+            <button type="submit" class="secondary">
+              この{noticeKindLabels[n.kind]}の届出を取り消す
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </section>
+  );
+};
+
+/** The form to request a change or closure. */
+export const RequestForm: FC<{
+  accountId: number;
+  kinds: NoticeKind[];
+  csrf: string;
+  earliest: string;
+  platformOptions: Option[];
+  state: FormState | undefined;
+}> = ({ accountId, kinds, csrf, earliest, platformOptions, state }) => (
+  <section aria-labelledby="request-title">
+    <h2 id="request-title">変更・廃止の申請</h2>
+    <p>
+      アカウント名・通称・ユーザー名・URLの変更、別のソーシャルメディアへの移行、またはアカウントの廃止を申請します。周知する前に総合政策部長へ届け出て（
+      {clauseRef("4.5.1")}）、{japaneseDate(earliest)}
+      以降の日付であれば、変更日・廃止日の一月以上前に周知できます（{clauseRef("4.5.2")}）。
+    </p>
+    <ErrorSummary state={state} />
+    <form method="post" action={`/accounts/${accountId}/notices`} class="stack" novalidate>
+      <Csrf token={csrf} />
+      <SelectField
+        name="kind"
+        label="種類"
+        options={kinds.map((k) => ({ value: k, label: k === "change" ? "変更" : "廃止" }))}
+        value={kinds[0]}
+        state={state}
+        required
+      />
+      <TextField
+        name="effectiveDate"
+        label="変更日・廃止日"
+        type="date"
+        hint={`今日周知を始めても、${japaneseDate(earliest)}より前にはできません（${clauseRef("4.5.2")}）。`}
+        value={earliest}
+        state={state}
+        required
+      />
+      <TextArea name="reason" label="理由" rows={3} state={state} required />
+      {kinds.includes("change") ? (
+        <fieldset>
+          <legend>変更する内容（変更の場合。変えない項目は空欄のまま）</legend>
+          <TextField name="name" label="新しいアカウント名" state={state} />
+          <TextField name="alias" label="新しい通称" state={state} />
+          <TextField
+            name="handle"
+            label="新しいユーザー名（ハンドル）"
+            hint="URLを入力した場合は、URLから読み取ります。"
+            state={state}
+          />
+          <SelectField
+            name="platform"
+            label="移行先のソーシャルメディア"
+            options={platformOptions}
+            blank="移行しない"
+            state={state}
+          />
+          <TextField
+            name="url"
+            label="新しいアカウントURL"
+            type="url"
+            hint="https:// から始まる正式なURLを入力してください。短縮URLは使えません（第4-4(4)）。"
+            state={state}
+          />
+        </fieldset>
+      ) : null}
+      <div class="actions">
+        <button type="submit">申請する</button>
+      </div>
+    </form>
+  </section>
+);
+
+/** The table of notices (the /notices list). */
+export const NoticeTable: FC<{ notices: NoticeView[]; caption: string }> = ({ notices, caption }) => (
+  <div class="table-wrap">
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">アカウント</th>
+          <th scope="col">所管</th>
+          <th scope="col">種類</th>
+          <th scope="col">変更日・廃止日</th>
+          <th scope="col">周知日</th>
+          <th scope="col">総合政策部長への届出</th>
+          <th scope="col">状態</th>
+        </tr>
+      </thead>
+      <tbody>
+        {notices.map((n) => (
+          <tr>
+            <td>
+              <a href={`/accounts/${n.accountId}/notices#notice-${n.id}`}>
+                {n.accountName}（{platformLabel(n.accountPlatform)}）
+              </a>
+            </td>
+            <td>
+              {n.departmentName} {n.divisionName}
+            </td>
+            <td>{noticeKindLabels[n.kind]}</td>
+            <td>{japaneseDate(n.effectiveDate)}</td>
+            <td>{n.announcementDate ? japaneseDate(n.announcementDate) : "未設定"}</td>
+            <td>
+              {n.policyDirectorNotifiedAt
+                ? `${japaneseDate(tokyoDate(n.policyDirectorNotifiedAt))} 届出済み${n.policyDirectorNotifiedByName ? `（記録: ${n.policyDirectorNotifiedByName}）` : ""}`
+                : "未届出"}
+            </td>
+            <td>
+              <NoticeStatusBadge notice={n} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </div>
+);

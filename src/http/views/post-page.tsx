@@ -1,0 +1,396 @@
+/**
+ * The post page's parts: the facts (category, status, who wrote it, embargo, schedule, scope,
+ * the approval and the post-hoc report with its due time, red when past), the text with the
+ * findings marked and listed, the posts drafted with it, the versions and the decisions trail,
+ * and the forms of what this person may do now (5.1.4).
+ */
+import type { FC } from "hono/jsx";
+import type { PostDetail } from "../../app/posts/read.ts";
+import type { PostDecision, PostView } from "../../db/repos/posts.ts";
+import { clauseRef } from "../../domain/clauses.ts";
+import { formatDateTime } from "../../domain/dates.ts";
+import { postCategoryLabels, postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
+import { platformLabel } from "../../guideline/pack.ts";
+import { Badge, Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
+import { Counter, FindingItems, MarkedPieces } from "./post-editor.tsx";
+import { JustificationField } from "./post-forms.tsx";
+
+const statusTone = {
+  draft: "muted",
+  pending: "warn",
+  returned: "warn",
+  rejected: "error",
+  approved: "ok",
+  published: "ok",
+  deleted: "muted",
+} as const;
+
+/** The status as a badge. */
+export const StatusBadge: FC<{ status: PostView["status"] }> = ({ status }) => (
+  <Badge tone={statusTone[status]}>{postStatusLabels[status]}</Badge>
+);
+
+const ruleLabels: Record<string, string> = {
+  manager: "アカウント管理者",
+  deputy: "代理者（不在時）",
+  scope: "予め範囲を決めた許可",
+  verbal: "口頭での許可（事後に記録）",
+  post_hoc: "事後報告（第5-1(4)①〜④）",
+};
+
+const decisionLabels: Record<string, string> = {
+  approve: "承認",
+  return: "差戻し",
+  reject: "却下",
+  acknowledge: "事後報告の確認",
+};
+
+/** The approval rule in words. */
+export function ruleLabel(rule: string | null): string {
+  return rule ? (ruleLabels[rule] ?? rule) : "—";
+}
+
+/** The post-hoc report's due time, red (期限超過) once past. */
+export const ReportDue: FC<{ post: PostView; now: Date }> = ({ post, now }) => {
+  if (!post.reportDueAt) return null;
+  if (post.acknowledgedAt) return <>確認済み（{formatDateTime(post.acknowledgedAt)}）</>;
+  const late = post.reportDueAt.getTime() < now.getTime();
+  return (
+    <>
+      {formatDateTime(new Date(post.reportDueAt.getTime() - 1000))}まで{" "}
+      {late ? <Badge tone="error">期限超過</Badge> : <Badge tone="warn">確認待ち</Badge>}
+    </>
+  );
+};
+
+/** The facts of the post. */
+export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
+  const { post } = detail;
+  return (
+    <dl class="facts">
+      <dt>状態</dt>
+      <dd>
+        <StatusBadge status={post.status} />
+      </dd>
+      <dt>区分</dt>
+      <dd>{postCategoryLabels[post.category]}</dd>
+      {detail.repostOf ? (
+        <>
+          <dt>再発信する元の投稿</dt>
+          <dd>
+            <a href={`/posts/${detail.repostOf.id}`}>
+              #{detail.repostOf.id}（{detail.repostOf.accountName}）
+            </a>
+          </dd>
+        </>
+      ) : null}
+      <dt>アカウント</dt>
+      <dd>
+        {post.accountName}（{platformLabel(post.platform)}・{post.divisionName}）
+      </dd>
+      <dt>作成</dt>
+      <dd>
+        {post.authorName}（{formatDateTime(post.createdAt)}）
+      </dd>
+      <dt>版</dt>
+      <dd>
+        第{post.version}版（最終更新 {formatDateTime(post.updatedAt)}）
+      </dd>
+      {post.embargoUntil ? (
+        <>
+          <dt>公表日時（第5-2(2)②）</dt>
+          <dd>{formatDateTime(post.embargoUntil)}より前は発信できません</dd>
+        </>
+      ) : null}
+      {post.scheduledAt ? (
+        <>
+          <dt>予約日時</dt>
+          <dd>{formatDateTime(post.scheduledAt)}</dd>
+        </>
+      ) : null}
+      {detail.scope ? (
+        <>
+          <dt>範囲の許可</dt>
+          <dd>
+            「{detail.scope.name}」{detail.scope.active ? "" : "（取り消し済み）"}
+          </dd>
+        </>
+      ) : null}
+      {post.approvedAt || post.approvalRule ? (
+        <>
+          <dt>{post.approvalRule === "post_hoc" ? "発信の根拠" : "承認"}</dt>
+          <dd>
+            {ruleLabel(post.approvalRule)}
+            {post.approvedAt ? `・${formatDateTime(post.approvedAt)}` : ""}
+            {post.approvedVersion ? `・第${post.approvedVersion}版` : ""}
+          </dd>
+        </>
+      ) : null}
+      {post.reportDueAt ? (
+        <>
+          <dt>事後報告の確認期限</dt>
+          <dd>
+            <ReportDue post={post} now={detail.now} />
+          </dd>
+        </>
+      ) : null}
+    </dl>
+  );
+};
+
+/** The text with the stored findings marked and listed, and the length. */
+export const PostText: FC<{ detail: PostDetail }> = ({ detail }) => (
+  <div class="cards">
+    <div class="card">
+      <h3>本文</h3>
+      <div class="secret">
+        <MarkedPieces text={detail.post.text} findings={detail.findings} />
+      </div>
+      <Counter length={detail.length} text={detail.post.text} />
+    </div>
+    <div class="card">
+      <h3>ガイドラインに照らした確認</h3>
+      <FindingItems findings={detail.findings} />
+    </div>
+  </div>
+);
+
+/** The posts drafted together with this one (one per account). */
+export const GroupList: FC<{ group: readonly PostView[] }> = ({ group }) =>
+  group.length === 0 ? null : (
+    <section aria-labelledby="group-title">
+      <h2 id="group-title">同時に作成したほかのアカウントの投稿</h2>
+      <ul>
+        {group.map((p) => (
+          <li>
+            <a href={`/posts/${p.id}`}>
+              #{p.id} {p.accountName}（{platformLabel(p.platform)}）
+            </a>{" "}
+            <StatusBadge status={p.status} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+
+/** Every saved version with its findings. */
+export const VersionTable: FC<{ detail: PostDetail }> = ({ detail }) => (
+  <div class="table-wrap">
+    <table>
+      <caption>版の履歴（保存した内容と、その時点の確認結果）</caption>
+      <thead>
+        <tr>
+          <th scope="col">版</th>
+          <th scope="col">保存</th>
+          <th scope="col">指摘</th>
+          <th scope="col">本文</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...detail.versions].reverse().map((v) => {
+          const errors = v.findingList.filter((f) => f.severity === "error").length;
+          const warnings = v.findingList.filter((f) => f.severity === "warning").length;
+          return (
+            <tr>
+              <th scope="row">第{v.version}版</th>
+              <td>
+                {formatDateTime(v.at)}
+                <br />
+                {v.authorName ?? "—"}
+              </td>
+              <td>
+                {errors ? <Badge tone="error">要修正{errors}</Badge> : null}{" "}
+                {warnings ? <Badge tone="warn">要確認{warnings}</Badge> : null}
+                {errors + warnings === 0 ? "なし" : ""}
+                {v.findingList.length > 0 ? (
+                  <div class="hint">
+                    {[...new Set(v.findingList.map((f) => clauseRef(f.clause)))].join("、")}
+                  </div>
+                ) : null}
+              </td>
+              <td class="public-text">{v.text}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  </div>
+);
+
+/** Approvals, returns, rejections and acknowledgements, oldest first. */
+export const DecisionTrail: FC<{ decisions: readonly PostDecision[] }> = ({ decisions }) =>
+  decisions.length === 0 ? (
+    <p>まだ承認・差戻しなどの記録はありません。</p>
+  ) : (
+    <ol class="timeline">
+      {decisions.map((d) => (
+        <li>
+          <strong>{decisionLabels[d.decision] ?? d.decision}</strong>（第{d.version}版・{ruleLabel(d.rule)}）{" "}
+          {d.actorName ?? "—"}・{formatDateTime(d.at)}に記録
+          {d.givenAt ? <p>口頭で許可した日時: {formatDateTime(d.givenAt)}</p> : null}
+          {d.comment ? <p class="public-text">{d.comment}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+
+/** Form states of the post page's action forms. */
+export type ActionStates = {
+  submit?: FormState;
+  decide?: FormState;
+  verbal?: FormState;
+  publish?: FormState;
+  acknowledge?: FormState;
+};
+
+/** What the person may do with the post now. */
+export const PostActionsPanel: FC<{
+  detail: PostDetail;
+  csrf: string;
+  states: ActionStates;
+  nowLocal: string;
+}> = ({ detail, csrf, states, nowLocal }) => {
+  const { post, can } = detail;
+  const base = `/posts/${post.id}`;
+  const version = <input type="hidden" name="version" value={String(post.version)} />;
+  const needsReason = post.errorCount > 0;
+  const anything =
+    can.edit ||
+    can.submit ||
+    can.discard ||
+    can.publishPostHoc ||
+    can.decide ||
+    can.acknowledge ||
+    can.ownPostBlocksDecision;
+  if (!anything) return null;
+  return (
+    <section aria-labelledby="actions-title">
+      <h2 id="actions-title">操作</h2>
+      {can.ownPostBlocksDecision ? (
+        <div class="notice notice-info">
+          <p>
+            ご自身が作成または編集した投稿は、ご自身では承認（事後報告の確認を含む）できません。代理者として指名された職員など、ほかの承認者に依頼してください（
+            {clauseRef("5.1.4")}）。
+          </p>
+        </div>
+      ) : null}
+      {can.edit || can.discard ? (
+        <div class="actions">
+          {can.edit ? (
+            <a class="button secondary" href={`${base}/edit`}>
+              編集する（画像の追加も）
+            </a>
+          ) : null}
+          {can.discard ? (
+            <form method="post" action={`${base}/discard`}>
+              <Csrf token={csrf} />
+              {version}
+              <button type="submit" class="secondary">
+                下書きを破棄する
+              </button>
+            </form>
+          ) : null}
+        </div>
+      ) : null}
+      {can.submit ? (
+        <form method="post" action={`${base}/submit`} class="stack" novalidate>
+          <h3>アカウント管理者に承認を申請する</h3>
+          <ErrorSummary state={states.submit} />
+          <Csrf token={csrf} />
+          {version}
+          {needsReason ? (
+            <JustificationField
+              state={states.submit ?? { values: { justification: post.justification }, issues: [] }}
+            />
+          ) : null}
+          <div class="actions">
+            <button type="submit">承認を申請する</button>
+          </div>
+        </form>
+      ) : null}
+      {can.publishPostHoc ? (
+        <form method="post" action={`${base}/publish-now`} class="stack" novalidate>
+          <h3>事後報告として今すぐ発信する（{postCategoryShort[post.category]}）</h3>
+          <p>
+            {clauseRef("5.1.4")}
+            ①〜④の場合は、先に発信してアカウント管理者へ事後報告できます。発信したらプラットフォームでの投稿のURLを記録してください。警告（要確認）があっても発信できますが、エラー（要修正）がある場合は理由の記入が必要です。
+          </p>
+          <ErrorSummary state={states.publish} />
+          <Csrf token={csrf} />
+          {version}
+          {needsReason ? (
+            <JustificationField
+              state={states.publish ?? { values: { justification: post.justification }, issues: [] }}
+            />
+          ) : null}
+          <div class="actions">
+            <button type="submit">今すぐ発信して事後報告する</button>
+          </div>
+        </form>
+      ) : null}
+      {can.decide ? (
+        <>
+          <form method="post" action={`${base}/approve`} class="stack" novalidate>
+            <h3>承認・差戻し・却下（第{post.version}版）</h3>
+            <p>
+              承認は表示している第{post.version}
+              版に対して行います。承認後に内容が変更されると、あらためて承認が必要です（{clauseRef("5.1.4")}
+              ）。差戻し・却下には理由を記入してください。
+            </p>
+            <ErrorSummary state={states.decide} />
+            <Csrf token={csrf} />
+            {version}
+            <TextArea name="comment" label="コメント（差戻し・却下は必須）" state={states.decide} rows={3} />
+            <div class="actions">
+              <button type="submit">承認する</button>
+              <button type="submit" formaction={`${base}/return`} class="secondary">
+                差し戻す
+              </button>
+              <button type="submit" formaction={`${base}/reject`} class="danger">
+                却下する
+              </button>
+            </div>
+          </form>
+          <form method="post" action={`${base}/verbal`} class="stack" novalidate>
+            <h3>口頭で許可したことを記録する</h3>
+            <p>
+              電話や対面で発信を許可した場合は、許可した日時を記録します（{clauseRef("5.1.4")}
+              「口頭あるいは起案等により」）。
+            </p>
+            <ErrorSummary state={states.verbal} />
+            <Csrf token={csrf} />
+            {version}
+            <TextField
+              type="datetime-local"
+              name="givenAt"
+              label="口頭で許可した日時"
+              state={states.verbal}
+              value={nowLocal}
+              required
+            />
+            <TextArea name="comment" label="補足（任意）" state={states.verbal} rows={2} />
+            <div class="actions">
+              <button type="submit" class="secondary">
+                口頭での許可を記録する
+              </button>
+            </div>
+          </form>
+        </>
+      ) : null}
+      {can.acknowledge ? (
+        <form method="post" action={`${base}/acknowledge`} class="stack" novalidate>
+          <h3>事後報告を確認する</h3>
+          <p>
+            期限: <ReportDue post={post} now={detail.now} />
+          </p>
+          <ErrorSummary state={states.acknowledge} />
+          <Csrf token={csrf} />
+          <TextArea name="comment" label="コメント（任意）" state={states.acknowledge} rows={2} />
+          <div class="actions">
+            <button type="submit">事後報告を確認しました</button>
+          </div>
+        </form>
+      ) : null}
+    </section>
+  );
+};

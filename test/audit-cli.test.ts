@@ -1,0 +1,246 @@
+/**
+ * `snsgov audit` as an operator and an auditor use it: in-process against the test database
+ * (both drivers), and once end to end through `bin/snsgov` on an embedded database folder.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import { createCheckpoint } from "../src/app/audit-checkpoint.ts";
+import { loadSigningKey } from "../src/app/audit-keys.ts";
+import { contextFor } from "../src/app/bootstrap.ts";
+import type { AppContext } from "../src/app/context.ts";
+import { silentLogger } from "../src/app/logger.ts";
+import { createDepartment, createDivision } from "../src/app/org.ts";
+import {
+  type AuditCommand,
+  type AuditDeps,
+  type AuditIo,
+  execute,
+  parseAuditArgs,
+  run,
+} from "../src/cli/audit.ts";
+import { loadConfig } from "../src/config.ts";
+import { wrapPglite } from "../src/db/client.ts";
+import { appendEntries, withTriggersDisabled } from "./support/audit.ts";
+import { type TestApp, testApp } from "./support/context.ts";
+import { preparePgliteDump } from "./support/db.ts";
+import { seedOrg } from "./support/org.ts";
+
+const root = join(import.meta.dirname, "..");
+let dir: string;
+let app: TestApp;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "snsgov-audit-cli-"));
+  app = await testApp({ env: { SNSGOV_AUDIT_KEY_FILE: join(dir, "keys", "audit.pem") } });
+});
+after(async () => {
+  await app.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** An AuditIo that keeps what was written. */
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: AuditIo = {
+    out: (text) => {
+      out.push(text);
+    },
+    err: (text) => {
+      err.push(text);
+    },
+  };
+  return { io, out: () => out.join(""), err: () => err.join("") };
+}
+
+/** Runs an `audit` command line in-process against the test database; returns code and output. */
+async function audit(...args: string[]) {
+  const command = parseAuditArgs(args);
+  if (typeof command === "string") throw new Error(command);
+  const captured = capture();
+  const deps: AuditDeps = {
+    config: app.ctx.config,
+    io: captured.io,
+    open: async () => ({ ctx: app.ctx, close: async () => {} }),
+  };
+  const code = await execute(command, deps);
+  return { code, out: captured.out(), err: captured.err() };
+}
+
+test("bad arguments are named, so the command can print its usage", () => {
+  assert.equal(parseAuditArgs([]), "missing audit command");
+  assert.equal(parseAuditArgs(["erase"]), 'unknown audit command "erase"');
+  assert.match(String(parseAuditArgs(["verify", "--force"])), /Unknown option '--force'/);
+  assert.equal(parseAuditArgs(["export", "--from", "2026-04-01"]), "export needs --from and --to");
+  assert.equal(
+    parseAuditArgs(["export", "--from", "2026-02-30", "--to", "2026-03-01"]),
+    "dates must be YYYY-MM-DD",
+  );
+  assert.equal(
+    parseAuditArgs(["export", "--from", "2026-04-02", "--to", "2026-04-01"]),
+    "--from is after --to",
+  );
+  assert.equal(parseAuditArgs(["checkpoint", "--out", "x"]), '--out does not apply to "audit checkpoint"');
+  const expected: AuditCommand = {
+    name: "export",
+    from: "2026-04-01",
+    to: "2026-04-30",
+    out: "a.jsonl",
+    publicKeyFile: undefined,
+  };
+  assert.deepEqual(
+    parseAuditArgs(["export", "--from", "2026-04-01", "--to", "2026-04-30", "--out", "a.jsonl"]),
+    expected,
+  );
+  assert.deepEqual(parseAuditArgs(["verify", "--file", "a.jsonl", "--public-key", "k.pub"]), {
+    name: "verify-file",
+    file: "a.jsonl",
+    publicKeyFile: "k.pub",
+  });
+});
+
+test("checkpoint, verify, export and offline verify, then a tampered log is reported", async () => {
+  const keyFile = app.ctx.config.auditKeyFile;
+  const empty = await audit("verify");
+  assert.deepEqual(empty, {
+    code: 0,
+    out: "audit log OK: 0 entries, 0 checkpoints, last seq 0\n",
+    err: `note: no audit key at ${keyFile} or ${keyFile}.pub; checkpoints cannot be checked (pass --public-key)\n`,
+  });
+  const nothing = await audit("checkpoint");
+  assert.equal(nothing.out, "nothing to sign: the audit log is empty\n");
+  assert.match(
+    nothing.err,
+    /^created a new audit signing key .*audit\.pem \(public key .*audit\.pem\.pub, key id [0-9a-f]{16}\); back it up apart from the database\n$/,
+  );
+
+  const org = await seedOrg(app.ctx);
+  const dept = await createDepartment(app.ctx, {
+    actor: org.actors.admin,
+    input: { code: "kanko", name: "観光部" },
+  });
+  await createDivision(app.ctx, {
+    actor: org.actors.admin,
+    input: { departmentId: String(dept.id), code: "kk", name: "観光課" },
+  });
+  const signed = await audit("checkpoint");
+  assert.match(signed.out, /^checkpoint signed: entry 2 \(key [0-9a-f]{16}\)\n$/);
+  assert.equal((await audit("checkpoint")).out, "nothing to sign: entry 2 is already checkpointed\n");
+  assert.deepEqual(await audit("verify"), {
+    code: 0,
+    out: "audit log OK: 2 entries, 1 checkpoints, last seq 2\n",
+    err: "",
+  });
+
+  const file = join(dir, "2026-11.jsonl");
+  const exported = await audit("export", "--from", "2026-11-01", "--to", "2026-11-24", "--out", file);
+  assert.deepEqual(exported, {
+    code: 0,
+    out: "",
+    err: `exported 2 entries (seq 1 to 2) and 1 checkpoints to ${file}\n`,
+  });
+  const offline = await audit("verify", "--file", file, "--public-key", `${keyFile}.pub`);
+  assert.equal(offline.code, 0);
+  assert.match(offline.out, /^audit export OK: 2 entries \(seq 1 to 2\), 1 checkpoints, key [0-9a-f]{16}\n$/);
+  const stdout = await audit("export", "--from", "2026-11-01", "--to", "2026-11-24");
+  assert.equal(stdout.out, await readFile(file, "utf8"));
+  const lastMonth = await audit("export", "--from", "2026-10-01", "--to", "2026-10-31");
+  assert.equal(lastMonth.out.trim().split("\n").length, 1, "only the header: nothing happened in October");
+
+  await withTriggersDisabled(app.ctx.db, async (tx) => {
+    await tx.execute(sql`update audit_log set action = 'department.view' where seq = 1`);
+  });
+  const broken = await audit("verify");
+  assert.deepEqual(broken, {
+    code: 1,
+    out: "audit log BROKEN at entry 1: entry 1 was changed: its content does not match its hash\n",
+    err: "",
+  });
+  await appendEntries(app, 1);
+  await withTriggersDisabled(app.ctx.db, async (tx) => {
+    await tx.execute(sql`update audit_log set summary = '{}'::jsonb where seq = 3`);
+  });
+  const refused = await audit("checkpoint");
+  assert.deepEqual(refused, {
+    code: 1,
+    out: "checkpoint refused: audit log BROKEN at entry 3: entry 3 was changed: its content does not match its hash\n",
+    err: "",
+  });
+});
+
+/** Runs `bin/snsgov` with `env` added; resolves with exit code, stdout and stderr. */
+function snsgov(args: string[], env: Record<string, string>) {
+  const { DATABASE_URL: _url, SNSGOV_AUDIT_KEY_FILE: _key, ...inherited } = process.env;
+  const child = spawn(join(root, "bin", "snsgov"), args, { env: { ...inherited, ...env }, cwd: dir });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Opens the embedded database in `dataDir` in this process (while no CLI runs on it), first
+ * loading it from `dump` when given.
+ */
+async function withEmbedded(dataDir: string, work: (ctx: AppContext) => Promise<void>, dump?: Blob) {
+  const pgdata = `${dataDir}/pgdata`;
+  const client = await (dump ? PGlite.create({ dataDir: pgdata, loadDataDir: dump }) : PGlite.create(pgdata));
+  const handle = wrapPglite(client);
+  const config = loadConfig({ SNSGOV_DATA_DIR: dataDir });
+  try {
+    await work(contextFor(handle, config, { clock: app.clock, log: silentLogger }));
+  } finally {
+    await handle.close();
+  }
+}
+
+test("a bad command line exits with 2 and the usage", async () => {
+  const captured = capture();
+  const code = await run(["export", "--from", "2026-11-01"], captured.io);
+  assert.equal(code, 2);
+  assert.match(captured.err(), /^snsgov audit: export needs --from and --to\nusage: snsgov audit verify/);
+});
+
+test("bin/snsgov audit verify on an embedded database, intact then tampered", async () => {
+  const dataDir = join(dir, "data");
+  await mkdir(dataDir);
+  const dump = await readFile(await preparePgliteDump());
+  await withEmbedded(
+    dataDir,
+    async (ctx) => {
+      await appendEntries({ ...app, ctx }, 3);
+      const key = await loadSigningKey(ctx.config.auditKeyFile);
+      assert.equal((await createCheckpoint(ctx, key.privateKey)).kind, "created");
+    },
+    new Blob([dump]),
+  );
+
+  const env = { SNSGOV_DATA_DIR: dataDir };
+  const ok = await snsgov(["audit", "verify"], env);
+  assert.deepEqual([ok.code, ok.stdout], [0, "audit log OK: 3 entries, 1 checkpoints, last seq 3\n"]);
+
+  await withEmbedded(dataDir, async (ctx) => {
+    await withTriggersDisabled(ctx.db, async (tx) => {
+      await tx.execute(sql`update audit_log set actor_label = 'nobody' where seq = 2`);
+    });
+  });
+  const broken = await snsgov(["audit", "verify"], env);
+  assert.deepEqual(
+    [broken.code, broken.stdout],
+    [1, "audit log BROKEN at entry 2: entry 2 was changed: its content does not match its hash\n"],
+  );
+});

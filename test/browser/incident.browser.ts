@@ -1,0 +1,163 @@
+/**
+ * A なりすまし incident in a real browser, from report to closing (7, 7.3): an operator reports
+ * the fake account from the account's page with a screenshot; citizens see the warning on
+ * /public/notices and "known impersonation" on /public/verify at once; the manager finds it first
+ * on the dashboard, receives it, records the takedown request and a contact with the police
+ * (7.3.2), is refused closing without the review, and closes it with the review. axe-core checks
+ * every page, the error states included.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { seedAccount } from "../support/accounts.ts";
+import { type TestApp, testApp } from "../support/context.ts";
+import { givePassword, TEST_PASSWORD } from "../support/http.ts";
+import { seedOrg, type TestOrg } from "../support/org.ts";
+import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+
+let app: TestApp;
+let org: TestOrg;
+let server: { url: string; stop(): Promise<void> };
+let browser: Browser;
+
+before(async () => {
+  app = await testApp({ start: new Date().toISOString() });
+  org = await seedOrg(app.ctx);
+  for (const p of [org.staff.kouhouManager, org.staff.kouhouStaff]) await givePassword(app, p.id);
+  server = await startServer(app);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await app?.close();
+});
+
+async function signedIn(login: string): Promise<Page> {
+  const page = await browser.newPage({ locale: "ja-JP" });
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
+  await page.getByLabel("パスワード").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.waitForURL(`${server.url}/`);
+  return page;
+}
+
+const png = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
+
+test("a なりすまし from report to closing, with the public pages changing at once", async () => {
+  const account = await seedAccount(app.ctx, {
+    divisionId: org.divisions.kouhou.id,
+    managerId: org.staff.kouhouManager.id,
+    operatorIds: [org.staff.kouhouStaff.id],
+    policy: true,
+    name: "いわき市広報",
+    handle: "iwaki_koho",
+  });
+  const fake = "https://x.com/iwaki_koho_official";
+
+  const staff = await signedIn(org.staff.kouhouStaff.employeeNo);
+  await staff.goto(`${server.url}/accounts/${account.id}`);
+  await staff.getByRole("link", { name: "このアカウントについてインシデントを報告する" }).click();
+  await staff.waitForURL(`${server.url}/incidents/new?accountId=${account.id}`);
+  await assertAccessible(staff);
+  assert.ok(
+    await staff.getByText("アカウント管理者の広報 課長さん（広報広聴課）に直ちに通知されます").isVisible(),
+  );
+
+  // Submitting without the fake account's URL is refused with the form kept.
+  await staff.getByRole("radio", { name: "なりすまし" }).check();
+  await staff.getByLabel("件名").fill("市の公式Xを装うアカウント");
+  await staff
+    .getByLabel("何が起きたか")
+    .fill("公式アカウントとよく似たアカウントがDMで個人情報を求めています。");
+  await staff.getByRole("button", { name: "報告する" }).click();
+  await assertAccessible(staff);
+  assert.ok(
+    await staff
+      .getByRole("link", { name: "なりすましアカウントのURLを入力してください（第7-3(1)）。" })
+      .isVisible(),
+  );
+  assert.equal(await staff.getByRole("radio", { name: "なりすまし" }).isChecked(), true);
+
+  await staff.getByLabel("なりすましアカウントのURL").fill(fake);
+  await staff
+    .getByLabel("スクリーンショット・資料")
+    .setInputFiles({ name: "dm.png", mimeType: "image/png", buffer: png });
+  await staff.getByLabel("ファイルの説明").fill("DMの画面");
+  await staff.getByRole("button", { name: "報告する" }).click();
+  await staff.waitForURL(/\/incidents\/\d+$/);
+  await assertAccessible(staff);
+  const incidentUrl = staff.url();
+  assert.ok(await staff.getByRole("heading", { name: "なりすまし: 市の公式Xを装うアカウント" }).isVisible());
+  assert.ok(await staff.getByRole("link", { name: "dm.png" }).isVisible());
+
+  // Citizens see it at once.
+  const citizen = await browser.newPage({ locale: "ja-JP" });
+  await citizen.goto(`${server.url}/public/verify?url=${encodeURIComponent(fake)}`);
+  await assertAccessible(citizen);
+  assert.ok(await citizen.getByText("「なりすまし」アカウントとして確認しています").isVisible());
+  await citizen.getByRole("link", { name: "注意喚起のお知らせ" }).click();
+  await citizen.waitForURL(/\/public\/notices#impersonation-\d+$/);
+  await assertAccessible(citizen);
+  assert.ok(await citizen.getByText("@iwaki_koho_official", { exact: false }).first().isVisible());
+
+  // The manager: dashboard first, then the incident.
+  const manager = await signedIn(org.staff.kouhouManager.employeeNo);
+  await assertAccessible(manager);
+  await manager
+    .getByRole("region", { name: /対応中のインシデント/ })
+    .getByRole("link", { name: "なりすまし: 市の公式Xを装うアカウント" })
+    .click();
+  await manager.waitForURL(incidentUrl);
+  await assertAccessible(manager);
+  await manager.getByRole("button", { name: "報告を受けました（対応を始める）" }).click();
+  await manager.waitForURL(incidentUrl);
+  assert.ok(await manager.getByText("報告を受けたことを記録しました。").isVisible());
+
+  await manager.locator("summary", { hasText: "削除依頼を記録する（第7-3(1)）" }).click();
+  await manager.getByLabel("受付番号など").fill("X-IMP-1");
+  await manager.getByRole("button", { name: "削除依頼を記録する" }).click();
+  await manager.waitForURL(/\/incidents\/\d+#imp-title$/);
+  await assertAccessible(manager);
+  assert.ok(await manager.getByText("受付番号: X-IMP-1", { exact: false }).first().isVisible());
+
+  await manager.locator("summary", { hasText: "連絡を記録する" }).click();
+  await manager.getByLabel("連絡した機関・メディア").fill("いわき中央警察署");
+  await manager.getByRole("button", { name: "連絡を記録する" }).click();
+  await manager.waitForURL(/\/incidents\/\d+#imp-title$/);
+  assert.ok(await manager.getByRole("cell", { name: "いわき中央警察署" }).isVisible());
+
+  // Closing needs the review.
+  await manager.getByRole("button", { name: "終結する" }).click();
+  await assertAccessible(manager);
+  assert.ok(
+    await manager
+      .getByRole("link", { name: "終結するには、振り返りの「何が起きたか」を入力してください（第7）。" })
+      .isVisible(),
+  );
+  await manager
+    .getByLabel("何が起きたか")
+    .last()
+    .fill("公式アカウントを装うアカウントがDMで個人情報を求めた。");
+  await manager.getByLabel("今後どう改めるか").fill("プロフィールに公式アカウントの確かめ方を載せる。");
+  await manager.getByLabel("公開ページのお知らせへの注意喚起の掲載を終了する").check();
+  await manager.getByRole("button", { name: "終結する" }).click();
+  await manager.waitForURL(incidentUrl);
+  await assertAccessible(manager);
+  assert.ok(await manager.getByRole("heading", { name: "振り返り" }).isVisible());
+
+  await manager.goto(`${server.url}/incidents?status=all`);
+  await assertAccessible(manager);
+  assert.ok(await manager.getByRole("link", { name: "市の公式Xを装うアカウント" }).isVisible());
+
+  // The warning left /public/notices; the verification still knows the fake account. (A new
+  // page: the public pages may be kept by the browser for a minute.)
+  const later = await browser.newPage({ locale: "ja-JP" });
+  await later.goto(`${server.url}/public/notices`);
+  assert.equal(await later.getByText("@iwaki_koho_official", { exact: false }).count(), 0);
+  await later.goto(`${server.url}/public/verify?url=${encodeURIComponent(fake)}`);
+  assert.ok(await later.getByText("「なりすまし」アカウントとして確認しています").isVisible());
+});

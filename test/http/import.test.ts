@@ -1,0 +1,109 @@
+/**
+ * The CSV import pages: a new administrator uploads the organisation CSV, then the staff CSV as
+ * Excel saves it (Shift_JIS), checks the dry run and sees the people listed.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, test } from "node:test";
+import { ensureFirstAdmin } from "../../src/app/setup.ts";
+import { countStaff, findStaffByEmployeeNo } from "../../src/db/repos/staff.ts";
+import { createHttpApp } from "../../src/http/app.tsx";
+import { type TestApp, testApp } from "../support/context.ts";
+import { givePassword, signIn } from "../support/http.ts";
+import { seedOrg, type TestOrg } from "../support/org.ts";
+
+let app: TestApp;
+let org: TestOrg;
+let http: ReturnType<typeof createHttpApp>;
+let fresh: TestApp;
+let freshHttp: ReturnType<typeof createHttpApp>;
+const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url));
+
+before(async () => {
+  app = await testApp();
+  org = await seedOrg(app.ctx);
+  await givePassword(app, org.staff.admin.id);
+  await givePassword(app, org.staff.kouhouManager.id);
+  http = createHttpApp(app.ctx);
+  // A city's first start: only the first administrator exists.
+  fresh = await testApp();
+  await ensureFirstAdmin(fresh.ctx);
+  const admin = await findStaffByEmployeeNo(fresh.ctx.db, "admin");
+  if (admin) await givePassword(fresh, admin.id);
+  freshHttp = createHttpApp(fresh.ctx);
+});
+after(async () => {
+  await app.close();
+  await fresh.close();
+});
+
+function hiddenFields(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+    if (m[1] && m[1] !== "_csrf") out[m[1]] = m[2] ?? "";
+  }
+  return out;
+}
+
+test("organisation first, then staff in Shift_JIS: the dry run changes nothing, applying lists everyone", async () => {
+  const b = await signIn(freshHttp, "admin");
+  const before = await countStaff(fresh.ctx.db);
+
+  const orgPreview = await b.upload(
+    "/staff/import",
+    { kind: "org", encoding: "auto" },
+    { field: "file", name: "org.csv", bytes: await fixture("org.csv") },
+  );
+  assert.equal(orgPreview.status, 200);
+  const orgHtml = await orgPreview.text();
+  assert.ok(orgHtml.includes("取込内容の確認（組織）"));
+  assert.ok(orgHtml.includes("新規登録"));
+  const orgApply = await b.post("/staff/import/apply", hiddenFields(orgHtml));
+  assert.equal(orgApply.status, 303);
+
+  const preview = await b.upload(
+    "/staff/import",
+    { kind: "staff", encoding: "auto", effectiveDate: "2026-11-24" },
+    { field: "file", name: "staff-sjis.csv", bytes: await fixture("staff-sjis.csv") },
+  );
+  const html = await preview.text();
+  assert.ok(html.includes("文字コード: Shift_JIS"), "the encoding was recognised");
+  assert.equal(await countStaff(fresh.ctx.db), before, "a dry run changes nothing");
+  assert.ok(!html.includes("取込不可"), "no row is rejected");
+
+  const applied = await b.post("/staff/import/apply", hiddenFields(html));
+  assert.equal(applied.status, 303);
+  const list = await b.text("/staff?status=all");
+  const total = Number(/検索結果 (\d+)件/.exec(list)?.[1]);
+  assert.ok(total >= before + 30, `staff listed: ${total}`);
+});
+
+test("a staff file naming an unknown department shows the row and the reason, and applying nothing is refused politely", async () => {
+  const b = await signIn(http, org.staff.admin.employeeNo);
+  const csv =
+    "職員番号,氏名,メールアドレス,部,課,職\nX9001,架空 太郎,x9001@city.example.lg.jp,存在しない部,,主事\n";
+  const preview = await b.upload(
+    "/staff/import",
+    { kind: "staff" },
+    { field: "file", name: "x.csv", bytes: new TextEncoder().encode(csv) },
+  );
+  const html = await preview.text();
+  assert.ok(html.includes("取込不可"));
+  assert.ok(html.includes("部「存在しない部」が見つかりません"));
+});
+
+test("only administrators may import; the export opens in Excel (UTF-8 with BOM)", async () => {
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const refused = await manager.upload(
+    "/staff/import",
+    { kind: "staff" },
+    { field: "file", name: "x.csv", bytes: new TextEncoder().encode("職員番号\n") },
+  );
+  assert.equal(refused.status, 403);
+  const admin = await signIn(http, org.staff.admin.employeeNo);
+  const res = await admin.get("/staff/export.csv");
+  assert.equal(res.status, 200);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  assert.deepEqual([...bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.ok(new TextDecoder().decode(bytes).includes("職員番号"));
+});

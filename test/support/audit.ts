@@ -1,0 +1,74 @@
+/**
+ * Audit-log helpers for tests: append entries the way use cases do, and tamper with the log the
+ * way a database superuser could, going around the append-only triggers.
+ */
+import { sql } from "drizzle-orm";
+import { record } from "../../src/app/audit.ts";
+import { systemActor } from "../../src/app/context.ts";
+import type { Db } from "../../src/db/client.ts";
+import { entriesAfter } from "../../src/db/repos/audit.ts";
+import { entryHash } from "../../src/domain/audit-chain.ts";
+import type { TestApp } from "./context.ts";
+
+/** Appends `count` entries (`test.event`, summary `{ n }`), one per `stepMs` of test-clock time. */
+export async function appendEntries(app: TestApp, count: number, stepMs = 60_000): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await app.ctx.db.transaction(async (tx) => {
+      await record(tx, {
+        actor: systemActor("test"),
+        at: app.clock.now(),
+        action: "test.event",
+        target: { type: "test", id: i + 1 },
+        summary: { n: i + 1, note: `event ${i + 1}` },
+      });
+    });
+    app.clock.advance(stepMs);
+  }
+}
+
+/** Runs `work` with triggers off for this transaction only (`session_replication_role = replica`). */
+export async function asSuperuser(db: Db, work: (tx: Db) => Promise<void>): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`);
+    await work(tx);
+  });
+}
+
+/** Runs `work` with the audit tables' user triggers disabled (DDL, undone at the end). */
+export async function withTriggersDisabled(db: Db, work: (tx: Db) => Promise<void>): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`alter table audit_log disable trigger user`);
+    await tx.execute(sql`alter table audit_checkpoints disable trigger user`);
+    await work(tx);
+    await tx.execute(sql`alter table audit_log enable trigger user`);
+    await tx.execute(sql`alter table audit_checkpoints enable trigger user`);
+  });
+}
+
+/** Empties the audit log and its checkpoints (between scenarios). */
+export async function resetAudit(db: Db): Promise<void> {
+  await withTriggersDisabled(db, async (tx) => {
+    await tx.execute(sql`truncate audit_log, audit_checkpoints restart identity`);
+  });
+}
+
+/**
+ * Changes entry `seq`'s summary and recomputes the hash of it and every entry after it, so the
+ * chain is consistent again: what a careful forger would do.
+ */
+export async function rewriteChainFrom(db: Db, seq: number, summary: Record<string, string>): Promise<void> {
+  const entries = await entriesAfter(db, 0, 100_000);
+  await withTriggersDisabled(db, async (tx) => {
+    let prevHash: string | null = null;
+    for (const entry of entries) {
+      if (entry.seq < seq) continue;
+      const body = { ...entry, summary: entry.seq === seq ? summary : entry.summary };
+      const prev: string = prevHash ?? entry.prevHash;
+      const hash = entryHash(prev, body);
+      await tx.execute(
+        sql`update audit_log set summary = ${JSON.stringify(body.summary)}::jsonb, prev_hash = ${prev}, hash = ${hash} where seq = ${entry.seq}`,
+      );
+      prevHash = hash;
+    }
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * A use-case context for tests: a fresh migrated database (see db.ts), a clock the test can
+ * move, quiet logs, and the same event reactions as the server.
+ */
+import { contextFor } from "../../src/app/bootstrap.ts";
+import type { AppContext } from "../../src/app/context.ts";
+import { silentLogger } from "../../src/app/logger.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { DatabaseHandle } from "../../src/db/client.ts";
+import { testDatabase } from "./db.ts";
+
+export type TestClock = { now(): Date; set(at: Date | string): void; advance(ms: number): void };
+
+export function testClock(start: Date | string = "2026-11-24T00:00:00Z"): TestClock {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set: (at) => {
+      current = new Date(at);
+    },
+    advance: (ms) => {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}
+
+export type TestApp = { ctx: AppContext; handle: DatabaseHandle; clock: TestClock; close(): Promise<void> };
+
+/** A context on a fresh database. `env` overrides configuration variables. */
+export async function testApp(
+  options: { env?: Record<string, string>; driver?: "pglite" | "postgres"; start?: string } = {},
+): Promise<TestApp> {
+  const handle = await testDatabase(options.driver ? { driver: options.driver } : {});
+  const clock = testClock(options.start);
+  const config = loadConfig({
+    SNSGOV_DATA_DIR: "/tmp/snsgov-test-unused",
+    SNSGOV_COOKIE_SECURE: "false",
+    ...options.env,
+  });
+  const ctx = contextFor(handle, config, { clock, log: silentLogger });
+  return { ctx, handle, clock, close: () => handle.close() };
+}
