@@ -6,22 +6,20 @@
  * are told it was formerly official. axe-core checks every page on the way.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { systemActor } from "../../src/app/context.ts";
 import { advanceDueNotices } from "../../src/app/notices/job.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, TEST_PASSWORD } from "../support/http.ts";
+import { givePassword } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
 let app: TestApp;
 let org: TestOrg;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
 let page: Page;
 
-before(async () => {
+async function seed(): Promise<TestApp> {
   // 2026-01-15 09:30 in Tokyo.
   app = await testApp({ start: "2026-01-15T00:30:00Z" });
   org = await seedOrg(app.ctx);
@@ -33,14 +31,11 @@ before(async () => {
   ]) {
     await givePassword(app, p.id);
   }
-  server = await startServer(app);
-  browser = await launchBrowser();
+  return app;
+}
+
+const suite = browserSuite(seed, async (browser) => {
   page = await browser.newPage({ locale: "ja-JP" });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
 });
 
 async function check() {
@@ -48,17 +43,14 @@ async function check() {
 }
 
 async function visit(path: string) {
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${suite.url}${path}`);
   await check();
 }
 
 async function signInAs(employeeNo: string) {
   await page.context().clearCookies();
   await visit("/login");
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(employeeNo);
-  await page.getByLabel("パスワード").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(`${server.url}/`);
+  await suite.logIn(page, employeeNo);
   await check();
 }
 
@@ -91,24 +83,24 @@ test("from application to closure", async () => {
   await check();
   const accountPath = new URL(page.url()).pathname;
   await page.getByRole("button", { name: "申請を提出" }).click();
-  await page.waitForURL(`${server.url}${accountPath}`);
+  await page.waitForURL(`${suite.url}${accountPath}`);
   await notice("申請を提出しました");
 
   // 2. The department head (情報管理者), then the policy director approve (4.1.2).
   await signInAs(org.staff.policyDirector.employeeNo);
   await visit(accountPath);
   await page.getByRole("button", { name: "許可する" }).click();
-  await page.waitForURL(`${server.url}${accountPath}`);
+  await page.waitForURL(`${suite.url}${accountPath}`);
   await check();
   await page.getByRole("button", { name: "許可する" }).click();
-  await page.waitForURL(`${server.url}${accountPath}`);
+  await page.waitForURL(`${suite.url}${accountPath}`);
   await notice("届出未確認");
 
   // 3. The security director confirms receipt.
   await signInAs(org.staff.securityDirector.employeeNo);
   await visit(accountPath);
   await page.getByRole("button", { name: "届出を確認しました" }).click();
-  await page.waitForURL(`${server.url}${accountPath}`);
+  await page.waitForURL(`${suite.url}${accountPath}`);
   await check();
   assert.equal(await page.getByText("届出未確認").count(), 0);
 
@@ -118,7 +110,7 @@ test("from application to closure", async () => {
   await page.getByRole("textbox", { name: /^アカウントのURL/ }).fill("https://x.com/iwaki_koho");
   await page.getByLabel(/^アカウントの作成日/).fill("2026-01-14");
   await page.getByRole("button", { name: "登録する" }).click();
-  await page.waitForURL(`${server.url}${accountPath}`);
+  await page.waitForURL(`${suite.url}${accountPath}`);
   await check();
   await page.getByRole("button", { name: "運用を開始する" }).click();
   await check();
@@ -131,7 +123,7 @@ test("from application to closure", async () => {
   await check();
   await visit(accountPath);
   await page.getByRole("button", { name: "運用を開始する" }).click();
-  await page.waitForURL(`${server.url}${accountPath}`);
+  await page.waitForURL(`${suite.url}${accountPath}`);
   await notice("運用を開始しました");
 
   // 5. Citizens find it on the public list and the verification page says it is official.
@@ -180,7 +172,7 @@ test("from application to closure", async () => {
   assert.ok((await advanceDueNotices(app.ctx, systemActor("test"))) >= 1);
   // A citizen arriving now (public pages may be kept a minute by a browser's own cache).
   await page.close();
-  page = await (await browser.newContext({ locale: "ja-JP" })).newPage();
+  page = await (await suite.browser.newContext({ locale: "ja-JP" })).newPage();
   await visit(`/public/verify?url=${encodeURIComponent("https://x.com/iwaki_koho")}`);
   await notice("以前の公式アカウントです");
   await visit("/public/notices");

@@ -4,36 +4,31 @@
  * every page on the way.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { totpCodeAt } from "../../src/app/totp.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, TEST_PASSWORD } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
-let app: TestApp;
 let org: TestOrg;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
 let page: Page;
 
-before(async () => {
-  app = await testApp({ start: new Date().toISOString() });
+async function seed(): Promise<TestApp> {
+  // Two-factor codes are computed from real time in the browser, so the server clock runs too.
+  const app = await testApp({ running: true });
   org = await seedOrg(app.ctx);
   await givePassword(app, org.staff.admin.id);
-  server = await startServer(app);
-  browser = await launchBrowser();
+  return app;
+}
+
+const suite = browserSuite(seed, async (browser) => {
   page = await browser.newPage({ locale: "ja-JP" });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
 });
 
 async function visit(path: string) {
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${suite.url}${path}`);
   await assertAccessible(page);
 }
 
@@ -46,7 +41,7 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   assert.ok(await page.getByText("ログインIDまたはパスワードが正しくありません。").isVisible());
   await page.getByLabel("パスワード").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(`${server.url}/`);
+  await page.waitForURL(`${suite.url}/`);
   await assertAccessible(page);
   assert.ok(await page.getByRole("heading", { name: "ダッシュボード" }).isVisible());
 
@@ -56,13 +51,13 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   assert.match(secret, /^[A-Z2-7]{16,}$/);
   await page.getByLabel("確認コード（6桁）").fill(totpCodeAt(secret, new Date()));
   await page.getByRole("button", { name: "2段階認証を有効にする" }).click();
-  await page.waitForURL(`${server.url}/account`);
+  await page.waitForURL(`${suite.url}/account`);
   await assertAccessible(page);
   assert.ok(await page.getByText("2段階認証を有効にしました。").isVisible());
 
   // Sign out and back in with the second factor
   await page.getByRole("button", { name: "ログアウト" }).click();
-  await page.waitForURL(`${server.url}/login`);
+  await page.waitForURL(`${suite.url}/login`);
   await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(org.staff.admin.employeeNo);
   await page.getByLabel("パスワード").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "ログイン" }).click();
@@ -73,7 +68,7 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextStep.getTime() - Date.now())));
   await page.getByLabel("確認コード").fill(totpCodeAt(secret, new Date()));
   await page.getByRole("button", { name: "確認する" }).click();
-  await page.waitForURL(`${server.url}/`);
+  await page.waitForURL(`${suite.url}/`);
 
   // A division
   await visit("/org/divisions/new");
@@ -81,7 +76,7 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   await page.getByLabel("課コード").fill("jouhou");
   await page.getByLabel("課の名称").fill("情報政策課");
   await page.getByRole("button", { name: "追加する" }).click();
-  await page.waitForURL(`${server.url}/org/divisions`);
+  await page.waitForURL(`${suite.url}/org/divisions`);
   await assertAccessible(page);
   assert.ok(await page.getByRole("cell", { name: "情報政策課" }).isVisible());
 
@@ -114,7 +109,7 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   await page.getByRole("combobox", { name: /^部/ }).selectOption({ label: "総合政策部" });
   await page.getByRole("combobox", { name: /^課/ }).selectOption({ label: "総合政策部 広報広聴課" });
   await page.getByRole("button", { name: "登録する" }).click();
-  await page.waitForURL(`${server.url}/transfers`);
+  await page.waitForURL(`${suite.url}/transfers`);
   await assertAccessible(page);
   assert.ok(await page.getByText("人事異動を登録し、反映しました。").isVisible());
   await visit(staffPath);

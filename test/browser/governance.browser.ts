@@ -6,40 +6,24 @@
  * violation under 第9 ただし書; a member of staff asks the consultation desk, which answers.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { DEMO_PASSWORD, seedDemo } from "../../src/app/demo.ts";
-import { type TestApp, testApp } from "../support/context.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { testApp } from "../support/context.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
-let app: TestApp;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
-
-before(async () => {
-  app = await testApp({ start: new Date().toISOString() });
+const suite = browserSuite(async () => {
+  const app = await testApp({ start: new Date().toISOString() });
   await seedDemo(app.ctx);
-  server = await startServer(app);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
+  return app;
 });
 
-async function signedIn(login: string): Promise<Page> {
-  const page = await browser.newPage({ locale: "ja-JP" });
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
-  await page.getByLabel("パスワード").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
+function signedIn(login: string): Promise<Page> {
+  return suite.signedIn(login, { password: DEMO_PASSWORD });
 }
 
 async function visit(page: Page, path: string): Promise<void> {
-  const res = await page.goto(`${server.url}${path}`);
+  const res = await page.goto(`${suite.url}${path}`);
   assert.equal(res?.status(), 200, path);
   await assertAccessible(page);
 }
@@ -54,7 +38,7 @@ test("guideline: an operator confirms the revision; the policy director drafts a
   assert.ok(changes.includes("前回確認した版"), "only the changes since the version acknowledged");
   if ((await operator.getByRole("button", { name: "確認しました" }).count()) > 0) {
     await operator.getByRole("button", { name: "確認しました" }).click();
-    await operator.waitForURL(`${server.url}/guideline`);
+    await operator.waitForURL(`${suite.url}/guideline`);
     await assertAccessible(operator);
   }
 
@@ -63,7 +47,7 @@ test("guideline: an operator confirms the revision; the policy director drafts a
   await visit(director, "/guideline/acknowledgements");
   await visit(director, "/guideline/versions/2");
   await visit(director, "/guideline/versions/1");
-  await director.goto(`${server.url}/guideline`);
+  await director.goto(`${suite.url}/guideline`);
   await director.getByRole("button", { name: "現行の版をもとに下書きを作成" }).click();
   await director.waitForURL(/\/guideline\/versions\/\d+\/edit$/);
   await assertAccessible(director);
@@ -116,7 +100,7 @@ test("violations: recorded by the security director with 第9 ただし書, not 
 
   const admin = await signedIn("D0028");
   assert.equal(await admin.getByRole("link", { name: "違反の記録" }).count(), 0);
-  const res = await admin.goto(`${server.url}/violations/1`);
+  const res = await admin.goto(`${suite.url}/violations/1`);
   assert.equal(res?.status(), 404);
   await assertAccessible(admin);
 });
@@ -140,7 +124,7 @@ test("consultations: asked, answered by the desk, found in the knowledge base", 
     .getByRole("textbox", { name: "回答" })
     .fill("個人が特定できる大きさで写っている場合は、本人の同意を得るか、ぼかしてください（第5-1(3)）。");
   await desk.getByRole("button", { name: "回答を登録する" }).click();
-  await desk.waitForURL(`${server.url}${path}`);
+  await desk.waitForURL(`${suite.url}${path}`);
   await assertAccessible(desk);
   await visit(asker, `/consultations?tag=${encodeURIComponent("肖像権")}`);
   assert.ok(

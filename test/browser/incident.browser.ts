@@ -7,61 +7,34 @@
  * every page, the error states included.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { seedAccount } from "../support/accounts.ts";
+import { test } from "node:test";
+import { seedKouhouAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, TEST_PASSWORD } from "../support/http.ts";
+import { givePassword } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
 let app: TestApp;
 let org: TestOrg;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
-
-before(async () => {
+const suite = browserSuite(async () => {
   app = await testApp({ start: new Date().toISOString() });
   org = await seedOrg(app.ctx);
   for (const p of [org.staff.kouhouManager, org.staff.kouhouStaff]) await givePassword(app, p.id);
-  server = await startServer(app);
-  browser = await launchBrowser();
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
-});
-
-async function signedIn(login: string): Promise<Page> {
-  const page = await browser.newPage({ locale: "ja-JP" });
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
-  await page.getByLabel("パスワード").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
 
 const png = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
 ]);
 
 test("a なりすまし from report to closing, with the public pages changing at once", async () => {
-  const account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
-    operatorIds: [org.staff.kouhouStaff.id],
-    policy: true,
-    name: "いわき市広報",
-    handle: "iwaki_koho",
-  });
+  const account = await seedKouhouAccount(app.ctx, org, { name: "いわき市広報", handle: "iwaki_koho" });
   const fake = "https://x.com/iwaki_koho_official";
 
-  const staff = await signedIn(org.staff.kouhouStaff.employeeNo);
-  await staff.goto(`${server.url}/accounts/${account.id}`);
+  const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);
+  await staff.goto(`${suite.url}/accounts/${account.id}`);
   await staff.getByRole("link", { name: "このアカウントについてインシデントを報告する" }).click();
-  await staff.waitForURL(`${server.url}/incidents/new?accountId=${account.id}`);
+  await staff.waitForURL(`${suite.url}/incidents/new?accountId=${account.id}`);
   await assertAccessible(staff);
   assert.ok(
     await staff.getByText("アカウント管理者の広報 課長さん（広報広聴課）に直ちに通知されます").isVisible(),
@@ -95,8 +68,8 @@ test("a なりすまし from report to closing, with the public pages changing a
   assert.ok(await staff.getByRole("link", { name: "dm.png" }).isVisible());
 
   // Citizens see it at once.
-  const citizen = await browser.newPage({ locale: "ja-JP" });
-  await citizen.goto(`${server.url}/public/verify?url=${encodeURIComponent(fake)}`);
+  const citizen = await suite.browser.newPage({ locale: "ja-JP" });
+  await citizen.goto(`${suite.url}/public/verify?url=${encodeURIComponent(fake)}`);
   await assertAccessible(citizen);
   assert.ok(await citizen.getByText("「なりすまし」アカウントとして確認しています").isVisible());
   await citizen.getByRole("link", { name: "注意喚起のお知らせ" }).click();
@@ -105,7 +78,7 @@ test("a なりすまし from report to closing, with the public pages changing a
   assert.ok(await citizen.getByText("@iwaki_koho_official", { exact: false }).first().isVisible());
 
   // The manager: dashboard first, then the incident.
-  const manager = await signedIn(org.staff.kouhouManager.employeeNo);
+  const manager = await suite.signedIn(org.staff.kouhouManager.employeeNo);
   await assertAccessible(manager);
   await manager
     .getByRole("region", { name: /対応中のインシデント/ })
@@ -149,15 +122,15 @@ test("a なりすまし from report to closing, with the public pages changing a
   await assertAccessible(manager);
   assert.ok(await manager.getByRole("heading", { name: "振り返り" }).isVisible());
 
-  await manager.goto(`${server.url}/incidents?status=all`);
+  await manager.goto(`${suite.url}/incidents?status=all`);
   await assertAccessible(manager);
   assert.ok(await manager.getByRole("link", { name: "市の公式Xを装うアカウント" }).isVisible());
 
   // The warning left /public/notices; the verification still knows the fake account. (A new
   // page: the public pages may be kept by the browser for a minute.)
-  const later = await browser.newPage({ locale: "ja-JP" });
-  await later.goto(`${server.url}/public/notices`);
+  const later = await suite.browser.newPage({ locale: "ja-JP" });
+  await later.goto(`${suite.url}/public/notices`);
   assert.equal(await later.getByText("@iwaki_koho_official", { exact: false }).count(), 0);
-  await later.goto(`${server.url}/public/verify?url=${encodeURIComponent(fake)}`);
+  await later.goto(`${suite.url}/public/verify?url=${encodeURIComponent(fake)}`);
   assert.ok(await later.getByText("「なりすまし」アカウントとして確認しています").isVisible());
 });

@@ -5,52 +5,27 @@
  * platform. axe-core checks every page, error states included.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { seedAccount } from "../support/accounts.ts";
+import { test } from "node:test";
+import { seedKouhouAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, TEST_PASSWORD } from "../support/http.ts";
+import { givePassword } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
 let app: TestApp;
 let org: TestOrg;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
-
-before(async () => {
+const suite = browserSuite(async () => {
   app = await testApp({ start: new Date().toISOString() });
   org = await seedOrg(app.ctx);
   for (const p of [org.staff.kouhouManager, org.staff.kouhouStaff]) await givePassword(app, p.id);
-  server = await startServer(app);
-  browser = await launchBrowser();
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
-});
-
-async function signedIn(login: string): Promise<Page> {
-  const page = await browser.newPage({ locale: "ja-JP" });
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
-  await page.getByLabel("パスワード").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
 
 test("a draft from the template, a refused and then accepted approval, a version, and a profile check", async () => {
-  const account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
-    operatorIds: [org.staff.kouhouStaff.id],
-    status: "approved",
-  });
-  const base = `${server.url}/accounts/${account.id}`;
+  const account = await seedKouhouAccount(app.ctx, org, { status: "approved", policy: false });
+  const base = `${suite.url}/accounts/${account.id}`;
 
-  const staff = await signedIn(org.staff.kouhouStaff.employeeNo);
+  const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);
   await staff.goto(`${base}/policy`);
   await assertAccessible(staff);
   await staff.getByRole("button", { name: "下書きを作成する" }).click();
@@ -62,7 +37,7 @@ test("a draft from the template, a refused and then accepted approval, a version
   await staff.waitForURL(`${base}/policy`);
   await assertAccessible(staff);
 
-  const manager = await signedIn(org.staff.kouhouManager.employeeNo);
+  const manager = await suite.signedIn(org.staff.kouhouManager.employeeNo);
   await manager.goto(`${base}/policy`);
   await assertAccessible(manager);
   await manager.getByRole("button", { name: "第1版を承認して公開する" }).click();

@@ -6,23 +6,20 @@
  * every page, the live-updated states included.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, TEST_PASSWORD } from "../support/http.ts";
+import { givePassword } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
 let app: TestApp;
 let org: TestOrg;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
 let account: { id: number };
 let soumuX: { id: number };
 let soumuLine: { id: number };
 
-before(async () => {
+const suite = browserSuite(async () => {
   app = await testApp({ start: "2026-11-24T00:00:00Z" });
   org = await seedOrg(app.ctx);
   for (const p of [org.staff.kouhouManager, org.staff.kouhouStaff]) await givePassword(app, p.id);
@@ -42,32 +39,15 @@ before(async () => {
   };
   soumuX = await seedAccount(app.ctx, { ...soumu, platform: "x", name: "総務課（X）" });
   soumuLine = await seedAccount(app.ctx, { ...soumu, platform: "threads", name: "総務課（Threads）" });
-  server = await startServer(app);
-  browser = await launchBrowser();
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
-});
-
-async function signedIn(login: string, javaScript = true): Promise<Page> {
-  const context = await browser.newContext({ locale: "ja-JP", javaScriptEnabled: javaScript });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
-  await page.getByLabel("パスワード").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
 
 test("draft with an error seen live, fix it, submit, and the manager approves", async () => {
-  const staff = await signedIn(org.staff.kouhouStaff.employeeNo);
-  await staff.goto(`${server.url}/posts`);
+  const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);
+  await staff.goto(`${suite.url}/posts`);
   await assertAccessible(staff);
   await staff.getByRole("link", { name: "新しい投稿" }).click();
-  await staff.waitForURL(`${server.url}/posts/new`);
+  await staff.waitForURL(`${suite.url}/posts/new`);
   await assertAccessible(staff);
 
   const box = staff.getByLabel("広報いわきの本文");
@@ -107,9 +87,9 @@ test("draft with an error seen live, fix it, submit, and the manager approves", 
   assert.ok(await staff.getByText("アカウント管理者に承認を申請しました。").isVisible());
   await assertAccessible(staff);
 
-  const manager = await signedIn(org.staff.kouhouManager.employeeNo);
+  const manager = await suite.signedIn(org.staff.kouhouManager.employeeNo);
   await assertAccessible(manager);
-  await manager.goto(`${server.url}/posts`);
+  await manager.goto(`${suite.url}/posts`);
   await assertAccessible(manager);
   await manager
     .getByRole("link", { name: /講座のお申し込みは/ })
@@ -132,8 +112,8 @@ test("without JavaScript, 「確認する」 shows the server's findings and kee
   const text = "未公表の計画案について、ご意見をお寄せください。";
   // Playwright cannot run axe-core in a page with JavaScript off: the same server-rendered
   // states are checked for accessibility in a page with it on, below.
-  const noScript = await signedIn(org.staff.kouhouStaff.employeeNo, false);
-  await noScript.goto(`${server.url}/posts/new`);
+  const noScript = await suite.signedIn(org.staff.kouhouStaff.employeeNo, { javaScript: false });
+  await noScript.goto(`${suite.url}/posts/new`);
   await noScript.getByLabel("広報いわきの本文").fill(text);
   await noScript.getByRole("button", { name: "確認する" }).click();
   await noScript.locator(`#findings-${account.id} ol`).waitFor();
@@ -141,28 +121,28 @@ test("without JavaScript, 「確認する」 shows the server's findings and kee
   assert.match((await noScript.locator(`#findings-${account.id}`).textContent()) ?? "", /（第5-2\(2\)②）/);
   assert.equal(await noScript.locator(`#marked-${account.id} mark`).first().textContent(), "未公表");
 
-  const staff = await signedIn(org.staff.kouhouStaff.employeeNo);
-  await staff.goto(`${server.url}/posts/new`);
+  const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);
+  await staff.goto(`${suite.url}/posts/new`);
   await staff.getByLabel("広報いわきの本文").fill(text);
   await staff.getByRole("button", { name: "確認する" }).click();
   await staff.locator(`#findings-${account.id} ol`).waitFor();
   await assertAccessible(staff);
-  await staff.goto(`${server.url}/posts/deputies`);
+  await staff.goto(`${suite.url}/posts/deputies`);
   assert.match(await staff.title(), /権限がありません/);
 
-  const manager = await signedIn(org.staff.kouhouManager.employeeNo);
-  await manager.goto(`${server.url}/posts/deputies`);
+  const manager = await suite.signedIn(org.staff.kouhouManager.employeeNo);
+  await manager.goto(`${suite.url}/posts/deputies`);
   await assertAccessible(manager);
   await manager.getByRole("button", { name: "代理者を指名する" }).click();
   await manager.getByRole("heading", { name: "入力内容を確認してください" }).waitFor();
   await assertAccessible(manager);
-  await manager.goto(`${server.url}/accounts/${account.id}/scopes`);
+  await manager.goto(`${suite.url}/accounts/${account.id}/scopes`);
   await assertAccessible(manager);
 });
 
 test("a scope, an image and a post-hoc report: every page and error state passes axe-core", async () => {
-  const manager = await signedIn(org.staff.kouhouManager.employeeNo);
-  await manager.goto(`${server.url}/accounts/${account.id}/scopes`);
+  const manager = await suite.signedIn(org.staff.kouhouManager.employeeNo);
+  await manager.goto(`${suite.url}/accounts/${account.id}/scopes`);
   await manager.getByLabel("範囲の名前").fill("休館日のお知らせ");
   await manager.getByLabel("テンプレート").fill("【休館】{date}は図書館の休館日です。");
   await manager.getByRole("button", { name: "範囲の許可を登録する" }).click();
@@ -175,8 +155,8 @@ test("a scope, an image and a post-hoc report: every page and error state passes
   await manager.getByText("範囲の許可「休館日のお知らせ」を登録しました。").waitFor();
   await assertAccessible(manager);
 
-  const staff = await signedIn(org.staff.kouhouStaff.employeeNo);
-  await staff.goto(`${server.url}/posts/new`);
+  const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);
+  await staff.goto(`${suite.url}/posts/new`);
   await staff.getByRole("link", { name: /休館日のお知らせ/ }).click();
   await assertAccessible(staff);
   await staff.getByLabel("日付").fill("12月28日");
@@ -189,7 +169,7 @@ test("a scope, an image and a post-hoc report: every page and error state passes
   await staff.getByText("範囲の許可「休館日のお知らせ」に合っているため、承認されました。").waitFor();
   await assertAccessible(staff);
 
-  await staff.goto(`${server.url}/posts/new`);
+  await staff.goto(`${suite.url}/posts/new`);
   await staff.getByLabel("広報いわきの本文").fill("【緊急】大雨のため、本日の野外コンサートは中止します。");
   await staff.getByRole("radio", { name: /④ 緊急の告知/ }).check();
   await staff.getByRole("button", { name: "下書きを保存する" }).click();
@@ -217,7 +197,7 @@ test("a scope, an image and a post-hoc report: every page and error state passes
   assert.ok(await staff.getByRole("img", { name: "雨で中止となった野外ステージ" }).isVisible());
   await assertAccessible(staff);
 
-  await manager.goto(`${server.url}/posts`);
+  await manager.goto(`${suite.url}/posts`);
   assert.ok(await manager.getByRole("heading", { name: "事後報告（確認待ち）" }).isVisible());
   await assertAccessible(manager);
   await manager.goto(postUrl);
@@ -227,8 +207,8 @@ test("a scope, an image and a post-hoc report: every page and error state passes
 });
 
 test("for several accounts, the text typed in one box goes to the others until one is written separately", async () => {
-  const staff = await signedIn(org.staff.soumuStaff.employeeNo);
-  await staff.goto(`${server.url}/posts/new`);
+  const staff = await suite.signedIn(org.staff.soumuStaff.employeeNo);
+  await staff.goto(`${suite.url}/posts/new`);
   const first = staff.getByLabel("総務課（X）の本文");
   const second = staff.getByLabel("総務課（Threads）の本文");
   await first.pressSequentially("【お知らせ】庁舎の停電点検", { delay: 5 });

@@ -6,17 +6,14 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { after, test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { accountNotices, mediaPolicies } from "../../src/db/schema.ts";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { seedOrg } from "../support/org.ts";
-import { assertAccessible, launchBrowser, startServer } from "./support.ts";
+import { assertAccessible, browserSuite } from "./support.ts";
 
-let app: TestApp;
-let server: { url: string; stop(): Promise<void> };
-let browser: Browser;
 let withScripts: BrowserContext;
 let noScripts: BrowserContext;
 let page: Page;
@@ -31,7 +28,7 @@ async function cmsSite(): Promise<string> {
   const site = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(
-      `<!doctype html><html lang="ja"><title>市のサイト</title><iframe title="公式アカウント一覧" src="${server.url}/public/embed/accounts"></iframe></html>`,
+      `<!doctype html><html lang="ja"><title>市のサイト</title><iframe title="公式アカウント一覧" src="${suite.url}/public/embed/accounts"></iframe></html>`,
     );
   });
   await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
@@ -40,10 +37,10 @@ async function cmsSite(): Promise<string> {
   return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 }
 
-before(async () => {
+async function seed(): Promise<TestApp> {
   cmsAllowed = await cmsSite();
   cmsOther = await cmsSite();
-  app = await testApp({ start: "2026-11-24T03:00:00Z", env: { SNSGOV_EMBED_ORIGINS: cmsAllowed } });
+  const app = await testApp({ start: "2026-11-24T03:00:00Z", env: { SNSGOV_EMBED_ORIGINS: cmsAllowed } });
   const org = await seedOrg(app.ctx);
   const base = { divisionId: org.divisions.kouhou.id, managerId: org.staff.kouhouManager.id, policy: true };
   const city = await seedAccount(app.ctx, {
@@ -104,18 +101,17 @@ before(async () => {
     replyPolicy: "no_reply",
     replyText: "返信しません。",
   });
-  server = await startServer(app);
-  browser = await launchBrowser();
+  return app;
+}
+
+const suite = browserSuite(seed, async (browser) => {
   withScripts = await browser.newContext({ locale: "ja-JP" });
   noScripts = await browser.newContext({ locale: "ja-JP", javaScriptEnabled: false });
   page = await withScripts.newPage();
   plain = await noScripts.newPage();
 });
-after(async () => {
+after(() => {
   for (const site of sites) site.close();
-  await browser?.close();
-  await server?.stop();
-  await app?.close();
 });
 
 test("every public page passes axe-core", async () => {
@@ -133,13 +129,13 @@ test("every public page passes axe-core", async () => {
     "/public/verify?url=%E3%81%AA%E3%81%AB",
     "/public/no-such-page",
   ]) {
-    await page.goto(`${server.url}${path}`);
+    await page.goto(`${suite.url}${path}`);
     await assertAccessible(page);
   }
 });
 
 test("the skip link moves focus to the main content", async () => {
-  await page.goto(`${server.url}/public/accounts`);
+  await page.goto(`${suite.url}/public/accounts`);
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "本文へ移動");
   await page.keyboard.press("Enter");
@@ -147,7 +143,7 @@ test("the skip link moves focus to the main content", async () => {
 });
 
 test("without JavaScript a citizen filters the list and checks an account", async () => {
-  await plain.goto(`${server.url}/public/accounts`);
+  await plain.goto(`${suite.url}/public/accounts`);
   assert.ok(await plain.getByRole("cell", { name: "https://x.com/iwaki_city" }).isVisible());
   await plain.getByLabel("サービス").selectOption("instagram");
   await plain.getByRole("button", { name: "絞り込む" }).click();
@@ -175,14 +171,14 @@ test("without JavaScript a citizen filters the list and checks an account", asyn
 });
 
 test("the notice of a closure is shown and linked from the list", async () => {
-  await plain.goto(`${server.url}/public/accounts`);
+  await plain.goto(`${suite.url}/public/accounts`);
   await plain.getByRole("link", { name: "お知らせを見る", exact: true }).first().click();
   await plain.waitForURL(/\/public\/notices#notice-/);
   assert.ok(await plain.getByText("観光情報は市の公式アカウントに集約します。").isVisible());
 });
 
 test("the embeddable fragment can be framed by the configured origin and not by others", async () => {
-  const embed = `${server.url}/public/embed/accounts`;
+  const embed = `${suite.url}/public/embed/accounts`;
   const framing = await withScripts.newPage();
   await framing.goto(`${cmsAllowed}/`);
   const frame = framing.frames().find((f) => f.url() === embed);

@@ -5,10 +5,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { after, before } from "node:test";
 import { serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { createHttpApp } from "../../src/http/app.tsx";
 import type { TestApp } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/http.ts";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -31,8 +33,10 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+export type TestServer = { url: string; stop(): Promise<void> };
+
 /** Serves the app on 127.0.0.1 (random port); returns its base URL and a stop function. */
-export async function startServer(app: TestApp): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServer(app: TestApp): Promise<TestServer> {
   const http = createHttpApp(app.ctx);
   const server = serve({ fetch: http.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
@@ -42,6 +46,71 @@ export async function startServer(app: TestApp): Promise<{ url: string; stop(): 
     url: `http://127.0.0.1:${port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** What a browser test file runs against; read it only in tests. */
+export type BrowserSuite = {
+  /** The served application's base URL. */
+  readonly url: string;
+  readonly browser: Browser;
+  /** Fills the login form on `page`, submits it and waits for the dashboard. */
+  logIn(page: Page, login: string, password?: string): Promise<void>;
+  /** A new Japanese page (its own context) signed in as `login`, on the dashboard. */
+  signedIn(login: string, options?: { password?: string; javaScript?: boolean }): Promise<Page>;
+};
+
+/**
+ * Registers the file's `before` and `after` hooks: before the tests, `setUp` makes (and seeds) the
+ * app, which is then served and Chromium launched, and `launched` opens what the file's tests share
+ * in it; after them, the browser, the server and the app are closed. (Top-level `before` hooks do
+ * not wait for each other, so a file adds none of its own.)
+ */
+export function browserSuite(
+  setUp: () => Promise<TestApp>,
+  launched?: (browser: Browser) => Promise<void>,
+): BrowserSuite {
+  let app: TestApp | undefined;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    app = await setUp();
+    server = await startServer(app);
+    browser = await launchBrowser();
+    await launched?.(browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await app?.close();
+  });
+  const running = () => {
+    assert.ok(server && browser, "the browser suite is running");
+    return { server, browser };
+  };
+  const suite: BrowserSuite = {
+    get url() {
+      return running().server.url;
+    },
+    get browser() {
+      return running().browser;
+    },
+    async logIn(page, login, password = TEST_PASSWORD) {
+      await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
+      await page.getByLabel("パスワード").fill(password);
+      await page.getByRole("button", { name: "ログイン" }).click();
+      await page.waitForURL(`${suite.url}/`);
+    },
+    async signedIn(login, options = {}) {
+      const page = await suite.browser.newPage({
+        locale: "ja-JP",
+        javaScriptEnabled: options.javaScript ?? true,
+      });
+      await page.goto(`${suite.url}/login`);
+      await suite.logIn(page, login, options.password);
+      return page;
+    },
+  };
+  return suite;
 }
 
 type AxeResult = {

@@ -8,20 +8,11 @@ import { draftApplication, submitApplication } from "../../src/app/accounts/appl
 import { createApiToken } from "../../src/app/api-tokens.ts";
 import { listApprovals } from "../../src/db/repos/accounts.ts";
 import { insertAssignment } from "../../src/db/repos/staff.ts";
-import { createHttpApp } from "../../src/http/app.tsx";
-import { type TestApp, testApp } from "../support/context.ts";
-import { seedOrg, type TestOrg } from "../support/org.ts";
+import { apiTestApp, callApi, type HttpApp } from "../support/api.ts";
+import type { TestApp } from "../support/context.ts";
+import type { TestOrg } from "../support/org.ts";
 
-type Persona =
-  | "admin"
-  | "auditor"
-  | "securityDirector"
-  | "policyDirector"
-  | "kouhouManager"
-  | "kouhouStaff"
-  | "soumuManager"
-  | "soumuStaff";
-const personas: Persona[] = [
+const personas = [
   "admin",
   "auditor",
   "securityDirector",
@@ -30,31 +21,21 @@ const personas: Persona[] = [
   "kouhouStaff",
   "soumuManager",
   "soumuStaff",
-];
+] as const;
+type Persona = (typeof personas)[number];
 
 let app: TestApp;
 let org: TestOrg;
-let http: ReturnType<typeof createHttpApp>;
-const tokens = new Map<Persona, string>();
+let http: HttpApp;
+let tokens: Map<Persona, string>;
 
 before(async () => {
-  app = await testApp();
-  org = await seedOrg(app.ctx);
-  http = createHttpApp(app.ctx);
-  for (const p of personas)
-    tokens.set(p, (await createApiToken(app.ctx, { actor: org.actors[p], input: { name: "t" } })).token);
+  ({ app, org, http, tokens } = await apiTestApp(personas));
 });
 after(() => app.close());
 
 function call(persona: Persona, method: string, path: string, body?: unknown) {
-  return http.request(`/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${tokens.get(persona)}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  return callApi(http, tokens.get(persona), method, path, body);
 }
 
 const application = () => ({

@@ -8,19 +8,11 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createApiToken } from "../../src/app/api-tokens.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
-import { createHttpApp } from "../../src/http/app.tsx";
-import { type TestApp, testApp } from "../support/context.ts";
-import { seedOrg, type TestOrg } from "../support/org.ts";
+import { apiTestApp, type HttpApp } from "../support/api.ts";
+import type { TestApp } from "../support/context.ts";
+import type { TestOrg } from "../support/org.ts";
 
-type Persona =
-  | "admin"
-  | "auditor"
-  | "securityDirector"
-  | "policyDirector"
-  | "kouhouManager"
-  | "kouhouStaff"
-  | "desk";
-const personas: Persona[] = [
+const personas = [
   "admin",
   "auditor",
   "securityDirector",
@@ -28,21 +20,16 @@ const personas: Persona[] = [
   "kouhouManager",
   "kouhouStaff",
   "desk",
-];
+] as const;
+type Persona = (typeof personas)[number];
 
 let app: TestApp;
 let org: TestOrg;
-let http: ReturnType<typeof createHttpApp>;
-const tokens = new Map<Persona, string>();
+let http: HttpApp;
+let tokens: Map<Persona, string>;
 
 before(async () => {
-  app = await testApp();
-  org = await seedOrg(app.ctx);
-  http = createHttpApp(app.ctx);
-  for (const p of personas) {
-    const { token } = await createApiToken(app.ctx, { actor: org.actors[p], input: { name: "matrix" } });
-    tokens.set(p, token);
-  }
+  ({ app, org, http, tokens } = await apiTestApp(personas, {}, "matrix"));
 });
 after(() => app.close());
 

@@ -6,22 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
 import { findAccount } from "../../src/db/repos/accounts.ts";
-import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
-import { type TestApp, testApp } from "../support/context.ts";
-import { seedOrg, type TestOrg } from "../support/org.ts";
+import { apiTestApp, callApi, field, type HttpApp, json } from "../support/api.ts";
+import type { TestApp } from "../support/context.ts";
+import type { TestOrg } from "../support/org.ts";
 
-type Persona =
-  | "admin"
-  | "auditor"
-  | "policyDirector"
-  | "kouhouManager"
-  | "kouhouStaff"
-  | "soumuManager"
-  | "soumuStaff";
-const personas: Persona[] = [
+const personas = [
   "admin",
   "auditor",
   "policyDirector",
@@ -29,43 +20,21 @@ const personas: Persona[] = [
   "kouhouStaff",
   "soumuManager",
   "soumuStaff",
-];
+] as const;
+type Persona = (typeof personas)[number];
 
 let app: TestApp;
 let org: TestOrg;
-let http: ReturnType<typeof createHttpApp>;
-const tokens = new Map<Persona, string>();
+let http: HttpApp;
+let tokens: Map<Persona, string>;
 
 before(async () => {
-  app = await testApp({ start: "2026-04-01T01:00:00Z" });
-  org = await seedOrg(app.ctx);
-  http = createHttpApp(app.ctx);
-  for (const p of personas)
-    tokens.set(p, (await createApiToken(app.ctx, { actor: org.actors[p], input: { name: "t" } })).token);
+  ({ app, org, http, tokens } = await apiTestApp(personas, { start: "2026-04-01T01:00:00Z" }));
 });
 after(() => app.close());
 
 function call(persona: Persona, method: string, path: string, body?: unknown) {
-  return http.request(`/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${tokens.get(persona)}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function json(res: Response): Promise<Record<string, unknown>> {
-  const body: unknown = await res.json();
-  assert.ok(typeof body === "object" && body !== null && !Array.isArray(body));
-  return Object.fromEntries(Object.entries(body));
-}
-
-function field(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null
-    ? Object.entries(value).find(([k]) => k === key)?.[1]
-    : undefined;
+  return callApi(http, tokens.get(persona), method, path, body);
 }
 
 const kouhou = (extra: { status?: "approved" | "active"; policy?: boolean | { reviewDue: string } } = {}) =>

@@ -6,35 +6,30 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
-import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
-import { type TestApp, testApp } from "../support/context.ts";
-import { seedOrg, type TestOrg } from "../support/org.ts";
+import { apiTestApp, callApi, field, type HttpApp, json } from "../support/api.ts";
+import type { TestApp } from "../support/context.ts";
+import type { TestOrg } from "../support/org.ts";
 
-type Persona = "kouhouManager" | "kouhouStaff" | "soumuManager" | "soumuStaff" | "policyDirector" | "auditor";
-const personas: Persona[] = [
+const personas = [
   "kouhouManager",
   "kouhouStaff",
   "soumuManager",
   "soumuStaff",
   "policyDirector",
   "auditor",
-];
+] as const;
+type Persona = (typeof personas)[number];
 
 let app: TestApp;
 let org: TestOrg;
-let http: ReturnType<typeof createHttpApp>;
+let http: HttpApp;
 let account: { id: number };
-const tokens = new Map<Persona, string>();
+let tokens: Map<Persona, string>;
 
 before(async () => {
-  app = await testApp({ start: "2026-11-24T00:00:00Z" });
-  org = await seedOrg(app.ctx);
-  http = createHttpApp(app.ctx);
-  for (const p of personas)
-    tokens.set(p, (await createApiToken(app.ctx, { actor: org.actors[p], input: { name: "t" } })).token);
+  ({ app, org, http, tokens } = await apiTestApp(personas, { start: "2026-11-24T00:00:00Z" }));
   account = await seedAccount(app.ctx, {
     divisionId: org.divisions.kouhou.id,
     managerId: org.staff.kouhouManager.id,
@@ -51,29 +46,7 @@ before(async () => {
 after(() => app.close());
 
 function call(persona: Persona, method: string, path: string, body?: unknown) {
-  return http.request(`/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${tokens.get(persona)}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function json(res: Response): Promise<Record<string, unknown>> {
-  const body: unknown = await res.json();
-  assert.ok(typeof body === "object" && body !== null && !Array.isArray(body));
-  return Object.fromEntries(Object.entries(body));
-}
-
-function field(value: unknown, ...path: Array<string | number>): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = Object.entries(current).find(([k]) => k === String(key))?.[1];
-  }
-  return current;
+  return callApi(http, tokens.get(persona), method, path, body);
 }
 
 const lastSeq = async () => (await entriesAfter(app.ctx.db, 0, 1_000_000)).at(-1)?.seq ?? 0;

@@ -7,6 +7,7 @@ import { insertAccount, setHolders, setOperators } from "../../src/db/repos/acco
 import { mediaPolicies } from "../../src/db/schema.ts";
 import type { AccountStatus } from "../../src/domain/accounts.ts";
 import type { Platform } from "../../src/guideline/pack.ts";
+import type { TestOrg } from "./org.ts";
 
 export type SeedAccount = {
   divisionId: number;
@@ -81,4 +82,18 @@ export async function seedAccount(ctx: AppContext, spec: SeedAccount) {
     });
   }
   return account;
+}
+
+/**
+ * 広報広聴課's account (default: active, with an approved policy): managed by its 課長 and
+ * operated by its 主事.
+ */
+export function seedKouhouAccount(ctx: AppContext, org: TestOrg, spec: Partial<SeedAccount> = {}) {
+  return seedAccount(ctx, {
+    divisionId: org.divisions.kouhou.id,
+    managerId: org.staff.kouhouManager.id,
+    operatorIds: [org.staff.kouhouStaff.id],
+    policy: true,
+    ...spec,
+  });
 }

@@ -24,14 +24,37 @@ export function testClock(start: Date | string = "2026-11-24T00:00:00Z"): TestCl
   };
 }
 
+/**
+ * A clock that runs with real time from `start` (now by default); `set` and `advance` move it.
+ * For the browser suite's two-factor codes, which the browser side computes from real time.
+ */
+export function runningClock(start: Date | string = new Date()): TestClock {
+  let offset = new Date(start).getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    set: (at) => {
+      offset = new Date(at).getTime() - Date.now();
+    },
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
 export type TestApp = { ctx: AppContext; handle: DatabaseHandle; clock: TestClock; close(): Promise<void> };
 
 /** A context on a fresh database. `env` overrides configuration variables. */
 export async function testApp(
-  options: { env?: Record<string, string>; driver?: "pglite" | "postgres"; start?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    driver?: "pglite" | "postgres";
+    start?: string;
+    /** A clock that runs with real time (runningClock) instead of standing still. */
+    running?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const handle = await testDatabase(options.driver ? { driver: options.driver } : {});
-  const clock = testClock(options.start);
+  const clock = options.running ? runningClock(options.start) : testClock(options.start);
   const config = loadConfig({
     SNSGOV_DATA_DIR: "/tmp/snsgov-test-unused",
     SNSGOV_COOKIE_SECURE: "false",

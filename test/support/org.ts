@@ -128,3 +128,18 @@ export async function seedOrg(ctx: AppContext) {
     actors,
   };
 }
+
+/** A second member of 広報広聴課, a 係長 (T0100, 「広報 係長」), signed in by session. */
+export async function seedKouhouKakarichou(ctx: AppContext, org: TestOrg): Promise<StaffActor> {
+  const person = await staffRepo.insertStaff(ctx.db, {
+    employeeNo: "T0100",
+    name: "広報 係長",
+    kana: "",
+    email: "t100@city.example.lg.jp",
+    departmentId: org.departments.seisaku.id,
+    divisionId: org.divisions.kouhou.id,
+    positionId: org.positions.kakarichou.id,
+    active: true,
+  });
+  return actor(ctx, person.id);
+}

@@ -7,22 +7,19 @@
 import { findAccountView } from "../../db/repos/accounts.ts";
 import {
   type Impersonation,
-  insertImpersonation,
   listImpersonations,
   lockImpersonation,
   updateImpersonation,
 } from "../../db/repos/incidents.ts";
-import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
-import { guidelinePack } from "../../guideline/pack.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { parse } from "../validate.ts";
 import { incidentFor } from "./access.ts";
 import { answerInput, impersonationInput, takedownInput, warningInput } from "./input.ts";
 import { addEvent, changeIncident } from "./record.ts";
-import { assertNotOfficial, readFakeAccount } from "./report.ts";
+import { assertNotOfficial, readFakeAccount, recordFakeAccount } from "./report.ts";
 import { finishStep } from "./steps.ts";
-import { warningText } from "./templates.ts";
 
 function notFuture(field: string, label: string, value: Date, now: Date): void {
   if (value.getTime() > now.getTime() + 60_000) {
@@ -54,45 +51,11 @@ export async function addImpersonation(
   const fake = readFakeAccount(input.url, input.handle);
   const account = incident.accountId === null ? undefined : await findAccountView(ctx.db, incident.accountId);
   return changeIncident(ctx, actor, "incident.impersonation_add", incident.id, async (tx, at, locked) => {
-    const text = warningText({
-      pack: guidelinePack(),
-      account: account
-        ? {
-            name: account.name,
-            platform: account.platform,
-            divisionName: account.divisionName,
-            url: account.url,
-            homepageUrl: account.homepageUrl,
-          }
-        : null,
-      date: tokyoDate(at),
-      fake,
-      claim: "",
-      publicListUrl: `${ctx.config.publicUrl}/public/accounts`,
-    });
-    const row = await insertImpersonation(tx, {
+    const row = await recordFakeAccount(ctx, tx, {
       incidentId: locked.id,
-      platform: fake.platform,
-      url: fake.url,
-      handle: fake.handle,
+      account: account ?? null,
       officialAccountId: locked.accountId,
-      publicWarning: text,
-      warningPublishedAt: at,
-      createdAt: at,
-    });
-    await addEvent(tx, {
-      incidentId: locked.id,
-      kind: "impersonation_recorded",
-      note: fake.url,
-      data: { impersonationId: row.id, ...fake },
-      actor,
-      at,
-    });
-    await addEvent(tx, {
-      incidentId: locked.id,
-      kind: "warning_published",
-      note: text,
-      data: { impersonationId: row.id },
+      fake,
       actor,
       at,
     });

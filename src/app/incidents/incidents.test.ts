@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { seedAccount } from "../../../test/support/accounts.ts";
+import { seedAccount, seedKouhouAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { refused } from "../../../test/support/errors.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
@@ -32,25 +33,10 @@ let accountId: number;
 before(async () => {
   app = await testApp({ start: "2026-11-24T01:00:00Z" });
   org = await seedOrg(app.ctx);
-  const account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
-    operatorIds: [org.staff.kouhouStaff.id],
-    policy: true,
-    name: "いわき市広報",
-  });
+  const account = await seedKouhouAccount(app.ctx, org, { name: "いわき市広報" });
   accountId = account.id;
 });
 after(() => app.close());
-
-function refused(code: string, pattern: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, pattern);
-    return true;
-  };
-}
 
 const report = (input: Record<string, unknown>, actor = org.actors.kouhouStaff) =>
   reportIncident(app.ctx, {

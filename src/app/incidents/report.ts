@@ -6,8 +6,11 @@
  * recorded with its warning published on the public pages at once (7.3.1), and a デマ's false
  * claim is recorded (7.4).
  */
+
+import type { Db } from "../../db/client.ts";
 import { type AccountView, findAccountView } from "../../db/repos/accounts.ts";
 import {
+  type Impersonation,
   type Incident,
   insertAttachment,
   insertImpersonation,
@@ -67,6 +70,69 @@ export async function assertNotOfficial(ctx: AppContext, url: string, field: str
       "このURLは市の公式アカウントです。公式アカウントを装っている別のアカウントのURLを入力してください（第7-3(1)）。";
     throw validation(message, [{ field, message }]);
   }
+}
+
+/**
+ * Records a fake account on an incident and publishes its warning at once (7.3.1): the
+ * template's text (naming the official account, when there is one), the row, and the
+ * 「記録」 and 「掲載」 events. Runs inside the incident's change.
+ */
+export async function recordFakeAccount(
+  ctx: AppContext,
+  tx: Db,
+  props: {
+    incidentId: number;
+    account: AccountView | null;
+    officialAccountId: number | null;
+    fake: FakeAccount;
+    actor: Actor;
+    at: Date;
+  },
+): Promise<Impersonation> {
+  const { incidentId, account, fake, actor, at } = props;
+  const text = warningText({
+    pack: guidelinePack(),
+    account: account
+      ? {
+          name: account.name,
+          platform: account.platform,
+          divisionName: account.divisionName,
+          url: account.url,
+          homepageUrl: account.homepageUrl,
+        }
+      : null,
+    date: tokyoDate(at),
+    fake,
+    claim: "",
+    publicListUrl: `${ctx.config.publicUrl}/public/accounts`,
+  });
+  const row = await insertImpersonation(tx, {
+    incidentId,
+    platform: fake.platform,
+    url: fake.url,
+    handle: fake.handle,
+    officialAccountId: props.officialAccountId,
+    publicWarning: text,
+    warningPublishedAt: at,
+    createdAt: at,
+  });
+  await addEvent(tx, {
+    incidentId,
+    kind: "impersonation_recorded",
+    note: fake.url,
+    data: { impersonationId: row.id, platform: fake.platform, handle: fake.handle, url: fake.url },
+    actor,
+    at,
+  });
+  await addEvent(tx, {
+    incidentId,
+    kind: "warning_published",
+    note: text,
+    data: { impersonationId: row.id },
+    actor,
+    at,
+  });
+  return row;
 }
 
 /** Checks each file: PNG, JPEG or PDF by its bytes, at most 5 MB. */
@@ -231,49 +297,15 @@ export async function reportIncident(
     let impersonationId: number | null = null;
     if (fake) {
       // 7.3.1: recorded and warned about at once — /public/verify and /public/notices change now.
-      const text = warningText({
-        pack,
-        account: account
-          ? {
-              name: account.name,
-              platform: account.platform,
-              divisionName: account.divisionName,
-              url: account.url,
-              homepageUrl: account.homepageUrl,
-            }
-          : null,
-        date: tokyoDate(at),
-        fake,
-        claim: "",
-        publicListUrl: `${ctx.config.publicUrl}/public/accounts`,
-      });
-      const row = await insertImpersonation(tx, {
+      const row = await recordFakeAccount(ctx, tx, {
         incidentId: incident.id,
-        platform: fake.platform,
-        url: fake.url,
-        handle: fake.handle,
+        account,
         officialAccountId: account?.id ?? null,
-        publicWarning: text,
-        warningPublishedAt: at,
-        createdAt: at,
+        fake,
+        actor,
+        at,
       });
       impersonationId = row.id;
-      await addEvent(tx, {
-        incidentId: incident.id,
-        kind: "impersonation_recorded",
-        note: fake.url,
-        data: { impersonationId: row.id, platform: fake.platform, handle: fake.handle, url: fake.url },
-        actor,
-        at,
-      });
-      await addEvent(tx, {
-        incidentId: incident.id,
-        kind: "warning_published",
-        note: text,
-        data: { impersonationId: row.id },
-        actor,
-        at,
-      });
       await finish("record_fake", `報告時に記録しました: ${fake.url}`);
       await finish(
         "public_warning",

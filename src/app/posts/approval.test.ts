@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { seedAccount } from "../../../test/support/accounts.ts";
+import { seedKouhouAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
-import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { seedKouhouKakarichou, seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
 import { findPost, listDecisions } from "../../db/repos/posts.ts";
-import { insertStaff } from "../../db/repos/staff.ts";
 import { AppError } from "../../errors.ts";
-import { loadActor } from "../actors.ts";
 import type { StaffActor } from "../context.ts";
 import { myTasks } from "../tasks.ts";
 import { acknowledgeReport, approvePost, recordVerbalApproval, rejectPost, returnPost } from "./decide.ts";
@@ -25,24 +23,9 @@ let kakarichou: StaffActor;
 before(async () => {
   app = await testApp({ start: "2026-11-24T00:00:00Z" });
   org = await seedOrg(app.ctx);
-  const person = await insertStaff(app.ctx.db, {
-    employeeNo: "T0100",
-    name: "広報 係長",
-    kana: "",
-    email: "t100@city.example.lg.jp",
-    departmentId: org.departments.seisaku.id,
-    divisionId: org.divisions.kouhou.id,
-    positionId: org.positions.kakarichou.id,
-    active: true,
-  });
-  const actor = await loadActor(app.ctx.db, person.id, "session");
-  assert.ok(actor);
-  kakarichou = actor;
-  account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
+  kakarichou = await seedKouhouKakarichou(app.ctx, org);
+  account = await seedKouhouAccount(app.ctx, org, {
     operatorIds: [org.staff.kouhouStaff.id, org.staff.kouhouManager.id],
-    policy: true,
   });
 });
 after(() => app.close());

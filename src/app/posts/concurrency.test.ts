@@ -5,14 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { seedAccount } from "../../../test/support/accounts.ts";
+import { seedKouhouAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
-import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { seedKouhouKakarichou, seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
 import { findPost, listDecisions } from "../../db/repos/posts.ts";
-import { insertStaff } from "../../db/repos/staff.ts";
 import { AppError } from "../../errors.ts";
-import { loadActor } from "../actors.ts";
 import type { StaffActor } from "../context.ts";
 import { approvePost } from "./decide.ts";
 import { nameDeputy } from "./deputies.ts";
@@ -28,25 +26,8 @@ let deputy: StaffActor;
 before(async () => {
   app = await testApp({ start: "2026-11-24T00:00:00Z" });
   org = await seedOrg(app.ctx);
-  account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
-    operatorIds: [org.staff.kouhouStaff.id],
-    policy: true,
-  });
-  const person = await insertStaff(app.ctx.db, {
-    employeeNo: "T0100",
-    name: "広報 係長",
-    kana: "",
-    email: "t100@city.example.lg.jp",
-    departmentId: org.departments.seisaku.id,
-    divisionId: org.divisions.kouhou.id,
-    positionId: org.positions.kakarichou.id,
-    active: true,
-  });
-  const actor = await loadActor(app.ctx.db, person.id, "session");
-  assert.ok(actor);
-  deputy = actor;
+  account = await seedKouhouAccount(app.ctx, org);
+  deputy = await seedKouhouKakarichou(app.ctx, org);
 });
 after(() => app.close());
 

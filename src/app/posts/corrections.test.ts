@@ -7,13 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { seedAccount } from "../../../test/support/accounts.ts";
+import { seedKouhouAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { refused } from "../../../test/support/errors.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { findPost, listVersions, updatePost } from "../../db/repos/posts.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
-import { AppError } from "../../errors.ts";
 import { systemActor } from "../context.ts";
 import { markErroneous, startCorrection } from "./corrections.ts";
 import { recordPublishing } from "./publishing.ts";
@@ -28,26 +28,11 @@ let handle: string;
 before(async () => {
   app = await testApp({ start: "2026-11-24T01:00:00Z" });
   org = await seedOrg(app.ctx);
-  const account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
-    operatorIds: [org.staff.kouhouStaff.id],
-    policy: true,
-    name: "いわき市広報",
-  });
+  const account = await seedKouhouAccount(app.ctx, org, { name: "いわき市広報" });
   accountId = account.id;
   handle = account.handle;
 });
 after(() => app.close());
-
-function refused(code: string, pattern: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, pattern);
-    return true;
-  };
-}
 
 const published = (text = "【お知らせ】12月5日（土）に市民会館で音楽会を開きます。") =>
   seedPost(app.ctx, {

@@ -7,15 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { seedAccount } from "../../../test/support/accounts.ts";
+import { seedAccount, seedKouhouAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { refused } from "../../../test/support/errors.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
 import { findPost, updatePost } from "../../db/repos/posts.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { nextPostStatus } from "../../domain/posts.ts";
-import { AppError } from "../../errors.ts";
 import { systemActor } from "../context.ts";
 import { myTasks } from "../tasks.ts";
 import { editPost } from "./draft.ts";
@@ -31,13 +31,7 @@ let handle: string;
 before(async () => {
   app = await testApp({ start: "2026-11-24T01:00:00Z" });
   org = await seedOrg(app.ctx);
-  const account = await seedAccount(app.ctx, {
-    divisionId: org.divisions.kouhou.id,
-    managerId: org.staff.kouhouManager.id,
-    operatorIds: [org.staff.kouhouStaff.id],
-    policy: true,
-    name: "いわき市広報",
-  });
+  const account = await seedKouhouAccount(app.ctx, org, { name: "いわき市広報" });
   accountId = account.id;
   handle = account.handle;
 });
@@ -51,16 +45,6 @@ const approved = (extra: Partial<Parameters<typeof seedPost>[1]> = {}) =>
     approvedBy: org.staff.kouhouManager.id,
     ...extra,
   });
-
-/** Asserts an AppError with this code and a message matching `pattern`. */
-function refused(code: string, pattern: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, pattern);
-    return true;
-  };
-}
 
 test("the operator records the URL and time of an approved post; it is then 発信済 and read-only", async () => {
   app.clock.set("2026-11-24T01:00:00Z");

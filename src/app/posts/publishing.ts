@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { findAccount } from "../../db/repos/accounts.ts";
-import { lockPost, type Post, type PostValues, updatePost } from "../../db/repos/posts.ts";
+import { lockPost, type Post, type PostValues, type PostView, updatePost } from "../../db/repos/posts.ts";
 import { POST_CORRECTION, PUBLISH_REMINDER } from "../../db/repos/publishing.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
@@ -66,10 +66,34 @@ function notLater(field: string, label: string, value: Date, now: Date): void {
   }
 }
 
-async function lockedPost(tx: Db, id: number): Promise<Post> {
-  const post = await lockPost(tx, id);
-  if (!post) throw notFound("投稿");
-  return post;
+/**
+ * The post whose publishing the actor records (they see it and may record, post.publish_record)
+ * and the input parsed against `schema`, checked in that order.
+ */
+async function postToRecord<S extends z.ZodType>(
+  ctx: AppContext,
+  props: { actor: Actor; postId: number; input: unknown },
+  schema: S,
+): Promise<{ post: PostView; input: z.output<S> }> {
+  const post = await getPost(ctx, { actor: props.actor, id: props.postId });
+  await authorizeOnPost(ctx, props.actor, "post.publish_record", post);
+  return { post, input: parse(schema, props.input) };
+}
+
+/** Runs `work` on the locked post in one audited change targeting the post; returns the updated post. */
+function changeLockedPost(
+  ctx: AppContext,
+  actor: Actor,
+  action: string,
+  postId: number,
+  work: (tx: Db, at: Date, current: Post) => Promise<{ updated: Post; summary: Record<string, unknown> }>,
+): Promise<Post> {
+  return change(ctx, actor, action, async (tx, at) => {
+    const current = await lockPost(tx, postId);
+    if (!current) throw notFound("投稿");
+    const { updated, summary } = await work(tx, at, current);
+    return { result: updated, target: { type: "post", id: updated.id }, summary };
+  });
 }
 
 /**
@@ -84,16 +108,13 @@ export async function recordPublishing(
   props: { actor: Actor; postId: number; input: unknown },
 ): Promise<Post> {
   const { actor } = props;
-  const post = await getPost(ctx, { actor, id: props.postId });
-  await authorizeOnPost(ctx, actor, "post.publish_record", post);
-  const input = parse(publishInput, props.input);
+  const { post, input } = await postToRecord(ctx, props, publishInput);
   const account = await findAccount(ctx.db, post.accountId);
   if (!account) throw notFound("アカウント");
   const problem = publishedUrlProblem(guidelinePack(), account, input.url);
   if (problem) throw validation(problem, [{ field: "url", message: problem }]);
   const url = new URL(input.url.trim()).toString();
-  return change(ctx, actor, "post.publish", async (tx, at) => {
-    const current = await lockedPost(tx, post.id);
+  return changeLockedPost(ctx, actor, "post.publish", post.id, async (tx, at, current) => {
     if (input.publishedAt) notLater("publishedAt", "発信した日時", input.publishedAt, at);
     let values: PostValues;
     if (current.status === "approved") {
@@ -146,8 +167,7 @@ export async function recordPublishing(
           })
         : [];
     return {
-      result: updated,
-      target: { type: "post", id: updated.id },
+      updated,
       summary: {
         status: { before: current.status, after: updated.status },
         publishedUrl: url,
@@ -169,11 +189,8 @@ export async function recordDeletion(
   props: { actor: Actor; postId: number; input: unknown },
 ): Promise<Post> {
   const { actor } = props;
-  const post = await getPost(ctx, { actor, id: props.postId });
-  await authorizeOnPost(ctx, actor, "post.publish_record", post);
-  const input = parse(deletionInput, props.input);
-  return change(ctx, actor, "post.delete", async (tx, at) => {
-    const current = await lockedPost(tx, post.id);
+  const { post, input } = await postToRecord(ctx, props, deletionInput);
+  return changeLockedPost(ctx, actor, "post.delete", post.id, async (tx, at, current) => {
     const next = nextPostStatus(current.status, "delete");
     if (!next) {
       throw conflict(
@@ -195,8 +212,7 @@ export async function recordDeletion(
       at,
     );
     return {
-      result: updated,
-      target: { type: "post", id: updated.id },
+      updated,
       summary: {
         status: { before: current.status, after: next },
         deletedAt: deletedAt.toISOString(),
@@ -217,11 +233,8 @@ export async function reschedulePost(
   props: { actor: Actor; postId: number; input: unknown },
 ): Promise<Post> {
   const { actor } = props;
-  const post = await getPost(ctx, { actor, id: props.postId });
-  await authorizeOnPost(ctx, actor, "post.publish_record", post);
-  const input = parse(scheduleInput, props.input);
-  return change(ctx, actor, "post.reschedule", async (tx, at) => {
-    const current = await lockedPost(tx, post.id);
+  const { post, input } = await postToRecord(ctx, props, scheduleInput);
+  return changeLockedPost(ctx, actor, "post.reschedule", post.id, async (tx, at, current) => {
     if (current.status !== "approved")
       throw conflict("予約日時をここで変更できるのは、承認済みで未発信の投稿だけです。");
     const scheduledAt = input.scheduledAt ?? null;
@@ -244,8 +257,7 @@ export async function reschedulePost(
       resolution: { reason: "rescheduled", scheduledAt: scheduledAt?.toISOString() ?? null },
     });
     return {
-      result: updated,
-      target: { type: "post", id: updated.id },
+      updated,
       summary: {
         scheduledAt: {
           before: current.scheduledAt?.toISOString() ?? null,

@@ -11,6 +11,7 @@ import type { ArchiveRow } from "../../db/repos/archive.ts";
 import { postCategories, postCategoryShort, postStatuses } from "../../domain/posts.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, errors, ok } from "./helpers.ts";
+import { approvalFields, iso, platformFields } from "./post-fields.ts";
 
 const filterQuery = z.object({
   q: z
@@ -62,8 +63,6 @@ const findingSchema = z.object({
   message: z.string(),
   hint: z.string(),
 });
-
-const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
 const archivePostSchema = z
   .object({
@@ -126,22 +125,8 @@ function postDto(p: ArchiveRow) {
     authorId: p.authorId,
     authorName: p.authorName,
     createdAt: p.createdAt.toISOString(),
-    submittedAt: iso(p.submittedAt),
-    approvedAt: iso(p.approvedAt),
-    approvedBy: p.approvedBy,
-    approvalRule: p.approvalRule,
-    approvedVersion: p.approvedVersion,
-    reportDueAt: iso(p.reportDueAt),
-    acknowledgedAt: iso(p.acknowledgedAt),
-    acknowledgedBy: p.acknowledgedBy,
-    publishedAt: iso(p.publishedAt),
-    publishedUrl: p.publishedUrl,
-    publishedBy: p.publishedBy,
-    deletedAt: iso(p.deletedAt),
-    deletedReason: p.deletedReason,
-    erroneousAt: iso(p.erroneousAt),
-    erroneousBy: p.erroneousBy,
-    erroneousNote: p.erroneousNote,
+    ...approvalFields(p),
+    ...platformFields(p),
     correctsPostId: p.correctsPostId,
     repostOf: p.repostOf,
     justification: p.justification,

@@ -35,8 +35,8 @@ import { isPostStatus, postCategories, postStatuses } from "../../domain/posts.t
 import { AppError } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
+import { approvalFields, iso } from "./post-fields.ts";
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const tags = ["posts"];
 
 const instantText = (description: string) =>
@@ -112,14 +112,7 @@ function postDto(p: Post) {
     findings: findings.success ? findings.data : [],
     errorCount: p.errorCount,
     warningCount: p.warningCount,
-    submittedAt: iso(p.submittedAt),
-    approvedAt: iso(p.approvedAt),
-    approvedBy: p.approvedBy,
-    approvalRule: p.approvalRule,
-    approvedVersion: p.approvedVersion,
-    reportDueAt: iso(p.reportDueAt),
-    acknowledgedAt: iso(p.acknowledgedAt),
-    acknowledgedBy: p.acknowledgedBy,
+    ...approvalFields(p),
     publishedAt: iso(p.publishedAt),
     publishedUrl: p.publishedUrl,
     createdAt: p.createdAt.toISOString(),
@@ -680,6 +673,8 @@ export function postsApi() {
     [route.return, returnPost],
     [route.reject, rejectPost],
     [route.publishNow, publishPostHoc],
+    [route.verbal, recordVerbalApproval],
+    [route.acknowledge, acknowledgeReport],
   ] as const;
   for (const [definition, work] of decisions) {
     r.openapi(definition, async (c) => {
@@ -691,22 +686,6 @@ export function postsApi() {
       return c.json({ item: postDto(item) }, 200);
     });
   }
-  r.openapi(route.verbal, async (c) => {
-    const item = await recordVerbalApproval(c.var.app, {
-      actor: apiActor(c),
-      id: c.req.valid("param").id,
-      input: c.req.valid("json"),
-    });
-    return c.json({ item: postDto(item) }, 200);
-  });
-  r.openapi(route.acknowledge, async (c) => {
-    const item = await acknowledgeReport(c.var.app, {
-      actor: apiActor(c),
-      id: c.req.valid("param").id,
-      input: c.req.valid("json"),
-    });
-    return c.json({ item: postDto(item) }, 200);
-  });
   r.openapi(route.addImage, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");

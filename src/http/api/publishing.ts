@@ -20,8 +20,7 @@ import type { Post } from "../../db/repos/posts.ts";
 import { postCategories, postStatuses } from "../../domain/posts.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+import { iso, platformFields } from "./post-fields.ts";
 
 const recordSchema = z
   .object({
@@ -67,14 +66,7 @@ function recordDto(p: Post) {
     authorId: p.authorId,
     scheduledAt: iso(p.scheduledAt),
     embargoUntil: iso(p.embargoUntil),
-    publishedAt: iso(p.publishedAt),
-    publishedUrl: p.publishedUrl,
-    publishedBy: p.publishedBy,
-    deletedAt: iso(p.deletedAt),
-    deletedReason: p.deletedReason,
-    erroneousAt: iso(p.erroneousAt),
-    erroneousBy: p.erroneousBy,
-    erroneousNote: p.erroneousNote,
+    ...platformFields(p),
     correctionDueAt: iso(p.correctionDueAt),
     correctsPostId: p.correctsPostId,
   };
@@ -323,30 +315,21 @@ export function publishingApi() {
     const info = await publishingInfo(c.var.app, { actor: apiActor(c), postId: c.req.valid("param").id });
     return c.json(infoDto(info), 200);
   });
-  r.openapi(route.publish, async (c) => {
-    const post = await recordPublishing(c.var.app, {
-      actor: apiActor(c),
-      postId: c.req.valid("param").id,
-      input: c.req.valid("json"),
+  const records = [
+    [route.publish, recordPublishing],
+    [route.schedule, reschedulePost],
+    [route.delete, recordDeletion],
+  ] as const;
+  for (const [definition, work] of records) {
+    r.openapi(definition, async (c) => {
+      const post = await work(c.var.app, {
+        actor: apiActor(c),
+        postId: c.req.valid("param").id,
+        input: c.req.valid("json"),
+      });
+      return c.json({ item: recordDto(post) }, 200);
     });
-    return c.json({ item: recordDto(post) }, 200);
-  });
-  r.openapi(route.schedule, async (c) => {
-    const post = await reschedulePost(c.var.app, {
-      actor: apiActor(c),
-      postId: c.req.valid("param").id,
-      input: c.req.valid("json"),
-    });
-    return c.json({ item: recordDto(post) }, 200);
-  });
-  r.openapi(route.delete, async (c) => {
-    const post = await recordDeletion(c.var.app, {
-      actor: apiActor(c),
-      postId: c.req.valid("param").id,
-      input: c.req.valid("json"),
-    });
-    return c.json({ item: recordDto(post) }, 200);
-  });
+  }
   r.openapi(route.erroneous, async (c) => {
     const mark = await markErroneous(c.var.app, {
       actor: apiActor(c),
