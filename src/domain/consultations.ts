@@ -1,6 +1,6 @@
 /**
  * Consultations (10 定めのない事項はふるさと発信課長に協議): their states and tags. Pure. A
- * question is open (受付中) until the consultation desk answers it (回答済み); the person who
+ * question is open (回答待ち) until the consultation desk answers it (回答済み); the person who
  * asked, or the desk, closes it (解決済み). Answered questions form a knowledge base every member
  * of staff can search.
  */

@@ -120,6 +120,11 @@ const everyone: Rule = { anywhere: [], anyStaff: true };
 const adminOnly: Rule = { anywhere: ["admin"] };
 /** Those who oversee all accounts (read-only for the auditor). */
 const overseers: Role[] = ["policy_director", "security_director", "auditor", "admin"];
+/**
+ * Those who see every post (the archive, 情報公開請求): the policy director, the security
+ * director and auditors. The system administrator runs the system, not the posts.
+ */
+const postOverseers: Role[] = ["policy_director", "security_director", "auditor"];
 
 const rules: Record<Action, Rule> = {
   "org.read": everyone,
@@ -189,9 +194,9 @@ const rules: Record<Action, Rule> = {
     inScope: ["account_manager"],
     responders: true,
   },
-  // A division's posts are seen by the division and those above it; overseers see all.
-  "post.read": { anywhere: overseers, inScope: ["account_manager", "department_head"], members: true },
-  "post.read_all": { anywhere: overseers },
+  // A division's posts are seen by the division and those above it; the post overseers see all.
+  "post.read": { anywhere: postOverseers, inScope: ["account_manager", "department_head"], members: true },
+  "post.read_all": { anywhere: postOverseers },
   // 3: only the account's operators draft for it.
   "post.draft": { anywhere: [], operators: true },
   // 5.1.4: the account manager (or the deputy named for an absence) approves.
@@ -203,7 +208,7 @@ const rules: Record<Action, Rule> = {
   // 5.3.2: anyone who spots an error may mark a published post.
   "post.mark_erroneous": everyone,
   // 情報公開請求: the archive export and printable report.
-  "post.export": { anywhere: overseers, inScope: ["account_manager"] },
+  "post.export": { anywhere: postOverseers, inScope: ["account_manager"] },
   // 8.1: the policy director owns the guideline and alone publishes a new version; everyone reads it.
   "guideline.read": everyone,
   "guideline.publish": { anywhere: ["policy_director"] },

@@ -154,6 +154,10 @@ test("the queue shows approved posts by schedule time with the overdue first, an
   app.clock.set("2026-12-02T01:00:00Z");
 
   const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  assert.match(
+    await (await manager.get("/posts")).text(),
+    /<a href="\/posts\/queue">発信予定と記録待ちの投稿<\/a>/,
+  );
   const managerView = await (await manager.get("/posts/queue")).text();
   assert.match(managerView, /<h1>発信予定と記録待ちの投稿<\/h1>/);
   assert.match(managerView, /予定時刻を過ぎています/);

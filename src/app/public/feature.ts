@@ -8,8 +8,8 @@ import type { Committed, Feature } from "../feature.ts";
 import { invalidatePublicCaches } from "./cache.ts";
 
 /**
- * Audit target types whose changes the public pages show. A later feature whose records appear
- * publicly (impersonation warnings, 7.3.1) adds its target type here.
+ * Audit target types whose changes the public pages show. A feature whose records appear
+ * publicly adds its target type here (the incidents feature adds its own for 7.3.1 and 7.4).
  */
 export const publicTargetTypes: string[] = [
   "account",

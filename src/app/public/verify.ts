@@ -8,7 +8,7 @@
  *
  * Extension point: `knownImpersonationChecks` (7.3.1). The impersonation-incident feature adds a
  * check that says a URL is a known impersonation (since when, which public warning); the answer
- * is then "not official — known impersonation". Empty until that feature exists.
+ * is then "not official — known impersonation" (app/incidents/public.ts registers it).
  */
 import {
   canonicalHandle,

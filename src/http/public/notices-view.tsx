@@ -1,6 +1,7 @@
 /**
  * The notices page for citizens: one section per notice source (app/public/notices.ts) — today
- * the change and closure notices of accounts (4.5.2), later the impersonation warnings (7.3.1).
+ * the change and closure notices of accounts (4.5.2) and the incidents' public warnings and
+ * corrections (impersonation 7.3.1, misinformation 7.4).
  * Items are rendered generically (title, kind, facts, text), so a new source needs no view.
  */
 import type { FC } from "hono/jsx";

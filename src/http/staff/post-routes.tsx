@@ -100,6 +100,7 @@ async function listPage(c: HttpContext) {
             新しい投稿
           </a>
         ) : null}
+        {lists.drafts || lists.decides ? <a href="/posts/queue">発信予定と記録待ちの投稿</a> : null}
         {lists.manages ? <a href="/posts/deputies">不在時の代理者の指名</a> : null}
         <a href="/posts/archive">投稿の記録（検索・情報公開請求）</a>
       </div>
