@@ -9,18 +9,16 @@
  * what a search costs on an idle core, whatever else the machine is doing). The target is under
  * 200 ms on the embedded database and on PostgreSQL. Exports are timed too.
  *
- * Each database is measured three times: as seeded (the embedded database runs no autovacuum, so
- * its tables have no planner statistics until the archive's nightly job runs ANALYZE), after
- * ANALYZE, and with the indexes proposed for the archive (pg_trgm on the text, jsonb_path_ops on
- * the findings, (created_at, id)) created here, so both figures can be compared.
+ * Each database is measured twice: as seeded (the embedded database runs no autovacuum, so its
+ * tables have no planner statistics until the archive's nightly job runs ANALYZE) and after
+ * ANALYZE. The archive's indexes (migration 0005: pg_trgm on the text, jsonb_path_ops on the
+ * findings, (created_at, id)) are in the schema.
  *
  * Options (environment): BENCH_POSTS (default 100000), BENCH_RUNS (default 20),
  * BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL too).
  */
 import { readFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { loadActor } from "../src/app/actors.ts";
@@ -31,7 +29,7 @@ import { searchPostArchive } from "../src/app/posts/archive.ts";
 import { archiveReport, exportArchiveCsv } from "../src/app/posts/archive-export.ts";
 import { encodeCursor, parseArchiveFilter, toArchiveQuery } from "../src/app/posts/archive-filter.ts";
 import { loadConfig } from "../src/config.ts";
-import { type DatabaseHandle, openPostgres, wrapPglite } from "../src/db/client.ts";
+import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from "../src/db/client.ts";
 import { refreshArchiveStatistics, searchArchive } from "../src/db/repos/archive.ts";
 import * as orgRepo from "../src/db/repos/org.ts";
 import * as staffRepo from "../src/db/repos/staff.ts";
@@ -346,15 +344,6 @@ async function seed(ctx: AppContext): Promise<Seeded> {
   };
 }
 
-/** The indexes proposed for the archive (not in the schema yet): created here to measure them. */
-const proposedIndexes = [
-  sql`create extension if not exists pg_trgm`,
-  sql`create index if not exists posts_text_trgm_idx on posts using gin (text gin_trgm_ops)`,
-  sql`create index if not exists posts_findings_idx on posts using gin (findings jsonb_path_ops)`,
-  sql`create index if not exists post_versions_findings_idx on post_versions using gin (findings jsonb_path_ops)`,
-  sql`create index if not exists posts_created_id_idx on posts (created_at, id)`,
-];
-
 type Case = { label: string; actor: "director" | "staff"; input: Record<string, string>; deep?: boolean };
 
 function cases(s: Seeded): Case[] {
@@ -562,10 +551,9 @@ async function openDatabase(driver: "pglite" | "postgres", url: string | undefin
       },
     };
   }
-  // The same migrated dump as the tests, opened with pg_trgm available (CREATE EXTENSION only
-  // in the last phase).
+  // The same migrated dump as the tests (with the archive's indexes, migration 0005).
   const dump = await readFile(await preparePgliteDump());
-  return wrapPglite(await PGlite.create({ loadDataDir: new Blob([dump]), extensions: { pg_trgm } }));
+  return wrapPglite(await createPglite({ loadDataDir: new Blob([dump]) }));
 }
 
 async function measure(driver: "pglite" | "postgres"): Promise<Row[]> {
@@ -600,13 +588,6 @@ async function measure(driver: "pglite" | "postgres"): Promise<Row[]> {
     );
     rows.push(...(await measureCases(ctx, seeded, `${driver}, analyzed`, cpuNow)));
     rows.push(...(await measureExports(ctx, seeded, `${driver}, analyzed`, cpuNow)));
-    const indexing = performance.now();
-    for (const statement of proposedIndexes) await ctx.db.execute(statement);
-    await ctx.db.execute(sql`analyze`);
-    process.stdout.write(
-      `${driver}: proposed indexes built in ${((performance.now() - indexing) / 1000).toFixed(1)} s\n`,
-    );
-    rows.push(...(await measureCases(ctx, seeded, `${driver}, proposed indexes`, cpuNow)));
     return rows;
   } finally {
     await handle.close();

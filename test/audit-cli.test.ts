@@ -8,7 +8,6 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { createCheckpoint } from "../src/app/audit-checkpoint.ts";
 import { loadSigningKey } from "../src/app/audit-keys.ts";
@@ -25,7 +24,7 @@ import {
   run,
 } from "../src/cli/audit.ts";
 import { loadConfig } from "../src/config.ts";
-import { wrapPglite } from "../src/db/client.ts";
+import { createPglite, wrapPglite } from "../src/db/client.ts";
 import { appendEntries, withTriggersDisabled } from "./support/audit.ts";
 import { type TestApp, testApp } from "./support/context.ts";
 import { preparePgliteDump } from "./support/db.ts";
@@ -198,7 +197,7 @@ function snsgov(args: string[], env: Record<string, string>) {
  */
 async function withEmbedded(dataDir: string, work: (ctx: AppContext) => Promise<void>, dump?: Blob) {
   const pgdata = `${dataDir}/pgdata`;
-  const client = await (dump ? PGlite.create({ dataDir: pgdata, loadDataDir: dump }) : PGlite.create(pgdata));
+  const client = await createPglite(dump ? { dataDir: pgdata, loadDataDir: dump } : { dataDir: pgdata });
   const handle = wrapPglite(client);
   const config = loadConfig({ SNSGOV_DATA_DIR: dataDir });
   try {

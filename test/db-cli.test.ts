@@ -10,7 +10,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { PGlite } from "@electric-sql/pglite";
 import { desc } from "drizzle-orm";
 import pg from "pg";
 import { createCheckpoint } from "../src/app/audit-checkpoint.ts";
@@ -21,7 +20,7 @@ import { silentLogger } from "../src/app/logger.ts";
 import { createDepartment } from "../src/app/org.ts";
 import { execute, parseDbArgs, run } from "../src/cli/db.ts";
 import { loadConfig } from "../src/config.ts";
-import { wrapPglite } from "../src/db/client.ts";
+import { createPglite, wrapPglite } from "../src/db/client.ts";
 import { auditLog } from "../src/db/schema.ts";
 import { preparePgliteDump } from "./support/db.ts";
 import { seedOrg, type TestOrg } from "./support/org.ts";
@@ -34,7 +33,7 @@ let org: TestOrg;
 /** Opens the embedded database in `dataDir` in this process (while no command runs on it). */
 async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>, dump?: Blob): Promise<T> {
   const pgdata = join(dataDir, "pgdata");
-  const client = await (dump ? PGlite.create({ dataDir: pgdata, loadDataDir: dump }) : PGlite.create(pgdata));
+  const client = await createPglite(dump ? { dataDir: pgdata, loadDataDir: dump } : { dataDir: pgdata });
   const handle = wrapPglite(client);
   try {
     return await work(contextFor(handle, loadConfig({ SNSGOV_DATA_DIR: dataDir }), { log: silentLogger }));
@@ -135,7 +134,7 @@ test("backup, then a new administrator, then restore: the administrator is gone,
   assert.doesNotMatch(listed.stdout, /R900/, "the administrator added after the backup is gone");
   assert.match(listed.stdout, /\n9 people, 9 active, 0 with a password\n$/);
 
-  const previous = await PGlite.create(kept[1] ?? "");
+  const previous = await createPglite({ dataDir: kept[1] ?? "" });
   const there = await previous.query<{ n: number }>(
     "select count(*)::int as n from staff where employee_no = 'R900'",
   );

@@ -11,14 +11,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { PGlite } from "@electric-sql/pglite";
 import { eq } from "drizzle-orm";
 import { setPasswordDirectly } from "../src/app/auth.ts";
 import { contextFor } from "../src/app/bootstrap.ts";
 import { type AppContext, systemActor } from "../src/app/context.ts";
 import { silentLogger } from "../src/app/logger.ts";
 import { loadConfig } from "../src/config.ts";
-import { wrapPglite } from "../src/db/client.ts";
+import { createPglite, wrapPglite } from "../src/db/client.ts";
 import { auditLog } from "../src/db/schema.ts";
 import { preparePgliteDump } from "./support/db.ts";
 import { seedOrg, type TestOrg } from "./support/org.ts";
@@ -33,7 +32,7 @@ const servers: ChildProcess[] = [];
 
 async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>, dump?: Blob): Promise<T> {
   const pgdata = join(dataDir, "pgdata");
-  const client = await (dump ? PGlite.create({ dataDir: pgdata, loadDataDir: dump }) : PGlite.create(pgdata));
+  const client = await createPglite(dump ? { dataDir: pgdata, loadDataDir: dump } : { dataDir: pgdata });
   const handle = wrapPglite(client);
   try {
     return await work(contextFor(handle, loadConfig({ SNSGOV_DATA_DIR: dataDir }), { log: silentLogger }));
@@ -98,7 +97,8 @@ function startServer(): Promise<{ server: ChildProcess; output: () => string }> 
   servers.push(server);
   let output = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    // Generous: a fresh start compiles the sources and migrates; a busy 2-core machine is slow.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("snsgov: listening on")) {

@@ -4,7 +4,8 @@
  * constraints and triggers run everywhere. Migrations are applied here.
  */
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -85,6 +86,15 @@ export async function openPostgres(
 }
 
 /** Wraps an already-open PGlite (tests load one from a dump). */
+/**
+ * Creates an embedded database with the extensions the migrations use (pg_trgm for the archive
+ * search, 0005). Every PGlite in the project is made here: a data folder where the extension is
+ * installed cannot be used by an instance that does not load it.
+ */
+export function createPglite(options: PGliteOptions = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, extensions: { ...options.extensions, pg_trgm } });
+}
+
 export function wrapPglite(client: PGlite, onClose: () => Promise<void> = async () => {}): DatabaseHandle {
   const db = drizzlePglite(client, { schema });
   return {
@@ -112,7 +122,7 @@ export function wrapPglite(client: PGlite, onClose: () => Promise<void> = async 
 export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const lock: DataDirLock = await acquireDataDirLock(dataDir);
   try {
-    const client = await PGlite.create(`${dataDir}/pgdata`);
+    const client = await createPglite({ dataDir: `${dataDir}/pgdata` });
     return wrapPglite(client, () => lock.release());
   } catch (error) {
     await lock.release();

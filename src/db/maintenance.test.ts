@@ -8,7 +8,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { PGlite } from "@electric-sql/pglite";
 import { eq, sql } from "drizzle-orm";
 import pg from "pg";
 import { preparePgliteDump, preparePostgresTemplate } from "../../test/support/db.ts";
@@ -27,7 +26,7 @@ import { createStaff } from "../app/staff.ts";
 import { recordTransfer } from "../app/transfers.ts";
 import { setRequiredTwoFactorRoles } from "../app/two-factor.ts";
 import { loadConfig } from "../config.ts";
-import { type DatabaseHandle, openPglite, openPostgres, wrapPglite } from "./client.ts";
+import { createPglite, type DatabaseHandle, openPglite, openPostgres, wrapPglite } from "./client.ts";
 import {
   backupPglite,
   copyToPostgres,
@@ -53,7 +52,7 @@ after(async () => {
 async function dataFolder(name: string): Promise<string> {
   const dataDir = join(dir, name);
   await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir: join(dataDir, "pgdata"), loadDataDir: dump });
+  const client = await createPglite({ dataDir: join(dataDir, "pgdata"), loadDataDir: dump });
   await wrapPglite(client).close();
   return dataDir;
 }
@@ -141,7 +140,7 @@ describe("backup and restore of the embedded database", () => {
       assert.deepEqual([audit.ok, audit.entries], [true, 1]);
     });
     assert.ok(restored.previous);
-    const previous = await PGlite.create(restored.previous);
+    const previous = await createPglite({ dataDir: restored.previous });
     const kept = await previous.query<{ code: string }>("select code from departments order by code");
     await previous.close();
     assert.deepEqual(
@@ -217,7 +216,7 @@ describe("backup and restore of the embedded database", () => {
   });
 
   test("an open embedded database can be backed up through its handle", async () => {
-    const handle = wrapPglite(await PGlite.create({ loadDataDir: dump }));
+    const handle = wrapPglite(await createPglite({ loadDataDir: dump }));
     const f = join(dir, "backups", "from-handle.tar.gz");
     try {
       const ctx = contextOn(handle);
@@ -339,7 +338,7 @@ describe("copy-to PostgreSQL", { skip: testUrl ? false : "needs TEST_DATABASE_UR
     const u = new URL(testUrl);
     u.pathname = `/${name}`;
     targetUrl = u.toString();
-    const client = await PGlite.create({ loadDataDir: dump });
+    const client = await createPglite({ loadDataDir: dump });
     source = wrapPglite(client);
     keyFile = join(dir, "keys", "audit.pem");
     ctx = contextOn(source, { SNSGOV_AUDIT_KEY_FILE: keyFile });

@@ -9,11 +9,18 @@ import { randomBytes } from "node:crypto";
 import { open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { is, sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
-import { type DatabaseHandle, migrationsFolder, openPglite, openPostgres, wrapPglite } from "./client.ts";
+import {
+  createPglite,
+  type DatabaseHandle,
+  migrationsFolder,
+  openPglite,
+  openPostgres,
+  wrapPglite,
+} from "./client.ts";
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from "./lock.ts";
 import * as schema from "./schema.ts";
 
@@ -339,7 +346,7 @@ async function loadAndCheck(
 ): Promise<BackupContents> {
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: folder, loadDataDir: backup });
+    client = await createPglite({ dataDir: folder, loadDataDir: backup });
   } catch (error) {
     throw new MaintenanceError(
       `the file is not a backup of the embedded database (${error instanceof Error ? error.message : String(error)})`,

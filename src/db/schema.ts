@@ -636,6 +636,11 @@ export const posts = pgTable(
     index("posts_created_idx").on(t.createdAt),
     index("posts_published_idx").on(t.publishedAt),
     index("posts_corrects_idx").on(t.correctsPostId),
+    // The archive (情報公開請求): text search by trigrams (pg_trgm, migration 0005), findings by
+    // clause (jsonb containment), and the newest-first order with its tie-breaker.
+    index("posts_text_trgm_idx").using("gin", t.text.op("gin_trgm_ops")),
+    index("posts_findings_idx").using("gin", t.findings.op("jsonb_path_ops")),
+    index("posts_created_id_idx").on(t.createdAt, t.id),
   ],
 );
 
@@ -654,7 +659,11 @@ export const postVersions = pgTable(
     authorId: integer("author_id").references(() => staff.id),
     at: instant("at").notNull(),
   },
-  (t) => [uniqueIndex("post_versions_idx").on(t.postId, t.version)],
+  (t) => [
+    uniqueIndex("post_versions_idx").on(t.postId, t.version),
+    // The archive's "a finding of this clause in any version" condition.
+    index("post_versions_findings_idx").using("gin", t.findings.op("jsonb_path_ops")),
+  ],
 );
 
 /**

@@ -7,9 +7,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { type DatabaseHandle, migrationsFolder, openPostgres, wrapPglite } from "../../src/db/client.ts";
+import {
+  createPglite,
+  type DatabaseHandle,
+  migrationsFolder,
+  openPostgres,
+  wrapPglite,
+} from "../../src/db/client.ts";
 
 const cacheDir = join(import.meta.dirname, "..", "..", ".test-cache");
 
@@ -34,7 +39,7 @@ export async function preparePgliteDump(): Promise<string> {
   const existing = await readFile(path).catch(() => null);
   if (existing) return path;
   await mkdir(cacheDir, { recursive: true });
-  const client = new PGlite();
+  const client = await createPglite();
   const handle = wrapPglite(client);
   await handle.migrate();
   const dump = await client.dumpDataDir("none");
@@ -111,6 +116,6 @@ export async function testDatabase(
     };
   }
   const dump = await readFile(await preparePgliteDump());
-  const client = await PGlite.create({ loadDataDir: new Blob([dump]) });
+  const client = await createPglite({ loadDataDir: new Blob([dump]) });
   return wrapPglite(client);
 }
