@@ -1,7 +1,9 @@
 /**
  * Drafting and approval in a real browser with JavaScript on: the operator types a post with a
  * checker error and sees it listed and marked as they type (the live check through
- * /api/v1/check), fixes it and sees the error go, saves, submits, and the manager approves.
+ * /api/v1/check), fixes it and sees the error go, saves, submits, and the manager approves; the
+ * operator records publishing, the manager reports an error, and the correction is written,
+ * approved and published, after which the original shows 「訂正あり」.
  * Then the same form without JavaScript: 「確認する」 shows the server's findings. axe-core checks
  * every page, the live-updated states included.
  */
@@ -28,6 +30,7 @@ const suite = browserSuite(async () => {
     managerId: org.staff.kouhouManager.id,
     operatorIds: [org.staff.kouhouStaff.id],
     name: "広報いわき",
+    handle: "kouhou_iwaki",
     policy: true,
   });
   await givePassword(app, org.staff.soumuStaff.id);
@@ -42,7 +45,7 @@ const suite = browserSuite(async () => {
   return app;
 });
 
-test("draft with an error seen live, fix it, submit, and the manager approves", async () => {
+test("draft with an error seen live, fix it, submit, approve, publish, report an error, publish the correction", async () => {
   const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);
   await staff.goto(`${suite.url}/posts`);
   await assertAccessible(staff);
@@ -105,6 +108,60 @@ test("draft with an error seen live, fix it, submit, and the manager approves", 
   await assertAccessible(manager);
 
   await staff.goto(`${postUrl}/edit`);
+  await assertAccessible(staff);
+
+  // Posted on X from the platform's own app: the operator records the URL (5.1.4).
+  await staff.goto(postUrl);
+  await staff.getByRole("link", { name: "発信を記録する" }).click();
+  await staff.waitForURL(`${postUrl}/publish`);
+  await assertAccessible(staff);
+  await staff.getByLabel("発信した投稿のURL").fill("https://x.com/kouhou_iwaki/status/1860000000000000001");
+  await staff.getByRole("button", { name: "発信を記録する" }).click();
+  await staff.waitForURL(postUrl);
+  assert.ok(await staff.getByText(/発信を記録しました/).isVisible());
+  await assertAccessible(staff);
+
+  // The manager spots an error and reports it (5.3.2): the correction is due in 24 hours.
+  await manager.goto(postUrl);
+  await manager.getByRole("link", { name: "誤りを報告する" }).click();
+  await manager.waitForURL(`${postUrl}/erroneous`);
+  await assertAccessible(manager);
+  await manager.getByRole("button", { name: "誤りを報告する" }).click();
+  await manager.getByRole("heading", { name: "入力内容を確認してください" }).waitFor();
+  await assertAccessible(manager);
+  await manager.getByLabel("誤りの内容").fill("問い合わせ先は市民協働課ではなく、生涯学習課です。");
+  await manager.getByRole("button", { name: "誤りを報告する" }).click();
+  await manager.waitForURL(/\/posts\/\d+/);
+  assert.ok(await manager.getByText(/誤りとして報告しました/).isVisible());
+  await assertAccessible(manager);
+
+  // The operator writes the correction (5.3.3), the manager approves it, and it goes out.
+  await staff.goto(postUrl);
+  await staff.getByRole("button", { name: "訂正の投稿を作成する" }).click();
+  await staff.waitForURL((url) => /\/posts\/\d+$/.test(url.pathname) && url.toString() !== postUrl);
+  const correctionUrl = staff.url();
+  assert.ok(await staff.getByText(/訂正の投稿の下書きを作成しました/).isVisible());
+  await assertAccessible(staff);
+  await staff.getByRole("button", { name: "承認を申請する" }).click();
+  await staff.waitForURL(correctionUrl);
+  await manager.goto(correctionUrl);
+  await manager.getByRole("button", { name: "承認する" }).click();
+  await manager.waitForURL(correctionUrl);
+  assert.ok(await manager.getByText("承認しました。").isVisible());
+  await staff.goto(correctionUrl);
+  await staff.getByRole("link", { name: "発信を記録する" }).click();
+  await staff.getByLabel("発信した投稿のURL").fill("https://x.com/kouhou_iwaki/status/1860000000000000002");
+  await staff.getByRole("button", { name: "発信を記録する" }).click();
+  await staff.waitForURL(correctionUrl);
+  assert.ok(await staff.getByText(/訂正の投稿の発信を記録しました/).isVisible());
+  await assertAccessible(staff);
+  await staff.goto(postUrl);
+  assert.ok(
+    await staff
+      .getByRole("link", { name: /訂正あり/ })
+      .first()
+      .isVisible(),
+  );
   await assertAccessible(staff);
 });
 
