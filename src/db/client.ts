@@ -85,7 +85,6 @@ export async function openPostgres(
   };
 }
 
-/** Wraps an already-open PGlite (tests load one from a dump). */
 /**
  * Creates an embedded database with the extensions the migrations use (pg_trgm for the archive
  * search, 0005). Every PGlite in the project is made here: a data folder where the extension is
@@ -95,6 +94,7 @@ export function createPglite(options: PGliteOptions = {}): Promise<PGlite> {
   return PGlite.create({ ...options, extensions: { ...options.extensions, pg_trgm } });
 }
 
+/** Wraps an already-open PGlite (tests load one from a dump). */
 export function wrapPglite(client: PGlite, onClose: () => Promise<void> = async () => {}): DatabaseHandle {
   const db = drizzlePglite(client, { schema });
   return {
