@@ -3,7 +3,18 @@ import { test } from "node:test";
 import fc from "fast-check";
 import iconv from "iconv-lite";
 import { AppError } from "../errors.ts";
-import { decodeCsv, formatCsv, neutraliseCell, parseCsv, readCsv, restoreCell, toCsvBytes } from "./csv.ts";
+import {
+  characterProblems,
+  columnNamer,
+  decodeCsv,
+  formatCsv,
+  neutraliseCell,
+  parseCsv,
+  readCsv,
+  restoreCell,
+  toCsvBytes,
+  visibleText,
+} from "./csv.ts";
 
 const text = "職員番号,氏名\r\n1,髙橋 ①郎\r\n";
 
@@ -106,4 +117,69 @@ test("any table survives a write and a read unchanged (property)", () => {
       },
     ),
   );
+});
+
+/** Shift_JIS bytes of `lines` joined by CRLF, with raw bytes spliced in where `{}` stands. */
+function sjis(lines: string[], raw: number[]): Uint8Array {
+  const [before = "", after = ""] = lines.join("\r\n").split("{}");
+  return Buffer.concat([
+    iconv.encode(before, "cp932"),
+    Buffer.from(raw),
+    iconv.encode(`${after}\r\n`, "cp932"),
+  ]);
+}
+
+test("broken Shift_JIS stays in its own cell and line, whatever byte follows it", () => {
+  // 0x81 starts a two-byte character; a space, a line break, a comma or a quote cannot end it.
+  for (const follow of [[0x20], [0x0a], [0x0d, 0x0a], [0x2c]]) {
+    const doc = readCsv(
+      sjis(["職員番号,氏名,備考", "1,山田 太郎,", "2,佐藤{}花子,", "3,鈴木 一郎,"], [0x81, ...follow]),
+    );
+    assert.equal(doc.encoding, "shift_jis");
+    const broken = doc.records.find((r) => r.cells.some((c) => c.includes("\uFFFD")));
+    assert.equal(broken?.line, 3, `after 0x81 ${follow}`);
+    assert.ok(broken?.cells[1]?.startsWith("佐藤\uFFFD"), `after 0x81 ${follow}: ${broken?.cells}`);
+    assert.deepEqual(doc.records.at(-1)?.cells, ["3", "鈴木 一郎", ""]);
+  }
+  // A quote is not swallowed either: it stays a stray quote, refused as malformed CSV on its line.
+  assert.throws(
+    () => readCsv(sjis(["職員番号,氏名", "1,山田", "2,佐藤{}", "3,鈴木"], [0x81, 0x22])),
+    (e: unknown) => e instanceof AppError && e.message.includes("3行目付近"),
+  );
+});
+
+test("a UTF-8 file with a broken byte sequence is still read as UTF-8, not as garbled Shift_JIS", () => {
+  const good = new TextEncoder().encode("職員番号,氏名\n1,山田 太郎\n2,佐藤");
+  // A lone continuation byte and a truncated three-byte character (E8 8A of 花).
+  const bytes = Buffer.concat([
+    good,
+    Buffer.from([0x80, 0xe8, 0x8a]),
+    new TextEncoder().encode(",x\n3,鈴木\n"),
+  ]);
+  const doc = readCsv(bytes);
+  assert.equal(doc.encoding, "utf-8");
+  assert.deepEqual(doc.records[1]?.cells, ["1", "山田 太郎"]);
+  assert.equal(doc.records[2]?.line, 3);
+  assert.match(doc.records[2]?.cells[1] ?? "", /^佐藤\uFFFD+$/);
+  assert.deepEqual(doc.records[3]?.cells, ["3", "鈴木"]);
+  // Forcing UTF-8 reads it the same way; a file that is plainly Shift_JIS is still refused as a whole.
+  assert.equal(decodeCsv(bytes, "utf8").encoding, "utf-8");
+});
+
+test("unreadable characters and control characters are named by column", () => {
+  const name = columnNamer(["職員番号", "氏名", "", "備\uFFFD考"]);
+  assert.deepEqual(characterProblems(["1", "山田 太郎", "x"], name, "utf-8"), []);
+  assert.deepEqual(characterProblems(["1", "佐藤\uFFFD", "x", "\uFFFD"], name, "shift_jis"), [
+    "文字コード（Shift_JIS）として読めない文字が含まれています（氏名、4列目）。元のファイルでその文字を入力し直して保存してください。",
+  ]);
+  const problems = characterProblems(["1\u0000", "a", "b\u0080"], name, "utf-8");
+  assert.equal(problems.length, 1);
+  assert.match(problems[0] ?? "", /NULなどの制御文字.*（職員番号、3列目）/);
+  // Tabs and line breaks inside a quoted cell are text, not control characters to refuse.
+  assert.deepEqual(characterProblems(["a\tb", "two\nlines\r"], name, "utf-8"), []);
+});
+
+test("control characters are shown as control pictures, never passed on", () => {
+  assert.equal(visibleText("ヌル\u0000文字\u001b[2J\u007f\u0085"), "ヌル␀文字␛[2J␡\uFFFD");
+  assert.equal(visibleText("髙橋 誠"), "髙橋 誠");
 });

@@ -1,8 +1,9 @@
 /**
  * CSV in and out the way city offices use it with Excel. In: UTF-8 (with or without BOM) or
  * Shift_JIS (CP932, what Japanese Excel writes for 「CSV（コンマ区切り）」), detected from the bytes
- * unless the caller says which. Out: UTF-8 with BOM and CRLF so Excel opens it without garbling,
- * quoted per RFC 4180, with cells that a spreadsheet would run as a formula neutralised.
+ * unless the caller says which; bytes that cannot be read, and control characters, are found per
+ * cell so the importers refuse those rows. Out: UTF-8 with BOM and CRLF so Excel opens it without
+ * garbling, quoted per RFC 4180, with cells that a spreadsheet would run as a formula neutralised.
  */
 import { CsvError, parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
@@ -26,20 +27,38 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.every((b, i) => bytes[i] === b);
 }
 
-function decodeUtf8(bytes: Uint8Array): string | null {
-  try {
-    // TextDecoder drops a leading BOM by default.
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return null;
+/** Counts, in bytes read as UTF-8, the characters of three or more bytes and the invalid sequences. */
+function utf8Evidence(text: string, bytes: Uint8Array): { wide: number; invalid: number } {
+  let wide = 0;
+  let replaced = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp === 0xfffd) replaced++;
+    else if (cp >= 0x800) wide++;
   }
+  // A U+FFFD that is really in the file (EF BF BD) is valid UTF-8, not a decoding error.
+  let genuine = 0;
+  for (let i = 0; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) genuine++;
+  }
+  return { wide: wide + genuine, invalid: replaced - genuine };
 }
 
+/** The character the decoders put where bytes cannot be read in the file's encoding. */
+export const REPLACEMENT_CHARACTER = "\uFFFD";
+
 /**
- * Decodes file bytes to text.
+ * Decodes file bytes to text. Bytes that cannot be read in the chosen encoding become U+FFFD in
+ * the text, in the cell and on the line where they are (neither decoder ever swallows a comma, a
+ * quote or a line break after a broken sequence), so that the importers can refuse exactly those
+ * rows (`characterProblems`) instead of storing garbled names.
  * @param data the file as uploaded (a string is taken as already decoded)
- * @param encoding "auto" (default): valid UTF-8 is UTF-8, anything else is CP932
- * @throws AppError("bad_request") for UTF-16 files and for bytes that are not the forced encoding
+ * @param encoding "auto" (default): UTF-8 when the file has a UTF-8 BOM, is valid UTF-8, or has
+ *   more three- or four-byte UTF-8 characters (Japanese text) than broken sequences (a UTF-8
+ *   file damaged in places);
+ *   anything else is CP932
+ * @throws AppError("bad_request") for UTF-16 files, and for a file forced to UTF-8 that is
+ *   plainly not UTF-8
  */
 export function decodeCsv(
   data: Uint8Array | string,
@@ -58,8 +77,11 @@ export function decodeCsv(
   const bom = startsWith(data, UTF8_BOM);
   if (encoding === "sjis")
     return { text: iconv.decode(Buffer.from(data), "cp932"), encoding: "shift_jis", bom };
-  const utf8 = decodeUtf8(data);
-  if (utf8 !== null) return { text: utf8, encoding: "utf-8", bom };
+  // TextDecoder drops a leading BOM by default and turns each broken sequence into one U+FFFD.
+  const utf8 = new TextDecoder("utf-8").decode(data);
+  const evidence = utf8Evidence(utf8, data);
+  if (bom || evidence.invalid === 0 || evidence.wide > evidence.invalid)
+    return { text: utf8, encoding: "utf-8", bom };
   if (encoding === "utf8") {
     throw new AppError(
       "bad_request",
@@ -67,6 +89,83 @@ export function decodeCsv(
     );
   }
   return { text: iconv.decode(Buffer.from(data), "cp932"), encoding: "shift_jis", bom: false };
+}
+
+const encodingNames: Record<CsvEncoding, string> = { "utf-8": "UTF-8", shift_jis: "Shift_JIS" };
+
+/**
+ * C0 and C1 control characters other than tab, line feed and carriage return. NUL cannot be
+ * stored at all (PostgreSQL refuses it in text); the others are invisible and never part of a name.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/**
+ * What is wrong with the characters of one record, as Japanese sentences naming the columns:
+ * bytes that could not be read in the file's encoding (U+FFFD, also one that was in the file
+ * itself: it stands for a character lost by an earlier conversion) and control characters such
+ * as NUL. A row with either is refused rather than stored garbled.
+ * @param cells the record's cells as parsed
+ * @param columnName the name to show for a column index (the header, or 「3列目」)
+ * @param encoding the encoding the file was read as
+ */
+export function characterProblems(
+  cells: readonly string[],
+  columnName: (index: number) => string,
+  encoding: CsvEncoding,
+): string[] {
+  const unreadable: string[] = [];
+  const control: string[] = [];
+  cells.forEach((cell, i) => {
+    if (cell.includes(REPLACEMENT_CHARACTER)) unreadable.push(columnName(i));
+    if (CONTROL_CHARACTER.test(cell)) control.push(columnName(i));
+  });
+  const problems: string[] = [];
+  if (unreadable.length > 0) {
+    problems.push(
+      `文字コード（${encodingNames[encoding]}）として読めない文字が含まれています（${unreadable.join("、")}）。元のファイルでその文字を入力し直して保存してください。`,
+    );
+  }
+  if (control.length > 0) {
+    problems.push(
+      `NULなどの制御文字（画面に表示されない文字）が含まれています（${control.join("、")}）。その欄を入力し直して保存してください。`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Text from a file made safe to show: control characters (a NUL, an escape sequence, a line
+ * break inside a cell) become the Unicode control pictures (␀, ␛, ␊) so that a person sees where
+ * they are and a terminal never receives them; C1 controls become U+FFFD.
+ */
+export function visibleText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (ch) => {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 0x20) return String.fromCodePoint(0x2400 + cp);
+    return cp === 0x7f ? "\u2421" : "\uFFFD";
+  });
+}
+
+/**
+ * Names a column for messages: its header as written, or its position (「5列目」) when the header
+ * is empty or itself unreadable.
+ */
+export function columnNamer(header: readonly string[]): (index: number) => string {
+  return (index) => {
+    const text = (header[index] ?? "").trim();
+    const readable = text !== "" && !text.includes(REPLACEMENT_CHARACTER) && !CONTROL_CHARACTER.test(text);
+    return readable ? text : `${index + 1}列目`;
+  };
+}
+
+/** Problems with the characters of the header row, for the file-level errors. */
+export function headerProblems(header: CsvRecord, encoding: CsvEncoding): string[] {
+  const byPosition = (index: number) => `${index + 1}列目`;
+  return characterProblems(header.cells, byPosition, encoding).map(
+    (problem) => `${header.line}行目（見出し）: ${problem}`,
+  );
 }
 
 type RawRow = { record: string[]; raw: string };

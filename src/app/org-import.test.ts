@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import iconv from "iconv-lite";
 import { type TestApp, testApp } from "../../test/support/context.ts";
 import { entriesAfter } from "../db/repos/audit.ts";
 import * as orgRepo from "../db/repos/org.ts";
@@ -248,4 +249,53 @@ test("only an administrator may import the organisation", async () => {
     importOrg(app.ctx, { actor: staffActor, data: fixture("org.csv"), dryRun: true }),
     (e: unknown) => e instanceof AppError && e.status === 403,
   );
+});
+
+test("a row with broken Shift_JIS or a NUL is refused on its line, and nothing garbled is stored", async () => {
+  const seq = await auditCount();
+  const lines = [
+    "種別,部コード,部名,課コード,課名,職コード,職名,序列,長の区分",
+    "組織,950,正常部,951,正常課,,,,",
+    "組織,950,正常部,952,破{}課,,,,",
+    "職,,,,,80,破損職\u0000,80,なし",
+  ];
+  const [head = "", tail = ""] = lines.join("\r\n").split("{}");
+  const data = Buffer.concat([
+    iconv.encode(head, "cp932"),
+    Buffer.from([0x81, 0x20]),
+    iconv.encode(tail, "cp932"),
+  ]);
+  const dry = await importOrg(app.ctx, { actor, data, dryRun: true });
+  assert.equal(dry.plan.encoding, "shift_jis");
+  assert.deepEqual(
+    entries(dry.plan, 3).map((e) => [e.kind, e.code, e.outcome, e.reasons]),
+    [
+      [
+        "division",
+        "952",
+        "reject",
+        [
+          "文字コード（Shift_JIS）として読めない文字が含まれています（課名）。元のファイルでその文字を入力し直して保存してください。",
+        ],
+      ],
+    ],
+  );
+  assert.deepEqual(
+    entries(dry.plan, 4).map((e) => [e.kind, e.code, e.outcome]),
+    [["position", "80", "reject"]],
+  );
+  assert.match(entries(dry.plan, 4)[0]?.reasons.join() ?? "", /NULなどの制御文字.*（職名）/);
+  assert.deepEqual(dry.plan.counts, { create: 2, update: 0, unchanged: 0, reject: 2 });
+
+  const refused = await importOrg(app.ctx, { actor, data });
+  assert.equal(refused.applied, false);
+  assert.equal(await orgRepo.findDepartmentByCode(app.ctx.db, "950"), undefined);
+  assert.equal(await auditCount(), seq);
+
+  const skipped = await importOrg(app.ctx, { actor, data, skipRejected: true });
+  assert.equal(skipped.applied, true);
+  const divisions = await orgRepo.listDivisions(app.ctx.db);
+  assert.ok(divisions.some((d) => d.code === "951"));
+  assert.ok(!divisions.some((d) => d.code === "952"));
+  assert.ok(!(await orgRepo.listPositions(app.ctx.db)).some((p) => p.code === "80"));
 });

@@ -22,12 +22,16 @@ import { authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
 import {
   type CsvEncoding,
+  characterProblems,
+  columnNamer,
   type EncodingOption,
   foldCell,
   headerKey,
+  headerProblems,
   kanaCell,
   readCsv,
   restoreCell,
+  visibleText,
 } from "./csv.ts";
 import {
   createDepartment,
@@ -385,6 +389,25 @@ function planPosition(
   return { entry: e, kind: "position", id: existing?.id ?? null, input };
 }
 
+/** A refused entry for a row whose characters cannot be taken, named after the unit it describes. */
+function unreadableRow(
+  line: number,
+  cells: Cells,
+  kind: "org" | "position" | undefined,
+  problems: string[],
+): Planned {
+  const isPosition = kind === "position" || (kind === undefined && foldCell(cells.positionCode) !== "");
+  const division = foldCell(cells.divisionCode);
+  const shown = (text: string) => visibleText(text.trim());
+  const e = isPosition
+    ? entry(line, "position", shown(foldCell(cells.positionCode)), shown(cells.positionName))
+    : division !== ""
+      ? entry(line, "division", shown(division), shown(cells.divisionName))
+      : entry(line, "department", shown(foldCell(cells.departmentCode)), shown(cells.departmentName));
+  e.reasons.push(...problems);
+  return { entry: e, kind: "department", id: null, input: { code: "", name: "", kana: "", active: true } };
+}
+
 type Built = { plan: OrgImportPlan; planned: Planned[] };
 
 async function buildPlan(db: Db, props: OrgImportOptions): Promise<Built> {
@@ -406,6 +429,7 @@ async function buildPlan(db: Db, props: OrgImportOptions): Promise<Built> {
     );
     return { plan, planned: [] };
   }
+  plan.fileErrors.push(...headerProblems(header, doc.encoding));
   const fields = header.cells.map(orgFieldOfHeader);
   plan.columns = header.cells.map((h, i) => ({ header: h, field: fields[i] ?? null }));
   const seen = new Set<OrgField>();
@@ -447,6 +471,7 @@ async function buildPlan(db: Db, props: OrgImportOptions): Promise<Built> {
   const divisionLines = new Map<string, number>();
   const positionLines = new Map<string, number>();
   const planned: Planned[] = [];
+  const columnName = columnNamer(header.cells);
 
   for (const rec of body) {
     const row = emptyCells();
@@ -455,6 +480,12 @@ async function buildPlan(db: Db, props: OrgImportOptions): Promise<Built> {
     });
     const kindText = foldCell(row.kind).toLowerCase();
     const kind = kindText === "" ? (foldCell(row.positionCode) ? "position" : "org") : orgKinds.get(kindText);
+    const problems = characterProblems(rec.cells, columnName, doc.encoding);
+    if (problems.length > 0) {
+      // Unreadable bytes or control characters: the row's units are not planned at all.
+      planned.push(unreadableRow(rec.line, row, kind, problems));
+      continue;
+    }
     if (kind === undefined) {
       const e = entry(rec.line, foldCell(row.positionCode) ? "position" : "department", "", "");
       e.reasons.push(

@@ -489,3 +489,91 @@ test("a 課 name used in two 部 is found inside the given 部; given alone it i
     /課「総務課」に当てはまる課が複数あります。課コードで指定してください/,
   );
 });
+
+/** The lines in CP932 joined by CRLF, with the raw bytes put where `{}` stands. */
+function brokenSjis(lines: string[], raw: number[]): Buffer {
+  const [head = "", tail = ""] = lines.join("\r\n").split("{}");
+  return Buffer.concat([iconv.encode(head, "cp932"), Buffer.from(raw), iconv.encode(`${tail}\r\n`, "cp932")]);
+}
+
+const staffLine = (no: string, name: string) => `${no},${name},,s${no}@${domain},土木部,道路課,主事,`;
+
+test("a row with broken Shift_JIS is refused on its line in the dry run and on apply; the rest can go in", async () => {
+  const data = brokenSjis(
+    [
+      header.join(","),
+      staffLine("910001", "正常 一郎"),
+      staffLine("910002", "破損{}花子"),
+      staffLine("910003", "正常 三郎"),
+    ],
+    [0x81, 0x20],
+  );
+  const dry = await importStaff(app.ctx, { actor, data, dryRun: true });
+  assert.equal(dry.plan.encoding, "shift_jis");
+  assert.deepEqual(dry.plan.counts, { create: 2, update: 0, transfer: 0, unchanged: 0, reject: 1 });
+  assert.equal(row(dry.plan, 3).outcome, "reject");
+  assert.deepEqual(row(dry.plan, 3).reasons, [
+    "文字コード（Shift_JIS）として読めない文字が含まれています（氏名）。元のファイルでその文字を入力し直して保存してください。",
+  ]);
+  assert.equal(row(dry.plan, 3).employeeNo, "910002");
+
+  const refused = await importStaff(app.ctx, { actor, data });
+  assert.equal(refused.applied, false);
+  assert.equal(await findStaffByEmployeeNo(app.ctx.db, "910001"), undefined);
+
+  const skipped = await importStaff(app.ctx, { actor, data, skipRejected: true });
+  assert.equal(skipped.applied, true);
+  assert.equal((await findStaffByEmployeeNo(app.ctx.db, "910001"))?.name, "正常 一郎");
+  assert.equal(await findStaffByEmployeeNo(app.ctx.db, "910002"), undefined);
+  assert.ok(!(await allStaff(app.ctx.db)).some((s) => s.name.includes("\uFFFD")));
+});
+
+test("invalid UTF-8 bytes, and a U+FFFD written into a UTF-8 file, are refused row by row", async () => {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  const data = Buffer.concat([
+    utf8(`${header.join(",")}\n${staffLine("920001", "正常 一郎")}\n920002,破損`),
+    Buffer.from([0xe8, 0x8a]), // 花 (E8 8A B1) cut short
+    utf8(`,,s920002@${domain},土木部,道路課,主事,\n${staffLine("920003", "置換\uFFFD文字")}\n`),
+  ]);
+  const plan = await planStaffImport(app.ctx, { actor, data });
+  assert.equal(plan.encoding, "utf-8", "one broken character does not turn the file into Shift_JIS");
+  assert.equal(row(plan, 2).outcome, "create");
+  assert.equal(row(plan, 2).name, "正常 一郎");
+  for (const line of [3, 4]) {
+    assert.equal(row(plan, line).outcome, "reject");
+    assert.match(
+      row(plan, line).reasons.join(),
+      /文字コード（UTF-8）として読めない文字が含まれています（氏名）/,
+    );
+  }
+});
+
+test("a NUL byte in a cell is refused with its line instead of failing in the database", async () => {
+  const data = formatCsv([
+    header,
+    ["930001", "正常 一郎", "", `s930001@${domain}`, "土木部", "道路課", "主事", ""],
+    ["930002", "ヌル\u0000文字", "", `s930002@${domain}`, "土木部", "道路課", "主事", ""],
+  ]);
+  const result = await importStaff(app.ctx, { actor, data, skipRejected: true });
+  assert.equal(result.applied, true);
+  assert.equal(row(result.plan, 3).outcome, "reject");
+  assert.match(row(result.plan, 3).reasons.join(), /NULなどの制御文字.*（氏名）/);
+  assert.equal(row(result.plan, 3).name, "ヌル␀文字", "the plan shows where the NUL is");
+  assert.ok(await findStaffByEmployeeNo(app.ctx.db, "930001"));
+  assert.equal(await findStaffByEmployeeNo(app.ctx.db, "930002"), undefined);
+});
+
+test("an unreadable header is a problem with the file as a whole", async () => {
+  const data = brokenSjis(
+    [
+      "職員番号,氏名,メールアドレス,部,課,職,備{}考",
+      "940001,見出し 壊,x@city.example.lg.jp,土木部,道路課,主事,",
+    ],
+    [0x81, 0x20],
+  );
+  const plan = await planStaffImport(app.ctx, { actor, data });
+  assert.deepEqual(plan.fileErrors, [
+    "1行目（見出し）: 文字コード（Shift_JIS）として読めない文字が含まれています（7列目）。元のファイルでその文字を入力し直して保存してください。",
+  ]);
+  assert.equal(plan.canApply, false);
+});

@@ -17,12 +17,16 @@ import type { Actor, AppContext } from "./context.ts";
 import {
   type CsvEncoding,
   type CsvRecord,
+  characterProblems,
+  columnNamer,
   type EncodingOption,
   foldCell,
   headerKey,
+  headerProblems,
   kanaCell,
   readCsv,
   restoreCell,
+  visibleText,
 } from "./csv.ts";
 import { createStaff, staffInput, updateStaff } from "./staff.ts";
 import { recordTransfer } from "./transfers.ts";
@@ -629,6 +633,7 @@ async function buildPlan(ctx: AppContext, db: Db, props: StaffImportOptions): Pr
     return { plan, order: [] };
   }
 
+  plan.fileErrors.push(...headerProblems(header, doc.encoding));
   const fields = header.cells.map(fieldOfHeader);
   plan.columns = header.cells.map((h, i) => ({ header: h, field: fields[i] ?? null }));
   const seen = new Set<StaffField>();
@@ -680,10 +685,13 @@ async function buildPlan(ctx: AppContext, db: Db, props: StaffImportOptions): Pr
     scheduled.set(t.staffId, [...(scheduled.get(t.staffId) ?? []), t]);
   }
 
+  const columnName = columnNamer(header.cells);
   const planned: Planned[] = body.map((record) => {
     const cells = cellsOf(fields, record);
-    const reasons: string[] = [];
-    const wanted = readRow(org, cells, reasons);
+    // Unreadable bytes or control characters: the row is refused for that alone, since the other
+    // checks would only echo the garbled text back.
+    const reasons = characterProblems(record.cells, columnName, doc.encoding);
+    const wanted = reasons.length > 0 ? null : readRow(org, cells, reasons);
     const employeeNo = foldCell(cells.employeeNo[0] ?? "");
     const existing = byNo.get(employeeNo) ?? null;
     // A column the file does not have leaves that field as it is.
@@ -692,8 +700,8 @@ async function buildPlan(ctx: AppContext, db: Db, props: StaffImportOptions): Pr
     const row: StaffImportRow = {
       line: record.line,
       outcome: "reject",
-      employeeNo,
-      name: (cells.name[0] ?? "").trim() || (existing?.name ?? ""),
+      employeeNo: visibleText(employeeNo),
+      name: visibleText((cells.name[0] ?? "").trim()) || (existing?.name ?? ""),
       staffId: existing?.id ?? null,
       placement: "",
       changes: [],

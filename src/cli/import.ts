@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
 import { systemActor } from "../app/context.ts";
-import type { EncodingOption } from "../app/csv.ts";
+import { type EncodingOption, visibleText } from "../app/csv.ts";
 import {
   importOrg,
   type OrgImportPlan,
@@ -79,7 +79,8 @@ function pad(text: string, width: number): string {
 }
 
 /** Formats rows as aligned columns; the last column is free text, extra lines indented. */
-function table(header: string[], rows: { cells: string[]; more: string[] }[]): string {
+function table(header: string[], given: { cells: string[]; more: string[] }[]): string {
+  const rows = given.map((r) => ({ cells: r.cells.map(visibleText), more: r.more.map(visibleText) }));
   const widths = header.map((h, i) =>
     Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r.cells[i] ?? ""))),
   );
@@ -100,8 +101,8 @@ function table(header: string[], rows: { cells: string[]; more: string[] }[]): s
 
 function fileHeader(plan: { encoding: string; warnings: string[]; fileErrors: string[] }): string {
   const lines = [`文字コード: ${plan.encoding === "shift_jis" ? "Shift_JIS (CP932)" : "UTF-8"}`];
-  for (const w of plan.warnings) lines.push(`注意: ${w}`);
-  for (const e of plan.fileErrors) lines.push(`エラー: ${e}`);
+  for (const w of plan.warnings) lines.push(`注意: ${visibleText(w)}`);
+  for (const e of plan.fileErrors) lines.push(`エラー: ${visibleText(e)}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -42,6 +42,18 @@ function toKind(value: string | undefined): Kind {
   return value === "org" ? "org" : "staff";
 }
 
+/**
+ * An error the uploaded file or the form caused (unreadable encoding, malformed CSV, a bad 発令日,
+ * a row that failed while applying): shown above the upload form rather than as an error page.
+ */
+function isFileProblem(error: unknown): error is AppError {
+  return error instanceof AppError && ["bad_request", "validation", "conflict"].includes(error.code);
+}
+
+function problemStatus(error: AppError): 400 | 409 | 422 {
+  return error.code === "validation" ? 422 : error.code === "conflict" ? 409 : 400;
+}
+
 const UploadForm = (props: { csrf: string; state: FormState; today: string }) => (
   <>
     <h1>CSVの取込み</h1>
@@ -238,6 +250,43 @@ async function readUpload(c: HttpContext) {
   return { file: file instanceof File ? file : undefined, data: text("data"), text };
 }
 
+/** Applies a confirmed upload (the file comes back from the confirmation page as base64). */
+async function applyUpload(
+  c: HttpContext,
+  actor: ReturnType<typeof actorOf>,
+  upload: Awaited<ReturnType<typeof readUpload>>,
+  kind: Kind,
+) {
+  const encoding = toEncoding(upload.text("encoding"));
+  const bytes = new Uint8Array(Buffer.from(upload.data ?? "", "base64"));
+  const skipRejected = upload.text("skipRejected") === "on";
+  if (kind === "org") {
+    const result = await importOrg(c.var.app, { actor, data: bytes, encoding, skipRejected });
+    if (!result.applied)
+      return done(c, "/staff/import?kind=org", "取り込める内容がなかったため、何も変更していません。");
+    return done(
+      c,
+      "/org/departments",
+      `組織のCSVを取り込みました（${countsText(result.plan.counts, orgOutcomeLabels)}）。`,
+    );
+  }
+  const effectiveDate = upload.text("effectiveDate") || undefined;
+  const result = await importStaff(c.var.app, {
+    actor,
+    data: bytes,
+    encoding,
+    effectiveDate,
+    skipRejected,
+  });
+  if (!result.applied)
+    return done(c, "/staff/import", "取り込める内容がなかったため、何も変更していません。");
+  return done(
+    c,
+    "/staff",
+    `職員のCSVを取り込みました（${countsText(result.plan.counts, staffOutcomeLabels)}）。`,
+  );
+}
+
 export function importRoutes() {
   const r = new Hono<AppEnv>();
 
@@ -338,9 +387,14 @@ export function importRoutes() {
         </>,
       );
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== "validation") throw error;
+      if (!isFileProblem(error)) throw error;
       const state: FormState = { values: { kind }, issues: [], message: error.message };
-      return render(c, "CSVの取込み", <UploadForm csrf={csrfOf(c)} state={state} today={today} />, 422);
+      return render(
+        c,
+        "CSVの取込み",
+        <UploadForm csrf={csrfOf(c)} state={state} today={today} />,
+        problemStatus(error),
+      );
     }
   });
 
@@ -348,34 +402,19 @@ export function importRoutes() {
     const actor = actorOf(c);
     const upload = await readUpload(c);
     const kind = toKind(upload.text("kind"));
-    const encoding = toEncoding(upload.text("encoding"));
-    const bytes = new Uint8Array(Buffer.from(upload.data ?? "", "base64"));
-    const skipRejected = upload.text("skipRejected") === "on";
-    if (kind === "org") {
-      const result = await importOrg(c.var.app, { actor, data: bytes, encoding, skipRejected });
-      if (!result.applied)
-        return done(c, "/staff/import?kind=org", "取り込める内容がなかったため、何も変更していません。");
-      return done(
+    try {
+      return await applyUpload(c, actor, upload, kind);
+    } catch (error) {
+      if (!isFileProblem(error)) throw error;
+      const state: FormState = { values: { kind }, issues: [], message: error.message };
+      const today = tokyoDate(c.var.app.clock.now());
+      return render(
         c,
-        "/org/departments",
-        `組織のCSVを取り込みました（${countsText(result.plan.counts, orgOutcomeLabels)}）。`,
+        "CSVの取込み",
+        <UploadForm csrf={csrfOf(c)} state={state} today={today} />,
+        problemStatus(error),
       );
     }
-    const effectiveDate = upload.text("effectiveDate") || undefined;
-    const result = await importStaff(c.var.app, {
-      actor,
-      data: bytes,
-      encoding,
-      effectiveDate,
-      skipRejected,
-    });
-    if (!result.applied)
-      return done(c, "/staff/import", "取り込める内容がなかったため、何も変更していません。");
-    return done(
-      c,
-      "/staff",
-      `職員のCSVを取り込みました（${countsText(result.plan.counts, staffOutcomeLabels)}）。`,
-    );
   });
 
   r.get("/staff/export.csv", async (c) => {
