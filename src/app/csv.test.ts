@@ -97,6 +97,7 @@ test("cells a spreadsheet would run as formulas are neutralised, and restored on
     assert.equal(restoreCell(neutraliseCell(bad)), bad);
   }
   assert.equal(neutraliseCell("山田"), "山田");
+  assert.equal(neutraliseCell("田中＝"), "田中＝");
   assert.equal(restoreCell("'quoted"), "'quoted");
   assert.equal(formatCsv([["=1+1", "ok"]]), "'=1+1,ok\r\n");
 });
@@ -117,6 +118,17 @@ test("any table survives a write and a read unchanged (property)", () => {
       },
     ),
   );
+});
+
+test("full-width ＝＋－＠ at the start of a cell are neutralised too, and restored on import", () => {
+  for (const bad of ['＝HYPERLINK("http://x")', "＋1", "－2＋3", "＠SUM(A1)", "'＝1"]) {
+    assert.equal(neutraliseCell(bad), `'${bad}`);
+    assert.equal(restoreCell(neutraliseCell(bad)), bad);
+  }
+  assert.equal(formatCsv([["＝1＋1", "ok"]]), "'＝1＋1,ok\r\n");
+  const doc = readCsv(toCsvBytes([["＠田中", "－"]]));
+  assert.deepEqual(doc.records[0]?.cells, ["'＠田中", "'－"]);
+  assert.deepEqual(doc.records[0]?.cells.map(restoreCell), ["＠田中", "－"]);
 });
 
 /** Shift_JIS bytes of `lines` joined by CRLF, with raw bytes spliced in where `{}` stands. */

@@ -234,9 +234,10 @@ export function readCsv(data: Uint8Array | string, encoding: EncodingOption = "a
 
 /**
  * Leading characters that make a spreadsheet treat a cell as a formula (CWE-1236), possibly
- * behind apostrophes already: those get one more, so that restoring is exact.
+ * behind apostrophes already: those get one more, so that restoring is exact. The full-width
+ * ＝＋－＠ are included: Japanese Excel may turn them into the ASCII ones and run the cell.
  */
-const FORMULA_START = /^'*[=+\-@\t\r]/;
+const FORMULA_START = /^'*[=+\-@\t\r＝＋－＠]/;
 
 /** Prefixes a cell that a spreadsheet would run as a formula with `'`, so it shows as text. */
 export function neutraliseCell(value: string): string {

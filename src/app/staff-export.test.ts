@@ -77,6 +77,27 @@ test("a cell that would run as a formula in Excel is exported as text and still 
   assert.equal(result.plan.counts.unchanged, 41);
 });
 
+test("names starting with a full-width ＝＋－＠ are exported as text too, and import back unchanged", async () => {
+  const names = new Map([
+    ["200401", '＝HYPERLINK("http://evil.example/")'],
+    ["200402", "＋1＋1"],
+    ["200403", "－2＋3"],
+    ["200404", "＠SUM(A1)"],
+  ]);
+  for (const [no, name] of names) {
+    const person = await findStaffByEmployeeNo(app.ctx.db, no);
+    assert.ok(person);
+    await updateStaff(app.ctx, { actor, id: person.id, input: { ...person, name } });
+  }
+  const file = await exportStaff(app.ctx, { actor });
+  const rows = readCsv(file.body).records.map((r) => r.cells);
+  for (const [no, name] of names) {
+    assert.equal(rows.find((cells) => cells[0] === no)?.[1], `'${name}`, `${no} starts with an apostrophe`);
+  }
+  const result = await importStaff(app.ctx, { actor, data: file.body, dryRun: true });
+  assert.equal(result.plan.counts.unchanged, 41);
+});
+
 test("editing the 課 in Excel: code and name must agree; both edited is a transfer", async () => {
   const file = await exportStaff(app.ctx, { actor });
   const original = text(file.body);
