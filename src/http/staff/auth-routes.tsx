@@ -10,6 +10,7 @@ import type { AppEnv } from "../env.ts";
 import { clearSessionCookie, setSessionCookie } from "../middleware/session.ts";
 import { done, formBody, render } from "../render.tsx";
 import { Csrf, ErrorSummary, emptyForm, type FormState, TextField } from "../views/components.tsx";
+import { safeNext } from "./safe-next.ts";
 
 export type DemoLogin = { login: string; name: string; roles: string };
 
@@ -20,12 +21,6 @@ export function clientIp(c: Context<AppEnv>): string {
   } catch {
     return "unknown";
   }
-}
-
-/** Only same-site relative paths are followed after login (no open redirect). */
-function safeNext(value: string | undefined): string {
-  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
 }
 
 const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: DemoLogin[] }) => (
