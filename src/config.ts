@@ -2,6 +2,7 @@
  * Configuration from the environment, parsed once with zod. An invalid value stops the program
  * with a message naming the variable, so a typo never starts a half-configured server.
  */
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -28,6 +29,41 @@ const origins = z
   )
   .transform((list) => list.map((o) => new URL(o).origin));
 
+/** An IP address or CIDR range: `192.0.2.10`, `10.0.0.0/8`, `2001:db8::/32`, `::1`. */
+export type AddressRange = { address: string; prefix: number; family: "ipv4" | "ipv6" };
+
+/** One `address[/prefix]`, or undefined when it is not one. */
+export function parseAddressRange(text: string): AddressRange | undefined {
+  const [address = "", prefixText, ...rest] = text.split("/");
+  const version = isIP(address);
+  if (rest.length > 0 || version === 0 || address.includes("%")) return undefined;
+  const bits = version === 4 ? 32 : 128;
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (prefix > bits) return undefined;
+  return { address, prefix, family: version === 4 ? "ipv4" : "ipv6" };
+}
+
+/** Comma-separated addresses and CIDR ranges; empty means none. */
+const addressRanges = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .superRefine((list, ctx) => {
+    const bad = list.filter((entry) => parseAddressRange(entry) === undefined);
+    if (bad.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        message: `must be comma-separated IP addresses or CIDR ranges like 10.0.0.0/8, 2001:db8::/32 or 192.0.2.10 (not: ${bad.join(", ")})`,
+      });
+  })
+  .transform((list) => list.flatMap((entry) => parseAddressRange(entry) ?? []));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -42,6 +78,7 @@ const envSchema = z.object({
   SNSGOV_SESSION_ABSOLUTE_MINUTES: minutes.default(12 * 60),
   SNSGOV_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SNSGOV_LOGIN_LOCK_MINUTES: minutes.default(15),
+  SNSGOV_TRUSTED_PROXIES: addressRanges,
   SNSGOV_AUDIT_KEY_FILE: z.string().min(1).optional(),
   SNSGOV_AUDIT_CHECKPOINT_MINUTES: minutes.default(5),
   SNSGOV_CITY_NAME: z.string().min(1).default("いわき市"),
@@ -86,6 +123,11 @@ export type Config = {
   sessionAbsoluteMinutes: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed when they are the peer; empty: the header is
+   * ignored and the connecting address is the client's.
+   */
+  trustedProxies: AddressRange[];
   /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. */
   auditKeyFile: string;
   auditCheckpointMinutes: number;
@@ -130,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMinutes: e.SNSGOV_SESSION_ABSOLUTE_MINUTES,
     loginMaxFailures: e.SNSGOV_LOGIN_MAX_FAILURES,
     loginLockMinutes: e.SNSGOV_LOGIN_LOCK_MINUTES,
+    trustedProxies: e.SNSGOV_TRUSTED_PROXIES,
     auditKeyFile: resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`),
     auditCheckpointMinutes: e.SNSGOV_AUDIT_CHECKPOINT_MINUTES,
     cityName: e.SNSGOV_CITY_NAME,

@@ -1,14 +1,19 @@
 /**
- * Signing in and staying signed in (OWASP ASVS level 2): password check with throttling and
- * temporary lockout, optional or required TOTP second factor, server-side sessions (256-bit
- * random ids stored as SHA-256, idle and absolute timeouts, a new id at every sign-in), and
- * one-time links for first setup and password reset. Nothing here logs a secret.
+ * Signing in and staying signed in (OWASP ASVS level 2): password check with a fixed number of
+ * guesses per login ID and window before a temporary lock (each guess is reserved atomically
+ * before it is checked, so parallel requests cannot overtake the count), a growing wait for an
+ * address that fails often (never a lock), optional or required TOTP second factor under the same
+ * guess limit, server-side sessions (256-bit random ids stored as SHA-256, idle and absolute
+ * timeouts, a new id at every sign-in), and one-time links for first setup and password reset.
+ * Nothing here logs a secret.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Db } from "../db/client.ts";
 import * as repo from "../db/repos/auth.ts";
 import { findStaff, findStaffByLogin } from "../db/repos/staff.ts";
 import { isRole, type Role, type RoleGrant } from "../domain/roles.ts";
+import { addressWaitMs } from "../domain/sign-in-throttle.ts";
 import { AppError } from "../errors.ts";
 import { loadActor } from "./actors.ts";
 import { record } from "./audit.ts";
@@ -20,8 +25,6 @@ import { acceptTotp } from "./totp.ts";
 const MINUTE = 60_000;
 /** How long a password-verified session may wait for its TOTP code. */
 const PENDING_2FA_MINUTES = 5;
-/** Per-address limit, higher than per-login so that a shared office NAT is not locked out. */
-const IP_MAX_FAILURES = 50;
 /** Only write last_seen_at when it is older than this (saves a write per request). */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -49,41 +52,49 @@ export function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-// Throttling
-
-type ThrottleDecision = { locked: boolean; until: Date | null };
-
-async function throttleState(db: Db, key: string, now: Date): Promise<ThrottleDecision> {
-  const row = await repo.findThrottle(db, key);
-  if (row?.lockedUntil && row.lockedUntil > now) return { locked: true, until: row.lockedUntil };
-  return { locked: false, until: null };
-}
-
-async function countFailure(
-  db: Db,
-  key: string,
-  now: Date,
-  max: number,
-  windowMinutes: number,
-): Promise<boolean> {
-  const row = await repo.findThrottle(db, key);
-  const current = row && now.getTime() - row.windowStart.getTime() < windowMinutes * MINUTE ? row : undefined;
-  const windowStart = current?.windowStart ?? now;
-  const failures = (current?.failures ?? 0) + 1;
-  const lockedUntil = failures >= max ? new Date(now.getTime() + windowMinutes * MINUTE) : null;
-  await repo.saveThrottle(db, { key, failures: lockedUntil ? 0 : failures, windowStart, lockedUntil });
-  return lockedUntil !== null;
-}
+// Throttling (ASVS 2.2.1): per login ID and per second factor, a fixed number of checked guesses per
+// window, reserved before checking, then a lock; per address, only a growing wait (never a lock).
 
 const loginKey = (login: string) => `login:${login.trim().toLowerCase()}`;
+const totpKey = (staffId: number) => `totp:${staffId}`;
 const ipKey = (ip: string) => `ip:${ip}`;
 
-function lockedError(until: Date | null, now: Date): AppError {
-  const minutes = until ? Math.max(1, Math.ceil((until.getTime() - now.getTime()) / MINUTE)) : 15;
+function lockedError(until: Date, now: Date): AppError {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / MINUTE));
   return new AppError(
     "too_many_requests",
     `ログインに続けて失敗したため、一時的にログインを制限しています。約${minutes}分後にもう一度お試しください。`,
   );
+}
+
+/** Takes one of the key's guesses for this window, or throws the lock message. */
+async function reserveGuess(ctx: AppContext, key: string, now: Date): Promise<void> {
+  const reservation = await repo.reserveAttempt(ctx.db, {
+    key,
+    now,
+    max: ctx.config.loginMaxFailures,
+    windowMs: ctx.config.loginLockMinutes * MINUTE,
+  });
+  if (!reservation.granted) throw lockedError(reservation.until, now);
+}
+
+/** After a checked guess failed: locks the key when its guesses are used up; says whether it did. */
+function lockWhenSpent(ctx: AppContext, tx: Db, key: string, now: Date): Promise<boolean> {
+  const until = new Date(now.getTime() + ctx.config.loginLockMinutes * MINUTE);
+  return repo.lockWhenSpent(tx, { key, max: ctx.config.loginMaxFailures, until });
+}
+
+/** Waits before checking a password from an address that has failed often in this window. */
+async function slowDownAddress(ctx: AppContext, ip: string): Promise<void> {
+  const failures = await repo.recentFailures(ctx.db, {
+    key: ipKey(ip),
+    now: ctx.clock.now(),
+    windowMs: ctx.config.loginLockMinutes * MINUTE,
+  });
+  const ms = addressWaitMs(failures);
+  if (ms === 0) return;
+  if (ctx.clock.sleep) await ctx.clock.sleep(ms);
+  else await delay(ms);
 }
 
 // Sessions
@@ -138,11 +149,10 @@ export async function login(
   ctx: AppContext,
   props: { login: string; password: string; ip: string; userAgent: string },
 ): Promise<LoginResult> {
-  const now = ctx.clock.now();
   const login = props.login.normalize("NFKC").trim();
-  const byLogin = await throttleState(ctx.db, loginKey(login), now);
-  const byIp = await throttleState(ctx.db, ipKey(props.ip), now);
-  if (byLogin.locked || byIp.locked) throw lockedError(byLogin.until ?? byIp.until, now);
+  await slowDownAddress(ctx, props.ip);
+  const now = ctx.clock.now();
+  await reserveGuess(ctx, loginKey(login), now);
 
   const person = login ? await findStaffByLogin(ctx.db, login) : undefined;
   const credentials = person ? await repo.findCredentials(ctx.db, person.id) : undefined;
@@ -150,14 +160,12 @@ export async function login(
 
   if (!person?.active || !passwordOk) {
     const lockedNow = await ctx.db.transaction(async (tx) => {
-      const locked = await countFailure(
-        tx,
-        loginKey(login),
+      const locked = await lockWhenSpent(ctx, tx, loginKey(login), now);
+      await repo.countFailure(tx, {
+        key: ipKey(props.ip),
         now,
-        ctx.config.loginMaxFailures,
-        ctx.config.loginLockMinutes,
-      );
-      await countFailure(tx, ipKey(props.ip), now, IP_MAX_FAILURES, ctx.config.loginLockMinutes);
+        windowMs: ctx.config.loginLockMinutes * MINUTE,
+      });
       await record(tx, {
         actor: person
           ? { kind: "system", label: `login attempt for #${person.id}` }
@@ -210,9 +218,8 @@ export async function completeTotp(
   if (pending?.state !== "pending_2fa" || pending.expiresAt <= now) {
     throw new AppError("unauthenticated", "確認の有効期限が切れました。もう一度ログインしてください。");
   }
-  const key = `totp:${pending.staffId}`;
-  const throttled = await throttleState(ctx.db, key, now);
-  if (throttled.locked) throw lockedError(throttled.until, now);
+  const key = totpKey(pending.staffId);
+  await reserveGuess(ctx, key, now);
   return ctx.db
     .transaction(async (tx) => {
       const credentials = await repo.lockCredentials(tx, pending.staffId);
@@ -221,15 +228,15 @@ export async function completeTotp(
           ? acceptTotp(credentials.totpSecret, props.code, now, credentials.totpLastStep)
           : null;
       if (step === null) {
-        await countFailure(tx, key, now, ctx.config.loginMaxFailures, ctx.config.loginLockMinutes);
+        const locked = await lockWhenSpent(ctx, tx, key, now);
         await record(tx, {
           actor: { kind: "system", label: `sign-in of #${pending.staffId}` },
           at: now,
           action: "auth.totp_failed",
           target: { type: "staff", id: pending.staffId },
-          summary: { ip: props.ip },
+          summary: { ip: props.ip, locked },
         });
-        return null;
+        return locked ? ("locked" as const) : null;
       }
       await repo.updateCredentials(tx, pending.staffId, { totpLastStep: step }, now);
       await repo.deleteSession(tx, pending.idHash);
@@ -245,6 +252,8 @@ export async function completeTotp(
       return session;
     })
     .then((session) => {
+      if (session === "locked")
+        throw lockedError(new Date(now.getTime() + ctx.config.loginLockMinutes * MINUTE), now);
       if (!session)
         throw new AppError(
           "unauthenticated",

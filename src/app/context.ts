@@ -2,14 +2,19 @@
  * What every use case receives: the database, a clock, the configuration, the event bus and a
  * logger. Use cases take this plus one props object; nothing reaches for globals.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { RoleGrant } from "../domain/roles.ts";
 import type { EventBus } from "./events.ts";
 import type { Logger } from "./logger.ts";
 
-export type Clock = { now(): Date };
-export const systemClock: Clock = { now: () => new Date() };
+export type Clock = {
+  now(): Date;
+  /** Waits `ms` milliseconds (sign-in slowdown); absent: a real timer. Tests record it instead. */
+  sleep?(ms: number): Promise<void>;
+};
+export const systemClock: Clock = { now: () => new Date(), sleep: (ms) => delay(ms) };
 
 export type AppContext = {
   db: Db;

@@ -220,7 +220,11 @@ export const sessions = pgTable(
   ],
 );
 
-/** Failed-login counters for throttling and temporary lockout (per login name and per address). */
+/**
+ * Sign-in throttling, one row per key: per login name and per second factor, the attempts taken in
+ * the window (counted before checking) and the end of a lock; per address, failures in the window
+ * (a growing wait, never a lock). See repos/auth.ts.
+ */
 export const loginThrottle = pgTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),

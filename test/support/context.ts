@@ -9,11 +9,23 @@ import { loadConfig } from "../../src/config.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import { testDatabase } from "./db.ts";
 
-export type TestClock = { now(): Date; set(at: Date | string): void; advance(ms: number): void };
+export type TestClock = {
+  now(): Date;
+  set(at: Date | string): void;
+  advance(ms: number): void;
+  /** Returns at once; the requested waits are kept in `slept` (milliseconds, in order). */
+  sleep(ms: number): Promise<void>;
+  slept: number[];
+};
 
 export function testClock(start: Date | string = "2026-11-24T00:00:00Z"): TestClock {
   let current = new Date(start);
+  const slept: number[] = [];
   return {
+    slept,
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
     now: () => new Date(current),
     set: (at) => {
       current = new Date(at);
@@ -30,7 +42,12 @@ export function testClock(start: Date | string = "2026-11-24T00:00:00Z"): TestCl
  */
 export function runningClock(start: Date | string = new Date()): TestClock {
   let offset = new Date(start).getTime() - Date.now();
+  const slept: number[] = [];
   return {
+    slept,
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
     now: () => new Date(Date.now() + offset),
     set: (at) => {
       offset = new Date(at).getTime() - Date.now();

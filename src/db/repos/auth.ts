@@ -2,7 +2,7 @@
  * SQL for signing in: credentials, sessions, failed-login counters, one-time links and personal
  * API tokens. Secrets are stored only as hashes (sessions, links, tokens) or argon2id (passwords).
  */
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { apiTokens, loginThrottle, oneTimeTokens, sessions, settings, staffCredentials } from "../schema.ts";
 
@@ -86,24 +86,116 @@ export async function countSessionsOf(db: Db, staffId: number): Promise<number> 
 }
 
 // Throttling
+//
+// One row per key. For a login ID (`login:…`) or a second factor (`totp:…`), `failures` counts the
+// attempts taken in the window that began at `window_start`; an attempt is counted when it is
+// reserved, before its password or code is checked, so parallel guesses cannot overtake the count.
+// `locked_until` ends a lock. For an address (`ip:…`), `failures` counts failed sign-ins in the
+// window and no lock is ever set.
 
 export type Throttle = typeof loginThrottle.$inferSelect;
+
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 export async function findThrottle(db: Db, key: string): Promise<Throttle | undefined> {
   const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
   return row;
 }
 
-export async function saveThrottle(db: Db, row: Throttle): Promise<void> {
-  await db
+/** The answer to a request for one more attempt: granted, or refused until an instant. */
+export type Reservation = { granted: true } | { granted: false; until: Date };
+
+/**
+ * Takes one of the `max` attempts a key has per window, in one statement (the row is locked while
+ * it is decided, so concurrent requests are counted one after another). Refused while the key is
+ * locked or when the window's attempts are all taken. The window starts over when it has passed
+ * or a lock has ended.
+ */
+export async function reserveAttempt(
+  db: Db,
+  props: { key: string; now: Date; max: number; windowMs: number },
+): Promise<Reservation> {
+  const { key, now, max, windowMs } = props;
+  const windowFloor = new Date(now.getTime() - windowMs);
+  const startsOver = sql`(${loginThrottle.lockedUntil} is not null or ${loginThrottle.windowStart} <= ${at(windowFloor)})`;
+  const rows = await db
     .insert(loginThrottle)
-    .values(row)
+    .values({ key, failures: 1, windowStart: now, lockedUntil: null })
     .onConflictDoUpdate({
       target: loginThrottle.key,
-      set: { failures: row.failures, windowStart: row.windowStart, lockedUntil: row.lockedUntil },
-    });
+      set: {
+        failures: sql`case when ${startsOver} then 1 else ${loginThrottle.failures} + 1 end`,
+        windowStart: sql`case when ${startsOver} then ${at(now)} else ${loginThrottle.windowStart} end`,
+        lockedUntil: null,
+      },
+      setWhere: sql`(${loginThrottle.lockedUntil} is null or ${loginThrottle.lockedUntil} <= ${at(now)})
+        and (${startsOver} or ${loginThrottle.failures} < ${max})`,
+    })
+    .returning({ key: loginThrottle.key });
+  if (rows.length > 0) return { granted: true };
+  const row = await findThrottle(db, key);
+  if (row?.lockedUntil && row.lockedUntil > now) return { granted: false, until: row.lockedUntil };
+  return { granted: false, until: new Date((row?.windowStart ?? now).getTime() + windowMs) };
 }
 
+/**
+ * After a checked attempt failed: locks the key until `until` when its window's `max` attempts are
+ * all taken. An existing lock is never shortened, extended or lifted here.
+ * @returns whether this call set the lock
+ */
+export async function lockWhenSpent(
+  db: Db,
+  props: { key: string; max: number; until: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(loginThrottle)
+    .set({ lockedUntil: props.until })
+    .where(
+      and(
+        eq(loginThrottle.key, props.key),
+        gte(loginThrottle.failures, props.max),
+        isNull(loginThrottle.lockedUntil),
+      ),
+    )
+    .returning({ key: loginThrottle.key });
+  return rows.length > 0;
+}
+
+/**
+ * Counts one failure for a key in one statement (a window that has passed starts over).
+ * @returns the failures in the current window, this one included
+ */
+export async function countFailure(
+  db: Db,
+  props: { key: string; now: Date; windowMs: number },
+): Promise<number> {
+  const { key, now } = props;
+  const startsOver = sql`${loginThrottle.windowStart} <= ${at(new Date(now.getTime() - props.windowMs))}`;
+  const [row] = await db
+    .insert(loginThrottle)
+    .values({ key, failures: 1, windowStart: now, lockedUntil: null })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: {
+        failures: sql`case when ${startsOver} then 1 else ${loginThrottle.failures} + 1 end`,
+        windowStart: sql`case when ${startsOver} then ${at(now)} else ${loginThrottle.windowStart} end`,
+      },
+    })
+    .returning({ failures: loginThrottle.failures });
+  return row?.failures ?? 1;
+}
+
+/** Failures counted for a key in the window that has not yet passed at `now` (0 when none). */
+export async function recentFailures(
+  db: Db,
+  props: { key: string; now: Date; windowMs: number },
+): Promise<number> {
+  const row = await findThrottle(db, props.key);
+  if (!row || props.now.getTime() - row.windowStart.getTime() >= props.windowMs) return 0;
+  return row.failures;
+}
+
+/** Forgets a key's attempts and lock (after a successful sign-in). */
 export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
 }

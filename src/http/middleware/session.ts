@@ -1,7 +1,9 @@
 /**
  * Session cookie handling: read and resolve the session on every request, require a signed-in
  * person on staff pages (redirecting to the login page otherwise), set and clear the cookie.
- * The cookie is `__Host-` prefixed and Secure unless configured off for plain-http localhost.
+ * The cookie is `__Host-` prefixed and Secure unless configured off for plain-http localhost. Its
+ * full name is written, set, read and cleared the same way everywhere (hono's `prefix` option is
+ * not used: it would add a second prefix to a name that already has one).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -9,6 +11,7 @@ import { csrfTokenFor, resolveSession } from "../../app/auth.ts";
 import type { Config } from "../../config.ts";
 import type { AppEnv } from "../env.ts";
 
+/** The session cookie's full name: `__Host-snsgov_session` with Secure cookies, else `snsgov_session`. */
 export function sessionCookieName(config: Config): string {
   return config.cookieSecure ? "__Host-snsgov_session" : "snsgov_session";
 }
@@ -21,24 +24,22 @@ export function setSessionCookie(c: Context<AppEnv>, rawId: string): void {
     httpOnly: true,
     secure: config.cookieSecure,
     sameSite: "Lax",
-    ...(config.cookieSecure ? { prefix: "host" as const } : {}),
   });
 }
 
+/** Clears the session cookie (same name, path and Secure flag as when it was set). */
 export function clearSessionCookie(c: Context<AppEnv>): void {
   const config = c.var.app.config;
   deleteCookie(c, sessionCookieName(config), {
     path: "/",
+    httpOnly: true,
     secure: config.cookieSecure,
-    ...(config.cookieSecure ? { prefix: "host" as const } : {}),
+    sameSite: "Lax",
   });
 }
 
 function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  const config = c.var.app.config;
-  const value = config.cookieSecure
-    ? getCookie(c, "snsgov_session", "host")
-    : getCookie(c, sessionCookieName(config));
+  const value = getCookie(c, sessionCookieName(c.var.app.config));
   return value && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : undefined;
 }
 

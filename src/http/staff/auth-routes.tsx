@@ -2,31 +2,17 @@
  * Sign-in pages: login (password), the TOTP step, logout, and the one-time link page where a new
  * or reset user sets a password.
  */
-import { getConnInfo } from "@hono/node-server/conninfo";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { completeTotp, login, logout, peekPasswordLink, redeemPasswordLink } from "../../app/auth.ts";
 import { AppError } from "../../errors.ts";
+import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../env.ts";
 import { clearSessionCookie, setSessionCookie } from "../middleware/session.ts";
 import { done, formBody, render } from "../render.tsx";
 import { Csrf, ErrorSummary, emptyForm, type FormState, TextField } from "../views/components.tsx";
+import { safeNext } from "./safe-next.ts";
 
 export type DemoLogin = { login: string; name: string; roles: string };
-
-/** The client address (for throttling and the audit log). */
-export function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
-/** Only same-site relative paths are followed after login (no open redirect). */
-function safeNext(value: string | undefined): string {
-  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
-}
 
 const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: DemoLogin[] }) => (
   <>
@@ -168,7 +154,7 @@ export function authRoutes(demo: DemoLogin[] = []) {
       const result = await login(c.var.app, {
         login: values.login ?? "",
         password: values.password ?? "",
-        ip: clientIp(c),
+        ip: clientAddress(c),
         userAgent: c.req.header("user-agent") ?? "",
       });
       setSessionCookie(c, result.session.rawId);
@@ -207,7 +193,7 @@ export function authRoutes(demo: DemoLogin[] = []) {
       const fresh = await completeTotp(c.var.app, {
         pendingRawId: session.rawId,
         code: values.code ?? "",
-        ip: clientIp(c),
+        ip: clientAddress(c),
         userAgent: c.req.header("user-agent") ?? "",
       });
       setSessionCookie(c, fresh.rawId);
