@@ -591,8 +591,14 @@ export const posts = pgTable(
     /** 5.2.2.2: before this instant the post is an error (unpublished policy). */
     embargoUntil: instant("embargo_until"),
     scheduledAt: instant("scheduled_at"),
-    /** ① 既発信内容の再発信: the earlier post this repeats. */
+    /** ① 既発信内容の再発信: the earlier post (of any of the city's accounts) this repeats. */
     repostOf: integer("repost_of"),
+    /**
+     * ① from a page on one of the city's own domains instead of a post: its URL and the passage
+     * quoted from it, as the operator gave them (the approver compares them when acknowledging).
+     */
+    repostSourceUrl: text("repost_source_url"),
+    repostQuote: text("repost_quote"),
     /** A correction (5.3.3) names the post it corrects. */
     correctsPostId: integer("corrects_post_id"),
     /** Made from a pre-approved scope (予め範囲を決めた許可). */
@@ -711,8 +717,13 @@ export const postDecisions = pgTable(
     rule: text("rule").notNull().default(""),
     actorId: integer("actor_id").references(() => staff.id),
     comment: text("comment").notNull().default(""),
-    /** For a verbal approval (口頭): when it was given, recorded afterwards. */
+    /** For a verbal approval (口頭) or a confirmation on the spot: when it was given. */
     givenAt: instant("given_at"),
+    /**
+     * Who recorded the decision when it is not the person who took it: the operator who entered
+     * the confirmation given on the spot before a post-hoc post with an error went out (5.2).
+     */
+    recordedBy: integer("recorded_by").references(() => staff.id),
     at: instant("at").notNull(),
   },
   (t) => [

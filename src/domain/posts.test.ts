@@ -3,10 +3,12 @@ import { test } from "node:test";
 import {
   addBusinessDays,
   isBusinessDay,
+  isCityHost,
   nextPostStatus,
   postStatuses,
   postTransitionTable,
   reportDueAt,
+  resendProblem,
   scopeProblems,
   submissionBlock,
 } from "./posts.ts";
@@ -117,4 +119,57 @@ test("a post fits a pre-approved scope only when it is the template filled in, i
       trusted,
     ).some((p) => p.includes("example.com")),
   );
+});
+
+test("① a re-send is the content itself, with at most a 30-character lead-in and the source's URL", () => {
+  const text = "【お知らせ】年末年始は本庁舎の窓口をお休みします。";
+  const post = { text, url: "https://x.com/iwaki_city/status/9", urlRequired: false };
+  const ok = [
+    text,
+    `  ${text.replace("年末年始", "年末\n年始")}  `,
+    `市公式アカウントより${text}`,
+    `市公式アカウントより「${text}」`,
+    `市公式アカウントより『${text}』 https://x.com/iwaki_city/status/9`,
+    `${"あ".repeat(25)}${text}`,
+  ];
+  for (const t of ok) assert.equal(resendProblem(t, post), null, t);
+  const refused: Array<[string, RegExp]> = [
+    [`${text}ぜひご確認ください。`, /URLのほかは書けません/],
+    [`${text} https://example.com/`, /URLのほかは書けません/],
+    [text.replace("お休み", "休業"), /そのままの形で含まれていません/],
+    [`${"あ".repeat(31)}${text}`, /30文字まで/],
+    [`www.example.jp より${text}`, /前置きにURLは書けません/],
+    [`example.com ${text}`, /前置きにURLは書けません/],
+  ];
+  for (const [t, message] of refused) assert.match(resendProblem(t, post) ?? "", message, t);
+  assert.match(resendProblem(`${"い".repeat(6)}短い文`, { ...post, text: "短い文" }) ?? "", /前置きが/);
+  assert.equal(resendProblem("ＡＢＣ　１２３", { ...post, text: "ABC 123" }), null, "NFKC and white space");
+
+  const page = { text: "窓口は休みます。", url: "https://www.city.iwaki.lg.jp/a.html", urlRequired: true };
+  assert.equal(resendProblem("市HPより「窓口は休みます。」https://www.city.iwaki.lg.jp/a.html", page), null);
+  assert.match(resendProblem("窓口は休みます。", page) ?? "", /ページのURLを記載/);
+});
+
+test("the city's own hosts: exact domains and narrow wildcards, not *.lg.jp or *.go.jp", () => {
+  const patterns = [
+    "*.lg.jp",
+    "*.go.jp",
+    "city.iwaki.lg.jp",
+    "*.city.iwaki.lg.jp",
+    "city.iwaki.fukushima.jp",
+  ];
+  for (const host of [
+    "city.iwaki.lg.jp",
+    "www.city.iwaki.lg.jp",
+    "kouhou.city.iwaki.lg.jp",
+    "www.city.iwaki.fukushima.jp",
+  ])
+    assert.equal(isCityHost(host, patterns), true, host);
+  for (const host of [
+    "www.city.koriyama.lg.jp",
+    "www.mhlw.go.jp",
+    "city.iwaki.lg.jp.example.com",
+    "evilcity.iwaki.lg.jp",
+  ])
+    assert.equal(isCityHost(host, patterns), false, host);
 });

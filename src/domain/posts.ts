@@ -214,3 +214,97 @@ export function scopeProblems(
   }
   return problems;
 }
+
+// Re-sends (① 市として既に発信している内容を再度発信する場合, 5.1.4)
+
+/**
+ * The longest lead-in a re-send may put before the content it repeats, in characters after
+ * NFKC (「市公式アカウントより」 is 10). It may not be longer than the content itself either.
+ */
+export const RESEND_LEAD_IN_MAX = 30;
+
+/**
+ * Text as re-sends are compared: NFKC (full-width and half-width forms alike) with white space
+ * (spaces, line breaks) left out, so re-flowing a text does not make it another text.
+ */
+export function comparableText(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/gu, "");
+}
+
+/**
+ * What a re-send repeats: the text of an earlier post (its URL on the platform optional at the
+ * end), or a passage quoted from a page of the city (its URL required at the end).
+ */
+export type ResendSource = { text: string; url: string | null; urlRequired: boolean };
+
+const quotePairs: ReadonlyArray<readonly [string, string]> = [
+  ["「", "」"],
+  ["『", "』"],
+  ["“", "”"],
+  ['"', '"'],
+];
+
+const urlLike = /https?:\/\/|www\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b/i;
+
+/**
+ * Why `text` is not a re-send of `source`, in Japanese (null when it is). A re-send is the
+ * content itself (compared after `comparableText`), optionally after a lead-in of at most
+ * RESEND_LEAD_IN_MAX characters without a URL (and not longer than the content), optionally in
+ * quotation marks 「」『』“”, optionally followed by the source's URL — nothing else. A page's
+ * passage must be followed by the page's URL.
+ */
+export function resendProblem(text: string, source: ResendSource): string | null {
+  const t = comparableText(text);
+  const s = comparableText(source.text);
+  const url = source.url ? comparableText(source.url) : null;
+  if (s === "") return "再発信する元の内容が空です。";
+  if (t === s && !source.urlRequired) return null;
+  const at = t.indexOf(s);
+  if (at < 0) {
+    return "本文に、市として既に発信した内容がそのままの形で含まれていません。文言を変えた場合は、新しい内容として承認を得てください。";
+  }
+  let head = t.slice(0, at).trim();
+  let tail = t.slice(at + s.length).trim();
+  for (const [open, close] of quotePairs) {
+    if (head.endsWith(open) && tail.startsWith(close)) {
+      head = head.slice(0, -open.length).trim();
+      tail = tail.slice(close.length).trim();
+      break;
+    }
+  }
+  const urlAtEnd = url !== null && tail === url;
+  if (tail !== "" && !urlAtEnd) {
+    return "元の内容の後ろには、元の投稿またはページのURLのほかは書けません。言葉を加える場合は、承認を得てください。";
+  }
+  if (source.urlRequired && !urlAtEnd) {
+    return "市のページから引用する場合は、引用した文のあとに、そのページのURLを記載してください。";
+  }
+  const leadIn = [...head].length;
+  if (leadIn > RESEND_LEAD_IN_MAX) {
+    return `元の内容の前に付けられる前置き（「市公式アカウントより」など）は${RESEND_LEAD_IN_MAX}文字までです（${leadIn}文字あります）。`;
+  }
+  if (leadIn > [...s].length) return "前置きが、再発信する内容より長くなっています。";
+  if (urlLike.test(head))
+    return "前置きにURLは書けません。URLは、元の投稿またはページのものを末尾にだけ記載できます。";
+  return null;
+}
+
+/**
+ * Whether `host` is one of the city's own domains among the trusted-domain patterns of the
+ * checker's pack: an exact domain (`city.iwaki.lg.jp`) or a wildcard under a domain of three
+ * labels or more (`*.city.iwaki.lg.jp`). Wildcards over a whole namespace (`*.lg.jp`, `*.go.jp`)
+ * are every municipality's or the state's: trusted for links (5.3.6), but not 「市として発信」.
+ */
+export function isCityHost(host: string, trustedPatterns: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  for (const raw of trustedPatterns) {
+    const p = raw.trim().toLowerCase();
+    if (!p) continue;
+    if (p.startsWith("*.")) {
+      const base = p.slice(2);
+      if (base.split(".").length < 3) continue;
+      if (h === base || h.endsWith(`.${base}`)) return true;
+    } else if (h === p || h === `www.${p}`) return true;
+  }
+  return false;
+}

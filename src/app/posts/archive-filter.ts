@@ -231,6 +231,7 @@ export const approvalRuleLabels: Record<string, string> = {
   scope: "予め範囲を決めた許可",
   verbal: "口頭による許可（事後に記録）",
   post_hoc: "事後報告（第5-1(4)ただし書）",
+  on_the_spot: "事後報告の発信前に、要修正の指摘についてその場で確認（第5-2）",
 };
 
 export const decisionLabels: Record<string, string> = {

@@ -40,16 +40,21 @@ type Decider = { post: PostView; account: AccountView; target: Target; rule: Dec
 async function decider(ctx: AppContext, actor: Actor, id: number, action: DecideAction): Promise<Decider> {
   const { post, account, target } = await postFor(ctx, actor, id, action);
   const versions = await listVersions(ctx.db, post.id);
-  const versionAuthor = versions.find((v) => v.version === post.version)?.authorId ?? null;
-  if (isOwnPost(post, actor, versionAuthor)) {
+  if (
+    isOwnPost(
+      post,
+      actor,
+      versions.map((v) => v.authorId),
+    )
+  ) {
     throw await refuse(
       ctx,
       actor,
       action,
       { postId: post.id, reason: "own_post" },
       action === "post.acknowledge"
-        ? `ご自身が発信した投稿の事後報告は、ご自身では確認できません。代理者に確認を依頼してください（${clauseRef("5.1.4")}）。`
-        : `ご自身が作成または編集した投稿は、ご自身では承認・差戻し・却下できません。アカウント管理者の代理者など、ほかの承認者に依頼してください（${clauseRef("5.1.4")}）。`,
+        ? `ご自身が作成・編集または発信した投稿の事後報告は、ご自身では確認できません。代理者など、ほかの承認者に確認を依頼してください（${clauseRef("5.1.4")}）。`
+        : `ご自身が作成または編集した投稿（以前の版を含みます）は、ご自身では承認・差戻し・却下や口頭の許可の記録ができません。アカウント管理者の代理者など、ほかの承認者に依頼してください（${clauseRef("5.1.4")}）。`,
     );
   }
   const rule: DeciderRule = allowed(actor, action, { ...target, deputyOf: false }) ? "manager" : "deputy";

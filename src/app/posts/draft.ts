@@ -8,7 +8,6 @@ import type { CheckResult } from "../../checker/index.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
 import { deleteDraftPost, hasDecisions } from "../../db/repos/post-queues.ts";
 import {
-  findPostView,
   findScope,
   insertPost,
   insertVersion,
@@ -17,7 +16,6 @@ import {
   type Post,
   type PostScope,
   type PostValues,
-  postsOfGroup,
   updatePost,
 } from "../../db/repos/posts.ts";
 import { tokyoDate } from "../../domain/dates.ts";
@@ -26,18 +24,17 @@ import { conflict, notFound, validation } from "../../errors.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
-import { canSeePost } from "./access.ts";
 import { checkPost, findingCounts, findingSummary } from "./checking.ts";
 import { type DraftInput, draftInput, editInput } from "./input.ts";
 import { assertUnchanged, postFor, postingAccount } from "./posting.ts";
+import { resendSource } from "./resend.ts";
 
 /** One account's post as it would be saved, with the checker's result. */
 export type DraftItem = { account: AccountView; text: string; result: CheckResult };
 
-type Prepared = {
+type Prepared = Source & {
   items: DraftItem[];
   category: PostCategory;
-  repostOf: number | null;
   embargoUntil: Date | null;
   scheduledAt: Date | null;
   justification: string;
@@ -56,28 +53,10 @@ function assertSchedule(scheduledAt: Date | null, now: Date): void {
   }
 }
 
-/**
- * ① 既発信内容の再発信 names the earlier post it repeats: a published post of one of these
- * accounts, or of a group that includes one of them.
- */
-async function assertRepost(ctx: AppContext, actor: Actor, repostOf: number | null, accountIds: number[]) {
-  const message = "再発信する、市として既に発信した投稿を選んでください（第5-1(4)①）。";
-  if (repostOf === null) throw validation(message, [{ field: "repostOf", message }]);
-  const earlier = await findPostView(ctx.db, repostOf);
-  if (!earlier || !(await canSeePost(ctx, actor, earlier))) {
-    throw validation(message, [{ field: "repostOf", message: "再発信する投稿が見つかりません。" }]);
-  }
-  if (earlier.status !== "published") {
-    const notPublished = "再発信できるのは、発信済みの投稿だけです（第5-1(4)①）。";
-    throw validation(notPublished, [{ field: "repostOf", message: notPublished }]);
-  }
-  const group = earlier.groupId ? await postsOfGroup(ctx.db, earlier.groupId) : [earlier];
-  if (!group.some((p) => accountIds.includes(p.accountId))) {
-    const other =
-      "再発信できるのは、同じアカウント（または同時に発信したアカウント）の投稿です（第5-1(4)①）。";
-    throw validation(other, [{ field: "repostOf", message: other }]);
-  }
-}
+/** A re-send's source (① 既発信内容の再発信) as stored: none unless the category is ①. */
+type Source = { repostOf: number | null; repostSourceUrl: string | null; repostQuote: string | null };
+
+const noSource: Source = { repostOf: null, repostSourceUrl: null, repostQuote: null };
 
 /** The scope a post is started from: of this account, not revoked, not expired (5.1.4). */
 async function scopeFor(ctx: AppContext, scopeId: number, account: AccountView): Promise<PostScope> {
@@ -131,8 +110,17 @@ async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Pre
     }
   }
 
-  const repostOf = input.category === "repost" ? (input.repostOf ?? null) : null;
-  if (input.category === "repost") await assertRepost(ctx, actor, repostOf, ids);
+  // ①: the source is checked now; whether the text is that content is decided when it goes
+  // out without approval (post-hoc.ts): as a normal post for approval, any text may follow.
+  const source: Source =
+    input.category === "repost"
+      ? {
+          repostOf: input.repostOf ?? null,
+          repostSourceUrl: input.repostSourceUrl ?? null,
+          repostQuote: input.repostQuote ?? null,
+        }
+      : noSource;
+  if (input.category === "repost") await resendSource(ctx.db, source);
 
   const items: DraftItem[] = [];
   for (const account of accounts) {
@@ -147,7 +135,7 @@ async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Pre
   return {
     items,
     category: input.category,
-    repostOf,
+    ...source,
     embargoUntil,
     scheduledAt,
     justification: input.justification,
@@ -197,6 +185,8 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         embargoUntil: prepared.embargoUntil,
         scheduledAt: prepared.scheduledAt,
         repostOf: prepared.repostOf,
+        repostSourceUrl: prepared.repostSourceUrl,
+        repostQuote: prepared.repostQuote,
         scopeId: prepared.scope?.id ?? null,
         scopeValues: prepared.scopeValues,
         justification: prepared.justification,
@@ -228,6 +218,9 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         groupId,
         category: prepared.category,
         ...(prepared.repostOf ? { repostOf: prepared.repostOf } : {}),
+        ...(prepared.repostSourceUrl
+          ? { repostSourceUrl: prepared.repostSourceUrl, repostQuote: prepared.repostQuote }
+          : {}),
         ...(prepared.scope ? { scopeId: prepared.scope.id, scopeName: prepared.scope.name } : {}),
         embargoUntil: prepared.embargoUntil,
         scheduledAt: prepared.scheduledAt,
@@ -246,21 +239,22 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
 }
 
 /** The stored post's fields after an edit (fields left out of the input keep their value). */
-type Edited = {
+type Edited = Source & {
   text: string;
   category: PostCategory;
-  repostOf: number | null;
   embargoUntil: Date | null;
   scheduledAt: Date | null;
   justification: string;
 };
 
-async function edited(ctx: AppContext, actor: Actor, post: Post, raw: unknown) {
+async function edited(ctx: AppContext, post: Post, raw: unknown) {
   const input = parse(editInput, raw);
   const next: Edited = {
     text: input.text ?? post.text,
     category: input.category ?? post.category,
     repostOf: input.repostOf !== undefined ? input.repostOf : post.repostOf,
+    repostSourceUrl: input.repostSourceUrl !== undefined ? input.repostSourceUrl : post.repostSourceUrl,
+    repostQuote: input.repostQuote !== undefined ? input.repostQuote : post.repostQuote,
     embargoUntil: input.embargoUntil !== undefined ? toDate(input.embargoUntil) : post.embargoUntil,
     scheduledAt: input.scheduledAt !== undefined ? toDate(input.scheduledAt) : post.scheduledAt,
     justification: input.justification ?? post.justification,
@@ -268,9 +262,14 @@ async function edited(ctx: AppContext, actor: Actor, post: Post, raw: unknown) {
   if (next.text.trim() === "") {
     throw validation("本文を入力してください。", [{ field: "text", message: "本文を入力してください。" }]);
   }
-  if (next.category !== "repost") next.repostOf = null;
-  else if (next.repostOf !== post.repostOf || post.category !== "repost")
-    await assertRepost(ctx, actor, next.repostOf, [post.accountId]);
+  if (next.category !== "repost") Object.assign(next, noSource);
+  else if (
+    post.category !== "repost" ||
+    next.repostOf !== post.repostOf ||
+    next.repostSourceUrl !== post.repostSourceUrl ||
+    next.repostQuote !== post.repostQuote
+  )
+    await resendSource(ctx.db, next);
   if (input.scheduledAt !== undefined) assertSchedule(next.scheduledAt, ctx.clock.now());
   return { input, next };
 }
@@ -282,6 +281,8 @@ function changedFields(post: Post, next: Edited): string[] {
   if (post.text !== next.text) out.push("text");
   if (post.category !== next.category) out.push("category");
   if (post.repostOf !== next.repostOf) out.push("repostOf");
+  if (post.repostSourceUrl !== next.repostSourceUrl) out.push("repostSourceUrl");
+  if (post.repostQuote !== next.repostQuote) out.push("repostQuote");
   if (!sameInstant(post.embargoUntil, next.embargoUntil)) out.push("embargoUntil");
   if (!sameInstant(post.scheduledAt, next.scheduledAt)) out.push("scheduledAt");
   if (post.justification !== next.justification) out.push("justification");
@@ -294,7 +295,7 @@ export async function previewEdit(
   props: { actor: Actor; id: number; input: unknown },
 ): Promise<{ text: string; result: CheckResult }> {
   const { post, account } = await postFor(ctx, props.actor, props.id, "post.draft");
-  const { next } = await edited(ctx, props.actor, post, props.input);
+  const { next } = await edited(ctx, post, props.input);
   const images = await listImages(ctx.db, post.id);
   const result = await checkPost(
     account,
@@ -316,7 +317,7 @@ export async function editPost(
   props: { actor: Actor; id: number; input: unknown },
 ): Promise<{ post: Post; reapproval: boolean }> {
   const { post: seen, account } = await postFor(ctx, props.actor, props.id, "post.draft");
-  const { input, next } = await edited(ctx, props.actor, seen, props.input);
+  const { input, next } = await edited(ctx, seen, props.input);
   return change(ctx, props.actor, "post.edit", async (tx, at) => {
     const post = await lockPost(tx, props.id);
     if (!post) throw notFound("投稿");

@@ -175,12 +175,12 @@ test("the form's checks: an empty text, no account, a schedule in the past, an e
   assert.equal(scheduled?.result.length?.limit, 280, "the platform's own length rule (X)");
 });
 
-test("① a repost names an earlier published post of the same account", async () => {
+test("① a repost names a published post of any of the city's accounts (or a page of the city)", async () => {
   const earlier = await seedPost(app.ctx, { accountId: x.id, authorId: org.staff.kouhouStaff.id });
   const other = await seedPost(app.ctx, { accountId: soumu.id, authorId: org.staff.soumuStaff.id });
   const draft = await seedPost(app.ctx, {
-    accountId: x.id,
-    authorId: org.staff.kouhouStaff.id,
+    accountId: soumu.id,
+    authorId: org.staff.soumuStaff.id,
     status: "draft",
   });
   const repost = (repostOf: number | undefined) =>
@@ -188,12 +188,14 @@ test("① a repost names an earlier published post of the same account", async (
       actor: org.actors.kouhouStaff,
       input: { accounts: [{ accountId: x.id, text: OK_TEXT }], category: "repost", repostOf },
     });
-  await assert.rejects(repost(undefined), isError(422, "既に発信した投稿を選んで"));
+  await assert.rejects(repost(undefined), isError(422, "既に発信した投稿を選ぶか"));
   await assert.rejects(repost(draft.id), isError(422, "発信済みの投稿だけ"));
-  await assert.rejects(repost(other.id), isError(422));
+  await assert.rejects(repost(1_000_000), isError(422, "発信済みの投稿だけ"), "as a draft: not disclosed");
   const [made] = await repost(earlier.id);
   assert.equal(made?.repostOf, earlier.id);
   assert.equal(made?.category, "repost");
+  const [fromOther] = await repost(other.id);
+  assert.equal(fromOther?.repostOf, other.id, "another division's account is the city's too");
 });
 
 test("an edit is a new version, checked again; editing an approved post sends it back for approval (5.1.4)", async () => {

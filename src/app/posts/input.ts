@@ -46,6 +46,22 @@ const optionalId = (label: string) =>
 
 const justification = optionalText("理由", 2000);
 
+/** Text that may be cleared ("" or null → null); leaving it out keeps it as it is. */
+const clearableText = (label: string, max: number) =>
+  z.preprocess(
+    (v) => (v === null || (typeof v === "string" && v.trim() === "") ? null : v),
+    z
+      .string({ error: `${label}を文字で入力してください。` })
+      .trim()
+      .max(max, { error: `${label}は${max}文字以内で入力してください。` })
+      .nullable()
+      .optional(),
+  );
+
+/** ① from a page of the city: its URL and the passage quoted from it (5.1.4). */
+const repostSourceUrl = clearableText("引用した市のページのURL", 2000);
+const repostQuote = clearableText("ページから引用した文", POST_TEXT_MAX);
+
 const scopeValues = z.record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/), z.string().max(500)).optional();
 
 /**
@@ -72,6 +88,8 @@ export const draftInput = z.object({
     .max(20),
   category: category.default("normal"),
   repostOf: optionalId("再発信する投稿").optional(),
+  repostSourceUrl,
+  repostQuote,
   embargoUntil: instant("公表日時"),
   scheduledAt: instant("予約日時"),
   justification: justification,
@@ -94,6 +112,8 @@ export const editInput = z.object({
     .optional(),
   category: category.optional(),
   repostOf: optionalId("再発信する投稿").optional(),
+  repostSourceUrl,
+  repostQuote,
   embargoUntil: instant("公表日時"),
   scheduledAt: instant("予約日時"),
   justification: justification.optional(),
@@ -106,6 +126,17 @@ export const versionInput = z.object({
   version: z.coerce.number({ error: "版が指定されていません。" }).int().positive(),
   justification: justification.optional(),
   comment: optionalText("コメント", 2000),
+});
+
+/**
+ * Publishing ①–④ at once (事後報告). When the checker finds an error, a second person who may
+ * approve on the account confirms it on the spot (5.2): who (`confirmedBy`), when
+ * (`confirmedAt`), and optionally what they said.
+ */
+export const postHocInput = versionInput.extend({
+  confirmedBy: optionalId("内容を確認した方").optional(),
+  confirmedAt: instant("確認を受けた日時"),
+  confirmationNote: optionalText("確認の内容", 2000),
 });
 
 /** Returning or rejecting: the comment is what the operator reads, so it is required. */

@@ -57,7 +57,7 @@ test("a post-hoc report published on a Friday before a holiday Monday is due at 
 test("each of ①–④ may be published at once; the manager is sent a report due in business days", async () => {
   const earlier = await seedPost(app.ctx, { accountId: account.id, authorId: org.staff.kouhouStaff.id });
   const cases: Array<[PostCategory, string, Record<string, unknown>]> = [
-    ["repost", "【再掲】市役所本庁舎の窓口は、本日17時15分まで開いています。", { repostOf: earlier.id }],
+    ["repost", `【再掲】${earlier.text}`, { repostOf: earlier.id }],
     ["fact", "【結果】市民マラソン大会は、予定どおり全ての競技を終了しました。", {}],
     ["legal", "【お知らせ】条例の規定により、本日から申請の受付を開始します。", {}],
     ["emergency", "【緊急】大雨のため、本日の野外コンサートは中止します。", {}],
@@ -91,7 +91,7 @@ test("a normal post cannot be published before approval", async () => {
   );
 });
 
-test("an emergency is never blocked by a warning; an error still needs a justification, and the findings are kept", async () => {
+test("an emergency is never blocked by a warning; an error needs a justification and a confirmation on the spot, and the findings are kept", async () => {
   const warned = await drafted("emergency", "【緊急】大雨のため避難所を開設したらしいとの情報があります。");
   const withWarning = await publishPostHoc(app.ctx, {
     actor: org.actors.kouhouStaff,
@@ -104,12 +104,21 @@ test("an emergency is never blocked by a warning; an error still needs a justifi
   const erred = await drafted("emergency", "【緊急】避難される方は 090-1234-5678 までご連絡ください。");
   await assert.rejects(
     publishPostHoc(app.ctx, { actor: org.actors.kouhouStaff, id: erred.id, input: { version: 1 } }),
+    isError(403, "一人では発信できません"),
+  );
+  const confirmed = { confirmedBy: org.staff.kouhouManager.id, confirmedAt: "2026-07-17T10:00" };
+  await assert.rejects(
+    publishPostHoc(app.ctx, {
+      actor: org.actors.kouhouStaff,
+      id: erred.id,
+      input: { version: 1, ...confirmed },
+    }),
     isError(422, "理由を10文字以上"),
   );
   const justified = await publishPostHoc(app.ctx, {
     actor: org.actors.kouhouStaff,
     id: erred.id,
-    input: { version: 1, justification: "災害対策本部の公開された臨時連絡先です。" },
+    input: { version: 1, justification: "災害対策本部の公開された臨時連絡先です。", ...confirmed },
   });
   assert.equal(justified.errorCount, 1);
   assert.match(justified.justification, /臨時連絡先/);
@@ -123,7 +132,7 @@ test("an embargo still applies to a post published at once, whatever its schedul
   assert.equal(post.errorCount, 0, "scheduled after the embargo, the draft is fine");
   await assert.rejects(
     publishPostHoc(app.ctx, { actor: org.actors.kouhouStaff, id: post.id, input: { version: 1 } }),
-    isError(422),
+    isError(403, "一人では発信できません"),
   );
 });
 
@@ -142,7 +151,7 @@ test("the manager acknowledges a report; overdue reports are marked; the author 
   await publishPostHoc(app.ctx, { actor: org.actors.kouhouManager, id: own.id, input: { version: 1 } });
   await assert.rejects(
     acknowledgeReport(app.ctx, { actor: org.actors.kouhouManager, id: own.id, input: {} }),
-    isError(403, "ご自身が発信した投稿の事後報告"),
+    isError(403, "ご自身が作成・編集または発信した投稿の事後報告"),
   );
   await assert.rejects(
     acknowledgeReport(app.ctx, { actor: org.actors.kouhouStaff, id: post.id, input: {} }),

@@ -16,13 +16,17 @@ import { allowed } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { accountTargetFor, authorizeOnPost, getPost } from "./access.ts";
 
-/** Records an `auth.denied` entry (in its own transaction) and returns the 403 to throw. */
+/**
+ * Records an `auth.denied` entry (in its own transaction) and returns the 403 to throw; `field`
+ * names the form field the refusal is about, when there is one (the form is shown again).
+ */
 export async function refuse(
   ctx: AppContext,
   actor: Actor,
   action: Action,
   target: Record<string, unknown>,
   message: string,
+  field?: string,
 ): Promise<AppError> {
   await ctx.db.transaction((tx) =>
     record(tx, {
@@ -33,7 +37,7 @@ export async function refuse(
       summary: { action, target, reason: message },
     }),
   );
-  return new AppError("forbidden", message);
+  return new AppError("forbidden", message, field ? { fields: [{ field, message }] } : {});
 }
 
 /** Accounts in these statuses are official and may be posted for (4.4.2). */
@@ -97,8 +101,30 @@ export function assertUnchanged(post: Post, seen: { version: number; status?: st
   }
 }
 
-/** The author of the post or of its current version may not decide on it (5.1.4). */
-export function isOwnPost(post: Post, actor: Actor, versionAuthorId: number | null): boolean {
+/**
+ * Everyone who wrote part of the post: its author, the author of any of its versions (an edit,
+ * an image added or removed), and for a post-hoc post the person who published it and so made
+ * the report (事後報告).
+ */
+export function writersOf(
+  post: Pick<Post, "authorId" | "approvalRule" | "publishedBy">,
+  versionAuthorIds: readonly (number | null)[],
+): Set<number> {
+  const out = new Set<number>([post.authorId]);
+  for (const id of versionAuthorIds) if (id !== null) out.add(id);
+  if (post.approvalRule === "post_hoc" && post.publishedBy !== null) out.add(post.publishedBy);
+  return out;
+}
+
+/**
+ * 5.1.4: nobody decides on a post they wrote or edited — any version, not only the current one —
+ * nor acknowledges a report they made.
+ */
+export function isOwnPost(
+  post: Pick<Post, "authorId" | "approvalRule" | "publishedBy">,
+  actor: Actor,
+  versionAuthorIds: readonly (number | null)[],
+): boolean {
   if (actor.kind !== "staff") return false;
-  return post.authorId === actor.staffId || versionAuthorId === actor.staffId;
+  return writersOf(post, versionAuthorIds).has(actor.staffId);
 }

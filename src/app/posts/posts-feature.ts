@@ -10,7 +10,7 @@ import { postCategoryShort } from "../../domain/posts.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import type { Feature, Task } from "../feature.ts";
 import { demoPosts } from "./demo.ts";
-import { decidingDivisions } from "./read.ts";
+import { decidingDivisions, notWrittenBy } from "./read.ts";
 
 /** The Tokyo date of a due instant that ends a day (24:00 is the end of the day before). */
 function dueDay(at: Date): string {
@@ -25,26 +25,23 @@ async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
     unacknowledgedReports(ctx.db, divisions),
     postsByAuthor(ctx.db, actor.staffId, { statuses: ["returned"] }),
   ]);
-  const approvals: Task[] = waiting
-    .filter((p) => p.authorId !== actor.staffId)
-    .map((p) => ({
-      kind: "post_approval",
-      title: `投稿の承認（${p.accountName}・${p.authorName}さん作成・第${p.version}版）`,
-      href: `/posts/${p.id}`,
-      due: null,
-      overdue: false,
-      clause: "5.1.4",
-    }));
-  const acknowledgements: Task[] = reports
-    .filter((p) => p.authorId !== actor.staffId)
-    .map((p) => ({
-      kind: "post_report",
-      title: `事後報告の確認（${p.accountName}・${postCategoryShort[p.category]}・${p.authorName}さん発信）`,
-      href: `/posts/${p.id}`,
-      due: p.reportDueAt ? dueDay(p.reportDueAt) : null,
-      overdue: p.reportDueAt !== null && p.reportDueAt.getTime() < now.getTime(),
-      clause: "5.1.4",
-    }));
+  // 5.1.4: not the posts they wrote or edited, nor the reports they made.
+  const approvals: Task[] = (await notWrittenBy(ctx, actor, waiting)).map((p) => ({
+    kind: "post_approval",
+    title: `投稿の承認（${p.accountName}・${p.authorName}さん作成・第${p.version}版）`,
+    href: `/posts/${p.id}`,
+    due: null,
+    overdue: false,
+    clause: "5.1.4",
+  }));
+  const acknowledgements: Task[] = (await notWrittenBy(ctx, actor, reports)).map((p) => ({
+    kind: "post_report",
+    title: `事後報告の確認（${p.accountName}・${postCategoryShort[p.category]}・${p.authorName}さん発信）`,
+    href: `/posts/${p.id}`,
+    due: p.reportDueAt ? dueDay(p.reportDueAt) : null,
+    overdue: p.reportDueAt !== null && p.reportDueAt.getTime() < now.getTime(),
+    clause: "5.1.4",
+  }));
   const fixes: Task[] = returned.map((p) => ({
     kind: "post_returned",
     title: `差し戻された投稿の修正（${p.accountName}）`,

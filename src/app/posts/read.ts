@@ -11,8 +11,9 @@ import {
   hasDecisions,
   pendingInDivisions,
   postsByAuthor,
-  recentPublished,
+  recentPublishedOfCity,
   unacknowledgedReports,
+  versionAuthorsOf,
 } from "../../db/repos/post-queues.ts";
 import {
   findPostView,
@@ -31,13 +32,15 @@ import {
 import { findStaff } from "../../db/repos/staff.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
-import { notFound } from "../../errors.ts";
+import { AppError, notFound } from "../../errors.ts";
 import { allowed } from "../authorize.ts";
 import type { Actor, AppContext, StaffActor } from "../context.ts";
 import { accountTargetFor, canSeePost, getPost } from "./access.ts";
 import { checkPost, readFindings } from "./checking.ts";
+import { confirmersFor } from "./confirmation.ts";
 import { managedDivisionIds } from "./deputies.ts";
-import { isOwnPost, isPostable } from "./posting.ts";
+import { isOwnPost, isPostable, writersOf } from "./posting.ts";
+import { type ResendSourceView, resendVerdict } from "./resend.ts";
 
 /** What the person may do with the post now. */
 export type PostActions = {
@@ -68,9 +71,31 @@ export type PostDetail = {
   repostOf: PostView | null;
   scope: PostScope | null;
   can: PostActions;
+  /**
+   * ① a re-send: its source and, when the text is not that content (or the source is no longer
+   * acceptable), why — it then needs approval instead of a post-hoc report.
+   */
+  resend: { source: ResendSourceView | null; problem: string | null } | null;
+  /**
+   * Who may confirm the post on the spot when it is published at once with an error finding
+   * (5.2): the account's approvers today, none of whom wrote part of it. Empty otherwise.
+   */
+  confirmers: Array<{ id: number; name: string }>;
   reportOverdue: boolean;
   now: Date;
 };
+
+/** ① the re-send's source and whether the text is that content (a problem as text). */
+async function resendOf(ctx: AppContext, post: PostView): Promise<PostDetail["resend"]> {
+  if (post.category !== "repost") return null;
+  try {
+    return await resendVerdict(ctx.db, post);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "validation")
+      return { source: null, problem: error.message };
+    throw error;
+  }
+}
 
 /**
  * One post for its page (404 when the person may not see it).
@@ -93,27 +118,38 @@ export async function postDetail(ctx: AppContext, props: { actor: Actor; id: num
     const person = await findStaff(ctx.db, id);
     if (person) names.set(id, person.name);
   }
-  const versionAuthor = versions.find((v) => v.version === post.version)?.authorId ?? null;
-  const own = isOwnPost(post, props.actor, versionAuthor);
+  const versionAuthors = versions.map((v) => v.authorId);
+  const own = isOwnPost(post, props.actor, versionAuthors);
   const draft = allowed(props.actor, "post.draft", target);
   const approver = allowed(props.actor, "post.approve", target);
   const acknowledger = allowed(props.actor, "post.acknowledge", target);
   const pendingReport =
     post.approvalRule === "post_hoc" && post.reportDueAt !== null && post.acknowledgedAt === null;
+  const resend = await resendOf(ctx, post);
   const can: PostActions = {
     edit: draft && nextPostStatus(post.status, "edit") !== null,
     submit: draft && nextPostStatus(post.status, "submit") !== null,
     discard: draft && post.status === "draft" && !decided,
+    // ① whose text is not its source's content needs approval instead (5.1.4).
     publishPostHoc:
-      draft && isPostHoc(post.category) && nextPostStatus(post.status, "publish_post_hoc") !== null,
+      draft &&
+      isPostHoc(post.category) &&
+      nextPostStatus(post.status, "publish_post_hoc") !== null &&
+      !resend?.problem,
     decide: approver && !own && post.status === "pending",
     acknowledge: acknowledger && !own && pendingReport,
     ownPostBlocksDecision:
       own && ((approver && post.status === "pending") || (acknowledger && pendingReport)),
   };
   const repost = post.repostOf ? await findPostView(ctx.db, post.repostOf) : undefined;
-  const visibleRepost = repost && (await canSeePost(ctx, props.actor, repost)) ? repost : null;
+  // A published post is public; an unpublished one only to those who may see it.
+  const visibleRepost =
+    repost && (repost.status === "published" || (await canSeePost(ctx, props.actor, repost))) ? repost : null;
   const check = await checkPost(account, { ...post, imageCount: images.length }, now);
+  const confirmers =
+    can.publishPostHoc && post.errorCount > 0
+      ? await confirmersFor(ctx, props.actor, post, writersOf(post, versionAuthors))
+      : [];
   return {
     post,
     account,
@@ -130,6 +166,8 @@ export async function postDetail(ctx: AppContext, props: { actor: Actor; id: num
     repostOf: visibleRepost,
     scope: post.scopeId ? ((await findScope(ctx.db, post.scopeId)) ?? null) : null,
     can,
+    resend,
+    confirmers,
     reportOverdue: pendingReport && post.reportDueAt !== null && post.reportDueAt.getTime() < now.getTime(),
     now,
   };
@@ -139,6 +177,15 @@ export async function postDetail(ctx: AppContext, props: { actor: Actor; id: num
 export async function decidingDivisions(ctx: AppContext, actor: StaffActor): Promise<number[]> {
   const deputy = await deputyDivisionsOn(ctx.db, actor.staffId, tokyoDate(ctx.clock.now()));
   return [...new Set([...managedDivisionIds(actor), ...deputy])];
+}
+
+/** The posts the actor wrote no part of (5.1.4: only those are theirs to decide on). */
+export async function notWrittenBy(ctx: AppContext, actor: Actor, posts: PostView[]): Promise<PostView[]> {
+  const authors = await versionAuthorsOf(
+    ctx.db,
+    posts.map((p) => p.id),
+  );
+  return posts.filter((p) => !isOwnPost(p, actor, authors.get(p.id) ?? []));
 }
 
 /** The person's lists on /posts. */
@@ -173,8 +220,8 @@ export async function postLists(
   ]);
   return {
     mine,
-    waiting: waiting.filter((p) => p.authorId !== actor.staffId),
-    reports: reports.filter((p) => p.authorId !== actor.staffId),
+    waiting: await notWrittenBy(ctx, actor, waiting),
+    reports: await notWrittenBy(ctx, actor, reports),
     decides: divisions.length > 0,
     manages: managedDivisionIds(actor).length > 0,
     drafts: accounts.length > 0,
@@ -194,7 +241,10 @@ export async function postableAccounts(ctx: AppContext, actor: StaffActor): Prom
   return out;
 }
 
-/** What the new-post form offers: accounts, recent published posts (①), pre-approved scopes. */
+/**
+ * What the new-post form offers: accounts, recent published posts of any of the city's accounts
+ * (① re-sends), pre-approved scopes.
+ */
 export type DraftingOptions = {
   accounts: AccountView[];
   recent: PostView[];
@@ -209,8 +259,7 @@ export async function draftingOptions(
 ): Promise<DraftingOptions> {
   const accounts = await postableAccounts(ctx, props.actor);
   const today = tokyoDate(ctx.clock.now());
-  const ids = accounts.map((a) => a.id);
-  const recent = await recentPublished(ctx.db, ids);
+  const recent = accounts.length > 0 ? await recentPublishedOfCity(ctx.db) : [];
   const scopes: DraftingOptions["scopes"] = [];
   for (const account of accounts) {
     for (const scope of await listScopes(ctx.db, account.id)) {

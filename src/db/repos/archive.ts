@@ -5,6 +5,7 @@
  * every version, decision, image, correction and name that belongs to a set of posts.
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { PostCategory, PostStatus } from "../../domain/posts.ts";
 import type { Db } from "../client.ts";
 import {
@@ -299,13 +300,15 @@ export async function versionsOf(db: Db, postIds: readonly number[]): Promise<Po
 /** Every decision on the posts with the name of who took it, in the order taken. */
 export async function decisionsOf(db: Db, postIds: readonly number[]): Promise<PostDecision[]> {
   if (postIds.length === 0) return [];
+  const recorder = alias(staff, "recorder");
   const rows = await db
-    .select({ decision: postDecisions, actorName: staff.name })
+    .select({ decision: postDecisions, actorName: staff.name, recordedByName: recorder.name })
     .from(postDecisions)
     .leftJoin(staff, eq(staff.id, postDecisions.actorId))
+    .leftJoin(recorder, eq(recorder.id, postDecisions.recordedBy))
     .where(inArray(postDecisions.postId, [...postIds]))
     .orderBy(asc(postDecisions.postId), asc(postDecisions.at), asc(postDecisions.id));
-  return rows.map((r) => ({ ...r.decision, actorName: r.actorName }));
+  return rows.map((r) => ({ ...r.decision, actorName: r.actorName, recordedByName: r.recordedByName }));
 }
 
 /** The images of the posts without their bytes (alt text and rights are what a record needs). */

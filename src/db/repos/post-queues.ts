@@ -1,8 +1,9 @@
 /**
  * SQL for the drafting and approval pages of posts (5.1.4): a person's own posts, the posts
  * waiting for a manager's (or deputy's) approval, the post-hoc reports not yet acknowledged, the
- * recent published posts an operator may repost (①), the divisions a person deputises for today,
- * deputies with their names, and discarding a draft that was never decided on.
+ * recent published posts of the city an operator may re-send (①), who wrote the versions of a
+ * set of posts, the divisions a person deputises for today, deputies with their names, and
+ * discarding a draft that was never decided on.
  */
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
@@ -67,18 +68,31 @@ export async function unacknowledgedReports(db: Db, divisionIds: readonly number
   return rows.map(toPostView);
 }
 
-/** Published posts of the given accounts, newest first (① 既発信内容の再発信 picks one). */
-export async function recentPublished(
-  db: Db,
-  accountIds: readonly number[],
-  limit = 50,
-): Promise<PostView[]> {
-  if (accountIds.length === 0) return [];
+/**
+ * Published posts of any of the city's accounts, newest first, leaving out those marked
+ * erroneous (5.3.2): what ① 既発信内容の再発信 may repeat.
+ */
+export async function recentPublishedOfCity(db: Db, limit = 50): Promise<PostView[]> {
   const rows = await postViewQuery(db)
-    .where(and(inArray(posts.accountId, [...accountIds]), eq(posts.status, "published")))
+    .where(and(eq(posts.status, "published"), isNull(posts.erroneousAt)))
     .orderBy(desc(posts.publishedAt), desc(posts.id))
     .limit(limit);
   return rows.map(toPostView);
+}
+
+/** The authors of every version of these posts, by post (5.1.4: who wrote part of a post). */
+export async function versionAuthorsOf(db: Db, postIds: readonly number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (postIds.length === 0) return out;
+  const rows = await db
+    .selectDistinct({ postId: postVersions.postId, authorId: postVersions.authorId })
+    .from(postVersions)
+    .where(inArray(postVersions.postId, [...postIds]));
+  for (const r of rows) {
+    if (r.authorId === null) continue;
+    out.set(r.postId, [...(out.get(r.postId) ?? []), r.authorId]);
+  }
+  return out;
 }
 
 /** Divisions whose manager named `staffId` as deputy for `date` (YYYY-MM-DD, Tokyo). */

@@ -3,6 +3,7 @@
  * the decisions taken on it, pre-approved scopes and approval deputies.
  */
 import { and, asc, desc, eq, gte, isNull, lte } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { isPostCategory, isPostStatus, type PostCategory, type PostStatus } from "../../domain/posts.ts";
 import type { Db } from "../client.ts";
 import {
@@ -203,7 +204,10 @@ export async function deleteImage(db: Db, id: number): Promise<void> {
 
 // Decisions
 
-export type PostDecision = typeof postDecisions.$inferSelect & { actorName: string | null };
+export type PostDecision = typeof postDecisions.$inferSelect & {
+  actorName: string | null;
+  recordedByName: string | null;
+};
 
 export async function insertDecision(
   db: Db,
@@ -215,6 +219,8 @@ export async function insertDecision(
     actorId: number | null;
     comment?: string;
     givenAt?: Date | null;
+    /** Who entered it, when not the person who decided (a confirmation given on the spot). */
+    recordedBy?: number | null;
     at: Date;
   },
 ): Promise<void> {
@@ -223,17 +229,20 @@ export async function insertDecision(
     rule: values.rule ?? "",
     comment: values.comment ?? "",
     givenAt: values.givenAt ?? null,
+    recordedBy: values.recordedBy ?? null,
   });
 }
 
 export async function listDecisions(db: Db, postId: number): Promise<PostDecision[]> {
+  const recorder = alias(staff, "recorder");
   const rows = await db
-    .select({ decision: postDecisions, actorName: staff.name })
+    .select({ decision: postDecisions, actorName: staff.name, recordedByName: recorder.name })
     .from(postDecisions)
     .leftJoin(staff, eq(staff.id, postDecisions.actorId))
+    .leftJoin(recorder, eq(recorder.id, postDecisions.recordedBy))
     .where(eq(postDecisions.postId, postId))
     .orderBy(asc(postDecisions.at), asc(postDecisions.id));
-  return rows.map((r) => ({ ...r.decision, actorName: r.actorName }));
+  return rows.map((r) => ({ ...r.decision, actorName: r.actorName, recordedByName: r.recordedByName }));
 }
 
 // Pre-approved scopes (5.1.4)

@@ -62,7 +62,19 @@ const postSchema = z
     authorId: z.number().int(),
     embargoUntil: z.string().nullable().openapi({ description: "これより前は公表できない日時（第5-2(2)②）" }),
     scheduledAt: z.string().nullable(),
-    repostOf: z.number().int().nullable(),
+    repostOf: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "①で再発信する、市の公式アカウントの発信済みの投稿" }),
+    repostSourceUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "①で再発信する市のページのURL（市のドメインのみ）" }),
+    repostQuote: z.string().nullable().openapi({
+      description:
+        "①で市のページから引用した文（作成者の入力どおり。ページとの一致はシステムでは確認できないため、事後確認で照合します）",
+    }),
     scopeId: z.number().int().nullable(),
     justification: z
       .string()
@@ -107,6 +119,8 @@ function postDto(p: Post) {
     embargoUntil: iso(p.embargoUntil),
     scheduledAt: iso(p.scheduledAt),
     repostOf: p.repostOf,
+    repostSourceUrl: p.repostSourceUrl,
+    repostQuote: p.repostQuote,
     scopeId: p.scopeId,
     justification: p.justification,
     findings: findings.success ? findings.data : [],
@@ -184,7 +198,16 @@ const detailSchema = z
         actorId: z.number().int().nullable(),
         actorName: z.string().nullable(),
         comment: z.string(),
-        givenAt: z.string().nullable().openapi({ description: "口頭で許可した日時" }),
+        givenAt: z
+          .string()
+          .nullable()
+          .openapi({ description: "口頭で許可した日時、またはその場で確認した日時（rule: on_the_spot）" }),
+        recordedBy: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: "判断した本人以外が記録した場合の記録者（その場での確認を入力した職員）" }),
+        recordedByName: z.string().nullable(),
         at: z.string(),
       }),
     ),
@@ -196,6 +219,25 @@ const detailSchema = z
       decide: z.boolean(),
       acknowledge: z.boolean(),
       ownPostBlocksDecision: z.boolean(),
+    }),
+    resend: z
+      .object({
+        sourcePostId: z.number().int().nullable(),
+        sourceUrl: z.string().nullable(),
+        quote: z.string().nullable(),
+        verifiedBySystem: z
+          .boolean()
+          .openapi({ description: "元が市の投稿なら本文を比較済み。市のページなら事後確認で照合" }),
+        problem: z
+          .string()
+          .nullable()
+          .openapi({ description: "事後報告（①）で発信できない理由。あれば承認が必要" }),
+      })
+      .nullable()
+      .openapi({ description: "①再発信の元と、本文がその内容かどうか（第5-1(4)①）" }),
+    confirmers: z.array(z.object({ id: z.number().int(), name: z.string() })).openapi({
+      description:
+        "エラーのある①〜④を今すぐ発信する場合に、その場で内容を確認できる方（承認できる方で、この投稿を書いていない方・第5-2）",
     }),
     reportOverdue: z.boolean(),
   })
@@ -225,10 +267,27 @@ function detailDto(d: PostDetail) {
       actorName: x.actorName,
       comment: x.comment,
       givenAt: iso(x.givenAt),
+      recordedBy: x.recordedBy,
+      recordedByName: x.recordedByName,
       at: x.at.toISOString(),
     })),
     can: d.can,
+    resend: resendDto(d.resend),
+    confirmers: d.confirmers,
     reportOverdue: d.reportOverdue,
+  };
+}
+
+function resendDto(r: PostDetail["resend"]) {
+  if (!r) return null;
+  const source = r.source;
+  return {
+    sourcePostId: source?.kind === "post" ? source.post.id : null,
+    sourceUrl:
+      source?.kind === "page" ? source.url : source?.kind === "post" ? source.post.publishedUrl : null,
+    quote: source?.kind === "page" ? source.quote : null,
+    verifiedBySystem: source?.kind === "post",
+    problem: r.problem,
   };
 }
 
@@ -306,7 +365,20 @@ const draftBody = z.object({
     .openapi({ description: "共通の本文（本文を指定しないアカウントに使われます）" }),
   accounts: z.array(z.object({ accountId: z.number().int(), text: z.string().optional() })),
   category: z.enum(postCategories).optional(),
-  repostOf: z.number().int().nullable().optional().openapi({ description: "①で再発信する発信済みの投稿" }),
+  repostOf: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .openapi({ description: "①で再発信する、市の公式アカウントの発信済みの投稿" }),
+  repostSourceUrl: z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: "①で市のページから引用する場合のURL（repostOf とどちらか一方）" }),
+  repostQuote: z.string().nullable().optional().openapi({
+    description: "①でページから引用する文（本文は、この文に30文字以内の前置きとURLを付けたもの）",
+  }),
   embargoUntil: instantText("公表日時（第5-2(2)②）"),
   scheduledAt: instantText("予約日時"),
   justification: z.string().optional(),
@@ -322,6 +394,18 @@ const versionBody = z.object({
   version: z.number().int().openapi({ description: "表示した版（変更されていたら409）" }),
   justification: z.string().optional(),
   comment: z.string().optional(),
+});
+
+const postHocBody = versionBody.extend({
+  confirmedBy: z.number().int().nullable().optional().openapi({
+    description:
+      "エラーの指摘がある場合に必須: その場で内容を確認した、このアカウントの投稿を承認できる方（アカウント管理者またはその日の代理者）の職員ID（第5-2）",
+  }),
+  confirmedAt: z.string().nullable().optional().openapi({
+    description: "確認を受けた日時（発信する版の保存以降、現在まで）",
+    example: "2026-12-05T09:30:00+09:00",
+  }),
+  confirmationNote: z.string().optional().openapi({ description: "確認の内容（任意）" }),
 });
 
 const pathId = (name: string) =>
@@ -397,6 +481,8 @@ const route = {
           text: z.string().optional(),
           category: z.enum(postCategories).optional(),
           repostOf: z.number().int().nullable().optional(),
+          repostSourceUrl: z.string().nullable().optional(),
+          repostQuote: z.string().nullable().optional(),
           embargoUntil: instantText("公表日時"),
           scheduledAt: instantText("予約日時"),
           justification: z.string().optional(),
@@ -482,8 +568,9 @@ const route = {
     method: "post",
     path: "/posts/{id}/publish-post-hoc",
     tags,
-    summary: "①〜④の投稿を今すぐ発信したものとし、事後報告する（URLは発信の記録で登録）",
-    request: { params: idParam, ...jsonBody(versionBody) },
+    summary:
+      "①〜④の投稿を今すぐ発信したものとし、事後報告する（URLは発信の記録で登録）。エラーの指摘があれば、承認できる方のその場での確認が必要（第5-2）。①は元の内容そのものに限る",
+    request: { params: idParam, ...jsonBody(postHocBody) },
     responses: ok(z.object({ item: postSchema }), "発信済みにした投稿"),
   }),
   addImage: createRoute({

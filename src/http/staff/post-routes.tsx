@@ -31,6 +31,7 @@ import {
 import { submitPost } from "../../app/posts/submit.ts";
 import type { CheckResult } from "../../checker/index.ts";
 import { fillScope, isPostStatus } from "../../domain/posts.ts";
+import { AppError } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
@@ -55,7 +56,7 @@ import {
 } from "../views/post-page.tsx";
 import { PublishingPanel } from "../views/publishing-panel.tsx";
 
-type Status = 200 | 409 | 422;
+type Status = 200 | 403 | 409 | 422;
 
 /** The page's own script: the live check (built from src/http/client). */
 const LiveCheckScript = () => <script type="module" src="/assets/app.js" />;
@@ -75,6 +76,8 @@ function draftInputOf(values: FormValues, accountIds: readonly string[]) {
     accounts: accountIds.map((id) => ({ accountId: id, text: values[`text_${id}`] ?? "" })),
     category: values.category || "normal",
     repostOf: values.repostOf,
+    repostSourceUrl: values.repostSourceUrl,
+    repostQuote: values.repostQuote,
     embargoUntil: values.embargoUntil,
     scheduledAt: values.scheduledAt,
     justification: values.justification,
@@ -303,6 +306,8 @@ function editValues(post: Awaited<ReturnType<typeof postDetail>>["post"]): FormV
     text: post.text,
     category: post.category,
     repostOf: post.repostOf ? String(post.repostOf) : "",
+    repostSourceUrl: post.repostSourceUrl ?? "",
+    repostQuote: post.repostQuote ?? "",
     embargoUntil: post.embargoUntil ? isoToTokyoLocal(post.embargoUntil) : "",
     scheduledAt: post.scheduledAt ? isoToTokyoLocal(post.scheduledAt) : "",
     justification: post.justification,
@@ -601,7 +606,14 @@ export function postRoutes() {
     const values = await formBody(c);
     const outcome = await submit(values, () =>
       publishPostHoc(c.var.app, { actor: actorOf(c), id, input: values }),
-    );
+    ).catch((error: unknown) => {
+      // 5.2: a refused or missing confirmation (recorded) is shown on the form with what was typed.
+      if (error instanceof AppError && error.code === "forbidden" && error.fields.length > 0) {
+        const state: FormState = { values, issues: error.fields };
+        return { ok: false as const, state, status: 403 as const };
+      }
+      throw error;
+    });
     if (!outcome.ok) return postPage(c, id, { publish: outcome.state }, outcome.status);
     return done(
       c,

@@ -8,6 +8,7 @@
 import type { FC } from "hono/jsx";
 import type { CheckAccount } from "../../app/posts/check-input.ts";
 import { type ImageRights, imageRights, imageRightsLabels } from "../../app/posts/input.ts";
+import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
 import type { PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
 import { formatDate, formatDateTime } from "../../domain/dates.ts";
@@ -15,6 +16,7 @@ import {
   type PostCategory,
   postCategories,
   postCategoryLabels,
+  RESEND_LEAD_IN_MAX,
   type ScopeField,
 } from "../../domain/posts.ts";
 import { guidelinePack, platformLabel } from "../../guideline/pack.ts";
@@ -40,7 +42,8 @@ export function checkAccountOf(account: AccountView): CheckAccount {
 
 const categoryHints: Record<PostCategory, string> = {
   normal: "アカウント管理者の許可を得てから発信します（第5-1(4)）。",
-  repost: "市として既に発信した内容をもう一度発信します。元の投稿を下で選んでください。",
+  repost:
+    "市として既に発信した内容（市のいずれかの公式アカウントの投稿、または市のホームページ）をそのまま発信します。元の投稿を選ぶか、市のページのURLと引用する文を下で入力してください。本文を変える場合は通常の承認が必要です。",
   fact: "競技会の結果など、既に確定した事実を発信します。",
   legal: "法令等で定められている内容を、そのまま発信します。",
   emergency: "災害、気象情報、公演中止などを緊急にお知らせします。",
@@ -62,7 +65,7 @@ export const CategoryField: FC<{ state: FormState; allowed?: readonly PostCatego
       <span class="hint" id="f-category-hint">
         ①〜④の場合は、発信した後にアカウント管理者へ報告する「事後報告」にできます（報告の確認期限は
         {guidelinePack().posts.reportBusinessDays}
-        開庁日以内）。ガイドラインに関する確認は①〜④でも同じく行われ、警告があっても発信は止まりませんが、エラーには理由の記入が必要です。
+        開庁日以内）。事後報告で省けるのは事前の許可だけで、第5-2の禁止事項はそのまま適用されます。ガイドラインに関する確認は①〜④でも同じく行われ、警告があっても発信は止まりませんが、エラーがある場合は、理由の記入と、その場でのアカウント管理者（またはその日の代理者）の確認が必要です。
       </span>
       {error ? (
         <span class="error" id="f-category-error">
@@ -90,19 +93,44 @@ export const CategoryField: FC<{ state: FormState; allowed?: readonly PostCatego
   );
 };
 
-/** ① the earlier post a repost repeats. */
+/**
+ * ① what a re-send repeats: a published post of any of the city's accounts, or a passage of a
+ * page on a city domain with its URL (5.1.4). Says what text may go out without approval.
+ */
 export const RepostField: FC<{ state: FormState; recent: readonly PostView[] }> = ({ state, recent }) => (
-  <SelectField
-    name="repostOf"
-    label="① 再発信する元の投稿"
-    hint="「① 市として既に発信している内容の再発信」を選んだときに、同じアカウント（または同時に発信したアカウント）の発信済みの投稿から選びます。"
-    state={state}
-    blank="（選択してください）"
-    options={recent.map((p) => ({
-      value: String(p.id),
-      label: `#${p.id} ${p.accountName}・${p.publishedAt ? formatDateTime(p.publishedAt) : ""}：${[...p.text].slice(0, 40).join("")}${[...p.text].length > 40 ? "…" : ""}`,
-    }))}
-  />
+  <fieldset class="field" aria-describedby="f-repost-hint">
+    <legend>① 再発信する元の内容</legend>
+    <p class="hint" id="f-repost-hint">
+      「①
+      市として既に発信している内容の再発信」を選んだときに、市のいずれかの公式アカウントの発信済みの投稿を選ぶか、市のドメインのページのURLと、そこから引用する文を入力します。事後報告で発信できる本文は、元の内容そのもの（空白の違いは問いません）に、
+      {RESEND_LEAD_IN_MAX}
+      文字以内の前置き（「市公式アカウントより」など。URLは不可）と、末尾に元の投稿またはページのURLを付けたものだけです。それ以外の本文は、承認を得てから発信してください。
+    </p>
+    <SelectField
+      name="repostOf"
+      label="元の投稿（市の公式アカウントの発信済みの投稿）"
+      state={state}
+      blank="（選択してください）"
+      options={recent.map((p) => ({
+        value: String(p.id),
+        label: `#${p.id} ${p.accountName}・${p.publishedAt ? formatDateTime(p.publishedAt) : ""}：${[...p.text].slice(0, 40).join("")}${[...p.text].length > 40 ? "…" : ""}`,
+      }))}
+    />
+    <TextField
+      type="url"
+      name="repostSourceUrl"
+      label="または、市のページのURL"
+      hint="市のドメインのページ（市のホームページ、広報紙、報道発表など）から引用する場合に入力します。本文の末尾にこのURLを記載してください。"
+      state={state}
+    />
+    <TextArea
+      name="repostQuote"
+      label="ページから引用する文"
+      hint={`ページに書かれているとおりに貼り付けてください。本文は、この文と前置きとURLだけにします。${PAGE_SOURCE_NOTE}`}
+      state={state}
+      rows={3}
+    />
+  </fieldset>
 );
 
 /** The embargo (5.2.2.2), the schedule and the justification. */

@@ -6,12 +6,21 @@
  */
 import type { FC } from "hono/jsx";
 import type { PostDetail } from "../../app/posts/read.ts";
+import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { PostDecision, PostView } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { postCategoryLabels, postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
-import { Badge, Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
+import {
+  Badge,
+  Csrf,
+  ErrorSummary,
+  type FormState,
+  SelectField,
+  TextArea,
+  TextField,
+} from "./components.tsx";
 import { Counter, FindingItems, MarkedPieces } from "./post-editor.tsx";
 import { JustificationField } from "./post-forms.tsx";
 
@@ -36,6 +45,7 @@ const ruleLabels: Record<string, string> = {
   scope: "予め範囲を決めた許可",
   verbal: "口頭での許可（事後に記録）",
   post_hoc: "事後報告（第5-1(4)①〜④）",
+  on_the_spot: "要修正の指摘についてのその場での確認（第5-2）",
 };
 
 const decisionLabels: Record<string, string> = {
@@ -81,6 +91,20 @@ export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
             <a href={`/posts/${detail.repostOf.id}`}>
               #{detail.repostOf.id}（{detail.repostOf.accountName}）
             </a>
+            <p class="public-text">{detail.repostOf.text}</p>
+          </dd>
+        </>
+      ) : null}
+      {post.repostSourceUrl ? (
+        <>
+          <dt>再発信する元の市のページ</dt>
+          <dd>
+            <a href={post.repostSourceUrl} rel="noopener noreferrer">
+              {post.repostSourceUrl}
+            </a>
+            <p>引用した文（作成者の入力どおり）:</p>
+            <p class="public-text">{post.repostQuote ?? ""}</p>
+            <p class="hint">{PAGE_SOURCE_NOTE}</p>
           </dd>
         </>
       ) : null}
@@ -227,7 +251,12 @@ export const DecisionTrail: FC<{ decisions: readonly PostDecision[] }> = ({ deci
         <li>
           <strong>{decisionLabels[d.decision] ?? d.decision}</strong>（第{d.version}版・{ruleLabel(d.rule)}）{" "}
           {d.actorName ?? "—"}・{formatDateTime(d.at)}に記録
-          {d.givenAt ? <p>口頭で許可した日時: {formatDateTime(d.givenAt)}</p> : null}
+          {d.givenAt ? (
+            <p>
+              {d.rule === "on_the_spot" ? "確認した日時" : "口頭で許可した日時"}: {formatDateTime(d.givenAt)}
+            </p>
+          ) : null}
+          {d.recordedByName ? <p>記録した職員: {d.recordedByName}</p> : null}
           {d.comment ? <p class="public-text">{d.comment}</p> : null}
         </li>
       ))}
@@ -254,6 +283,7 @@ export const PostActionsPanel: FC<{
   const base = `/posts/${post.id}`;
   const version = <input type="hidden" name="version" value={String(post.version)} />;
   const needsReason = post.errorCount > 0;
+  const resendBlocked = detail.resend?.problem ?? null;
   const anything =
     can.edit ||
     can.submit ||
@@ -261,7 +291,8 @@ export const PostActionsPanel: FC<{
     can.publishPostHoc ||
     can.decide ||
     can.acknowledge ||
-    can.ownPostBlocksDecision;
+    can.ownPostBlocksDecision ||
+    (resendBlocked !== null && can.submit);
   if (!anything) return null;
   return (
     <section aria-labelledby="actions-title">
@@ -269,7 +300,7 @@ export const PostActionsPanel: FC<{
       {can.ownPostBlocksDecision ? (
         <div class="notice notice-info">
           <p>
-            ご自身が作成または編集した投稿は、ご自身では承認（事後報告の確認を含む）できません。代理者として指名された職員など、ほかの承認者に依頼してください（
+            ご自身が作成または編集した投稿は、ご自身では承認（以前の版を編集した場合や、事後報告をご自身で発信した場合の確認を含む）できません。代理者として指名された職員など、ほかの承認者に依頼してください（
             {clauseRef("5.1.4")}）。
           </p>
         </div>
@@ -308,20 +339,71 @@ export const PostActionsPanel: FC<{
           </div>
         </form>
       ) : null}
+      {resendBlocked !== null && can.submit ? (
+        <div class="notice notice-warning">
+          <h3>この本文は、事後報告（①再発信）では発信できません</h3>
+          <p>{resendBlocked}</p>
+          <p>
+            市として既に発信した内容と異なる本文は、アカウント管理者の承認を得てから発信します（
+            {clauseRef("5.1.4.1")}
+            ）。
+          </p>
+        </div>
+      ) : null}
       {can.publishPostHoc ? (
         <form method="post" action={`${base}/publish-now`} class="stack" novalidate>
           <h3>事後報告として今すぐ発信する（{postCategoryShort[post.category]}）</h3>
           <p>
             {clauseRef("5.1.4")}
-            ①〜④の場合は、先に発信してアカウント管理者へ事後報告できます。発信したらプラットフォームでの投稿のURLを記録してください。警告（要確認）があっても発信できますが、エラー（要修正）がある場合は理由の記入が必要です。
+            ①〜④の場合は、先に発信してアカウント管理者へ事後報告できます。発信したらプラットフォームでの投稿のURLを記録してください。警告（要確認）があっても発信できます。
           </p>
+          {post.repostSourceUrl ? <p class="hint">{PAGE_SOURCE_NOTE}</p> : null}
           <ErrorSummary state={states.publish} />
           <Csrf token={csrf} />
           {version}
-          {needsReason ? (
-            <JustificationField
-              state={states.publish ?? { values: { justification: post.justification }, issues: [] }}
-            />
+          {needsReason ||
+          states.publish?.issues.some((i) => i.field === "confirmedBy" || i.field === "confirmedAt") ? (
+            <>
+              <div class="notice notice-warning">
+                <p>
+                  エラー（要修正）の指摘があります。事後報告で省けるのは事前の許可だけで、{clauseRef("5.2")}
+                  の禁止事項はそのまま適用されます。このまま発信するには、理由の記入に加えて、その場でアカウント管理者（またはその日の代理者）に内容を確認してもらい、確認した方と日時を記録してください。確認は口頭での許可と同じように、確認した方の判断として記録されます。
+                </p>
+              </div>
+              <JustificationField
+                state={states.publish ?? { values: { justification: post.justification }, issues: [] }}
+              />
+              {detail.confirmers.length === 0 ? (
+                <p class="error">
+                  いま、この投稿の内容を確認できる方（アカウント管理者またはその日の代理者で、この投稿を作成・編集していない方）がいません。修正するか、承認を申請してください。
+                </p>
+              ) : null}
+              <SelectField
+                name="confirmedBy"
+                label="内容を確認した方"
+                hint="このアカウントの投稿を承認できる方（アカウント管理者またはその日の代理者）で、この投稿を作成・編集していない方です。"
+                state={states.publish}
+                blank="（選択してください）"
+                options={detail.confirmers.map((p) => ({ value: String(p.id), label: p.name }))}
+                required
+              />
+              <TextField
+                type="datetime-local"
+                name="confirmedAt"
+                label="確認を受けた日時"
+                hint={`第${post.version}版を保存した後の日時です。`}
+                state={states.publish}
+                value={nowLocal}
+                required
+              />
+              <TextArea
+                name="confirmationNote"
+                label="確認の内容（任意）"
+                hint="例: 掲載した電話番号は災害対策本部の公開している臨時窓口であることを確認"
+                state={states.publish}
+                rows={2}
+              />
+            </>
           ) : null}
           <div class="actions">
             <button type="submit">今すぐ発信して事後報告する</button>
