@@ -81,9 +81,9 @@ test("the first start creates a durable UTF-8 cluster that searches Japanese tex
   }
   assert.equal(alive(server.pid), false, "stop() waits for the server to exit");
   assert.deepEqual(
-    (await readdir(dataDir)).sort(),
+    (await readdir(dataDir)).filter((f) => !f.startsWith(".")).sort(),
     ["postgres", "postgres.log"],
-    "the cluster and its log, nothing else",
+    "the cluster and its log, nothing else (a copy of the binaries when root cannot share them)",
   );
 });
 

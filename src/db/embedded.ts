@@ -16,7 +16,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, chown, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { arch, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -144,19 +144,52 @@ async function serverUser(): Promise<Ids | undefined> {
 async function ensureReachable(dataDir: string, ids: Ids): Promise<void> {
   const own = await stat(dataDir);
   if ((own.mode & 0o001) === 0) await chmod(dataDir, (own.mode & 0o7777) | 0o001);
-  for (let folder = dirname(dataDir); ; folder = dirname(folder)) {
-    const info = await stat(folder);
+  const blocked = await firstBlocked(dirname(dataDir), ids);
+  if (blocked) {
+    throw new EmbeddedServerError(
+      `the PostgreSQL server runs as the system user postgres, which cannot enter ${blocked}; allow it (chmod o+x ${blocked}) or set SNSGOV_DATA_DIR to a folder outside it`,
+    );
+  }
+}
+
+/** The first folder from `folder` up to the root that the user cannot pass through, if any. */
+async function firstBlocked(folder: string, ids: Ids): Promise<string | undefined> {
+  for (let at = folder; ; at = dirname(at)) {
+    const info = await stat(at);
     const passes =
       (info.uid === ids.uid && info.mode & 0o100) ||
       (info.gid === ids.gid && info.mode & 0o010) ||
       info.mode & 0o001;
-    if (!passes) {
-      throw new EmbeddedServerError(
-        `the PostgreSQL server runs as the system user postgres, which cannot enter ${folder}; allow it (chmod o+x ${folder}) or set SNSGOV_DATA_DIR to a folder outside it`,
-      );
-    }
-    if (dirname(folder) === folder) return;
+    if (!passes) return at;
+    if (dirname(at) === at) return undefined;
   }
+}
+
+/**
+ * The binaries as the server's user can run them. When snsgov runs as root from a folder the
+ * user postgres cannot enter (a checkout under /root), the package's `native` folder (binaries,
+ * libraries, share; PostgreSQL finds them relative to each other) is copied once into the data
+ * folder, which is root's and reachable, and run from there.
+ */
+async function reachableBinaries(bin: Binaries, folder: string, ids: Ids | undefined): Promise<Binaries> {
+  if (!ids) return bin;
+  const native = dirname(dirname(bin.postgres));
+  if (!(await firstBlocked(dirname(bin.postgres), ids))) return bin;
+  const stamp = (await stat(bin.postgres)).mtimeMs.toFixed(0);
+  const copy = join(folder, ".embedded-postgres", stamp);
+  if (!(await exists(join(copy, "bin", "postgres")))) {
+    const temp = `${copy}.${process.pid}.tmp`;
+    await rm(temp, { recursive: true, force: true });
+    await mkdir(dirname(copy), { recursive: true, mode: 0o755 });
+    await cp(native, temp, { recursive: true, verbatimSymlinks: true });
+    await rm(copy, { recursive: true, force: true });
+    await rename(temp, copy);
+  }
+  return {
+    postgres: join(copy, "bin", "postgres"),
+    initdb: join(copy, "bin", "initdb"),
+    pg_ctl: join(copy, "bin", "pg_ctl"),
+  };
 }
 
 function oneLine(error: unknown): string {
@@ -386,9 +419,9 @@ export async function startEmbeddedServer(
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const cluster = options.cluster ?? clusterOf(folder);
   await refusePglite(folder, cluster);
-  const bin = await embeddedBinaries();
   const ids = await serverUser();
   if (ids) await ensureReachable(folder, ids);
+  const bin = await reachableBinaries(await embeddedBinaries(), folder, ids);
   const log = join(folder, "postgres.log");
   await rotateLog(log);
   const created = !(await exists(join(cluster, "PG_VERSION")));
