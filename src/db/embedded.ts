@@ -482,7 +482,12 @@ export async function startEmbeddedServer(
   };
   // If the process ends without stopping the server (an uncaught error), ask it to shut down.
   const onExit = () => {
-    if (!exited) process.kill(pid, "SIGINT");
+    if (exited) return;
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      // Already gone.
+    }
   };
   process.on("exit", onExit);
   let stopping: Promise<void> | undefined;
