@@ -5,13 +5,12 @@
  * quarter edited once with the findings of the first version kept), then times the search use
  * case (visibility, first page of 50 and the capped count, as the page runs it) for typical
  * conditions: p50 / p95 / max of the wall time over repeated runs, and the CPU time per search
- * (this process, where the embedded database runs, plus the PostgreSQL backend, read from /proc:
+ * (this process plus the PostgreSQL backend, read from /proc:
  * what a search costs on an idle core, whatever else the machine is doing). The target is under
  * 200 ms on the embedded database and on PostgreSQL. Exports are timed too.
  *
- * Each database is measured twice: as seeded (the embedded database runs no autovacuum, so its
- * tables have no planner statistics until the archive's nightly job runs ANALYZE) and after
- * ANALYZE. The archive's indexes (migration 0005: pg_trgm on the text, jsonb_path_ops on the
+ * Each database is measured twice: as seeded (before autovacuum or the archive's nightly job has
+ * given the tables planner statistics) and after ANALYZE. The archive's indexes (migration 0005: pg_trgm on the text, jsonb_path_ops on the
  * findings, (created_at, id)) are in the schema.
  *
  * Options (environment): BENCH_POSTS (default 100000), BENCH_RUNS (default 20),
@@ -29,19 +28,19 @@ import { searchPostArchive } from "../src/app/posts/archive.ts";
 import { archiveReport, exportArchiveCsv } from "../src/app/posts/archive-export.ts";
 import { encodeCursor, parseArchiveFilter, toArchiveQuery } from "../src/app/posts/archive-filter.ts";
 import { loadConfig } from "../src/config.ts";
-import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from "../src/db/client.ts";
+import { type DatabaseHandle, openPostgres } from "../src/db/client.ts";
 import { refreshArchiveStatistics, searchArchive } from "../src/db/repos/archive.ts";
 import * as orgRepo from "../src/db/repos/org.ts";
 import * as staffRepo from "../src/db/repos/staff.ts";
 import { postDecisions, posts, postVersions } from "../src/db/schema.ts";
 import type { Platform } from "../src/guideline/pack.ts";
 import { seedAccount } from "../test/support/accounts.ts";
-import { preparePgliteDump, preparePostgresTemplate } from "../test/support/db.ts";
+import { preparePostgresTemplate, testServerUrl } from "../test/support/db.ts";
 import { seedOrg } from "../test/support/org.ts";
+import { measuresExternal, onEachServer } from "./servers.ts";
 
 const postCount = Number(process.env.BENCH_POSTS ?? 100_000);
 const runs = Number(process.env.BENCH_RUNS ?? 20);
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const now = new Date("2026-11-24T03:00:00Z");
 const years = 5;
 
@@ -528,36 +527,32 @@ async function measureExports(ctx: AppContext, s: Seeded, phase: string, cpuNow:
  * A fresh migrated database. PostgreSQL is opened with one connection, so the CPU time of its one
  * backend process can be read from /proc (the server runs on this machine).
  */
-async function openDatabase(driver: "pglite" | "postgres", url: string | undefined): Promise<DatabaseHandle> {
-  if (driver === "postgres" && url) {
-    const template = await preparePostgresTemplate(url);
-    const name = `snsgov_bench_archive_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.query(`create database ${name} template ${template}`);
-    await admin.end();
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const handle = await openPostgres(target.toString(), { max: 1 });
-    return {
-      ...handle,
-      async close() {
-        await handle.close();
-        const cleanup = new pg.Client({ connectionString: url });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-        await cleanup.end();
-      },
-    };
-  }
-  // The same migrated dump as the tests (with the archive's indexes, migration 0005).
-  const dump = await readFile(await preparePgliteDump());
-  return wrapPglite(await createPglite({ loadDataDir: new Blob([dump]) }));
+async function openDatabase(): Promise<DatabaseHandle> {
+  const url = testServerUrl();
+  const template = await preparePostgresTemplate(url);
+  const name = `snsgov_bench_archive_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name} template ${template}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const handle = await openPostgres(target.toString(), { max: 1 });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
 }
 
-async function measure(driver: "pglite" | "postgres"): Promise<Row[]> {
-  const handle = await openDatabase(driver, pgUrl);
+async function measure(driver: "embedded" | "postgres"): Promise<Row[]> {
+  const handle = await openDatabase();
   try {
     const config = loadConfig({
       SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",
@@ -573,12 +568,9 @@ async function measure(driver: "pglite" | "postgres"): Promise<Row[]> {
     process.stdout.write(
       `${driver}: seeded ${JSON.stringify(counts.rows[0])} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );
-    let cpuNow: CpuMeter = async () => processCpu();
-    if (driver === "postgres") {
-      const found = await ctx.db.execute(sql`select pg_backend_pid() as pid`);
-      const pid = Number(found.rows[0]?.pid);
-      cpuNow = async () => processCpu() + (await backendCpu(pid));
-    }
+    const found = await ctx.db.execute(sql`select pg_backend_pid() as pid`);
+    const pid = Number(found.rows[0]?.pid);
+    const cpuNow: CpuMeter = async () => processCpu() + (await backendCpu(pid));
     const rows: Row[] = [];
     rows.push(...(await measureCases(ctx, seeded, `${driver}, as seeded`, cpuNow)));
     const analyzing = performance.now();
@@ -594,7 +586,7 @@ async function measure(driver: "pglite" | "postgres"): Promise<Row[]> {
   }
 }
 
-const results = [...(await measure("pglite")), ...(pgUrl ? await measure("postgres") : [])];
+const results = (await onEachServer(measure)).flat();
 process.stdout.write(
   `\nsnsgov archive: ${postCount.toLocaleString("en-US")} posts, ${runs} runs per case, node ${process.version}\n`,
 );
@@ -609,4 +601,5 @@ for (const r of results) {
     `${r.phase}\t${r.label}\t${r.p50.toFixed(1)}\t${r.p95.toFixed(1)}\t${r.max.toFixed(1)}\t${r.cpu.toFixed(1)}\t${r.found}\n`,
   );
 }
-if (!pgUrl) process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");
+if (!measuresExternal)
+  process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");

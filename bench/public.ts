@@ -25,6 +25,7 @@ import { createHttpApp } from "../src/http/app.tsx";
 import { seedAccount } from "../test/support/accounts.ts";
 import { testDatabase } from "../test/support/db.ts";
 import { seedOrg } from "../test/support/org.ts";
+import { measuresExternal, onEachServer } from "./servers.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -176,8 +177,8 @@ async function coldRender(base: string, path: string, times = 20): Promise<numbe
   return total / times;
 }
 
-async function measure(driver: "pglite" | "postgres"): Promise<{ figures: Figures[]; cold: string[] }> {
-  const handle = await testDatabase({ driver });
+async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figures[]; cold: string[] }> {
+  const handle = await testDatabase();
   try {
     const config = loadConfig({
       SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",
@@ -216,9 +217,7 @@ async function measure(driver: "pglite" | "postgres"): Promise<{ figures: Figure
   }
 }
 
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
-const results = [await measure("pglite"), ...(pgUrl ? [await measure("postgres")] : [])];
+const results = await onEachServer(measure);
 process.stdout.write(
   `\nsnsgov public pages: ${accountCount} accounts, ${connections} connections, ${seconds} s each, node ${process.version}\n`,
 );
@@ -229,4 +228,5 @@ for (const f of results.flatMap((r) => r.figures)) {
   );
 }
 for (const line of results.flatMap((r) => r.cold)) process.stdout.write(`${line}\n`);
-if (!pgUrl) process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");
+if (!measuresExternal)
+  process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");

@@ -18,6 +18,7 @@ import * as orgRepo from "../src/db/repos/org.ts";
 import * as staffRepo from "../src/db/repos/staff.ts";
 import { createHttpApp } from "../src/http/app.tsx";
 import { testDatabase } from "../test/support/db.ts";
+import { measuresExternal, onEachServer } from "./servers.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -86,8 +87,8 @@ function run(url: string, headers: Record<string, string>, label: string): Promi
   });
 }
 
-async function measure(driver: "pglite" | "postgres"): Promise<Figures[]> {
-  const handle = await testDatabase({ driver });
+async function measure(driver: "embedded" | "postgres"): Promise<Figures[]> {
+  const handle = await testDatabase();
   try {
     const config = loadConfig({
       SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",
@@ -127,9 +128,7 @@ async function measure(driver: "pglite" | "postgres"): Promise<Figures[]> {
   }
 }
 
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
-const figures = [...(await measure("pglite")), ...(pgUrl ? await measure("postgres") : [])];
+const figures = (await onEachServer(measure)).flat();
 process.stdout.write(
   `\nsnsgov server benchmark: ${connections} connections, ${seconds} s each, node ${process.version}\n`,
 );
@@ -137,4 +136,5 @@ process.stdout.write("case\trequests/s\tp50 ms\tp99 ms\terrors\tnon-2xx\n");
 for (const f of figures) {
   process.stdout.write(`${f.label}\t${f.rps.toFixed(0)}\t${f.p50}\t${f.p99}\t${f.errors}\t${f.non2xx}\n`);
 }
-if (!pgUrl) process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");
+if (!measuresExternal)
+  process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");

@@ -1,11 +1,10 @@
 /**
  * `snsgov audit` as an operator and an auditor use it: in-process against the test database
- * (both drivers), and once end to end through `bin/snsgov` on an embedded database folder.
+ * and once end to end through `bin/snsgov` on an embedded database folder.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
@@ -24,10 +23,10 @@ import {
   run,
 } from "../src/cli/audit.ts";
 import { loadConfig } from "../src/config.ts";
-import { createPglite, wrapPglite } from "../src/db/client.ts";
+import { openEmbedded } from "../src/db/client.ts";
 import { appendEntries, withTriggersDisabled } from "./support/audit.ts";
 import { type TestApp, testApp } from "./support/context.ts";
-import { preparePgliteDump } from "./support/db.ts";
+import { serverTempDir } from "./support/db.ts";
 import { seedOrg } from "./support/org.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -35,7 +34,7 @@ let dir: string;
 let app: TestApp;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "snsgov-audit-cli-"));
+  dir = await serverTempDir("snsgov-audit-cli-");
   app = await testApp({ env: { SNSGOV_AUDIT_KEY_FILE: join(dir, "keys", "audit.pem") } });
 });
 after(async () => {
@@ -191,16 +190,12 @@ function snsgov(args: string[], env: Record<string, string>) {
   });
 }
 
-/**
- * Opens the embedded database in `dataDir` in this process (while no CLI runs on it), first
- * loading it from `dump` when given.
- */
-async function withEmbedded(dataDir: string, work: (ctx: AppContext) => Promise<void>, dump?: Blob) {
-  const pgdata = `${dataDir}/pgdata`;
-  const client = await createPglite(dump ? { dataDir: pgdata, loadDataDir: dump } : { dataDir: pgdata });
-  const handle = wrapPglite(client);
+/** Opens (migrating it) the embedded database in `dataDir` in this process, while no CLI runs on it. */
+async function withEmbedded(dataDir: string, work: (ctx: AppContext) => Promise<void>) {
+  const handle = await openEmbedded(dataDir);
   const config = loadConfig({ SNSGOV_DATA_DIR: dataDir });
   try {
+    await handle.migrate();
     await work(contextFor(handle, config, { clock: app.clock, log: silentLogger }));
   } finally {
     await handle.close();
@@ -217,16 +212,11 @@ test("a bad command line exits with 2 and the usage", async () => {
 test("bin/snsgov audit verify on an embedded database, intact then tampered", async () => {
   const dataDir = join(dir, "data");
   await mkdir(dataDir);
-  const dump = await readFile(await preparePgliteDump());
-  await withEmbedded(
-    dataDir,
-    async (ctx) => {
-      await appendEntries({ ...app, ctx }, 3);
-      const key = await loadSigningKey(ctx.config.auditKeyFile);
-      assert.equal((await createCheckpoint(ctx, key.privateKey)).kind, "created");
-    },
-    new Blob([dump]),
-  );
+  await withEmbedded(dataDir, async (ctx) => {
+    await appendEntries({ ...app, ctx }, 3);
+    const key = await loadSigningKey(ctx.config.auditKeyFile);
+    assert.equal((await createCheckpoint(ctx, key.privateKey)).kind, "created");
+  });
 
   const env = { SNSGOV_DATA_DIR: dataDir };
   const ok = await snsgov(["audit", "verify"], env);

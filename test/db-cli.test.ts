@@ -1,13 +1,13 @@
 /**
- * `snsgov db` and `snsgov user` end to end through `bin/snsgov`, on an embedded database folder
- * loaded from the cached test dump: backup, a change, restore (the change is gone, the replaced
- * database kept); the refusals an operator meets; and, with TEST_DATABASE_URL, the move to
- * PostgreSQL with `db copy-to`, after which the same commands work against the copy.
+ * `snsgov db` and `snsgov user` end to end through `bin/snsgov`, on an embedded database folder:
+ * backup, a change, restore (the change is gone, the replaced database kept); the refusals an
+ * operator meets (the folder in use, a PGlite folder of an earlier version); and the move to
+ * PostgreSQL with `db copy-to` (a database on the test server), after which the same commands
+ * work against the copy.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { desc } from "drizzle-orm";
@@ -20,9 +20,10 @@ import { silentLogger } from "../src/app/logger.ts";
 import { createDepartment } from "../src/app/org.ts";
 import { execute, parseDbArgs, run } from "../src/cli/db.ts";
 import { loadConfig } from "../src/config.ts";
-import { createPglite, wrapPglite } from "../src/db/client.ts";
+import { openEmbedded } from "../src/db/client.ts";
+import { startEmbeddedServer } from "../src/db/embedded.ts";
 import { auditLog } from "../src/db/schema.ts";
-import { preparePgliteDump } from "./support/db.ts";
+import { emptyTestDatabase, serverTempDir } from "./support/db.ts";
 import { seedOrg, type TestOrg } from "./support/org.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -30,12 +31,11 @@ let dir: string;
 let dataDir: string;
 let org: TestOrg;
 
-/** Opens the embedded database in `dataDir` in this process (while no command runs on it). */
-async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>, dump?: Blob): Promise<T> {
-  const pgdata = join(dataDir, "pgdata");
-  const client = await createPglite(dump ? { dataDir: pgdata, loadDataDir: dump } : { dataDir: pgdata });
-  const handle = wrapPglite(client);
+/** Opens (migrating it) the embedded database in `dataDir` in this process, while no command runs on it. */
+async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const handle = await openEmbedded(dataDir);
   try {
+    await handle.migrate();
     return await work(contextFor(handle, loadConfig({ SNSGOV_DATA_DIR: dataDir }), { log: silentLogger }));
   } finally {
     await handle.close();
@@ -43,17 +43,16 @@ async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>, dump?: Blo
 }
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "snsgov-db-cli-"));
+  dir = await serverTempDir("snsgov-db-cli-");
   dataDir = join(dir, "data");
   await mkdir(dataDir);
-  const dump = new Blob([await readFile(await preparePgliteDump())]);
   org = await withEmbedded(async (ctx) => {
     const seeded = await seedOrg(ctx);
     await createDepartment(ctx, { actor: seeded.actors.admin, input: { code: "kanko", name: "観光部" } });
     const key = await loadSigningKey(ctx.config.auditKeyFile);
     assert.equal((await createCheckpoint(ctx, key.privateKey)).kind, "created");
     return seeded;
-  }, dump);
+  });
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -122,10 +121,12 @@ test("backup, then a new administrator, then restore: the administrator is gone,
   const [first = "", second = ""] = restored.stdout.split("\n");
   assert.match(
     first,
-    /^restored .*nightly\.tar\.gz into .*\/data\/pgdata in \d+\.\d s: 9 staff, 1 audit entries$/,
+    /^restored .*nightly\.tar\.gz into .*\/data\/postgres in \d+\.\d s: 9 staff, 1 audit entries$/,
   );
   const kept =
-    /^the database it replaced is kept in (.*\/data\/pgdata\.before-restore-[0-9TZ-]+); delete/.exec(second);
+    /^the database it replaced is kept in (.*\/data\/postgres\.before-restore-[0-9TZ-]+); delete/.exec(
+      second,
+    );
   assert.ok(kept, restored.stdout);
 
   const listed = await snsgov(["user", "list"]);
@@ -134,11 +135,14 @@ test("backup, then a new administrator, then restore: the administrator is gone,
   assert.doesNotMatch(listed.stdout, /R900/, "the administrator added after the backup is gone");
   assert.match(listed.stdout, /\n9 people, 9 active, 0 with a password\n$/);
 
-  const previous = await createPglite({ dataDir: kept[1] ?? "" });
-  const there = await previous.query<{ n: number }>(
+  const previous = await startEmbeddedServer(dataDir, { cluster: kept[1] ?? "" });
+  const client = new pg.Client({ connectionString: previous.url() });
+  await client.connect();
+  const there = await client.query<{ n: number }>(
     "select count(*)::int as n from staff where employee_no = 'R900'",
   );
-  await previous.close();
+  await client.end();
+  await previous.stop();
   assert.equal(there.rows[0]?.n, 1, "the replaced database still holds the administrator");
 
   const lastEntry = await withEmbedded(async (ctx) => {
@@ -177,6 +181,21 @@ test("backup and restore refuse clearly while the server holds the folder", asyn
     ["nightly.tar.gz"],
     "no backup was written while the server held the folder",
   );
+});
+
+test("a PGlite data folder of an earlier version is refused with the way to move it, untouched", async () => {
+  const old = join(dir, "pglite-data");
+  await mkdir(join(old, "pgdata"), { recursive: true });
+  await writeFile(join(old, "pgdata", "PG_VERSION"), "17\n");
+  const ran = await snsgov(["db", "migrate"], { SNSGOV_DATA_DIR: old });
+  assert.equal(ran.code, 1);
+  assert.equal(
+    ran.stderr,
+    `snsgov db: ${join(old, "pgdata")} is a database of an earlier snsgov version (PGlite), which this version cannot open; ` +
+      "with that version, copy it into a PostgreSQL database (`snsgov db copy-to postgres://…`) and start this version " +
+      "with DATABASE_URL set to that database (see docs/operations.md)\n",
+  );
+  assert.deepEqual(await readdir(old), ["pgdata"], "nothing was added or changed");
 });
 
 test("misuse and DATABASE_URL are refused with a reason (in-process)", async () => {
@@ -224,19 +243,9 @@ test("misuse and DATABASE_URL are refused with a reason (in-process)", async () 
   assert.doesNotMatch(err, /secret/, "the password in the URL is never printed");
 });
 
-const testUrl = process.env.TEST_DATABASE_URL;
-
-test("copy-to moves everything to PostgreSQL, where the audit log verifies and the users are the same", {
-  skip: testUrl ? false : "needs TEST_DATABASE_URL",
-}, async () => {
-  const name = `snsgov_cli_copy_${process.pid}`;
-  const admin = new pg.Client({ connectionString: testUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const url = new URL(testUrl ?? "");
-  url.pathname = `/${name}`;
-  const target = url.toString();
+test("copy-to moves everything to PostgreSQL, where the audit log verifies and the users are the same", async () => {
+  const empty = await emptyTestDatabase();
+  const target = empty.url;
   try {
     const copied = await snsgov(["db", "copy-to", target]);
     ok(copied);
@@ -282,7 +291,6 @@ test("copy-to moves everything to PostgreSQL, where the audit log verifies and t
       /\nsnsgov db: the target database is not empty \(rows in audit_checkpoints, audit_log, /,
     );
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await empty.drop();
   }
 });

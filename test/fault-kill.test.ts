@@ -1,14 +1,17 @@
 /**
- * Fault test: the server on the embedded database is killed (SIGKILL) while people are editing
- * and adding staff over HTTP. After a restart (which takes over the dead process's lock) every
- * change the server acknowledged (303) is there, each with its audit entry, the session survived,
- * and `snsgov audit verify` passes.
+ * Fault tests of the embedded database (its real PostgreSQL server, default settings: fsync
+ * and synchronous_commit on):
+ * - snsgov and every PostgreSQL process are killed (SIGKILL) while people are editing and adding
+ *   staff over HTTP. After a restart (which takes over the dead process's lock; PostgreSQL
+ *   recovers from its WAL) every change the server acknowledged (303) is there, each with its
+ *   audit entry, the session survived, and `snsgov audit verify` passes.
+ * - only snsgov is killed: its PostgreSQL server lives on, orphaned. The next start finds it
+ *   through postmaster.pid, stops it and starts its own; a second snsgov on the folder is refused.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { eq } from "drizzle-orm";
@@ -17,9 +20,9 @@ import { contextFor } from "../src/app/bootstrap.ts";
 import { type AppContext, systemActor } from "../src/app/context.ts";
 import { silentLogger } from "../src/app/logger.ts";
 import { loadConfig } from "../src/config.ts";
-import { createPglite, wrapPglite } from "../src/db/client.ts";
+import { openEmbedded } from "../src/db/client.ts";
 import { auditLog } from "../src/db/schema.ts";
-import { preparePgliteDump } from "./support/db.ts";
+import { serverTempDir } from "./support/db.ts";
 import { seedOrg, type TestOrg } from "./support/org.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -30,11 +33,10 @@ let org: TestOrg;
 let port: number;
 const servers: ChildProcess[] = [];
 
-async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>, dump?: Blob): Promise<T> {
-  const pgdata = join(dataDir, "pgdata");
-  const client = await createPglite(dump ? { dataDir: pgdata, loadDataDir: dump } : { dataDir: pgdata });
-  const handle = wrapPglite(client);
+async function withEmbedded<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const handle = await openEmbedded(dataDir);
   try {
+    await handle.migrate();
     return await work(contextFor(handle, loadConfig({ SNSGOV_DATA_DIR: dataDir }), { log: silentLogger }));
   } finally {
     await handle.close();
@@ -54,11 +56,10 @@ function freePort(): Promise<number> {
 }
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "snsgov-fault-"));
+  dir = await serverTempDir("snsgov-fault-");
   dataDir = join(dir, "data");
   await mkdir(dataDir);
   port = await freePort();
-  const dump = new Blob([await readFile(await preparePgliteDump())]);
   org = await withEmbedded(async (ctx) => {
     const seeded = await seedOrg(ctx);
     await setPasswordDirectly(ctx, {
@@ -67,13 +68,42 @@ before(async () => {
       password: PASSWORD,
     });
     return seeded;
-  }, dump);
+  });
 });
 after(async () => {
   for (const server of servers)
     if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+  const left = await postmaster();
+  if (left && alive(left)) process.kill(left, "SIGQUIT");
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The pid of the embedded PostgreSQL server in postmaster.pid, if the file is there. */
+async function postmaster(): Promise<number | undefined> {
+  const text = await readFile(join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => "");
+  const pid = Number.parseInt(text.split("\n")[0] ?? "", 10);
+  return Number.isInteger(pid) ? pid : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The postmaster and every process it started (its backends and background workers). */
+async function serverProcesses(pid: number): Promise<number[]> {
+  const found = [pid];
+  for (const entry of await readdir("/proc")) {
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid === pid) found.push(Number(entry));
+  }
+  return found;
+}
 
 const env = () => {
   const { DATABASE_URL: _url, SNSGOV_AUDIT_KEY_FILE: _key, ...inherited } = process.env;
@@ -123,6 +153,11 @@ async function healthy(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("the server does not answer /healthz");
+}
+
+async function waitGone(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 200 && alive(pid); attempt++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(alive(pid), false, `process ${pid} is gone`);
 }
 
 function exited(server: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -197,7 +232,7 @@ const form = (p: { employeeNo: string; name: string; email: string } & Placement
   active: "on",
 });
 
-test("SIGKILL during a stream of staff edits loses nothing that was acknowledged", async () => {
+test("SIGKILL of snsgov and PostgreSQL during a stream of staff edits loses nothing acknowledged", async () => {
   const first = await startServer();
   const admin = browser();
   await admin.signIn(org.staff.admin.email);
@@ -254,7 +289,12 @@ test("SIGKILL during a stream of staff edits loses nothing that was acknowledged
   const writers = Promise.all([...edited.map(editor), adder()]);
   const deadline = Date.now() + 20_000;
   while (acks < 150 && refused === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // The whole database server dies with snsgov, as in a crash of the machine's processes.
+  const pg = await postmaster();
+  assert.ok(pg, "the embedded server runs");
+  const victims = await serverProcesses(pg);
   first.server.kill("SIGKILL");
+  for (const pid of victims) process.kill(pid, "SIGKILL");
   killed = true;
   const death = await exited(first.server);
   await writers;
@@ -263,7 +303,8 @@ test("SIGKILL during a stream of staff edits loses nothing that was acknowledged
   assert.ok(acks >= 150, `${acks} acknowledged changes`);
   assert.ok(added.length > 0 && [...acknowledged.values()].every((names) => names.length > 0));
 
-  // The lock of the killed process is stale: the restart takes it over.
+  // The lock of the killed process is stale: the restart takes it over; PostgreSQL recovers.
+  await waitGone(pg);
   const second = await startServer();
   assert.doesNotMatch(second.output(), /in use by another snsgov process/);
 
@@ -313,4 +354,52 @@ test("SIGKILL during a stream of staff edits loses nothing that was acknowledged
   process.stdout.write(
     `# fault test: ${acks} acknowledged changes (${added.length} added, ${acks - added.length} edits) before SIGKILL; all present after restart; ${counted[1]} audit entries verify\n`,
   );
+});
+
+test("a PostgreSQL server orphaned by a killed snsgov is stopped by the next start", async () => {
+  const first = await startServer();
+  const orphan = await postmaster();
+  assert.ok(orphan);
+  first.server.kill("SIGKILL");
+  await exited(first.server);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(alive(orphan), "the server outlives the snsgov that started it");
+
+  const second = await startServer();
+  const now = await postmaster();
+  assert.ok(now && now !== orphan, "a new server runs");
+  await waitGone(orphan);
+  const admin = browser();
+  await admin.signIn(org.staff.admin.email);
+  assert.equal((await admin.get(`/staff/${org.staff.auditor.id}`)).status, 200, "the data is there");
+
+  // A second snsgov on the same folder stops at once with one line, and leaves the first alone.
+  const other = spawn(join(root, "bin", "snsgov"), ["db", "backup", join(dir, "x.tar.gz")], {
+    env: env(),
+    cwd: dir,
+  });
+  let stderr = "";
+  other.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  assert.equal((await exited(other)).code, 1);
+  assert.match(
+    stderr,
+    /^snsgov db: cannot back up: the data folder .* is in use by another snsgov process \(pid \d+\); stop the server first, then run this again\n$/,
+  );
+  const again = spawn(join(root, "bin", "snsgov"), ["serve"], { env: env(), cwd: dir });
+  let refused = "";
+  again.stderr.on("data", (chunk) => {
+    refused += chunk;
+  });
+  assert.equal((await exited(again)).code, 2);
+  assert.match(
+    refused,
+    /^snsgov: the data folder .* is in use by another snsgov process \(pid \d+\); stop it first, or set SNSGOV_DATA_DIR to another folder（データフォルダは別の snsgov が使用中です）\n$/,
+  );
+  assert.ok(alive(now), "the running server was not touched");
+
+  second.server.kill("SIGTERM");
+  assert.deepEqual(await exited(second.server), { code: 0, signal: null });
+  await waitGone(now);
 });

@@ -12,11 +12,19 @@
  *   processes, that keep a job queue running between `before` and `after`, or that need a
  *   process of their own (a checker not loaded yet).
  *
+ * All of them use one database server: TEST_DATABASE_URL's when set, otherwise an embedded
+ * PostgreSQL server started here in a temporary folder for the whole run (stopped at the end,
+ * also on failure or Ctrl-C) and named to the test processes in TEST_DATABASE_URL.
+ *
  * Each group's report is printed whole when it ends; the exit code is non-zero when any failed.
+ * At the end it prints the run's peak memory: the summed resident memory of every process under
+ * it (sampled from /proc every half second), and the largest single process.
  * `npm test -- FILE...` runs just those files, each in its own process.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { globSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { startTestServer, type TestServer } from "./support/db.ts";
 import { globalSetup } from "./support/global-setup.ts";
 
 const ownProcess = new Set([
@@ -50,10 +58,13 @@ function groups(): Group[] {
   ];
 }
 
+const children = new Set<ChildProcess>();
+
 function run(group: Group): Promise<{ group: Group; code: number; output: string; seconds: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn("tsx", group.args, { stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
     const chunks: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.stderr.on("data", (c: Buffer) => chunks.push(c));
@@ -65,9 +76,88 @@ function run(group: Group): Promise<{ group: Group; code: number; output: string
   });
 }
 
+// Memory: the processes under this one (test groups, the servers and postgres processes they
+// start), from /proc every half second. Where there is no /proc it prints nothing.
+type Sample = { total: number; postgres: number; largest: { rss: number; pid: number; name: string } };
+const peak: Sample = { total: 0, postgres: 0, largest: { rss: 0, pid: 0, name: "" } };
+const pageSize = 4096;
+
+async function sampleMemory(): Promise<void> {
+  const entries = await readdir("/proc").catch(() => [] as string[]);
+  const parent = new Map<number, number>();
+  const info = new Map<number, { rss: number; name: string }>();
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    const close = stat.lastIndexOf(")");
+    if (close < 0) continue;
+    const name = stat.slice(stat.indexOf("(") + 1, close);
+    const fields = stat.slice(close + 2).split(" ");
+    parent.set(pid, Number(fields[1]));
+    info.set(pid, { rss: Number(fields[21]) * pageSize, name });
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!mine.has(pid) && mine.has(ppid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let total = 0;
+  let postgres = 0;
+  for (const pid of mine) {
+    const p = info.get(pid);
+    if (!p) continue;
+    total += p.rss;
+    if (p.name === "postgres") postgres += p.rss;
+    if (p.rss > peak.largest.rss) peak.largest = { rss: p.rss, pid, name: p.name };
+  }
+  if (total > peak.total) {
+    peak.total = total;
+    peak.postgres = postgres;
+  }
+}
+
+const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+const startedAt = performance.now();
+let sampling = Promise.resolve();
+const sampler = setInterval(() => {
+  sampling = sampling.then(sampleMemory);
+}, 500);
+
+let server: TestServer | undefined;
+async function stopServer(): Promise<void> {
+  const running = server;
+  server = undefined;
+  await running
+    ?.stop()
+    .catch((error: unknown) => process.stderr.write(`could not stop the test server: ${error}\n`));
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+    void stopServer().then(() => process.exit(130));
+  });
+}
+
 const list = groups();
-// Build the migrated database dump (and PostgreSQL template) once, before the groups need it.
-await globalSetup();
+if (!process.env.TEST_DATABASE_URL) {
+  server = await startTestServer();
+  process.env.TEST_DATABASE_URL = server.url;
+  process.env.SNSGOV_TEST_EMBEDDED = "1";
+  process.stdout.write("tests on an embedded PostgreSQL server (set TEST_DATABASE_URL to use another)\n");
+}
+// Build the migrated template once, before the groups need it.
+try {
+  await globalSetup();
+} catch (error) {
+  await stopServer();
+  throw error;
+}
 const pending = list.map(async (group) => {
   const result = await run(group);
   process.stdout.write(`\n=== ${group.name}: exit ${result.code} after ${result.seconds.toFixed(0)} s ===\n`);
@@ -75,11 +165,22 @@ const pending = list.map(async (group) => {
   return result;
 });
 const results = await Promise.all(pending);
+clearInterval(sampler);
+await sampling;
+await stopServer();
 const failed = results.filter((r) => r.code !== 0);
 process.stdout.write("\n=== summary ===\n");
 for (const r of results) {
   const counts = /ℹ tests (\d+)[\s\S]*?ℹ pass (\d+)[\s\S]*?ℹ fail (\d+)/.exec(r.output);
   const summary = counts ? `${counts[2]}/${counts[1]} passed, ${counts[3]} failed` : "no summary";
   process.stdout.write(`${r.group.name}: ${summary}, exit ${r.code}, ${r.seconds.toFixed(0)} s\n`);
+}
+const wall = (performance.now() - startedAt) / 1000;
+process.stdout.write(`wall time: ${wall.toFixed(0)} s\n`);
+if (peak.total > 0) {
+  process.stdout.write(
+    `peak memory: ${gb(peak.total)} summed RSS of all test processes (postgres ${gb(peak.postgres)} of it); ` +
+      `largest process ${gb(peak.largest.rss)} (${peak.largest.name}, pid ${peak.largest.pid})\n`,
+  );
 }
 process.exit(failed.length > 0 ? 1 : 0);

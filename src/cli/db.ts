@@ -9,16 +9,16 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
-import { type DatabaseHandle, openDatabase, openPglite, openPostgres } from "../db/client.ts";
+import { type DatabaseHandle, openDatabase, openEmbedded, openPostgres } from "../db/client.ts";
+import { clusterOf, EmbeddedServerError } from "../db/embedded.ts";
 import { DataDirLockedError } from "../db/lock.ts";
 import {
-  backupPglite,
+  backupEmbedded,
   copyToPostgres,
   hasEmbeddedDatabase,
   MaintenanceError,
-  pgdataOf,
   redactUrl,
-  restorePglite,
+  restoreEmbedded,
 } from "../db/maintenance.ts";
 
 export const dbUsage = `usage: snsgov db migrate
@@ -73,7 +73,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function where(config: Config): string {
   return config.databaseUrl
     ? `PostgreSQL at ${redactUrl(config.databaseUrl)}`
-    : `embedded database in ${pgdataOf(config.dataDir)}`;
+    : `embedded database in ${clusterOf(config.dataDir)}`;
 }
 
 /** Refuses a command that only makes sense for the embedded database when DATABASE_URL is set. */
@@ -111,7 +111,7 @@ async function migrateCommand(config: Config, io: DbIo): Promise<number> {
 
 async function backupCommand(config: Config, io: DbIo, file: string): Promise<number> {
   embeddedOnly(config, "backup", "back up PostgreSQL with pg_dump (see docs/operations.md)");
-  const result = await backupPglite(config.dataDir, file);
+  const result = await backupEmbedded(config.dataDir, file);
   io.out(`backup written: ${result.file} (${megabytes(result.bytes)}) in ${seconds(result.ms)}\n`);
   return 0;
 }
@@ -122,7 +122,7 @@ async function restoreCommand(config: Config, io: DbIo, file: string): Promise<n
   const sha256 = bytes ? createHash("sha256").update(bytes).digest("hex") : "";
   // Loaded here: backup and migrate need nothing from the application layer.
   const { record } = await import("../app/audit.ts");
-  const result = await restorePglite(config.dataDir, file, {
+  const result = await restoreEmbedded(config.dataDir, file, {
     // The restore itself goes on the record of the restored database.
     beforeSwap: async (handle) => {
       await handle.db.transaction((tx) =>
@@ -137,7 +137,7 @@ async function restoreCommand(config: Config, io: DbIo, file: string): Promise<n
     },
   });
   io.out(
-    `restored ${resolve(file)} into ${result.pgdata} in ${seconds(result.ms)}: ` +
+    `restored ${resolve(file)} into ${result.cluster} in ${seconds(result.ms)}: ` +
       `${result.staff} staff, ${result.auditEntries} audit entries` +
       `${result.pending ? `; applied ${result.pending} migrations made since the backup` : ""}\n`,
   );
@@ -152,12 +152,12 @@ async function restoreCommand(config: Config, io: DbIo, file: string): Promise<n
 async function copyCommand(config: Config, io: DbIo, url: string): Promise<number> {
   embeddedOnly(config, "copy-to", "unset it to copy from the embedded database in SNSGOV_DATA_DIR");
   if (!(await hasEmbeddedDatabase(config.dataDir))) {
-    throw new MaintenanceError(`there is no embedded database in ${pgdataOf(config.dataDir)}`);
+    throw new MaintenanceError(`there is no embedded database in ${clusterOf(config.dataDir)}`);
   }
-  const source = await openPglite(config.dataDir);
+  const source = await openEmbedded(config.dataDir);
   try {
     await source.migrate();
-    io.err(`copying the embedded database in ${pgdataOf(config.dataDir)} to ${redactUrl(url)}\n`);
+    io.err(`copying the embedded database in ${clusterOf(config.dataDir)} to ${redactUrl(url)}\n`);
     const result = await copyToPostgres(source, url);
     const width = Math.max(5, ...result.tables.map((t) => t.table.length));
     const rowsWidth = Math.max(4, ...result.tables.map((t) => String(t.rows).length));
@@ -196,7 +196,12 @@ async function verifyTarget(config: Config, io: DbIo, url: string): Promise<numb
 /** The one line an operator sees when a command cannot be done. */
 export function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error instanceof MaintenanceError || error instanceof DataDirLockedError) return error.message;
+  if (
+    error instanceof MaintenanceError ||
+    error instanceof DataDirLockedError ||
+    error instanceof EmbeddedServerError
+  )
+    return error.message;
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
   const message = error.message.startsWith("Failed query") ? "a database query failed" : error.message;
   return `${message}${cause}`.split("\n")[0] ?? "";

@@ -3,6 +3,7 @@
  * so that `snsgov check` never opens the database and `snsgov serve` never loads the CLI helpers.
  */
 import { ConfigError } from "../config.ts";
+import { EmbeddedServerError } from "../db/embedded.ts";
 import { DataDirLockedError } from "../db/lock.ts";
 import { usage } from "./usage.ts";
 
@@ -43,7 +44,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof EmbeddedServerError
+    ) {
       process.stderr.write(`snsgov: ${error.message}\n`);
       process.exitCode = 2;
       return;

@@ -2,26 +2,73 @@
  * `snsgov serve [--demo]`: opens (and migrates) the database, creates the first administrator on
  * an empty database (or the demo municipality with --demo), starts the web server and the job
  * queue (scheduled work, e-mail), and shuts down cleanly on SIGINT/SIGTERM: the queue is stopped
- * before the database is closed, and the embedded database is checkpointed so nothing
- * acknowledged is lost.
+ * before the database is closed (which stops the embedded PostgreSQL server). A signal that
+ * arrives while it is still starting is kept and acted on once it has started (a second one
+ * exits at once; the embedded server is then asked to stop as the process exits).
  */
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { createCheckpoint, startCheckpointTimer } from "../app/audit-checkpoint.ts";
 import { loadSigningKey } from "../app/audit-keys.ts";
 import { openApp } from "../app/bootstrap.ts";
+import type { AppContext } from "../app/context.ts";
 import { demoLogins, seedDemo } from "../app/demo.ts";
 import { ensureFirstAdmin } from "../app/setup.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { type Config, ConfigError, loadConfig } from "../config.ts";
+import type { DatabaseHandle } from "../db/client.ts";
 import { createHttpApp } from "../http/app.tsx";
 import { startJobs } from "../jobs/runner.ts";
 
 export async function run(args: string[]): Promise<number> {
+  let shutdown: ((signal: string) => Promise<void>) | undefined;
+  let early: string | undefined;
+  const onSignal = (signal: string) => {
+    if (shutdown) return void shutdown(signal);
+    if (early) process.exit(130);
+    early = signal;
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
   const demo = args.includes("--demo");
   const env = { ...process.env };
   if (demo && !env.SNSGOV_DATA_DIR && !env.DATABASE_URL) env.SNSGOV_DATA_DIR = "./data-demo";
   const config = loadConfig(env);
   const { ctx, handle } = await openApp(config);
+  const { server, jobs, auditKey, stopCheckpoints } = await startServing(config, ctx, handle, demo).catch(
+    async (error: unknown) => {
+      // Nothing may keep running (the embedded server included) when the start fails.
+      await handle.close().catch(() => undefined);
+      throw error;
+    },
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.log.info("shutting down", { signal });
+    server.close();
+    try {
+      await jobs.stop();
+      await stopCheckpoints();
+      await createCheckpoint(ctx, auditKey.privateKey);
+    } catch (error) {
+      ctx.log.error("shutdown work failed", { error });
+    } finally {
+      await handle.close();
+    }
+    process.exit(0);
+  };
+  shutdown = stop;
+  if (early) void stop(early);
+  await new Promise<void>((resolveForever) => {
+    server.on("close", () => resolveForever());
+  });
+  return 0;
+}
+
+/** Everything after the database is open: first-start work, the web server, the job queue. */
+async function startServing(config: Config, ctx: AppContext, handle: DatabaseHandle, demo: boolean) {
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   if (demo) {
@@ -46,46 +93,30 @@ export async function run(args: string[]): Promise<number> {
 
   const app = createHttpApp(ctx, demo ? { demoLogins: demoLogins() } : {});
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  await new Promise<void>((resolveListening, rejectListening) => {
-    server.once("listening", () => resolveListening());
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      rejectListening(
-        error.code === "EADDRINUSE"
-          ? new ConfigError(
-              `port ${config.port} on ${config.host} is already in use; stop the other program or set PORT`,
-            )
-          : error,
-      ),
-    );
-  });
-  const jobs = await startJobs(ctx, handle);
+  let jobs: Awaited<ReturnType<typeof startJobs>>;
+  try {
+    await new Promise<void>((resolveListening, rejectListening) => {
+      server.once("listening", () => resolveListening());
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        rejectListening(
+          error.code === "EADDRINUSE"
+            ? new ConfigError(
+                `port ${config.port} on ${config.host} is already in use; stop the other program or set PORT`,
+              )
+            : error,
+        ),
+      );
+    });
+    jobs = await startJobs(ctx, handle);
+  } catch (error) {
+    server.close();
+    await stopCheckpoints();
+    throw error;
+  }
   out(
     `snsgov: listening on ${config.publicUrl} (${config.databaseUrl ? "PostgreSQL" : `embedded database in ${resolve(config.dataDir)}`})`,
   );
   if (!config.smtp)
     out("snsgov: e-mail is off (no SNSGOV_SMTP_HOST); notifications are shown in the app only.");
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    ctx.log.info("shutting down", { signal });
-    server.close();
-    try {
-      await jobs.stop();
-      await stopCheckpoints();
-      await createCheckpoint(ctx, auditKey.privateKey);
-    } catch (error) {
-      ctx.log.error("shutdown work failed", { error });
-    } finally {
-      await handle.close();
-    }
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  await new Promise<void>((resolveForever) => {
-    server.on("close", () => resolveForever());
-  });
-  return 0;
+  return { server, jobs, auditKey, stopCheckpoints };
 }

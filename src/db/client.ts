@@ -1,23 +1,21 @@
 /**
- * Opens the database: the embedded PGlite in the data folder by default, a PostgreSQL server
- * when DATABASE_URL is set. Both are used through one drizzle type (`Db`), so the same queries,
- * constraints and triggers run everywhere. Migrations are applied here.
+ * Opens the database: by default the embedded PostgreSQL server that snsgov runs itself in the
+ * data folder (src/db/embedded.ts), a PostgreSQL server of its own when DATABASE_URL is set.
+ * Both are reached through `pg` and one drizzle type (`Db`), so the same queries, constraints and
+ * triggers run everywhere. Migrations are applied here.
  */
 import { fileURLToPath } from "node:url";
-import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { Assume } from "drizzle-orm/utils";
 import pg from "pg";
+import { type EmbeddedServer, type ServerSettings, startEmbeddedServer } from "./embedded.ts";
 import { acquireDataDirLock, type DataDirLock } from "./lock.ts";
 import * as schema from "./schema.ts";
 
-/** Query-result shape shared by the PGlite and node-postgres drivers: `{ rows }`. */
+/** Query-result shape of the node-postgres driver as the repositories use it: `{ rows }`. */
 export interface AppQueryResultHKT extends PgQueryResultHKT {
   type: RowsOf<Assume<this["row"], Record<string, unknown>>>;
 }
@@ -32,15 +30,14 @@ export const migrationsFolder = fileURLToPath(new URL("./migrations", import.met
 
 export type DatabaseHandle = {
   db: Db;
-  kind: "pglite" | "postgres";
+  /** "embedded": the server snsgov runs in its data folder; "postgres": DATABASE_URL's. */
+  kind: "embedded" | "postgres";
   /** Applies pending migrations (safe to call on every start; serialised across instances). */
   migrate(): Promise<void>;
-  /** Flushes and closes; for PGlite also releases the data-folder lock. */
+  /** Closes the pool; for the embedded server also stops it and releases the data-folder lock. */
   close(): Promise<void>;
-  /** The embedded client, when embedded (backup, restore, copy-to need it). */
-  pglite: PGlite | undefined;
-  /** The PostgreSQL pool, when on a server. */
-  pool: pg.Pool | undefined;
+  /** The connection pool (its connection string reaches the same database, e.g. for pg-boss). */
+  pool: pg.Pool;
 };
 
 /** An advisory lock key that serialises migrations across app instances on one server. */
@@ -67,7 +64,6 @@ export async function openPostgres(
   return {
     db,
     kind: "postgres",
-    pglite: undefined,
     pool,
     async migrate() {
       const client = await pool.connect();
@@ -86,45 +82,39 @@ export async function openPostgres(
 }
 
 /**
- * Creates an embedded database with the extensions the migrations use (pg_trgm for the archive
- * search, 0005). Every PGlite in the project is made here: a data folder where the extension is
- * installed cannot be used by an instance that does not load it.
+ * Opens the embedded database of `dataDir`: takes the folder's lock (a second snsgov on the
+ * same folder stops with a clear message), starts the embedded PostgreSQL server (src/db/
+ * embedded.ts) and connects to it like to any PostgreSQL. `close()` ends the pool, stops the
+ * server and releases the lock.
+ * @param options.settings server settings over the small-machine defaults
  */
-export function createPglite(options: PGliteOptions = {}): Promise<PGlite> {
-  return PGlite.create({ ...options, extensions: { ...options.extensions, pg_trgm } });
-}
-
-/** Wraps an already-open PGlite (tests load one from a dump). */
-export function wrapPglite(client: PGlite, onClose: () => Promise<void> = async () => {}): DatabaseHandle {
-  const db = drizzlePglite(client, { schema });
-  return {
-    db,
-    kind: "pglite",
-    pglite: client,
-    pool: undefined,
-    async migrate() {
-      await migratePglite(db, { migrationsFolder });
-    },
-    async close() {
-      if (!client.closed) {
-        await client.exec("CHECKPOINT");
-        await client.close();
-      }
-      await onClose();
-    },
-  };
-}
-
-/**
- * Opens the embedded database in `dataDir/pgdata`, holding an exclusive lock on the folder so a
- * second process fails with a clear message instead of corrupting the files.
- */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+export async function openEmbedded(
+  dataDir: string,
+  options: { settings?: ServerSettings } = {},
+): Promise<DatabaseHandle> {
   const lock: DataDirLock = await acquireDataDirLock(dataDir);
+  let server: EmbeddedServer | undefined;
   try {
-    const client = await createPglite({ dataDir: `${dataDir}/pgdata` });
-    return wrapPglite(client, () => lock.release());
+    server = await startEmbeddedServer(dataDir, options);
+    const running = server;
+    const handle = await openPostgres(running.url());
+    return {
+      ...handle,
+      kind: "embedded",
+      async close() {
+        try {
+          await handle.close();
+        } finally {
+          try {
+            await running.stop();
+          } finally {
+            await lock.release();
+          }
+        }
+      },
+    };
   } catch (error) {
+    await server?.stop().catch(() => undefined);
     await lock.release();
     throw error;
   }
@@ -136,7 +126,7 @@ export function openDatabase(config: {
   dataDir: string;
 }): Promise<DatabaseHandle> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
-  return openPglite(config.dataDir);
+  return openEmbedded(config.dataDir);
 }
 
 /** True when the database answers a trivial query (used by /healthz). */

@@ -1,7 +1,9 @@
 /**
- * Exclusive lock on the embedded database folder. PGlite has no server process to arbitrate
- * access, so two processes opening the same folder would corrupt it; the lock file (created
- * with O_EXCL, holding the owner's pid) makes the second one stop with a clear message.
+ * Exclusive lock on the data folder. The snsgov process holding it owns the embedded PostgreSQL
+ * server of the folder (starts it, stops it on exit). PostgreSQL's own `postmaster.pid` keeps a
+ * second server off the cluster; this lock file (created with O_EXCL, holding the owner's pid)
+ * makes a second snsgov stop with a clear one-line message first, and tells a new snsgov that a
+ * server still running on the folder was left by a process that died (src/db/embedded.ts stops it).
  */
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -54,7 +56,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
     const holder = Number.parseInt((await readFile(path, "utf8").catch(() => "")).trim(), 10);
     if (Number.isInteger(holder) && holder !== process.pid && processIsAlive(holder)) {
       throw new DataDirLockedError(
-        `the data folder ${dataDir} is in use by another snsgov process (pid ${holder}); stop it first, or set SNSGOV_DATA_DIR to another folder`,
+        `the data folder ${dataDir} is in use by another snsgov process (pid ${holder}); stop it first, or set SNSGOV_DATA_DIR to another folder（データフォルダは別の snsgov が使用中です）`,
       );
     }
     await rm(path, { force: true });

@@ -4,13 +4,11 @@
  * a copy to PostgreSQL carries every row and sequence over and the audit chain verifies there.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { eq, sql } from "drizzle-orm";
-import pg from "pg";
-import { preparePgliteDump, preparePostgresTemplate } from "../../test/support/db.ts";
+import { emptyTestDatabase, serverTempDir, testDatabase } from "../../test/support/db.ts";
 import { seedOrg } from "../../test/support/org.ts";
 import { createApiToken } from "../app/api-tokens.ts";
 import { createCheckpoint } from "../app/audit-checkpoint.ts";
@@ -26,35 +24,49 @@ import { createStaff } from "../app/staff.ts";
 import { recordTransfer } from "../app/transfers.ts";
 import { setRequiredTwoFactorRoles } from "../app/two-factor.ts";
 import { loadConfig } from "../config.ts";
-import { createPglite, type DatabaseHandle, openPglite, openPostgres, wrapPglite } from "./client.ts";
+import { type DatabaseHandle, openEmbedded, openPostgres } from "./client.ts";
+import { startEmbeddedServer } from "./embedded.ts";
 import {
-  backupPglite,
+  backupEmbedded,
   copyToPostgres,
   foreignKeyOrder,
   MaintenanceError,
-  restorePglite,
+  restoreEmbedded,
   schemaTableNames,
 } from "./maintenance.ts";
 import { departments, roleAssignments } from "./schema.ts";
 
 let dir: string;
-let dump: Blob;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "snsgov-maintenance-"));
-  dump = new Blob([await readFile(await preparePgliteDump())]);
+  dir = await serverTempDir("snsgov-maintenance-");
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A data folder holding a migrated embedded database (loaded from the cached test dump). */
+/** A data folder holding a migrated embedded database (its own server, as `snsgov serve` makes). */
 async function dataFolder(name: string): Promise<string> {
   const dataDir = join(dir, name);
   await mkdir(dataDir, { recursive: true });
-  const client = await createPglite({ dataDir: join(dataDir, "pgdata"), loadDataDir: dump });
-  await wrapPglite(client).close();
+  const handle = await openEmbedded(dataDir);
+  await handle.migrate();
+  await handle.close();
   return dataDir;
+}
+
+/** The department codes in a cluster folder other than the live one (what a restore kept aside). */
+async function codesIn(dataDir: string, cluster: string): Promise<string[]> {
+  const server = await startEmbeddedServer(dataDir, { cluster });
+  const handle = await openPostgres(server.url(), { max: 1 });
+  try {
+    return (await handle.pool.query<{ code: string }>("select code from departments order by code")).rows.map(
+      (r) => r.code,
+    );
+  } finally {
+    await handle.close();
+    await server.stop();
+  }
 }
 
 function contextOn(handle: DatabaseHandle, env: Record<string, string> = {}): AppContext {
@@ -63,7 +75,7 @@ function contextOn(handle: DatabaseHandle, env: Record<string, string> = {}): Ap
 
 /** Opens the folder, runs `work`, closes (as a CLI command would). */
 async function withFolder<T>(dataDir: string, work: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const handle = await openPglite(dataDir);
+  const handle = await openEmbedded(dataDir);
   try {
     return await work(contextOn(handle));
   } finally {
@@ -116,7 +128,7 @@ describe("backup and restore of the embedded database", () => {
     await withFolder(dataDir, async (ctx) => {
       await createDepartment(ctx, { actor, input: { code: "kanko", name: "観光部" } });
     });
-    const backup = await backupPglite(dataDir, file());
+    const backup = await backupEmbedded(dataDir, file());
     assert.equal(backup.file, file());
     assert.ok(backup.bytes > 100_000, `a real database dump (${backup.bytes} bytes)`);
     assert.equal((await stat(file())).mode & 0o777, 0o600, "the backup holds password hashes: owner only");
@@ -126,8 +138,8 @@ describe("backup and restore of the embedded database", () => {
       assert.deepEqual(await departmentCodes(ctx), ["kanko", "kenko"]);
     });
 
-    const restored = await restorePglite(dataDir, file(), { now: new Date("2026-11-24T09:00:00Z") });
-    assert.equal(restored.previous, join(dataDir, "pgdata.before-restore-2026-11-24T09-00-00-000Z"));
+    const restored = await restoreEmbedded(dataDir, file(), { now: new Date("2026-11-24T09:00:00Z") });
+    assert.equal(restored.previous, join(dataDir, "postgres.before-restore-2026-11-24T09-00-00-000Z"));
     assert.equal(restored.auditEntries, 1);
     assert.equal(restored.pending, 0);
     await withFolder(dataDir, async (ctx) => {
@@ -140,11 +152,8 @@ describe("backup and restore of the embedded database", () => {
       assert.deepEqual([audit.ok, audit.entries], [true, 1]);
     });
     assert.ok(restored.previous);
-    const previous = await createPglite({ dataDir: restored.previous });
-    const kept = await previous.query<{ code: string }>("select code from departments order by code");
-    await previous.close();
     assert.deepEqual(
-      kept.rows.map((r) => r.code),
+      await codesIn(dataDir, restored.previous),
       ["kanko", "kenko"],
       "nothing is lost: the replaced database is kept",
     );
@@ -154,7 +163,7 @@ describe("backup and restore of the embedded database", () => {
 
   test("a second backup replaces the file whole and leaves no temporary file", async () => {
     const before = await readFile(file());
-    await backupPglite(dataDir, file());
+    await backupEmbedded(dataDir, file());
     const after = await readFile(file());
     assert.notDeepEqual(after, before);
     assert.deepEqual(await readdir(join(dir, "backups")), ["snsgov.tar.gz"]);
@@ -167,15 +176,15 @@ describe("backup and restore of the embedded database", () => {
       const message = new RegExp(
         `in use by another snsgov process \\(pid ${other}\\); stop the server first, then run this again$`,
       );
-      await assert.rejects(restorePglite(dataDir, file()), (error: Error) => {
+      await assert.rejects(restoreEmbedded(dataDir, file()), (error: Error) => {
         assert.ok(error instanceof MaintenanceError);
         assert.match(error.message, /^cannot restore: the data folder /);
         assert.match(error.message, message);
         return true;
       });
-      await assert.rejects(backupPglite(dataDir, join(dir, "backups", "other.tar.gz")), message);
+      await assert.rejects(backupEmbedded(dataDir, join(dir, "backups", "other.tar.gz")), message);
       assert.deepEqual(await readdir(join(dir, "backups")), ["snsgov.tar.gz"], "no backup was written");
-      assert.equal((await readdir(dataDir)).filter((f) => f.startsWith("pgdata.before-restore")).length, 1);
+      assert.equal((await readdir(dataDir)).filter((f) => f.startsWith("postgres.before-restore")).length, 1);
     } finally {
       await rm(join(dataDir, "snsgov.lock"));
     }
@@ -184,15 +193,18 @@ describe("backup and restore of the embedded database", () => {
   test("restore refuses a file that is not a backup and leaves the database as it was", async () => {
     const junk = join(dir, "backups", "junk.tar.gz");
     await writeFile(junk, "this is not a backup\n".repeat(100));
-    await assert.rejects(restorePglite(dataDir, junk), /the file is not a backup of the embedded database/);
+    await assert.rejects(
+      restoreEmbedded(dataDir, junk),
+      /^MaintenanceError: the file is not a backup of the embedded database \(not a gzipped tar archive\)$/,
+    );
     const whole = await readFile(file());
     await writeFile(junk, whole.subarray(0, whole.length >> 1));
     await assert.rejects(
-      restorePglite(dataDir, junk),
-      /the file is not a usable backup \(damaged: unexpected end of file\)/,
+      restoreEmbedded(dataDir, junk),
+      /^MaintenanceError: the file is not a usable backup \(damaged: .*\)$/,
     );
     await assert.rejects(
-      restorePglite(dataDir, join(dir, "missing.tar.gz")),
+      restoreEmbedded(dataDir, join(dir, "missing.tar.gz")),
       /^MaintenanceError: cannot read/,
     );
     await withFolder(dataDir, async (ctx) => {
@@ -207,40 +219,22 @@ describe("backup and restore of the embedded database", () => {
 
   test("a backup restores onto a new machine's empty data folder", async () => {
     const fresh = join(dir, "new-machine");
-    const restored = await restorePglite(fresh, file());
+    const restored = await restoreEmbedded(fresh, file());
     assert.equal(restored.previous, null, "there was nothing to replace");
     await withFolder(fresh, async (ctx) => {
       assert.deepEqual(await departmentCodes(ctx), ["kanko"]);
     });
-    assert.deepEqual((await readdir(fresh)).sort(), ["pgdata"], "the lock is released, nothing else left");
-  });
-
-  test("an open embedded database can be backed up through its handle", async () => {
-    const handle = wrapPglite(await createPglite({ loadDataDir: dump }));
-    const f = join(dir, "backups", "from-handle.tar.gz");
-    try {
-      const ctx = contextOn(handle);
-      await createDepartment(ctx, {
-        actor: systemActor("test"),
-        input: { code: "live", name: "稼働中の部" },
-      });
-      await backupPglite(handle, f);
-      await createDepartment(ctx, { actor: systemActor("test"), input: { code: "later", name: "後の部" } });
-    } finally {
-      await handle.close();
-    }
-    const elsewhere = join(dir, "from-handle");
-    await restorePglite(elsewhere, f);
-    await withFolder(elsewhere, async (ctx) => {
-      assert.deepEqual(await departmentCodes(ctx), ["live"]);
-    });
-    await rm(f);
+    assert.deepEqual(
+      (await readdir(fresh)).filter((f) => !f.startsWith(".")).sort(),
+      ["postgres", "postgres.log"],
+      "the lock is released, nothing else left",
+    );
   });
 
   test("backup of a folder without a database says so", async () => {
     await assert.rejects(
-      backupPglite(join(dir, "empty"), join(dir, "x.tar.gz")),
-      /^MaintenanceError: there is no embedded database in .*empty\/pgdata$/,
+      backupEmbedded(join(dir, "empty"), join(dir, "x.tar.gz")),
+      /^MaintenanceError: there is no embedded database in .*empty\/postgres$/,
     );
   });
 });
@@ -311,43 +305,25 @@ async function populate(ctx: AppContext, keyFile: string) {
   return { granted, revoked: last };
 }
 
-const testUrl = process.env.TEST_DATABASE_URL;
-
-describe("copy-to PostgreSQL", { skip: testUrl ? false : "needs TEST_DATABASE_URL" }, () => {
-  const name = `snsgov_copy_${process.pid}_${Date.now().toString(36)}`;
+describe("copy-to PostgreSQL", () => {
+  let target: { url: string; drop(): Promise<void> };
   let targetUrl = "";
   let source: DatabaseHandle;
   let ctx: AppContext;
   let keyFile: string;
   let seeded: Awaited<ReturnType<typeof populate>>;
 
-  async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: testUrl });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
-
   before(async () => {
-    if (!testUrl) return;
-    await preparePostgresTemplate(testUrl);
-    await admin((c) => c.query(`create database ${name}`));
-    const u = new URL(testUrl);
-    u.pathname = `/${name}`;
-    targetUrl = u.toString();
-    const client = await createPglite({ loadDataDir: dump });
-    source = wrapPglite(client);
+    target = await emptyTestDatabase();
+    targetUrl = target.url;
+    source = await testDatabase();
     keyFile = join(dir, "keys", "audit.pem");
     ctx = contextOn(source, { SNSGOV_AUDIT_KEY_FILE: keyFile });
     seeded = await populate(ctx, keyFile);
   });
   after(async () => {
-    if (!testUrl) return;
     await source?.close();
-    await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    await target?.drop();
   });
 
   const counts = async (query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>) => {

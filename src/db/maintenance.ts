@@ -4,23 +4,23 @@
  * (`snsgov db copy-to`), the way out of the embedded database when a city outgrows it. The table
  * list, column list, foreign-key order and sequences come from the catalogue, so tables added by
  * later migrations are included without editing this file. See docs/operations.md.
+ *
+ * A backup is the embedded server's cluster folder, shut down cleanly, as a gzipped tar (a
+ * physical copy: PostgreSQL's own files, restored as they were, then brought up to date by the
+ * migrations). The package ships no pg_dump, and a physical copy restores exactly, sequences and
+ * all; PostgreSQL servers of your own are backed up with their own tools.
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { chown, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { gunzipSync } from "node:zlib";
-import type { PGlite } from "@electric-sql/pglite";
+import { pipeline } from "node:stream/promises";
 import { is, sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
-import {
-  createPglite,
-  type DatabaseHandle,
-  migrationsFolder,
-  openPglite,
-  openPostgres,
-  wrapPglite,
-} from "./client.ts";
+import * as tar from "tar";
+import { type DatabaseHandle, migrationsFolder, openPostgres } from "./client.ts";
+import { clusterOf, EmbeddedServerError, startEmbeddedServer, stopOrphanedServer } from "./embedded.ts";
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from "./lock.ts";
 import * as schema from "./schema.ts";
 
@@ -34,26 +34,14 @@ const APP_SCHEMA = "public";
 
 // Files
 
-/** Writes `bytes` to `file` atomically: a temporary file beside it, fsync, rename, fsync the folder. */
-async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(temp, "wx", 0o600);
+/** Flushes a file's contents to disk. */
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, "r+");
   try {
-    await handle.writeFile(bytes);
     await handle.sync();
-  } catch (error) {
+  } finally {
     await handle.close();
-    await rm(temp, { force: true });
-    throw error;
   }
-  await handle.close();
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(dirname(file));
 }
 
 /** Flushes a folder's entries (a rename is durable only once its folder is synced). */
@@ -75,14 +63,9 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** The folder PGlite keeps its files in, inside the data folder. */
-export function pgdataOf(dataDir: string): string {
-  return join(resolve(dataDir), "pgdata");
-}
-
-/** True when `dataDir` holds an embedded database (PGlite writes PG_VERSION at initdb). */
+/** True when `dataDir` holds an embedded database (initdb writes PG_VERSION). */
 export async function hasEmbeddedDatabase(dataDir: string): Promise<boolean> {
-  return exists(join(pgdataOf(dataDir), "PG_VERSION"));
+  return exists(join(clusterOf(dataDir), "PG_VERSION"));
 }
 
 /** A file-system-safe timestamp for folder names: 2026-11-24T05-30-00-000Z. */
@@ -107,46 +90,58 @@ async function inUse(dataDir: string, what: string, error: unknown): Promise<nev
   );
 }
 
+/** Files of a cluster that belong to a running server, not to the database. */
+const RUNTIME_FILES = /^(\.\/)?(postmaster\.pid|postmaster\.opts|\.s\.PGSQL\.\d+(\.lock)?)$/;
+
 // Backup
 
 export type BackupResult = { file: string; bytes: number; ms: number };
 
 /**
- * Writes a consistent backup of the embedded database to `file` (a gzipped tarball of the
- * PGlite data folder, mode 0600: it holds password hashes). The file is replaced atomically, so
- * an interrupted backup never leaves a half-written file under that name.
+ * Writes a consistent backup of the embedded database in `dataDir` to `file` (a gzipped tar of
+ * the cluster folder, mode 0600: it holds password hashes). The server is started and stopped
+ * first, so a folder left by a crash is recovered and the copy is of a cleanly shut-down
+ * cluster. The file is replaced atomically (a temporary file beside it, fsync, rename), so an
+ * interrupted backup never leaves a half-written file under that name.
  *
- * Given a data folder, it takes the folder's lock for the duration, so it refuses (with a
- * MaintenanceError) while the server runs on that folder: stop the server first. Given an open
- * embedded handle, the caller must own it; the dump waits for any running transaction.
+ * It takes the folder's lock for the duration, so it refuses (with a MaintenanceError) while
+ * the server runs on that folder: stop the server first.
  */
-export async function backupPglite(source: DatabaseHandle | string, file: string): Promise<BackupResult> {
+export async function backupEmbedded(dataDir: string, file: string): Promise<BackupResult> {
   const started = performance.now();
-  if (typeof source === "string") {
-    if (!(await hasEmbeddedDatabase(source))) {
-      throw new MaintenanceError(`there is no embedded database in ${pgdataOf(source)}`);
-    }
-    const handle = await openPglite(source).catch((error: unknown) => inUse(source, "back up", error));
-    try {
-      const result = await backupPglite(handle, file);
-      return { ...result, ms: performance.now() - started };
-    } finally {
-      await handle.close();
-    }
+  const folder = resolve(dataDir);
+  const cluster = clusterOf(folder);
+  if (!(await hasEmbeddedDatabase(folder))) {
+    throw new MaintenanceError(`there is no embedded database in ${cluster}`);
   }
-  const client = source.pglite;
-  if (!client)
-    throw new MaintenanceError("a backup file is for the embedded database; use pg_dump on PostgreSQL");
-  let dump: Blob | undefined;
-  // Holding the transaction mutex keeps other transactions on this client out while we dump.
-  await client.transaction(async (tx) => {
-    await tx.exec("CHECKPOINT");
-    dump = await client.dumpDataDir("gzip");
-  });
-  if (!dump) throw new MaintenanceError("the embedded database produced no dump");
-  const bytes = new Uint8Array(await dump.arrayBuffer());
-  await writeFileAtomic(resolve(file), bytes);
-  return { file: resolve(file), bytes: bytes.byteLength, ms: performance.now() - started };
+  const lock: DataDirLock = await acquireDataDirLock(folder).catch((error: unknown) =>
+    inUse(folder, "back up", error),
+  );
+  try {
+    const server = await startEmbeddedServer(folder);
+    await server.stop();
+    const target = resolve(file);
+    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+    try {
+      await pipeline(
+        tar.create(
+          { gzip: true, cwd: cluster, portable: true, filter: (path) => !RUNTIME_FILES.test(path) },
+          ["."],
+        ),
+        createWriteStream(temp, { flags: "wx", mode: 0o600 }),
+      );
+      await syncFile(temp);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await syncFolder(dirname(target));
+    const bytes = (await stat(target)).size;
+    return { file: target, bytes, ms: performance.now() - started };
+  } finally {
+    await lock.release();
+  }
 }
 
 // Inspection (restore)
@@ -162,33 +157,29 @@ export function schemaTableNames(): string[] {
 
 type Rows = Record<string, unknown>[];
 
-async function rowsOf(client: PGlite, text: string): Promise<Rows> {
-  const result = await client.query<Record<string, unknown>>(text);
-  return result.rows;
-}
+/** Runs one statement and returns its rows; both sides of a copy are reached through this. */
+type Query = (text: string, params?: Array<string | null>) => Promise<Rows>;
 
 /** Applied migrations of a database (folder timestamps, oldest first); undefined without the table. */
-async function appliedMigrations(client: PGlite): Promise<number[] | undefined> {
-  const found = await rowsOf(client, "select to_regclass('drizzle.__drizzle_migrations')::text as t");
+async function appliedMigrations(query: Query): Promise<number[] | undefined> {
+  const found = await query("select to_regclass('drizzle.__drizzle_migrations')::text as t");
   if (!found[0]?.t) return undefined;
-  const rows = await rowsOf(
-    client,
+  const rows = await query(
     "select created_at::text as at from drizzle.__drizzle_migrations order by created_at",
   );
   return rows.map((r) => Number(r.at));
 }
 
-async function tablesIn(client: PGlite): Promise<Set<string>> {
-  const rows = await rowsOf(
-    client,
+async function tablesIn(query: Query): Promise<Set<string>> {
+  const rows = await query(
     `select c.relname::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = '${APP_SCHEMA}' and c.relkind in ('r', 'p')`,
   );
   return new Set(rows.map((r) => String(r.name)));
 }
 
-async function countOf(client: PGlite, table: string): Promise<number> {
-  const [row] = await rowsOf(client, `select count(*)::text as n from ${APP_SCHEMA}.${quoteIdent(table)}`);
+async function countOf(query: Query, table: string): Promise<number> {
+  const [row] = await query(`select count(*)::text as n from ${APP_SCHEMA}.${quoteIdent(table)}`);
   return Number(row?.n ?? 0);
 }
 
@@ -203,12 +194,13 @@ export type BackupContents = {
 };
 
 /**
- * Checks that a loaded backup is an snsgov database this version can run, and brings it up to
- * date: its migrations must be ones this version knows (a backup from a newer version is
+ * Checks that a restored database is an snsgov database this version can run, and brings it up
+ * to date: its migrations must be ones this version knows (a backup from a newer version is
  * refused), pending ones are applied, and then every table of the schema must exist.
  */
-async function checkAndMigrate(client: PGlite): Promise<BackupContents> {
-  const applied = await appliedMigrations(client);
+async function checkAndMigrate(handle: DatabaseHandle): Promise<BackupContents> {
+  const query: Query = async (text) => (await handle.pool.query(text)).rows;
+  const applied = await appliedMigrations(query);
   if (!applied?.length)
     throw new MaintenanceError("the file is not an snsgov backup (no migrations recorded)");
   const known = readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis);
@@ -219,8 +211,8 @@ async function checkAndMigrate(client: PGlite): Promise<BackupContents> {
     );
   }
   const pending = known.filter((at) => at > Math.max(...applied)).length;
-  await wrapPglite(client).migrate();
-  const present = await tablesIn(client);
+  await handle.migrate();
+  const present = await tablesIn(query);
   const missing = schemaTableNames().filter((name) => !present.has(name));
   if (missing.length) {
     throw new MaintenanceError(`the backup is missing tables after migration: ${missing.join(", ")}`);
@@ -229,136 +221,153 @@ async function checkAndMigrate(client: PGlite): Promise<BackupContents> {
     migrations: applied.length,
     pending,
     tables: present.size,
-    staff: await countOf(client, "staff"),
-    auditEntries: await countOf(client, "audit_log"),
+    staff: await countOf(query, "staff"),
+    auditEntries: await countOf(query, "audit_log"),
   };
 }
 
 // Restore
 
-/** Names of the entries of a tar archive (ustar headers, 512-byte blocks). */
-function tarEntries(tar: Uint8Array): string[] {
-  const names: string[] = [];
-  const text = (from: number, length: number) => {
-    const slice = tar.subarray(from, from + length);
-    const end = slice.indexOf(0);
-    return Buffer.from(end === -1 ? slice : slice.subarray(0, end)).toString("utf8");
-  };
-  for (let at = 0; at + 512 <= tar.length; ) {
-    const name = text(at, 100);
-    if (!name) break;
-    if (text(at + 257, 5) !== "ustar")
-      throw new MaintenanceError("the file is not a backup of the embedded database (not a tar archive)");
-    names.push(`${text(at + 345, 155)}${name}`);
-    const size = Number.parseInt(text(at + 124, 12).trim() || "0", 8);
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  return names;
-}
-
 /**
- * Unpacks and checks a backup file before PGlite sees it: gzip (or plain tar) holding a
- * PostgreSQL data folder. A damaged or foreign file is refused here with a clear message.
+ * Checks a backup file before anything is unpacked: a gzipped tar holding a PostgreSQL cluster
+ * made by snsgov. A damaged or foreign file is refused here with a clear message.
  */
-function backupArchive(bytes: Buffer<ArrayBuffer>): Buffer<ArrayBuffer> {
-  let tar = bytes;
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      tar = gunzipSync(bytes);
-    } catch (error) {
+async function checkArchive(file: string): Promise<void> {
+  const head = await readFile(file).then(
+    (bytes) => bytes.subarray(0, 2),
+    (error: unknown) => {
       throw new MaintenanceError(
-        `the file is not a usable backup (damaged: ${error instanceof Error ? error.message : String(error)})`,
+        `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
       );
-    }
-  }
-  if (tar.length < 512) throw new MaintenanceError("the file is not a backup of the embedded database");
-  const entries = tarEntries(tar);
-  if (!entries.some((name) => /(^|\/)PG_VERSION$/.test(name))) {
+    },
+  );
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
     throw new MaintenanceError(
-      "the file is not a backup of the embedded database (no PostgreSQL data folder in it)",
+      "the file is not a backup of the embedded database (not a gzipped tar archive)",
     );
   }
-  return tar;
+  const names: string[] = [];
+  try {
+    await tar.list({ file, strict: true, onReadEntry: (entry) => names.push(entry.path) });
+  } catch (error) {
+    throw new MaintenanceError(
+      `the file is not a usable backup (damaged: ${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const has = (name: string) => names.some((n) => n === name || n === `./${name}`);
+  if (!has("PG_VERSION") || !has("snsgov.secret")) {
+    throw new MaintenanceError(
+      "the file is not a backup of the embedded database (no snsgov PostgreSQL cluster in it)",
+    );
+  }
 }
 
 export type RestoreResult = BackupContents & {
-  pgdata: string;
+  cluster: string;
   /** Where the database that was replaced now is; null when there was none. */
   previous: string | null;
   ms: number;
 };
 
 /**
- * Replaces the embedded database in `dataDir` with the backup in `file`. The backup is loaded
- * into a new folder beside `pgdata`, checked (an snsgov database, migrations this version knows,
- * every table present after applying pending migrations) and only then swapped in; the database
- * it replaces is kept as `pgdata.before-restore-<time>`. Holds the folder's lock throughout, so it
- * refuses while the server runs.
+ * Replaces the embedded database in `dataDir` with the backup in `file`. The backup is unpacked
+ * into a new folder beside the cluster, started and checked (an snsgov database, migrations this
+ * version knows, every table present after applying pending migrations) and only then swapped
+ * in; the database it replaces is kept as `postgres.before-restore-<time>`. Holds the folder's
+ * lock throughout, so it refuses while the server runs.
  * @param options.beforeSwap work on the restored database before it goes live (the CLI records
  *   the restore in the audit log); a failure there leaves the current database in place
  */
-export async function restorePglite(
+export async function restoreEmbedded(
   dataDir: string,
   file: string,
   options: { now?: Date; beforeSwap?: (handle: DatabaseHandle) => Promise<void> } = {},
 ): Promise<RestoreResult> {
   const started = performance.now();
   const folder = resolve(dataDir);
-  const bytes = await readFile(file).catch((error: unknown) => {
-    throw new MaintenanceError(
-      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  });
-  const archive = backupArchive(bytes);
+  await checkArchive(file);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
   const lock: DataDirLock = await acquireDataDirLock(folder).catch((error: unknown) =>
     inUse(folder, "restore", error),
   );
   const at = stamp(options.now ?? new Date());
-  const pgdata = pgdataOf(folder);
-  const incoming = join(folder, `pgdata.restoring-${at}`);
+  const cluster = clusterOf(folder);
+  const incoming = join(folder, `postgres.restoring-${at}`);
   try {
     let contents: BackupContents;
     try {
-      contents = await loadAndCheck(incoming, new Blob([archive]), options.beforeSwap);
+      contents = await loadAndCheck(folder, incoming, file, options.beforeSwap);
     } catch (error) {
       await rm(incoming, { recursive: true, force: true });
       throw error;
     }
-    const previous = (await exists(pgdata)) ? join(folder, `pgdata.before-restore-${at}`) : null;
-    if (previous) await rename(pgdata, previous);
+    // A server left running by a killed snsgov must not see its folder move away.
+    await stopOrphanedServer(cluster);
+    const previous = (await exists(cluster)) ? join(folder, `postgres.before-restore-${at}`) : null;
+    if (previous) await rename(cluster, previous);
     try {
-      await rename(incoming, pgdata);
+      await rename(incoming, cluster);
     } catch (error) {
-      if (previous) await rename(previous, pgdata);
+      if (previous) await rename(previous, cluster);
       throw error;
     }
     await syncFolder(folder);
-    return { ...contents, pgdata, previous, ms: performance.now() - started };
+    return { ...contents, cluster, previous, ms: performance.now() - started };
   } finally {
     await lock.release();
   }
 }
 
+/** The owner the server runs as, when snsgov runs as root (see embedded.ts). */
+async function serverOwner(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) =>
+    new Promise<number>((done, fail) =>
+      execFile("id", [flag, "postgres"], (error, stdout) =>
+        error ? fail(error) : done(Number(stdout.trim())),
+      ),
+    );
+  try {
+    return { uid: await id("-u"), gid: await id("-g") };
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadAndCheck(
   folder: string,
-  backup: Blob,
+  incoming: string,
+  file: string,
   beforeSwap: ((handle: DatabaseHandle) => Promise<void>) | undefined,
 ): Promise<BackupContents> {
-  let client: PGlite;
+  await rm(incoming, { recursive: true, force: true });
+  await mkdir(incoming, { mode: 0o700 });
+  const owner = await serverOwner();
+  if (owner) await chown(incoming, owner.uid, owner.gid);
+  await tar.extract({
+    file,
+    cwd: incoming,
+    strict: true,
+    ...(owner ? { uid: owner.uid, gid: owner.gid } : { preserveOwner: false }),
+  });
+  let server: Awaited<ReturnType<typeof startEmbeddedServer>>;
   try {
-    client = await createPglite({ dataDir: folder, loadDataDir: backup });
+    server = await startEmbeddedServer(folder, { cluster: incoming });
   } catch (error) {
-    throw new MaintenanceError(
-      `the file is not a backup of the embedded database (${error instanceof Error ? error.message : String(error)})`,
-    );
+    if (!(error instanceof EmbeddedServerError)) throw error;
+    throw new MaintenanceError(`the backup does not start as a database (${error.message})`);
   }
-  const handle = wrapPglite(client);
   try {
-    const contents = await checkAndMigrate(client);
-    if (beforeSwap) await beforeSwap(handle);
-    return contents;
+    const handle = await openPostgres(server.url(), { max: 2 });
+    try {
+      const contents = await checkAndMigrate(handle);
+      if (beforeSwap) await beforeSwap(handle);
+      return contents;
+    } finally {
+      await handle.close();
+    }
   } finally {
-    await handle.close();
+    await server.stop();
   }
 }
 
@@ -383,9 +392,6 @@ export function redactUrl(url: string): string {
 type Column = { name: string; type: string; identity: boolean };
 type TableInfo = { name: string; columns: Column[]; primaryKey: string[] };
 type SequenceInfo = { name: string; table: string | null; column: string | null };
-
-/** Runs one statement and returns its rows; both sides of a copy are reached through this. */
-type Query = (text: string, params?: Array<string | null>) => Promise<Rows>;
 
 const str = (value: unknown): string => (typeof value === "string" ? value : String(value));
 const qualified = (name: string) => `${APP_SCHEMA}.${quoteIdent(name)}`;

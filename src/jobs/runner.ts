@@ -2,15 +2,15 @@
  * The job queue: pg-boss keeps queues, schedules and jobs in the database's own `pgboss` schema,
  * so scheduled work survives restarts and runs once even with several app instances on one
  * PostgreSQL server (a cron occurrence is sent once — one instance claims each pass — and a job is
- * fetched by one worker, FOR UPDATE SKIP LOCKED). On the embedded database it runs through the
- * PGlite adapter with LISTEN/NOTIFY; on PostgreSQL through its own small connection pool.
+ * fetched by one worker, FOR UPDATE SKIP LOCKED). It reaches the database (the embedded server or
+ * DATABASE_URL's) through its own small connection pool, with LISTEN/NOTIFY.
  * Every periodic task (app/background.ts) becomes a cron schedule in Tokyo time and a worker; a
  * schedule of a task that no longer exists is removed. The tasks keep their own safety
  * (SKIP LOCKED, dedupe keys), so a job that does run twice after a crash does no harm.
  */
 
 import type { ConstructorOptions } from "pg-boss";
-import { fromPglite, PgBoss } from "pg-boss";
+import { PgBoss } from "pg-boss";
 import { periodicTasks } from "../app/background.ts";
 import type { AppContext } from "../app/context.ts";
 import type { PeriodicTask } from "../app/feature.ts";
@@ -36,7 +36,7 @@ export type JobRunner = {
 export type JobOptions = {
   /** The tasks to schedule (default: every periodic task of the application). */
   tasks?: readonly PeriodicTask[];
-  /** The PostgreSQL URL when the handle is not embedded (default: the configured DATABASE_URL). */
+  /** The PostgreSQL URL (default: the configured DATABASE_URL, else the handle's own). */
   connectionString?: string;
   /** Passed to pg-boss (tests shorten its intervals). */
   boss?: Partial<ConstructorOptions>;
@@ -49,9 +49,8 @@ function createBoss(ctx: AppContext, handle: DatabaseHandle, options: JobOptions
     application_name: "snsgov-jobs",
     ...options.boss,
   };
-  if (handle.pglite) return new PgBoss({ ...common, db: fromPglite(handle.pglite), backend: "pglite" });
   const connectionString =
-    options.connectionString ?? ctx.config.databaseUrl ?? handle.pool?.options.connectionString;
+    options.connectionString ?? ctx.config.databaseUrl ?? handle.pool.options.connectionString;
   if (!connectionString) throw new Error("the job queue needs the PostgreSQL connection string");
   return new PgBoss({ ...common, connectionString, max: 4 });
 }

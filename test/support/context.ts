@@ -64,13 +64,12 @@ export type TestApp = { ctx: AppContext; handle: DatabaseHandle; clock: TestCloc
 export async function testApp(
   options: {
     env?: Record<string, string>;
-    driver?: "pglite" | "postgres";
     start?: string;
     /** A clock that runs with real time (runningClock) instead of standing still. */
     running?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const handle = await testDatabase(options.driver ? { driver: options.driver } : {});
+  const handle = await testDatabase();
   const clock = options.running ? runningClock(options.start) : testClock(options.start);
   const config = loadConfig({
     SNSGOV_DATA_DIR: "/tmp/snsgov-test-unused",

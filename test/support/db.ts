@@ -1,22 +1,17 @@
 /**
- * Test databases. Creating a PGlite database costs seconds (initdb), so it is done once: the
- * migrated database is dumped to `.test-cache/` (keyed by the migrations' content) and every test
- * file loads its own copy from that dump (~0.5 s). With TEST_DATABASE_URL set, each test file
- * gets a fresh PostgreSQL database cloned from a migrated template instead.
+ * Test databases: every test file gets a fresh PostgreSQL database cloned (CREATE DATABASE …
+ * TEMPLATE) from a migrated template, on ONE server for the whole run: TEST_DATABASE_URL's when
+ * it is set, otherwise an embedded server that test/run.ts (or the global setup, for a bare
+ * `node --test`) starts in a temporary folder and names in TEST_DATABASE_URL for the test
+ * processes (SNSGOV_TEST_EMBEDDED=1 tells that it is the embedded one).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import {
-  createPglite,
-  type DatabaseHandle,
-  migrationsFolder,
-  openPostgres,
-  wrapPglite,
-} from "../../src/db/client.ts";
-
-const cacheDir = join(import.meta.dirname, "..", "..", ".test-cache");
+import { type DatabaseHandle, migrationsFolder, openPostgres } from "../../src/db/client.ts";
+import { type EmbeddedServer, startEmbeddedServer } from "../../src/db/embedded.ts";
 
 async function migrationsKey(): Promise<string> {
   const hash = createHash("sha256");
@@ -29,31 +24,61 @@ async function migrationsKey(): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-async function pgliteDumpPath(): Promise<string> {
-  return join(cacheDir, `pglite-${await migrationsKey()}.tar`);
-}
-
-/** Creates the migrated PGlite dump if it is not cached yet. */
-export async function preparePgliteDump(): Promise<string> {
-  const path = await pgliteDumpPath();
-  const existing = await readFile(path).catch(() => null);
-  if (existing) return path;
-  await mkdir(cacheDir, { recursive: true });
-  const client = await createPglite();
-  const handle = wrapPglite(client);
-  await handle.migrate();
-  const dump = await client.dumpDataDir("none");
-  await client.close();
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
-  await writeFile(temp, Buffer.from(await dump.arrayBuffer()));
-  await rename(temp, path);
-  return path;
-}
-
 function adminUrl(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * A temporary folder the embedded server can use: when the tests run as root, the server runs
+ * as the system user postgres, which must be able to pass through it (mode 0711).
+ */
+export async function serverTempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o711);
+  return dir;
+}
+
+/**
+ * Settings of the run's shared test server: many databases and connections at once; fsync off,
+ * since its files are thrown away after the run (durability is tested on a server with the
+ * default settings, test/fault-kill.test.ts).
+ */
+const testServerSettings = {
+  max_connections: "300",
+  shared_buffers: "128MB",
+  fsync: "off",
+  synchronous_commit: "off",
+  full_page_writes: "off",
+};
+
+/** The run's embedded test server (test/run.ts and the global setup start it). */
+export type TestServer = { url: string; stop(): Promise<void> };
+
+/**
+ * Starts an embedded server for a test run in a temporary folder, removed again by `stop()`.
+ * @param options.durable keep the default (durable, small-machine) settings, as benchmarks do
+ */
+export async function startTestServer(options: { durable?: boolean } = {}): Promise<TestServer> {
+  const dir = await serverTempDir("snsgov-test-server-");
+  let server: EmbeddedServer;
+  try {
+    server = await startEmbeddedServer(
+      join(dir, "data"),
+      options.durable ? {} : { settings: testServerSettings },
+    );
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: server.url("postgres"),
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Creates (once per migrations version) a migrated template database on the test server. */
@@ -80,42 +105,58 @@ export async function preparePostgresTemplate(url: string): Promise<string> {
   return template;
 }
 
-/** The driver the test run uses: PostgreSQL when TEST_DATABASE_URL is set, PGlite otherwise. */
-export const testDriver: "pglite" | "postgres" = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
+/** The server the test databases are made on (set by test/run.ts or the global setup). */
+export function testServerUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests with `npm test` (test/run.ts)");
+  return url;
+}
+
+/** True when the run's test server is the embedded one (not the machine's PostgreSQL). */
+export const onEmbeddedServer = process.env.SNSGOV_TEST_EMBEDDED === "1";
 
 /**
- * A migrated, empty database for one test file. Close it in `after()`.
- * @param options.driver force a driver (a test that needs PostgreSQL passes "postgres" and skips
- *   when TEST_DATABASE_URL is unset)
+ * A new, empty database on the test server (not migrated); `drop()` removes it. For tests that
+ * need a target of their own (copy-to).
  */
-export async function testDatabase(
-  options: { driver?: "pglite" | "postgres" } = {},
-): Promise<DatabaseHandle> {
-  const driver = options.driver ?? testDriver;
-  const url = process.env.TEST_DATABASE_URL;
-  if (driver === "postgres") {
-    if (!url) throw new Error("TEST_DATABASE_URL is not set");
-    const template = await preparePostgresTemplate(url);
-    const name = `snsgov_t_${process.pid}_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${template}`);
-    await admin.end();
-    // Test files of one process keep their databases open until the run ends (test/run.ts):
-    // unused connections close at once so they do not add up to the server's limit.
-    const handle = await openPostgres(adminUrl(url, name), { idleMs: 50 });
-    return {
-      ...handle,
-      async close() {
-        await handle.close();
-        const cleanup = new pg.Client({ connectionString: url });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-        await cleanup.end();
-      },
-    };
-  }
-  const dump = await readFile(await preparePgliteDump());
-  const client = await createPglite({ loadDataDir: new Blob([dump]) });
-  return wrapPglite(client);
+export async function emptyTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = testServerUrl();
+  const name = `snsgov_e_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return {
+    url: adminUrl(url, name),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A migrated, empty database for one test file. Close it in `after()`. */
+export async function testDatabase(): Promise<DatabaseHandle> {
+  const url = testServerUrl();
+  const template = await preparePostgresTemplate(url);
+  const name = `snsgov_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${template}`);
+  await admin.end();
+  // Test files of one process keep their databases open until the run ends (test/run.ts):
+  // unused connections close at once so they do not add up to the server's limit.
+  const handle = await openPostgres(adminUrl(url, name), { idleMs: 50 });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
 }
