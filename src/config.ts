@@ -2,7 +2,7 @@
  * Configuration from the environment, parsed once with zod. An invalid value stops the program
  * with a message naming the variable, so a typo never starts a half-configured server.
  */
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 
 const bool = z
@@ -43,6 +43,7 @@ const envSchema = z.object({
   SNSGOV_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SNSGOV_LOGIN_LOCK_MINUTES: minutes.default(15),
   SNSGOV_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  SNSGOV_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   SNSGOV_AUDIT_CHECKPOINT_MINUTES: minutes.default(5),
   SNSGOV_CITY_NAME: z.string().min(1).default("いわき市"),
   SNSGOV_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -88,6 +89,11 @@ export type Config = {
   loginLockMinutes: number;
   /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. */
   auditKeyFile: string;
+  /**
+   * Where every signed checkpoint is also appended as one JSON line (fsync'd, append-only): a copy
+   * outside the database to check it against (`snsgov audit verify --anchor`).
+   */
+  auditAnchorFile: string;
   auditCheckpointMinutes: number;
   cityName: string;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -119,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (typeof smtp === "string") throw new ConfigError(`invalid configuration:\n  ${smtp}`);
   const publicUrl = (e.SNSGOV_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   const dataDir = resolve(e.SNSGOV_DATA_DIR);
+  const auditKeyFile = resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -130,7 +137,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMinutes: e.SNSGOV_SESSION_ABSOLUTE_MINUTES,
     loginMaxFailures: e.SNSGOV_LOGIN_MAX_FAILURES,
     loginLockMinutes: e.SNSGOV_LOGIN_LOCK_MINUTES,
-    auditKeyFile: resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`),
+    auditKeyFile,
+    auditAnchorFile: resolve(
+      e.SNSGOV_AUDIT_ANCHOR_FILE ?? join(dirname(auditKeyFile), "audit-anchors.jsonl"),
+    ),
     auditCheckpointMinutes: e.SNSGOV_AUDIT_CHECKPOINT_MINUTES,
     cityName: e.SNSGOV_CITY_NAME,
     logLevel: e.SNSGOV_LOG_LEVEL,

@@ -127,6 +127,11 @@ test("backup, then a new administrator, then restore: the administrator is gone,
   const kept =
     /^the database it replaced is kept in (.*\/data\/pgdata\.before-restore-[0-9TZ-]+); delete/.exec(second);
   assert.ok(kept, restored.stdout);
+  // create-admin signed a checkpoint the restored database lacks: a new anchor file starts.
+  assert.match(
+    restored.stdout,
+    /\nthe audit anchor file was moved to .*\/data\/audit-anchors\.jsonl\.before-restore-[0-9TZ-]+; keep it/,
+  );
 
   const listed = await snsgov(["user", "list"]);
   ok(listed);
