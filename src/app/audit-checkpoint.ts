@@ -319,6 +319,12 @@ export async function signBeforeClosing(ctx: CheckpointContext, openedAtSeq: num
       ? await loadSigningKeyIfPresent(ctx.config.auditKeyFile)
       : await loadSigningKey(ctx.config.auditKeyFile);
     if (!key) return;
+    if (key.created) {
+      ctx.log.warn("audit signing key created; back it up apart from the database", {
+        file: key.file,
+        keyId: key.keyId,
+      });
+    }
     await signCheckpointNow(ctx, key.privateKey, { final: true });
   } catch (error) {
     ctx.log.error("audit checkpoint failed", { error });
