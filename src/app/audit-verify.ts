@@ -139,7 +139,7 @@ export function keyMap(keys: KeyObject | readonly KeyObject[]): Map<string, KeyO
 }
 
 /** How a checkpoint is named in messages (format 1 checkpoints were not numbered when signed). */
-export function checkpointLabel(c: Checkpoint): string {
+export function checkpointLabel(c: Pick<Checkpoint, "version" | "seq" | "at">): string {
   return c.version === 1 ? `the checkpoint signed at ${c.at}` : `checkpoint #${c.seq} (signed at ${c.at})`;
 }
 
@@ -177,17 +177,29 @@ export function checkpointLinkProblem(c: Checkpoint, previous: Checkpoint | null
   return null;
 }
 
-/** A checkpoint (stored or kept outside) that confirms the hash of one entry. */
-type Cover = { checkpoint: Checkpoint; where: string };
+/**
+ * A checkpoint (stored or kept outside) that confirms the hash of one entry: only what messages
+ * need, so that a year of checkpoints stays small in memory.
+ */
+type Cover = {
+  checkpoint: Pick<Checkpoint, "version" | "seq" | "at"> & { entry: { seq: number; hash: string } };
+  kept: boolean;
+  where: string;
+};
 
-/** The entries checkpoints confirm, by seq; one cover per distinct hash and source. */
+/**
+ * The entries checkpoints confirm, by seq: the first checkpoint per distinct hash, stored or kept
+ * (so the many checkpoints that cover the same entry through quiet hours take no memory).
+ */
 class Covers {
   private bySeq = new Map<number, Cover[]>();
 
   add(checkpoint: Checkpoint, where: string): void {
+    const kept = where !== "";
     const list = this.bySeq.get(checkpoint.entry.seq) ?? [];
-    if (list.some((c) => c.where === where && c.checkpoint.entry.hash === checkpoint.entry.hash)) return;
-    list.push({ checkpoint, where });
+    if (list.some((c) => c.kept === kept && c.checkpoint.entry.hash === checkpoint.entry.hash)) return;
+    const { version, seq, at, entry } = checkpoint;
+    list.push({ checkpoint: { version, seq, at, entry: { seq: entry.seq, hash: entry.hash } }, kept, where });
     this.bySeq.set(checkpoint.entry.seq, list);
   }
 
