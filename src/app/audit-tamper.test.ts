@@ -280,6 +280,32 @@ test("(c) checkpoints deleted from the middle of the chain, and forged anchors",
   );
 });
 
+test("(c) a validly signed checkpoint that does not link to the one before breaks the chain", async () => {
+  await run(10);
+  const [first, second] = await allCheckpoints(app.ctx.db);
+  assert.ok(first && second);
+  const head = await entryAt(app.ctx.db, second.entry.seq);
+  assert.ok(head);
+  // Signed with the city's key, but linked to #1 instead of #2 (a fork of the chain).
+  const fork = signCheckpoint(
+    {
+      seq: 3,
+      prevHash: first.hash,
+      entry: { seq: head.seq, hash: head.hash, at: head.at },
+      at: second.at,
+      final: true,
+    },
+    city.privateKey,
+  );
+  await insertCheckpoint(app.ctx.db, fork);
+  const result = await verify();
+  assert.equal(result.ok, false);
+  assert.match(
+    result.firstProblem?.reason ?? "",
+    /^checkpoint #3 \(signed at .*\) does not link to checkpoint #2: the checkpoint chain was rewritten$/,
+  );
+});
+
 test("(d) a rewrite between two checkpoints is named by the range they bracket", async () => {
   await run(30);
   await rewriteChainFrom(app.ctx.db, 17, { n: "17", note: "rewritten" });
