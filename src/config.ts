@@ -3,7 +3,7 @@
  * with a message naming the variable, so a typo never starts a half-configured server.
  */
 import { isIP } from "node:net";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 
 const bool = z
@@ -80,6 +80,7 @@ const envSchema = z.object({
   SNSGOV_LOGIN_LOCK_MINUTES: minutes.default(15),
   SNSGOV_TRUSTED_PROXIES: addressRanges,
   SNSGOV_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  SNSGOV_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   SNSGOV_AUDIT_CHECKPOINT_MINUTES: minutes.default(5),
   SNSGOV_CITY_NAME: z.string().min(1).default("いわき市"),
   SNSGOV_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -130,6 +131,11 @@ export type Config = {
   trustedProxies: AddressRange[];
   /** Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database. */
   auditKeyFile: string;
+  /**
+   * Where every signed checkpoint is also appended as one JSON line (fsync'd, append-only): a copy
+   * outside the database to check it against (`snsgov audit verify --anchor`).
+   */
+  auditAnchorFile: string;
   auditCheckpointMinutes: number;
   cityName: string;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -161,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (typeof smtp === "string") throw new ConfigError(`invalid configuration:\n  ${smtp}`);
   const publicUrl = (e.SNSGOV_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   const dataDir = resolve(e.SNSGOV_DATA_DIR);
+  const auditKeyFile = resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -173,7 +180,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: e.SNSGOV_LOGIN_MAX_FAILURES,
     loginLockMinutes: e.SNSGOV_LOGIN_LOCK_MINUTES,
     trustedProxies: e.SNSGOV_TRUSTED_PROXIES,
-    auditKeyFile: resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`),
+    auditKeyFile,
+    auditAnchorFile: resolve(
+      e.SNSGOV_AUDIT_ANCHOR_FILE ?? join(dirname(auditKeyFile), "audit-anchors.jsonl"),
+    ),
     auditCheckpointMinutes: e.SNSGOV_AUDIT_CHECKPOINT_MINUTES,
     cityName: e.SNSGOV_CITY_NAME,
     logLevel: e.SNSGOV_LOG_LEVEL,

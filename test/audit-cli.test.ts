@@ -24,7 +24,7 @@ import {
 } from "../src/cli/audit.ts";
 import { loadConfig } from "../src/config.ts";
 import { openEmbedded } from "../src/db/client.ts";
-import { appendEntries, withTriggersDisabled } from "./support/audit.ts";
+import { appendEntries, rewriteChainFrom, withTriggersDisabled } from "./support/audit.ts";
 import { type TestApp, testApp } from "./support/context.ts";
 import { serverTempDir } from "./support/db.ts";
 import { seedOrg } from "./support/org.ts";
@@ -101,6 +101,15 @@ test("bad arguments are named, so the command can print its usage", () => {
     file: "a.jsonl",
     publicKeyFile: "k.pub",
   });
+  assert.deepEqual(parseAuditArgs(["verify", "--anchor", "anchors.jsonl", "--anchor", "public.json"]), {
+    name: "verify",
+    publicKeyFiles: [],
+    anchorFiles: ["anchors.jsonl", "public.json"],
+  });
+  assert.equal(
+    parseAuditArgs(["verify", "--file", "a.jsonl", "--anchor", "anchors.jsonl"]),
+    "--anchor checks the database; it does not apply to --file",
+  );
 });
 
 test("checkpoint, verify, export and offline verify, then a tampered log is reported", async () => {
@@ -128,7 +137,7 @@ test("checkpoint, verify, export and offline verify, then a tampered log is repo
     input: { departmentId: String(dept.id), code: "kk", name: "観光課" },
   });
   const signed = await audit("checkpoint");
-  assert.match(signed.out, /^checkpoint signed: entry 2 \(key [0-9a-f]{16}\)\n$/);
+  assert.match(signed.out, /^checkpoint #1 signed: entry 2 \(key [0-9a-f]{16}\)\n$/);
   assert.equal((await audit("checkpoint")).out, "nothing to sign: entry 2 is already checkpointed\n");
   assert.deepEqual(await audit("verify"), {
     code: 0,
@@ -174,7 +183,12 @@ test("checkpoint, verify, export and offline verify, then a tampered log is repo
 
 /** Runs `bin/snsgov` with `env` added; resolves with exit code, stdout and stderr. */
 function snsgov(args: string[], env: Record<string, string>) {
-  const { DATABASE_URL: _url, SNSGOV_AUDIT_KEY_FILE: _key, ...inherited } = process.env;
+  const {
+    DATABASE_URL: _url,
+    SNSGOV_AUDIT_KEY_FILE: _key,
+    SNSGOV_AUDIT_ANCHOR_FILE: _anchors,
+    ...inherited
+  } = process.env;
   const child = spawn(join(root, "bin", "snsgov"), args, { env: { ...inherited, ...env }, cwd: dir });
   let stdout = "";
   let stderr = "";
@@ -209,27 +223,41 @@ test("a bad command line exits with 2 and the usage", async () => {
   assert.match(captured.err(), /^snsgov audit: export needs --from and --to\nusage: snsgov audit verify/);
 });
 
-test("bin/snsgov audit verify on an embedded database, intact then tampered", async () => {
+test("bin/snsgov audit verify on an embedded database, intact then rewritten: exit codes, with and without --anchor", async () => {
   const dataDir = join(dir, "data");
   await mkdir(dataDir);
   await withEmbedded(dataDir, async (ctx) => {
     await appendEntries({ ...app, ctx }, 3);
     const key = await loadSigningKey(ctx.config.auditKeyFile);
-    assert.equal((await createCheckpoint(ctx, key.privateKey)).kind, "created");
+    // As the server does when it stops: a closing checkpoint.
+    assert.equal((await createCheckpoint(ctx, key.privateKey, { final: true })).kind, "created");
   });
+  const anchors = join(dataDir, "audit-anchors.jsonl");
 
   const env = { SNSGOV_DATA_DIR: dataDir };
-  const ok = await snsgov(["audit", "verify"], env);
-  assert.deepEqual([ok.code, ok.stdout], [0, "audit log OK: 3 entries, 1 checkpoints, last seq 3\n"]);
+  const anchored = await snsgov(["audit", "verify", "--anchor", anchors], env);
+  assert.deepEqual(
+    [anchored.code, anchored.stdout],
+    [0, "audit log OK: 3 entries, 1 checkpoints, last seq 3; 1 anchors match\n"],
+  );
 
+  // A superuser rewrites entry 2, recomputes every hash after it and deletes every checkpoint.
   await withEmbedded(dataDir, async (ctx) => {
+    await rewriteChainFrom(ctx.db, 2, { n: "2", note: "rewritten" });
     await withTriggersDisabled(ctx.db, async (tx) => {
-      await tx.execute(sql`update audit_log set actor_label = 'nobody' where seq = 2`);
+      await tx.execute(sql`delete from audit_checkpoints`);
     });
   });
   const broken = await snsgov(["audit", "verify"], env);
-  assert.deepEqual(
-    [broken.code, broken.stdout],
-    [1, "audit log BROKEN at entry 2: entry 2 was changed: its content does not match its hash\n"],
+  assert.equal(broken.code, 1);
+  assert.match(
+    broken.stdout,
+    /^audit log BROKEN at entry 1: no signed checkpoint covers the log, which began .* ago/,
+  );
+  const caught = await snsgov(["audit", "verify", "--anchor", anchors], env);
+  assert.equal(caught.code, 1);
+  assert.match(
+    caught.stdout,
+    /^audit log BROKEN at entry 3: checkpoint #1 \(signed at .*\), covering entry 3 \(kept in the anchor file, line 1\), is not in the database: checkpoints were removed\nentries 1 to 3 may have been rewritten \(checkpoint #1 is the first that does not match; no checkpoint before it matches\)\n$/,
   );
 });

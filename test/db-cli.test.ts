@@ -128,6 +128,11 @@ test("backup, then a new administrator, then restore: the administrator is gone,
       second,
     );
   assert.ok(kept, restored.stdout);
+  // create-admin signed a checkpoint the restored database lacks: a new anchor file starts.
+  assert.match(
+    restored.stdout,
+    /\nthe audit anchor file was moved to .*\/data\/audit-anchors\.jsonl\.before-restore-[0-9TZ-]+; keep it/,
+  );
 
   const listed = await snsgov(["user", "list"]);
   ok(listed);

@@ -4,7 +4,8 @@
  * - snsgov and every PostgreSQL process are killed (SIGKILL) while people are editing and adding
  *   staff over HTTP. After a restart (which takes over the dead process's lock; PostgreSQL
  *   recovers from its WAL) every change the server acknowledged (303) is there, each with its
- *   audit entry, the session survived, and `snsgov audit verify` passes.
+ *   audit entry, the session survived, and `snsgov audit verify` passes, also against the
+ *   anchor file.
  * - only snsgov is killed: its PostgreSQL server lives on, orphaned. The next start finds it
  *   through postmaster.pid, stops it and starts its own; a second snsgov on the folder is refused.
  */
@@ -106,7 +107,12 @@ async function serverProcesses(pid: number): Promise<number[]> {
 }
 
 const env = () => {
-  const { DATABASE_URL: _url, SNSGOV_AUDIT_KEY_FILE: _key, ...inherited } = process.env;
+  const {
+    DATABASE_URL: _url,
+    SNSGOV_AUDIT_KEY_FILE: _key,
+    SNSGOV_AUDIT_ANCHOR_FILE: _anchors,
+    ...inherited
+  } = process.env;
   return {
     ...inherited,
     SNSGOV_DATA_DIR: dataDir,
@@ -341,14 +347,21 @@ test("SIGKILL of snsgov and PostgreSQL during a stream of staff edits loses noth
   for (const person of added)
     assert.ok(createdIds.has(String(person.id)), `audit entry for ${person.employeeNo}`);
 
-  const verify = spawn(join(root, "bin", "snsgov"), ["audit", "verify"], { env: env(), cwd: dir });
+  const verify = spawn(
+    join(root, "bin", "snsgov"),
+    ["audit", "verify", "--anchor", join(dataDir, "audit-anchors.jsonl")],
+    { env: env(), cwd: dir },
+  );
   let stdout = "";
   verify.stdout.on("data", (chunk) => {
     stdout += chunk;
   });
   const result = await exited(verify);
   assert.equal(result.code, 0, stdout);
-  const counted = /^audit log OK: (\d+) entries, 1 checkpoints, last seq (\d+)\n$/.exec(stdout);
+  // Signed at each start, on the timer and at the clean stop; the anchor file holds them all.
+  const counted = /^audit log OK: (\d+) entries, (\d+) checkpoints, last seq (\d+); \2 anchors match\n$/.exec(
+    stdout,
+  );
   assert.ok(counted, stdout);
   assert.ok(Number(counted[1]) >= acks, `${counted[1]} audit entries for ${acks} acknowledged changes`);
   process.stdout.write(

@@ -9,9 +9,10 @@ import { type TestApp, testApp } from "../../test/support/context.ts";
 import { entryAt } from "../db/repos/audit.ts";
 import { entryHash, keyIdOf, signCheckpoint } from "../domain/audit-chain.ts";
 import { tokyoDayStart } from "../domain/dates.ts";
+import { checkpointJson } from "./audit-anchor.ts";
 import { createCheckpoint } from "./audit-checkpoint.ts";
-import { exportAudit } from "./audit-export.ts";
-import { describeExportResult, verifyExportFile } from "./audit-verify.ts";
+import { exportAudit, exportChainedCheckpointSchema } from "./audit-export.ts";
+import { describeExportResult, verifyExportFile } from "./audit-verify-export.ts";
 
 let app: TestApp;
 let dir: string;
@@ -48,7 +49,7 @@ async function signNow(): Promise<void> {
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "snsgov-export-"));
   app = await testApp();
-  await resetAudit(app.ctx.db);
+  await resetAudit(app);
   app.clock.set("2026-11-23T14:00:00Z"); // 23:00 on the 23rd in Tokyo
   await appendEntries(app, 2, 20 * 60_000); // seq 1-2 on the 23rd
   await signNow(); // covers 2
@@ -75,7 +76,7 @@ test("an export holds the day's entries, the hash they link to, and the checkpoi
   const entry2 = await entryAt(app.ctx.db, 2);
   assert.deepEqual(lines[0], {
     type: "header",
-    format: "snsgov-audit-export/1",
+    format: "snsgov-audit-export/2",
     from: "2026-11-23T15:00:00.000Z",
     to: "2026-11-24T15:00:00.000Z",
     exportedAt: "2026-12-01T00:00:00.000Z",
@@ -89,7 +90,7 @@ test("an export holds the day's entries, the hash they link to, and the checkpoi
   });
   assert.deepEqual(
     lines.slice(1).map((l) => `${l.type} ${l.seq}`),
-    ["entry 3", "entry 4", "entry 5", "entry 6", "entry 7", "checkpoint 4", "checkpoint 7"],
+    ["entry 3", "entry 4", "entry 5", "entry 6", "entry 7", "checkpoint 2", "checkpoint 3"],
   );
   const entry3 = await entryAt(app.ctx.db, 3);
   assert.deepEqual(lines[1], { type: "entry", ...entry3 });
@@ -152,11 +153,12 @@ test("an export rewritten with recomputed hashes is caught by its checkpoint", a
   assert.equal(result.firstProblem?.line, 7);
   assert.match(
     result.firstProblem?.reason ?? "",
-    /^entry 4 differs from the checkpoint signed at .*: an entry from 3 to 4/,
+    /^entry 4 differs from checkpoint #2 \(signed at .*\): .* entries 3 to 4 may have been rewritten \(no earlier checkpoint matches\)$/,
   );
 
   // A forger who also replaces the key and re-signs is only caught by pinning the city's key.
   const forger = generateKeyPairSync("ed25519");
+  let previous: string | null = null;
   const resigned = rewritten.map((l) => {
     if (l.type === "header") {
       return {
@@ -166,12 +168,20 @@ test("an export rewritten with recomputed hashes is caught by its checkpoint", a
       };
     }
     if (l.type !== "checkpoint") return l;
-    const seq = Number(l.seq);
-    const entry = rewritten.find((e) => e.type === "entry" && e.seq === seq);
-    return {
-      type: "checkpoint",
-      ...signCheckpoint({ seq, hash: String(entry?.hash), at: String(l.at) }, forger.privateKey),
-    };
+    const { type: _type, ...c } = exportChainedCheckpointSchema.parse(l);
+    const entry = rewritten.find((e) => e.type === "entry" && e.seq === c.entry.seq);
+    const checkpoint = signCheckpoint(
+      {
+        seq: c.seq,
+        prevHash: previous ?? c.prevHash,
+        entry: { ...c.entry, hash: String(entry?.hash) },
+        at: c.at,
+        final: c.final,
+      },
+      forger.privateKey,
+    );
+    previous = checkpoint.hash;
+    return { type: "checkpoint", ...checkpointJson(checkpoint) };
   });
   const path = await fileOf("resigned.jsonl", resigned);
   const unpinned = await verifyExportFile(path);
@@ -229,7 +239,7 @@ test("lines that are not part of the format are refused", async () => {
 });
 
 test("an entry recorded late with an earlier time does not break the exported run", async () => {
-  await resetAudit(app.ctx.db);
+  await resetAudit(app);
   app.clock.set("2026-11-24T14:59:00Z"); // 23:59 on the 24th in Tokyo
   await appendEntries(app, 1); // seq 1, the 24th
   app.clock.set("2026-11-24T15:00:01Z");

@@ -1,17 +1,22 @@
 /**
  * Exporting the audit log for an auditor as JSON Lines that can be verified with nothing but the
  * file: a header (range, public key, the hash the first entry links to), the entries in seq
- * order, then the signed checkpoints that cover them. See docs/audit.md for the format.
+ * order, then the signed checkpoints that cover them (chained ones in the same JSON as the anchor
+ * file). See docs/audit.md for the format.
  */
 import type { KeyObject } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { allCheckpoints, entriesAfter, entryAt, seqRangeBetween } from "../db/repos/audit.ts";
-import { type AuditEntryRecord, type JsonValue, keyIdOf } from "../domain/audit-chain.ts";
+import { entriesAfter, entryAt, seqRangeBetween } from "../db/repos/audit.ts";
+import { type AuditEntryRecord, type Checkpoint, type JsonValue, keyIdOf } from "../domain/audit-chain.ts";
+import { checkpointJson, checkpointJsonSchema } from "./audit-anchor.ts";
 import { publicKeyPem } from "./audit-keys.ts";
+import { checkpointBatches } from "./audit-verify.ts";
 
-/** The `format` value of the header line. */
-export const EXPORT_FORMAT = "snsgov-audit-export/1";
+/** The `format` value of the header line (version 2 may hold chained checkpoints). */
+export const EXPORT_FORMAT = "snsgov-audit-export/2";
+/** Header formats the verifier accepts: files exported before checkpoints were chained, too. */
+export const EXPORT_FORMATS = ["snsgov-audit-export/1", EXPORT_FORMAT] as const;
 
 function isJsonValue(value: unknown): value is JsonValue {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
@@ -28,7 +33,7 @@ const seqOrNull = seq.nullable();
 /** The first line of an export. */
 export const exportHeaderSchema = z.strictObject({
   type: z.literal("header"),
-  format: z.literal(EXPORT_FORMAT),
+  format: z.enum(EXPORT_FORMATS),
   /** Start of the requested range (inclusive). */
   from: z.string(),
   /** End of the requested range (exclusive). */
@@ -62,6 +67,7 @@ export const exportEntrySchema = z.strictObject({
   hash: z.string(),
 });
 
+/** A checkpoint line from before checkpoints were chained (format 1): the entry's seq and hash. */
 export const exportCheckpointSchema = z.strictObject({
   type: z.literal("checkpoint"),
   seq,
@@ -71,7 +77,42 @@ export const exportCheckpointSchema = z.strictObject({
   signature: z.string(),
 });
 
+/** A chained checkpoint line: the anchor file's JSON with `type`. */
+export const exportChainedCheckpointSchema = checkpointJsonSchema.extend({ type: z.literal("checkpoint") });
+
 export type ExportHeader = z.infer<typeof exportHeaderSchema>;
+
+function checkpointLine(c: Checkpoint): string {
+  const value =
+    c.version === 1
+      ? {
+          type: "checkpoint",
+          seq: c.entry.seq,
+          hash: c.entry.hash,
+          at: c.at,
+          keyId: c.keyId,
+          signature: c.signature,
+        }
+      : { type: "checkpoint", ...checkpointJson(c) };
+  return `${JSON.stringify(value)}\n`;
+}
+
+/**
+ * The checkpoints an export carries: those covering an entry from `first` to `last`, and the first
+ * one after (which confirms the end of the run).
+ */
+async function checkpointsFor(db: Db, first: number, last: number, batchSize: number): Promise<Checkpoint[]> {
+  const chosen: Checkpoint[] = [];
+  let closing: Checkpoint | undefined;
+  for await (const batch of checkpointBatches(db, batchSize)) {
+    for (const c of batch) {
+      if (c.entry.seq >= first && c.entry.seq <= last) chosen.push(c);
+      else if (c.entry.seq > last && (!closing || c.entry.seq < closing.entry.seq)) closing = c;
+    }
+  }
+  if (!chosen.some((c) => c.entry.seq === last) && closing) chosen.push(closing);
+  return chosen;
+}
 
 /** What an export wrote. */
 export type ExportSummary = {
@@ -98,12 +139,8 @@ export async function exportAudit(
 ): Promise<ExportSummary> {
   const batchSize = options.batchSize ?? 2000;
   const range = await seqRangeBetween(db, options.from, options.to);
-  const all = range ? await allCheckpoints(db) : [];
-  const closing = range ? all.find((c) => c.seq >= range.last) : undefined;
-  const throughSeq = range ? Math.max(range.last, closing?.seq ?? 0) : null;
-  const checkpoints = range
-    ? all.filter((c) => (c.seq >= range.first && c.seq <= range.last) || c === closing)
-    : [];
+  const checkpoints = range ? await checkpointsFor(db, range.first, range.last, batchSize) : [];
+  const throughSeq = range ? checkpoints.reduce((max, c) => Math.max(max, c.entry.seq), range.last) : null;
   const previous = range && range.first > 1 ? await entryAt(db, range.first - 1) : null;
 
   const header: ExportHeader = {
@@ -138,7 +175,7 @@ export async function exportAudit(
     }
   }
   if (checkpoints.length) {
-    await write(checkpoints.map((c) => `${JSON.stringify({ type: "checkpoint", ...c })}\n`).join(""));
+    await write(checkpoints.map(checkpointLine).join(""));
   }
   return {
     entries,

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { keyIdOf, signCheckpoint } from "../domain/audit-chain.ts";
+import { checkpointSignatureValid, keyIdOf, signCheckpoint } from "../domain/audit-chain.ts";
 import {
   AuditKeyError,
   loadSigningKey,
@@ -47,10 +47,17 @@ test("verifiers get the public key from the private key, or from the .pub file a
   const fromPub = await loadVerificationKey(file);
   assert.equal(fromPub && keyIdOf(fromPub), key.keyId);
   const signed = signCheckpoint(
-    { seq: 1, hash: "0".repeat(64), at: "2026-11-24T00:00:00.000Z" },
+    {
+      seq: 1,
+      prevHash: "0".repeat(64),
+      entry: { seq: 1, hash: "0".repeat(64), at: "2026-11-24T00:00:00.000Z" },
+      at: "2026-11-24T00:00:00.000Z",
+      final: false,
+    },
     key.privateKey,
   );
   assert.equal(signed.keyId, key.keyId);
+  assert.ok(fromPub && checkpointSignatureValid(signed, fromPub));
 });
 
 test("a key file that is not an Ed25519 private key is refused with a message naming the file", async () => {

@@ -117,6 +117,23 @@ export async function loadSigningKey(file: string): Promise<AuditSigningKey> {
 }
 
 /**
+ * Loads the signing key from `file` when it exists, without creating one (null when missing).
+ * @throws AuditKeyError when the file exists but is not an Ed25519 private key.
+ */
+export async function loadSigningKeyIfPresent(file: string): Promise<AuditSigningKey | null> {
+  let pem: string;
+  try {
+    pem = await readFile(file, "utf8");
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return null;
+    throw error;
+  }
+  const privateKey = parsePrivateKey(pem, file);
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey), file, created: false };
+}
+
+/**
  * The public key to verify checkpoints with, without creating anything: the public half of the
  * private key at `privateKeyFile` if it exists, else `<privateKeyFile>.pub`, else null.
  */

@@ -23,8 +23,9 @@ export async function searchAudit(
 }
 
 /**
- * Recomputes the whole chain and checks the signed checkpoints with the server's key (the
- * security director's and auditor's "is the record intact?"). Reading only; no entry is written.
+ * Recomputes the whole chain and checks the signed checkpoints (their chain and schedule) with the
+ * server's key (the security director's and auditor's "is the record intact?"). Reading only; no
+ * entry is written.
  */
 export async function verifyAuditNow(
   ctx: AppContext,
@@ -33,5 +34,8 @@ export async function verifyAuditNow(
   await authorize(ctx, props.actor, "audit.read");
   const key = await loadVerificationKey(ctx.config.auditKeyFile);
   if (!key) return null;
-  return verifyAudit(ctx.db, key);
+  return verifyAudit(ctx.db, key, {
+    checkpointMinutes: ctx.config.auditCheckpointMinutes,
+    now: ctx.clock.now(),
+  });
 }

@@ -11,7 +11,7 @@ import {
 } from "../../test/support/audit.ts";
 import { type TestApp, testApp } from "../../test/support/context.ts";
 import { entriesAfter, entryAt, insertCheckpoint } from "../db/repos/audit.ts";
-import { type CheckpointRecord, firstChainProblem, signCheckpoint } from "../domain/audit-chain.ts";
+import { type Checkpoint, firstChainProblem, signCheckpoint } from "../domain/audit-chain.ts";
 import { createCheckpoint } from "./audit-checkpoint.ts";
 import { describeAuditResult, verifyAudit } from "./audit-verify.ts";
 
@@ -23,14 +23,14 @@ before(async () => {
 });
 after(() => app.close());
 beforeEach(async () => {
-  await resetAudit(app.ctx.db);
+  await resetAudit(app);
 });
 
-/** Verifies in batches of 3, so every scenario crosses batch boundaries. */
+/** Verifies in batches of 3, so every scenario crosses batch boundaries; now is the test clock's. */
 const verify = (keys: KeyObject | KeyObject[] = city.publicKey) =>
-  verifyAudit(app.ctx.db, keys, { batchSize: 3 });
+  verifyAudit(app.ctx.db, keys, { batchSize: 3, checkpointMinutes: 5, now: app.clock.now() });
 
-async function checkpoint(): Promise<CheckpointRecord> {
+async function checkpoint(): Promise<Checkpoint> {
   const outcome = await createCheckpoint(app.ctx, city.privateKey);
   assert.equal(outcome.kind, "created");
   return outcome.checkpoint;
@@ -127,7 +127,12 @@ test("a changed entry with every later hash recomputed is caught by the signed c
   assert.equal(result.firstProblem?.seq, 8);
   assert.match(
     result.firstProblem?.reason ?? "",
-    /^entry 8 differs from the checkpoint signed at .*: an entry from 3 to 8 was changed/,
+    /^entry 8 differs from checkpoint #2 \(signed at .*\): the chain was rewritten .* entries 3 to 8 may have been rewritten \(checkpoint #1 still matches entry 2\)$/,
+  );
+  assert.deepEqual(result.rewritten, { from: 3, to: 8, lastGood: 1, firstBad: 2 });
+  assert.equal(
+    describeAuditResult(result).split("\n")[1],
+    "entries 3 to 8 may have been rewritten (checkpoint #2 is the first that does not match; checkpoint #1 is the last that matches)",
   );
 });
 
@@ -140,34 +145,38 @@ test("removing the tail after a checkpoint covered it is caught", async () => {
   const result = await verify();
   assert.equal(
     describeAuditResult(result),
-    `audit log BROKEN at entry 8: entries from 8 to 10 were removed: the checkpoint signed at ${signed.at} covers entry 10, but the log ends at entry 7`,
+    `audit log BROKEN at entry 8: entries from 8 to 10 were removed: checkpoint #1 (signed at ${signed.at}) covers entry 10, but the log ends at entry 7`,
   );
   assert.equal(result.lastSeq, 7);
 });
 
 test("a checkpoint signed by another key, or with a forged signature, is a problem", async () => {
   await appendEntries(app, 6);
-  await checkpoint();
+  const first = await checkpoint();
   const entry5 = await entryAt(app.ctx.db, 5);
   assert.ok(entry5);
   const forger = generateKeyPairSync("ed25519");
-  await insertCheckpoint(
-    app.ctx.db,
-    signCheckpoint({ seq: 5, hash: entry5.hash, at: "2026-11-24T00:10:00.000Z" }, forger.privateKey),
-  );
+  const body = (entry: { seq: number; hash: string; at: string }) => ({
+    seq: 2,
+    prevHash: first.hash,
+    entry: { seq: entry.seq, hash: entry.hash, at: entry.at },
+    at: "2026-11-24T00:10:00.000Z",
+    final: false,
+  });
+  await insertCheckpoint(app.ctx.db, signCheckpoint(body(entry5), forger.privateKey));
   const unknown = await verify();
   assert.equal(unknown.firstProblem?.seq, 5);
-  assert.match(unknown.firstProblem?.reason ?? "", /is signed by unknown key/);
+  assert.match(
+    unknown.firstProblem?.reason ?? "",
+    /^checkpoint #2 \(signed at .*\) for entry 5 is signed by unknown key/,
+  );
 
-  await resetAudit(app.ctx.db);
+  await resetAudit(app);
   await appendEntries(app, 6);
-  await checkpoint();
+  const again = await checkpoint();
   const entry3 = await entryAt(app.ctx.db, 3);
   assert.ok(entry3);
-  const genuine = signCheckpoint(
-    { seq: 3, hash: entry3.hash, at: "2026-11-24T00:10:00.000Z" },
-    city.privateKey,
-  );
+  const genuine = signCheckpoint({ ...body(entry3), prevHash: again.hash }, city.privateKey);
   await insertCheckpoint(app.ctx.db, { ...genuine, at: "2026-11-24T00:20:00.000Z" });
   const forged = await verify();
   assert.equal(forged.firstProblem?.seq, 3);

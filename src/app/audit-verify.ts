@@ -1,46 +1,78 @@
 /**
- * Verifying the audit log: recompute the hash chain (streamed in batches, so a log of millions of
- * entries never sits in memory) and check every signed checkpoint against it; and the same for an
- * export file, offline, with nothing but the file (and optionally the city's public key).
- * Both name the first bad entry.
+ * Verifying the audit log in the database: recompute the hash chain (streamed in batches, so a
+ * log of millions of entries never sits in memory), check the chain of signed checkpoints (every
+ * signature, every link, no number missing) and every entry a checkpoint covers, and check that
+ * checkpoints are where the server's signing schedule puts them: a log whose newest entries, or
+ * whose newest checkpoint, are older than the interval allows had its checkpoints removed.
+ * Optionally the database is also compared with checkpoints kept outside it (anchors).
+ * Problems name the first bad entry; a rewritten chain caught by a checkpoint names the range.
  */
 import type { KeyObject } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
-import type { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { allCheckpoints, entriesAfter } from "../db/repos/audit.ts";
+import { checkpointsAfter, entriesAfter } from "../db/repos/audit.ts";
 import {
   type AuditEntryRecord,
   type ChainProblem,
-  type CheckpointRecord,
+  type Checkpoint,
+  checkpointHash,
   checkpointSignatureValid,
   firstChainProblem,
+  GENESIS_HASH,
   keyIdOf,
 } from "../domain/audit-chain.ts";
-import {
-  type ExportHeader,
-  exportCheckpointSchema,
-  exportEntrySchema,
-  exportHeaderSchema,
-} from "./audit-export.ts";
-import { AuditKeyError, parsePublicKey } from "./audit-keys.ts";
+import { readAnchors } from "./audit-anchor.ts";
 
 const DEFAULT_BATCH = 2000;
+
+/** The server's checkpoint interval when none is given (SNSGOV_AUDIT_CHECKPOINT_MINUTES). */
+export const DEFAULT_CHECKPOINT_MINUTES = 5;
+
+/**
+ * How much later than the interval a checkpoint may come before its absence is a problem: a tick
+ * of the timer that runs late or waits for a slow database, a transaction that commits after the
+ * time it recorded, clocks of several servers a little apart.
+ */
+export const CHECKPOINT_MARGIN_MINUTES = 2;
+
+/** Entries that may have been rewritten: between the last checkpoint that still matches and the first that does not. */
+export type RewrittenRange = {
+  /** First and last seq of the entries that may have been rewritten. */
+  from: number;
+  to: number;
+  /** The last checkpoint that still matches (covering entry `from` − 1), or null. */
+  lastGood: number | null;
+  /** The first checkpoint that no longer matches (covering entry `to`). */
+  firstBad: number;
+};
 
 /** Outcome of verifying the log in the database. */
 export type AuditVerifyResult = {
   ok: boolean;
   /** Entries read. */
   entries: number;
-  /** Checkpoints checked. */
+  /** Checkpoints stored in the database. */
   checkpoints: number;
   /** Highest seq present (0 for an empty log). */
   lastSeq: number;
-  /** Highest seq a valid checkpoint confirms, or null. */
+  /** Highest seq a valid checkpoint (or anchor) confirms, or null. */
   confirmedThrough: number | null;
   /** The first problem, naming the first bad entry. */
   firstProblem?: ChainProblem;
+  /** When a rewritten chain was caught by a checkpoint: the entries that may have been rewritten. */
+  rewritten?: RewrittenRange;
+  /** Anchors read from the anchor files, when any were given. */
+  anchors?: number;
+};
+
+/** What `verifyAudit` checks besides the chain. */
+export type AuditVerifyOptions = {
+  batchSize?: number;
+  /** The server's checkpoint interval in minutes (default 5). */
+  checkpointMinutes?: number;
+  /** The time to judge the newest checkpoint's age against (default: the system clock). */
+  now?: Date;
+  /** Files of kept checkpoints (the anchor file, saved copies of /public/audit-checkpoint.json). */
+  anchorFiles?: readonly string[];
 };
 
 /**
@@ -61,6 +93,18 @@ export async function* entryBatches(
     const last = batch.at(-1);
     if (!last || batch.length < batchSize || wanted.length < batch.length) return;
     after = last.seq;
+  }
+}
+
+/** Every stored checkpoint in chain (id) order, `batchSize` at a time. */
+export async function* checkpointBatches(db: Db, batchSize: number): AsyncGenerator<Checkpoint[]> {
+  let cursor = { afterId: 0, afterPosition: 0 };
+  for (;;) {
+    const batch = await checkpointsAfter(db, cursor, batchSize);
+    if (batch.length) yield batch.map((row) => row.checkpoint);
+    const last = batch.at(-1);
+    if (!last || batch.length < batchSize) return;
+    cursor = { afterId: last.id, afterPosition: cursor.afterPosition + batch.length };
   }
 }
 
@@ -88,88 +132,365 @@ export async function chainProblemAfter(
   return null;
 }
 
-function keyMap(keys: KeyObject | readonly KeyObject[]): Map<string, KeyObject> {
+/** The keys by key id. */
+export function keyMap(keys: KeyObject | readonly KeyObject[]): Map<string, KeyObject> {
   const list: readonly KeyObject[] = Array.isArray(keys) ? keys : [keys];
   return new Map(list.map((k) => [keyIdOf(k), k]));
 }
 
-/** How a checkpoint is named in messages. */
-function checkpointLabel(c: CheckpointRecord): string {
-  return `the checkpoint signed at ${c.at}`;
+/** How a checkpoint is named in messages (format 1 checkpoints were not numbered when signed). */
+export function checkpointLabel(c: Pick<Checkpoint, "version" | "seq" | "at">): string {
+  return c.version === 1 ? `the checkpoint signed at ${c.at}` : `checkpoint #${c.seq} (signed at ${c.at})`;
 }
 
 /** Why a checkpoint's signature cannot be trusted, or null when it is valid. */
-export function checkpointSignatureProblem(c: CheckpointRecord, keys: Map<string, KeyObject>): string | null {
+export function checkpointSignatureProblem(c: Checkpoint, keys: Map<string, KeyObject>): string | null {
   const key = keys.get(c.keyId);
   if (!key) {
     const known = [...keys.keys()].join(", ") || "none available";
-    return `${checkpointLabel(c)} for entry ${c.seq} is signed by unknown key ${c.keyId} (known: ${known})`;
+    return `${checkpointLabel(c)} for entry ${c.entry.seq} is signed by unknown key ${c.keyId} (known: ${known})`;
   }
   if (!checkpointSignatureValid(c, key)) {
-    return `${checkpointLabel(c)} for entry ${c.seq} has an invalid signature (forged or altered checkpoint)`;
+    return `${checkpointLabel(c)} for entry ${c.entry.seq} has an invalid signature (forged or altered checkpoint)`;
   }
   return null;
 }
 
-function rewrittenReason(c: CheckpointRecord, confirmedThrough: number): string {
+/** Why a checkpoint does not follow `previous` in the chain, or null. */
+export function checkpointLinkProblem(c: Checkpoint, previous: Checkpoint | null): string | null {
+  const expected = (previous?.seq ?? 0) + 1;
+  if (c.version === 1 && previous?.version === 2) {
+    return `${checkpointLabel(c)} is in the old format but follows chained checkpoints (it was not written by snsgov)`;
+  }
+  if (c.seq > expected) {
+    const missing =
+      c.seq - 1 === expected ? `checkpoint #${expected} is` : `checkpoints #${expected} to #${c.seq - 1} are`;
+    return `${missing} missing: the checkpoint chain goes from #${previous?.seq ?? 0} to #${c.seq} (checkpoints were removed)`;
+  }
+  if (c.seq < expected) return `checkpoint #${c.seq} is out of order (expected #${expected})`;
+  if (c.version === 2 && c.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
+    return `${checkpointLabel(c)} does not link to checkpoint #${previous?.seq ?? 0}: the checkpoint chain was rewritten`;
+  }
+  if (previous && c.entry.seq < previous.entry.seq) {
+    return `${checkpointLabel(c)} covers entry ${c.entry.seq}, before entry ${previous.entry.seq} that checkpoint #${previous.seq} covers`;
+  }
+  return null;
+}
+
+/**
+ * A checkpoint (stored or kept outside) that confirms the hash of one entry: only what messages
+ * need, so that a year of checkpoints stays small in memory.
+ */
+type Cover = {
+  checkpoint: Pick<Checkpoint, "version" | "seq" | "at"> & { entry: { seq: number; hash: string } };
+  kept: boolean;
+  where: string;
+};
+
+/**
+ * The entries checkpoints confirm, by seq: the first checkpoint per distinct hash, stored or kept
+ * (so the many checkpoints that cover the same entry through quiet hours take no memory).
+ */
+class Covers {
+  private bySeq = new Map<number, Cover[]>();
+
+  add(checkpoint: Checkpoint, where: string): void {
+    const kept = where !== "";
+    const list = this.bySeq.get(checkpoint.entry.seq) ?? [];
+    if (list.some((c) => c.kept === kept && c.checkpoint.entry.hash === checkpoint.entry.hash)) return;
+    const { version, seq, at, entry } = checkpoint;
+    list.push({ checkpoint: { version, seq, at, entry: { seq: entry.seq, hash: entry.hash } }, kept, where });
+    this.bySeq.set(checkpoint.entry.seq, list);
+  }
+
+  /** The covered seqs in ascending order, each with its covers. */
+  sorted(): [number, Cover[]][] {
+    return [...this.bySeq.entries()].sort(([a], [b]) => a - b);
+  }
+}
+
+function rewrittenReason(cover: Cover, range: RewrittenRange): string {
+  const c = cover.checkpoint;
+  const good =
+    range.lastGood === null
+      ? "no earlier checkpoint matches"
+      : `checkpoint #${range.lastGood} still matches entry ${range.from - 1}`;
   return (
-    `entry ${c.seq} differs from ${checkpointLabel(c)}: an entry from ${confirmedThrough + 1} to ${c.seq} ` +
-    "was changed and the hashes after it recomputed"
+    `entry ${c.entry.seq} differs from ${checkpointLabel(c)}${cover.where}: the chain was rewritten and the hashes ` +
+    `after the change recomputed; entries ${range.from} to ${range.to} may have been rewritten (${good})`
   );
 }
 
-function tailReason(c: CheckpointRecord, lastSeq: number): string {
+function tailReason(cover: Cover, lastSeq: number): string {
+  const c = cover.checkpoint;
   const end = lastSeq === 0 ? "the log is empty" : `the log ends at entry ${lastSeq}`;
-  return `entries from ${lastSeq + 1} to ${c.seq} were removed: ${checkpointLabel(c)} covers entry ${c.seq}, but ${end}`;
+  return `entries from ${lastSeq + 1} to ${c.entry.seq} were removed: ${checkpointLabel(c)}${cover.where} covers entry ${c.entry.seq}, but ${end}`;
 }
 
-/** The problem with the lowest seq; a chain problem wins a tie (it is the more precise). */
-function earliest<P extends { seq: number }>(chain: P | null, others: readonly P[]): P | null {
+/** The problem with the lowest seq; the first given wins a tie (it is the more precise). */
+export function earliest<P extends { seq: number }>(chain: P | null, others: readonly P[]): P | null {
   let best = chain;
   for (const p of others) if (!best || p.seq < best.seq) best = p;
   return best;
 }
 
+type StoredCheck = {
+  count: number;
+  problems: ChainProblem[];
+  /** The valid checkpoint with the highest number, and the highest entry seq a valid one covers. */
+  newest: Checkpoint | null;
+  coveredThrough: number;
+};
+
+/** First pass: the stored checkpoints' signatures and chain; their covers are added to `covers`. */
+async function checkStoredCheckpoints(
+  db: Db,
+  keys: Map<string, KeyObject>,
+  batchSize: number,
+  covers: Covers,
+): Promise<StoredCheck> {
+  const check: StoredCheck = { count: 0, problems: [], newest: null, coveredThrough: 0 };
+  let previous: Checkpoint | null = null;
+  for await (const batch of checkpointBatches(db, batchSize)) {
+    for (const c of batch) {
+      check.count++;
+      const link = checkpointLinkProblem(c, previous);
+      if (link) check.problems.push({ seq: (previous?.entry.seq ?? 0) + 1, reason: link });
+      const signature = checkpointSignatureProblem(c, keys);
+      if (signature) {
+        check.problems.push({ seq: c.entry.seq, reason: signature });
+      } else {
+        covers.add(c, "");
+        check.newest = c;
+        check.coveredThrough = Math.max(check.coveredThrough, c.entry.seq);
+      }
+      previous = c;
+    }
+  }
+  return check;
+}
+
+/** Walks the stored checkpoints in number order, for comparing with anchors. */
+class StoredCursor {
+  private iterator: AsyncGenerator<Checkpoint[]>;
+  private buffer: Checkpoint[] = [];
+  private done = false;
+
+  constructor(db: Db, batchSize: number) {
+    this.iterator = checkpointBatches(db, batchSize);
+  }
+
+  /** The stored checkpoint numbered `seq`, or null (numbers are expected in ascending order). */
+  async find(seq: number): Promise<Checkpoint | null> {
+    for (;;) {
+      while (this.buffer.length && (this.buffer[0]?.seq ?? 0) < seq) this.buffer.shift();
+      const head = this.buffer[0];
+      if (head) return head.seq === seq ? head : null;
+      if (this.done) return null;
+      const next = await this.iterator.next();
+      if (next.done) this.done = true;
+      else this.buffer = next.value;
+    }
+  }
+}
+
+/**
+ * Second pass (with an anchor file): every kept checkpoint must be genuine and stored unchanged in
+ * the database; genuine ones are added to `covers`, so the entries they cover are checked too.
+ */
+async function checkAnchors(
+  db: Db,
+  file: string,
+  keys: Map<string, KeyObject>,
+  batchSize: number,
+  covers: Covers,
+): Promise<{ count: number; problems: ChainProblem[] }> {
+  const problems: ChainProblem[] = [];
+  const stored = new StoredCursor(db, batchSize);
+  let count = 0;
+  let previous: { seq: number; hash: string; line: number } | null = null;
+  for await (const read of readAnchors(file)) {
+    if ("problem" in read) {
+      problems.push({ seq: 0, reason: `line ${read.line} of the anchor file is ${read.problem}` });
+      continue;
+    }
+    count++;
+    const { anchor, line } = read;
+    const where = ` (kept in the anchor file, line ${line})`;
+    if (previous && anchor.seq <= previous.seq) {
+      if (anchor.seq === previous.seq && anchor.hash === previous.hash) continue;
+      problems.push({
+        seq: anchor.entry.seq,
+        reason:
+          anchor.seq === previous.seq
+            ? `the anchor file holds two different checkpoints #${anchor.seq} (lines ${previous.line} and ${line})`
+            : `line ${line} of the anchor file, checkpoint #${anchor.seq}, comes after #${previous.seq}: anchors must be in ascending order`,
+      });
+      continue;
+    }
+    previous = { seq: anchor.seq, hash: anchor.hash, line };
+    if (checkpointHash(anchor) !== anchor.hash) {
+      problems.push({
+        seq: anchor.entry.seq,
+        reason: `${checkpointLabel(anchor)}${where} does not match its own hash: the kept copy was altered`,
+      });
+      continue;
+    }
+    const signature = checkpointSignatureProblem(anchor, keys);
+    if (signature) {
+      problems.push({ seq: anchor.entry.seq, reason: `${signature}${where}` });
+      continue;
+    }
+    covers.add(anchor, where);
+    const inDatabase = await stored.find(anchor.seq);
+    if (!inDatabase) {
+      problems.push({
+        seq: anchor.entry.seq,
+        reason: `${checkpointLabel(anchor)}, covering entry ${anchor.entry.seq}${where}, is not in the database: checkpoints were removed`,
+      });
+    } else if (inDatabase.hash !== anchor.hash) {
+      problems.push({
+        seq: anchor.entry.seq,
+        reason: `checkpoint #${anchor.seq} in the database differs from the one${where}: the checkpoint chain was rewritten`,
+      });
+    }
+  }
+  return { count, problems };
+}
+
+/** Minutes, rounded to one decimal, for messages. */
+function minutesText(ms: number): string {
+  return `${Math.round(ms / 6_000) / 10} minutes`;
+}
+
+type Coverage = {
+  /** First entry no valid stored checkpoint covers, with its time; and the latest time after it. */
+  firstUncovered: { seq: number; at: number } | null;
+  latestUncoveredAt: number;
+  firstAt: number | null;
+};
+
+/**
+ * The schedule checks: the server signs a checkpoint when it starts, at least every interval while
+ * it runs (also when nothing is new) and a closing one when it stops, and a command that writes
+ * entries signs a closing one. So entries written more than interval + margin apart without a
+ * checkpoint, or a newest checkpoint older than that which is not a closing one, mean that
+ * checkpoints were removed.
+ */
+function scheduleProblems(
+  stored: StoredCheck,
+  coverage: Coverage,
+  lastSeq: number,
+  options: { minutes: number; now: Date },
+): ChainProblem[] {
+  const allowedMs = (options.minutes + CHECKPOINT_MARGIN_MINUTES) * 60_000;
+  const every = `at least every ${options.minutes} minutes`;
+  const problems: ChainProblem[] = [];
+  const newest = stored.newest;
+  const first = coverage.firstUncovered;
+  if (first) {
+    const since = Math.max(first.at, newest ? new Date(newest.at).getTime() : first.at);
+    const span = coverage.latestUncoveredAt - since;
+    if (span > allowedMs) {
+      const after = newest ? `, after ${checkpointLabel(newest)}` : "";
+      problems.push({
+        seq: first.seq,
+        reason:
+          `entries ${first.seq} to ${lastSeq} are not covered by a signed checkpoint, yet were written over ` +
+          `${minutesText(span)}${after}: the server signs one ${every}, so the checkpoints that covered them ` +
+          "were removed (and the newest entries may have been replaced)",
+      });
+    }
+  }
+  const nowMs = options.now.getTime();
+  if (newest && !newest.final && nowMs - new Date(newest.at).getTime() > allowedMs) {
+    problems.push({
+      seq: newest.entry.seq + 1,
+      reason:
+        `the newest checkpoint, ${checkpointLabel(newest)}, is ${minutesText(nowMs - new Date(newest.at).getTime())} ` +
+        `old and not a closing one: the server signs one ${every} while it runs and a closing one when it stops, ` +
+        `so the checkpoints after it were removed (entries after ${newest.entry.seq} may have been too), or the ` +
+        "server stopped without signing (after a crash: start it again, or run `snsgov audit checkpoint`)",
+    });
+  }
+  if (!newest && coverage.firstAt !== null && nowMs - coverage.firstAt > allowedMs) {
+    problems.push({
+      seq: 1,
+      reason:
+        `no signed checkpoint covers the log, which began ${minutesText(nowMs - coverage.firstAt)} ago: the ` +
+        `server signs one when it starts and ${every}, so the checkpoints were removed`,
+    });
+  }
+  return problems;
+}
+
 /**
  * Verifies the whole audit log in the database: every entry's hash and link (in batches, across
- * batch boundaries), then every checkpoint: signed by a known key with a valid signature, and the
- * entry at its seq exists with that hash. A checkpoint beyond the last entry means the tail was
- * removed; a checkpoint whose entry differs means the chain was rewritten.
+ * batch boundaries); the checkpoint chain (signed by a known key, numbered without gaps, each
+ * linked to the one before); each checkpoint's entry exists with the hash it signed (a checkpoint
+ * beyond the last entry means the tail was removed; one whose entry differs means the chain was
+ * rewritten, and the range is named); the signing schedule (see `scheduleProblems`); and, with
+ * `options.anchorFiles`, every kept checkpoint against the database.
  * @param publicKeys the key(s) checkpoints may be signed with
  */
 export async function verifyAudit(
   db: Db,
   publicKeys: KeyObject | readonly KeyObject[],
-  options: { batchSize?: number } = {},
+  options: AuditVerifyOptions = {},
 ): Promise<AuditVerifyResult> {
   const keys = keyMap(publicKeys);
-  const checkpoints = await allCheckpoints(db);
-  const checkpointProblems: ChainProblem[] = [];
-  const trusted: CheckpointRecord[] = [];
-  for (const c of checkpoints) {
-    const problem = checkpointSignatureProblem(c, keys);
-    if (problem) checkpointProblems.push({ seq: c.seq, reason: problem });
-    else trusted.push(c);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const covers = new Covers();
+  const stored = await checkStoredCheckpoints(db, keys, batchSize, covers);
+  const checkpointProblems = [...stored.problems];
+  let anchorCount = 0;
+  for (const file of options.anchorFiles ?? []) {
+    const checked = await checkAnchors(db, file, keys, batchSize, covers);
+    anchorCount += checked.count;
+    checkpointProblems.push(...checked.problems);
   }
 
+  const sorted = covers.sorted();
   let chainProblem: ChainProblem | null = null;
   let previous: { seq: number; hash: string } | null = null;
   let entries = 0;
-  let next = 0; // index into `trusted`, which is in seq order
+  let next = 0; // index into `sorted`
   let confirmedThrough = 0;
-  for await (const batch of entryBatches(db, 0, options.batchSize ?? DEFAULT_BATCH)) {
+  let lastGood: Cover | null = null;
+  let rewritten: RewrittenRange | undefined;
+  const coverage: Coverage = { firstUncovered: null, latestUncoveredAt: 0, firstAt: null };
+  for await (const batch of entryBatches(db, 0, batchSize)) {
     chainProblem ??= firstChainProblem(batch, previous);
     for (const entry of batch) {
-      for (let c = trusted[next]; c && c.seq <= entry.seq; c = trusted[++next]) {
-        if (c.seq < entry.seq) {
-          checkpointProblems.push({
-            seq: c.seq,
-            reason: `entry ${c.seq}, which ${checkpointLabel(c)} covers, is missing`,
-          });
-        } else if (c.hash !== entry.hash) {
-          checkpointProblems.push({ seq: c.seq, reason: rewrittenReason(c, confirmedThrough) });
-        } else {
-          confirmedThrough = Math.max(confirmedThrough, c.seq);
+      const at = new Date(entry.at).getTime();
+      coverage.firstAt ??= at;
+      if (entry.seq > stored.coveredThrough) {
+        coverage.firstUncovered ??= { seq: entry.seq, at };
+        coverage.latestUncoveredAt = Math.max(coverage.latestUncoveredAt, at);
+      }
+      for (let item = sorted[next]; item && item[0] <= entry.seq; item = sorted[++next]) {
+        const [seq, list] = item;
+        const goodBefore = lastGood; // the range ends before this entry, whatever matches it
+        for (const cover of list) {
+          const c = cover.checkpoint;
+          if (seq < entry.seq) {
+            checkpointProblems.push({
+              seq,
+              reason: `entry ${seq}, which ${checkpointLabel(c)}${cover.where} covers, is missing`,
+            });
+          } else if (c.entry.hash === entry.hash) {
+            confirmedThrough = Math.max(confirmedThrough, seq);
+            lastGood = cover;
+          } else {
+            const range: RewrittenRange = {
+              from: (goodBefore?.checkpoint.entry.seq ?? 0) + 1,
+              to: seq,
+              lastGood: goodBefore?.checkpoint.seq ?? null,
+              firstBad: c.seq,
+            };
+            rewritten ??= range;
+            checkpointProblems.push({ seq, reason: rewrittenReason(cover, range) });
+          }
         }
       }
     }
@@ -178,282 +499,49 @@ export async function verifyAudit(
     if (last) previous = { seq: last.seq, hash: last.hash };
   }
   const lastSeq = previous?.seq ?? 0;
-  const beyond = trusted[next];
+  const beyond = sorted[next]?.[1][0];
   if (beyond) checkpointProblems.push({ seq: lastSeq + 1, reason: tailReason(beyond, lastSeq) });
 
-  const firstProblem = earliest(chainProblem, checkpointProblems);
+  const schedule = scheduleProblems(stored, coverage, lastSeq, {
+    minutes: options.checkpointMinutes ?? DEFAULT_CHECKPOINT_MINUTES,
+    now: options.now ?? new Date(),
+  });
+  // A concrete problem (an entry, a checkpoint, an anchor) is named before a schedule problem.
+  const firstProblem = earliest(chainProblem, checkpointProblems) ?? earliest(null, schedule);
   const result: AuditVerifyResult = {
     ok: firstProblem === null,
     entries,
-    checkpoints: checkpoints.length,
+    checkpoints: stored.count,
     lastSeq,
     confirmedThrough: confirmedThrough || null,
   };
   if (firstProblem) result.firstProblem = firstProblem;
+  if (firstProblem && rewritten) result.rewritten = rewritten;
+  if (options.anchorFiles?.length) result.anchors = anchorCount;
   return result;
 }
 
-/** One line for the command line: `audit log OK: …` or `audit log BROKEN at entry N: …`. */
-export function describeAuditResult(result: AuditVerifyResult): string {
-  if (result.firstProblem) {
-    return `audit log BROKEN at entry ${result.firstProblem.seq}: ${result.firstProblem.reason}`;
-  }
-  return `audit log OK: ${result.entries} entries, ${result.checkpoints} checkpoints, last seq ${result.lastSeq}`;
-}
-
-/** Outcome of verifying an export file. */
-export type ExportVerifyResult = {
-  ok: boolean;
-  entries: number;
-  checkpoints: number;
-  /** First and last seq of the entries in the file (null when it has none). */
-  firstSeq: number | null;
-  lastSeq: number | null;
-  /** Highest seq a valid checkpoint in the file confirms, or null. */
-  confirmedThrough: number | null;
-  /** Key id the checkpoints were checked with. */
-  keyId: string | null;
-  /** True when the key was given by the verifier rather than taken from the file. */
-  keyPinned: boolean;
-  /** The first problem: the line, and the entry it concerns when there is one. */
-  firstProblem?: { line: number; seq: number | null; reason: string };
-};
-
-type FileProblem = { line: number; seq: number | null; reason: string };
-type EntryProblem = { line: number; seq: number; reason: string };
-type CheckpointLine = CheckpointRecord & { line: number };
-
-async function* fileLines(path: string): AsyncGenerator<{ line: number; text: string }> {
-  const lines = createInterface({
-    input: createReadStream(path, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let line = 0;
-  for await (const text of lines) yield { line: ++line, text };
-}
-
-function parseLine(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function lineType(value: unknown): unknown {
-  return typeof value === "object" && value !== null && "type" in value ? value.type : undefined;
-}
-
-function issuesText(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-    .join("; ");
-}
-
-type FileScan =
-  | { problem: FileProblem }
-  | { problem: null; header: ExportHeader; checkpoints: CheckpointLine[]; entryLines: number };
-
-/** First pass: every line is well formed; collects the header and the checkpoints. */
-async function scanExport(path: string): Promise<FileScan> {
-  let header: ExportHeader | null = null;
-  const checkpoints: CheckpointLine[] = [];
-  let entryLines = 0;
-  for await (const { line, text } of fileLines(path)) {
-    const value = parseLine(text);
-    if (value === undefined) return { problem: { line, seq: null, reason: `line ${line} is not JSON` } };
-    if (line === 1) {
-      const parsed = exportHeaderSchema.safeParse(value);
-      if (!parsed.success) {
-        return {
-          problem: {
-            line,
-            seq: null,
-            reason: `not an snsgov audit export header (${issuesText(parsed.error)})`,
-          },
-        };
-      }
-      header = parsed.data;
-      continue;
-    }
-    const type = lineType(value);
-    if (type === "entry") {
-      const parsed = exportEntrySchema.safeParse(value);
-      if (!parsed.success) {
-        return { problem: { line, seq: null, reason: `malformed entry (${issuesText(parsed.error)})` } };
-      }
-      if (checkpoints.length) {
-        return { problem: { line, seq: parsed.data.seq, reason: "entry after the checkpoints" } };
-      }
-      entryLines++;
-      continue;
-    }
-    if (type === "checkpoint") {
-      const parsed = exportCheckpointSchema.safeParse(value);
-      if (!parsed.success) {
-        return { problem: { line, seq: null, reason: `malformed checkpoint (${issuesText(parsed.error)})` } };
-      }
-      const { type: _type, ...record } = parsed.data;
-      checkpoints.push({ ...record, line });
-      continue;
-    }
-    return { problem: { line, seq: null, reason: `unknown line type ${JSON.stringify(type ?? null)}` } };
-  }
-  if (!header) return { problem: { line: 1, seq: null, reason: "the file is empty" } };
-  return { problem: null, header, checkpoints, entryLines };
-}
-
-function headerKey(header: ExportHeader, pinned: KeyObject | undefined): KeyObject | FileProblem {
-  let fromFile: KeyObject;
-  try {
-    fromFile = parsePublicKey(header.publicKey, "the header's publicKey");
-  } catch (error) {
-    if (!(error instanceof AuditKeyError)) throw error;
-    return { line: 1, seq: null, reason: error.message };
-  }
-  if (keyIdOf(fromFile) !== header.keyId) {
-    return { line: 1, seq: null, reason: `the header's keyId ${header.keyId} does not match its publicKey` };
-  }
-  if (pinned && keyIdOf(pinned) !== header.keyId) {
-    return {
-      line: 1,
-      seq: null,
-      reason: `the file was exported under key ${header.keyId}, not the key given (${keyIdOf(pinned)})`,
-    };
-  }
-  return pinned ?? fromFile;
-}
-
 /**
- * Verifies an export file offline: the header, the chain from the header's anchor through every
- * entry (in order, none missing), and every checkpoint line (signature, and the hash of the entry
- * it covers). Reads the file twice, line by line, so its size does not matter.
- * @param publicKey the city's public key; without it the key in the file's header is used (then
- *   compare the reported key id with the one the city publishes)
+ * Lines for the command line: `audit log OK: …` or `audit log BROKEN at entry N: …`, and for a
+ * rewritten chain the range of entries that may have been rewritten.
  */
-export async function verifyExportFile(path: string, publicKey?: KeyObject): Promise<ExportVerifyResult> {
-  const result: ExportVerifyResult = {
-    ok: false,
-    entries: 0,
-    checkpoints: 0,
-    firstSeq: null,
-    lastSeq: null,
-    confirmedThrough: null,
-    keyId: publicKey ? keyIdOf(publicKey) : null,
-    keyPinned: publicKey !== undefined,
-  };
-  const fail = (problem: FileProblem): ExportVerifyResult => ({ ...result, firstProblem: problem });
-
-  const scan = await scanExport(path);
-  if (scan.problem) return fail(scan.problem);
-  const { header, checkpoints } = scan;
-  result.checkpoints = checkpoints.length;
-  const key = headerKey(header, publicKey);
-  if ("line" in key) return fail(key);
-  result.keyId = keyIdOf(key);
-  if (checkpoints.length !== header.checkpoints) {
-    return fail({
-      line: 1,
-      seq: null,
-      reason: `the header announces ${header.checkpoints} checkpoints but the file has ${checkpoints.length}`,
-    });
-  }
-  const expectedFirst = (header.anchor?.seq ?? 0) + 1;
-  if (header.firstSeq !== null && header.firstSeq !== expectedFirst) {
-    return fail({
-      line: 1,
-      seq: null,
-      reason: `the header's anchor (entry ${expectedFirst - 1}) is not just before its first entry ${header.firstSeq}`,
-    });
-  }
-
-  // Second pass: the chain, remembering only the hashes checkpoints refer to.
-  const wantedHashes = new Set(checkpoints.map((c) => c.seq));
-  const hashes = new Map<number, { hash: string; line: number }>();
-  let previous = header.anchor;
-  let chainProblem: EntryProblem | null = null;
-  for await (const { line, text } of fileLines(path)) {
-    if (line === 1) continue;
-    const parsed = exportEntrySchema.safeParse(parseLine(text));
-    if (!parsed.success) continue; // checkpoint lines (the first pass checked every line)
-    const { type: _type, ...entry } = parsed.data;
-    if (!chainProblem) {
-      const problem = firstChainProblem([entry], previous);
-      if (problem) chainProblem = { line, seq: problem.seq, reason: problem.reason };
-    }
-    if (wantedHashes.has(entry.seq)) hashes.set(entry.seq, { hash: entry.hash, line });
-    result.entries++;
-    result.firstSeq ??= entry.seq;
-    result.lastSeq = entry.seq;
-    previous = { seq: entry.seq, hash: entry.hash };
-  }
-  const lastLine = 1 + scan.entryLines;
-  if (!chainProblem && header.throughSeq !== null && (result.lastSeq ?? 0) < header.throughSeq) {
-    const missing = (result.lastSeq ?? expectedFirst - 1) + 1;
-    chainProblem = {
-      line: lastLine + 1,
-      seq: missing,
-      reason: `entries from ${missing} to ${header.throughSeq} are missing: the header says the export runs through entry ${header.throughSeq}`,
-    };
-  }
-
-  const keys = new Map([[keyIdOf(key), key]]);
-  const checkpointProblems: EntryProblem[] = [];
-  let confirmed = header.anchor?.seq ?? 0;
-  for (const c of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
-    const signatureProblem = checkpointSignatureProblem(c, keys);
-    if (signatureProblem) {
-      checkpointProblems.push({ line: c.line, seq: c.seq, reason: signatureProblem });
-      continue;
-    }
-    const entry = hashes.get(c.seq);
-    if (!entry) {
-      checkpointProblems.push({
-        line: c.line,
-        seq: c.seq,
-        reason: `${checkpointLabel(c)} covers entry ${c.seq}, which is not in the file`,
-      });
-    } else if (entry.hash !== c.hash) {
-      checkpointProblems.push({ line: c.line, seq: c.seq, reason: rewrittenReason(c, confirmed) });
-    } else {
-      confirmed = Math.max(confirmed, c.seq);
-      result.confirmedThrough = Math.max(result.confirmedThrough ?? 0, c.seq);
-    }
-  }
-  const first = earliest(chainProblem, checkpointProblems);
-  if (first) return fail(first);
-  return { ...result, ok: true };
-}
-
-/** Lines for the command line describing an export verification. */
-export function describeExportResult(result: ExportVerifyResult): string[] {
+export function describeAuditResult(result: AuditVerifyResult): string {
   const p = result.firstProblem;
   if (p) {
-    const where = p.seq === null ? `line ${p.line}` : `line ${p.line} (entry ${p.seq})`;
-    return [`audit export BROKEN at ${where}: ${p.reason}`];
+    const where = p.seq > 0 ? ` at entry ${p.seq}` : "";
+    const lines = [`audit log BROKEN${where}: ${p.reason}`];
+    const r = result.rewritten;
+    if (r) {
+      const good =
+        r.lastGood === null
+          ? "no checkpoint before it matches"
+          : `checkpoint #${r.lastGood} is the last that matches`;
+      lines.push(
+        `entries ${r.from} to ${r.to} may have been rewritten (checkpoint #${r.firstBad} is the first that does not match; ${good})`,
+      );
+    }
+    return lines.join("\n");
   }
-  const lines: string[] = [];
-  if (result.firstSeq === null || result.lastSeq === null) {
-    lines.push(`audit export OK: 0 entries, ${result.checkpoints} checkpoints`);
-    return lines;
-  }
-  lines.push(
-    `audit export OK: ${result.entries} entries (seq ${result.firstSeq} to ${result.lastSeq}), ` +
-      `${result.checkpoints} checkpoints, key ${result.keyId}`,
-  );
-  if (result.confirmedThrough === null) {
-    lines.push("warning: no signed checkpoint covers these entries; their integrity is not confirmed");
-  } else if (result.confirmedThrough < result.lastSeq) {
-    lines.push(
-      `warning: entries after ${result.confirmedThrough} are not covered by a signed checkpoint; ` +
-        "their integrity is not confirmed",
-    );
-  }
-  if (!result.keyPinned) {
-    lines.push(
-      `note: the public key was taken from the file itself; check that key id ${result.keyId} is the city's, ` +
-        "or pass --public-key",
-    );
-  }
-  return lines;
+  const anchors = result.anchors === undefined ? "" : `; ${result.anchors} anchors match`;
+  return `audit log OK: ${result.entries} entries, ${result.checkpoints} checkpoints, last seq ${result.lastSeq}${anchors}`;
 }

@@ -1,12 +1,14 @@
 /**
- * `snsgov audit`: verify the tamper-evident audit log (in the database, or an export file offline),
- * export a date range for an auditor, and sign a checkpoint now. See docs/audit.md.
+ * `snsgov audit`: verify the tamper-evident audit log (in the database, also against kept
+ * checkpoints, or an export file offline), export a date range for an auditor, and sign a
+ * checkpoint now. See docs/audit.md.
  */
 import type { KeyObject } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import { AnchorFileError } from "../app/audit-anchor.ts";
 import { createCheckpoint } from "../app/audit-checkpoint.ts";
 import { exportAudit } from "../app/audit-export.ts";
 import {
@@ -16,18 +18,14 @@ import {
   publicKeyFileFor,
   readPublicKeyFile,
 } from "../app/audit-keys.ts";
-import {
-  describeAuditResult,
-  describeExportResult,
-  verifyAudit,
-  verifyExportFile,
-} from "../app/audit-verify.ts";
+import { describeAuditResult, verifyAudit } from "../app/audit-verify.ts";
+import { describeExportResult, verifyExportFile } from "../app/audit-verify-export.ts";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { addDays, tokyoDayStart } from "../domain/dates.ts";
 
-export const auditUsage = `usage: snsgov audit verify [--public-key FILE]...
+export const auditUsage = `usage: snsgov audit verify [--public-key FILE]... [--anchor FILE]...
        snsgov audit verify --file EXPORT [--public-key FILE]
        snsgov audit export --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE] [--public-key FILE]
        snsgov audit checkpoint
@@ -35,7 +33,7 @@ export const auditUsage = `usage: snsgov audit verify [--public-key FILE]...
 
 /** A parsed `snsgov audit` command line. */
 export type AuditCommand =
-  | { name: "verify"; publicKeyFiles: string[] }
+  | { name: "verify"; publicKeyFiles: string[]; anchorFiles: string[] }
   | { name: "verify-file"; file: string; publicKeyFile: string | undefined }
   | { name: "export"; from: string; to: string; out: string | undefined; publicKeyFile: string | undefined }
   | { name: "checkpoint" };
@@ -80,9 +78,10 @@ export function parseAuditArgs(args: string[]): AuditCommand | string {
   };
   if (name === "verify") {
     const file = values.file;
-    const wrong = only(["file", "public-key"]);
+    const wrong = only(["file", "public-key", "anchor"]);
     if (wrong) return wrong;
-    if (file === undefined) return { name: "verify", publicKeyFiles: keys };
+    if (file === undefined) return { name: "verify", publicKeyFiles: keys, anchorFiles: values.anchor ?? [] };
+    if (values.anchor) return "--anchor checks the database; it does not apply to --file";
     if (keys.length > 1) return "--file takes at most one --public-key";
     return { name: "verify-file", file, publicKeyFile: keys[0] };
   }
@@ -112,6 +111,7 @@ function parseCli(args: string[]) {
     options: {
       file: { type: "string" },
       "public-key": { type: "string", multiple: true },
+      anchor: { type: "string", multiple: true },
       from: { type: "string" },
       to: { type: "string" },
       out: { type: "string" },
@@ -200,9 +200,11 @@ async function checkpointCommand(deps: AuditDeps): Promise<number> {
     );
   }
   return withApp(deps, async (ctx) => {
-    const outcome = await createCheckpoint(ctx, key.privateKey);
+    // A closing checkpoint: nothing follows it unless a server is running (which signs its own).
+    const outcome = await createCheckpoint(ctx, key.privateKey, { final: true });
     if (outcome.kind === "created") {
-      await io.out(`checkpoint signed: entry ${outcome.checkpoint.seq} (key ${outcome.checkpoint.keyId})\n`);
+      const c = outcome.checkpoint;
+      await io.out(`checkpoint #${c.seq} signed: entry ${c.entry.seq} (key ${c.keyId})\n`);
       return 0;
     }
     if (outcome.kind === "skipped") {
@@ -213,9 +215,8 @@ async function checkpointCommand(deps: AuditDeps): Promise<number> {
       );
       return 0;
     }
-    await io.out(
-      `checkpoint refused: audit log BROKEN at entry ${outcome.problem.seq}: ${outcome.problem.reason}\n`,
-    );
+    const { seq, reason } = outcome.problem;
+    await io.out(`checkpoint refused: ${seq > 0 ? `audit log BROKEN at entry ${seq}: ` : ""}${reason}\n`);
     return 1;
   });
 }
@@ -231,14 +232,18 @@ async function verifyFileCommand(
   return result.ok ? 0 : 1;
 }
 
-/** Runs a parsed command; returns the exit code (0 ok, 1 the log or file has a problem). */
+/** Runs a parsed command; returns the exit code (0 ok, 1 the log, a file or an anchor has a problem). */
 export async function execute(command: AuditCommand, deps: AuditDeps): Promise<number> {
   const { io } = deps;
   switch (command.name) {
     case "verify": {
       const keys = await verificationKeys(command.publicKeyFiles, deps.config, io);
       return withApp(deps, async (ctx) => {
-        const result = await verifyAudit(ctx.db, keys);
+        const result = await verifyAudit(ctx.db, keys, {
+          checkpointMinutes: deps.config.auditCheckpointMinutes,
+          now: ctx.clock.now(),
+          anchorFiles: command.anchorFiles,
+        });
         await io.out(`${describeAuditResult(result)}\n`);
         return result.ok ? 0 : 1;
       });
@@ -271,7 +276,7 @@ export async function run(args: string[], io: AuditIo = processIo): Promise<numb
       },
     });
   } catch (error) {
-    if (error instanceof AuditKeyError || isMissingFile(error)) {
+    if (error instanceof AuditKeyError || error instanceof AnchorFileError || isMissingFile(error)) {
       io.err(`snsgov audit: ${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
     }

@@ -146,6 +146,10 @@ async function restoreCommand(config: Config, io: DbIo, file: string): Promise<n
       ? `the database it replaced is kept in ${result.previous}; delete that folder once you have checked the restored data\n`
       : "there was no database before; nothing was replaced\n",
   );
+  // The audit checkpoints signed since the backup are gone with it: start a new anchor file.
+  const { archiveAnchorFile } = await import("../app/audit-anchor.ts");
+  const anchors = await archiveAnchorFile(config.auditAnchorFile, new Date());
+  if (anchors) io.out(`the audit anchor file was moved to ${anchors}; keep it with the replaced database\n`);
   return 0;
 }
 

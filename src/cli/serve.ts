@@ -8,7 +8,7 @@
  */
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
-import { createCheckpoint, startCheckpointTimer } from "../app/audit-checkpoint.ts";
+import { signCheckpointNow, startCheckpointTimer } from "../app/audit-checkpoint.ts";
 import { loadSigningKey } from "../app/audit-keys.ts";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       await jobs.stop();
       await stopCheckpoints();
-      await createCheckpoint(ctx, auditKey.privateKey);
+      await signCheckpointNow(ctx, auditKey.privateKey, { final: true });
     } catch (error) {
       ctx.log.error("shutdown work failed", { error });
     } finally {
@@ -85,10 +85,13 @@ async function startServing(config: Config, ctx: AppContext, handle: DatabaseHan
     }
   }
 
-  // Audit checkpoints are signed with a key kept outside the database (created on first start).
+  // Audit checkpoints are signed with a key kept outside the database (created on first start):
+  // one now (covering what was written before, even by a process that did not stop cleanly), one
+  // every interval, and a closing one at shutdown.
   const auditKey = await loadSigningKey(config.auditKeyFile);
   if (auditKey.created)
     out(`snsgov: created the audit signing key ${auditKey.file} (back it up apart from the database).`);
+  await signCheckpointNow(ctx, auditKey.privateKey, { renewAfterMs: 0 });
   const stopCheckpoints = startCheckpointTimer(ctx, auditKey.privateKey, config.auditCheckpointMinutes);
 
   const app = createHttpApp(ctx, demo ? { demoLogins: demoLogins() } : {});

@@ -10,7 +10,9 @@ commands:
   db backup FILE                      write a backup of the embedded database
   db restore FILE                     replace the embedded database with a backup
   db copy-to postgres://...           copy every table into an empty PostgreSQL database
-  audit verify [--public-key PEM]...  recompute the audit chain and check the signed checkpoints
+  audit verify [--public-key PEM]... [--anchor FILE]...
+                                      recompute the audit chain and check the signed checkpoints
+                                      (and the checkpoints kept in FILE: anchor file, public JSON)
   audit verify --file F [--public-key PEM]
                                       verify an exported audit file offline
   audit export --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE]

@@ -14,6 +14,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -304,15 +305,30 @@ export const auditLog = pgTable(
   ],
 );
 
-/** Signed checkpoints of the audit chain (Ed25519, key outside the database). Append-only too. */
-export const auditCheckpoints = pgTable("audit_checkpoints", {
-  id: id(),
-  seq: bigint("seq", { mode: "number" }).notNull(),
-  hash: text("hash").notNull(),
-  at: instant("at").notNull(),
-  keyId: text("key_id").notNull(),
-  signature: text("signature").notNull(),
-});
+/**
+ * Signed checkpoints of the audit chain (Ed25519, key outside the database). Append-only too.
+ * `seq` and `hash` are those of the entry covered. Format 2 checkpoints form a chain of their own:
+ * `chain_seq` 1, 2, 3, … without gaps, `prev_hash` the previous checkpoint's hash, `entry_at` the
+ * covered entry's time, `final` set by a process closing the database. Format 1 rows (written
+ * before the chain) leave those null; their position is their order by `id`.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    id: id(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+    at: instant("at").notNull(),
+    keyId: text("key_id").notNull(),
+    signature: text("signature").notNull(),
+    format: smallint("format").notNull().default(1),
+    chainSeq: bigint("chain_seq", { mode: "number" }),
+    prevHash: text("prev_hash"),
+    entryAt: instant("entry_at"),
+    final: boolean("final").notNull().default(false),
+  },
+  (t) => [uniqueIndex("audit_checkpoints_chain_seq_idx").on(t.chainSeq)],
+);
 
 // ─── Official accounts (4.1–4.5) ────────────────────────────────────────────────────────────
 

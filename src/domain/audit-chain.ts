@@ -4,7 +4,13 @@
  *
  * hash(entry) = SHA-256( prevHash ‖ "\n" ‖ JCS(entry) ), JCS = RFC 8785 canonical JSON of
  * { seq, at, actorId, actorLabel, action, targetType, targetId, summary }.
- * A checkpoint signs JCS({ seq, hash, at }) with Ed25519.
+ *
+ * Checkpoints form a chain of their own. A checkpoint (format 2) signs, with Ed25519,
+ * JCS({ format, seq, prevHash, entry: { seq, hash, at }, at, final }): its own number in a gapless
+ * sequence, the previous checkpoint's hash, the entry it covers and when it was signed; its hash
+ * is SHA-256 of the same bytes. Checkpoints written before the chain existed (format 1) signed
+ * JCS({ seq, hash, at }) of the entry only; they keep verifying, their hash is SHA-256 of those
+ * bytes, and the first format 2 checkpoint links to the last of them.
  */
 import { createHash, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import canonicalize from "canonicalize";
@@ -28,9 +34,6 @@ export type AuditEntryBody = {
 
 export type AuditEntryRecord = AuditEntryBody & { prevHash: string; hash: string };
 
-export type CheckpointBody = { seq: number; hash: string; at: string };
-export type CheckpointRecord = CheckpointBody & { keyId: string; signature: string };
-
 function jcs(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new Error("value cannot be canonicalised");
@@ -52,17 +55,80 @@ export function entryHash(prevHash: string, body: AuditEntryBody): string {
   return createHash("sha256").update(`${prevHash}\n${canonical}`, "utf8").digest("hex");
 }
 
-/** Signs a checkpoint with an Ed25519 private key. */
-export function signCheckpoint(body: CheckpointBody, privateKey: KeyObject): CheckpointRecord {
-  const signature = sign(null, Buffer.from(jcs(body), "utf8"), privateKey).toString("base64");
-  return { ...body, keyId: keyIdOf(createPublicKey(privateKey)), signature };
+/** The `format` of a chained checkpoint. */
+export const CHECKPOINT_FORMAT = "snsgov-audit-checkpoint/2";
+
+/** What a chained checkpoint signs (and its hash covers), besides the format. */
+export type CheckpointBody = {
+  /** Position in the checkpoint chain: 1, 2, 3, … with no gaps. */
+  seq: number;
+  /** Hash of the previous checkpoint (GENESIS_HASH for the first). */
+  prevHash: string;
+  /** The entry covered: the newest when the checkpoint was signed. */
+  entry: { seq: number; hash: string; at: string };
+  /** When it was signed. */
+  at: string;
+  /** True when signed by a process that is closing the database (nothing follows until it opens again). */
+  final: boolean;
+};
+
+/**
+ * A signed checkpoint as stored and verified. `version` 1 checkpoints (before the chain) signed
+ * only `{seq: entry.seq, hash: entry.hash, at}`: their `prevHash` and `entry.at` are null, `final`
+ * is false and `seq` is their position among the stored checkpoints.
+ */
+export type Checkpoint = {
+  version: 1 | 2;
+  seq: number;
+  prevHash: string | null;
+  entry: { seq: number; hash: string; at: string | null };
+  at: string;
+  final: boolean;
+  /** The checkpoint's own hash (what the next checkpoint's prevHash must be). */
+  hash: string;
+  keyId: string;
+  signature: string;
+};
+
+/** The exact bytes a checkpoint's signature and hash cover. */
+export function checkpointBytes(c: Omit<Checkpoint, "hash" | "keyId" | "signature">): Buffer {
+  if (c.version === 1) {
+    return Buffer.from(jcs({ seq: c.entry.seq, hash: c.entry.hash, at: c.at }), "utf8");
+  }
+  return Buffer.from(
+    jcs({
+      format: CHECKPOINT_FORMAT,
+      seq: c.seq,
+      prevHash: c.prevHash,
+      entry: { seq: c.entry.seq, hash: c.entry.hash, at: c.entry.at },
+      at: c.at,
+      final: c.final,
+    }),
+    "utf8",
+  );
 }
 
-/** True when the checkpoint's signature is valid for `publicKey`. */
-export function checkpointSignatureValid(record: CheckpointRecord, publicKey: KeyObject): boolean {
-  const body: CheckpointBody = { seq: record.seq, hash: record.hash, at: record.at };
+/** SHA-256 (hex) of a checkpoint's signed bytes. */
+export function checkpointHash(c: Omit<Checkpoint, "hash" | "keyId" | "signature">): string {
+  return createHash("sha256").update(checkpointBytes(c)).digest("hex");
+}
+
+/** Signs a chained (format 2) checkpoint with an Ed25519 private key. */
+export function signCheckpoint(body: CheckpointBody, privateKey: KeyObject): Checkpoint {
+  const unsigned = { version: 2 as const, ...body, entry: { ...body.entry } };
+  const bytes = checkpointBytes(unsigned);
+  return {
+    ...unsigned,
+    hash: createHash("sha256").update(bytes).digest("hex"),
+    keyId: keyIdOf(createPublicKey(privateKey)),
+    signature: sign(null, bytes, privateKey).toString("base64"),
+  };
+}
+
+/** True when the checkpoint's signature is valid for `publicKey` (whichever its format). */
+export function checkpointSignatureValid(record: Checkpoint, publicKey: KeyObject): boolean {
   try {
-    return verify(null, Buffer.from(jcs(body), "utf8"), publicKey, Buffer.from(record.signature, "base64"));
+    return verify(null, checkpointBytes(record), publicKey, Buffer.from(record.signature, "base64"));
   } catch {
     return false;
   }

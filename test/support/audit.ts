@@ -2,12 +2,15 @@
  * Audit-log helpers for tests: append entries the way use cases do, and tamper with the log the
  * way a database superuser could, going around the append-only triggers.
  */
-import { sql } from "drizzle-orm";
+import { createPublicKey, type KeyObject, sign } from "node:crypto";
+import { rm } from "node:fs/promises";
+import canonicalize from "canonicalize";
+import { type SQL, sql } from "drizzle-orm";
 import { record } from "../../src/app/audit.ts";
 import { systemActor } from "../../src/app/context.ts";
 import type { Db } from "../../src/db/client.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
-import { entryHash } from "../../src/domain/audit-chain.ts";
+import { entryHash, keyIdOf } from "../../src/domain/audit-chain.ts";
 import type { TestApp } from "./context.ts";
 
 /** Appends `count` entries (`test.event`, summary `{ n }`), one per `stepMs` of test-clock time. */
@@ -45,11 +48,41 @@ export async function withTriggersDisabled(db: Db, work: (tx: Db) => Promise<voi
   });
 }
 
-/** Empties the audit log and its checkpoints (between scenarios). */
-export async function resetAudit(db: Db): Promise<void> {
-  await withTriggersDisabled(db, async (tx) => {
+/** Empties the audit log and its checkpoints, and removes the anchor file (between scenarios). */
+export async function resetAudit(app: Pick<TestApp, "ctx">): Promise<void> {
+  await withTriggersDisabled(app.ctx.db, async (tx) => {
     await tx.execute(sql`truncate audit_log, audit_checkpoints restart identity`);
   });
+  await rm(app.ctx.config.auditAnchorFile, { force: true });
+}
+
+/**
+ * Deletes rows as a superuser would after dropping the append-only triggers (the raw SQL goes
+ * through the database handle).
+ */
+export async function deleteAsSuperuser(db: Db, statement: SQL): Promise<void> {
+  await withTriggersDisabled(db, async (tx) => {
+    await tx.execute(statement);
+  });
+}
+
+/**
+ * Stores a checkpoint in the format written before checkpoints were chained (format 1): a
+ * signature over JCS({seq, hash, at}) of the entry only.
+ */
+export async function insertLegacyCheckpoint(
+  db: Db,
+  entry: { seq: number; hash: string },
+  at: string,
+  privateKey: KeyObject,
+): Promise<void> {
+  const text = canonicalize({ seq: entry.seq, hash: entry.hash, at });
+  if (text === undefined) throw new Error("cannot canonicalise");
+  const signature = sign(null, Buffer.from(text, "utf8"), privateKey).toString("base64");
+  const keyId = keyIdOf(createPublicKey(privateKey));
+  await db.execute(
+    sql`insert into audit_checkpoints (seq, hash, at, key_id, signature) values (${entry.seq}, ${entry.hash}, ${at}, ${keyId}, ${signature})`,
+  );
 }
 
 /**

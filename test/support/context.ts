@@ -2,6 +2,10 @@
  * A use-case context for tests: a fresh migrated database (see db.ts), a clock the test can
  * move, quiet logs, and the same event reactions as the server.
  */
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { contextFor } from "../../src/app/bootstrap.ts";
 import type { AppContext } from "../../src/app/context.ts";
 import { silentLogger } from "../../src/app/logger.ts";
@@ -71,11 +75,19 @@ export async function testApp(
 ): Promise<TestApp> {
   const handle = await testDatabase();
   const clock = options.running ? runningClock(options.start) : testClock(options.start);
+  // Each app its own audit anchor file (unless the test places the key or the file itself).
+  const own = options.env?.SNSGOV_AUDIT_ANCHOR_FILE || options.env?.SNSGOV_AUDIT_KEY_FILE;
+  const anchorDir = own ? null : join(tmpdir(), `snsgov-test-anchors-${randomUUID()}`);
   const config = loadConfig({
     SNSGOV_DATA_DIR: "/tmp/snsgov-test-unused",
     SNSGOV_COOKIE_SECURE: "false",
+    ...(anchorDir ? { SNSGOV_AUDIT_ANCHOR_FILE: join(anchorDir, "audit-anchors.jsonl") } : {}),
     ...options.env,
   });
   const ctx = contextFor(handle, config, { clock, log: silentLogger });
-  return { ctx, handle, clock, close: () => handle.close() };
+  const close = async () => {
+    await handle.close();
+    if (anchorDir) await rm(anchorDir, { recursive: true, force: true });
+  };
+  return { ctx, handle, clock, close };
 }

@@ -6,7 +6,8 @@ import { and, asc, desc, eq, gt, gte, ilike, lt, lte, max, min, or, type SQL, sq
 import {
   type AuditEntryBody,
   type AuditEntryRecord,
-  type CheckpointRecord,
+  type Checkpoint,
+  checkpointHash,
   entryHash,
   GENESIS_HASH,
   type JsonValue,
@@ -16,6 +17,8 @@ import { auditCheckpoints, auditLog } from "../schema.ts";
 
 /** Advisory lock key held while appending (released at commit or rollback). */
 const AUDIT_APPEND_LOCK = 7_410_002;
+/** Advisory lock key held while storing a checkpoint, so the checkpoint chain has one head. */
+const AUDIT_CHECKPOINT_LOCK = 7_410_003;
 
 type AuditRow = typeof auditLog.$inferSelect;
 
@@ -156,36 +159,138 @@ export async function entriesBetween(db: Db, from: Date, to: Date): Promise<Audi
   return rows.map(toRecord);
 }
 
-export async function insertCheckpoint(db: Db, record: CheckpointRecord): Promise<void> {
+type CheckpointRow = typeof auditCheckpoints.$inferSelect;
+
+/**
+ * Converts a row to a checkpoint. `position` is the row's place among all checkpoints in `id`
+ * order (1-based): the number of a format 1 row, which stores none.
+ */
+function toCheckpoint(row: CheckpointRow, position: number): Checkpoint {
+  const base =
+    row.format === 1
+      ? {
+          version: 1 as const,
+          seq: position,
+          prevHash: null,
+          entry: { seq: row.seq, hash: row.hash, at: null },
+          at: row.at.toISOString(),
+          final: false,
+        }
+      : {
+          version: 2 as const,
+          // A format 2 row missing its chain columns was not written by snsgov: its signature fails.
+          seq: row.chainSeq ?? 0,
+          prevHash: row.prevHash ?? "",
+          entry: { seq: row.seq, hash: row.hash, at: row.entryAt?.toISOString() ?? "" },
+          at: row.at.toISOString(),
+          final: row.final,
+        };
+  return { ...base, hash: checkpointHash(base), keyId: row.keyId, signature: row.signature };
+}
+
+/** Stores a checkpoint (format 2 as the signer makes them; format 1 only to reproduce old data). */
+export async function insertCheckpoint(db: Db, checkpoint: Checkpoint): Promise<void> {
+  const common = {
+    seq: checkpoint.entry.seq,
+    hash: checkpoint.entry.hash,
+    at: new Date(checkpoint.at),
+    keyId: checkpoint.keyId,
+    signature: checkpoint.signature,
+  };
+  if (checkpoint.version === 1) {
+    await db.insert(auditCheckpoints).values({ ...common, format: 1 });
+    return;
+  }
   await db.insert(auditCheckpoints).values({
-    seq: record.seq,
-    hash: record.hash,
-    at: new Date(record.at),
-    keyId: record.keyId,
-    signature: record.signature,
+    ...common,
+    format: 2,
+    chainSeq: checkpoint.seq,
+    prevHash: checkpoint.prevHash,
+    entryAt: checkpoint.entry.at === null ? null : new Date(checkpoint.entry.at),
+    final: checkpoint.final,
   });
 }
 
-export async function allCheckpoints(db: Db): Promise<CheckpointRecord[]> {
+/**
+ * Stores `checkpoint` only if the newest stored checkpoint is still `expected` (compared by hash;
+ * null: none stored), under a lock so that two signers never both extend the same head. Returns
+ * false, storing nothing, when another signer got there first.
+ */
+export async function appendCheckpoint(
+  db: Db,
+  checkpoint: Checkpoint,
+  expected: { hash: string } | null,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHECKPOINT_LOCK})`);
+    const head = await lastCheckpoint(tx);
+    if ((head?.hash ?? null) !== (expected?.hash ?? null)) return false;
+    await insertCheckpoint(tx, checkpoint);
+    return true;
+  });
+}
+
+/**
+ * Checkpoints after the row with id `afterId`, in `id` order, at most `limit`; `afterPosition` is
+ * the number of rows up to `afterId` (0 from the start), which numbers format 1 rows.
+ */
+export async function checkpointsAfter(
+  db: Db,
+  cursor: { afterId: number; afterPosition: number },
+  limit: number,
+): Promise<{ id: number; checkpoint: Checkpoint }[]> {
   const rows = await db
     .select()
     .from(auditCheckpoints)
-    .orderBy(asc(auditCheckpoints.seq), asc(auditCheckpoints.id));
-  return rows.map((r) => ({
-    seq: r.seq,
-    hash: r.hash,
-    at: r.at.toISOString(),
-    keyId: r.keyId,
-    signature: r.signature,
-  }));
+    .where(gt(auditCheckpoints.id, cursor.afterId))
+    .orderBy(asc(auditCheckpoints.id))
+    .limit(limit);
+  return rows.map((row, i) => ({ id: row.id, checkpoint: toCheckpoint(row, cursor.afterPosition + i + 1) }));
 }
 
-export async function lastCheckpoint(db: Db): Promise<CheckpointRecord | null> {
-  const rows = await db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.id)).limit(1);
-  const r = rows[0];
-  return r
-    ? { seq: r.seq, hash: r.hash, at: r.at.toISOString(), keyId: r.keyId, signature: r.signature }
-    : null;
+/** Every checkpoint in chain order (tests and small logs; verification streams instead). */
+export async function allCheckpoints(db: Db): Promise<Checkpoint[]> {
+  const rows = await db.select().from(auditCheckpoints).orderBy(asc(auditCheckpoints.id));
+  return rows.map((row, i) => toCheckpoint(row, i + 1));
+}
+
+/** The newest checkpoint stored (the head of the checkpoint chain), or null. */
+export async function lastCheckpoint(db: Db): Promise<Checkpoint | null> {
+  const [row] = await db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.id)).limit(1);
+  if (!row) return null;
+  if (row.format !== 1) return toCheckpoint(row, 0);
+  const [counted] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditCheckpoints)
+    .where(lte(auditCheckpoints.id, row.id));
+  return toCheckpoint(row, counted?.n ?? 0);
+}
+
+/** The format 2 checkpoint with chain number `seq`, or null. */
+export async function checkpointAt(db: Db, seq: number): Promise<Checkpoint | null> {
+  const [row] = await db.select().from(auditCheckpoints).where(eq(auditCheckpoints.chainSeq, seq));
+  return row ? toCheckpoint(row, 0) : null;
+}
+
+/** The format 2 checkpoints numbered after `seq`, in chain order. */
+export async function chainedCheckpointsAfter(db: Db, seq: number): Promise<Checkpoint[]> {
+  const rows = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(and(eq(auditCheckpoints.format, 2), gt(auditCheckpoints.chainSeq, seq)))
+    .orderBy(asc(auditCheckpoints.chainSeq));
+  return rows.map((row) => toCheckpoint(row, 0));
+}
+
+/** The newest format 2 checkpoint (what the public endpoint shows), or null. */
+export async function lastChainedCheckpoint(db: Db): Promise<Checkpoint | null> {
+  const [row] = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(eq(auditCheckpoints.format, 2))
+    .orderBy(desc(auditCheckpoints.id))
+    .limit(1);
+  return row ? toCheckpoint(row, 0) : null;
 }
 
 /**

@@ -11,8 +11,10 @@
  *   /public/accounts/{id}/policy/{v} one published policy version with what changed
  *   /public/notices                  change/closure notices in their window (+ later sources)
  *   /public/verify(.json)?url=…      is this an official account? (+ lookalike warnings)
+ *   /public/audit-checkpoint.json    the newest signed audit checkpoint, to keep and check later
  */
 import { Hono } from "hono";
+import { publicCheckpoint } from "../../app/audit-public.ts";
 import { filterAccounts, parsePublicFilter, publicRegistry } from "../../app/public/registry.ts";
 import { readVerifyInput, verifyCacheKey } from "../../app/public/verify.ts";
 import { AppError } from "../../errors.ts";
@@ -92,6 +94,20 @@ export function publicRoutes() {
     return servePublic(c, "answers", `json:${verifyCacheKey(readVerifyInput(input))}`, () =>
       verifyJsonBody(c, input),
     );
+  });
+
+  // Not from the page cache: a new checkpoint is signed every few minutes, not at a change.
+  app.get("/public/audit-checkpoint.json", async (c) => {
+    const checkpoint = await publicCheckpoint(c.var.app);
+    c.header("Cache-Control", "public, max-age=60");
+    c.header("Access-Control-Allow-Origin", "*");
+    if (!checkpoint) {
+      return c.json(
+        { error: { code: "not_found", message: "署名付きのチェックポイントはまだありません。" } },
+        404,
+      );
+    }
+    return c.json(checkpoint);
   });
 
   app.get("/public/*", (c) => notFoundPage(c));

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { searchAudit, verifyAuditNow } from "../../app/audit-read.ts";
+import type { RewrittenRange as RewrittenRangeData } from "../../app/audit-verify.ts";
 import type { AuditFilter } from "../../db/repos/audit.ts";
 import { addDays, formatDateTime, tokyoDayStart } from "../../domain/dates.ts";
 import type { AppEnv } from "../env.ts";
@@ -121,6 +122,22 @@ function summaryText(summary: unknown): string {
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
+/** The entries a rewritten chain may have changed, between the last matching and the first differing checkpoint. */
+function RewrittenRange(props: { range: RewrittenRangeData }) {
+  const r = props.range;
+  return (
+    <p>
+      <strong>
+        番号 {r.from} から {r.to} までの記録が書き換えられた可能性があります。
+      </strong>
+      署名付きチェックポイント #{r.firstBad} が記録と一致しません
+      {r.lastGood === null
+        ? "（それより前に一致するチェックポイントはありません）。"
+        : `（#${r.lastGood} までは一致しています）。`}
+    </p>
+  );
+}
+
 export function auditRoutes() {
   const r = new Hono<AppEnv>();
   r.get("/audit", async (c) => {
@@ -231,6 +248,7 @@ export function auditRoutes() {
           監査ログの番号 {result.firstProblem?.seq}{" "}
           以降に不整合があります。情報統括管理者とシステム管理者に直ちに報告してください。
         </p>
+        {result.rewritten ? <RewrittenRange range={result.rewritten} /> : null}
         <p class="mono">{result.firstProblem?.reason}</p>
       </div>
     );
