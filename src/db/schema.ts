@@ -857,6 +857,13 @@ export const incidentSteps = pgTable(
     clause: text("clause").notNull().default(""),
     position: integer("position").notNull().default(0),
     ownerId: integer("owner_id").references(() => staff.id),
+    /**
+     * 7: who gave the step its owner, and when. Null while the step keeps the owner the playbook
+     * gave it at the report: a reporter who holds a step that way adds information but does not
+     * become a responder; an owner given by a responder (the people they assign) does.
+     */
+    assignedBy: integer("assigned_by").references(() => staff.id),
+    assignedAt: instant("assigned_at"),
     dueAt: instant("due_at"),
     doneAt: instant("done_at"),
     doneBy: integer("done_by").references(() => staff.id),
@@ -923,7 +930,14 @@ export const impersonations = pgTable(
     takenDownAt: instant("taken_down_at"),
     /** The warning shown on /public/notices (7.3.1 周知). */
     publicWarning: text("public_warning").notNull().default(""),
+    /**
+     * When a responder (the account manager, the policy director or someone they assign)
+     * confirmed the warning and it went public; null while it waits for them (7, 7.3.1). Until
+     * then neither /public/notices nor /public/verify says anything of the fake account.
+     */
     warningPublishedAt: instant("warning_published_at"),
+    /** Who confirmed it (null for warnings published before confirmation was recorded). */
+    warningPublishedBy: integer("warning_published_by").references(() => staff.id),
     warningEndsAt: instant("warning_ends_at"),
     createdAt: createdAt(),
   },

@@ -12,6 +12,7 @@ import {
   reviewProblems,
   sniffAttachmentType,
   statementReminderDue,
+  warningState,
 } from "./incidents.ts";
 
 test("the status machine: 対応中 ⇄ 監視中, either closes, 終結 is final", () => {
@@ -143,4 +144,26 @@ test("attachments are PNG, JPEG or PDF by their bytes, and at most 5 MB", () => 
   exact.set(pdf);
   assert.equal(attachmentProblem(exact), null);
   assert.equal(nextIncidentStatus("closed", "close"), null);
+});
+
+test("a public warning waits for confirmation, is shown until it ends, then has ended (7.3.1)", () => {
+  const now = new Date("2026-11-24T03:00:00Z");
+  const at = (iso: string) => new Date(iso);
+  assert.equal(warningState({ warningPublishedAt: null, warningEndsAt: null }, now), "pending");
+  assert.equal(
+    warningState({ warningPublishedAt: at("2026-11-24T02:00:00Z"), warningEndsAt: null }, now),
+    "shown",
+  );
+  assert.equal(
+    warningState({ warningPublishedAt: at("2026-11-24T02:00:00Z"), warningEndsAt: now }, now),
+    "ended",
+    "ends at its end instant",
+  );
+  assert.equal(
+    warningState(
+      { warningPublishedAt: at("2026-11-24T02:00:00Z"), warningEndsAt: at("2026-11-24T04:00:00Z") },
+      now,
+    ),
+    "shown",
+  );
 });

@@ -221,7 +221,8 @@ export const playbooks: Record<IncidentType, readonly StepSpec[]> = {
     {
       key: "record_fake",
       title: "なりすましアカウントのURLとユーザー名を記録する",
-      detail: "見つけたアカウントのURLとユーザー名を記録します。記録すると公開ページの確認に反映されます。",
+      detail:
+        "見つけたアカウントのURLとユーザー名を記録します。注意喚起が公開されると、公開ページの確認とお知らせに反映されます。",
       clause: "7.3.1",
       owner: "reporter",
       dueHours: 1,
@@ -230,7 +231,7 @@ export const playbooks: Record<IncidentType, readonly StepSpec[]> = {
       key: "public_warning",
       title: "市公式ホームページで周知する（公開ページの注意喚起）",
       detail:
-        "公開ページ（お知らせ）に注意喚起を掲載します。なりすましアカウントを記録すると直ちに掲載されます。",
+        "注意喚起の文面を確認して「公開する」を押すと、公開ページ（お知らせ・公式アカウントの確認）に直ちに掲載されます。アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けた職員が行います（報告した職員が記録した場合は、確認してから公開します）。",
       clause: "7.3.1",
       owner: "manager",
       dueHours: 2,
@@ -447,6 +448,52 @@ export function statementReminderDue(
   );
 }
 
+// ─── Who acts on an incident ─────────────────────────────────────────────────────────────────
+
+/**
+ * 7: 職員は直ちにアカウント管理者に報告するとともに、アカウント管理者は次に掲げるような対応をとる.
+ * The reporter adds information (notes, files, another fake account, the false claim, the
+ * steps the playbook gave them); receiving the report, giving steps to people, the severity,
+ * the status and every text on the public pages belong to the responders — the account
+ * manager, the policy and security directors, and those they give a step to. These are the
+ * refusals, and the page shows the same words to those who may not.
+ */
+export const incidentRefusals = {
+  acknowledge:
+    "報告を受けたことを記録する権限がありません。「報告を受けました」は、報告を受けたアカウント管理者（または総合政策部長・情報統括管理者、その指名を受けて手順を担当する職員）が押します。報告した職員が代わりに記録することはできません（第7）。",
+  respond:
+    "この操作を行う権限がありません。手順の担当の割り当て、深刻度・状態の変更、対応の記録は、アカウント管理者・総合政策部長・情報統括管理者と、その指名を受けて手順を担当する職員が行います。報告した職員は、メモやファイルで情報を加えることができます（第7）。",
+  warning:
+    "公開ページの注意喚起を変更する権限がありません。なりすましへの注意喚起の文面・公開・掲載の終了は、アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けて手順を担当する職員が確認して行います（第7、第7-3(1)）。",
+  notice:
+    "公開ページのお知らせを変更する権限がありません。正しい情報のお知らせの掲載と終了は、アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けて手順を担当する職員が行います（第7、第7-4）。",
+  close:
+    "終結する権限がありません。終結は、インシデントのアカウント管理者（または所管の課長、総合政策部長・情報統括管理者）が振り返りとあわせて行います（第7）。",
+} as const;
+
+/** Where a fake account's public warning stands (7.3.1). */
+export type WarningState = "pending" | "shown" | "ended";
+
+export const warningStateLabels: Record<WarningState, string> = {
+  pending: "公開前（確認待ち）",
+  shown: "掲載中",
+  ended: "掲載終了",
+};
+
+/**
+ * The warning's state at `now`: pending until a responder confirms it (published), shown until
+ * it ends, then ended.
+ */
+export function warningState(
+  warning: { warningPublishedAt: Date | null; warningEndsAt: Date | null },
+  now: Date,
+): WarningState {
+  if (warning.warningPublishedAt === null || warning.warningPublishedAt.getTime() > now.getTime())
+    return "pending";
+  if (warning.warningEndsAt !== null && warning.warningEndsAt.getTime() <= now.getTime()) return "ended";
+  return "shown";
+}
+
 // ─── Attachments ───────────────────────────────────────────────────────────────────────────
 
 /** Largest attachment accepted (screenshots and PDFs). */
@@ -500,6 +547,7 @@ export const incidentEventLabels: Record<string, string> = {
   takedown_requested: "削除を依頼",
   takedown_answered: "プラットフォームの回答",
   warning_published: "公開ページに注意喚起を掲載",
+  warning_pending: "注意喚起を用意（公開前）",
   warning_updated: "注意喚起の文面を変更",
   warning_withdrawn: "注意喚起の掲載を終了",
   contact_recorded: "機関・メディアへの連絡",

@@ -1,10 +1,11 @@
 /**
  * A なりすまし incident in a real browser, from report to closing (7, 7.3): an operator reports
- * the fake account from the account's page with a screenshot; citizens see the warning on
- * /public/notices and "known impersonation" on /public/verify at once; the manager finds it first
- * on the dashboard, receives it, records the takedown request and a contact with the police
- * (7.3.2), is refused closing without the review, and closes it with the review. axe-core checks
- * every page, the error states included.
+ * the fake account from the account's page with a screenshot, which publishes nothing yet
+ * (/public/verify answers only "not in the registry"); the manager finds it first on the
+ * dashboard, receives it and presses 「公開する」, and citizens see the warning on
+ * /public/notices and "known impersonation" on /public/verify at once; the manager records the
+ * takedown request and a contact with the police (7.3.2), is refused closing without the
+ * review, and closes it with the review. axe-core checks every page, the error states included.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -66,18 +67,19 @@ test("a なりすまし from report to closing, with the public pages changing a
   const incidentUrl = staff.url();
   assert.ok(await staff.getByRole("heading", { name: "なりすまし: 市の公式Xを装うアカウント" }).isVisible());
   assert.ok(await staff.getByRole("link", { name: "dm.png" }).isVisible());
+  // The reporter adds information; receiving the report and publishing the warning are the manager's (7).
+  assert.ok(await staff.getByText("公開前（確認待ち）").isVisible());
+  assert.equal(await staff.getByRole("button", { name: "報告を受けました（対応を始める）" }).count(), 0);
+  assert.equal(await staff.getByRole("button", { name: "公開する" }).count(), 0);
 
-  // Citizens see it at once.
+  // Citizens are told no more than the registry knows until the manager confirms the warning.
   const citizen = await suite.browser.newPage({ locale: "ja-JP" });
   await citizen.goto(`${suite.url}/public/verify?url=${encodeURIComponent(fake)}`);
   await assertAccessible(citizen);
-  assert.ok(await citizen.getByText("「なりすまし」アカウントとして確認しています").isVisible());
-  await citizen.getByRole("link", { name: "注意喚起のお知らせ" }).click();
-  await citizen.waitForURL(/\/public\/notices#impersonation-\d+$/);
-  await assertAccessible(citizen);
-  assert.ok(await citizen.getByText("@iwaki_koho_official", { exact: false }).first().isVisible());
+  assert.ok(await citizen.getByRole("heading", { name: "公式アカウントではありません" }).isVisible());
+  assert.equal(await citizen.getByText("「なりすまし」アカウントとして確認しています").count(), 0);
 
-  // The manager: dashboard first, then the incident.
+  // The manager: dashboard first, then the incident, then 「公開する」.
   const manager = await suite.signedIn(org.staff.kouhouManager.employeeNo);
   await assertAccessible(manager);
   await manager
@@ -89,6 +91,20 @@ test("a なりすまし from report to closing, with the public pages changing a
   await manager.getByRole("button", { name: "報告を受けました（対応を始める）" }).click();
   await manager.waitForURL(incidentUrl);
   assert.ok(await manager.getByText("報告を受けたことを記録しました。").isVisible());
+  await manager.getByRole("button", { name: "公開する" }).click();
+  await manager.waitForURL(/\/incidents\/\d+#imp-title$/);
+  await assertAccessible(manager);
+  assert.ok(await manager.getByText("掲載中", { exact: true }).isVisible());
+
+  // Citizens see it at once (a new page: the public pages may be kept by the browser for a minute).
+  const informed = await suite.browser.newPage({ locale: "ja-JP" });
+  await informed.goto(`${suite.url}/public/verify?url=${encodeURIComponent(fake)}`);
+  await assertAccessible(informed);
+  assert.ok(await informed.getByText("「なりすまし」アカウントとして確認しています").isVisible());
+  await informed.getByRole("link", { name: "注意喚起のお知らせ" }).click();
+  await informed.waitForURL(/\/public\/notices#impersonation-\d+$/);
+  await assertAccessible(informed);
+  assert.ok(await informed.getByText("@iwaki_koho_official", { exact: false }).first().isVisible());
 
   await manager.locator("summary", { hasText: "削除依頼を記録する（第7-3(1)）" }).click();
   await manager.getByLabel("受付番号など").fill("X-IMP-1");

@@ -1,7 +1,8 @@
 /**
  * The consultation pages and their API twins (10): a member of staff asks from the page, the
  * desk finds it on the dashboard and answers, everyone finds the answer by a word or a tag, and
- * the person who asked closes it through the API.
+ * the person who asked closes it through the API; role by role, who else may close one (10: the
+ * desk only 14 days after its answer without a reply from the asker, nobody else).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -29,7 +30,7 @@ before(async () => {
   asker = await signIn(http, org.staff.soumuStaff.employeeNo);
   desk = await signIn(http, org.staff.desk.employeeNo);
   colleague = await signIn(http, org.staff.kouhouStaff.employeeNo);
-  for (const who of ["soumuStaff", "kouhouStaff"] as const) {
+  for (const who of ["soumuStaff", "kouhouStaff", "desk", "policyDirector"] as const) {
     tokens[who] = (await createApiToken(app.ctx, { actor: org.actors[who], input: { name: "t" } })).token;
   }
 });
@@ -88,4 +89,50 @@ test("the person who asked closes it through the API; a colleague may not", asyn
   const body: unknown = await closed.json();
   assert.match(JSON.stringify(body), /"status":"closed"/);
   assert.ok((await asker.text(path)).includes("解決済み"));
+});
+
+test("closing, role by role: the asker any time, the desk only 14 days after its answer, others never", async () => {
+  const res = await asker.post("/consultations", {
+    title: "庁舎の写真に写った来庁者の扱い",
+    question: "庁舎の紹介写真に来庁者が小さく写っています。",
+    tags: "",
+  });
+  const page = res.headers.get("location") ?? "";
+  const id = page.split("/").pop();
+  assert.equal(
+    (await desk.post(`${page}/answer`, { answer: "顔が判別できないよう加工してください。", tags: "" }))
+      .status,
+    303,
+  );
+  const answeredAt = app.clock.now();
+
+  // The page states the rule and the date; the desk gets no button before it.
+  const deskPage = await desk.text(page);
+  assert.ok(deskPage.includes("日たっても相談した職員から返事"));
+  assert.ok(deskPage.includes("14"));
+  assert.ok(!deskPage.includes(`action="${page}/close"`));
+  assert.ok(deskPage.includes("相談窓口がこの相談を解決済みにできるのは"));
+  assert.ok((await asker.text(page)).includes(`action="${page}/close"`), "the asker has the button");
+
+  const refusals: Array<[string, RegExp]> = [
+    ["desk", /以降です。.*（第10）/],
+    ["kouhouStaff", /解決済みにする権限がありません。.*（第10）/],
+    ["policyDirector", /解決済みにする権限がありません。.*（第10）/],
+  ];
+  for (const [who, message] of refusals) {
+    const refused = await api(who, `/consultations/${id}/close`, "POST");
+    assert.equal(refused.status, 403, who);
+    assert.match(await refused.text(), message);
+  }
+  const fromPage = await desk.post(`${page}/close`, {});
+  assert.equal(fromPage.status, 403);
+  assert.ok((await fromPage.text()).includes("（第10）"));
+
+  app.clock.set(new Date(answeredAt.getTime() + 14 * 86_400_000));
+  const deskLater = await signIn(http, org.staff.desk.employeeNo);
+  assert.ok((await deskLater.text(page)).includes(`action="${page}/close"`), "after 14 days the desk may");
+  assert.equal((await api("kouhouStaff", `/consultations/${id}/close`, "POST")).status, 403, "others never");
+  const closed = await api("desk", `/consultations/${id}/close`, "POST");
+  assert.equal(closed.status, 200);
+  assert.match(await closed.text(), /"status":"closed"/);
 });

@@ -1,8 +1,9 @@
 /**
  * Incident pages and API as people use them (7): an operator reports a なりすまし with a
- * screenshot and the very next request to /public/verify and /public/notices shows it (both
- * warmed in the cache first); the report form opened from a post; the manager's dashboard and
- * page; a failed form shown again with its message; closing needs the review; the API per role.
+ * screenshot, the manager receives it and presses 「公開する」, and the very next request to
+ * /public/verify and /public/notices shows it (both warmed in the cache first, and unchanged by
+ * the report alone); the report form opened from a post; the manager's dashboard and page; a
+ * failed form shown again with its message; closing needs the review; the API per role.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -47,7 +48,7 @@ after(() => app.close());
 
 const incidentIdOf = (location: string | null) => Number(/^\/incidents\/(\d+)/.exec(location ?? "")?.[1]);
 
-test("a なりすまし report shows on /public/verify and /public/notices on the very next request", async () => {
+test("a なりすまし the manager publishes shows on /public/verify and /public/notices on the very next request", async () => {
   const fake = "https://x.com/iwaki_koho_info";
   const verifyPath = `/public/verify?url=${encodeURIComponent(fake)}`;
   // Warm the public caches with the answers from before the report.
@@ -79,6 +80,30 @@ test("a なりすまし report shows on /public/verify and /public/notices on th
   const id = incidentIdOf(res.headers.get("location"));
   assert.ok(id > 0);
 
+  // 7, 7.3.1: the report alone publishes nothing — the public pages answer as before.
+  const reported = await (await http.request(verifyPath)).text();
+  assert.match(reported, /公式アカウント一覧にありません/);
+  assert.doesNotMatch(reported, /「なりすまし」アカウントとして確認しています/);
+  assert.doesNotMatch(await (await http.request("/public/notices")).text(), /iwaki_koho_info/);
+  const page = await (await staff.get(`/incidents/${id}`)).text();
+  assert.match(page, /なりすまし: 市の公式Xを装うアカウント/);
+  assert.match(page, /dm\.png/);
+  assert.match(page, /公開前（確認待ち）/);
+
+  // The manager sees it first on the dashboard, with the report to receive, and publishes it.
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const dashboard = await (await manager.get("/")).text();
+  assert.ok(dashboard.indexOf("対応中のインシデント") < dashboard.indexOf("あなたのタスク"));
+  assert.match(dashboard, /インシデントの報告を受けてください: なりすまし「市の公式Xを装うアカウント」/);
+  const ack = await manager.post(`/incidents/${id}/acknowledge`, {});
+  assert.equal(ack.status, 303);
+  const managerPage = await (await manager.get(`/incidents/${id}`)).text();
+  const impersonationId = Number(/\/impersonations\/(\d+)\/publish/.exec(managerPage)?.[1]);
+  assert.equal(
+    (await manager.post(`/incidents/${id}/impersonations/${impersonationId}/publish`, {})).status,
+    303,
+  );
+
   const verify = await (await http.request(verifyPath)).text();
   assert.match(verify, /公式アカウントではありません/);
   assert.match(verify, /「なりすまし」アカウントとして確認しています/);
@@ -91,23 +116,9 @@ test("a なりすまし report shows on /public/verify and /public/notices on th
   );
   assert.match(notices, /@iwaki_koho_info/);
   assert.doesNotMatch(notices, /href="https:\/\/x\.com\/iwaki_koho_info"/, "the fake account is not linked");
-
-  const page = await (await staff.get(`/incidents/${id}`)).text();
-  assert.match(page, /なりすまし: 市の公式Xを装うアカウント/);
-  assert.match(page, /dm\.png/);
-  assert.match(page, /掲載中/);
-
-  // The manager sees it first on the dashboard, with the report to receive.
-  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
-  const dashboard = await (await manager.get("/")).text();
-  assert.ok(dashboard.indexOf("対応中のインシデント") < dashboard.indexOf("あなたのタスク"));
-  assert.match(dashboard, /インシデントの報告を受けてください: なりすまし「市の公式Xを装うアカウント」/);
-  const ack = await manager.post(`/incidents/${id}/acknowledge`, {});
-  assert.equal(ack.status, 303);
+  assert.match(await (await staff.get(`/incidents/${id}`)).text(), /掲載中/);
 
   // Takedown recorded on the page; ending the warning leaves verify answering なりすまし.
-  const managerPage = await (await manager.get(`/incidents/${id}`)).text();
-  const impersonationId = Number(/\/impersonations\/(\d+)\/takedown/.exec(managerPage)?.[1]);
   assert.equal(
     (
       await manager.post(`/incidents/${id}/impersonations/${impersonationId}/takedown`, {

@@ -1,13 +1,15 @@
 /**
  * Consultations (10): anyone asks, the consultation desk sees the question on the dashboard and
  * answers, the answer becomes searchable by all staff (words in the title, question or answer,
- * and tags), the person who asked closes it; an unanswered question stays between them.
+ * and tags), the person who asked closes it (the desk only after 14 days without a reply, others
+ * never); an unanswered question stays between them.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { eq } from "drizzle-orm";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
 import { notifications } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { myTasks } from "../tasks.ts";
@@ -25,6 +27,8 @@ let org: TestOrg;
 let askedId = 0;
 
 const isError = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
+const refusedWith = (message: RegExp) => (e: unknown) =>
+  e instanceof AppError && e.code === "forbidden" && message.test(e.message);
 
 before(async () => {
   app = await testApp({ start: "2026-06-01T01:00:00Z" });
@@ -132,5 +136,80 @@ test("the person who asked is told of the answer and closes it; others may not",
   assert.equal(
     (await getConsultation(app.ctx, { actor: org.actors.desk, id: askedId })).consultation.status,
     "answered",
+  );
+});
+
+test("10: the person who asked closes it; the desk only 14 days after its answer without a reply; others never", async () => {
+  const start = app.clock.now();
+  const ask = (title: string) =>
+    askConsultation(app.ctx, {
+      actor: org.actors.soumuStaff,
+      input: { title, question: "定めのない事項についての相談です。", tags: "" },
+    });
+  const close = (actor: TestOrg["actors"]["desk"], id: number) =>
+    setConsultationOpen(app.ctx, { actor, id, closed: true });
+  const deniedSince = async (seq: number) =>
+    (await entriesAfter(app.ctx.db, seq, 20)).filter((e) => e.action === "auth.denied").map((e) => e.actorId);
+
+  const row = await ask("ライブ配信のアーカイブを残す期間");
+  const seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/回答していない相談.*第10/));
+  await answerConsultation(app.ctx, {
+    actor: org.actors.desk,
+    id: row.id,
+    input: { answer: "1年を目安にしてください。" },
+  });
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です。.*14日間.*第10/));
+  for (const actor of [org.actors.kouhouStaff, org.actors.policyDirector, org.actors.admin])
+    await assert.rejects(
+      close(actor, row.id),
+      refusedWith(/解決済みにする権限がありません。.*相談した職員.*第10/),
+    );
+  assert.deepEqual(await deniedSince(seq), [
+    org.staff.desk.id,
+    org.staff.desk.id,
+    org.staff.kouhouStaff.id,
+    org.staff.policyDirector.id,
+    org.staff.admin.id,
+  ]);
+  const page = await getConsultation(app.ctx, { actor: org.actors.desk, id: row.id });
+  assert.equal(page.can.close, false);
+  assert.equal(
+    page.deskMayCloseFrom?.toISOString(),
+    new Date(start.getTime() + 14 * 86_400_000).toISOString(),
+  );
+
+  app.clock.set(new Date(start.getTime() + 14 * 86_400_000 - 60_000));
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/第10/), "a minute early");
+  app.clock.set(new Date(start.getTime() + 14 * 86_400_000));
+  assert.equal((await getConsultation(app.ctx, { actor: org.actors.desk, id: row.id })).can.close, true);
+  assert.equal((await close(org.actors.desk, row.id)).status, "closed");
+
+  // The asker's reply (reopening an answered one) sends it back to the desk and restarts the wait.
+  const other = await ask("庁内の掲示物を撮影して投稿してよいか");
+  await answerConsultation(app.ctx, {
+    actor: org.actors.desk,
+    id: other.id,
+    input: { answer: "内容によります。" },
+  });
+  app.clock.advance(20 * 86_400_000);
+  const reopened = await setConsultationOpen(app.ctx, {
+    actor: org.actors.soumuStaff,
+    id: other.id,
+    closed: false,
+  });
+  assert.equal(reopened.status, "open", "回答待ち again");
+  await assert.rejects(close(org.actors.desk, other.id), refusedWith(/回答していない相談/));
+  await answerConsultation(app.ctx, {
+    actor: org.actors.desk,
+    id: other.id,
+    input: { answer: "個人が写らなければ差し支えありません。" },
+  });
+  await assert.rejects(close(org.actors.desk, other.id), refusedWith(/以降です/));
+  // The person who asked closes at any time.
+  assert.equal((await close(org.actors.soumuStaff, other.id)).status, "closed");
+  await assert.rejects(
+    setConsultationOpen(app.ctx, { actor: org.actors.kouhouStaff, id: other.id, closed: false }),
+    refusedWith(/再開する権限がありません.*第10/),
   );
 });

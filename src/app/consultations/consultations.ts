@@ -1,6 +1,8 @@
 /**
  * Consultations (10 ガイドラインに定めのない事項は、ふるさと発信課長に協議する): any member of
- * staff asks; the consultation desk answers; the person who asked (or the desk) closes it.
+ * staff asks; the consultation desk answers; the person who asked closes it as resolved, or
+ * reopens it to send it back to the desk. The desk closes it only when the asker has not replied
+ * for DESK_CLOSE_AFTER_DAYS days after the answer; anyone else is refused (403, audited).
  * Answered questions are a knowledge base every member of staff can search (words in the title,
  * question or answer; tags). An unanswered question is seen by the person who asked, the desk
  * and the policy director only. The desk is notified of a new question, the person who asked of
@@ -9,12 +11,23 @@
 import { z } from "zod";
 import * as repo from "../../db/repos/consultations.ts";
 import { holdersOf } from "../../db/repos/staff.ts";
-import { MAX_TAG_LENGTH, MAX_TAGS, parseTags } from "../../domain/consultations.ts";
+import {
+  type CloserRole,
+  DESK_CLOSE_AFTER_DAYS,
+  deskMayCloseFrom,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  mayClose,
+  parseTags,
+  reopenedStatus,
+} from "../../domain/consultations.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { change } from "../audit.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { refuse } from "../refusal.ts";
 import { parse, text } from "../validate.ts";
 
 const tags = z
@@ -48,6 +61,35 @@ function isAsker(actor: Actor, row: repo.ConsultationRow): boolean {
   return actor.kind === "staff" && row.askedBy === actor.staffId;
 }
 
+/** How the actor stands to the consultation when closing or reopening it. */
+function closerRole(actor: Actor, row: repo.ConsultationRow): CloserRole {
+  if (isAsker(actor, row)) return "asker";
+  return allowed(actor, "consultation.answer") ? "desk" : "other";
+}
+
+/**
+ * Whether the actor may reopen the consultation (10): the person who asked, when it is answered
+ * (their reply: the answer does not settle it) or closed; the desk, when it is closed.
+ */
+function mayReopen(row: repo.ConsultationRow, role: CloserRole): boolean {
+  if (role === "asker") return row.status === "answered" || row.status === "closed";
+  return role === "desk" && row.status === "closed";
+}
+
+/**
+ * Why the actor may not close the consultation now (10), in Japanese, or null when they may.
+ * The page shows the same words where the button would be.
+ */
+export function closeRefusal(actor: Actor, row: repo.ConsultationRow, now: Date): string | null {
+  const role = closerRole(actor, row);
+  if (role !== "other" && (row.status === "closed" || mayClose(row, role, now))) return null;
+  if (role === "other")
+    return `この相談を解決済みにする権限がありません。解決済みにするのは相談した職員です。相談窓口は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても相談した職員から返事がない場合に限り、解決済みにできます（第10）。`;
+  if (row.status === "open" || row.answeredAt === null)
+    return "回答していない相談を、相談窓口が解決済みにすることはできません。回答を登録してください。解決済みにするのは相談した職員です（第10）。";
+  return `相談窓口がこの相談を解決済みにできるのは、${formatDateTime(deskMayCloseFrom(row.answeredAt))}以降です。回答から${DESK_CLOSE_AFTER_DAYS}日間は、相談した職員が回答を確認して解決済みにします。その間に返事がない場合に限り、相談窓口が解決済みにできます（第10）。`;
+}
+
 export type ConsultationSearch = { text?: string; tag?: string; status?: string };
 
 /** The knowledge base as the actor may see it. */
@@ -73,15 +115,19 @@ export async function getConsultation(ctx: AppContext, props: { actor: Actor; id
   await authorize(ctx, props.actor, "consultation.read");
   const row = await repo.findConsultation(ctx.db, props.id);
   if (!row || !canSee(props.actor, row)) throw notFound("相談");
+  const now = ctx.clock.now();
+  const role = closerRole(props.actor, row);
   return {
     consultation: row,
     can: {
       answer: allowed(props.actor, "consultation.answer") && row.status !== "closed",
-      close:
-        row.status !== "closed" && (isAsker(props.actor, row) || allowed(props.actor, "consultation.answer")),
-      reopen:
-        row.status === "closed" && (isAsker(props.actor, row) || allowed(props.actor, "consultation.answer")),
+      close: mayClose(row, role, now),
+      reopen: mayReopen(row, role),
     },
+    /** Why closing is refused to this person now (null when they may, or it is closed). */
+    closeRefusal: role === "other" ? null : closeRefusal(props.actor, row, now),
+    /** 10: from when the desk may close it, when it is answered and open. */
+    deskMayCloseFrom: row.status === "answered" && row.answeredAt ? deskMayCloseFrom(row.answeredAt) : null,
   };
 }
 
@@ -133,14 +179,18 @@ export async function answerConsultation(
       status: "answered",
       tags: input.tags.length > 0 ? input.tags : row.tags,
     });
-    if (row.answer === "") {
+    // The asker hears of the first answer, and of the answer to a consultation they reopened.
+    if (row.status === "open") {
       await notify(ctx, tx, {
         recipientIds: [row.askedBy],
         kind: "consultation",
         title: `相談に回答がありました: ${row.title}`,
-        body: "ふるさと発信課長（相談窓口）から回答がありました。内容を確認し、解決したら「解決済みにする」を押してください（第10）。",
+        body: `ふるさと発信課長（相談窓口）から回答がありました。内容を確認し、解決したら「解決済みにする」を、まだ解決しない場合は「相談を再開する」を押してください。回答から${DESK_CLOSE_AFTER_DAYS}日たっても返事がない場合は、相談窓口が解決済みにします（第10）。`,
         href: `/consultations/${row.id}`,
-        dedupeKey: `consultation:${row.id}:answered`,
+        dedupeKey:
+          row.answer === ""
+            ? `consultation:${row.id}:answered`
+            : `consultation:${row.id}:answered:${at.toISOString()}`,
       });
     }
     return {
@@ -151,7 +201,13 @@ export async function answerConsultation(
   });
 }
 
-/** Closes (解決済み) or reopens a consultation: the person who asked, or the desk. */
+/**
+ * Closes (解決済み) or reopens a consultation (10). Closing: the person who asked; the desk only
+ * when the asker has not replied for DESK_CLOSE_AFTER_DAYS days after the answer. Reopening: the
+ * person who asked, once it is answered (their reply; it goes back to the desk, 回答待ち), or the
+ * desk, once it is closed. Anyone else,
+ * and the desk before its time, is refused with the reason (403 and an `auth.denied` entry).
+ */
 export async function setConsultationOpen(
   ctx: AppContext,
   props: { actor: Actor; id: number; closed: boolean },
@@ -159,27 +215,44 @@ export async function setConsultationOpen(
   await authorize(ctx, props.actor, "consultation.read");
   const found = await repo.findConsultation(ctx.db, props.id);
   if (!found || !canSee(props.actor, found)) throw notFound("相談");
-  // The person who asked closes their own; otherwise it is the desk's to do.
-  if (!isAsker(props.actor, found)) await authorize(ctx, props.actor, "consultation.answer");
-  return change(
-    ctx,
-    props.actor,
-    props.closed ? "consultation.close" : "consultation.reopen",
-    async (tx, at) => {
-      const row = await repo.lockConsultation(tx, props.id);
-      if (!row) throw notFound("相談");
-      if (props.closed && row.status === "closed") throw conflict("この相談はすでに解決済みです。");
-      if (!props.closed && row.status !== "closed") throw conflict("この相談は解決済みではありません。");
-      const status = props.closed ? "closed" : row.answer ? "answered" : "open";
-      const updated = await repo.updateConsultation(tx, row.id, {
-        status,
-        closedAt: props.closed ? at : null,
-      });
-      return {
-        result: updated ?? row,
-        target: { type: "consultation", id: row.id },
-        summary: { status: { before: row.status, after: status } },
-      };
-    },
-  );
+  const role = closerRole(props.actor, found);
+  const action = props.closed ? "consultation.close" : "consultation.reopen";
+  const target = { consultationId: found.id, status: found.status };
+  if (props.closed) {
+    const refusal = closeRefusal(props.actor, found, ctx.clock.now());
+    if (refusal) throw await refuse(ctx, props.actor, action, target, refusal);
+  } else if (role === "other") {
+    throw await refuse(
+      ctx,
+      props.actor,
+      action,
+      target,
+      "この相談を再開する権限がありません。再開できるのは、相談した職員と相談窓口です（第10）。",
+    );
+  }
+  return change(ctx, props.actor, action, async (tx, at) => {
+    const row = await repo.lockConsultation(tx, props.id);
+    if (!row) throw notFound("相談");
+    if (props.closed && row.status === "closed") throw conflict("この相談はすでに解決済みです。");
+    if (!props.closed && !mayReopen(row, role))
+      throw conflict(
+        row.status === "open" ? "この相談は回答待ちです。" : "この相談は解決済みではありません。",
+      );
+    if (props.closed && !mayClose(row, role, at))
+      throw conflict("相談の状態が変わったため、解決済みにできませんでした。ページを開き直してください。");
+    const status = props.closed ? "closed" : reopenedStatus(row, role);
+    const updated = await repo.updateConsultation(tx, row.id, {
+      status,
+      closedAt: props.closed ? at : null,
+    });
+    return {
+      result: updated ?? row,
+      target: { type: "consultation", id: row.id },
+      summary: {
+        status: { before: row.status, after: status },
+        by: role,
+        ...(props.closed && role === "desk" ? { afterDays: DESK_CLOSE_AFTER_DAYS } : {}),
+      },
+    };
+  });
 }

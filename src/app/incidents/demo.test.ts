@@ -1,12 +1,14 @@
 /**
- * The demo incidents: one open incident of each type, the なりすまし visible to citizens on the
- * notices page and answered as "known impersonation" by the verification, the デマ's correct
+ * The demo incidents: one open incident of each type, the なりすまし (its warning confirmed by the
+ * manager) visible to citizens on the notices page and answered as "known impersonation" by the
+ * verification, the デマ's correct
  * information on the notices page, and the reports waiting on the managers' dashboards.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
-import { listIncidentViews } from "../../db/repos/incidents.ts";
+import { listIncidentViews, listKnownImpersonations } from "../../db/repos/incidents.ts";
+import { findStaff } from "../../db/repos/staff.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { incidentTypes } from "../../domain/incidents.ts";
 import { seedDemo } from "../demo.ts";
@@ -34,6 +36,13 @@ test("the demo has one open incident of each type, and the なりすまし is on
   assert.match(warnings?.items[0]?.title ?? "", /いわき市の公式アカウント「いわき市広報」を装うアカウント/);
   const corrections = sections.find((s) => s.key === "corrections");
   assert.equal(corrections?.items[0]?.title, "ダムの緊急放流による浸水の情報は事実ではありません");
+
+  // 7.3.1: reported by an operator, the warning is public because the manager confirmed it.
+  const [fake] = await listKnownImpersonations(app.ctx.db);
+  const confirmer = fake?.warningPublishedBy
+    ? await findStaff(app.ctx.db, fake.warningPublishedBy)
+    : undefined;
+  assert.equal(confirmer?.employeeNo, "D0010", "confirmed by the account's manager");
 
   const answer = await verifyAccount(app.ctx, { url: "https://x.com/iwaki_city_jp" });
   assert.ok(answer.kind === "answer");

@@ -1,7 +1,8 @@
 /**
  * Demo incidents (`npm run demo`): one open incident of each type, reported and handled through
- * the real use cases by the demo's people — a なりすまし of the city's X account (its warning on
- * /public/notices and "known impersonation" on /public/verify, the takedown requested), a 炎上 on
+ * the real use cases by the demo's people — a なりすまし of the city's X account reported by an
+ * operator, received and its warning confirmed by the manager (so it is on /public/notices and
+ * /public/verify answers "known impersonation"), the takedown requested), a 炎上 on
  * the tourism account with its rules and no public statement yet, a 情報漏えい on the health
  * channel with the manual step done, a デマ on the disaster account with a notice of the correct
  * information on the public pages, and a complaint about a photo on the city's Facebook page.
@@ -13,7 +14,7 @@ import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { loadActor } from "../actors.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import { isPostable } from "../posts/posting.ts";
-import { recordTakedown } from "./impersonation.ts";
+import { publishWarning, recordTakedown } from "./impersonation.ts";
 import { publishNotice } from "./notices.ts";
 import { reportIncident } from "./report.ts";
 import { acknowledgeIncident } from "./respond.ts";
@@ -69,6 +70,13 @@ export async function demoIncidents(ctx: AppContext): Promise<void> {
     if (kouhouManager) {
       await acknowledgeIncident(ctx, { actor: kouhouManager, incidentId: incident.id });
       const [fake] = await listImpersonations(ctx.db, incident.id);
+      // 7.3.1: the manager confirms the warning the operator's report prepared, and it goes public.
+      if (fake)
+        await publishWarning(ctx, {
+          actor: kouhouManager,
+          incidentId: incident.id,
+          impersonationId: fake.id,
+        });
       if (fake)
         await recordTakedown(ctx, {
           actor: kouhouManager,

@@ -1,8 +1,10 @@
 /**
  * なりすまし (7.3, as defined in 2.5): the fake accounts of an incident — another one found later,
  * the takedown request to the platform (date, reference) and its answer (7.3.1 直ちに削除依頼),
- * and the warning on the public pages (7.3.1 市公式ホームページで周知): its text, and ending it.
- * Every change is an `incident` change, so the public pages drop their cache at once.
+ * and the warning on the public pages (7.3.1 市公式ホームページで周知): confirming and publishing it,
+ * its text, and ending it. The warning is a public text, so it belongs to the responders (7):
+ * one recorded by the reporter waits until a responder presses 「公開する」. Every change is an
+ * `incident` change, so the public pages drop their cache at once.
  */
 import { findAccountView } from "../../db/repos/accounts.ts";
 import {
@@ -12,10 +14,11 @@ import {
   updateImpersonation,
 } from "../../db/repos/incidents.ts";
 import { formatDateTime } from "../../domain/dates.ts";
+import { incidentRefusals, warningState } from "../../domain/incidents.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
-import type { Actor, AppContext } from "../context.ts";
+import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
-import { incidentFor } from "./access.ts";
+import { incidentFor, incidentToInform } from "./access.ts";
 import { answerInput, impersonationInput, takedownInput, warningInput } from "./input.ts";
 import { addEvent, changeIncident } from "./record.ts";
 import { assertNotOfficial, readFakeAccount, recordFakeAccount } from "./report.ts";
@@ -28,16 +31,19 @@ function notFuture(field: string, label: string, value: Date, now: Date): void {
   }
 }
 
-async function requireImpersonationType(ctx: AppContext, actor: Actor, incidentId: number) {
-  const seen = await incidentFor(ctx, actor, incidentId, "incident.respond");
-  if (seen.incident.type !== "impersonation")
-    throw conflict("なりすましの記録は、種類が「なりすまし」のインシデントにだけ追加できます。");
+const notImpersonation = () =>
+  conflict("なりすましの記録は、種類が「なりすまし」のインシデントにだけ追加できます。");
+
+async function requireImpersonationType(ctx: AppContext, actor: Actor, incidentId: number, refusal?: string) {
+  const seen = await incidentFor(ctx, actor, incidentId, "incident.respond", refusal);
+  if (seen.incident.type !== "impersonation") throw notImpersonation();
   return seen;
 }
 
 /**
- * Records another fake account on a なりすまし incident; its warning is published at once
- * (7.3.1) with the template's text.
+ * Records another fake account on a なりすまし incident, with its warning's text from the
+ * template. A responder's record is published at once (7.3.1); the reporter may add one too
+ * (information, 7), and its warning waits for a responder to confirm it.
  * @param props.input `{ url, handle? }`
  */
 export async function addImpersonation(
@@ -45,7 +51,13 @@ export async function addImpersonation(
   props: { actor: Actor; incidentId: number; input: unknown },
 ): Promise<Impersonation> {
   const { actor } = props;
-  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId);
+  const { incident, responder } = await incidentToInform(
+    ctx,
+    actor,
+    props.incidentId,
+    "incident.impersonation_add",
+  );
+  if (incident.type !== "impersonation") throw notImpersonation();
   const input = parse(impersonationInput, props.input);
   await assertNotOfficial(ctx, input.url, "url");
   const fake = readFakeAccount(input.url, input.handle);
@@ -58,6 +70,7 @@ export async function addImpersonation(
       fake,
       actor,
       at,
+      publish: responder,
     });
     await finishStep(tx, {
       incident: locked,
@@ -66,14 +79,15 @@ export async function addImpersonation(
       actor,
       at,
     });
-    await finishStep(tx, {
-      incident: locked,
-      stepKey: "public_warning",
-      note: "公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
-      actor,
-      at,
-    });
-    return { result: row, summary: { impersonationId: row.id, ...fake, warningPublished: true } };
+    if (responder)
+      await finishStep(tx, {
+        incident: locked,
+        stepKey: "public_warning",
+        note: "公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
+        actor,
+        at,
+      });
+    return { result: row, summary: { impersonationId: row.id, ...fake, warningPublished: responder } };
   });
 }
 
@@ -169,7 +183,53 @@ export async function recordTakedownAnswer(
 }
 
 /**
- * Changes the public warning's text; a warning that had ended is published again (7.3.1).
+ * Confirms the public warning and publishes it on /public/notices and /public/verify (7.3.1
+ * 市公式ホームページで周知) — 「公開する」. Only a responder does (7): a warning recorded by the
+ * reporter shows nothing to citizens until then. An ended warning is published again (keeping
+ * the date it was first confirmed). Completes the playbook's step for it.
+ */
+export async function publishWarning(
+  ctx: AppContext,
+  props: { actor: Actor; incidentId: number; impersonationId: number },
+): Promise<Impersonation> {
+  const { actor } = props;
+  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId, incidentRefusals.warning);
+  await impersonationOf(ctx, incident.id, props.impersonationId);
+  return changeIncident(ctx, actor, "incident.warning_publish", incident.id, async (tx, at, locked) => {
+    const row = await lockImpersonation(tx, locked.id, props.impersonationId);
+    if (!row) throw notFound("なりすましアカウントの記録");
+    const state = warningState(row, at);
+    if (state === "shown") throw conflict("この注意喚起は、すでに公開ページに掲載されています。");
+    const first = state === "pending";
+    const updated = await updateImpersonation(tx, row.id, {
+      ...(first ? { warningPublishedAt: at, warningPublishedBy: actorId(actor) } : {}),
+      warningEndsAt: null,
+    });
+    await addEvent(tx, {
+      incidentId: locked.id,
+      kind: "warning_published",
+      note: row.publicWarning,
+      data: { impersonationId: row.id, republished: !first },
+      actor,
+      at,
+    });
+    await finishStep(tx, {
+      incident: locked,
+      stepKey: "public_warning",
+      note: "注意喚起を確認し、公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
+      actor,
+      at,
+    });
+    return {
+      result: updated,
+      summary: { impersonationId: row.id, url: row.url, republished: !first, text: row.publicWarning },
+    };
+  });
+}
+
+/**
+ * Changes the public warning's text (responders only, 7). A warning on the public pages shows
+ * the new text at once; one not yet published (or ended) stays so until 「公開する」.
  * @param props.input `{ text }`
  */
 export async function updateWarning(
@@ -177,21 +237,16 @@ export async function updateWarning(
   props: { actor: Actor; incidentId: number; impersonationId: number; input: unknown },
 ): Promise<Impersonation> {
   const { actor } = props;
-  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId);
+  const { incident } = await requireImpersonationType(ctx, actor, props.incidentId, incidentRefusals.warning);
   const input = parse(warningInput, props.input);
   await impersonationOf(ctx, incident.id, props.impersonationId);
   return changeIncident(ctx, actor, "incident.warning", incident.id, async (tx, at, locked) => {
     const row = await lockImpersonation(tx, locked.id, props.impersonationId);
     if (!row) throw notFound("なりすましアカウントの記録");
-    const republish =
-      row.warningPublishedAt === null || (row.warningEndsAt !== null && row.warningEndsAt <= at);
-    const updated = await updateImpersonation(tx, row.id, {
-      publicWarning: input.text,
-      ...(republish ? { warningPublishedAt: row.warningPublishedAt ?? at, warningEndsAt: null } : {}),
-    });
+    const updated = await updateImpersonation(tx, row.id, { publicWarning: input.text });
     await addEvent(tx, {
       incidentId: locked.id,
-      kind: republish ? "warning_published" : "warning_updated",
+      kind: "warning_updated",
       note: input.text,
       data: { impersonationId: row.id },
       actor,
@@ -199,21 +254,31 @@ export async function updateWarning(
     });
     return {
       result: updated,
-      summary: { impersonationId: row.id, text: input.text, republished: republish },
+      summary: {
+        impersonationId: row.id,
+        text: { before: row.publicWarning, after: input.text },
+        state: warningState(row, at),
+      },
     };
   });
 }
 
 /**
- * Ends the public warning on /public/notices (the verification page keeps answering "known
- * impersonation" for the URL).
+ * Ends the public warning on /public/notices (responders only, 7; the verification page keeps
+ * answering "known impersonation" for the URL).
  */
 export async function withdrawWarning(
   ctx: AppContext,
   props: { actor: Actor; incidentId: number; impersonationId: number },
 ): Promise<Impersonation> {
   const { actor } = props;
-  const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
+  const { incident } = await incidentFor(
+    ctx,
+    actor,
+    props.incidentId,
+    "incident.respond",
+    incidentRefusals.warning,
+  );
   await impersonationOf(ctx, incident.id, props.impersonationId);
   return changeIncident(
     ctx,
@@ -223,8 +288,7 @@ export async function withdrawWarning(
     async (tx, at, locked) => {
       const row = await lockImpersonation(tx, locked.id, props.impersonationId);
       if (!row) throw notFound("なりすましアカウントの記録");
-      if (row.warningPublishedAt === null || (row.warningEndsAt !== null && row.warningEndsAt <= at))
-        throw conflict("この注意喚起は掲載されていません。");
+      if (warningState(row, at) !== "shown") throw conflict("この注意喚起は掲載されていません。");
       const updated = await updateImpersonation(tx, row.id, { warningEndsAt: at });
       await addEvent(tx, {
         incidentId: locked.id,

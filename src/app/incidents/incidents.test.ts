@@ -3,7 +3,8 @@
  * account manager at once (with one audit entry); who sees an incident; the 炎上 reminder after
  * two hours without a public statement (fixed clock) and none when a statement exists; closing
  * needs the review; containment records the post as deleted through the posts' use case; files;
- * drafts into the posts workflow by operators only.
+ * drafts into the posts workflow by operators only; the reporter adds information but does not
+ * respond (7): a なりすまし warning they record waits for a responder to publish it (7.3.1).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -13,18 +14,21 @@ import { refused } from "../../../test/support/errors.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
-import { listSteps } from "../../db/repos/incidents.ts";
+import { listImpersonations, listSteps } from "../../db/repos/incidents.ts";
 import { findPost, updatePost } from "../../db/repos/posts.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { AppError } from "../../errors.ts";
+import { verifyAccount } from "../public/verify.ts";
 import { myTasks } from "../tasks.ts";
 import { addAttachment, attachmentFile } from "./attachments.ts";
 import { draftIncidentPost } from "./drafts.ts";
+import { publishWarning } from "./impersonation.ts";
+import { publishNotice } from "./notices.ts";
 import { incidentDetail, listIncidents, openIncidentsFor } from "./read.ts";
 import { runIncidentTimers } from "./reminders.ts";
 import { reportIncident } from "./report.ts";
-import { acknowledgeIncident, addNote, closeIncident, recordStatement } from "./respond.ts";
-import { completeStep } from "./steps.ts";
+import { acknowledgeIncident, addNote, changeSeverity, closeIncident, recordStatement } from "./respond.ts";
+import { assignStep, completeStep } from "./steps.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -112,21 +116,100 @@ test("each type opens its own steps; なりすまし needs the fake URL and refu
   const incident = await report({ type: "impersonation", fakeUrl: "https://x.com/iwaki_test_fake" });
   const steps = await listSteps(app.ctx.db, incident.id);
   assert.deepEqual(
-    steps.map((s) => [s.stepKey, s.doneAt !== null]),
+    steps.map((s) => [s.stepKey, s.doneAt !== null, s.ownerId]),
     [
-      ["record_fake", true],
-      ["public_warning", true],
-      ["takedown", false],
-      ["sns_warning", false],
-      ["trusted_bodies", false],
-      ["takedown_result", false],
+      ["record_fake", true, org.staff.kouhouStaff.id],
+      ["public_warning", false, org.staff.kouhouManager.id],
+      ["takedown", false, org.staff.kouhouManager.id],
+      ["sns_warning", false, org.staff.kouhouManager.id],
+      ["trusted_bodies", false, org.staff.kouhouManager.id],
+      ["takedown_result", false, org.staff.kouhouManager.id],
     ],
+    "the operator's report records the fake account; publishing the warning waits for the manager",
   );
   const detail = await incidentDetail(app.ctx, { actor: org.actors.kouhouManager, id: incident.id });
   assert.equal(detail.impersonations[0]?.handle, "iwaki_test_fake");
   assert.equal(detail.impersonations[0]?.platform, "x");
-  assert.equal(detail.impersonations[0]?.warningShown, true);
+  assert.equal(detail.impersonations[0]?.warningState, "pending");
+  assert.equal(detail.impersonations[0]?.warningShown, false);
   assert.match(detail.impersonations[0]?.publicWarning ?? "", /@iwaki_test_fake/);
+  const impersonationId = detail.impersonations[0]?.id ?? 0;
+  await publishWarning(app.ctx, {
+    actor: org.actors.kouhouManager,
+    incidentId: incident.id,
+    impersonationId,
+  });
+  const published = await incidentDetail(app.ctx, { actor: org.actors.kouhouStaff, id: incident.id });
+  assert.equal(published.impersonations[0]?.warningState, "shown");
+  assert.equal(published.impersonations[0]?.warningPublishedBy, org.staff.kouhouManager.id);
+  assert.ok(published.steps.find((s) => s.stepKey === "public_warning")?.doneAt, "its step is done");
+});
+
+test("7: a responder's own report publishes its warning at once; the reporter's waits", async () => {
+  for (const [actor, published] of [
+    [org.actors.kouhouManager, true],
+    [org.actors.policyDirector, true],
+    [org.actors.kouhouStaff, false],
+    [org.actors.soumuManager, false],
+  ] as const) {
+    const incident = await report(
+      { type: "impersonation", fakeUrl: `https://x.com/iwaki_by_${actor.staffId}` },
+      actor,
+    );
+    const [row] = await listImpersonations(app.ctx.db, incident.id);
+    assert.equal(row?.warningPublishedAt !== null, published, `reported by ${actor.name}`);
+    assert.equal(row?.warningPublishedBy, published ? actor.staffId : null);
+    const answer = await verifyAccount(app.ctx, { url: `https://x.com/iwaki_by_${actor.staffId}` });
+    assert.ok(answer.kind === "answer");
+    assert.equal(answer.verdict, "not_official");
+    assert.equal(answer.knownImpersonation !== null, published, "verify says no more than is confirmed");
+  }
+});
+
+test("7: reporting does not make one a responder; a step given by a responder does", async () => {
+  const incident = await report({ type: "misinformation", title: "担当の確認" });
+  const seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  const asReporter = { actor: org.actors.kouhouStaff, incidentId: incident.id };
+  await assert.rejects(
+    acknowledgeIncident(app.ctx, asReporter),
+    refused("forbidden", /報告を受けたことを記録する権限がありません.*第7/),
+  );
+  await assert.rejects(
+    changeSeverity(app.ctx, { ...asReporter, input: { severity: "low" } }),
+    refused("forbidden", /権限がありません.*（第7）/),
+  );
+  await assert.rejects(
+    publishNotice(app.ctx, { ...asReporter, input: { title: "お知らせ", text: "本文" } }),
+    refused("forbidden", /第7-4/),
+  );
+  const denied = (await entriesAfter(app.ctx.db, seq, 10)).filter((e) => e.action === "auth.denied");
+  assert.equal(denied.length, 3, "each refusal is audited");
+  // The reporter's own step (the false claim) is theirs to complete: they add what they found.
+  const steps = await listSteps(app.ctx.db, incident.id);
+  const own = steps.find((s) => s.stepKey === "record_claim");
+  const other = steps.find((s) => s.stepKey === "correct_info");
+  assert.ok(own && other);
+  await completeStep(app.ctx, {
+    ...asReporter,
+    stepId: own.id,
+    input: { note: "返信の内容を記録しました。" },
+  });
+  await assert.rejects(
+    completeStep(app.ctx, { ...asReporter, stepId: other.id, input: { note: "" } }),
+    refused("forbidden", /第7/),
+  );
+  // Given a step by the manager, the same person responds.
+  await assignStep(app.ctx, {
+    actor: org.actors.kouhouManager,
+    incidentId: incident.id,
+    stepId: other.id,
+    input: { ownerId: org.staff.kouhouStaff.id },
+  });
+  await changeSeverity(app.ctx, { ...asReporter, input: { severity: "low" } });
+  assert.equal(
+    (await incidentDetail(app.ctx, { actor: org.actors.kouhouStaff, id: incident.id })).can.respond,
+    true,
+  );
 });
 
 test("who sees an incident: those it names, its division and overseers; not another division", async () => {
@@ -174,7 +257,7 @@ test("who sees an incident: those it names, its division and overseers; not anot
       stepId: (await listSteps(app.ctx.db, own.id))[0]?.id ?? 0,
       input: { note: "" },
     }),
-    refused("forbidden", /権限がありません/),
+    refused("forbidden", /権限がありません.*（第7）/),
     "reporting does not make one a responder",
   );
 });
@@ -324,7 +407,7 @@ test("closing requires the review; a closed incident takes no more steps", async
       incidentId: incident.id,
       input: { whatHappened: "a", whatToChange: "b" },
     }),
-    refused("forbidden", /権限がありません/),
+    refused("forbidden", /終結する権限がありません.*（第7）/),
     "an operator does not close",
   );
   const closed = await closeIncident(app.ctx, {

@@ -1,14 +1,16 @@
 /**
- * デマ・誤情報 (7.4): the false claim and where it appeared, and the optional notice on the city's
- * public pages (必要に応じて市公式ホームページ等で周知) — published with a title, a text and a last
- * day, shown on /public/notices at once, and ended when no longer needed.
+ * デマ・誤情報 (7.4): the false claim and where it appeared (the reporter may record it), and the
+ * optional notice on the city's public pages (必要に応じて市公式ホームページ等で周知) — published by a
+ * responder (7) with a title, a text and a last day, shown on /public/notices at once, and ended
+ * when no longer needed.
  */
 import { latestEvent } from "../../db/repos/incidents.ts";
 import { tokyoDate } from "../../domain/dates.ts";
+import { incidentRefusals } from "../../domain/incidents.ts";
 import { conflict, validation } from "../../errors.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { parse } from "../validate.ts";
-import { incidentFor } from "./access.ts";
+import { incidentFor, incidentToInform } from "./access.ts";
 import { claimInput, publicNoticeInput } from "./input.ts";
 import { addEvent, changeIncident } from "./record.ts";
 import { finishStep } from "./steps.ts";
@@ -51,15 +53,12 @@ export async function currentNotice(ctx: AppContext, incidentId: number): Promis
   };
 }
 
-async function misinformationIncident(ctx: AppContext, actor: Actor, incidentId: number) {
-  const seen = await incidentFor(ctx, actor, incidentId, "incident.respond");
-  if (seen.incident.type !== "misinformation")
-    throw conflict("この記録は、種類が「デマ・誤情報」のインシデントにだけ追加できます（第7-4）。");
-  return seen;
-}
+const notMisinformation = () =>
+  conflict("この記録は、種類が「デマ・誤情報」のインシデントにだけ追加できます（第7-4）。");
 
 /**
  * Records the false claim and where it appeared (7.4); completes the playbook's step for it.
+ * Information: the reporter may record it as well as a responder (7).
  * @param props.input `{ claim, where? }`
  */
 export async function recordClaim(
@@ -67,7 +66,8 @@ export async function recordClaim(
   props: { actor: Actor; incidentId: number; input: unknown },
 ): Promise<void> {
   const { actor } = props;
-  const { incident } = await misinformationIncident(ctx, actor, props.incidentId);
+  const { incident } = await incidentToInform(ctx, actor, props.incidentId, "incident.claim");
+  if (incident.type !== "misinformation") throw notMisinformation();
   const input = parse(claimInput, props.input);
   await changeIncident(ctx, actor, "incident.claim", incident.id, async (tx, at, locked) => {
     await addEvent(tx, {
@@ -91,7 +91,7 @@ export async function recordClaim(
 
 /**
  * Publishes (or replaces) the incident's notice on /public/notices (7.4 必要に応じて周知);
- * completes the playbook's step for it.
+ * completes the playbook's step for it. A public text: responders only (7).
  * @param props.input `{ title, text, until? }` — `until`, the last day shown, not in the past
  */
 export async function publishNotice(
@@ -99,7 +99,14 @@ export async function publishNotice(
   props: { actor: Actor; incidentId: number; input: unknown },
 ): Promise<void> {
   const { actor } = props;
-  const { incident } = await misinformationIncident(ctx, actor, props.incidentId);
+  const { incident } = await incidentFor(
+    ctx,
+    actor,
+    props.incidentId,
+    "incident.respond",
+    incidentRefusals.notice,
+  );
+  if (incident.type !== "misinformation") throw notMisinformation();
   const input = parse(publicNoticeInput, props.input);
   const today = tokyoDate(ctx.clock.now());
   if (input.until && input.until < today) {
@@ -129,13 +136,19 @@ export async function publishNotice(
   });
 }
 
-/** Ends the incident's public notice. */
+/** Ends the incident's public notice (responders only, 7). */
 export async function withdrawNotice(
   ctx: AppContext,
   props: { actor: Actor; incidentId: number },
 ): Promise<void> {
   const { actor } = props;
-  const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
+  const { incident } = await incidentFor(
+    ctx,
+    actor,
+    props.incidentId,
+    "incident.respond",
+    incidentRefusals.notice,
+  );
   if (!(await currentNotice(ctx, incident.id))) throw conflict("公開ページに掲載中のお知らせはありません。");
   await changeIncident(
     ctx,

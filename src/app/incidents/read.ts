@@ -37,6 +37,8 @@ import {
   isStepOverdue,
   statementDueAt,
   stepSpec,
+  type WarningState,
+  warningState,
 } from "../../domain/incidents.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { canSeeAccount } from "../accounts/read.ts";
@@ -44,7 +46,7 @@ import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext, StaffActor } from "../context.ts";
 import { getPost } from "../posts/access.ts";
 import { postableAccounts } from "../posts/read.ts";
-import { closeTarget, visibilityOf, visibleIncident } from "./access.ts";
+import { closeTarget, isResponder, mayInform, visibilityOf, visibleIncident } from "./access.ts";
 import { currentNotice, type IncidentNotice, type RecordedClaim, recordedClaim } from "./notices.ts";
 import { INCIDENT_REPORT_TASK } from "./record.ts";
 
@@ -55,10 +57,17 @@ export type StepItem = IncidentStepView & {
   detail: string;
   /** Completing it records the incident's post as deleted (7.1). */
   deletesPost: boolean;
+  /** The person may complete or reopen it: a responder, or its owner adding what they found (7). */
+  actionable: boolean;
 };
 
-/** A fake account with whether its warning is on the public pages now. */
-export type ImpersonationItem = Impersonation & { warningShown: boolean };
+/** A fake account with where its public warning stands (7.3.1) and who confirmed it. */
+export type ImpersonationItem = Impersonation & {
+  /** On the public pages now. */
+  warningShown: boolean;
+  warningState: WarningState;
+  warningPublishedByName: string | null;
+};
 
 /** The post the incident is about, when the person may see it. */
 export type IncidentPost = {
@@ -88,7 +97,12 @@ export type IncidentDetail = {
   leakManualUrl: string | undefined;
   /** The manager has not yet recorded receiving the report. */
   awaitingAcknowledgement: boolean;
-  can: { respond: boolean; note: boolean; close: boolean };
+  /**
+   * respond: act for the incident (7: receive the report, give steps, severity, status, public
+   * texts); inform: add information (a responder, or the reporter: another fake account, the
+   * false claim); note: notes and files; close: close with the review.
+   */
+  can: { respond: boolean; inform: boolean; note: boolean; close: boolean };
   /** Posts the person may draft from the incident, and from which accounts (3: operators only). */
   drafts: { kinds: DraftKind[]; accounts: Array<{ id: number; name: string; platform: string }> };
   /** People a step can be given to. */
@@ -143,7 +157,8 @@ export async function incidentDetail(
   const post =
     incident.postId === null ? null : await getPost(ctx, { actor, id: incident.postId }).catch(() => null);
   const open = isOpenIncident(incident.status);
-  const respond = open && allowed(actor, "incident.respond", facts.target);
+  const respond = open && isResponder(actor, facts);
+  const inform = open && mayInform(actor, facts);
   const note = allowed(actor, "incident.note", facts.target);
   const hours = guidelinePack().incidents.publicStatementReminderHours;
   const dueAt = statementDueAt(incident.createdAt, hours);
@@ -167,17 +182,23 @@ export async function incidentDetail(
         optional: spec?.optional === true,
         detail: spec?.detail ?? "",
         deletesPost: spec?.deletesPost === true && post !== null && post.status === "published",
+        actionable: respond || (open && note && actor.kind === "staff" && s.ownerId === actor.staffId),
       };
     }),
     events,
     attachments,
-    impersonations: impersonations.map((i) => ({
-      ...i,
-      warningShown:
-        i.warningPublishedAt !== null &&
-        i.warningPublishedAt.getTime() <= now.getTime() &&
-        (i.warningEndsAt === null || i.warningEndsAt.getTime() > now.getTime()),
-    })),
+    impersonations: await Promise.all(
+      impersonations.map(async (i) => {
+        const state = warningState(i, now);
+        const by = i.warningPublishedBy === null ? undefined : await findStaff(ctx.db, i.warningPublishedBy);
+        return {
+          ...i,
+          warningShown: state === "shown",
+          warningState: state,
+          warningPublishedByName: by?.name ?? null,
+        };
+      }),
+    ),
     contacts,
     linkedPosts,
     claim,
@@ -200,7 +221,12 @@ export async function incidentDetail(
     },
     leakManualUrl: ctx.config.leakManualUrl,
     awaitingAcknowledgement: reportTasks.length > 0,
-    can: { respond, note: open && note, close: open && allowed(actor, "incident.close", closeTarget(facts)) },
+    can: {
+      respond,
+      inform,
+      note: open && note,
+      close: open && allowed(actor, "incident.close", closeTarget(facts)),
+    },
     drafts: {
       kinds: draftAccounts.length > 0 ? [...draftsOf[incident.type]] : [],
       accounts: draftAccounts.map((a) => ({ id: a.id, name: a.name, platform: a.platform })),

@@ -3,8 +3,9 @@
  * account, a post or the menu. In one audited change the incident opens its type's playbook as
  * a checklist with owners and due times, the account manager gets a task on their dashboard
  * and an urgent notification at once, screenshots are attached, a なりすまし's fake account is
- * recorded with its warning published on the public pages at once (7.3.1), and a デマ's false
- * claim is recorded (7.4).
+ * recorded with its public warning (published at once when the reporter responds to the
+ * incident, otherwise waiting for a responder to confirm it: 7, 7.3.1), and a デマ's false claim
+ * is recorded (7.4).
  */
 
 import type { Db } from "../../db/client.ts";
@@ -34,7 +35,7 @@ import { parseAnyAccountUrl } from "../../domain/platforms.ts";
 import { validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { canSeeAccount } from "../accounts/read.ts";
-import { authorize } from "../authorize.ts";
+import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { getPost } from "../posts/access.ts";
 import { verifyAccount } from "../public/verify.ts";
@@ -73,9 +74,11 @@ export async function assertNotOfficial(ctx: AppContext, url: string, field: str
 }
 
 /**
- * Records a fake account on an incident and publishes its warning at once (7.3.1): the
- * template's text (naming the official account, when there is one), the row, and the
- * 「記録」 and 「掲載」 events. Runs inside the incident's change.
+ * Records a fake account on an incident with its warning's text from the template (naming the
+ * official account, when there is one). With `publish` — the actor responds to the incident
+ * (7) — the warning goes on the public pages at once (7.3.1), confirmed by them; otherwise it
+ * waits for a responder to confirm it, and /public/notices and /public/verify say nothing of
+ * the fake account until then. Runs inside the incident's change.
  */
 export async function recordFakeAccount(
   ctx: AppContext,
@@ -87,9 +90,11 @@ export async function recordFakeAccount(
     fake: FakeAccount;
     actor: Actor;
     at: Date;
+    /** Publish the warning now: the actor is a responder (7). */
+    publish: boolean;
   },
 ): Promise<Impersonation> {
-  const { incidentId, account, fake, actor, at } = props;
+  const { incidentId, account, fake, actor, at, publish } = props;
   const text = warningText({
     pack: guidelinePack(),
     account: account
@@ -113,7 +118,8 @@ export async function recordFakeAccount(
     handle: fake.handle,
     officialAccountId: props.officialAccountId,
     publicWarning: text,
-    warningPublishedAt: at,
+    warningPublishedAt: publish ? at : null,
+    warningPublishedBy: publish ? actorId(actor) : null,
     createdAt: at,
   });
   await addEvent(tx, {
@@ -126,14 +132,18 @@ export async function recordFakeAccount(
   });
   await addEvent(tx, {
     incidentId,
-    kind: "warning_published",
-    note: text,
+    kind: publish ? "warning_published" : "warning_pending",
+    note: publish ? text : `${WARNING_PENDING_NOTE}\n${text}`,
     data: { impersonationId: row.id },
     actor,
     at,
   });
   return row;
 }
+
+/** The timeline's note on a warning recorded by someone who does not respond (7, 7.3.1). */
+export const WARNING_PENDING_NOTE =
+  "注意喚起の文面を用意しました。アカウント管理者など対応する職員が確認して「公開する」を押すと、公開ページに掲載されます（第7-3(1)）。";
 
 /** Checks each file: PNG, JPEG or PDF by its bytes, at most 5 MB. */
 export function assertAttachable(files: readonly UploadedFile[], field = "file"): void {
@@ -231,6 +241,13 @@ export async function reportIncident(
   assertAttachable(files);
   const managerId = await managerFor(ctx, account, actor);
   const reporterId = actorId(actor);
+  // 7: whether the reporter also responds (the manager reporting, or a director); only then is
+  // a なりすまし warning published with the report — anyone else's waits for a responder.
+  const reporterResponds = allowed(actor, "incident.respond", {
+    divisionId: account?.divisionId ?? null,
+    departmentId: account?.departmentId ?? null,
+    responder: managerId !== null && managerId === reporterId,
+  });
   const pack = guidelinePack();
   const steps = openingSteps(input.type, {
     reportedAt: now,
@@ -304,13 +321,15 @@ export async function reportIncident(
         fake,
         actor,
         at,
+        publish: reporterResponds,
       });
       impersonationId = row.id;
       await finish("record_fake", `報告時に記録しました: ${fake.url}`);
-      await finish(
-        "public_warning",
-        "報告と同時に公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
-      );
+      if (reporterResponds)
+        await finish(
+          "public_warning",
+          "報告と同時に公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
+        );
     }
     if (input.type === "misinformation" && input.claim) {
       await addEvent(tx, {
@@ -366,7 +385,15 @@ export async function reportIncident(
         incidentId: incident.id,
         recipientIds: [managerId],
         title: `【${label}】インシデントが報告されました: ${input.title}`,
-        body: reportBody(input.type, input.title, input.description, account, noticedAt, actor),
+        body: reportBody(
+          input.type,
+          input.title,
+          input.description,
+          account,
+          noticedAt,
+          actor,
+          fake !== null && !reporterResponds,
+        ),
         dedupeKey: `incident:${incident.id}:reported`,
       });
     }
@@ -383,7 +410,9 @@ export async function reportIncident(
         steps: steps.map((s) => s.key),
         links: input.links.length,
         attachments: files.map((f) => cleanFilename(f.filename, "attachment")),
-        ...(fake ? { impersonation: { id: impersonationId, ...fake } } : {}),
+        ...(fake
+          ? { impersonation: { id: impersonationId, ...fake, warningPublished: reporterResponds } }
+          : {}),
         ...(taskId !== null ? { taskId } : {}),
       },
     };
@@ -397,6 +426,7 @@ function reportBody(
   account: AccountView | null,
   noticedAt: Date,
   actor: Actor,
+  warningPending: boolean,
 ): string {
   const who = actor.kind === "staff" ? `${actor.name}さん` : "システム";
   return [
@@ -405,6 +435,9 @@ function reportBody(
     account ? `アカウント: ${account.name}` : "",
     `気づいた日時: ${formatDateTime(noticedAt)}`,
     `内容: ${description.slice(0, 500)}`,
+    warningPending
+      ? "なりすましアカウントへの注意喚起は、まだ公開ページに掲載されていません。文面を確認し、インシデントのページで「公開する」を押してください（第7-3(1)）。"
+      : "",
     "インシデントのページで手順を確認し、対応を始めてください。",
   ]
     .filter(Boolean)

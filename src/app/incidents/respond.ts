@@ -13,6 +13,7 @@ import {
   updateIncident,
 } from "../../db/repos/incidents.ts";
 import {
+  incidentRefusals,
   incidentSeverityLabels,
   incidentStatusLabels,
   nextIncidentStatus,
@@ -42,14 +43,21 @@ function notFuture(field: string, label: string, value: Date, now: Date): void {
 
 /**
  * The manager records that they have received the report (7): the report task on their
- * dashboard closes.
+ * dashboard closes. A responder may do it for them; the reporter may not (第7).
  */
 export async function acknowledgeIncident(
   ctx: AppContext,
   props: { actor: Actor; incidentId: number },
 ): Promise<Incident> {
   const { actor } = props;
-  const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
+  // 7: the report is received by the manager (or a responder), never by the reporter for them.
+  const { incident } = await incidentFor(
+    ctx,
+    actor,
+    props.incidentId,
+    "incident.respond",
+    incidentRefusals.acknowledge,
+  );
   return changeIncident(ctx, actor, "incident.acknowledge", incident.id, async (tx, at, locked) => {
     const closed = await closeIncidentTasks(tx, {
       incidentId: locked.id,
@@ -79,7 +87,7 @@ export async function addNote(
   });
 }
 
-/** Changes the severity, with an optional reason. */
+/** Changes the severity, with an optional reason (responders only, 第7). */
 export async function changeSeverity(
   ctx: AppContext,
   props: { actor: Actor; incidentId: number; input: unknown },
@@ -107,7 +115,8 @@ export async function changeSeverity(
 }
 
 /**
- * Moves the incident between 対応中 and 監視中 (closing has its own use case, with the review).
+ * Moves the incident between 対応中 and 監視中 (closing has its own use case, with the review);
+ * responders only (第7).
  * @param props.input `{ status: "responding" | "monitoring", note? }`
  */
 export async function changeStatus(

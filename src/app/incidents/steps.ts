@@ -1,6 +1,7 @@
 /**
  * The playbook checklist of an incident: completing a step with what was done (7), reopening one
- * done by mistake, and giving a step another owner or due time. Completing the 7.1 containment
+ * done by mistake (a responder, or the step's own owner), and giving a step another owner or due
+ * time (a responder). Completing the 7.1 containment
  * step on an incident about a published post records that post as deleted, with the reason,
  * through the posts' own deletion use case; completing the 炎上 statement step records the
  * incident's first public statement (7.2.3) and closes its reminder.
@@ -10,6 +11,7 @@ import {
   findStep,
   type Incident,
   type IncidentStep,
+  type IncidentView,
   listSteps,
   updateIncident,
   updateStep,
@@ -19,11 +21,12 @@ import { findStaff } from "../../db/repos/staff.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { nextStepState, stepSpec } from "../../domain/incidents.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
+import { allowed } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { authorizeOnPost } from "../posts/access.ts";
 import { recordDeletion } from "../posts/publishing.ts";
 import { parse } from "../validate.ts";
-import { incidentFor } from "./access.ts";
+import { incidentFor, requireAction, visibleIncident } from "./access.ts";
 import { stepAssignInput, stepCompleteInput } from "./input.ts";
 import { addEvent, changeIncident, closeIncidentTasks, INCIDENT_STATEMENT_TASK } from "./record.ts";
 
@@ -31,6 +34,27 @@ async function stepOf(ctx: AppContext, incidentId: number, stepId: number): Prom
   const step = await findStep(ctx.db, incidentId, stepId);
   if (!step) throw notFound("手順");
   return step;
+}
+
+/**
+ * A step the actor may complete or reopen: any step for a responder; for anyone else who may
+ * add to the incident (the reporter, 7), only a step they own — the playbook gives the reporter
+ * the steps that record what they found.
+ */
+async function actionableStep(
+  ctx: AppContext,
+  actor: Actor,
+  incidentId: number,
+  stepId: number,
+): Promise<{ incident: IncidentView; step: IncidentStep }> {
+  const seen = await visibleIncident(ctx, actor, incidentId);
+  const step = await stepOf(ctx, seen.incident.id, stepId);
+  const ownStep =
+    actor.kind === "staff" &&
+    step.ownerId === actor.staffId &&
+    allowed(actor, "incident.note", seen.facts.target);
+  if (!ownStep) await requireAction(ctx, actor, seen, "incident.respond");
+  return { incident: seen.incident, step };
 }
 
 /**
@@ -88,7 +112,8 @@ export async function finishStep(
 
 /**
  * Completes a step of the playbook with a note of what was done.
- * @param props.actor the incident's manager, the step's owner, the account manager, or a director
+ * @param props.actor a responder (the incident's manager, the account manager, a director, or
+ *   someone a responder gave a step to), or the owner of this step
  * @param props.input `{ note, deletionReason? }` — for 7.1 containment on a published post, the
  *   reason recorded on the post (required then)
  */
@@ -97,9 +122,8 @@ export async function completeStep(
   props: { actor: Actor; incidentId: number; stepId: number; input: unknown },
 ): Promise<IncidentStep> {
   const { actor } = props;
-  const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
+  const { incident, step } = await actionableStep(ctx, actor, props.incidentId, props.stepId);
   const input = parse(stepCompleteInput, props.input);
-  const step = await stepOf(ctx, incident.id, props.stepId);
   const spec = stepSpec(incident.type, step.stepKey);
   const post =
     spec?.deletesPost && incident.postId !== null ? await findPostView(ctx.db, incident.postId) : undefined;
@@ -173,8 +197,7 @@ export async function reopenStep(
   props: { actor: Actor; incidentId: number; stepId: number },
 ): Promise<IncidentStep> {
   const { actor } = props;
-  const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
-  const step = await stepOf(ctx, incident.id, props.stepId);
+  const { incident, step } = await actionableStep(ctx, actor, props.incidentId, props.stepId);
   return changeIncident(ctx, actor, "incident.step_reopen", incident.id, async (tx, at, locked) => {
     const current = await findStep(tx, locked.id, step.id);
     if (!current) throw notFound("手順");
@@ -194,8 +217,9 @@ export async function reopenStep(
 }
 
 /**
- * Gives a step another owner and/or due time. The owner must be an active member of staff; they
- * then see the incident and carry out its steps.
+ * Gives a step another owner and/or due time (responders only, 7). The owner must be an active
+ * member of staff; they then see the incident and, given the step by a responder, respond to it
+ * (the people the account manager or the policy director assign).
  * @param props.input `{ ownerId?, dueAt? }` — leaving one out keeps it
  */
 export async function assignStep(
@@ -218,8 +242,9 @@ export async function assignStep(
   return changeIncident(ctx, actor, "incident.step_assign", incident.id, async (tx, at, locked) => {
     const current = await findStep(tx, locked.id, step.id);
     if (!current) throw notFound("手順");
+    // 7: an owner given by a responder carries out the playbook with them (the people they assign).
     const values = {
-      ...(owner ? { ownerId: owner.id } : {}),
+      ...(owner ? { ownerId: owner.id, assignedBy: actorId(actor), assignedAt: at } : {}),
       ...(input.dueAt ? { dueAt: input.dueAt } : {}),
     };
     const updated = await updateStep(tx, current.id, values);

@@ -278,14 +278,24 @@ export async function updateStep(
   return row;
 }
 
-/** Whether the person owns at least one step of the incident. */
-export async function ownsStep(db: Db, incidentId: number, staffId: number): Promise<boolean> {
+/**
+ * The steps of the incident the person owns: any at all (the incident names them), and any a
+ * responder gave them (7: the people the account manager or the policy director assign), as
+ * opposed to a step the playbook gave the reporter at the report.
+ */
+export async function stepOwnership(
+  db: Db,
+  incidentId: number,
+  staffId: number,
+): Promise<{ owns: boolean; assigned: boolean }> {
   const [row] = await db
-    .select({ id: incidentSteps.id })
+    .select({
+      owns: sql<number>`count(*)::int`,
+      assigned: sql<number>`count(${incidentSteps.assignedAt})::int`,
+    })
     .from(incidentSteps)
-    .where(and(eq(incidentSteps.incidentId, incidentId), eq(incidentSteps.ownerId, staffId)))
-    .limit(1);
-  return row !== undefined;
+    .where(and(eq(incidentSteps.incidentId, incidentId), eq(incidentSteps.ownerId, staffId)));
+  return { owns: (row?.owns ?? 0) > 0, assigned: (row?.assigned ?? 0) > 0 };
 }
 
 // Timeline

@@ -13,7 +13,7 @@ import {
   setConsultationOpen,
 } from "../../app/consultations/consultations.ts";
 import type { ConsultationRow, ConsultationView } from "../../db/repos/consultations.ts";
-import { consultationStatuses, tagsOf } from "../../domain/consultations.ts";
+import { consultationStatuses, DESK_CLOSE_AFTER_DAYS, tagsOf } from "../../domain/consultations.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
 
@@ -105,7 +105,7 @@ const route = {
     method: "post",
     path: "/consultations/{id}/close",
     tags,
-    summary: "解決済みにする（相談した職員・相談窓口）",
+    summary: `解決済みにする（相談した職員。相談窓口は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても相談した職員から返事がない場合に限る。ほかは403、第10）`,
     request: { params: idParam },
     responses: ok(z.object({ item: consultationSchema }), "解決済みの相談"),
   }),
@@ -113,7 +113,8 @@ const route = {
     method: "post",
     path: "/consultations/{id}/reopen",
     tags,
-    summary: "解決済みの相談を再開する",
+    summary:
+      "相談を再開する（相談した職員は回答済み・解決済みの相談を再開でき、相談は回答待ちに戻る。相談窓口は解決済みの相談を再開できる。第10）",
     request: { params: idParam },
     responses: ok(z.object({ item: consultationSchema }), "再開した相談"),
   }),

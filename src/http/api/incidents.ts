@@ -2,7 +2,8 @@
  * /incidents: the JSON twins of the incident pages (7) — list, report, one incident with its
  * playbook, timeline, files and type records; receiving the report; completing, reopening and
  * assigning steps; notes and files (base64); severity, status and closing with the review; the
- * なりすまし records (fake accounts, takedown, answer, public warning, 7.3), contacts (7.3.2), the
+ * なりすまし records (fake accounts, takedown, answer, the public warning confirmed and published by
+ * a responder, 7, 7.3), contacts (7.3.2), the
  * デマ claim and public notice (7.4), the public statement (7.2.3) and drafts into the posts
  * workflow. Same use cases, permissions and audit entries as the pages.
  */
@@ -11,6 +12,7 @@ import { addAttachment, attachmentFile } from "../../app/incidents/attachments.t
 import { draftIncidentPost } from "../../app/incidents/drafts.ts";
 import {
   addImpersonation,
+  publishWarning,
   recordTakedown,
   recordTakedownAnswer,
   updateWarning,
@@ -132,6 +134,9 @@ const detailSchema = z
         doneAt: z.string().nullable(),
         doneBy: z.number().int().nullable(),
         note: z.string(),
+        actionable: z.boolean().openapi({
+          description: "この手順の完了・未完了への戻しができる（対応する職員、または手順の担当者）",
+        }),
       }),
     ),
     events: z.array(
@@ -164,8 +169,17 @@ const detailSchema = z
         platformAnswer: z.string(),
         takenDownAt: z.string().nullable(),
         publicWarning: z.string(),
-        warningPublishedAt: z.string().nullable(),
+        warningPublishedAt: z
+          .string()
+          .nullable()
+          .openapi({ description: "対応する職員が確認して公開した日時（公開前は null、第7・第7-3(1)）" }),
+        warningPublishedBy: z.number().int().nullable().openapi({ description: "公開を確認した職員" }),
+        warningPublishedByName: z.string().nullable(),
         warningEndsAt: z.string().nullable(),
+        warningState: z.enum(["pending", "shown", "ended"]).openapi({
+          description:
+            "pending: 公開前（対応する職員の確認待ち。お知らせにも確認ページにも出ません）、shown: 掲載中、ended: 掲載終了",
+        }),
         warningShown: z.boolean().openapi({ description: "公開ページのお知らせに掲載中（第7-3(1)）" }),
       }),
     ),
@@ -190,7 +204,17 @@ const detailSchema = z
       overdue: z.boolean(),
     }),
     awaitingAcknowledgement: z.boolean(),
-    can: z.object({ respond: z.boolean(), note: z.boolean(), close: z.boolean() }),
+    can: z.object({
+      respond: z.boolean().openapi({
+        description:
+          "対応する（報告の受付、手順の割り当て、深刻度・状態、公開ページの文面。アカウント管理者・総合政策部長・情報統括管理者と、その指名を受けて手順を担当する職員、第7）",
+      }),
+      inform: z.boolean().openapi({
+        description: "情報を加える（なりすましアカウント・誤った情報の記録。対応する職員と報告した職員）",
+      }),
+      note: z.boolean(),
+      close: z.boolean(),
+    }),
   })
   .openapi("IncidentDetail");
 
@@ -211,6 +235,7 @@ function detailDto(d: IncidentDetail) {
       doneAt: iso(s.doneAt),
       doneBy: s.doneBy,
       note: s.note,
+      actionable: s.actionable,
     })),
     events: d.events.map((e) => ({
       kind: e.kind,
@@ -238,7 +263,10 @@ function detailDto(d: IncidentDetail) {
       takenDownAt: iso(i.takenDownAt),
       publicWarning: i.publicWarning,
       warningPublishedAt: iso(i.warningPublishedAt),
+      warningPublishedBy: i.warningPublishedBy,
+      warningPublishedByName: i.warningPublishedByName,
       warningEndsAt: iso(i.warningEndsAt),
+      warningState: i.warningState,
       warningShown: i.warningShown,
     })),
     contacts: d.contacts.map((k) => ({
@@ -350,7 +378,7 @@ const route = {
     path: "/incidents",
     tags,
     summary:
-      "インシデントを報告（すべての職員、第7）。アカウント管理者にタスクと通知、種類ごとの手順を開始。なりすましはURL必須で、公開ページに直ちに注意喚起を掲載（第7-3(1)）",
+      "インシデントを報告（すべての職員、第7）。アカウント管理者にタスクと通知、種類ごとの手順を開始。なりすましはURL必須。注意喚起は、報告した職員が対応する職員（アカウント管理者・総合政策部長など）であれば直ちに公開ページに掲載し、それ以外は対応する職員の確認（/publish）を待つ（第7、第7-3(1)）",
     request: jsonBody(reportInput),
     responses: created(detailSchema, "報告したインシデント"),
   }),
@@ -362,7 +390,10 @@ const route = {
     request: { params: idParam },
     responses: ok(detailSchema, "インシデント"),
   }),
-  acknowledge: plainAction("/acknowledge", "アカウント管理者が報告を受けたことを記録（報告のタスクが完了）"),
+  acknowledge: plainAction(
+    "/acknowledge",
+    "アカウント管理者（または対応する職員）が報告を受けたことを記録（報告のタスクが完了）。報告した職員は記録できない（第7）",
+  ),
   note: action("/notes", "メモを残す", noteInput),
   severity: action("/severity", "深刻度を変更", severityInput),
   status: action("/status", "対応中・監視中を切り替え（終結は /close）", statusInput),
@@ -378,7 +409,7 @@ const route = {
   noticeWithdraw: plainAction("/public-notice/withdraw", "公開ページのお知らせの掲載を終了"),
   impersonation: action(
     "/impersonations",
-    "なりすましアカウントを追加で記録し、公開ページに注意喚起を掲載（第7-3(1)）",
+    "なりすましアカウントを追加で記録（対応する職員と報告した職員）。対応する職員の記録は直ちに公開ページに注意喚起を掲載し、報告した職員の記録は確認を待つ（第7-3(1)）",
     impersonationInput,
   ),
   draft: createRoute({
@@ -433,11 +464,20 @@ const route = {
     request: { params: impersonationParam, ...jsonBody(answerInput) },
     responses: done("操作後のインシデント"),
   }),
+  publish: createRoute({
+    method: "post",
+    path: "/incidents/{id}/impersonations/{impersonationId}/publish",
+    tags,
+    summary:
+      "注意喚起を確認して公開ページ（お知らせ・公式アカウントの確認）に掲載（「公開する」。掲載を終了していれば再掲載。対応する職員のみ、第7・第7-3(1)）",
+    request: { params: impersonationParam },
+    responses: done("操作後のインシデント"),
+  }),
   warning: createRoute({
     method: "post",
     path: "/incidents/{id}/impersonations/{impersonationId}/warning",
     tags,
-    summary: "公開ページの注意喚起の文面を変更（掲載を終了していれば再掲載）",
+    summary: "公開ページの注意喚起の文面を変更（掲載中なら直ちに反映。対応する職員のみ、第7・第7-3(1)）",
     request: { params: impersonationParam, ...jsonBody(warningInput) },
     responses: done("操作後のインシデント"),
   }),
@@ -611,6 +651,15 @@ export function incidentsApi() {
       incidentId: p.id,
       impersonationId: p.impersonationId,
       input: c.req.valid("json"),
+    });
+    return c.json(await detail(c, p.id), 200);
+  });
+  r.openapi(route.publish, async (c) => {
+    const p = c.req.valid("param");
+    await publishWarning(c.var.app, {
+      actor: apiActor(c),
+      incidentId: p.id,
+      impersonationId: p.impersonationId,
     });
     return c.json(await detail(c, p.id), 200);
   });

@@ -1,7 +1,8 @@
 /**
  * Staff pages of consultations (10 ガイドラインに定めのない事項はふるさと発信課長に協議): the
  * knowledge base with search by words and tags (/consultations), asking (/consultations/new),
- * and one consultation with its answer, the desk's answer form and closing (/consultations/:id).
+ * and one consultation with its answer, the desk's answer form, and closing or reopening it
+ * (/consultations/:id) with the rule of who closes it and when (10).
  */
 import { Hono } from "hono";
 import {
@@ -15,6 +16,7 @@ import {
 import {
   type ConsultationStatus,
   consultationStatusLabels,
+  DESK_CLOSE_AFTER_DAYS,
   isConsultationStatus,
   tagsOf,
 } from "../../domain/consultations.ts";
@@ -103,7 +105,15 @@ async function newPage(c: HttpContext, state?: FormState, status: Status = 200) 
 
 async function detailPage(c: HttpContext, id: number, answer?: FormState, status: Status = 200) {
   const actor = actorOf(c);
-  const { consultation: row, can: may } = await getConsultation(c.var.app, { actor, id });
+  const {
+    consultation: row,
+    can: may,
+    closeRefusal,
+    deskMayCloseFrom,
+  } = await getConsultation(c.var.app, {
+    actor,
+    id,
+  });
   const csrf = csrfOf(c);
   const form = answer ?? emptyForm({ answer: row.answer, tags: tagsOf(row.tags).join("、") });
   return render(
@@ -153,17 +163,37 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
           </form>
         </section>
       ) : null}
+      {row.status !== "closed" ? (
+        <section aria-labelledby="resolve-title">
+          <h2 id="resolve-title">解決済みにする</h2>
+          <p>
+            回答で解決したかどうかは、相談した職員が判断します。解決したら「解決済みにする」を、まだ解決しない場合は「相談を再開する」を押すと、相談窓口が改めて回答します。回答から
+            {DESK_CLOSE_AFTER_DAYS}
+            日たっても相談した職員から返事（解決済みにする・相談を再開する）がない場合に限り、相談窓口が解決済みにできます（第10）。
+            {deskMayCloseFrom ? `この相談では、${formatDateTime(deskMayCloseFrom)}以降です。` : ""}
+          </p>
+          {closeRefusal && !may.close ? <p class="hint">{closeRefusal}</p> : null}
+        </section>
+      ) : null}
       {may.close || may.reopen ? (
-        <form
-          method="post"
-          action={`/consultations/${row.id}/${may.close ? "close" : "reopen"}`}
-          class="actions"
-        >
-          <Csrf token={csrf} />
-          <button type="submit" class="secondary">
-            {may.close ? "解決済みにする" : "相談を再開する"}
-          </button>
-        </form>
+        <div class="actions">
+          {may.close ? (
+            <form method="post" action={`/consultations/${row.id}/close`}>
+              <Csrf token={csrf} />
+              <button type="submit" class="secondary">
+                解決済みにする
+              </button>
+            </form>
+          ) : null}
+          {may.reopen ? (
+            <form method="post" action={`/consultations/${row.id}/reopen`}>
+              <Csrf token={csrf} />
+              <button type="submit" class="secondary">
+                相談を再開する
+              </button>
+            </form>
+          ) : null}
+        </div>
       ) : null}
     </>,
     status,

@@ -10,6 +10,7 @@ import { addAttachment, attachmentFile } from "../../app/incidents/attachments.t
 import { draftIncidentPost } from "../../app/incidents/drafts.ts";
 import {
   addImpersonation,
+  publishWarning,
   recordTakedown,
   recordTakedownAnswer,
   updateWarning,
@@ -198,18 +199,18 @@ async function detailPage(c: HttpContext, id: number, forms: IncidentForms = {},
  * Runs one form of the incident page: on a validation or conflict error the page is shown again
  * with that form's values and messages; on success, a redirect with `message`.
  */
-async function act(
+async function act<T>(
   c: HttpContext,
   prefix: string,
-  work: (values: FormValues) => Promise<unknown>,
-  message: string,
+  work: (values: FormValues) => Promise<T>,
+  message: string | ((result: T) => string),
   anchor = "",
 ) {
   const id = intParam(c.req.param("id"));
   const values = await formBody(c);
   const result = await submit(values, () => work(values));
   if (!result.ok) return detailPage(c, id, { [prefix]: result.state }, result.status);
-  return done(c, `/incidents/${id}${anchor}`, message);
+  return done(c, `/incidents/${id}${anchor}`, typeof message === "string" ? message : message(result.result));
 }
 
 export function incidentRoutes() {
@@ -228,7 +229,7 @@ export function incidentRoutes() {
     return done(
       c,
       `/incidents/${result.result.id}`,
-      "インシデントを報告しました。アカウント管理者に通知しました。下の手順に沿って対応してください。",
+      "インシデントを報告しました。アカウント管理者に通知しました（第7）。気づいたことは、このページのメモやファイルで追加できます。",
     );
   });
 
@@ -383,12 +384,18 @@ export function incidentRoutes() {
     "公開ページのお知らせの掲載を終了しました。",
     "#mis-title",
   );
-  simple(
-    "impersonations",
-    "imp-add",
-    (c, incidentId, input) => addImpersonation(c.var.app, { actor: actorOf(c), incidentId, input }),
-    "なりすましアカウントを記録し、公開ページに注意喚起を掲載しました（第7-3(1)）。",
-    "#imp-title",
+  r.post("/incidents/:id/impersonations", (c) =>
+    act(
+      c,
+      "imp-add",
+      (input) =>
+        addImpersonation(c.var.app, { actor: actorOf(c), incidentId: intParam(c.req.param("id")), input }),
+      (row) =>
+        row.warningPublishedAt
+          ? "なりすましアカウントを記録し、公開ページに注意喚起を掲載しました（第7-3(1)）。"
+          : "なりすましアカウントを記録しました。注意喚起は、アカウント管理者など対応する職員が確認して公開します（第7-3(1)）。",
+      "#imp-title",
+    ),
   );
 
   r.post("/incidents/:id/drafts", async (c) => {
@@ -442,11 +449,18 @@ export function incidentRoutes() {
     "プラットフォームの回答を記録しました。",
   );
   onFake(
+    "publish",
+    "publish",
+    (c, incidentId, impersonationId) =>
+      publishWarning(c.var.app, { actor: actorOf(c), incidentId, impersonationId }),
+    "注意喚起を公開ページ（お知らせ・公式アカウントの確認）に掲載しました（第7-3(1)）。",
+  );
+  onFake(
     "warning",
     "warning",
     (c, incidentId, impersonationId, input) =>
       updateWarning(c.var.app, { actor: actorOf(c), incidentId, impersonationId, input }),
-    "注意喚起の文面を変更しました。公開ページに反映されています。",
+    "注意喚起の文面を変更しました。掲載中の注意喚起は、公開ページに反映されています。",
   );
   onFake(
     "withdraw",

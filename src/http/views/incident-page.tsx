@@ -12,12 +12,14 @@ import { formatDate, formatDateTime } from "../../domain/dates.ts";
 import {
   draftKindLabels,
   flamingRules,
+  incidentRefusals,
   incidentSeverities,
   incidentSeverityLabels,
   incidentTypeClauses,
   incidentTypeDescriptions,
   incidentTypeLabels,
   isDraftKind,
+  warningStateLabels,
 } from "../../domain/incidents.ts";
 import { isPostStatus, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
@@ -195,19 +197,33 @@ const FakeAccount: FC<Ctx & { imp: ImpersonationItem }> = ({ d, csrf, forms, now
         <dd class="public-url">{imp.url}</dd>
         <dt>公開ページの注意喚起</dt>
         <dd>
-          {imp.warningShown ? (
+          {imp.warningState === "pending" ? (
             <>
-              <Badge tone="ok">掲載中</Badge>{" "}
+              <Badge tone="warn">{warningStateLabels.pending}</Badge>{" "}
+              公開ページのお知らせと確認ページには、まだ表示されていません。確認ページは、このURLを公式アカウント一覧にないアカウントとして答えます。
+            </>
+          ) : imp.warningState === "shown" ? (
+            <>
+              <Badge tone="ok">{warningStateLabels.shown}</Badge>{" "}
               <a href={`/public/notices#impersonation-${imp.id}`}>お知らせで見る</a>・
               <a href={verify}>確認ページで見る</a>
             </>
           ) : (
             <>
-              <Badge tone="muted">掲載終了</Badge> <a href={verify}>確認ページで見る</a>
+              <Badge tone="muted">{warningStateLabels.ended}</Badge> <a href={verify}>確認ページで見る</a>
               （確認ページでは引き続き「なりすまし」と答えます）
             </>
           )}
         </dd>
+        {imp.warningPublishedAt && imp.warningState !== "pending" ? (
+          <>
+            <dt>公開を確認</dt>
+            <dd>
+              {formatDateTime(imp.warningPublishedAt)}
+              {imp.warningPublishedByName ? `（${imp.warningPublishedByName}さん）` : ""}
+            </dd>
+          </>
+        ) : null}
         <dt>削除依頼</dt>
         <dd>
           {imp.takedownRequestedAt
@@ -222,6 +238,23 @@ const FakeAccount: FC<Ctx & { imp: ImpersonationItem }> = ({ d, csrf, forms, now
         <dt>注意喚起の文面</dt>
         <dd class="public-text">{imp.publicWarning}</dd>
       </dl>
+      {imp.warningState !== "shown" && d.can.respond ? (
+        <>
+          <PErrorSummary prefix={p("publish")} state={forms[p("publish")]} />
+          <PForm action={`${base(d)}/impersonations/${imp.id}/publish`} csrf={csrf} label="注意喚起の公開">
+            <p class="hint">
+              文面を確認してから公開してください。公開すると、公開ページのお知らせに掲載され、確認ページはこのURLを「なりすまし」と答えます（
+              {clauseRef("7.3.1")}）。
+            </p>
+            <div class="actions">
+              <button type="submit">{imp.warningState === "ended" ? "もう一度公開する" : "公開する"}</button>
+            </div>
+          </PForm>
+        </>
+      ) : null}
+      {imp.warningState === "pending" && !d.can.respond ? (
+        <p class="notice notice-info">{incidentRefusals.warning}</p>
+      ) : null}
       {d.can.respond ? (
         <>
           <details open={forms[p("takedown")] !== undefined}>
@@ -289,9 +322,7 @@ const FakeAccount: FC<Ctx & { imp: ImpersonationItem }> = ({ d, csrf, forms, now
                 state={forms[p("warning")]}
               />
               <div class="actions">
-                <button type="submit">
-                  {imp.warningShown ? "文面を変更する" : "文面を変更して再掲載する"}
-                </button>
+                <button type="submit">文面を変更する</button>
               </div>
             </PForm>
           </details>
@@ -331,7 +362,7 @@ const ImpersonationPanel: FC<Ctx> = (c) => {
           <FakeAccount {...c} imp={imp} />
         ))}
       </ul>
-      {d.can.respond ? (
+      {d.can.inform ? (
         <details open={forms["imp-add"] !== undefined}>
           <summary>別のなりすましアカウントを記録する</summary>
           <PErrorSummary prefix="imp-add" state={forms["imp-add"]} />
@@ -343,7 +374,11 @@ const ImpersonationPanel: FC<Ctx> = (c) => {
               label="なりすましアカウントのURL"
               required
               state={forms["imp-add"]}
-              hint="記録すると直ちに公開ページに注意喚起が掲載されます。"
+              hint={
+                d.can.respond
+                  ? "記録すると直ちに公開ページに注意喚起が掲載されます。"
+                  : "注意喚起は、アカウント管理者など対応する職員が確認してから公開ページに掲載されます。"
+              }
             />
             <PInput
               prefix="imp-add"
@@ -352,7 +387,7 @@ const ImpersonationPanel: FC<Ctx> = (c) => {
               state={forms["imp-add"]}
             />
             <div class="actions">
-              <button type="submit">記録して注意喚起を掲載する</button>
+              <button type="submit">{d.can.respond ? "記録して注意喚起を掲載する" : "記録する"}</button>
             </div>
           </PForm>
         </details>
@@ -442,32 +477,34 @@ const MisinformationPanel: FC<Ctx> = ({ d, csrf, forms }) => (
         )}
       </dd>
     </dl>
+    {d.can.inform ? (
+      <details open={forms.claim !== undefined}>
+        <summary>誤った情報の内容を記録する</summary>
+        <PErrorSummary prefix="claim" state={forms.claim} />
+        <PForm action={`${base(d)}/claim`} csrf={csrf} label="誤った情報の記録">
+          <PTextArea
+            prefix="claim"
+            name="claim"
+            label="誤った情報の内容"
+            required
+            value={d.claim?.claim}
+            state={forms.claim}
+          />
+          <PInput
+            prefix="claim"
+            name="where"
+            label="掲載された場所"
+            value={d.claim?.where}
+            state={forms.claim}
+          />
+          <div class="actions">
+            <button type="submit">記録する</button>
+          </div>
+        </PForm>
+      </details>
+    ) : null}
     {d.can.respond ? (
       <>
-        <details open={forms.claim !== undefined}>
-          <summary>誤った情報の内容を記録する</summary>
-          <PErrorSummary prefix="claim" state={forms.claim} />
-          <PForm action={`${base(d)}/claim`} csrf={csrf} label="誤った情報の記録">
-            <PTextArea
-              prefix="claim"
-              name="claim"
-              label="誤った情報の内容"
-              required
-              value={d.claim?.claim}
-              state={forms.claim}
-            />
-            <PInput
-              prefix="claim"
-              name="where"
-              label="掲載された場所"
-              value={d.claim?.where}
-              state={forms.claim}
-            />
-            <div class="actions">
-              <button type="submit">記録する</button>
-            </div>
-          </PForm>
-        </details>
         <details open={forms.notice !== undefined}>
           <summary>公開ページで正しい情報をお知らせする</summary>
           <PErrorSummary prefix="notice" state={forms.notice} />
@@ -626,7 +663,7 @@ const Step: FC<Ctx & { step: StepItem; n: number }> = ({ d, csrf, forms, step, n
           </>
         ) : null}
       </dl>
-      {d.can.respond && !step.doneAt ? (
+      {step.actionable && !step.doneAt ? (
         <details open={forms[p] !== undefined}>
           <summary>「{step.title}」の完了を記録する</summary>
           <PErrorSummary prefix={p} state={forms[p]} />
@@ -648,7 +685,7 @@ const Step: FC<Ctx & { step: StepItem; n: number }> = ({ d, csrf, forms, step, n
           </PForm>
         </details>
       ) : null}
-      {d.can.respond && step.doneAt ? (
+      {step.actionable && step.doneAt ? (
         <PForm
           action={`${base(d)}/steps/${step.id}/reopen`}
           csrf={csrf}
@@ -857,7 +894,12 @@ export const IncidentPage: FC<{ d: IncidentDetail; csrf: string; forms: Incident
                 <button type="submit">報告を受けました（対応を始める）</button>
               </PForm>
             </>
-          ) : null}
+          ) : (
+            <p>
+              「報告を受けました」は、報告を受けたアカウント管理者（または総合政策部長・情報統括管理者、その指名を受けて手順を担当する職員）が押します。
+              {d.can.note ? "気づいたことは、メモやファイルで追加できます。" : ""}
+            </p>
+          )}
         </div>
       ) : null}
       {d.statement.overdue ? (
