@@ -7,7 +7,6 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppContext } from "../app/context.ts";
-import { databaseIsHealthy } from "../db/client.ts";
 import { type AppError, pageNotFound } from "../errors.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { mountAssets } from "./assets.ts";
@@ -21,6 +20,7 @@ import {
   tooLarge,
   wantsJson,
 } from "./errors.ts";
+import { healthRoute } from "./health.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { inputGuard } from "./middleware/input-guard.ts";
 import { loadSession, requireSignedIn } from "./middleware/session.ts";
@@ -51,7 +51,11 @@ import { staffRoutes } from "./staff/staff-routes.tsx";
 import { transferRoutes } from "./staff/transfer-routes.tsx";
 import { violationRoutes } from "./staff/violation-routes.tsx";
 
-export type HttpOptions = { demoLogins?: DemoLogin[] };
+export type HttpOptions = {
+  demoLogins?: DemoLogin[];
+  /** The embedded database's data folder, which /healthz checks it can write to. */
+  dataDir?: string;
+};
 
 const csp = {
   defaultSrc: ["'self'"],
@@ -125,11 +129,7 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
     }),
   );
 
-  app.get("/healthz", async (c) => {
-    const ok = await databaseIsHealthy(ctx.db);
-    c.header("Cache-Control", "no-store");
-    return c.json({ status: ok ? "ok" : "unavailable", database: ok ? "ok" : "unreachable" }, ok ? 200 : 503);
-  });
+  app.get("/healthz", healthRoute(options.dataDir));
   mountAssets(app);
   app.use(inputGuard);
 
