@@ -36,6 +36,7 @@ const ownProcess = new Set([
   "test/audit-cli.test.ts",
   "test/db-cli.test.ts",
   "test/fault-kill.test.ts",
+  "test/serve-lifecycle.test.ts",
 ]);
 
 const common = ["--test", "--test-global-setup=test/support/global-setup.ts"];

@@ -7,7 +7,7 @@ import { z } from "zod";
 import * as repo from "../db/repos/auth.ts";
 import { findStaff } from "../db/repos/staff.ts";
 import { roles } from "../domain/roles.ts";
-import { AppError } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { record } from "./audit.ts";
 import { twoFactorRequired } from "./auth.ts";
 import { authorize } from "./authorize.ts";
@@ -120,6 +120,7 @@ export async function resetTwoFactor(
   props: { actor: Actor; staffId: number },
 ): Promise<void> {
   await authorize(ctx, props.actor, "user.reset_password");
+  if (!(await findStaff(ctx.db, props.staffId))) throw notFound("職員");
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     await repo.updateCredentials(

@@ -8,26 +8,45 @@ import { AppError, type FieldIssue } from "../errors.ts";
 
 z.config(z.locales.ja());
 
+/** Half of a surrogate pair: not Unicode, and stored as U+FFFD if let through. */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * True when `value` can be stored as text as it is: no NUL character (which PostgreSQL cannot
+ * store in text) and no lone surrogate. No field accepts either.
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes("\u0000") && !loneSurrogate.test(value);
+}
+
+/** The message for text that cannot be stored, naming the field when there is a label. */
+export function unstorableMessage(label?: string): string {
+  return `${label ? `${label}に` : ""}使用できない文字（NUL文字や不完全なサロゲート文字）が含まれています。入力し直してください。`;
+}
+
+/** Any string a field can hold (no NUL, no lone surrogate); the base of every text field. */
+export const storableString = (label?: string, required?: string) =>
+  z
+    .string(required ? { error: required } : undefined)
+    .refine(isStorableText, { error: unstorableMessage(label), abort: true });
+
 /** Required single-line text, trimmed. */
 export const text = (label: string, max = 200) =>
-  z
-    .string({ error: `${label}を入力してください。` })
+  storableString(label, `${label}を入力してください。`)
     .trim()
     .min(1, { error: `${label}を入力してください。` })
     .max(max, { error: `${label}は${max}文字以内で入力してください。` });
 
 /** Optional text: empty becomes "". */
 export const optionalText = (label: string, max = 2000) =>
-  z
-    .string()
+  storableString(label)
     .trim()
     .max(max, { error: `${label}は${max}文字以内で入力してください。` })
     .optional()
     .transform((v) => v ?? "");
 
 export const email = (label = "メールアドレス") =>
-  z
-    .string({ error: `${label}を入力してください。` })
+  storableString(label, `${label}を入力してください。`)
     .trim()
     .min(1, { error: `${label}を入力してください。` })
     .pipe(z.email({ error: `${label}の形式が正しくありません（例: taro@city.example.lg.jp）。` }));

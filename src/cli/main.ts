@@ -5,6 +5,7 @@
 import { ConfigError } from "../config.ts";
 import { EmbeddedServerError } from "../db/embedded.ts";
 import { DataDirLockedError } from "../db/lock.ts";
+import { databaseUnavailableReason } from "../errors.ts";
 import { usage } from "./usage.ts";
 
 type CommandModule = { run(args: string[]): Promise<number> };
@@ -39,6 +40,18 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+/** Where DATABASE_URL points (host, port and database; never the user or password). */
+function databaseTarget(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) return "the embedded database";
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
+  } catch {
+    return "DATABASE_URL (not a valid URL)";
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -50,6 +63,14 @@ main(process.argv.slice(2)).then(
       error instanceof EmbeddedServerError
     ) {
       process.stderr.write(`snsgov: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const unreachable = databaseUnavailableReason(error);
+    if (unreachable) {
+      process.stderr.write(
+        `snsgov: cannot connect to the database at ${databaseTarget()} (${unreachable}); check DATABASE_URL and that the database server is running\n`,
+      );
       process.exitCode = 2;
       return;
     }

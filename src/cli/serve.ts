@@ -1,11 +1,13 @@
 /**
  * `snsgov serve [--demo]`: opens (and migrates) the database, creates the first administrator on
  * an empty database (or the demo municipality with --demo), starts the web server and the job
- * queue (scheduled work, e-mail), and shuts down cleanly on SIGINT/SIGTERM: the queue is stopped
- * before the database is closed (which stops the embedded PostgreSQL server). A signal that
- * arrives while it is still starting is kept and acted on once it has started (a second one
- * exits at once; the embedded server is then asked to stop as the process exits).
+ * queue (scheduled work, e-mail), and shuts down cleanly on SIGINT/SIGTERM. The signal handlers
+ * are installed before anything else, so a signal at any moment of start-up also leads to a clean
+ * stop: the step in progress finishes, nothing further starts, and what was started is stopped in
+ * reverse order (the web server, the job queue, the checkpoint timer), a final audit checkpoint
+ * is signed when the database and the key are there, and the database is closed; exit code 0.
  */
+import type { KeyObject } from "node:crypto";
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { signCheckpointNow, startCheckpointTimer } from "../app/audit-checkpoint.ts";
@@ -17,59 +19,54 @@ import { ensureFirstAdmin } from "../app/setup.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { createHttpApp } from "../http/app.tsx";
-import { startJobs } from "../jobs/runner.ts";
+import { type JobRunner, startJobs } from "../jobs/runner.ts";
 
-export async function run(args: string[]): Promise<number> {
-  let shutdown: ((signal: string) => Promise<void>) | undefined;
-  let early: string | undefined;
-  const onSignal = (signal: string) => {
-    if (shutdown) return void shutdown(signal);
-    if (early) process.exit(130);
-    early = signal;
-  };
-  process.on("SIGINT", () => onSignal("SIGINT"));
-  process.on("SIGTERM", () => onSignal("SIGTERM"));
-  const demo = args.includes("--demo");
-  const env = { ...process.env };
-  if (demo && !env.SNSGOV_DATA_DIR && !env.DATABASE_URL) env.SNSGOV_DATA_DIR = "./data-demo";
-  const config = loadConfig(env);
-  const { ctx, handle } = await openApp(config);
-  const { server, jobs, auditKey, stopCheckpoints } = await startServing(config, ctx, handle, demo).catch(
-    async (error: unknown) => {
-      // Nothing may keep running (the embedded server included) when the start fails.
-      await handle.close().catch(() => undefined);
-      throw error;
-    },
-  );
+/** What has been started so far, to be stopped in reverse order. */
+type Running = {
+  ctx?: AppContext;
+  handle?: DatabaseHandle;
+  auditKey?: KeyObject;
+  stopCheckpoints?: () => Promise<void>;
+  server?: ReturnType<typeof serve>;
+  jobs?: JobRunner;
+};
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    ctx.log.info("shutting down", { signal });
-    server.close();
-    try {
-      await jobs.stop();
-      await stopCheckpoints();
-      await signCheckpointNow(ctx, auditKey.privateKey, { final: true });
-    } catch (error) {
-      ctx.log.error("shutdown work failed", { error });
-    } finally {
-      await handle.close();
-    }
-    process.exit(0);
+/** The first SIGINT/SIGTERM: `signal` once one came, `received` resolving with it. */
+function watchSignals() {
+  const state: { signal: string | undefined; received: Promise<string> } = {
+    signal: undefined,
+    received: Promise.resolve(""),
   };
-  shutdown = stop;
-  if (early) void stop(early);
-  await new Promise<void>((resolveForever) => {
-    server.on("close", () => resolveForever());
+  state.received = new Promise<string>((resolveSignal) => {
+    const on = (signal: string) => {
+      // A second signal while stopping: exit at once (the embedded server is asked to stop as
+      // the process exits).
+      if (state.signal) process.exit(130);
+      state.signal = signal;
+      resolveSignal(signal);
+    };
+    process.on("SIGINT", () => on("SIGINT"));
+    process.on("SIGTERM", () => on("SIGTERM"));
   });
-  return 0;
+  return state;
 }
 
-/** Everything after the database is open: first-start work, the web server, the job queue. */
-async function startServing(config: Config, ctx: AppContext, handle: DatabaseHandle, demo: boolean) {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Starts everything, step by step, stopping early once a signal has come. */
+async function startUp(config: Config, demo: boolean, running: Running, stopped: () => boolean) {
+  const opened = await openApp(config);
+  running.ctx = opened.ctx;
+  running.handle = opened.handle;
+  const { ctx, handle } = opened;
+  if (stopped()) return;
+
+  // Audit checkpoints are signed with a key kept outside the database (created on first start).
+  const auditKey = await loadSigningKey(config.auditKeyFile);
+  running.auditKey = auditKey.privateKey;
+  if (auditKey.created)
+    out(`snsgov: created the audit signing key ${auditKey.file} (back it up apart from the database).`);
+  if (stopped()) return;
 
   if (demo) {
     const seeded = await seedDemo(ctx);
@@ -84,42 +81,83 @@ async function startServing(config: Config, ctx: AppContext, handle: DatabaseHan
       out(`    ${first.url}`);
     }
   }
+  if (stopped()) return;
 
-  // Audit checkpoints are signed with a key kept outside the database (created on first start):
-  // one now (covering what was written before, even by a process that did not stop cleanly), one
-  // every interval, and a closing one at shutdown.
-  const auditKey = await loadSigningKey(config.auditKeyFile);
-  if (auditKey.created)
-    out(`snsgov: created the audit signing key ${auditKey.file} (back it up apart from the database).`);
+  // One checkpoint now (covering what was written before, even by a process that did not stop
+  // cleanly), one every interval, and a closing one at shutdown.
   await signCheckpointNow(ctx, auditKey.privateKey, { renewAfterMs: 0 });
-  const stopCheckpoints = startCheckpointTimer(ctx, auditKey.privateKey, config.auditCheckpointMinutes);
-
-  const app = createHttpApp(ctx, demo ? { demoLogins: demoLogins() } : {});
+  running.stopCheckpoints = startCheckpointTimer(ctx, auditKey.privateKey, config.auditCheckpointMinutes);
+  const app = createHttpApp(ctx, {
+    ...(demo ? { demoLogins: demoLogins() } : {}),
+    ...(config.databaseUrl ? {} : { dataDir: config.dataDir }),
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  let jobs: Awaited<ReturnType<typeof startJobs>>;
-  try {
-    await new Promise<void>((resolveListening, rejectListening) => {
-      server.once("listening", () => resolveListening());
-      server.once("error", (error: NodeJS.ErrnoException) =>
-        rejectListening(
-          error.code === "EADDRINUSE"
-            ? new ConfigError(
-                `port ${config.port} on ${config.host} is already in use; stop the other program or set PORT`,
-              )
-            : error,
-        ),
-      );
-    });
-    jobs = await startJobs(ctx, handle);
-  } catch (error) {
-    server.close();
-    await stopCheckpoints();
-    throw error;
-  }
+  running.server = server;
+  await new Promise<void>((resolveListening, rejectListening) => {
+    server.once("listening", () => resolveListening());
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      rejectListening(
+        error.code === "EADDRINUSE"
+          ? new ConfigError(
+              `port ${config.port} on ${config.host} is already in use; stop the other program or set PORT`,
+            )
+          : error,
+      ),
+    );
+  });
+  if (stopped()) return;
+
+  running.jobs = await startJobs(ctx, handle);
+  if (stopped()) return;
   out(
     `snsgov: listening on ${config.publicUrl} (${config.databaseUrl ? "PostgreSQL" : `embedded database in ${resolve(config.dataDir)}`})`,
   );
   if (!config.smtp)
     out("snsgov: e-mail is off (no SNSGOV_SMTP_HOST); notifications are shown in the app only.");
-  return { server, jobs, auditKey, stopCheckpoints };
+}
+
+/** Stops what was started, in reverse order; the final checkpoint when there is a database and key. */
+async function shutDown(running: Running, config: Config): Promise<void> {
+  const { ctx, handle, server, jobs, stopCheckpoints } = running;
+  try {
+    if (server?.listening) server.close();
+    await jobs?.stop();
+    await stopCheckpoints?.();
+    if (ctx) {
+      const key = running.auditKey ?? (await loadSigningKey(config.auditKeyFile)).privateKey;
+      await signCheckpointNow(ctx, key, { final: true });
+    }
+  } catch (error) {
+    ctx?.log.error("shutdown work failed", { error });
+  } finally {
+    await handle?.close();
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const demo = args.includes("--demo");
+  const env = { ...process.env };
+  if (demo && !env.SNSGOV_DATA_DIR && !env.DATABASE_URL) env.SNSGOV_DATA_DIR = "./data-demo";
+  const config = loadConfig(env);
+  const signals = watchSignals();
+  const running: Running = {};
+
+  try {
+    await startUp(config, demo, running, () => signals.signal !== undefined);
+  } catch (error) {
+    await shutDownQuietly(running);
+    throw error;
+  }
+  const signal = await signals.received;
+  running.ctx?.log.info("shutting down", { signal });
+  await shutDown(running, config);
+  process.exit(0);
+}
+
+/** After a failed start-up: closes what was opened, without a checkpoint, keeping the first error. */
+async function shutDownQuietly(running: Running): Promise<void> {
+  if (running.server?.listening) running.server.close();
+  await running.jobs?.stop().catch(() => undefined);
+  await running.stopCheckpoints?.().catch(() => undefined);
+  await running.handle?.close().catch(() => undefined);
 }

@@ -5,12 +5,13 @@
  * triggers run everywhere. Migrations are applied here.
  */
 import { fileURLToPath } from "node:url";
-import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
+import { type ExtractTablesWithRelations, sql, TransactionRollbackError } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { Assume } from "drizzle-orm/utils";
 import pg from "pg";
+import { isDatabaseUnavailable } from "../errors.ts";
 import { type EmbeddedServer, type ServerSettings, startEmbeddedServer } from "./embedded.ts";
 import { acquireDataDirLock, type DataDirLock } from "./lock.ts";
 import * as schema from "./schema.ts";
@@ -129,12 +130,21 @@ export function openDatabase(config: {
   return openEmbedded(config.dataDir);
 }
 
-/** True when the database answers a trivial query (used by /healthz). */
-export async function databaseIsHealthy(db: Db): Promise<boolean> {
+/**
+ * Whether the database answers and can write (used by /healthz): a row goes into a temporary
+ * table inside a transaction that is rolled back, so nothing is kept. A full disk or a read-only
+ * database fails this where a plain `select 1` would pass.
+ */
+export async function databaseIsHealthy(db: Db): Promise<"ok" | "unreachable" | "unwritable"> {
   try {
-    await db.execute(sql`select 1`);
-    return true;
-  } catch {
-    return false;
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`create temporary table snsgov_health_probe (n integer) on commit drop`);
+      await tx.execute(sql`insert into snsgov_health_probe (n) values (1)`);
+      tx.rollback();
+    });
+    return "ok";
+  } catch (error) {
+    if (error instanceof TransactionRollbackError) return "ok";
+    return isDatabaseUnavailable(error) ? "unreachable" : "unwritable";
   }
 }

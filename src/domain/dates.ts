@@ -58,6 +58,13 @@ export function formatDate(date: string): string {
   return westernFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
+/** True for a plain date YYYY-MM-DD that exists on the calendar (not 2026-13-45). */
+export function isPlainDate(value: string | undefined): value is string {
+  if (value === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(value);
+}
+
 /** The start of a Tokyo calendar day as a UTC instant. */
 export function tokyoDayStart(date: string): Date {
   return new Date(`${date}T00:00:00+09:00`);

@@ -1,18 +1,28 @@
 /**
- * The HTTP application: secure headers, sessions, CSRF, the staff pages, the JSON API and the
- * health check, with one error handler mapping AppError to a Japanese page or JSON body.
+ * The HTTP application: secure headers, the input guard, sessions, CSRF, the staff pages, the
+ * JSON API and the health check, with one error handler mapping every error (http/errors.ts) to
+ * a Japanese page, or to the API's JSON body for /api/ and .json paths.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppContext } from "../app/context.ts";
-import { databaseIsHealthy } from "../db/client.ts";
-import { AppError } from "../errors.ts";
+import { type AppError, pageNotFound } from "../errors.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { mountAssets } from "./assets.ts";
 import { calendarRoutes } from "./calendar.ts";
 import type { AppEnv } from "./env.ts";
+import {
+  handleJsonError,
+  logDatabaseRefusal,
+  MAX_BODY_BYTES,
+  toAppError,
+  tooLarge,
+  wantsJson,
+} from "./errors.ts";
+import { healthRoute } from "./health.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
+import { inputGuard } from "./middleware/input-guard.ts";
 import { loadSession, requireSignedIn } from "./middleware/session.ts";
 import { enforceTwoFactor } from "./middleware/two-factor.ts";
 import { embedFraming } from "./public/framing.ts";
@@ -41,7 +51,11 @@ import { staffRoutes } from "./staff/staff-routes.tsx";
 import { transferRoutes } from "./staff/transfer-routes.tsx";
 import { violationRoutes } from "./staff/violation-routes.tsx";
 
-export type HttpOptions = { demoLogins?: DemoLogin[] };
+export type HttpOptions = {
+  demoLogins?: DemoLogin[];
+  /** The embedded database's data folder, which /healthz checks it can write to. */
+  dataDir?: string;
+};
 
 const csp = {
   defaultSrc: ["'self'"],
@@ -62,10 +76,31 @@ function errorPage(error: AppError) {
     403: "権限がありません",
     404: "ページが見つかりません",
     409: "操作を完了できませんでした",
+    413: "送信されたデータが大きすぎます",
+    415: "送信できない形式です",
     422: "入力内容を確認してください",
     429: "しばらくお待ちください",
+    503: "ただいま利用できません",
   };
-  return { title: titles[error.status] ?? "エラー", message: error.message };
+  return { title: titles[error.status] ?? "送信内容を確認してください", message: error.message };
+}
+
+/** A page's answer to an AppError: off to the login page for a 401, else a Japanese error page. */
+function errorResponse(c: Context<AppEnv>, error: AppError) {
+  if (error.status === 401) return c.redirect("/login", 303);
+  const page = errorPage(error);
+  return render(
+    c,
+    page.title,
+    <>
+      <h1>{page.title}</h1>
+      <p>{page.message}</p>
+      <p>
+        <a href="/">ダッシュボードへ戻る</a>
+      </p>
+    </>,
+    error.status,
+  );
 }
 
 /** Builds the web application around a use-case context. */
@@ -87,17 +122,16 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
   );
   app.use(
     bodyLimit({
-      maxSize: 10 * 1024 * 1024,
-      onError: (c) => c.text("送信されたデータが大きすぎます（上限10MB）。", 413),
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw tooLarge();
+      },
     }),
   );
 
-  app.get("/healthz", async (c) => {
-    const ok = await databaseIsHealthy(ctx.db);
-    c.header("Cache-Control", "no-store");
-    return c.json({ status: ok ? "ok" : "unavailable", database: ok ? "ok" : "unreachable" }, ok ? 200 : 503);
-  });
+  app.get("/healthz", healthRoute(options.dataDir));
   mountAssets(app);
+  app.use(inputGuard);
 
   app.route("/api/v1", apiRoutes());
   app.route("/", publicRoutes());
@@ -134,45 +168,15 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
   staff.route("/", consultationRoutes());
   app.route("/", staff);
 
-  app.notFound((c) =>
-    render(
-      c,
-      "ページが見つかりません",
-      <>
-        <h1>ページが見つかりません</h1>
-        <p>お探しのページは移動または削除された可能性があります。</p>
-        <p>
-          <a href="/">ダッシュボードへ戻る</a>
-        </p>
-      </>,
-      404,
-    ),
-  );
+  // The same page as any other 404 (a record someone may not know exists, a bad id).
+  app.notFound((c) => errorResponse(c, pageNotFound()));
 
   app.onError((error, c) => {
-    if (error instanceof AppError) {
-      if (error.status === 401) return c.redirect("/login", 303);
-      const page = errorPage(error);
-      const status =
-        error.status === 403 ||
-        error.status === 404 ||
-        error.status === 409 ||
-        error.status === 422 ||
-        error.status === 429
-          ? error.status
-          : 400;
-      return render(
-        c,
-        page.title,
-        <>
-          <h1>{page.title}</h1>
-          <p>{page.message}</p>
-          <p>
-            <a href="/">ダッシュボードへ戻る</a>
-          </p>
-        </>,
-        status,
-      );
+    if (wantsJson(c)) return handleJsonError(error, c);
+    const known = toAppError(error);
+    if (known) {
+      logDatabaseRefusal(c, known);
+      return errorResponse(c, known);
     }
     ctx.log.error("unhandled error", { path: c.req.path, method: c.req.method, error });
     return render(

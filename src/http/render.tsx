@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { StaffActor } from "../app/context.ts";
-import { AppError } from "../errors.ts";
+import { AppError, type ErrorStatus, pageNotFound } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import type { FlashMessage, FormState, FormValues } from "./views/components.tsx";
 import { Page } from "./views/layout.tsx";
@@ -48,7 +48,7 @@ export function render(
   c: Context<AppEnv>,
   title: string,
   body: Child,
-  status: 200 | 400 | 403 | 404 | 409 | 422 | 429 | 500 = 200,
+  status: 200 | 500 | ErrorStatus = 200,
 ) {
   const session = c.var.session;
   const html = (
@@ -131,6 +131,6 @@ export async function submit<T>(
 /** Reads a positive integer route or query parameter, or throws 404. */
 export function intParam(value: string | undefined): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError("not_found", "お探しのページが見つかりません。");
+  if (!Number.isSafeInteger(n) || n <= 0) throw pageNotFound();
   return n;
 }

@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import iconv from "iconv-lite";
 import { createApiToken } from "../../src/app/api-tokens.ts";
 import { ensureFirstAdmin } from "../../src/app/setup.ts";
+import { entriesAfter, lastEntry } from "../../src/db/repos/audit.ts";
 import { countStaff, findStaffByEmployeeNo } from "../../src/db/repos/staff.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { type TestApp, testApp } from "../support/context.ts";
@@ -92,6 +93,28 @@ test("a staff file naming an unknown department shows the row and the reason, an
   const html = await preview.text();
   assert.ok(html.includes("取込不可"));
   assert.ok(html.includes("部「存在しない部」が見つかりません"));
+});
+
+test("the import page itself is refused to non-administrators, with a Japanese 403 and an audit entry", async () => {
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const since = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  for (const path of ["/staff/import", "/staff/import?kind=org"]) {
+    const res = await manager.get(path);
+    assert.equal(res.status, 403, path);
+    const html = await res.text();
+    assert.match(html, /<h1>権限がありません<\/h1>/);
+    assert.doesNotMatch(html, /type="file"/, "no upload form");
+  }
+  const denied = (await entriesAfter(app.ctx.db, since, 100)).filter((e) => e.action === "auth.denied");
+  assert.deepEqual(
+    denied.map((e) => [e.actorId, e.targetId]),
+    [
+      [org.staff.kouhouManager.id, "staff.manage"],
+      [org.staff.kouhouManager.id, "org.manage"],
+    ],
+  );
+  const admin = await signIn(http, org.staff.admin.employeeNo);
+  assert.equal((await admin.get("/staff/import")).status, 200);
 });
 
 test("only administrators may import; the export opens in Excel (UTF-8 with BOM)", async () => {

@@ -97,7 +97,17 @@ test("to everyone else every page is the same 404 for a record and for nothing, 
     }
     assert.equal(bodies[0], bodies[1], `${who}: a record and nothing look the same`);
     assert.equal(bodies[2], bodies[3]);
-    assert.equal((await b.get("/violations")).status, 404);
+    const unknown = await b.get("/no-such-page-here");
+    assert.equal(unknown.status, 404);
+    const nothing = normalised(await unknown.text());
+    const list = await b.get("/violations");
+    assert.equal(list.status, 404);
+    assert.equal(
+      normalised(await list.text()),
+      nothing,
+      `${who}: the list is the 404 of a page that does not exist`,
+    );
+    assert.equal(bodies[0], nothing, `${who}: so is a record`);
     assert.equal((await b.get("/violations/new")).status, 404);
     const post = await b.post(`/violations/${recordId}/status`, { status: "closed" });
     const postMissing = await b.post(`/violations/${recordId + 1000}/status`, { status: "closed" });

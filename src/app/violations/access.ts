@@ -5,7 +5,7 @@
  * record (its target type `violation` also keeps it out of the audit viewer of those who may not
  * read violations).
  */
-import { AppError } from "../../errors.ts";
+import { AppError, pageNotFound } from "../../errors.ts";
 import { record } from "../audit.ts";
 import { allowed } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
@@ -15,7 +15,7 @@ export const VIOLATION_TARGET = "violation";
 
 /** The 404 everyone who may not read violations gets, word for word the same as for a page that does not exist. */
 export function hiddenNotFound(): AppError {
-  return new AppError("not_found", "お探しのページが見つかりません。");
+  return pageNotFound();
 }
 
 async function recordRefusal(ctx: AppContext, actor: Actor, action: string): Promise<void> {

@@ -7,9 +7,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { resolveApiToken } from "../../app/api-tokens.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, pageNotFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
-import { csrfProtection } from "../middleware/csrf.ts";
+import { errorJson, handleJsonError } from "../errors.ts";
+import { csrfAllows, csrfRefusalMessage } from "../middleware/csrf.ts";
 import { loadSession } from "../middleware/session.ts";
 import { registerPublicApi } from "../public/openapi.ts";
 import { accountsApi } from "./accounts.ts";
@@ -32,7 +33,10 @@ import { publishingApi } from "./publishing.ts";
 import { staffApi } from "./staff.ts";
 import { violationsApi } from "./violations.ts";
 
-/** Bearer token, or a fully signed-in session; otherwise 401. */
+/**
+ * Bearer token, or a fully signed-in session; otherwise 401. A session's state-changing call
+ * without its CSRF token (or from another origin) is a 403.
+ */
 const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("apiActor", undefined);
   const header = c.req.header("authorization");
@@ -47,7 +51,8 @@ const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (session?.state !== "active")
       throw new AppError("unauthenticated", "認証が必要です。APIトークンを指定してください。");
     c.set("apiActor", session.actor);
-    await csrfProtection(c, next);
+    if (!(await csrfAllows(c))) throw new AppError("forbidden", csrfRefusalMessage);
+    await next();
   });
 };
 
@@ -118,39 +123,9 @@ export function apiRoutes() {
   api.route("/", violationsApi());
   api.route("/", consultationsApi());
 
-  api.notFound((c) => c.json({ error: { code: "not_found", message: "APIが見つかりません。" } }, 404));
-  api.onError((error, c) => {
-    if (error instanceof AppError) {
-      const body = {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.fields.length ? { fields: error.fields } : {}),
-        },
-      };
-      return c.json(body, {
-        status:
-          error.status === 401 ||
-          error.status === 403 ||
-          error.status === 404 ||
-          error.status === 409 ||
-          error.status === 422 ||
-          error.status === 429
-            ? error.status
-            : 400,
-      });
-    }
-    c.var.app.log.error("unhandled api error", { path: c.req.path, error });
-    return c.json(
-      {
-        error: {
-          code: "internal",
-          message: "システムエラーが発生しました。時間をおいてもう一度お試しください。",
-        },
-      },
-      500,
-    );
-  });
+  // Last: any other path under /api/v1 (the site's own not-found page is for pages).
+  api.all("*", (c) => errorJson(c, pageNotFound()));
+  api.onError(handleJsonError);
 
   return api;
 }

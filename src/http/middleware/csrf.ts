@@ -31,22 +31,28 @@ async function submittedToken(c: Context<AppEnv>): Promise<string | undefined> {
   return typeof value === "string" ? value : undefined;
 }
 
-function refuse(c: Context<AppEnv>) {
-  c.var.app.log.warn("csrf check failed", { path: c.req.path, method: c.req.method });
-  return c.text(
-    "フォームの有効期限が切れたか、不正な送信元からの送信です。ページを再読み込みしてからもう一度操作してください。",
-    403,
-  );
+/** What a refused request is told. */
+export const csrfRefusalMessage =
+  "フォームの有効期限が切れたか、不正な送信元からの送信です。ページを再読み込みしてからもう一度操作してください。";
+
+/**
+ * True when the request may go on: a safe method, a bearer-token call, or one from our own
+ * origin carrying the session's token. A refusal is logged.
+ */
+export async function csrfAllows(c: Context<AppEnv>): Promise<boolean> {
+  if (safeMethods.has(c.req.method)) return true;
+  if (c.req.header("authorization")?.startsWith("Bearer ")) return true;
+  let allowed = originAllowed(c);
+  const session = c.var.session;
+  if (allowed && session) {
+    const token = await submittedToken(c);
+    allowed = token ? sameToken(token, session.csrf) : false;
+  }
+  if (!allowed) c.var.app.log.warn("csrf check failed", { path: c.req.path, method: c.req.method });
+  return allowed;
 }
 
 export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (safeMethods.has(c.req.method)) return next();
-  if (c.req.header("authorization")?.startsWith("Bearer ")) return next();
-  if (!originAllowed(c)) return refuse(c);
-  const session = c.var.session;
-  if (session) {
-    const token = await submittedToken(c);
-    if (!token || !sameToken(token, session.csrf)) return refuse(c);
-  }
+  if (!(await csrfAllows(c))) return c.text(csrfRefusalMessage, 403);
   return next();
 };

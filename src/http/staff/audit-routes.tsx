@@ -6,13 +6,12 @@ import { Hono } from "hono";
 import { searchAudit, verifyAuditNow } from "../../app/audit-read.ts";
 import type { RewrittenRange as RewrittenRangeData } from "../../app/audit-verify.ts";
 import type { AuditFilter } from "../../db/repos/audit.ts";
-import { addDays, formatDateTime, tokyoDayStart } from "../../domain/dates.ts";
+import { addDays, formatDateTime, isPlainDate, tokyoDayStart } from "../../domain/dates.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, render } from "../render.tsx";
 import { TextField } from "../views/components.tsx";
 
 const PAGE = 50;
-const isDate = (v: string | undefined): v is string => v !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 /** Japanese names of the actions recorded so far (unknown ones are shown as they are). */
 export const actionLabels: Record<string, string> = {
@@ -144,8 +143,8 @@ export function auditRoutes() {
     const actor = actorOf(c);
     const q = c.req.query();
     const filter: AuditFilter = {
-      from: isDate(q.from) ? tokyoDayStart(q.from) : undefined,
-      to: isDate(q.to) ? tokyoDayStart(addDays(q.to, 1)) : undefined,
+      from: isPlainDate(q.from) ? tokyoDayStart(q.from) : undefined,
+      to: isPlainDate(q.to) ? tokyoDayStart(addDays(q.to, 1)) : undefined,
       actorId: Number(q.actor) || undefined,
       action: q.action?.trim() || undefined,
       targetType: q.targetType?.trim() || undefined,

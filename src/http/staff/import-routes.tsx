@@ -4,6 +4,7 @@
  * staff CSV export that opens in Excel.
  */
 import { Hono } from "hono";
+import { authorize } from "../../app/authorize.ts";
 import type { EncodingOption } from "../../app/csv.ts";
 import { importOrg, type OrgImportPlan, orgKindLabels, orgOutcomeLabels } from "../../app/org-import.ts";
 import { exportStaff } from "../../app/staff-export.ts";
@@ -290,17 +291,16 @@ async function applyUpload(
 export function importRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get("/staff/import", (c) =>
-    render(
+  r.get("/staff/import", async (c) => {
+    const kind = toKind(c.req.query("kind"));
+    // Only those who may import see the form; a refusal is a 403 with its audit entry.
+    await authorize(c.var.app, actorOf(c), kind === "org" ? "org.manage" : "staff.manage");
+    return render(
       c,
       "CSVの取込み",
-      <UploadForm
-        csrf={csrfOf(c)}
-        state={emptyForm({ kind: c.req.query("kind") ?? "staff" })}
-        today={tokyoDate(c.var.app.clock.now())}
-      />,
-    ),
-  );
+      <UploadForm csrf={csrfOf(c)} state={emptyForm({ kind })} today={tokyoDate(c.var.app.clock.now())} />,
+    );
+  });
 
   r.post("/staff/import", async (c) => {
     const actor = actorOf(c);
