@@ -48,15 +48,8 @@ async function health(ctx: AppContext, dataDir?: string) {
 
 /** The test database with every transaction read-only (a full disk is refused the same way). */
 async function readOnly(): Promise<{ ctx: AppContext; undo(): Promise<void> }> {
-  const { pglite, pool } = app.handle;
-  if (pglite) {
-    await pglite.exec("set default_transaction_read_only = on");
-    return {
-      ctx: app.ctx,
-      undo: async () => void (await pglite.exec("reset default_transaction_read_only")),
-    };
-  }
-  const url = new URL(pool?.options.connectionString ?? "");
+  const { pool } = app.handle;
+  const url = new URL(pool.options.connectionString ?? "");
   url.searchParams.set("options", "-c default_transaction_read_only=on");
   return { ctx: contextOn(await openPostgres(url.toString(), { max: 1 })), undo: async () => {} };
 }

@@ -129,7 +129,7 @@ test("a staff CSV with a NUL in a name gets that row refused, on the page and th
   assert.equal(preview.status, 200);
   const html = await preview.text();
   assert.match(html, /取込不可/);
-  assert.match(html, /使用できない文字/);
+  assert.match(html, /制御文字/);
   for (const dryRun of ["true", "false"]) {
     const res = await http.request(`/api/v1/staff/import?dryRun=${dryRun}&skipRejected=true`, {
       method: "POST",
@@ -137,7 +137,7 @@ test("a staff CSV with a NUL in a name gets that row refused, on the page and th
       body: csv,
     });
     assert.equal(res.status, 200, await res.clone().text());
-    assert.match(JSON.stringify(await res.json()), /使用できない文字/);
+    assert.match(JSON.stringify(await res.json()), /制御文字/);
   }
   assert.equal(await findStaffByEmployeeNo(app.ctx.db, "Z9001"), undefined);
 });
