@@ -1,5 +1,6 @@
 /**
- * `snsgov serve [--demo]`: opens (and migrates) the database, creates the first administrator on
+ * `snsgov serve [--demo]`: opens (and migrates) the database, brings stored role grants in line
+ * with the rules (roles follow posts; oversight roles need approval), creates the first administrator on
  * an empty database (or the demo municipality with --demo), starts the web server and the job
  * queue (scheduled work, e-mail), and shuts down cleanly on SIGINT/SIGTERM: the queue is stopped
  * before the database is closed, and the embedded database is checkpointed so nothing
@@ -11,6 +12,7 @@ import { createCheckpoint, startCheckpointTimer } from "../app/audit-checkpoint.
 import { loadSigningKey } from "../app/audit-keys.ts";
 import { openApp } from "../app/bootstrap.ts";
 import { demoLogins, seedDemo } from "../app/demo.ts";
+import { reconcileRoleAssignments } from "../app/roles.ts";
 import { ensureFirstAdmin } from "../app/setup.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { createHttpApp } from "../http/app.tsx";
@@ -23,6 +25,18 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig(env);
   const { ctx, handle } = await openApp(config);
   const out = (line: string) => process.stdout.write(`${line}\n`);
+
+  // Roles follow posts (4.1.2, 4.1.4) and oversight needs a director's approval (9): stored
+  // grants from before are brought in line, each change with its audit entry.
+  const roles = await reconcileRoleAssignments(ctx);
+  if (roles.removedDerived > 0)
+    out(`snsgov: removed ${roles.removedDerived} stored grant(s) of roles that now follow from posts.`);
+  if (roles.removedFromAdmins > 0)
+    out(`snsgov: removed ${roles.removedFromAdmins} auditor grant(s) held by administrators.`);
+  if (roles.madeProposals > 0)
+    out(
+      `snsgov: ${roles.madeProposals} auditor grant(s) now wait for the policy or security director's approval.`,
+    );
 
   if (demo) {
     const seeded = await seedDemo(ctx);

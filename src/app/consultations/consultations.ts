@@ -8,13 +8,13 @@
  */
 import { z } from "zod";
 import * as repo from "../../db/repos/consultations.ts";
-import { holdersOf } from "../../db/repos/staff.ts";
 import { MAX_TAG_LENGTH, MAX_TAGS, parseTags } from "../../domain/consultations.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { change } from "../audit.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { holdersOf } from "../role-grants.ts";
 import { parse, text } from "../validate.ts";
 
 const tags = z
@@ -97,7 +97,7 @@ export async function askConsultation(ctx: AppContext, props: { actor: Actor; in
       askedBy: actorId(props.actor),
       askedAt: at,
     });
-    const desk = (await holdersOf(tx, "consultation_desk")).map((s) => s.id);
+    const desk = (await holdersOf(tx, "consultation_desk", at)).map((s) => s.id);
     await notify(ctx, tx, {
       recipientIds: desk.filter((id) => id !== actorId(props.actor)),
       kind: "consultation",
