@@ -310,6 +310,8 @@ test("pages: /roles for the auditor, the directors approve there; the admin's fo
     validUntil: "2027-03-31",
   });
   assert.equal(proposed.status, 303);
+  assert.match(await page("securityDirector").text("/"), /監査担当の承認（総務 課長さん/, "on the dashboard");
+  assert.doesNotMatch(await page("admin").text("/"), /監査担当の承認/, "not for the one who proposed it");
   const waiting = await page("securityDirector").text("/roles");
   const match = /action="\/roles\/proposals\/(\d+)\/approve"/.exec(waiting);
   assert.ok(match?.[1], "the security director sees the proposal with an approve button");
