@@ -77,7 +77,7 @@ export const guidelinePackSchema = z.object({
     changeDisplayMonths: z.number().int().positive(),
     /** 4.5.2 廃止後は半年程度 */
     closureDisplayMonths: z.number().int().positive(),
-    /** 4.5.1 周知後速やかに */
+    /** 4.5.1 周知後速やかに: business days to notify the security director after the announcement. */
     securityNotifyDueDays: z.number().int().positive(),
     /** 8.2 周知徹底: days after a version is published before those who have not acknowledged it are reminded. */
     acknowledgementReminderDays: z.number().int().positive().default(14),
