@@ -47,7 +47,10 @@ export const assignmentInput = z.object({
     .default("global"),
   scopeId: optionalIdOf("適用範囲の部・課"),
   /** Last day the role applies; required for an oversight role (9). */
-  validUntil: z.preprocess((v) => (v === "" ? undefined : v), plainDate("期限（最終日）").optional()),
+  validUntil: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    plainDate("期限（最終日）").optional(),
+  ),
 });
 
 /** The post a derived role follows from, in words, e.g. 「総合政策部の部長（総合政策部長）」. */
