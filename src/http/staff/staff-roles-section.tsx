@@ -93,7 +93,7 @@ const ActingTable: FC<{
                   <button
                     type="submit"
                     class="secondary"
-                    aria-label={`${who(a)}の${actingKinds.deputy}を取り消す`}
+                    aria-label={`${who(a)}（${actingKinds[a.kind === "in_charge" ? "in_charge" : "deputy"]}）を取り消す`}
                   >
                     取り消す
                   </button>
