@@ -1,16 +1,22 @@
 /**
  * Builds the Actor for a signed-in person: their placement and every role they hold (from the
- * position and assigned), read fresh on each request so a transfer or a role change applies at once.
+ * post, from standing in for a post holder, and assigned), read fresh on each request so a
+ * transfer, an acting period or a role change applies at once.
  */
 import type { Db } from "../db/client.ts";
-import { findStaff, grantsOf } from "../db/repos/staff.ts";
+import { findStaff } from "../db/repos/staff.ts";
 import type { StaffActor } from "./context.ts";
+import { grantsOf } from "./role-grants.ts";
 
-/** The actor for an active person, or undefined when they do not exist or are inactive. */
+/**
+ * The actor for an active person, or undefined when they do not exist or are inactive.
+ * @param at the moment of the request (acting periods and dated roles are read for its day)
+ */
 export async function loadActor(
   db: Db,
   staffId: number,
   via: StaffActor["via"],
+  at: Date = new Date(),
 ): Promise<StaffActor | undefined> {
   const person = await findStaff(db, staffId);
   if (!person?.active) return undefined;
@@ -20,7 +26,7 @@ export async function loadActor(
     name: person.name,
     departmentId: person.departmentId,
     divisionId: person.divisionId,
-    grants: await grantsOf(db, person),
+    grants: await grantsOf(db, person, at),
     via,
   };
 }

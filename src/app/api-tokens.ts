@@ -81,7 +81,7 @@ export async function resolveApiToken(ctx: AppContext, raw: string): Promise<Sta
   const now = ctx.clock.now();
   const row = await repo.findApiTokenByHash(ctx.db, tokenHash(raw));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return undefined;
-  const actor = await loadActor(ctx.db, row.staffId, "api");
+  const actor = await loadActor(ctx.db, row.staffId, "api", now);
   if (!actor) return undefined;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000)
     await repo.touchApiToken(ctx.db, row.id, now);

@@ -284,7 +284,7 @@ export async function resolveSession(ctx: AppContext, rawId: string): Promise<Re
     await repo.deleteSession(ctx.db, idHash);
     return undefined;
   }
-  const actor = await loadActor(ctx.db, session.staffId, "session");
+  const actor = await loadActor(ctx.db, session.staffId, "session", now);
   if (!actor) {
     await repo.deleteSession(ctx.db, idHash);
     return undefined;

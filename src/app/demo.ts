@@ -1,20 +1,25 @@
 /**
  * The demo municipality (`npm run demo`): departments, divisions and about 30 staff with every
- * guideline role filled, all with the password 「demo-password」, so a newcomer can sign in as
+ * guideline role filled (the directors by their posts, 総合政策部長 and 総務部長, 4.1.2), all with the password 「demo-password」, so a newcomer can sign in as
  * each role and look around. Features add their demo records afterwards (Feature.demo).
  */
 
 import { updateCredentials } from "../db/repos/auth.ts";
 import { insertDepartment, insertDivision, insertPosition } from "../db/repos/org.ts";
 import { countStaff, insertAssignment, insertStaff } from "../db/repos/staff.ts";
+import { addDays, tokyoDate } from "../domain/dates.ts";
 import type { Role } from "../domain/roles.ts";
-import { roleLabels } from "../domain/roles.ts";
+import { isOversightRole, roleLabels } from "../domain/roles.ts";
 import { change } from "./audit.ts";
 import { type AppContext, systemActor } from "./context.ts";
 import { features } from "./features.ts";
 import { hashPassword } from "./passwords.ts";
 
 export const DEMO_PASSWORD = "demo-password";
+
+/** The demo's administrator and policy director (by post: 総合政策部の部長), by employee number. */
+const DEMO_ADMIN = "D0028";
+const DEMO_POLICY_DIRECTOR = "D0001";
 
 export type DemoLogin = { login: string; name: string; roles: string };
 
@@ -96,7 +101,6 @@ const people: DemoPerson[] = [
     dept: "seisaku",
     div: null,
     pos: "buchou",
-    roles: [{ role: "policy_director", scope: "global" }],
     note: "総合政策部長",
   },
   {
@@ -106,7 +110,6 @@ const people: DemoPerson[] = [
     dept: "soumu",
     div: null,
     pos: "buchou",
-    roles: [{ role: "security_director", scope: "global" }],
     note: "総務部長（情報統括管理者）",
   },
   { no: "D0003", name: "小名浜 一郎", kana: "おなはま いちろう", dept: "shimin", div: null, pos: "buchou" },
@@ -311,6 +314,7 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
         divIds.set(code, (await insertDivision(tx, { departmentId: dept.id, code, name, kana })).id);
       }
     }
+    const staffIds = new Map<string, number>();
     for (const person of people) {
       const departmentId = deptIds.get(person.dept);
       const positionId = positionIds.get(person.pos);
@@ -327,16 +331,28 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
         positionId,
         active: true,
       });
+      staffIds.set(person.no, row.id);
       await updateCredentials(tx, row.id, { passwordHash, passwordChangedAt: at }, at);
       for (const grant of person.roles ?? []) {
         const scopeId =
           grant.scope === "department" ? departmentId : grant.scope === "division" ? divisionId : null;
+        // 9: the auditor was proposed by the administrator and approved by the policy director
+        // (D0001, 総合政策部長 by post), for a year.
+        const oversight = isOversightRole(grant.role);
         await insertAssignment(tx, {
           staffId: row.id,
           role: grant.role,
           scopeType: grant.scope,
           scopeId,
-          assignedBy: null,
+          assignedBy: oversight ? (staffIds.get(DEMO_ADMIN) ?? null) : null,
+          ...(oversight
+            ? {
+                status: "active" as const,
+                validUntil: addDays(tokyoDate(at), 365),
+                approvedBy: staffIds.get(DEMO_POLICY_DIRECTOR) ?? null,
+                approvedAt: at,
+              }
+            : {}),
         });
       }
     }

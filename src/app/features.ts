@@ -15,6 +15,7 @@ import { archiveFeature } from "./posts/archive-feature.ts";
 import { postsFeature } from "./posts/posts-feature.ts";
 import { publishingFeature } from "./posts/publishing-feature.ts";
 import { publicFeature } from "./public/feature.ts";
+import { rolesFeature } from "./role-feature.ts";
 
 /**
  * The features. A function, not a constant: feature modules import use cases that import this
@@ -35,6 +36,7 @@ export function features(): readonly Feature[] {
     notificationsFeature,
     incidentsFeature,
     publicFeature,
+    rolesFeature,
   ];
 }
 

@@ -134,12 +134,15 @@ test("an auditor may export (and the export is audited); a 課長 may not", asyn
   const auditorPerson = await findStaffByEmployeeNo(app.ctx.db, "200411");
   const managerPerson = await findStaffByEmployeeNo(app.ctx.db, "200301");
   assert.ok(auditorPerson && managerPerson);
+  // 9: an auditor's role is in effect once approved, until its last day.
   await insertAssignment(app.ctx.db, {
     staffId: auditorPerson.id,
     role: "auditor",
     scopeType: "global",
     scopeId: null,
     assignedBy: null,
+    validUntil: "2099-12-31",
+    approvedBy: managerPerson.id,
   });
   const auditor = await loadActor(app.ctx.db, auditorPerson.id, "session");
   const manager = await loadActor(app.ctx.db, managerPerson.id, "session");

@@ -1,5 +1,6 @@
 /**
- * `snsgov serve [--demo]`: opens (and migrates) the database, creates the first administrator on
+ * `snsgov serve [--demo]`: opens (and migrates) the database, brings stored role grants in line
+ * with the rules (roles follow posts; oversight roles need approval), creates the first administrator on
  * an empty database (or the demo municipality with --demo), starts the web server and the job
  * queue (scheduled work, e-mail), and shuts down cleanly on SIGINT/SIGTERM. The signal handlers
  * are installed before anything else, so a signal at any moment of start-up also leads to a clean
@@ -15,6 +16,7 @@ import { loadSigningKey } from "../app/audit-keys.ts";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
 import { demoLogins, seedDemo } from "../app/demo.ts";
+import { reconcileRoleAssignments } from "../app/roles.ts";
 import { ensureFirstAdmin } from "../app/setup.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
@@ -67,6 +69,18 @@ async function startUp(config: Config, demo: boolean, running: Running, stopped:
   if (auditKey.created)
     out(`snsgov: created the audit signing key ${auditKey.file} (back it up apart from the database).`);
   if (stopped()) return;
+
+  // Roles follow posts (4.1.2, 4.1.4) and oversight needs a director's approval (9): stored
+  // grants from before are brought in line, each change with its audit entry.
+  const roles = await reconcileRoleAssignments(ctx);
+  if (roles.removedDerived > 0)
+    out(`snsgov: removed ${roles.removedDerived} stored grant(s) of roles that now follow from posts.`);
+  if (roles.removedFromAdmins > 0)
+    out(`snsgov: removed ${roles.removedFromAdmins} auditor grant(s) held by administrators.`);
+  if (roles.madeProposals > 0)
+    out(
+      `snsgov: ${roles.madeProposals} auditor grant(s) now wait for the policy or security director's approval.`,
+    );
 
   if (demo) {
     const seeded = await seedDemo(ctx);

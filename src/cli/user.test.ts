@@ -230,7 +230,7 @@ test("list shows every person, whether they can sign in, and their roles, derive
   );
   assert.match(
     row(org.staff.policyDirector.employeeNo),
-    / policy_director; department_head \(department seisaku\), from position$/,
+    / department_head \(department seisaku\), from position; policy_director, from position$/,
   );
   assert.match(row(org.staff.soumuStaff.employeeNo), / no +not set +-$/);
   assert.equal(lines.at(-2), "10 people, 9 active, 2 with a password");

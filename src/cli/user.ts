@@ -9,13 +9,13 @@ import { parseArgs } from "node:util";
 import { issuePasswordLink } from "../app/auth.ts";
 import { openApp } from "../app/bootstrap.ts";
 import { type AppContext, systemActor } from "../app/context.ts";
+import { grantsOf } from "../app/role-grants.ts";
 import { assignRole } from "../app/roles.ts";
 import { createStaff } from "../app/staff.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { findCredentials } from "../db/repos/auth.ts";
 import * as org from "../db/repos/org.ts";
 import { allStaff, findStaffByLogin, listAssignments } from "../db/repos/staff.ts";
-import { derivedGrants } from "../domain/roles.ts";
 import { AppError } from "../errors.ts";
 import { displayWidth } from "./import.ts";
 
@@ -156,15 +156,28 @@ async function listCommand(ctx: AppContext, deps: UserDeps): Promise<number> {
   const rows = [["EMPLOYEE NO", "NAME", "EMAIL", "ACTIVE", "PASSWORD", "ROLES"]];
   let active = 0;
   let withPassword = 0;
+  const employeeNos = new Map(people.map((p) => [p.id, p.employeeNo]));
+  const now = ctx.clock.now();
   for (const person of people) {
     const credentials = await findCredentials(ctx.db, person.id);
-    const derived = derivedGrants(person).map(
-      (g) => `${g.role}${scope(g.scope.type, g.scope.type === "global" ? null : g.scope.id)}, from position`,
-    );
-    const assigned = assignments
-      .filter((a) => a.staffId === person.id)
-      .map((a) => `${a.role}${scope(a.scopeType, a.scopeId)}`);
-    const roles = [...assigned, ...derived];
+    const grants = await grantsOf(ctx.db, person, now);
+    const derived = grants
+      .filter((g) => g.derived)
+      .map(
+        (g) =>
+          `${g.role}${scope(g.scope.type, g.scope.type === "global" ? null : g.scope.id)}, ${
+            g.acting
+              ? `acting for ${employeeNos.get(g.acting.forStaffId) ?? g.acting.forStaffId} until ${g.acting.until}`
+              : "from position"
+          }`,
+      );
+    const assigned = grants
+      .filter((g) => !g.derived)
+      .map((g) => `${g.role}${scope(g.scope.type, g.scope.type === "global" ? null : g.scope.id)}`);
+    const proposed = assignments
+      .filter((a) => a.staffId === person.id && a.status === "proposed")
+      .map((a) => `${a.role}, proposed`);
+    const roles = [...assigned, ...proposed, ...derived];
     if (person.active) active++;
     if (credentials?.passwordHash) withPassword++;
     rows.push([

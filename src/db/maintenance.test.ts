@@ -264,10 +264,13 @@ async function populate(ctx: AppContext, keyFile: string) {
       scopeId: String(org.divisions.kouhou.id),
     },
   });
-  await assignRole(ctx, { actor: admin, input: { staffId: String(person.id), role: "auditor" } });
+  await assignRole(ctx, {
+    actor: admin,
+    input: { staffId: String(person.id), role: "auditor", validUntil: "2027-03-31" },
+  });
   const last = await assignRole(ctx, {
     actor: admin,
-    input: { staffId: String(person.id), role: "policy_director" },
+    input: { staffId: String(person.id), role: "consultation_desk" },
   });
   await revokeRole(ctx, { actor: admin, assignmentId: last.id });
   await recordTransfer(ctx, {

@@ -122,7 +122,10 @@ export const staffCredentials = pgTable("staff_credentials", {
 
 /**
  * Guideline role assignments that are not implied by a position. `scopeType` limits the role to
- * a department or division; `global` roles apply to the whole organisation.
+ * a department or division; `global` roles apply to the whole organisation. Roles that follow
+ * from a post (部長, 課長, 総合政策部長, 総務部長: 4.1.2, 4.1.4) are never stored here. An
+ * oversight role (監査担当, 9) is `proposed` by the administrator and `active` only once a director
+ * approved it (`approvedBy`, `approvedAt`); it ends after `validUntil`.
  */
 export const roleAssignments = pgTable(
   "role_assignments",
@@ -136,6 +139,11 @@ export const roleAssignments = pgTable(
     scopeId: integer("scope_id"),
     assignedBy: integer("assigned_by").references(() => staff.id),
     createdAt: createdAt(),
+    status: text("status").notNull().default("active"),
+    /** Last day the role applies (Tokyo); null: until revoked. */
+    validUntil: date("valid_until", { mode: "string" }),
+    approvedBy: integer("approved_by").references(() => staff.id),
+    approvedAt: instant("approved_at"),
   },
   (t) => [
     check(
@@ -144,12 +152,54 @@ export const roleAssignments = pgTable(
     ),
     check("role_assignments_scope_check", sql`${t.scopeType} in ('global','department','division')`),
     check("role_assignments_scope_id_check", sql`(${t.scopeType} = 'global') = (${t.scopeId} is null)`),
+    check("role_assignments_status_check", sql`${t.status} in ('proposed','active')`),
     uniqueIndex("role_assignments_unique_idx").on(
       t.staffId,
       t.role,
       t.scopeType,
       sql`coalesce(${t.scopeId}, 0)`,
     ),
+  ],
+);
+
+/**
+ * 職務代理・事務取扱: someone stands in for the holder of a post (a 部長 or 課長) from one day to
+ * another, and holds the roles of that post for the period only (4.1.2, 4.1.4). The post is kept
+ * as it was when recorded (`headOf`, `departmentId`, `divisionId`), with whom it stands in for.
+ */
+export const actingAssignments = pgTable(
+  "acting_assignments",
+  {
+    id: id(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    absentStaffId: integer("absent_staff_id")
+      .notNull()
+      .references(() => staff.id),
+    kind: text("kind").notNull(),
+    headOf: text("head_of").notNull(),
+    departmentId: integer("department_id")
+      .notNull()
+      .references(() => departments.id),
+    divisionId: integer("division_id").references(() => divisions.id),
+    positionId: integer("position_id")
+      .notNull()
+      .references(() => positions.id),
+    fromDate: date("from_date", { mode: "string" }).notNull(),
+    untilDate: date("until_date", { mode: "string" }).notNull(),
+    reason: text("reason").notNull().default(""),
+    createdBy: integer("created_by").references(() => staff.id),
+    createdAt: createdAt(),
+    revokedAt: instant("revoked_at"),
+    revokedBy: integer("revoked_by").references(() => staff.id),
+  },
+  (t) => [
+    check("acting_assignments_kind_check", sql`${t.kind} in ('deputy','in_charge')`),
+    check("acting_assignments_head_of_check", sql`${t.headOf} in ('department','division')`),
+    check("acting_assignments_period_check", sql`${t.fromDate} <= ${t.untilDate}`),
+    index("acting_assignments_staff_idx").on(t.staffId),
+    index("acting_assignments_absent_idx").on(t.absentStaffId),
   ],
 );
 

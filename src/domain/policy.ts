@@ -17,6 +17,8 @@ export const actions = [
   "transfer.manage",
   "role.read",
   "role.assign",
+  "role.approve",
+  "role.oversee",
   "audit.read",
   "audit.export",
   "user.reset_password",
@@ -137,7 +139,14 @@ const rules: Record<Action, Rule> = {
   "transfer.read": { anywhere: ["admin", "auditor", "security_director", "policy_director"] },
   "transfer.manage": adminOnly,
   "role.read": everyone,
+  // Assigned roles and acting periods (職務代理・事務取扱) are recorded by the administrator; the
+  // roles a post carries follow from positions only (4.1.2, 4.1.4).
   "role.assign": adminOnly,
+  // 9: an oversight role (監査担当: violation records, the audit log) takes effect only when the
+  // policy director or the security director approves it.
+  "role.approve": { anywhere: ["policy_director", "security_director"] },
+  // 9: who holds each privileged role, and since when, for those who oversee.
+  "role.oversee": { anywhere: ["auditor", "policy_director", "security_director"] },
   "audit.read": { anywhere: ["admin", "auditor", "security_director"] },
   "audit.export": { anywhere: ["admin", "auditor"] },
   "user.reset_password": adminOnly,

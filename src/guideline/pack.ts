@@ -33,6 +33,30 @@ const platformSpec = z.object({
   example: z.string(),
 });
 
+const officeSchema = z.object({
+  /** How the guideline names the post, e.g. 総合政策部長. */
+  title: z.string().trim().min(1),
+  /** The department whose head holds the post. */
+  department: z.string().trim(),
+  /** When the post is a division's head (課長), the division. */
+  division: z.string().trim().optional(),
+});
+
+const officesSchema = z.object({
+  departmentHead: z.string().trim().min(1),
+  divisionHead: z.string().trim().min(1),
+  policyDirector: officeSchema,
+  securityDirector: officeSchema,
+});
+
+/** Iwaki's posts, for packs written before `offices` existed. */
+const iwakiOffices: z.output<typeof officesSchema> = {
+  departmentHead: "部長",
+  divisionHead: "課長",
+  policyDirector: { title: "総合政策部長", department: "総合政策部" },
+  securityDirector: { title: "総務部長", department: "総務部" },
+};
+
 export const guidelinePackSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -43,9 +67,9 @@ export const guidelinePackSchema = z.object({
   deadlines: z.object({
     /** 4.2.3 */
     policyReviewMonths: z.number().int().positive(),
-    /** 4.3.2 */
+    /** 4.3.2 速やかに: business days to change the password after a transfer or a list change. */
     rotationDueDays: z.number().int().positive(),
-    /** 4.1.4 */
+    /** 4.1.4, 4.1.3: business days for the account manager to confirm operators and holders. */
     managerChangeConfirmDays: z.number().int().positive(),
     /** 4.5.2 一月以上前 */
     noticeMinMonths: z.number().int().positive(),
@@ -53,12 +77,18 @@ export const guidelinePackSchema = z.object({
     changeDisplayMonths: z.number().int().positive(),
     /** 4.5.2 廃止後は半年程度 */
     closureDisplayMonths: z.number().int().positive(),
-    /** 4.5.1 周知後速やかに */
+    /** 4.5.1 周知後速やかに: business days to notify the security director after the announcement. */
     securityNotifyDueDays: z.number().int().positive(),
     /** 8.2 周知徹底: days after a version is published before those who have not acknowledged it are reminded. */
     acknowledgementReminderDays: z.number().int().positive().default(14),
   }),
   limits: z.object({ maxCredentialHolders: z.number().int().positive() }),
+  /**
+   * The posts the guideline ties roles to (4.1.2, 4.1.4): what a department's and a division's
+   * heads are called, and which heads are the policy director and the security director. Roles
+   * follow from these posts only; a city whose guideline names other posts sets them here.
+   */
+  offices: officesSchema.default(iwakiOffices),
   posts: z.object({
     /** 5.1.4 ①–④: business days the manager has to acknowledge a post-hoc report. */
     reportBusinessDays: z.number().int().positive(),

@@ -3,7 +3,9 @@
  * municipality, axe-core on every page (error states included): an operator reads what changed
  * and presses 「確認しました」; the policy director drafts, edits and is refused publishing
  * without a summary; a council member records minutes; the security director records a
- * violation under 第9 ただし書; a member of staff asks the consultation desk, which answers.
+ * violation under 第9 ただし書; a member of staff asks the consultation desk, which answers; the
+ * administrator proposes a 監査担当, the security director approves it on 特権の保有者, where the
+ * auditor sees who holds each privileged role and since when.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -130,4 +132,32 @@ test("consultations: asked, answered by the desk, found in the knowledge base", 
   assert.ok(
     ((await asker.locator("main").textContent()) ?? "").includes("庁内イベントの写真に写った来庁者の扱い"),
   );
+});
+
+test("privileged roles: a 監査担当 proposed by the administrator, approved by the security director (9)", async () => {
+  const admin = await signedIn("D0028");
+  await admin.goto(`${suite.url}/staff?q=D0030`);
+  await admin.getByRole("link", { name: "新川 悠" }).click();
+  await assertAccessible(admin);
+  await admin.locator('select[name="role"]').selectOption("auditor");
+  await admin.locator('select[name="scope"]').selectOption("global");
+  await admin.getByRole("button", { name: "割り当てる" }).click();
+  await assertAccessible(admin); // the last day is missing
+  assert.ok(((await admin.locator("main").textContent()) ?? "").includes("期限（最終日）を指定してください"));
+  await admin.locator('input[name="validUntil"]').fill("2099-03-31");
+  await admin.getByRole("button", { name: "割り当てる" }).click();
+  await admin.waitForLoadState();
+  assert.ok(((await admin.locator("main").textContent()) ?? "").includes("承認待ち"));
+
+  const security = await signedIn("D0002");
+  await visit(security, "/roles");
+  await security.getByRole("button", { name: "新川 悠さんの監査担当を承認する" }).click();
+  await security.waitForURL(/\/roles$/);
+  await assertAccessible(security);
+
+  const auditor = await signedIn("D0029");
+  await visit(auditor, "/roles");
+  const text = (await auditor.locator("main").textContent()) ?? "";
+  assert.ok(text.includes("磐城 太郎"), "the 総合政策部長 by post");
+  assert.ok(text.includes("新川 悠"), "the newly approved auditor");
 });

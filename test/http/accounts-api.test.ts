@@ -7,10 +7,9 @@ import { after, before, test } from "node:test";
 import { draftApplication, submitApplication } from "../../src/app/accounts/application.ts";
 import { createApiToken } from "../../src/app/api-tokens.ts";
 import { listApprovals } from "../../src/db/repos/accounts.ts";
-import { insertAssignment } from "../../src/db/repos/staff.ts";
 import { apiTestApp, callApi, type HttpApp } from "../support/api.ts";
 import type { TestApp } from "../support/context.ts";
-import type { TestOrg } from "../support/org.ts";
+import { standIn, type TestOrg } from "../support/org.ts";
 
 const personas = [
   "admin",
@@ -142,14 +141,9 @@ for (const c of cases) {
 }
 
 test("two approvers answering at the same moment: one approval, the other a clear conflict", async () => {
-  // A second department head for 総合政策部, so two different people can approve the same step.
-  await insertAssignment(app.ctx.db, {
-    staffId: org.staff.desk.id,
-    role: "department_head",
-    scopeType: "department",
-    scopeId: org.departments.seisaku.id,
-    assignedBy: null,
-  });
+  // A second department head for 総合政策部 (the 部長's 職務代理), so two different people can
+  // approve the same step.
+  await standIn(app.ctx, org.staff.desk.id, org.staff.policyDirector.id);
   const desk = (
     await createApiToken(app.ctx, {
       actor: {

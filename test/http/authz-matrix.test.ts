@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createApiToken } from "../../src/app/api-tokens.ts";
+import { assignRole } from "../../src/app/roles.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { apiTestApp, type HttpApp } from "../support/api.ts";
 import type { TestApp } from "../support/context.ts";
@@ -28,8 +29,16 @@ let org: TestOrg;
 let http: HttpApp;
 let tokens: Map<Persona, string>;
 
+/** A 監査担当 proposed for the 総務課 主事, waiting for a director (9). */
+let proposalId = 0;
+
 before(async () => {
   ({ app, org, http, tokens } = await apiTestApp(personas, {}, "matrix"));
+  const proposal = await assignRole(app.ctx, {
+    actor: org.actors.admin,
+    input: { staffId: org.staff.soumuStaff.id, role: "auditor", validUntil: "2027-03-31" },
+  });
+  proposalId = proposal.id;
 });
 after(() => app.close());
 
@@ -129,6 +138,30 @@ const cases: Case[] = [
       scopeId: org.divisions.soumuka.id,
     }),
     allowed: ["admin"],
+  },
+  {
+    action: "role.assign (acting)",
+    method: "POST",
+    path: () => "/api/v1/acting-assignments",
+    body: () => ({
+      staffId: org.staff.soumuStaff.id,
+      absentStaffId: org.staff.soumuManager.id,
+      fromDate: "2027-01-04",
+      untilDate: "2027-01-08",
+    }),
+    allowed: ["admin"],
+  },
+  {
+    action: "role.approve",
+    method: "POST",
+    path: () => `/api/v1/role-assignments/${proposalId}/approve`,
+    allowed: ["policyDirector", "securityDirector"],
+  },
+  {
+    action: "role.oversee",
+    method: "GET",
+    path: () => "/api/v1/privileged-roles",
+    allowed: ["auditor", "securityDirector", "policyDirector"],
   },
   {
     action: "checker.use",
@@ -232,6 +265,8 @@ test("the OpenAPI document describes the API", async () => {
     "/transfers",
     "/audit",
     "/role-assignments",
+    "/privileged-roles",
+    "/acting-assignments",
     "/departments",
     "/staff/import",
   ]) {

@@ -60,13 +60,13 @@ test("a transfer puts a rotation task on the manager's list; overdue it turns re
   let manager = await signIn(http, org.staff.kouhouManager.employeeNo);
   const list = await manager.text("/tasks");
   assert.ok(list.includes("人事異動に伴うパスワード変更（転出 一子さん）"));
-  assert.ok(list.includes("2026年4月4日(土)"), "due in 3 days");
+  assert.ok(list.includes("2026年4月6日(月)"), "due in 3 business days (the weekend is not counted)");
   assert.ok(!list.includes("期限超過"));
   const dashboard = await manager.text("/");
   assert.ok(dashboard.includes(`href="/tasks/${task.id}"`), "on the dashboard's task list");
 
-  // Five days later it is overdue: a red badge with words on both pages.
-  app.clock.set("2026-04-06T00:00:00Z");
+  // The day after the due date it is overdue: a red badge with words on both pages.
+  app.clock.set("2026-04-07T00:00:00Z");
   manager = await signIn(http, org.staff.kouhouManager.employeeNo);
   assert.ok((await manager.text("/tasks")).includes('<span class="badge badge-error">期限超過</span>'));
   assert.ok((await manager.text("/")).includes('<span class="badge badge-error">期限超過</span>'));

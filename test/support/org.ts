@@ -11,7 +11,7 @@ import type { Role } from "../../src/domain/roles.ts";
 export type TestOrg = Awaited<ReturnType<typeof seedOrg>>;
 
 async function actor(ctx: AppContext, staffId: number): Promise<StaffActor> {
-  const a = await loadActor(ctx.db, staffId, "session");
+  const a = await loadActor(ctx.db, staffId, "session", ctx.clock.now());
   if (!a) throw new Error(`no actor for staff ${staffId}`);
   return a;
 }
@@ -97,15 +97,29 @@ export async function seedOrg(ctx: AppContext) {
 
   const staff = {
     admin: await person("管理 太郎", soumu.id, soumuka.id, shuji.id, ["admin"]),
-    policyDirector: await person("政策 部長", seisaku.id, null, buchou.id, ["policy_director"]),
-    securityDirector: await person("総務 部長", soumu.id, null, buchou.id, ["security_director"]),
-    auditor: await person("監査 花子", soumu.id, soumuka.id, kakarichou.id, ["auditor"]),
+    // 4.1.2: the directors are the 部長 of 総合政策部 and of 総務部 (the pack's offices).
+    policyDirector: await person("政策 部長", seisaku.id, null, buchou.id),
+    securityDirector: await person("総務 部長", soumu.id, null, buchou.id),
+    auditor: await person("監査 花子", soumu.id, soumuka.id, kakarichou.id),
     kouhouManager: await person("広報 課長", seisaku.id, kouhou.id, kachou.id),
     kouhouStaff: await person("広報 主事", seisaku.id, kouhou.id, shuji.id),
     soumuManager: await person("総務 課長", soumu.id, soumuka.id, kachou.id),
     soumuStaff: await person("総務 主事", soumu.id, soumuka.id, shuji.id),
     desk: await person("発信 課長", seisaku.id, furusato.id, kachou.id, ["consultation_desk"]),
   };
+
+  // 9: the auditor was proposed by the administrator and approved by the policy director.
+  await staffRepo.insertAssignment(db, {
+    staffId: staff.auditor.id,
+    role: "auditor",
+    scopeType: "global",
+    scopeId: null,
+    assignedBy: staff.admin.id,
+    status: "active",
+    validUntil: "2099-12-31",
+    approvedBy: staff.policyDirector.id,
+    approvedAt: new Date("2026-01-05T00:00:00Z"),
+  });
 
   const actors: Record<keyof typeof staff, StaffActor> & { system: Actor } = {
     admin: await actor(ctx, staff.admin.id),
@@ -142,4 +156,27 @@ export async function seedKouhouKakarichou(ctx: AppContext, org: TestOrg): Promi
     active: true,
   });
   return actor(ctx, person.id);
+}
+
+/**
+ * Records, straight in the table, that `staffId` stands in (職務代理) for the post holder
+ * `absentStaffId` from 2026-01-01 to 2099-12-31: they hold the post's roles meanwhile.
+ */
+export async function standIn(ctx: AppContext, staffId: number, absentStaffId: number) {
+  const absent = await staffRepo.findStaff(ctx.db, absentStaffId);
+  if (!absent) throw new Error(`no staff ${absentStaffId}`);
+  const post = await staffRepo.placementOf(ctx.db, absent);
+  if (post.headOf === "none") throw new Error(`staff ${absentStaffId} holds no post`);
+  return staffRepo.insertActing(ctx.db, {
+    staffId,
+    absentStaffId,
+    kind: "deputy",
+    headOf: post.headOf,
+    departmentId: post.departmentId,
+    divisionId: post.headOf === "division" ? post.divisionId : null,
+    positionId: absent.positionId,
+    fromDate: "2026-01-01",
+    untilDate: "2099-12-31",
+    reason: "テスト",
+  });
 }

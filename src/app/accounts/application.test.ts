@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
-import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { seedOrg, standIn, type TestOrg } from "../../../test/support/org.ts";
 import { findAccount, listApprovals, listEvents } from "../../db/repos/accounts.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
-import { insertAssignment } from "../../db/repos/staff.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { AppError } from "../../errors.ts";
 import { loadActor } from "../actors.ts";
@@ -126,13 +125,8 @@ test("nobody approves their own application", async () => {
   );
   const b = await draftApplication(app.ctx, { actor: org.actors.kouhouManager, input: input() });
   await submitApplication(app.ctx, { actor: org.actors.kouhouManager, id: b.id });
-  await insertAssignment(app.ctx.db, {
-    staffId: org.staff.kouhouManager.id,
-    role: "department_head",
-    scopeType: "department",
-    scopeId: org.departments.seisaku.id,
-    assignedBy: null,
-  });
+  // The 課長 stands in for the 部長 (職務代理) and so holds the department head's role (4.1.2).
+  await standIn(app.ctx, org.staff.kouhouManager.id, org.staff.policyDirector.id);
   const selfApprover = await loadActor(app.ctx.db, org.staff.kouhouManager.id, "session");
   assert.ok(selfApprover);
   await assert.rejects(

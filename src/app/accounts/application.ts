@@ -25,6 +25,7 @@ import { platforms } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
+import { holdersOf } from "../role-grants.ts";
 import { flag, idOf, optionalText, parse, text } from "../validate.ts";
 import { accountTarget, getAccount } from "./read.ts";
 
@@ -346,7 +347,7 @@ export async function decideApplication(
 
 /** 4.1.2 取得後、情報統括管理者に届出: a task for the security director to confirm receipt. */
 async function notifySecurityDirector(tx: Db, account: repo.Account, at: Date): Promise<void> {
-  const [director] = await staffRepo.holdersOf(tx, "security_director");
+  const [director] = await holdersOf(tx, "security_director", at);
   if (await findOpenTask(tx, "security_notice_confirm", account.id)) return;
   await openTask(tx, {
     kind: "security_notice_confirm",

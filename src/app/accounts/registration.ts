@@ -15,6 +15,7 @@ import { guidelinePack, platforms } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
+import { rotationAfterRemoval } from "../credentials/list-changes.ts";
 import { flag, idOf, optionalText, parse, plainDate, text } from "../validate.ts";
 import { accountTarget, getAccount } from "./read.ts";
 
@@ -153,7 +154,10 @@ export const operatorsInput = z.object({
   ),
 });
 
-/** Replaces the operator list (運用に携わる職員, 4.1.3). */
+/**
+ * Replaces the operator list (運用に携わる職員, 4.1.3). Taking someone off it opens the
+ * password-rotation task (4.3.2: 人事異動等運用に携わる者に変更が生じた場合).
+ */
 export async function setAccountOperators(
   ctx: AppContext,
   props: { actor: Actor; id: number; input: unknown },
@@ -174,8 +178,11 @@ export async function setAccountOperators(
     ]);
   }
   return change(ctx, props.actor, "account.operators", async (tx, at) => {
-    const before = (await repo.listOperators(tx, props.id)).map((o) => o.staffId);
-    await repo.setOperators(tx, props.id, staffIds, at);
+    const account = await repo.findAccount(tx, props.id);
+    if (!account) throw notFound("アカウント");
+    const listed = await repo.listOperators(tx, props.id);
+    const before = listed.map((o) => o.staffId);
+    const { removed } = await repo.setOperators(tx, props.id, staffIds, at);
     await repo.insertEvent(tx, {
       accountId: props.id,
       kind: "operators_changed",
@@ -183,10 +190,17 @@ export async function setAccountOperators(
       snapshot: { before, after: staffIds },
       at,
     });
+    const rotationTask = await rotationAfterRemoval(tx, {
+      account,
+      removed: listed
+        .filter((m) => removed.includes(m.staffId))
+        .map((m) => ({ id: m.staffId, name: m.name })),
+      at,
+    });
     return {
       result: staffIds,
       target: { type: "account", id: props.id },
-      summary: { before, after: staffIds },
+      summary: { before, after: staffIds, ...(rotationTask !== null ? { rotationTask } : {}) },
     };
   });
 }

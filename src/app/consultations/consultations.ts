@@ -10,7 +10,6 @@
  */
 import { z } from "zod";
 import * as repo from "../../db/repos/consultations.ts";
-import { holdersOf } from "../../db/repos/staff.ts";
 import {
   type CloserRole,
   DESK_CLOSE_AFTER_DAYS,
@@ -24,10 +23,10 @@ import {
 import { formatDateTime } from "../../domain/dates.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { change } from "../audit.ts";
-import { allowed, authorize } from "../authorize.ts";
+import { allowed, authorize, refuse } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
-import { refuse } from "../refusal.ts";
+import { holdersOf } from "../role-grants.ts";
 import { parse, text } from "../validate.ts";
 
 const tags = z
@@ -143,7 +142,7 @@ export async function askConsultation(ctx: AppContext, props: { actor: Actor; in
       askedBy: actorId(props.actor),
       askedAt: at,
     });
-    const desk = (await holdersOf(tx, "consultation_desk")).map((s) => s.id);
+    const desk = (await holdersOf(tx, "consultation_desk", at)).map((s) => s.id);
     await notify(ctx, tx, {
       recipientIds: desk.filter((id) => id !== actorId(props.actor)),
       kind: "consultation",

@@ -27,6 +27,7 @@ import { change, diff } from "../audit.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { flag, optionalIdOf, optionalText, parse } from "../validate.ts";
+import { rotationAfterRemoval } from "./list-changes.ts";
 import { applyPasswordChange, checkPasswordChange } from "./password.ts";
 import { isOverdue, ROTATION, taskKindLabel, tokyoDateTime } from "./rules.ts";
 import type { TaskItem } from "./tasks.ts";
@@ -204,7 +205,10 @@ export async function addHolder(ctx: AppContext, props: { actor: Actor; accountI
   });
 }
 
-/** Removes a credential holder (4.3.1). The page suggests changing the password afterwards. */
+/**
+ * Removes a credential holder (4.3.1) and opens the password-rotation task (4.3.2: 人事異動等,
+ * anyone who no longer handles the login).
+ */
 export async function removeHolder(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; staffId: number },
@@ -224,10 +228,11 @@ export async function removeHolder(
       at,
     });
     const count = (await accountsRepo.listHolders(tx, account.id)).length;
+    const rotationTask = await rotationAfterRemoval(tx, { account, removed: [person], at });
     return {
-      result: { person, count },
+      result: { person, count, rotationTask },
       target: { type: "account", id: account.id },
-      summary: { removed: { staffId: person.id, name: person.name }, count },
+      summary: { removed: { staffId: person.id, name: person.name }, count, rotationTask },
     };
   });
 }

@@ -34,5 +34,5 @@ test("the demo leaves one overdue rotation after a transfer, red on the manager'
   assert.equal(tasks.length, 1);
   const board = await taskBoard(app.ctx, { actor: org.actors.kouhouManager });
   assert.equal(board.mine[0]?.overdue, true);
-  assert.equal(board.mine[0]?.dueDate, "2026-11-20");
+  assert.equal(board.mine[0]?.dueDate, "2026-11-13", "3 business days after 10 November");
 });

@@ -1,13 +1,12 @@
 /**
  * Demo records of the credentials feature (`npm run demo`): an operator of a running account is
- * transferred a week ago, so the password-rotation task it opened (4.3.2) is already overdue and
+ * transferred two weeks ago, so the password-rotation task it opened (4.3.2) is already overdue and
  * shows in red on the manager's dashboard and task list.
  */
 import { listAccounts, listOperators } from "../../db/repos/accounts.ts";
 import { findPerson } from "../../db/repos/credentials.ts";
 import { findPosition, listDivisions } from "../../db/repos/org.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
-import { guidelinePack } from "../../guideline/pack.ts";
 import { type AppContext, systemActor } from "../context.ts";
 import { recordTransfer } from "../transfers.ts";
 
@@ -24,8 +23,8 @@ export async function demoCredentials(ctx: AppContext): Promise<void> {
       if (!person || (await findPosition(ctx.db, person.positionId))?.headOf !== "none") continue;
       const destination = divisions.find((d) => d.id !== account.divisionId);
       if (!destination) return;
-      // Four days past the rotation deadline (a week ago with the default of 3 days).
-      const effectiveDate = addDays(today, -(guidelinePack().deadlines.rotationDueDays + 4));
+      // Two weeks ago: past the rotation deadline (business days) even across Golden Week.
+      const effectiveDate = addDays(today, -14);
       await recordTransfer(ctx, {
         actor: systemActor("demo"),
         input: {

@@ -1,16 +1,27 @@
 /**
  * What follows a 人事異動 or a deactivation, inside the transaction that applies it:
+ * - 4.3.2 (and 3): on the effective date the person leaves the operator and credential-holder
+ *   lists of accounts outside their new division, and their deputy namings (5.1.4) for other
+ *   divisions end; the account manager confirms the new list in the confirmation task.
  * - 4.1.4: the account-manager role follows the 課長's position. When the head of a division
  *   leaves it, the division's accounts they managed pass to the division's new head (or are
  *   flagged when there is none yet); when someone becomes the head of a division, its accounts
  *   pass to them. The new manager gets a task to confirm the operators and credential holders.
- * - 4.3.2: on every account (not closed) where the person is an operator or credential holder, a
- *   password-rotation task opens at once, due a configurable number of days later.
- * Each account changed gets its own audit entry.
+ * - 4.3.2: on every account (not closed) where the person was an operator or credential holder,
+ *   a password-rotation task opens at once, due a configurable number of business days later.
+ * Each account changed gets its own audit entry. Rows are removed before any audit entry is
+ * written: a submission holding its operator row (posts/submit.ts) waits for nothing the
+ * transfer holds, so the two never deadlock — the submission completes first, or is refused.
  */
 import type { Db } from "../../db/client.ts";
 import * as accountsRepo from "../../db/repos/accounts.ts";
-import { divisionHeads, findPerson, type Person, reassignOpenTasks } from "../../db/repos/credentials.ts";
+import {
+  divisionHeads,
+  findPerson,
+  type Person,
+  reassignOpenTasks,
+  revokeDeputiesOutside,
+} from "../../db/repos/credentials.ts";
 import { findPosition } from "../../db/repos/org.ts";
 import { findOpenTask, openTask } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
@@ -130,25 +141,29 @@ async function takeOver(
   }
 }
 
+type Touched = { account: accountsRepo.Account; operator: boolean; holder: boolean };
+
+/** The account's manager when they still head its division (4.1.4), else null (管理者不在). */
+async function managerIfHead(tx: Db, account: accountsRepo.Account): Promise<number | null> {
+  if (account.managerId === null) return null;
+  const heads = await divisionHeads(tx, account.divisionId);
+  return heads.some((p) => p.id === account.managerId) ? account.managerId : null;
+}
+
 /**
  * 4.3.2: a rotation task on every account the person could log in to or post for. Assigned to
  * the account's manager when they still head its division; otherwise left unassigned until the
  * next head takes over (the dashboard shows it as 管理者不在 meanwhile).
  */
-async function openRotationTasks(
+export async function openRotationTasks(
   tx: Db,
-  props: { person: Person; base: string; title: string; cause: TaskCause; meta: Meta },
+  props: { touched: Touched[]; base: string; title: string; cause: TaskCause; meta: Meta },
 ): Promise<void> {
-  const touched = await accountsRepo.accountsTouching(tx, props.person.id);
   const dueDate = dueAfter(props.base, guidelinePack().deadlines.rotationDueDays);
-  const headsByDivision = new Map<number, Set<number>>();
-  for (const { account, operator, holder } of touched) {
-    let heads = headsByDivision.get(account.divisionId);
-    if (!heads) {
-      heads = new Set((await divisionHeads(tx, account.divisionId)).map((p) => p.id));
-      headsByDivision.set(account.divisionId, heads);
-    }
-    const assigneeId = account.managerId !== null && heads.has(account.managerId) ? account.managerId : null;
+  for (const { account: seen, operator, holder } of props.touched) {
+    // The manager may have changed in this transaction (4.1.4): read the account again.
+    const account = (await accountsRepo.findAccount(tx, seen.id)) ?? seen;
+    const assigneeId = await managerIfHead(tx, account);
     const task = await openTask(tx, {
       kind: ROTATION,
       accountId: account.id,
@@ -182,7 +197,129 @@ async function headsDivision(positionId: number | null, tx: Db): Promise<boolean
   return (await findPosition(tx, positionId))?.headOf === "division";
 }
 
-/** Reaction to `staff.transferred` (4.1.4, 4.3.2). */
+/** What the transfer took away, to be recorded once every row it needed is held. */
+type Removal = { account: accountsRepo.Account; operator: boolean; holder: boolean };
+
+/**
+ * 4.3.2, 3: takes the person off the lists of accounts outside `divisionId` (null: every account)
+ * and ends their deputy namings for other divisions. Only deletes and updates rows; the audit
+ * entries come afterwards (see the module comment).
+ */
+async function removeOutside(
+  tx: Db,
+  props: { person: Person; touched: Touched[]; divisionId: number | null; today: string; at: Date },
+) {
+  const removals: Removal[] = [];
+  for (const { account } of props.touched) {
+    if (props.divisionId !== null && account.divisionId === props.divisionId) continue;
+    const removed = await accountsRepo.removeMember(tx, account.id, props.person.id);
+    if (removed.operator || removed.holder) removals.push({ account, ...removed });
+  }
+  const deputies = await revokeDeputiesOutside(tx, {
+    staffId: props.person.id,
+    keepDivisionId: props.divisionId,
+    today: props.today,
+    at: props.at,
+  });
+  return { removals, deputies };
+}
+
+/** Lists of roles in words for the account's history. */
+function listNames(r: { operator: boolean; holder: boolean }): string {
+  return [r.operator ? "運用職員" : null, r.holder ? "ID・パスワードを扱う職員" : null]
+    .filter((x) => x !== null)
+    .join("・");
+}
+
+/**
+ * 4.1.3, 4.3.1: the account manager confirms the operators and holders after a change to the
+ * lists (one open confirmation task per account; an open one is reused).
+ */
+export async function openConfirmTask(
+  tx: Db,
+  props: { account: accountsRepo.Account; title: string; clause: string; cause: TaskCause; meta: Meta },
+): Promise<number> {
+  const existing = await findOpenTask(tx, MANAGER_CONFIRM, props.account.id);
+  if (existing) return existing.id;
+  const task = await openTask(tx, {
+    kind: MANAGER_CONFIRM,
+    accountId: props.account.id,
+    assigneeId: await managerIfHead(tx, props.account),
+    title: props.title,
+    clause: props.clause,
+    dueDate: dueAfter(tokyoDate(props.meta.at), guidelinePack().deadlines.managerChangeConfirmDays),
+    cause: props.cause,
+    openedAt: props.meta.at,
+  });
+  return task.id;
+}
+
+async function recordRemovals(
+  tx: Db,
+  props: { person: Person; removals: Removal[]; cause: TaskCause; meta: Meta },
+): Promise<void> {
+  const { person, meta } = props;
+  for (const removal of props.removals) {
+    const account = (await accountsRepo.findAccount(tx, removal.account.id)) ?? removal.account;
+    await accountsRepo.insertEvent(tx, {
+      accountId: account.id,
+      kind: "members_removed",
+      actorId: actorId(meta.actor),
+      comment: `人事異動により${person.name}さんを${listNames(removal)}から外しました（第4-3(2)）`,
+      snapshot: { staffId: person.id, operator: removal.operator, holder: removal.holder },
+      at: meta.at,
+    });
+    const confirmTask = await openConfirmTask(tx, {
+      account,
+      title: `人事異動に伴う運用職員・ID管理者の確認（${account.name}）`,
+      clause: "4.1.3",
+      cause: { ...props.cause, removed: true },
+      meta,
+    });
+    await record(tx, {
+      actor: meta.actor,
+      at: meta.at,
+      action: "account.members_remove",
+      target: { type: "account", id: account.id },
+      summary: {
+        removed: { staffId: person.id, name: person.name },
+        operator: removal.operator,
+        holder: removal.holder,
+        confirmTask,
+        ...props.cause,
+      },
+    });
+  }
+}
+
+async function recordDeputiesEnded(
+  tx: Db,
+  props: {
+    person: Person;
+    deputies: Array<{ id: number; divisionId: number; fromDate: string; toDate: string }>;
+    cause: TaskCause;
+    meta: Meta;
+  },
+): Promise<void> {
+  for (const d of props.deputies) {
+    await record(tx, {
+      actor: props.meta.actor,
+      at: props.meta.at,
+      action: "post.deputy_revoke",
+      target: { type: "division", id: d.divisionId },
+      summary: {
+        deputyRecordId: d.id,
+        deputyId: props.person.id,
+        fromDate: d.fromDate,
+        toDate: d.toDate,
+        reason: "transfer (4.3.2)",
+        ...props.cause,
+      },
+    });
+  }
+}
+
+/** Reaction to `staff.transferred` (4.1.3, 4.1.4, 4.3.2). */
 export async function onTransferred(tx: Db, event: StaffTransferred, meta: Meta): Promise<void> {
   const person = await findPerson(tx, event.staffId);
   if (!person) return;
@@ -196,6 +333,15 @@ export async function onTransferred(tx: Db, event: StaffTransferred, meta: Meta)
   };
   const from = event.from.divisionId;
   const to = event.to.divisionId;
+  // First the rows (see the module comment), then everything that writes the audit log.
+  const touched = await accountsRepo.accountsTouching(tx, person.id);
+  const { removals, deputies } = await removeOutside(tx, {
+    person,
+    touched,
+    divisionId: to,
+    today: event.effectiveDate,
+    at: meta.at,
+  });
   const wasHead = from !== null && (await headsDivision(event.from.positionId, tx));
   const isHead = to !== null && (await headsDivision(event.to.positionId, tx));
   if (wasHead && from !== null && !(isHead && to === from))
@@ -203,12 +349,14 @@ export async function onTransferred(tx: Db, event: StaffTransferred, meta: Meta)
   if (isHead && to !== null && !(wasHead && to === from))
     await takeOver(tx, { divisionId: to, head: person, cause, meta });
   await openRotationTasks(tx, {
-    person,
+    touched,
     base: event.effectiveDate,
     title: `人事異動に伴うパスワード変更（${person.name}さん）`,
     cause,
     meta,
   });
+  await recordRemovals(tx, { person, removals, cause, meta });
+  await recordDeputiesEnded(tx, { person, deputies, cause, meta });
 }
 
 /** Reaction to `staff.deactivated` (退職等): as a transfer out, dated today. */
@@ -225,7 +373,7 @@ export async function onDeactivated(tx: Db, event: StaffDeactivated, meta: Meta)
   if (person.divisionId !== null && (await headsDivision(person.positionId, tx)))
     await handOver(tx, { divisionId: person.divisionId, leaving: person, cause, meta });
   await openRotationTasks(tx, {
-    person,
+    touched: await accountsRepo.accountsTouching(tx, person.id),
     base: today,
     title: `職員の退職等に伴うパスワード変更（${person.name}さん）`,
     cause,

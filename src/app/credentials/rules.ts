@@ -4,17 +4,22 @@
  * shape of a task's cause, and date-time input in Tokyo time.
  */
 import { z } from "zod";
-import { addDays, tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
+import { tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
+import { addBusinessDays } from "../../domain/posts.ts";
+import { guidelinePack } from "../../guideline/pack.ts";
 
-/** 4.3.2: opened on every affected account when a holder or operator is transferred. */
+/** 4.3.2: opened on every affected account when a holder or operator is transferred or removed. */
 export const ROTATION = "password_rotation";
-/** 4.1.4: opened for the new account manager to confirm operators and credential holders. */
+/**
+ * 4.1.4, 4.1.3: opened for the account manager to confirm operators and credential holders after
+ * a change of manager, or after a transfer took someone off the lists.
+ */
 export const MANAGER_CONFIRM = "manager_change_confirm";
 
 /** Names of task kinds as pages show them (other features' kinds included). */
 export const taskKindLabels: Record<string, string> = {
   [ROTATION]: "パスワード変更（人事異動）",
-  [MANAGER_CONFIRM]: "アカウント管理者交代の確認",
+  [MANAGER_CONFIRM]: "運用職員・ID管理者の確認",
   security_notice_confirm: "取得の届出の確認（情報統括管理者）",
   notify_security_director: "情報統括管理者への届出",
   policy_review: "メディアポリシーの見直し",
@@ -78,9 +83,12 @@ function postIdOf(cause: unknown): number {
   return typeof id === "number" ? id : 0;
 }
 
-/** Due date: `days` after `base` (YYYY-MM-DD). */
-export function dueAfter(base: string, days: number): string {
-  return addDays(base, days);
+/**
+ * Due date: the `days`th business day after `base` (YYYY-MM-DD): weekends, public holidays and the
+ * city's closed days (年末年始, pack `posts.closedDays`) are not counted, as for post-hoc reports.
+ */
+export function dueAfter(base: string, days: number, closedDays?: readonly string[]): string {
+  return addBusinessDays(base, days, closedDays ?? guidelinePack().posts.closedDays);
 }
 
 /** A task is overdue when its due date has passed (the due day itself is still in time). */
@@ -90,7 +98,9 @@ export function isOverdue(due: string | null, today: string): boolean {
 
 /** What caused a task, as stored in `tasks.cause`. */
 export const taskCause = z.object({
-  reason: z.enum(["transfer", "deactivation"]).optional(),
+  reason: z.enum(["transfer", "deactivation", "removal"]).optional(),
+  /** The person was taken off the account's lists (a transfer, or the manager removed them). */
+  removed: z.boolean().optional(),
   transferId: z.number().int().optional(),
   staffId: z.number().int().optional(),
   effectiveDate: z.string().optional(),

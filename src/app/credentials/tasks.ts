@@ -159,6 +159,11 @@ async function describeCause(ctx: AppContext, task: TaskView): Promise<string | 
   );
   const person = cause.staffId === undefined ? undefined : names.get(cause.staffId);
   const date = cause.effectiveDate ? formatDate(cause.effectiveDate) : "";
+  if (task.kind === MANAGER_CONFIRM && cause.removed) {
+    const why =
+      cause.reason === "transfer" && person ? `${person}さんの人事異動（発令日 ${date}）` : "一覧の変更";
+    return `${why}により、運用職員・ID・パスワードを扱う職員の一覧が変わりました。新しい一覧を確認してください（第4-1(3)、第4-3(1)）。`;
+  }
   if (task.kind === MANAGER_CONFIRM) {
     const before = cause.previousManagerId ? names.get(cause.previousManagerId) : undefined;
     const after = task.assigneeId === null ? undefined : names.get(task.assigneeId);
@@ -172,6 +177,8 @@ async function describeCause(ctx: AppContext, task: TaskView): Promise<string | 
     return `${person}さんの人事異動（発令日 ${date}${move}）`;
   }
   if (cause.reason === "deactivation" && person) return `${person}さんの退職等による無効化（${date}）`;
+  if (cause.reason === "removal" && person)
+    return `${person}さんを運用職員・ID・パスワードを扱う職員の一覧から外しました（${date}、人事異動等: 第4-3(2)）`;
   return null;
 }
 
@@ -399,7 +406,7 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
       accountId: task.accountId,
       kind: "members_confirmed",
       actorId: actorId(actor),
-      comment: "アカウント管理者の交代に伴い、運用職員とID・パスワードを扱う職員を確認しました（第4-1(4)）",
+      comment: `運用職員とID・パスワードを扱う職員を確認しました（${task.clause === "4.1.3" ? "第4-1(3)" : "第4-1(4)"}）`,
       snapshot: resolution,
       at,
     });

@@ -21,9 +21,8 @@ import {
 import { incidentRefusals } from "../../domain/incidents.ts";
 import type { Action, Target } from "../../domain/policy.ts";
 import { notFound } from "../../errors.ts";
-import { allowed, authorize } from "../authorize.ts";
+import { allowed, authorize, refuse } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
-import { refuse } from "../refusal.ts";
 
 /** The facts about the person and the incident the policy needs. */
 export type IncidentFacts = {

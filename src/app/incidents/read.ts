@@ -24,7 +24,7 @@ import {
   listSteps,
   openIncidentTasks,
 } from "../../db/repos/incidents.ts";
-import { findStaff, holdersOf } from "../../db/repos/staff.ts";
+import { findStaff } from "../../db/repos/staff.ts";
 import { publicStatuses } from "../../domain/accounts.ts";
 import {
   type DraftKind,
@@ -46,6 +46,7 @@ import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext, StaffActor } from "../context.ts";
 import { getPost } from "../posts/access.ts";
 import { postableAccounts } from "../posts/read.ts";
+import { holdersOf } from "../role-grants.ts";
 import { closeTarget, isResponder, mayInform, visibilityOf, visibleIncident } from "./access.ts";
 import { currentNotice, type IncidentNotice, type RecordedClaim, recordedClaim } from "./notices.ts";
 import { INCIDENT_REPORT_TASK } from "./record.ts";
@@ -125,7 +126,7 @@ async function staffChoices(
   if (incident.accountDivisionId !== null)
     for (const p of await activeStaffOf(ctx.db, incident.accountDivisionId)) byId.set(p.id, p.name);
   for (const role of ["security_director", "policy_director"])
-    for (const p of await holdersOf(ctx.db, role)) byId.set(p.id, p.name);
+    for (const p of await holdersOf(ctx.db, role, ctx.clock.now())) byId.set(p.id, p.name);
   for (const id of [incident.managerId, incident.reportedBy]) {
     if (id === null || byId.has(id)) continue;
     const p = await findStaff(ctx.db, id);

@@ -20,7 +20,7 @@ import {
   listSteps,
   updateStep,
 } from "../../db/repos/incidents.ts";
-import { findDivisionHead, findStaff, holdersOf } from "../../db/repos/staff.ts";
+import { findDivisionHead, findStaff } from "../../db/repos/staff.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import {
   attachmentProblem,
@@ -39,6 +39,7 @@ import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { getPost } from "../posts/access.ts";
 import { verifyAccount } from "../public/verify.ts";
+import { holdersOf } from "../role-grants.ts";
 import { parse } from "../validate.ts";
 import { alertIncident } from "./alert.ts";
 import { type ReportInput, reportInput } from "./input.ts";
@@ -174,7 +175,7 @@ async function managerFor(
     const head = await findDivisionHead(ctx.db, actor.divisionId);
     if (head) return head.id;
   }
-  const [director] = await holdersOf(ctx.db, "policy_director");
+  const [director] = await holdersOf(ctx.db, "policy_director", ctx.clock.now());
   return director?.id ?? null;
 }
 

@@ -96,7 +96,7 @@ test("on the announcement date the notice goes public, the account is 変更予�
   assert.equal(tasks.length, 1, "one task, not two");
   assert.equal(tasks[0]?.assigneeId, org.staff.kouhouManager.id);
   assert.equal(tasks[0]?.clause, "4.5.1");
-  assert.equal(tasks[0]?.dueDate, "2026-02-03", "due three days after the announcement");
+  assert.equal(tasks[0]?.dueDate, "2026-02-04", "due three business days after the (Saturday) announcement");
   const mine = await myTasks(app.ctx, org.actors.kouhouManager);
   assert.equal(mine.filter((t) => t.kind === "notify_security_director").length, 1, "in my tasks, once");
 

@@ -21,7 +21,7 @@ import {
 } from "../../db/repos/notices.ts";
 import { closeTask, openTask } from "../../db/repos/tasks.ts";
 import { nextStatus } from "../../domain/accounts.ts";
-import { addDays, tokyoDate } from "../../domain/dates.ts";
+import { tokyoDate } from "../../domain/dates.ts";
 import {
   applyDetails,
   effectiveDateLabel,
@@ -31,6 +31,7 @@ import {
   noticeKindLabels,
   toPlatform,
 } from "../../domain/notices.ts";
+import { addBusinessDays } from "../../domain/posts.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import type { Actor, AppContext } from "../context.ts";
@@ -96,7 +97,8 @@ async function announce(ctx: AppContext, actor: Actor, id: number): Promise<void
         assigneeId: account.managerId,
         title: `「${account.name}」の${noticeKindLabels[notice.kind]}を情報統括管理者へ届け出る`,
         clause: "4.5.1",
-        dueDate: addDays(announcedOn, pack.deadlines.securityNotifyDueDays),
+        // Business days, like every deadline in days (holidays and closed days not counted).
+        dueDate: addBusinessDays(announcedOn, pack.deadlines.securityNotifyDueDays, pack.posts.closedDays),
         cause: { noticeId: notice.id },
         openedAt: at,
       }));

@@ -16,7 +16,6 @@
  * every few minutes on its own; everything hourly.
  */
 import * as repo from "../../db/repos/notifications.ts";
-import { holdersOf } from "../../db/repos/staff.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { addDays, formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { latestAnnouncementDate } from "../../domain/deadlines.ts";
@@ -24,6 +23,7 @@ import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
+import { holdersOf } from "../role-grants.ts";
 import type { NotificationKind } from "./kinds.ts";
 import { type NotifyInput, notify } from "./notify.ts";
 
@@ -62,7 +62,7 @@ async function taskReminders(ctx: AppContext, now: Date): Promise<Reminder[]> {
   const rows = await repo.openTasksDue(ctx.db, { upTo: tomorrow });
   const overdueRotation = rows.some((t) => t.kind === "password_rotation" && t.dueDate < today);
   const securityDirectors = overdueRotation
-    ? (await holdersOf(ctx.db, "security_director")).map((s) => s.id)
+    ? (await holdersOf(ctx.db, "security_director", now)).map((s) => s.id)
     : [];
   const out: Reminder[] = [];
   for (const t of rows) {
@@ -102,8 +102,8 @@ async function applicationReminders(ctx: AppContext): Promise<Reminder[]> {
   const waiting = await repo.waitingApplications(ctx.db);
   if (waiting.length === 0) return [];
   const [heads, directors] = await Promise.all([
-    repo.roleHoldersByDepartment(ctx.db, "department_head"),
-    holdersOf(ctx.db, "policy_director"),
+    repo.roleHoldersByDepartment(ctx.db, "department_head", tokyoDate(ctx.clock.now())),
+    holdersOf(ctx.db, "policy_director", ctx.clock.now()),
   ]);
   return waiting.map((a) => {
     const first = a.status === "pending_department_head";

@@ -21,6 +21,7 @@ import {
   submissionBlock,
 } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
+import { holdOperatorSeat, recordLostSeat } from "../accounts/operator-seat.ts";
 import { change } from "../audit.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { parse } from "../validate.ts";
@@ -59,6 +60,7 @@ export async function submitPost(
   return change(ctx, props.actor, "post.submit", async (tx, at) => {
     const post = await lockPost(tx, props.id);
     if (!post) throw notFound("投稿");
+    await holdOperatorSeat(tx, account.id, props.actor); // 3, 4.3.2: a transfer waits, or has won
     assertUnchanged(post, { version: input.version });
     const status = nextPostStatus(post.status, "submit");
     if (!status) throw conflict(`「${postStatusLabels[post.status]}」の投稿は、承認を申請できません。`);
@@ -136,7 +138,7 @@ export async function submitPost(
           : {}),
       },
     };
-  });
+  }).catch(recordLostSeat(ctx, props.actor));
 }
 
 /** A post's scope values as stored (jsonb), as strings. */

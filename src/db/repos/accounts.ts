@@ -270,34 +270,83 @@ export function listHolders(db: Db, accountId: number): Promise<Member[]> {
   return membersOf(db, credentialHolders, accountId);
 }
 
-/** Replaces the operator list. */
-export async function setOperators(
+/**
+ * Replaces a member list with `staffIds`: removes only those no longer on it and adds only the
+ * new ones, so a row that stays is never deleted and re-inserted (a submission holding it keeps
+ * it, 3). Returns who was removed and who was added.
+ */
+async function replaceMembers(
   db: Db,
+  table: typeof accountOperators | typeof credentialHolders,
   accountId: number,
   staffIds: readonly number[],
   at: Date,
-): Promise<void> {
-  await db.delete(accountOperators).where(eq(accountOperators.accountId, accountId));
-  if (staffIds.length > 0) {
-    await db
-      .insert(accountOperators)
-      .values([...new Set(staffIds)].map((staffId) => ({ accountId, staffId, addedAt: at })));
-  }
+): Promise<{ removed: number[]; added: number[] }> {
+  const wanted = [...new Set(staffIds)];
+  const current = (
+    await db.select({ staffId: table.staffId }).from(table).where(eq(table.accountId, accountId))
+  ).map((r) => r.staffId);
+  const removed = current.filter((id) => !wanted.includes(id));
+  const added = wanted.filter((id) => !current.includes(id));
+  if (removed.length > 0)
+    await db.delete(table).where(and(eq(table.accountId, accountId), inArray(table.staffId, removed)));
+  if (added.length > 0)
+    await db.insert(table).values(added.map((staffId) => ({ accountId, staffId, addedAt: at })));
+  return { removed, added };
 }
 
-/** Replaces the credential-holder list. */
-export async function setHolders(
+/** Replaces the operator list (see replaceMembers). */
+export function setOperators(
   db: Db,
   accountId: number,
   staffIds: readonly number[],
   at: Date,
-): Promise<void> {
-  await db.delete(credentialHolders).where(eq(credentialHolders.accountId, accountId));
-  if (staffIds.length > 0) {
-    await db
-      .insert(credentialHolders)
-      .values([...new Set(staffIds)].map((staffId) => ({ accountId, staffId, addedAt: at })));
-  }
+): Promise<{ removed: number[]; added: number[] }> {
+  return replaceMembers(db, accountOperators, accountId, staffIds, at);
+}
+
+/** Replaces the credential-holder list (see replaceMembers). */
+export function setHolders(
+  db: Db,
+  accountId: number,
+  staffIds: readonly number[],
+  at: Date,
+): Promise<{ removed: number[]; added: number[] }> {
+  return replaceMembers(db, credentialHolders, accountId, staffIds, at);
+}
+
+/**
+ * Takes a person off an account's operator and credential-holder lists (a transfer, 4.3.2).
+ * Returns which lists they were on.
+ */
+export async function removeMember(
+  db: Db,
+  accountId: number,
+  staffId: number,
+): Promise<{ operator: boolean; holder: boolean }> {
+  const operator = await db
+    .delete(accountOperators)
+    .where(and(eq(accountOperators.accountId, accountId), eq(accountOperators.staffId, staffId)))
+    .returning({ staffId: accountOperators.staffId });
+  const holder = await db
+    .delete(credentialHolders)
+    .where(and(eq(credentialHolders.accountId, accountId), eq(credentialHolders.staffId, staffId)))
+    .returning({ staffId: credentialHolders.staffId });
+  return { operator: operator.length > 0, holder: holder.length > 0 };
+}
+
+/**
+ * Holds the person's place on the account's operator list for the rest of the transaction (a
+ * shared row lock): a transfer or a list change that removes them waits for the transaction, and
+ * one that removed them first makes this answer false (3: posting rights come only from the list).
+ */
+export async function holdOperatorRow(db: Db, accountId: number, staffId: number): Promise<boolean> {
+  const rows = await db
+    .select({ staffId: accountOperators.staffId })
+    .from(accountOperators)
+    .where(and(eq(accountOperators.accountId, accountId), eq(accountOperators.staffId, staffId)))
+    .for("share");
+  return rows.length > 0;
 }
 
 /** Accounts (not closed) on which a person is an operator or a credential holder (4.3.2). */

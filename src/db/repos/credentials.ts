@@ -3,10 +3,18 @@
  * holder at a time, the heads of a division (4.1.4), staff to choose from, handing open tasks to
  * a new manager, and tasks with the names of their account and assignee.
  */
-import { and, asc, desc, eq, gte, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client.ts";
-import { accounts, credentialHolders, divisions, positions, staff, tasks } from "../schema.ts";
+import {
+  accounts,
+  approvalDeputies,
+  credentialHolders,
+  divisions,
+  positions,
+  staff,
+  tasks,
+} from "../schema.ts";
 
 /** Adds one credential holder; false when the person already holds the login. */
 export async function insertHolder(db: Db, accountId: number, staffId: number, at: Date): Promise<boolean> {
@@ -203,4 +211,30 @@ export async function listTaskViews(db: Db, filter: TaskViewFilter): Promise<Tas
     .orderBy(...order)
     .limit(500);
   return rows.map(toTaskView);
+}
+
+/**
+ * Ends the person's deputy namings (5.1.4) for divisions other than `keepDivisionId` that have not
+ * ended before `today` (a transfer, 4.3.2). Returns the namings ended.
+ */
+export async function revokeDeputiesOutside(
+  db: Db,
+  props: { staffId: number; keepDivisionId: number | null; today: string; at: Date },
+): Promise<Array<{ id: number; divisionId: number; fromDate: string; toDate: string }>> {
+  const conditions: SQL[] = [
+    eq(approvalDeputies.deputyId, props.staffId),
+    isNull(approvalDeputies.revokedAt),
+    gte(approvalDeputies.toDate, props.today),
+  ];
+  if (props.keepDivisionId !== null) conditions.push(ne(approvalDeputies.divisionId, props.keepDivisionId));
+  return db
+    .update(approvalDeputies)
+    .set({ revokedAt: props.at })
+    .where(and(...conditions))
+    .returning({
+      id: approvalDeputies.id,
+      divisionId: approvalDeputies.divisionId,
+      fromDate: approvalDeputies.fromDate,
+      toDate: approvalDeputies.toDate,
+    });
 }

@@ -270,7 +270,7 @@ export async function requiredPeople(db: Db, options: { staffId?: number } = {})
   const holdsRole = sql`(
     ${positions.headOf} = 'department'
     or (${positions.headOf} = 'division' and ${staff.divisionId} is not null)
-    or exists (select 1 from role_assignments ra where ra.staff_id = ${staff.id})
+    or exists (select 1 from role_assignments ra where ra.staff_id = ${staff.id} and ra.status = 'active')
     or exists (
       select 1 from account_operators ao join accounts a on a.id = ao.account_id
       where ao.staff_id = ${staff.id} and a.status not in ('rejected', 'closed')

@@ -642,18 +642,30 @@ export async function waitingApplications(db: Db): Promise<WaitingApplication[]>
 }
 
 /**
- * Active holders of a role, by department: the 部長 by position (department_head, 4.1.2) and
- * those assigned the role for the department or everywhere. Key `0`: assigned everywhere.
+ * Active holders of a role on `today`, by department: the 部長 by position (department_head,
+ * 4.1.2) and whoever stands in for one (職務代理・事務取扱), and for a role that does not follow
+ * from a post, those assigned it for the department or everywhere. Key `0`: assigned everywhere.
  */
-export async function roleHoldersByDepartment(db: Db, role: string): Promise<Map<number, number[]>> {
+export async function roleHoldersByDepartment(
+  db: Db,
+  role: string,
+  today: string,
+): Promise<Map<number, number[]>> {
   const { rows } = await db.execute(sql`
     select s.id, s.department_id as department_id
     from staff s join positions p on p.id = s.position_id
     where s.active and ${role} = 'department_head' and p.head_of = 'department'
     union
+    select s.id, a.department_id as department_id
+    from acting_assignments a join staff s on s.id = a.staff_id
+    where s.active and ${role} = 'department_head' and a.head_of = 'department'
+      and a.revoked_at is null and a.from_date <= ${today}::date and a.until_date >= ${today}::date
+    union
     select s.id, case when r.scope_type = 'department' then r.scope_id else 0 end as department_id
     from role_assignments r join staff s on s.id = r.staff_id
-    where s.active and r.role = ${role} and r.scope_type in ('global', 'department')`);
+    where s.active and r.role = ${role} and r.scope_type in ('global', 'department')
+      and ${role} not in ('department_head', 'account_manager', 'policy_director', 'security_director')
+      and r.status = 'active' and (r.valid_until is null or r.valid_until >= ${today}::date)`);
   const out = new Map<number, number[]>();
   for (const r of rows) {
     const department = Number(r.department_id);

@@ -1,11 +1,19 @@
 /**
- * SQL for staff, their role assignments and their transfers.
+ * SQL for staff, their role assignments, acting assignments (職務代理・事務取扱) and transfers.
  */
-import { and, asc, count, desc, eq, ilike, lte, or, type SQL, sql } from "drizzle-orm";
-import type { HeadOf, RoleGrant, Scope } from "../../domain/roles.ts";
-import { derivedGrants, isRole } from "../../domain/roles.ts";
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { HeadOf, Placement } from "../../domain/roles.ts";
 import type { Db } from "../client.ts";
-import { departments, divisions, positions, roleAssignments, staff, transfers } from "../schema.ts";
+import {
+  actingAssignments,
+  departments,
+  divisions,
+  positions,
+  roleAssignments,
+  staff,
+  transfers,
+} from "../schema.ts";
 import { escapeLike } from "./audit.ts";
 import { toHeadOf } from "./org.ts";
 
@@ -105,9 +113,12 @@ export async function findStaff(db: Db, id: number): Promise<Staff | undefined> 
   return row;
 }
 
-/** Locks the staff row for the rest of the transaction (concurrent edits serialise). */
+/**
+ * Locks the staff row for the rest of the transaction (concurrent edits serialise). `no key
+ * update`: rows that merely reference the person (a list entry, a task) can still be written.
+ */
 export async function lockStaff(db: Db, id: number): Promise<Staff | undefined> {
-  const [row] = await db.select().from(staff).where(eq(staff.id, id)).for("update");
+  const [row] = await db.select().from(staff).where(eq(staff.id, id)).for("no key update");
   return row;
 }
 
@@ -167,33 +178,53 @@ export async function countStaff(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-// Role assignments
+// Role assignments and acting assignments
 
 export type RoleAssignment = typeof roleAssignments.$inferSelect;
 
-function scopeOf(row: { scopeType: string; scopeId: number | null }): Scope {
-  if (row.scopeType === "department" && row.scopeId !== null) return { type: "department", id: row.scopeId };
-  if (row.scopeType === "division" && row.scopeId !== null) return { type: "division", id: row.scopeId };
-  return { type: "global" };
-}
-
-/** Every role a person holds: derived from the position plus the assigned ones. */
-export async function grantsOf(db: Db, person: Staff): Promise<RoleGrant[]> {
-  const [position] = await db
-    .select({ headOf: positions.headOf })
-    .from(positions)
-    .where(eq(positions.id, person.positionId));
-  const derived = derivedGrants({
+/** A person's placement with the unit names the guideline's named posts are matched on. */
+export async function placementOf(db: Db, person: Staff): Promise<Placement> {
+  const [row] = await db
+    .select({ headOf: positions.headOf, departmentName: departments.name, divisionName: divisions.name })
+    .from(staff)
+    .innerJoin(positions, eq(positions.id, staff.positionId))
+    .innerJoin(departments, eq(departments.id, staff.departmentId))
+    .leftJoin(divisions, eq(divisions.id, staff.divisionId))
+    .where(eq(staff.id, person.id));
+  return {
     departmentId: person.departmentId,
     divisionId: person.divisionId,
-    headOf: toHeadOf(position?.headOf ?? "none"),
-  });
-  const assigned = await db.select().from(roleAssignments).where(eq(roleAssignments.staffId, person.id));
-  const explicit: RoleGrant[] = [];
-  for (const row of assigned) {
-    if (isRole(row.role)) explicit.push({ role: row.role, scope: scopeOf(row), derived: false });
-  }
-  return [...derived, ...explicit];
+    headOf: toHeadOf(row?.headOf ?? "none"),
+    departmentName: row?.departmentName ?? "",
+    divisionName: row?.divisionName ?? null,
+  };
+}
+
+/** Active people whose position heads a unit (部長, 課長), with their placement. */
+export async function activeHeads(db: Db): Promise<Array<{ person: Staff; placement: Placement }>> {
+  const rows = await db
+    .select({
+      s: staff,
+      headOf: positions.headOf,
+      departmentName: departments.name,
+      divisionName: divisions.name,
+    })
+    .from(staff)
+    .innerJoin(positions, eq(positions.id, staff.positionId))
+    .innerJoin(departments, eq(departments.id, staff.departmentId))
+    .leftJoin(divisions, eq(divisions.id, staff.divisionId))
+    .where(and(eq(staff.active, true), sql`${positions.headOf} <> 'none'`))
+    .orderBy(asc(positions.rank), asc(staff.employeeNo));
+  return rows.map((r) => ({
+    person: r.s,
+    placement: {
+      departmentId: r.s.departmentId,
+      divisionId: r.s.divisionId,
+      headOf: toHeadOf(r.headOf),
+      departmentName: r.departmentName,
+      divisionName: r.divisionName,
+    },
+  }));
 }
 
 export async function listAssignments(db: Db, staffId?: number): Promise<RoleAssignment[]> {
@@ -207,6 +238,12 @@ export async function findAssignment(db: Db, id: number): Promise<RoleAssignment
   return row;
 }
 
+/** Locks an assignment for the rest of the transaction (approval and revocation serialise). */
+export async function lockAssignment(db: Db, id: number): Promise<RoleAssignment | undefined> {
+  const [row] = await db.select().from(roleAssignments).where(eq(roleAssignments.id, id)).for("update");
+  return row;
+}
+
 export async function insertAssignment(
   db: Db,
   values: {
@@ -215,6 +252,10 @@ export async function insertAssignment(
     scopeType: string;
     scopeId: number | null;
     assignedBy: number | null;
+    status?: "proposed" | "active";
+    validUntil?: string | null;
+    approvedBy?: number | null;
+    approvedAt?: Date | null;
   },
 ): Promise<RoleAssignment> {
   const [row] = await db.insert(roleAssignments).values(values).returning();
@@ -222,18 +263,167 @@ export async function insertAssignment(
   return row;
 }
 
+export async function updateAssignment(
+  db: Db,
+  id: number,
+  values: Partial<{
+    status: "proposed" | "active";
+    validUntil: string | null;
+    approvedBy: number | null;
+    approvedAt: Date | null;
+  }>,
+): Promise<RoleAssignment | undefined> {
+  const [row] = await db.update(roleAssignments).set(values).where(eq(roleAssignments.id, id)).returning();
+  return row;
+}
+
 export async function deleteAssignment(db: Db, id: number): Promise<void> {
   await db.delete(roleAssignments).where(eq(roleAssignments.id, id));
 }
 
-/** Holders of a role (assigned), with their staff rows, for "who is the policy director". */
-export async function holdersOf(db: Db, role: string): Promise<Staff[]> {
+/** Stored assignments of a role (any status) with the active staff holding them. */
+export async function assignmentsOfRole(
+  db: Db,
+  role: string,
+): Promise<Array<{ person: Staff; assignment: RoleAssignment }>> {
   const rows = await db
-    .select({ s: staff })
+    .select({ s: staff, a: roleAssignments })
     .from(roleAssignments)
     .innerJoin(staff, eq(staff.id, roleAssignments.staffId))
-    .where(and(eq(roleAssignments.role, role), eq(staff.active, true)));
-  return rows.map((r) => r.s);
+    .where(and(eq(roleAssignments.role, role), eq(staff.active, true)))
+    .orderBy(asc(staff.employeeNo));
+  return rows.map((r) => ({ person: r.s, assignment: r.a }));
+}
+
+export type ActingRow = typeof actingAssignments.$inferSelect;
+
+/** An acting assignment with the post it stands in for (as placement) and the names involved. */
+export type ActingView = ActingRow & {
+  post: Placement;
+  actingName: string;
+  absentName: string;
+  positionName: string;
+};
+
+const absent = alias(staff, "absent");
+
+function actingQuery(db: Db) {
+  return db
+    .select({
+      a: actingAssignments,
+      actingName: staff.name,
+      absentName: absent.name,
+      positionName: positions.name,
+      departmentName: departments.name,
+      divisionName: divisions.name,
+    })
+    .from(actingAssignments)
+    .innerJoin(staff, eq(staff.id, actingAssignments.staffId))
+    .innerJoin(absent, eq(absent.id, actingAssignments.absentStaffId))
+    .innerJoin(positions, eq(positions.id, actingAssignments.positionId))
+    .innerJoin(departments, eq(departments.id, actingAssignments.departmentId))
+    .leftJoin(divisions, eq(divisions.id, actingAssignments.divisionId));
+}
+
+type ActingQueryRow = {
+  a: ActingRow;
+  actingName: string;
+  absentName: string;
+  positionName: string;
+  departmentName: string;
+  divisionName: string | null;
+};
+
+function toActingView(r: ActingQueryRow): ActingView {
+  return {
+    ...r.a,
+    actingName: r.actingName,
+    absentName: r.absentName,
+    positionName: r.positionName,
+    post: {
+      departmentId: r.a.departmentId,
+      divisionId: r.a.divisionId,
+      headOf: toHeadOf(r.a.headOf),
+      departmentName: r.departmentName,
+      divisionName: r.divisionName,
+    },
+  };
+}
+
+/**
+ * Acting assignments (not revoked) where `staffId` stands in, or stands in for them (`side`),
+ * newest period first.
+ */
+export async function actingOf(
+  db: Db,
+  staffId: number,
+  side: "acting" | "absent" = "acting",
+): Promise<ActingView[]> {
+  const column = side === "acting" ? actingAssignments.staffId : actingAssignments.absentStaffId;
+  const rows = await actingQuery(db)
+    .where(and(eq(column, staffId), isNull(actingAssignments.revokedAt)))
+    .orderBy(desc(actingAssignments.fromDate), desc(actingAssignments.id));
+  return rows.map(toActingView);
+}
+
+/** Acting assignments (not revoked) covering `today`, by active people. */
+export async function actingOn(db: Db, today: string): Promise<ActingView[]> {
+  const rows = await actingQuery(db)
+    .where(
+      and(
+        isNull(actingAssignments.revokedAt),
+        lte(actingAssignments.fromDate, today),
+        gte(actingAssignments.untilDate, today),
+        eq(staff.active, true),
+      ),
+    )
+    .orderBy(asc(actingAssignments.fromDate), asc(actingAssignments.id));
+  return rows.map(toActingView);
+}
+
+/** Acting assignments (not revoked) ending on or after `today`, everyone's (for the oversight page). */
+export async function actingFrom(db: Db, today: string): Promise<ActingView[]> {
+  const rows = await actingQuery(db)
+    .where(and(isNull(actingAssignments.revokedAt), gte(actingAssignments.untilDate, today)))
+    .orderBy(asc(actingAssignments.fromDate), asc(actingAssignments.id));
+  return rows.map(toActingView);
+}
+
+export async function findActing(db: Db, id: number): Promise<ActingView | undefined> {
+  const [row] = await actingQuery(db).where(eq(actingAssignments.id, id));
+  return row ? toActingView(row) : undefined;
+}
+
+export async function lockActing(db: Db, id: number): Promise<ActingRow | undefined> {
+  const [row] = await db.select().from(actingAssignments).where(eq(actingAssignments.id, id)).for("update");
+  return row;
+}
+
+export async function insertActing(
+  db: Db,
+  values: typeof actingAssignments.$inferInsert,
+): Promise<ActingRow> {
+  const [row] = await db.insert(actingAssignments).values(values).returning();
+  if (!row) throw new Error("insert acting assignment returned nothing");
+  return row;
+}
+
+export async function revokeActingRow(db: Db, id: number, by: number | null, at: Date): Promise<void> {
+  await db
+    .update(actingAssignments)
+    .set({ revokedAt: at, revokedBy: by })
+    .where(eq(actingAssignments.id, id));
+}
+
+/** The day a person took up their current placement: the last applied transfer, if any. */
+export async function placedSince(db: Db, staffIds: readonly number[]): Promise<Map<number, string>> {
+  if (staffIds.length === 0) return new Map();
+  const rows = await db
+    .select({ staffId: transfers.staffId, since: sql<string>`max(${transfers.effectiveDate})` })
+    .from(transfers)
+    .where(and(inArray(transfers.staffId, [...staffIds]), eq(transfers.status, "applied")))
+    .groupBy(transfers.staffId);
+  return new Map(rows.map((r) => [r.staffId, String(r.since)]));
 }
 
 // Transfers

@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Department, Division, Position } from "../../db/repos/org.ts";
-import type { RoleAssignment, StaffView, Transfer } from "../../db/repos/staff.ts";
+import type { ActingRow, RoleAssignment, StaffView, Transfer } from "../../db/repos/staff.ts";
 import type { AuditEntryRecord } from "../../domain/audit-chain.ts";
 import type { RoleGrant } from "../../domain/roles.ts";
 
@@ -64,9 +64,13 @@ export const grantSchema = z
   .object({
     role: z.string(),
     scope: z.object({ type: z.enum(["global", "department", "division"]), id: z.number().int().optional() }),
-    derived: z
-      .boolean()
-      .openapi({ description: "true when the role follows from the position (部長, 課長)" }),
+    derived: z.boolean().openapi({
+      description:
+        "true when the role follows from the post (部長, 課長, 総合政策部長, 総務部長; 4.1.2, 4.1.4), held or stood in for",
+    }),
+    acting: z.object({ forStaffId: z.number().int(), until: z.string() }).optional().openapi({
+      description: "while standing in for a post holder (職務代理・事務取扱): whom, and the last day",
+    }),
   })
   .openapi("RoleGrant");
 
@@ -77,8 +81,29 @@ export const assignmentSchema = z
     role: z.string(),
     scopeType: z.string(),
     scopeId: z.number().int().nullable(),
+    status: z.enum(["proposed", "active"]).openapi({
+      description: "proposed: an oversight role (監査担当) waiting for a director's approval (9)",
+    }),
+    validUntil: z.string().nullable().openapi({ description: "last day the role applies (YYYY-MM-DD)" }),
+    assignedBy: z.number().int().nullable(),
+    approvedBy: z.number().int().nullable(),
   })
   .openapi("RoleAssignment");
+
+export const actingSchema = z
+  .object({
+    id: z.number().int(),
+    staffId: z.number().int().openapi({ description: "who stands in" }),
+    absentStaffId: z.number().int().openapi({ description: "whom they stand in for" }),
+    kind: z.enum(["deputy", "in_charge"]).openapi({ description: "deputy: 職務代理, in_charge: 事務取扱" }),
+    headOf: z.enum(["department", "division"]),
+    departmentId: z.number().int(),
+    divisionId: z.number().int().nullable(),
+    fromDate: z.string(),
+    untilDate: z.string(),
+    reason: z.string(),
+  })
+  .openapi("ActingAssignment");
 
 export const transferSchema = z
   .object({
@@ -163,6 +188,7 @@ export const grantDto = (g: RoleGrant) => ({
   role: g.role,
   scope: g.scope.type === "global" ? { type: g.scope.type } : { type: g.scope.type, id: g.scope.id },
   derived: g.derived,
+  ...(g.acting ? { acting: g.acting } : {}),
 });
 export const assignmentDto = (a: RoleAssignment) => ({
   id: a.id,
@@ -170,6 +196,22 @@ export const assignmentDto = (a: RoleAssignment) => ({
   role: a.role,
   scopeType: a.scopeType,
   scopeId: a.scopeId,
+  status: a.status === "proposed" ? ("proposed" as const) : ("active" as const),
+  validUntil: a.validUntil,
+  assignedBy: a.assignedBy,
+  approvedBy: a.approvedBy,
+});
+export const actingDto = (a: ActingRow) => ({
+  id: a.id,
+  staffId: a.staffId,
+  absentStaffId: a.absentStaffId,
+  kind: a.kind === "in_charge" ? ("in_charge" as const) : ("deputy" as const),
+  headOf: a.headOf === "division" ? ("division" as const) : ("department" as const),
+  departmentId: a.departmentId,
+  divisionId: a.divisionId,
+  fromDate: a.fromDate,
+  untilDate: a.untilDate,
+  reason: a.reason,
 });
 export const transferDto = (t: Transfer) => ({
   id: t.id,

@@ -1,10 +1,21 @@
 /**
- * /staff, /role-assignments, /transfers, /settings/two-factor-roles.
+ * /staff, /role-assignments (with approval of oversight roles, 9), /acting-assignments
+ * (職務代理・事務取扱), /privileged-roles, /transfers, /settings/two-factor-roles.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { actingFor, actingInput, recordActing, revokeActing } from "../../app/acting.ts";
 import { issuePasswordLink, rolesRequiringTwoFactor } from "../../app/auth.ts";
 import { authorize } from "../../app/authorize.ts";
-import { assignmentInput, assignRole, listAssignments, revokeRole } from "../../app/roles.ts";
+import {
+  approveRole,
+  assignmentInput,
+  assignRole,
+  declineRole,
+  listAssignments,
+  privilegedHolders,
+  revokeRole,
+  rolesOf,
+} from "../../app/roles.ts";
 import {
   createStaff,
   getStaff,
@@ -15,12 +26,13 @@ import {
 } from "../../app/staff.ts";
 import { cancelTransfer, listTransfers, recordTransfer, transferInput } from "../../app/transfers.ts";
 import { resetTwoFactor, setRequiredTwoFactorRoles } from "../../app/two-factor.ts";
-import { findStaff, grantsOf } from "../../db/repos/staff.ts";
 import { roles } from "../../domain/roles.ts";
 import { notFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
 import {
+  actingDto,
+  actingSchema,
   assignmentDto,
   assignmentSchema,
   grantDto,
@@ -107,9 +119,85 @@ const route = {
     method: "post",
     path: "/role-assignments",
     tags: ["roles"],
-    summary: "役割を割り当てる",
+    summary:
+      "役割を割り当てる（職から決まる役割は不可、第4-1(2)(4)。監査担当は validUntil を付けて提案し、承認後に有効、第9）",
     request: jsonBody(assignmentInput),
-    responses: created(z.object({ item: assignmentSchema }), "割り当て"),
+    responses: created(z.object({ item: assignmentSchema }), "割り当て（監査担当は status: proposed）"),
+  }),
+  approve: createRoute({
+    method: "post",
+    path: "/role-assignments/{id}/approve",
+    tags: ["roles"],
+    summary: "提案された監査担当を承認する（総合政策部長・情報統括管理者、本人・提案者以外、第9）",
+    request: { params: idParam },
+    responses: ok(z.object({ item: assignmentSchema }), "承認した割り当て"),
+  }),
+  decline: createRoute({
+    method: "post",
+    path: "/role-assignments/{id}/decline",
+    tags: ["roles"],
+    summary: "提案された監査担当を却下する（第9）",
+    request: { params: idParam },
+    responses: ok(z.object({ declined: z.literal(true) }), "却下した"),
+  }),
+  privileged: createRoute({
+    method: "get",
+    path: "/privileged-roles",
+    tags: ["roles"],
+    summary: "特権の保有者と承認待ちの提案（監査担当・総合政策部長・情報統括管理者、第9）",
+    responses: ok(
+      z.object({
+        roles: z.array(
+          z.object({
+            role: z.string(),
+            office: z.string(),
+            warning: z.string().nullable(),
+            holders: z.array(
+              z.object({
+                staffId: z.number().int(),
+                name: z.string(),
+                source: z.enum(["post", "acting", "assignment"]),
+                since: z.string(),
+                until: z.string().nullable(),
+              }),
+            ),
+          }),
+        ),
+        proposals: z.array(
+          z.object({
+            id: z.number().int(),
+            role: z.string(),
+            staffId: z.number().int(),
+            validUntil: z.string().nullable(),
+          }),
+        ),
+      }),
+      "一覧",
+    ),
+  }),
+  acting: createRoute({
+    method: "get",
+    path: "/staff/{id}/acting-assignments",
+    tags: ["roles"],
+    summary: "職員の職務代理・事務取扱（代理する職と、代理される期間）",
+    request: { params: idParam },
+    responses: ok(z.object({ acting: z.array(actingSchema), absent: z.array(actingSchema) }), "一覧"),
+  }),
+  recordActing: createRoute({
+    method: "post",
+    path: "/acting-assignments",
+    tags: ["roles"],
+    summary: "職務代理・事務取扱を登録する（期間中だけ代理される職の役割を担う、第4-1(2)(4)）",
+    request: jsonBody(actingInput),
+    responses: created(z.object({ item: actingSchema }), "登録した職務代理・事務取扱"),
+  }),
+  revokeActing: createRoute({
+    method: "post",
+    path: "/acting-assignments/{id}/revoke",
+    tags: ["roles"],
+    summary: "職務代理・事務取扱を取り消す",
+    request: { params: idParam },
+    responses: ok(z.object({ revoked: z.literal(true) }), "取り消した"),
   }),
   revoke: createRoute({
     method: "delete",
@@ -191,8 +279,7 @@ export function staffApi() {
     const actor = apiActor(c);
     const { id } = c.req.valid("param");
     const item = await view(c, id);
-    const person = await findStaff(c.var.app.db, id);
-    const grants = person ? await grantsOf(c.var.app.db, person) : [];
+    const grants = await rolesOf(c.var.app, { actor, staffId: id });
     const assignments = await listAssignments(c.var.app, { actor, staffId: id });
     return c.json({ item, grants: grants.map(grantDto), assignments: assignments.map(assignmentDto) }, 200);
   });
@@ -221,6 +308,52 @@ export function staffApi() {
   r.openapi(route.assign, async (c) => {
     const row = await assignRole(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });
     return c.json({ item: assignmentDto(row) }, 201);
+  });
+  r.openapi(route.approve, async (c) => {
+    const row = await approveRole(c.var.app, { actor: apiActor(c), id: c.req.valid("param").id });
+    return c.json({ item: assignmentDto(row) }, 200);
+  });
+  r.openapi(route.decline, async (c) => {
+    await declineRole(c.var.app, { actor: apiActor(c), id: c.req.valid("param").id });
+    return c.json({ declined: true as const }, 200);
+  });
+  r.openapi(route.privileged, async (c) => {
+    const page = await privilegedHolders(c.var.app, { actor: apiActor(c) });
+    return c.json(
+      {
+        roles: page.roles.map((r) => ({
+          role: r.role,
+          office: r.office,
+          warning: r.warning,
+          holders: r.holders.map((h) => ({
+            staffId: h.staffId,
+            name: h.name,
+            source: h.source,
+            since: h.since,
+            until: h.until,
+          })),
+        })),
+        proposals: page.proposals.map((p) => ({
+          id: p.id,
+          role: p.role,
+          staffId: p.staffId,
+          validUntil: p.validUntil,
+        })),
+      },
+      200,
+    );
+  });
+  r.openapi(route.acting, async (c) => {
+    const found = await actingFor(c.var.app, { actor: apiActor(c), staffId: c.req.valid("param").id });
+    return c.json({ acting: found.acting.map(actingDto), absent: found.absent.map(actingDto) }, 200);
+  });
+  r.openapi(route.recordActing, async (c) => {
+    const row = await recordActing(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });
+    return c.json({ item: actingDto(row) }, 201);
+  });
+  r.openapi(route.revokeActing, async (c) => {
+    await revokeActing(c.var.app, { actor: apiActor(c), id: c.req.valid("param").id });
+    return c.json({ revoked: true as const }, 200);
   });
   r.openapi(route.revoke, async (c) => {
     await revokeRole(c.var.app, { actor: apiActor(c), assignmentId: c.req.valid("param").id });

@@ -226,7 +226,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       <section aria-labelledby="operators-title">
         <h2 id="operators-title">運用職員（参考）</h2>
         <p>
-          人事異動で他の課へ移った運用職員は、アカウント管理者が一覧を変更するまで「他の課に所属」と表示されて残ります。
+          人事異動で他の課へ移った職員は、発令日に運用職員とID・パスワードを扱う職員の一覧から外れ、アカウント管理者に一覧の確認とパスワード変更のタスクが届きます（第4-3(2)）。
           <a href={`/accounts/${a.id}`}>運用職員の変更はアカウントの概要ページで行います。</a>
         </p>
         {view.operators.length === 0 ? (
@@ -343,7 +343,7 @@ export function credentialRoutes() {
     return done(
       c,
       `/accounts/${id}/credentials`,
-      `${person.name}さんを外しました。パスワードを知っている場合は、パスワードを変更してください。`,
+      `${person.name}さんを外しました。パスワードを変更して、パスワード変更のタスクで記録してください（第4-3(2)）。`,
     );
   });
 

@@ -780,6 +780,7 @@ export const eventLabels: Record<string, string> = {
   manager_changed: "アカウント管理者が交代",
   manager_vacant: "アカウント管理者が不在",
   members_confirmed: "運用職員・ID管理者を確認",
+  members_removed: "人事異動により一覧から外れた",
   policy_approved: "メディアポリシーを承認",
   policy_reviewed: "メディアポリシーを見直し",
   closed: "廃止",

@@ -1,18 +1,19 @@
 /**
- * Staff pages: the directory (search, filter, pages), a person's page (placement, roles,
- * transfers, sign-in status), adding and editing people, assigning roles, issuing password links.
+ * Staff pages: the directory (search, filter, pages), a person's page (placement, roles, acting
+ * periods, transfers, sign-in status), adding and editing people, assigning roles and recording
+ * acting periods (職務代理・事務取扱), issuing password links; and the oversight page (/roles).
  */
 import { Hono } from "hono";
+import { actingFor, recordActing, revokeActing } from "../../app/acting.ts";
 import { issuePasswordLink } from "../../app/auth.ts";
-import { assignRole, listAssignments, revokeRole } from "../../app/roles.ts";
+import { assignRole, listAssignments, revokeRole, rolesOf } from "../../app/roles.ts";
 import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from "../../app/staff.ts";
 import { listTransfers } from "../../app/transfers.ts";
 import { resetTwoFactor } from "../../app/two-factor.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
-import { findStaff, grantsOf } from "../../db/repos/staff.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { activeHeads } from "../../db/repos/staff.ts";
+import { formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
-import { isRole, roleLabels, roles } from "../../domain/roles.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { placementOptions } from "../placement.ts";
@@ -30,7 +31,8 @@ import {
   SelectField,
   TextField,
 } from "../views/components.tsx";
-import { RoleList, scopeName } from "../views/roles.tsx";
+import { roleRoutes } from "./role-routes.tsx";
+import { RolesSection } from "./staff-roles-section.tsx";
 
 const PAGE_SIZE = 50;
 
@@ -288,18 +290,18 @@ export function staffRoutes() {
 
   const detail = async (
     c: HttpContext,
-    extras: { link?: string; roleForm?: FormState } = {},
+    extras: { link?: string; roleForm?: FormState; actingForm?: FormState } = {},
     status: 200 | 409 | 422 = 200,
   ) => {
     const actor = actorOf(c);
     const ctx = c.var.app;
     const id = intParam(c.req.param("id"));
     const person = await getStaff(ctx, { actor, id });
-    const raw = await findStaff(ctx.db, id);
-    const [names, grants, assignments, credentials] = await Promise.all([
+    const [names, grants, assignments, acting, credentials] = await Promise.all([
       orgNames(ctx.db),
-      raw ? grantsOf(ctx.db, raw) : Promise.resolve([]),
+      rolesOf(ctx, { actor, staffId: id }),
       listAssignments(ctx, { actor, staffId: id }),
+      actingFor(ctx, { actor, staffId: id }),
       findCredentials(ctx.db, id),
     ]);
     const transfers = can(actor, "transfer.read") ? await listTransfers(ctx, { actor, staffId: id }) : [];
@@ -307,14 +309,14 @@ export function staffRoutes() {
     const assign = can(actor, "role.assign");
     const resetAllowed = can(actor, "user.reset_password");
     const csrf = csrfOf(c);
-    const divisionOptions = [...names.divisions.values()].map((d) => ({
-      value: `division:${d.id}`,
-      label: `課: ${d.name}`,
-    }));
-    const departmentOptions = [...names.departments.values()].map((d) => ({
-      value: `department:${d.id}`,
-      label: `部: ${d.name}`,
-    }));
+    const heads = assign
+      ? (await activeHeads(ctx.db))
+          .filter((h) => h.person.id !== id)
+          .map((h) => ({
+            value: String(h.person.id),
+            label: `${h.person.name}（${h.placement.divisionName ?? h.placement.departmentName}）`,
+          }))
+      : [];
     return render(
       c,
       `${person.name}さん`,
@@ -396,80 +398,19 @@ export function staffRoutes() {
             ) : null}
           </div>
         ) : null}
-        <section aria-labelledby="roles-title">
-          <h2 id="roles-title">役割</h2>
-          <RoleList grants={grants} names={names} />
-          {assign && assignments.length > 0 ? (
-            <div class="table-wrap">
-              <table>
-                <caption>割り当てた役割</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">役割</th>
-                    <th scope="col">範囲</th>
-                    <th scope="col">操作</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {assignments.map((a) => {
-                    const label = isRole(a.role) ? roleLabels[a.role] : a.role;
-                    const grant = grants.find(
-                      (g) =>
-                        !g.derived &&
-                        g.role === a.role &&
-                        (g.scope.type === "global" ? a.scopeId === null : g.scope.id === a.scopeId),
-                    );
-                    return (
-                      <tr>
-                        <td>{label}</td>
-                        <td>{grant ? scopeName(grant, names) : ""}</td>
-                        <td>
-                          <form method="post" action={`/staff/${id}/roles/${a.id}/revoke`}>
-                            <Csrf token={csrf} />
-                            <button type="submit" class="secondary" aria-label={`${label}の割り当てを外す`}>
-                              外す
-                            </button>
-                          </form>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
-          {assign ? (
-            <>
-              <h3>役割を割り当てる</h3>
-              <p>
-                部長（情報管理者）と課長（アカウント管理者）の役割は職から自動的に決まるため、ここでの割り当ては不要です。
-              </p>
-              <ErrorSummary state={extras.roleForm} />
-              <form method="post" action={`/staff/${id}/roles`} class="stack" novalidate>
-                <Csrf token={csrf} />
-                <SelectField
-                  name="role"
-                  label="役割"
-                  options={roles.map((role) => ({ value: role, label: roleLabels[role] }))}
-                  blank="選択してください"
-                  state={extras.roleForm}
-                  required
-                />
-                <SelectField
-                  name="scope"
-                  label="範囲"
-                  hint="総合政策部長・情報統括管理者・相談窓口・システム管理者・監査担当は「全庁」、協議会メンバーは「部」、運用職員は「課」を選びます。"
-                  options={[{ value: "global", label: "全庁" }, ...departmentOptions, ...divisionOptions]}
-                  state={extras.roleForm}
-                  required
-                />
-                <div class="actions">
-                  <button type="submit">割り当てる</button>
-                </div>
-              </form>
-            </>
-          ) : null}
-        </section>
+        <RolesSection
+          staffId={id}
+          grants={grants}
+          assignments={assignments}
+          acting={acting}
+          names={names}
+          canAssign={assign}
+          csrf={csrf}
+          today={tokyoDate(ctx.clock.now())}
+          heads={heads}
+          roleForm={extras.roleForm}
+          actingForm={extras.actingForm}
+        />
         {transfers.length > 0 ? (
           <section aria-labelledby="transfers-title">
             <h2 id="transfers-title">人事異動の履歴</h2>
@@ -525,7 +466,13 @@ export function staffRoutes() {
     const id = intParam(c.req.param("id"));
     const values = await formBody(c);
     const [scopeType, scopeId] = (values.scope ?? "global").split(":");
-    const input = { staffId: id, role: values.role, scopeType, scopeId: scopeId ?? "" };
+    const input = {
+      staffId: id,
+      role: values.role,
+      scopeType,
+      scopeId: scopeId ?? "",
+      validUntil: values.validUntil ?? "",
+    };
     const result = await submit(values, () => assignRole(c.var.app, { actor: actorOf(c), input }));
     if (!result.ok) {
       const issues = result.state.issues.map((i) =>
@@ -533,7 +480,13 @@ export function staffRoutes() {
       );
       return detail(c, { roleForm: { ...result.state, issues } }, result.status);
     }
-    return done(c, `/staff/${id}`, "役割を割り当てました。");
+    return done(
+      c,
+      `/staff/${id}`,
+      result.result.status === "proposed"
+        ? "役割を提案しました。総合政策部長または情報統括管理者が承認すると有効になります（第9）。"
+        : "役割を割り当てました。",
+    );
   });
 
   r.post("/staff/:id/roles/:assignment/revoke", async (c) => {
@@ -541,6 +494,23 @@ export function staffRoutes() {
     await revokeRole(c.var.app, { actor: actorOf(c), assignmentId: intParam(c.req.param("assignment")) });
     return done(c, `/staff/${id}`, "役割の割り当てを外しました。");
   });
+
+  r.post("/staff/:id/acting", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const input = { ...values, staffId: id };
+    const result = await submit(values, () => recordActing(c.var.app, { actor: actorOf(c), input }));
+    if (!result.ok) return detail(c, { actingForm: result.state }, result.status);
+    return done(c, `/staff/${id}`, "職務代理・事務取扱を登録しました。");
+  });
+
+  r.post("/staff/:id/acting/:acting/revoke", async (c) => {
+    const id = intParam(c.req.param("id"));
+    await revokeActing(c.var.app, { actor: actorOf(c), id: intParam(c.req.param("acting")) });
+    return done(c, `/staff/${id}`, "職務代理・事務取扱を取り消しました。");
+  });
+
+  r.route("/", roleRoutes());
 
   return r;
 }

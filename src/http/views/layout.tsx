@@ -27,6 +27,8 @@ export const navItems: NavItem[] = [
   { href: "/staff", label: "職員", show: (a) => can(a, "staff.read") },
   { href: "/org/departments", label: "組織", show: (a) => can(a, "org.read") },
   { href: "/transfers", label: "人事異動", show: (a) => can(a, "transfer.read") },
+  // 9: who holds the privileged roles, for those who oversee them.
+  { href: "/roles", label: "特権の保有者", show: (a) => can(a, "role.oversee") },
   { href: "/audit", label: "監査ログ", show: (a) => can(a, "audit.read") },
   { href: "/admin/settings", label: "システム設定", show: (a) => can(a, "settings.manage") },
   { href: "/account", label: "アカウント設定", show: always },

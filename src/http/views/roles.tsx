@@ -1,8 +1,10 @@
 /**
- * Shows a person's roles with where they apply: 「アカウント管理者（課長）— 広報広聴課」.
+ * Shows a person's roles with where they apply and where they come from: 「アカウント管理者（課長）
+ * — 広報広聴課（職による）」, or 「（職務代理、2026年4月10日まで）」 while standing in for someone.
  */
 import type { FC } from "hono/jsx";
 import type { Department, Division } from "../../db/repos/org.ts";
+import { formatDate } from "../../domain/dates.ts";
 import { type RoleGrant, roleLabels } from "../../domain/roles.ts";
 
 export type OrgNames = { departments: Map<number, Department>; divisions: Map<number, Division> };
@@ -14,6 +16,12 @@ export function scopeName(grant: RoleGrant, names: OrgNames): string {
   return names.divisions.get(grant.scope.id)?.name ?? `課 #${grant.scope.id}`;
 }
 
+/** Where a grant comes from, in words. */
+export function grantSource(grant: RoleGrant): string {
+  if (grant.acting) return `（職務代理・事務取扱、${formatDate(grant.acting.until)}まで）`;
+  return grant.derived ? "（職による）" : "";
+}
+
 export const RoleList: FC<{ grants: RoleGrant[]; names: OrgNames }> = ({ grants, names }) => {
   if (grants.length === 0) return <p>ガイドライン上の役割はありません。</p>;
   return (
@@ -21,7 +29,7 @@ export const RoleList: FC<{ grants: RoleGrant[]; names: OrgNames }> = ({ grants,
       {grants.map((g) => (
         <li>
           {roleLabels[g.role]} — {scopeName(g, names)}
-          {g.derived ? "（職による）" : ""}
+          {grantSource(g)}
         </li>
       ))}
     </ul>
