@@ -137,6 +137,21 @@ export async function twoFactorRequired(db: Db, grants: readonly RoleGrant[]): P
   return grants.some((g) => required.includes(g.role));
 }
 
+/**
+ * Whether `actor` must use two-factor sign-in but has not set it up yet: then staff pages send
+ * them to the set-up page and the API refuses them, by session or by token (every pathway asks
+ * for the same factors, ASVS 6.3.4).
+ */
+export async function secondFactorMissing(db: Db, actor: StaffActor): Promise<boolean> {
+  if (!(await twoFactorRequired(db, actor.grants))) return false;
+  const credentials = await repo.findCredentials(db, actor.staffId);
+  return credentials?.totpEnabledAt == null;
+}
+
+/** The API's refusal while `secondFactorMissing` holds. */
+export const SECOND_FACTOR_MISSING =
+  "あなたの役割では2段階認証が必須です。画面の「アカウント設定」で2段階認証を設定してから、もう一度お試しください。";
+
 export type LoginResult =
   | { kind: "signed_in"; session: NewSession; staffId: number }
   | { kind: "needs_totp"; session: NewSession; staffId: number };

@@ -53,10 +53,14 @@ export async function beginTwoFactor(ctx: AppContext, actor: StaffActor) {
   return { secret, uri, svg };
 }
 
-/** Confirms enrolment with a first code from the app; two-factor is on from then. */
+/**
+ * Confirms enrolment with a first code from the app; two-factor is on from then. The person's
+ * other sessions end (a changed authentication factor, ASVS 7.4.3).
+ * @param props.keepSessionHash the session that made the change, which stays signed in
+ */
 export async function confirmTwoFactor(
   ctx: AppContext,
-  props: { actor: StaffActor; code: string },
+  props: { actor: StaffActor; code: string; keepSessionHash: string },
 ): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
@@ -74,6 +78,7 @@ export async function confirmTwoFactor(
       );
     }
     await repo.updateCredentials(tx, props.actor.staffId, { totpEnabledAt: now, totpLastStep: step }, now);
+    await repo.deleteSessionsOf(tx, props.actor.staffId, props.keepSessionHash);
     await record(tx, {
       actor: props.actor,
       at: now,
@@ -83,10 +88,14 @@ export async function confirmTwoFactor(
   });
 }
 
-/** Turns two-factor off (password required); refused when a role of the person requires it. */
+/**
+ * Turns two-factor off (password required); refused when a role of the person requires it. The
+ * person's other sessions end (ASVS 7.4.3).
+ * @param props.keepSessionHash the session that made the change, which stays signed in
+ */
 export async function disableTwoFactor(
   ctx: AppContext,
-  props: { actor: StaffActor; password: string },
+  props: { actor: StaffActor; password: string; keepSessionHash: string },
 ): Promise<void> {
   if (await twoFactorRequired(ctx.db, props.actor.grants)) {
     throw new AppError("forbidden", "あなたの役割では2段階認証が必須のため、無効にできません。");
@@ -105,6 +114,7 @@ export async function disableTwoFactor(
       { totpSecret: null, totpEnabledAt: null, totpLastStep: null },
       now,
     );
+    await repo.deleteSessionsOf(tx, props.actor.staffId, props.keepSessionHash);
     await record(tx, {
       actor: props.actor,
       at: now,

@@ -7,6 +7,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { resolveApiToken } from "../../app/api-tokens.ts";
+import { SECOND_FACTOR_MISSING, secondFactorMissing } from "../../app/auth.ts";
 import { AppError, pageNotFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { errorJson, handleJsonError } from "../errors.ts";
@@ -43,6 +44,8 @@ const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (header?.startsWith("Bearer ")) {
     const actor = await resolveApiToken(c.var.app, header.slice("Bearer ".length).trim());
     if (!actor) throw new AppError("unauthenticated", "APIトークンが無効か、有効期限が切れています。");
+    if (actor.kind === "staff" && (await secondFactorMissing(c.var.app.db, actor)))
+      throw new AppError("forbidden", SECOND_FACTOR_MISSING);
     c.set("apiActor", actor);
     return next();
   }
@@ -50,6 +53,8 @@ const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     const session = c.var.session;
     if (session?.state !== "active")
       throw new AppError("unauthenticated", "認証が必要です。APIトークンを指定してください。");
+    if (await secondFactorMissing(c.var.app.db, session.actor))
+      throw new AppError("forbidden", SECOND_FACTOR_MISSING);
     c.set("apiActor", session.actor);
     if (!(await csrfAllows(c))) throw new AppError("forbidden", csrfRefusalMessage);
     await next();

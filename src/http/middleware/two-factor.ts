@@ -3,8 +3,7 @@
  * up yet, every staff page sends them to the set-up page first (they can still sign out).
  */
 import type { MiddlewareHandler } from "hono";
-import { twoFactorRequired } from "../../app/auth.ts";
-import { findCredentials } from "../../db/repos/auth.ts";
+import { secondFactorMissing } from "../../app/auth.ts";
 import type { AppEnv } from "../env.ts";
 
 const exempt = ["/account/2fa", "/logout"];
@@ -12,9 +11,6 @@ const exempt = ["/account/2fa", "/logout"];
 export const enforceTwoFactor: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = c.var.session;
   if (!session || exempt.some((p) => c.req.path.startsWith(p))) return next();
-  const db = c.var.app.db;
-  if (!(await twoFactorRequired(db, session.actor.grants))) return next();
-  const credentials = await findCredentials(db, session.actor.staffId);
-  if (credentials?.totpEnabledAt) return next();
+  if (!(await secondFactorMissing(c.var.app.db, session.actor))) return next();
   return c.redirect("/account/2fa?required=1", 303);
 };

@@ -327,7 +327,11 @@ export function accountRoutes() {
   r.post("/account/2fa/confirm", async (c) => {
     const values = await formBody(c);
     const result = await submit({}, () =>
-      confirmTwoFactor(c.var.app, { actor: actorOf(c), code: values.code ?? "" }),
+      confirmTwoFactor(c.var.app, {
+        actor: actorOf(c),
+        code: values.code ?? "",
+        keepSessionHash: c.var.session?.idHash ?? "",
+      }),
     );
     if (!result.ok) return twoFactorPage(c, result.state, result.status);
     return done(c, "/account", "2段階認証を有効にしました。次回のログインから確認コードが必要です。");
@@ -336,7 +340,11 @@ export function accountRoutes() {
   r.post("/account/2fa/disable", async (c) => {
     const values = await formBody(c);
     try {
-      await disableTwoFactor(c.var.app, { actor: actorOf(c), password: values.password ?? "" });
+      await disableTwoFactor(c.var.app, {
+        actor: actorOf(c),
+        password: values.password ?? "",
+        keepSessionHash: c.var.session?.idHash ?? "",
+      });
     } catch (error) {
       if (error instanceof AppError && error.code === "validation")
         return twoFactorPage(c, { values: {}, issues: error.fields }, 422);

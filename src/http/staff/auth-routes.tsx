@@ -157,6 +157,9 @@ export function authRoutes(demo: DemoLogin[] = []) {
         ip: clientAddress(c),
         userAgent: c.req.header("user-agent") ?? "",
       });
+      // Signing in again in the same browser ends the session it had (ASVS 7.2.4).
+      const earlier = c.var.session;
+      if (earlier) await logout(c.var.app, { rawId: earlier.rawId });
       setSessionCookie(c, result.session.rawId);
       if (result.kind === "needs_totp") return c.redirect(`/login/2fa?next=${encodeURIComponent(next)}`, 303);
       return c.redirect(next, 303);
