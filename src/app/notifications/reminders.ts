@@ -46,6 +46,11 @@ function taskNotificationKind(kind: string): NotificationKind {
       return "correction";
     case "security_notice_confirm":
       return "approval";
+    case "filing_confirm":
+    case "filing_answer":
+      return "filing";
+    case "notice_keep_posted":
+      return "notice";
     case "guideline_ack":
       return "acknowledgement";
     default:
