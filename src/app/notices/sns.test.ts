@@ -15,6 +15,7 @@ import { findNotice } from "../../db/repos/notices.ts";
 import { listNotifications } from "../../db/repos/notifications.ts";
 import { findPost } from "../../db/repos/posts.ts";
 import { AppError } from "../../errors.ts";
+import { dueReminders } from "../notifications/reminders.ts";
 import { approvePost } from "../posts/decide.ts";
 import { recordPublishing, reschedulePost } from "../posts/publishing.ts";
 import { draftAnnouncementPost } from "../posts/publishing-drafts.ts";
@@ -140,4 +141,16 @@ test("a publication on time completes the account's part of the announcement", a
   const sns = page.entries.find((e) => e.notice.id === noticeId)?.checklist.find((i) => i.key === "sns");
   assert.equal(sns?.state, "done");
   assert.match(sns?.detail ?? "", /2026年1月20日 告知投稿を発信/);
+});
+
+test("the manager is reminded to announce on the account before the latest date, and before the change notice may come off", async () => {
+  const { noticeId } = await scheduledChange("2026-01-20", "2026-03-01");
+  const keys = async () =>
+    (await dueReminders(app.ctx, ["notices"]))
+      .map((r) => r.dedupeKey)
+      .filter((k) => k.startsWith(`notice:${noticeId}:`));
+  app.clock.set("2026-01-28T01:00:00Z");
+  assert.ok((await keys()).includes(`notice:${noticeId}:sns-by`), "three days before 31 January");
+  app.clock.set("2026-02-01T01:00:00Z");
+  assert.ok((await keys()).includes(`notice:${noticeId}:sns-missed`), "and when it was missed");
 });
