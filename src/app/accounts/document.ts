@@ -26,6 +26,8 @@ export type ApplicationDocument = {
   holders: repo.Member[];
   route: RouteStep[];
   existing: repo.ExistingRecord | null;
+  /** The day the 起案 was drafted (in this system, or on paper). */
+  draftedOn: Date | string | null;
   /** Acquisition 届出 rounds the actor may see, newest first. */
   filings: FilingView[];
   documents: DocumentRecord[];
@@ -116,6 +118,7 @@ export async function applicationDocument(
     holders,
     route,
     existing: existing ?? null,
+    draftedOn: existing ? existing.draftedOn : (last(events, "drafted")?.at ?? null),
     filings: filings.filter((f) => canSeeFiling(props.actor, f)),
     documents,
     canRecordDocument: mayRecordDocument(props.actor, accountTarget(account)),

@@ -35,7 +35,7 @@ const policyHint = `${[
 
 /** What the city decides on besides the purpose (4.1.2 起案). */
 export const ApplicationFields: FC<{ state: FormState }> = ({ state }) => (
-  <fieldset>
+  <fieldset class="stack">
     <legend>決裁に必要な事項</legend>
     <TextField name="plannedStartOn" label="運用開始の予定日" type="date" state={state} required />
     <TextArea
@@ -86,7 +86,7 @@ export const RegistrationFields: FC<{
   state: FormState | undefined;
   values: { loginEmail: string; loginPhone: string; loginOwner: string; twoFactorPlan: string };
 }> = ({ state, values }) => (
-  <fieldset>
+  <fieldset class="stack">
     <legend>ログインの管理（情報統括管理者への届出に記載します）</legend>
     <TextField
       name="loginEmail"
@@ -143,7 +143,7 @@ export const ExistingForm: FC<{
     <form method="post" action="/accounts/existing" class="stack" novalidate>
       <Csrf token={csrf} />
       <ErrorSummary state={state} />
-      <fieldset>
+      <fieldset class="stack">
         <legend>アカウント</legend>
         <SelectField
           name="divisionId"
@@ -192,7 +192,7 @@ export const ExistingForm: FC<{
           checked={list("holderIds")}
         />
       </fieldset>
-      <fieldset>
+      <fieldset class="stack">
         <legend>ログインの管理</legend>
         <TextField name="loginEmail" label="ログイン用メールアドレス" type="email" state={state} />
         <TextField name="loginPhone" label="ログイン用電話番号" state={state} />
@@ -204,7 +204,7 @@ export const ExistingForm: FC<{
         />
         <TextField name="twoFactorPlan" label="二段階認証の方法" state={state} />
       </fieldset>
-      <fieldset>
+      <fieldset class="stack">
         <legend>紙で行われた手続き（元の起案）</legend>
         <TextField
           name="documentNumber"
@@ -252,7 +252,7 @@ export const ApplicationDocumentView: FC<{ doc: ApplicationDocument; cityName: s
       title="ソーシャルメディア公式アカウントの取得について（伺い）"
       cityName={cityName}
       from={`${a.departmentName} ${a.divisionName}${doc.applicantName ? ` 起案者 ${doc.applicantName}` : ""}`}
-      dated={doc.existing?.draftedOn ?? a.createdAt}
+      dated={doc.draftedOn}
       current={doc.documents[0] ?? null}
     >
       {doc.existing ? (

@@ -17,6 +17,7 @@ import {
   filingStatusLabels,
   filingTitle,
   type NoticeFilingContent,
+  toNoticeFilingContent,
 } from "../../domain/filings.ts";
 import { effectiveDateLabel, noticeKindLabels } from "../../domain/notices.ts";
 import { platformLabel } from "../../guideline/pack.ts";
@@ -142,6 +143,11 @@ export const FilingDocument: FC<{ page: FilingPage; cityName: string }> = ({ pag
           <strong>{f.round > 1 ? "質問への回答・補足" : "補足"}:</strong> {f.message}
         </p>
       ) : null}
+      {f.question ? (
+        <p>
+          <strong>{info.recipientLabel}からの質問:</strong> {f.question}
+        </p>
+      ) : null}
       <RouteTable
         caption="届出の経過"
         steps={[
@@ -152,7 +158,6 @@ export const FilingDocument: FC<{ page: FilingPage; cityName: string }> = ({ pag
                   label: `${info.recipientLabel}からの質問`,
                   name: f.questionedByName,
                   on: f.questionedAt,
-                  note: f.question,
                 },
               ]
             : []),
@@ -181,7 +186,7 @@ export const RoundsTable: FC<{ rounds: FilingView[]; current: number }> = ({ rou
           <tr>
             <td>
               {r.id === current ? (
-                `第${r.round}回（このページ）`
+                <span aria-current="page">第{r.round}回（表示中）</span>
               ) : (
                 <a href={`/filings/${r.id}`}>第{r.round}回</a>
               )}
@@ -290,7 +295,10 @@ export const FilingList: FC<{ filings: FilingView[]; caption: string }> = ({ fil
           <tr>
             <td>
               <a href={`/filings/${f.id}`}>
-                {filingKindInfo[f.kind].title}
+                {filingTitle(
+                  f.kind,
+                  f.kind === "acquisition" ? undefined : toNoticeFilingContent(f.content).noticeKind,
+                )}
                 {f.round > 1 ? `（第${f.round}回）` : ""}
               </a>
             </td>

@@ -61,6 +61,9 @@ export const NoticeDocumentView: FC<{
               ? `${wareki(n.announcementDate)}から${wareki(n.displayUntil)}まで`
               : "周知日の設定後に決まります"}
           </Row>
+          <Row term="アカウントでの告知投稿">
+            <span class="mono">{n.snsPublishedUrl ?? "未発信"}</span>
+          </Row>
           <Row term="告知投稿の文案">
             <span class="pre">{n.announcementText || "—"}</span>
           </Row>
@@ -90,7 +93,6 @@ export const NoticeDocumentView: FC<{
             label: "アカウントでの周知",
             name: null,
             on: n.snsPublishedAt,
-            note: n.snsPublishedUrl ?? undefined,
           },
           {
             label: "情報統括管理者への届出",

@@ -243,10 +243,12 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
   return (
     <section aria-labelledby={`sns-${n.id}-title`}>
       <h3 id={`sns-${n.id}-title`}>アカウントでの周知（{clauseRef("4.5.2")}）</h3>
-      <p>
-        このアカウント自身でも、{japaneseDate(latest)}までに告知投稿を発信してください（
-        {effectiveDateLabel(n.kind)}の一月以上前）。発信を記録すると、ここに反映されます。
-      </p>
+      {n.snsPublishedAt ? null : (
+        <p>
+          このアカウント自身でも、{japaneseDate(latest)}までに告知投稿を発信してください（
+          {effectiveDateLabel(n.kind)}の一月以上前）。発信を記録すると、ここに反映されます。
+        </p>
+      )}
       {n.snsPublishedAt ? (
         <p>
           {formatDateTime(n.snsPublishedAt)} に発信しました
