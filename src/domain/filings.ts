@@ -81,7 +81,7 @@ export function filingStepProblem(status: FilingStatus, step: FilingStep): strin
   if (status === "confirmed") return "この届出はすでに確認済みです。";
   if (status === "questioned")
     return step === "confirm"
-      ? "この届出には質問をしています。アカウント管理者（課等の長）の回答と再送を待ってください。"
+      ? "この届出には質問をしています。課等の長（アカウント管理者）の回答と再送を待ってください。"
       : "この届出にはすでに質問をしています。回答と再送を待ってください。";
   if (status === "superseded") return "この届出は再送された新しい届出に差し替えられています。";
   return "この届出は取り下げられています。";

@@ -229,6 +229,17 @@ test("the checklist shows what is done, what is to do and what happens by itself
     ["done", "done", "done", "done", "late", "waiting", "auto", "waiting"],
     "an announcement post published after 31 January is too late for 1 March (4.5.2)",
   );
+  assert.equal(
+    states({
+      ...base,
+      status: "scheduled",
+      announcementDate: "2026-01-31",
+      policyFiling: confirmed("2026-01-16"),
+      sns: { postId: 3, scheduledOn: "2026-02-01", publishedOn: null },
+    })[4],
+    "late",
+    "an announcement post scheduled after 31 January is flagged before it goes out",
+  );
   assert.deepEqual(states({ ...base, status: "cancelled" }), [
     "done",
     "skipped",

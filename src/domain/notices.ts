@@ -513,6 +513,9 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
   } else if (n.today > latest) {
     snsState = "late";
     snsDetail = `${japaneseDate(latest)}までに告知投稿を発信した記録がありません。`;
+  } else if (n.sns.scheduledOn && n.sns.scheduledOn > latest) {
+    snsState = "late";
+    snsDetail = `告知投稿の予約日（${japaneseDate(n.sns.scheduledOn)}）が期限の${japaneseDate(latest)}より後です。予約日時を変更してください。`;
   } else {
     snsState = "todo";
     snsDetail = n.sns.postId

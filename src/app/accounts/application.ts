@@ -395,7 +395,7 @@ export async function confirmSecurityNotice(ctx: AppContext, props: { actor: Act
   const latest = await latestFiling(ctx.db, { accountId: view.id, kind: "acquisition", noticeId: null });
   if (!latest)
     throw conflict(
-      "まだ届出されていません。届出は、取得したアカウントをアカウント管理者（課等の長）が登録したときに送られます（第4-1(2) 取得後）。",
+      "まだ届出されていません。届出は、取得したアカウントを課等の長（アカウント管理者）が登録したときに送られます（第4-1(2) 取得後）。",
     );
   await confirmFiling(ctx, { actor: props.actor, filingId: latest.id });
   const updated = await repo.findAccount(ctx.db, view.id);

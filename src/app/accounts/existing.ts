@@ -138,7 +138,7 @@ export async function recordExistingAccount(ctx: AppContext, props: { actor: Act
     issues.push({
       field: "divisionId",
       message:
-        "所管課の課長が登録されていないため、アカウント管理者（課等の長）を定められません（第4-1(4)）。",
+        "所管課の課長が登録されていないため、課等の長（アカウント管理者）を定められません（第4-1(4)）。",
     });
   if (issues.length > 0) throw validation(issues[0]?.message ?? "入力内容を確認してください。", issues);
   const parsed = parseAccountUrl(pack, input.platform, input.url);

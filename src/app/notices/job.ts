@@ -203,10 +203,22 @@ async function withdraw(ctx: AppContext, actor: Actor, problem: Unworkable): Pro
     }
     const task = await lockOpenSecurityTask(tx, problem.noticeId);
     if (task) await closeTask(tx, task.id, { status: "cancelled", doneBy: null, doneAt: at });
+    const withdrawn = await withdrawNoticeFilings(tx, problem.noticeId, at);
+    for (const kind of [FILING_CONFIRM, FILING_ANSWER]) {
+      await closeFilingTasks(tx, {
+        kind,
+        accountId: problem.accountId,
+        filingIds: withdrawn,
+        doneBy: null,
+        at,
+        resolution: { reason: problem.reason },
+        status: "cancelled",
+      });
+    }
     return {
       result: null,
       target: { type: "account", id: problem.accountId },
-      summary: { noticeId: problem.noticeId, reason: problem.reason },
+      summary: { noticeId: problem.noticeId, reason: problem.reason, filingsWithdrawn: withdrawn },
     };
   });
 }

@@ -118,7 +118,7 @@ export function filingRoutes() {
       questionFiling(c.var.app, { actor: actorOf(c), filingId: id, input: values }),
     );
     if (!result.ok) return filingScreen(c, id, { decide: result.state }, result.status);
-    return done(c, `/filings/${id}`, "質問を送りました。アカウント管理者（課等の長）の回答を待ちます。");
+    return done(c, `/filings/${id}`, "質問を送りました。課等の長（アカウント管理者）の回答を待ちます。");
   });
 
   r.post("/filings/:id/answer", async (c) => {

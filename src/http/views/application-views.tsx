@@ -285,7 +285,7 @@ export const ApplicationDocumentView: FC<{ doc: ApplicationDocument; cityName: s
           <Row term="二段階認証の設定方法">{a.twoFactorPlan || "—"}</Row>
           <Row term="費用">{a.cost || "—"}</Row>
           <Row term="合議先">{a.consultedDivisions || "—"}</Row>
-          <Row term="アカウント管理者（課等の長）">{a.managerName ?? "—"}</Row>
+          <Row term="課等の長（アカウント管理者）">{a.managerName ?? "—"}</Row>
           <Row term="運用に携わる職員（第4-1(3)）">{names(doc.operators)}</Row>
           <Row term="ID・パスワードを扱う職員（第4-3(1)）">{names(doc.holders)}</Row>
           <Row term="所管サイトのURL">

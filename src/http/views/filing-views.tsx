@@ -55,7 +55,7 @@ const AcquisitionTable: FC<{ c: AcquisitionContent }> = ({ c }) => (
         <span class="mono">{c.url || "—"}</span>
       </Row>
       <Row term="アカウントの作成日">{c.platformCreatedOn ? wareki(c.platformCreatedOn) : "—"}</Row>
-      <Row term="所管課・アカウント管理者（課等の長）">
+      <Row term="所管課・課等の長（アカウント管理者）">
         {c.divisionName || "—"} {c.managerName}
       </Row>
       <Row term="ログイン用メールアドレス">
@@ -125,7 +125,7 @@ export const FilingDocument: FC<{ page: FilingPage; cityName: string }> = ({ pag
       title={title}
       cityName={cityName}
       addressee={`${info.recipientLabel} 様`}
-      from={`${f.divisionName} アカウント管理者（課等の長）`}
+      from={`${f.divisionName} 課等の長（アカウント管理者）`}
       dated={f.sentAt}
       current={page.documents[0] ?? null}
     >
@@ -223,7 +223,7 @@ export const DecisionForms: FC<{ filing: FilingView; csrf: string; state?: FormS
   <section class="screen-only" aria-labelledby="decide-title">
     <h2 id="decide-title">{filingKindInfo[filing.kind].recipientLabel}の確認</h2>
     <p>
-      内容を確認したら「確認しました」を押してください。分からない点があるときは、質問を送るとアカウント管理者（課等の長）に戻ります。
+      内容を確認したら「確認しました」を押してください。分からない点があるときは、質問を送ると課等の長（アカウント管理者）に戻ります。
     </p>
     <ErrorSummary state={state} />
     <form method="post" action={`/filings/${filing.id}/confirm`}>

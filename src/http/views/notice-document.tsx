@@ -30,7 +30,7 @@ export const NoticeDocumentView: FC<{
       id="notice-document-title"
       title={`ソーシャルメディア公式アカウントの${what}について（伺い）`}
       cityName={cityName}
-      from={`${n.departmentName} ${n.divisionName}${n.requestedByName ? ` アカウント管理者（課等の長） ${n.requestedByName}` : ""}`}
+      from={`${n.departmentName} ${n.divisionName}${n.requestedByName ? ` 課等の長（アカウント管理者） ${n.requestedByName}` : ""}`}
       dated={n.requestedAt}
       current={documents[0] ?? null}
     >
