@@ -429,6 +429,27 @@ export const accounts = pgTable(
     bioCheckedAt: instant("bio_checked_at"),
     bioHasErrors: boolean("bio_has_errors").notNull().default(false),
     closedOn: date("closed_on", { mode: "string" }),
+    /**
+     * How the account came into the registry: through an application in this system, or recorded
+     * afterwards as an account approved on paper before the system (既存アカウントとして登録).
+     */
+    origin: text("origin").notNull().default("application"),
+    /** What the 起案 asks besides the purpose (the city decides on these, 4.1.2). */
+    plannedStartOn: date("planned_start_on", { mode: "string" }),
+    /** The media-policy draft (メディアポリシー案) submitted with the application (4.2.1). */
+    policyDraft: text("policy_draft").notNull().default(""),
+    /** The platform's terms of use were read before applying. */
+    termsConfirmed: boolean("terms_confirmed").notNull().default(false),
+    /** Who owns the e-mail address and phone number the account logs in with (4.3.3). */
+    loginOwner: text("login_owner").notNull().default(""),
+    /** How two-factor authentication is (to be) set up (4.3.3). */
+    twoFactorPlan: text("two_factor_plan").notNull().default(""),
+    cost: text("cost").notNull().default(""),
+    /** 合議先: the divisions consulted on the application (e.g. 広報広聴課、情報政策課). */
+    consultedDivisions: text("consulted_divisions").notNull().default(""),
+    /** The login e-mail address and phone number, recorded at registration for the 届出 (4.1.2). */
+    loginEmail: text("login_email").notNull().default(""),
+    loginPhone: text("login_phone").notNull().default(""),
     /** Optimistic concurrency: bumped on every change, checked by approvals. */
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
@@ -437,8 +458,9 @@ export const accounts = pgTable(
   (t) => [
     check(
       "accounts_status_check",
-      sql`${t.status} in ('draft','pending_department_head','pending_policy_director','returned','rejected','approved','active','change_announced','closure_announced','closed')`,
+      sql`${t.status} in ('draft','pending_department_head','pending_policy_director','returned','rejected','existing_pending','approved','active','change_announced','closure_announced','closed')`,
     ),
+    check("accounts_origin_check", sql`${t.origin} in ('application','existing')`),
     index("accounts_division_idx").on(t.divisionId),
     index("accounts_status_idx").on(t.status),
     index("accounts_handle_idx").on(sql`lower(${t.handle})`),
@@ -616,6 +638,11 @@ export const accountNotices = pgTable(
     announcedAt: instant("announced_at"),
     effectiveAt: instant("effective_at"),
     cancelledAt: instant("cancelled_at"),
+    /** The announcement post on the account itself (4.5.2 当該ソーシャルメディアに掲載). */
+    announcementPostId: integer("announcement_post_id"),
+    /** When and where the announcement post went out (copied from its publishing record). */
+    snsPublishedAt: instant("sns_published_at"),
+    snsPublishedUrl: text("sns_published_url"),
   },
   (t) => [
     check("account_notices_kind_check", sql`${t.kind} in ('change','closure')`),
@@ -627,6 +654,100 @@ export const accountNotices = pgTable(
     index("account_notices_public_idx").on(t.status, t.announcementDate, t.displayUntil),
   ],
 );
+
+/**
+ * 届出: a notification a director must receive and confirm — the acquisition of an account to
+ * the security director (4.1.2 取得後), a change or closure to the policy director before it is
+ * announced and to the security director after (4.5.1). One row per sending (round); the
+ * director confirms it or asks a question, and the manager answers by sending the next round.
+ * `content` is what was sent, as it was sent.
+ */
+export const accountFilings = pgTable(
+  "account_filings",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** The change or closure a 4.5.1 filing is about. */
+    noticeId: integer("notice_id").references(() => accountNotices.id),
+    kind: text("kind").notNull(),
+    round: integer("round").notNull(),
+    status: text("status").notNull().default("sent"),
+    content: jsonb("content").notNull(),
+    /** The sender's note; for a later round, the answer to the director's question. */
+    message: text("message").notNull().default(""),
+    sentAt: instant("sent_at").notNull(),
+    sentBy: integer("sent_by").references(() => staff.id),
+    confirmedAt: instant("confirmed_at"),
+    confirmedBy: integer("confirmed_by").references(() => staff.id),
+    question: text("question").notNull().default(""),
+    questionedAt: instant("questioned_at"),
+    questionedBy: integer("questioned_by").references(() => staff.id),
+    /** When a later round replaced it unanswered, or its notice was cancelled. */
+    closedAt: instant("closed_at"),
+  },
+  (t) => [
+    check("account_filings_kind_check", sql`${t.kind} in ('acquisition','notice_policy','notice_security')`),
+    check(
+      "account_filings_status_check",
+      sql`${t.status} in ('sent','confirmed','questioned','superseded','withdrawn')`,
+    ),
+    uniqueIndex("account_filings_round_idx").on(
+      t.accountId,
+      t.kind,
+      sql`coalesce(${t.noticeId}, 0)`,
+      t.round,
+    ),
+    index("account_filings_status_idx").on(t.status, t.kind),
+    index("account_filings_notice_idx").on(t.noticeId),
+  ],
+);
+
+/**
+ * 文書番号 and 決裁日 of the city's document-management system (文書管理システム) for an
+ * application (起案), a 届出 or a change/closure request, typed in by staff. Versioned: a
+ * correction is a new version with its reason; the newest version is the one in force.
+ */
+export const documentRecords = pgTable(
+  "document_records",
+  {
+    id: id(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: integer("subject_id").notNull(),
+    version: integer("version").notNull(),
+    documentNumber: text("document_number").notNull(),
+    decidedOn: date("decided_on", { mode: "string" }),
+    reason: text("reason").notNull().default(""),
+    recordedBy: integer("recorded_by").references(() => staff.id),
+    recordedAt: instant("recorded_at").notNull(),
+  },
+  (t) => [
+    check("document_records_subject_check", sql`${t.subjectType} in ('application','filing','notice')`),
+    uniqueIndex("document_records_version_idx").on(t.subjectType, t.subjectId, t.version),
+  ],
+);
+
+/**
+ * An account that existed before this system, recorded by an administrator with the dates of
+ * the approvals given on paper (4.1.2) and confirmed by the policy director
+ * (既存アカウントとして登録). The original 起案's 文書番号 is a document record of the application.
+ */
+export const existingAccounts = pgTable("existing_accounts", {
+  accountId: integer("account_id")
+    .primaryKey()
+    .references(() => accounts.id),
+  draftedOn: date("drafted_on", { mode: "string" }),
+  departmentApprovedOn: date("department_approved_on", { mode: "string" }).notNull(),
+  policyApprovedOn: date("policy_approved_on", { mode: "string" }).notNull(),
+  /** The paper 届出 to the security director, when there was one. */
+  securityFiledOn: date("security_filed_on", { mode: "string" }),
+  note: text("note").notNull().default(""),
+  recordedBy: integer("recorded_by").references(() => staff.id),
+  recordedAt: instant("recorded_at").notNull(),
+  confirmedBy: integer("confirmed_by").references(() => staff.id),
+  confirmedAt: instant("confirmed_at"),
+});
 
 // ─── Posts (5.1.3–5.1.6, 5.2, 5.3) ─────────────────────────────────────────────────────────
 

@@ -30,11 +30,13 @@ const allowed: Record<string, string> = {
   "closure_announced close": "closed",
   "change_announced cancel_notice": "active",
   "closure_announced cancel_notice": "active",
+  "existing_pending confirm_existing": "approved",
+  "existing_pending reject_existing": "rejected",
 };
 
 test("every transition of the account life is allowed or refused exactly as the guideline's order says", () => {
   const table = transitionTable();
-  assert.equal(table.length, accountStatuses.length * 13);
+  assert.equal(table.length, accountStatuses.length * 15);
   for (const { from, step, to } of table) {
     assert.equal(to, allowed[`${from} ${step}`] ?? null, `${from} --${step}-->`);
   }
@@ -54,6 +56,15 @@ test("the policy director cannot approve before the department head, and a close
   }
 });
 
+const decided = {
+  plannedStartOn: "2026-04-01",
+  policyDraft: "① 目的: 市政情報の発信 …",
+  termsConfirmed: true,
+  loginOwner: "広報広聴課の共用メールアドレス（課長が管理）",
+  twoFactorPlan: "認証アプリ（課の共用端末）",
+  cost: "無料",
+};
+
 test("an application names its manager, an operator and a credential holder before it can be submitted (4.1.3, 4.3.1)", () => {
   const problems = applicationProblems({
     platform: "x",
@@ -62,6 +73,7 @@ test("an application names its manager, an operator and a credential holder befo
     managerId: null,
     operatorIds: [],
     holderIds: [],
+    ...decided,
   });
   assert.deepEqual(problems, [
     "アカウント管理者を定めてください（第4-1(3)）。",
@@ -76,9 +88,35 @@ test("an application names its manager, an operator and a credential holder befo
       managerId: 1,
       operatorIds: [2],
       holderIds: [2],
+      ...decided,
     }),
     [],
   );
+});
+
+test("the 起案 asks what the city decides on: start date, policy draft, terms, login owner, two-factor plan, cost", () => {
+  const problems = applicationProblems({
+    platform: "x",
+    name: "広報",
+    purpose: "市政情報",
+    managerId: 1,
+    operatorIds: [2],
+    holderIds: [2],
+    plannedStartOn: null,
+    policyDraft: " ",
+    termsConfirmed: false,
+    loginOwner: "",
+    twoFactorPlan: "",
+    cost: "",
+  });
+  assert.deepEqual(problems, [
+    "運用開始の予定日を入力してください。",
+    "メディアポリシー（案）を入力してください（第4-2(1)）。",
+    "利用するソーシャルメディアの利用規約を確認し、確認したことにチェックしてください。",
+    "ログインに使うメールアドレス・電話番号の所有者を入力してください（第4-3(3)）。",
+    "二段階認証の設定方法を入力してください（第4-3(3)）。",
+    "費用を入力してください（無料の場合は「無料」）。",
+  ]);
 });
 
 test("a media policy is complete only with every item of 4.2.1 and the reply policy of 4.2.2", () => {

@@ -9,6 +9,7 @@ export const accountStatuses = [
   "pending_policy_director",
   "returned",
   "rejected",
+  "existing_pending",
   "approved",
   "active",
   "change_announced",
@@ -25,10 +26,11 @@ export function isAccountStatus(value: string): value is AccountStatus {
 /** Status names as the registry shows them. */
 export const accountStatusLabels: Record<AccountStatus, string> = {
   draft: "起案中",
-  pending_department_head: "申請中（情報管理者の許可待ち）",
+  pending_department_head: "申請中（部等の長（情報管理者）の許可待ち）",
   pending_policy_director: "申請中（総合政策部長の許可待ち）",
   returned: "差戻し",
   rejected: "却下",
+  existing_pending: "既存アカウント（総合政策部長の確認待ち）",
   approved: "承認済",
   active: "運用中",
   change_announced: "変更予告中",
@@ -59,6 +61,8 @@ export const accountSteps = [
   "change_effective",
   "close",
   "cancel_notice",
+  "confirm_existing",
+  "reject_existing",
 ] as const;
 
 export type AccountStep = (typeof accountSteps)[number];
@@ -78,6 +82,9 @@ const transitions: Record<AccountStep, Partial<Record<AccountStatus, AccountStat
   change_effective: { change_announced: "active" },
   close: { closure_announced: "closed" },
   cancel_notice: { change_announced: "active", closure_announced: "active" },
+  // 既存アカウントとして登録: confirmed by the policy director, it continues as an approved account.
+  confirm_existing: { existing_pending: "approved" },
+  reject_existing: { existing_pending: "rejected" },
 };
 
 /** The status after `step`, or null when the step is not allowed from `status`. */
@@ -98,7 +105,7 @@ export function transitionTable(): Array<{
   return out;
 }
 
-/** What an application must name before it can be submitted (4.1.3, 4.3.1). */
+/** What an application must name before it can be submitted (4.1.2, 4.1.3, 4.3.1, 4.3.3). */
 export type ApplicationContent = {
   platform: string;
   name: string;
@@ -106,6 +113,12 @@ export type ApplicationContent = {
   managerId: number | null;
   operatorIds: readonly number[];
   holderIds: readonly number[];
+  plannedStartOn: string | null;
+  policyDraft: string;
+  termsConfirmed: boolean;
+  loginOwner: string;
+  twoFactorPlan: string;
+  cost: string;
 };
 
 /** Japanese reasons an application cannot be submitted yet (empty when it can). */
@@ -114,6 +127,14 @@ export function applicationProblems(app: ApplicationContent): string[] {
   if (!app.platform) problems.push("利用するソーシャルメディアを選んでください。");
   if (!app.name.trim()) problems.push("アカウント名（案）を入力してください。");
   if (!app.purpose.trim()) problems.push("利用目的を入力してください。");
+  if (!app.plannedStartOn) problems.push("運用開始の予定日を入力してください。");
+  if (!app.policyDraft.trim()) problems.push("メディアポリシー（案）を入力してください（第4-2(1)）。");
+  if (!app.termsConfirmed)
+    problems.push("利用するソーシャルメディアの利用規約を確認し、確認したことにチェックしてください。");
+  if (!app.loginOwner.trim())
+    problems.push("ログインに使うメールアドレス・電話番号の所有者を入力してください（第4-3(3)）。");
+  if (!app.twoFactorPlan.trim()) problems.push("二段階認証の設定方法を入力してください（第4-3(3)）。");
+  if (!app.cost.trim()) problems.push("費用を入力してください（無料の場合は「無料」）。");
   if (app.managerId === null) problems.push("アカウント管理者を定めてください（第4-1(3)）。");
   if (app.operatorIds.length === 0) problems.push("運用に携わる職員を1人以上定めてください（第4-1(3)）。");
   if (app.holderIds.length === 0)

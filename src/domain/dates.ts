@@ -45,6 +45,24 @@ export function formatWareki(date: string): string {
   return warekiFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
+const warekiDateFormat = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", {
+  timeZone: "UTC",
+  era: "long",
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+});
+
+/** 令和8年11月24日 for a plain date YYYY-MM-DD, as the city's documents write dates. */
+export function formatWarekiDate(date: string): string {
+  return warekiDateFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
+/** The Tokyo calendar date of an instant in 和暦 (令和8年11月24日). */
+export function warekiOf(at: Date): string {
+  return formatWarekiDate(tokyoDate(at));
+}
+
 const westernFormat = new Intl.DateTimeFormat("ja-JP", {
   timeZone: "UTC",
   year: "numeric",

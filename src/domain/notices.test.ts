@@ -12,6 +12,8 @@ import {
   noticeStatuses,
   noticeSteps,
   requestDateProblem,
+  snsLateProblem,
+  snsScheduleProblem,
 } from "./notices.ts";
 
 test("a notice moves requested → notified → scheduled → announced → effective, and nothing skips a step", () => {
@@ -146,14 +148,35 @@ test("the checklist shows what is done, what is to do and what happens by itself
     kind: "change" as const,
     effectiveDate: "2026-03-01",
     announcementDate: null,
+    displayUntil: null,
     requestedOn: "2026-01-15",
     requestedByName: "広報 課長",
-    policyDirectorNotifiedOn: null,
-    policyDirectorNotifiedByName: null,
+    policyFiling: null,
+    legacyPolicyNotifiedOn: null,
     announcedOn: null,
     effectiveOn: null,
+    securityFiling: null,
     securityTask: null,
+    sns: { postId: null, scheduledOn: null, publishedOn: null },
+    keep: null,
+    today: "2026-01-15",
+    months: 1,
   };
+  const sent = (on: string) => ({
+    status: "sent" as const,
+    round: 1,
+    sentOn: on,
+    sentByName: "広報 課長",
+    confirmedOn: null,
+    confirmedByName: null,
+    question: "",
+  });
+  const confirmed = (on: string) => ({
+    ...sent(on),
+    status: "confirmed" as const,
+    confirmedOn: on,
+    confirmedByName: "総合政策部長",
+  });
   const states = (input: Parameters<typeof noticeChecklist>[0]) => noticeChecklist(input).map((i) => i.state);
   assert.deepEqual(states({ ...base, status: "requested" }), [
     "done",
@@ -162,29 +185,65 @@ test("the checklist shows what is done, what is to do and what happens by itself
     "waiting",
     "waiting",
     "waiting",
+    "waiting",
+    "waiting",
   ]);
+  assert.deepEqual(
+    states({ ...base, status: "requested", policyFiling: sent("2026-01-16") }),
+    ["done", "waiting", "waiting", "waiting", "waiting", "waiting", "waiting", "waiting"],
+    "sent is not done: the policy director has to confirm it",
+  );
   assert.deepEqual(
     states({
       ...base,
       status: "scheduled",
       announcementDate: "2026-01-31",
-      policyDirectorNotifiedOn: "2026-01-16",
+      policyFiling: confirmed("2026-01-16"),
     }),
-    ["done", "done", "done", "auto", "waiting", "waiting"],
+    ["done", "done", "done", "auto", "todo", "waiting", "waiting", "waiting"],
   );
   assert.deepEqual(
     states({
       ...base,
       status: "announced",
       announcementDate: "2026-01-31",
-      policyDirectorNotifiedOn: "2026-01-16",
+      policyFiling: confirmed("2026-01-16"),
       announcedOn: "2026-01-31",
+      sns: { postId: 3, scheduledOn: "2026-01-31", publishedOn: "2026-01-31" },
       securityTask: { status: "open", notifiedOn: null, method: "", doneByName: null },
+      today: "2026-01-31",
     }),
-    ["done", "done", "done", "done", "todo", "auto"],
+    ["done", "done", "done", "done", "done", "todo", "auto", "waiting"],
+  );
+  assert.deepEqual(
+    states({
+      ...base,
+      status: "announced",
+      announcementDate: "2026-01-31",
+      policyFiling: confirmed("2026-01-16"),
+      announcedOn: "2026-01-31",
+      sns: { postId: 3, scheduledOn: null, publishedOn: "2026-02-02" },
+      securityFiling: sent("2026-02-01"),
+      today: "2026-02-02",
+    }),
+    ["done", "done", "done", "done", "late", "waiting", "auto", "waiting"],
+    "an announcement post published after 31 January is too late for 1 March (4.5.2)",
+  );
+  assert.equal(
+    states({
+      ...base,
+      status: "scheduled",
+      announcementDate: "2026-01-31",
+      policyFiling: confirmed("2026-01-16"),
+      sns: { postId: 3, scheduledOn: "2026-02-01", publishedOn: null },
+    })[4],
+    "late",
+    "an announcement post scheduled after 31 January is flagged before it goes out",
   );
   assert.deepEqual(states({ ...base, status: "cancelled" }), [
     "done",
+    "skipped",
+    "skipped",
     "skipped",
     "skipped",
     "skipped",
@@ -196,8 +255,40 @@ test("the checklist shows what is done, what is to do and what happens by itself
     "申請",
     "総合政策部長へ届出",
     "周知日の設定",
-    "周知（自動）",
+    "ホームページでの周知（自動）",
+    "アカウントでの周知",
     "情報統括管理者へ届出",
     "変更日（自動）",
+    "変更後の掲載（ホームページ・アカウント）",
   ]);
+});
+
+test("the announcement post must go out by the latest announcement date, counted as the Civil Code counts", () => {
+  assert.equal(
+    snsLateProblem({ kind: "change", effectiveDate: "2026-03-01", publishedOn: "2026-01-31", months: 1 }),
+    null,
+  );
+  assert.match(
+    snsLateProblem({ kind: "change", effectiveDate: "2026-03-01", publishedOn: "2026-02-01", months: 1 }) ??
+      "",
+    /2026年2月1日になり、変更日（2026年3月1日）の一月以上前（2026年1月31日まで）に間に合っていません/,
+  );
+  assert.equal(
+    snsScheduleProblem({
+      kind: "closure",
+      effectiveDate: "2026-02-16",
+      scheduledOn: "2026-01-15",
+      months: 1,
+    }),
+    null,
+  );
+  assert.match(
+    snsScheduleProblem({
+      kind: "closure",
+      effectiveDate: "2026-02-16",
+      scheduledOn: "2026-01-16",
+      months: 1,
+    }) ?? "",
+    /2026年1月15日までに発信するよう予約してください/,
+  );
 });

@@ -16,7 +16,8 @@ export function isNoticeKind(value: string): value is NoticeKind {
 }
 
 /**
- * requested (申請) → notified (総合政策部長へ届出, 4.5.1) → scheduled (周知日の設定, 4.5.2) →
+ * requested (申請; its 届出 is sent to the policy director) → notified (the policy director has
+ * confirmed the 届出, 4.5.1) → scheduled (周知日の設定, 4.5.2) →
  * announced (周知, on the announcement date) → effective (on the effective date); cancelled
  * from any step before the effective date.
  */
@@ -55,8 +56,8 @@ export function effectiveDateLabel(kind: NoticeKind): string {
 
 /** Status names independent of the kind (for filters). */
 export const noticeStatusLabels: Record<NoticeStatus, string> = {
-  requested: "申請済み（総合政策部長への届出前）",
-  notified: "届出済み（周知日の設定前）",
+  requested: "申請済み（総合政策部長の確認前）",
+  notified: "総合政策部長が確認済み（周知日の設定前）",
   scheduled: "周知予定",
   announced: "周知中",
   effective: "変更済み・廃止済み",
@@ -67,9 +68,9 @@ export const noticeStatusLabels: Record<NoticeStatus, string> = {
 export function noticeStatusLabel(kind: NoticeKind, status: NoticeStatus): string {
   switch (status) {
     case "requested":
-      return "申請済み（総合政策部長への届出前）";
+      return "申請済み（総合政策部長の確認前）";
     case "notified":
-      return "届出済み（周知日の設定前）";
+      return "総合政策部長が確認済み（周知日の設定前）";
     case "scheduled":
       return "周知予定";
     case "announced":
@@ -85,7 +86,7 @@ export const noticeSteps = ["notify", "schedule", "announce", "take_effect", "ca
 export type NoticeStep = (typeof noticeSteps)[number];
 
 const transitions: Record<NoticeStep, Partial<Record<NoticeStatus, NoticeStatus>>> = {
-  // 4.5.1 周知する前に総合政策部長へ届出
+  // 4.5.1 周知する前に総合政策部長へ届出: the director's confirmation of the 届出
   notify: { requested: "notified" },
   // 4.5.2: the announcement can be scheduled (or moved) only after the notification
   schedule: { notified: "scheduled", scheduled: "scheduled" },
@@ -311,12 +312,56 @@ export function cancelProblem(
   return null;
 }
 
+// ─── The announcement on the account itself (4.5.2 当該ソーシャルメディアに掲載) ──────────────
+
+/**
+ * Whether the announcement post went out in time: on or before the latest announcement date
+ * for the effective date (Civil Code counting, as for the public page). Null when it is on time.
+ */
+export function snsLateProblem(props: {
+  kind: NoticeKind;
+  effectiveDate: string;
+  publishedOn: string;
+  months: number;
+}): string | null {
+  const latest = latestAnnouncementDate(props.effectiveDate, props.months);
+  if (props.publishedOn <= latest) return null;
+  const label = effectiveDateLabel(props.kind);
+  return `アカウントでの周知が${japaneseDate(props.publishedOn)}になり、${label}（${japaneseDate(props.effectiveDate)}）の${periodWords(props.months)}以上前（${japaneseDate(latest)}まで）に間に合っていません${noticeRule(props.months)}。`;
+}
+
+/**
+ * Why an announcement post may not be scheduled at `scheduledOn` (Tokyo date): after the latest
+ * announcement date the notice period would be too short (4.5.2). Null when it may.
+ */
+export function snsScheduleProblem(props: {
+  kind: NoticeKind;
+  effectiveDate: string;
+  scheduledOn: string;
+  months: number;
+}): string | null {
+  const latest = latestAnnouncementDate(props.effectiveDate, props.months);
+  if (props.scheduledOn <= latest) return null;
+  return `この投稿は${effectiveDateLabel(props.kind)}（${japaneseDate(props.effectiveDate)}）の告知です。${japaneseDate(latest)}までに発信するよう予約してください${noticeRule(props.months)}。`;
+}
+
 // ─── The checklist on the staff page ─────────────────────────────────────────────────────────
 
-export type ChecklistState = "done" | "todo" | "auto" | "waiting" | "skipped";
+/** done, to do, automatic, waiting for an earlier step, skipped (cancelled), or done too late. */
+export type ChecklistState = "done" | "todo" | "auto" | "waiting" | "skipped" | "late";
+
+export type ChecklistKey =
+  | "request"
+  | "policy_director"
+  | "schedule"
+  | "announce"
+  | "sns"
+  | "security_director"
+  | "effective"
+  | "keep";
 
 export type ChecklistItem = {
-  key: "request" | "policy_director" | "schedule" | "announce" | "security_director" | "effective";
+  key: ChecklistKey;
   label: string;
   clause: string;
   state: ChecklistState;
@@ -324,32 +369,80 @@ export type ChecklistItem = {
   detail: string;
 };
 
-/** What the checklist needs to know about one notice and its security-director task. */
+/** What the checklist needs to know about a 届出 to a director. */
+export type FilingFacts = {
+  status: "sent" | "confirmed" | "questioned" | "superseded" | "withdrawn";
+  round: number;
+  sentOn: string;
+  sentByName: string | null;
+  confirmedOn: string | null;
+  confirmedByName: string | null;
+  question: string;
+};
+
+/** What the checklist needs to know about one notice. */
 export type ChecklistInput = {
   kind: NoticeKind;
   status: NoticeStatus;
   effectiveDate: string;
   announcementDate: string | null;
+  displayUntil: string | null;
   requestedOn: string;
   requestedByName: string | null;
-  policyDirectorNotifiedOn: string | null;
-  policyDirectorNotifiedByName: string | null;
+  /** The 4.5.1 届出 to the policy director (latest round), if sent. */
+  policyFiling: FilingFacts | null;
+  /** Recorded before 届出 were sent through the system (the manager's own record). */
+  legacyPolicyNotifiedOn: string | null;
   announcedOn: string | null;
   effectiveOn: string | null;
+  /** The 4.5.1 届出 to the security director (latest round), if sent. */
+  securityFiling: FilingFacts | null;
+  /** The manager's task to send it (opened on the announcement date); legacy records closed it. */
   securityTask: {
     status: string;
     notifiedOn: string | null;
     method: string;
     doneByName: string | null;
   } | null;
+  /** The announcement post on the account (4.5.2). */
+  sns: { postId: number | null; scheduledOn: string | null; publishedOn: string | null };
+  /** The task to keep the change notice on the account for about a year (4.5.2). */
+  keep: { status: string; keptAs: string } | null;
+  today: string;
+  months: number;
 };
 
 const who = (name: string | null) => (name ? ` ${name}` : "");
 
+function filingItem(
+  key: "policy_director" | "security_director",
+  label: string,
+  filing: FilingFacts | null,
+  open: { state: ChecklistState; detail: string },
+): Pick<ChecklistItem, "key" | "label" | "clause" | "state" | "detail"> {
+  const base = { key, label, clause: "4.5.1" };
+  if (!filing || filing.status === "withdrawn" || filing.status === "superseded") return { ...base, ...open };
+  const sent = `${japaneseDate(filing.sentOn)}${who(filing.sentByName)} 送付${filing.round > 1 ? `（第${filing.round}回）` : ""}`;
+  if (filing.status === "confirmed")
+    return {
+      ...base,
+      state: "done",
+      detail: `${sent}、${filing.confirmedOn ? japaneseDate(filing.confirmedOn) : ""}${who(filing.confirmedByName)} 確認`,
+    };
+  if (filing.status === "questioned")
+    return {
+      ...base,
+      state: "todo",
+      detail: `${sent}、質問あり: ${filing.question}（回答して再送してください）`,
+    };
+  return { ...base, state: "waiting", detail: `${sent}、確認待ち` };
+}
+
 /**
- * The six steps of a change or closure — 申請 → 総合政策部長へ届出 → 周知日の設定 → 周知（自動）→
- * 情報統括管理者へ届出 → 変更日（自動）— each done, to do, automatic (waiting for its date),
- * waiting for an earlier step, or skipped (cancelled).
+ * The steps of a change or closure — 申請 → 総合政策部長へ届出（確認まで）→ 周知日の設定 →
+ * ホームページでの周知（自動）→ アカウントでの周知 → 情報統括管理者へ届出（確認まで）→
+ * 変更日・廃止日（自動）→ (a change) 変更後の掲載 — each done, to do, automatic, waiting for an
+ * earlier step, skipped (cancelled) or done too late.
  */
 export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
   const cancelled = n.status === "cancelled";
@@ -364,15 +457,24 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
       detail: `${japaneseDate(n.requestedOn)}${who(n.requestedByName)}`,
     },
   ];
-  items.push({
-    key: "policy_director",
-    label: "総合政策部長へ届出",
-    clause: "4.5.1",
-    state: n.policyDirectorNotifiedOn ? "done" : cancelled ? "skipped" : "todo",
-    detail: n.policyDirectorNotifiedOn
-      ? `${japaneseDate(n.policyDirectorNotifiedOn)}${who(n.policyDirectorNotifiedByName)}`
-      : "周知の前に届け出てください。",
-  });
+  const legacyPolicy =
+    !n.policyFiling && n.legacyPolicyNotifiedOn
+      ? {
+          state: "done" as const,
+          detail: `${japaneseDate(n.legacyPolicyNotifiedOn)} 届け出たことを記録（確認の記録はありません）`,
+        }
+      : null;
+  items.push(
+    filingItem(
+      "policy_director",
+      "総合政策部長へ届出",
+      n.policyFiling,
+      legacyPolicy ?? {
+        state: cancelled ? "skipped" : "todo",
+        detail: "周知の前に届け出て、総合政策部長の確認を受けてください。",
+      },
+    ),
+  );
   const scheduled = n.status === "scheduled" || n.status === "announced" || n.status === "effective";
   items.push({
     key: "schedule",
@@ -386,7 +488,7 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
   });
   items.push({
     key: "announce",
-    label: "周知（自動）",
+    label: "ホームページでの周知（自動）",
     clause: "4.5.2",
     state: n.announcedOn ? "done" : n.status === "scheduled" ? "auto" : pending,
     detail: n.announcedOn
@@ -395,24 +497,62 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
         ? `${japaneseDate(n.announcementDate)}に公開ページへ自動で掲載します。`
         : "周知日に公開ページへ自動で掲載します。",
   });
-  const task = n.securityTask;
+  const latest = latestAnnouncementDate(n.effectiveDate, n.months);
+  const snsOpen = n.status === "scheduled" || n.status === "announced" || n.status === "effective";
+  let snsState: ChecklistState;
+  let snsDetail: string;
+  if (n.sns.publishedOn) {
+    snsState = n.sns.publishedOn <= latest ? "done" : "late";
+    snsDetail =
+      snsState === "done"
+        ? `${japaneseDate(n.sns.publishedOn)} 告知投稿を発信`
+        : `${japaneseDate(n.sns.publishedOn)} 告知投稿を発信（期限の${japaneseDate(latest)}を過ぎています）`;
+  } else if (!snsOpen) {
+    snsState = pending;
+    snsDetail = `周知日を設定したら、告知投稿を作成して${japaneseDate(latest)}までに発信します。`;
+  } else if (n.today > latest) {
+    snsState = "late";
+    snsDetail = `${japaneseDate(latest)}までに告知投稿を発信した記録がありません。`;
+  } else if (n.sns.scheduledOn && n.sns.scheduledOn > latest) {
+    snsState = "late";
+    snsDetail = `告知投稿の予約日（${japaneseDate(n.sns.scheduledOn)}）が期限の${japaneseDate(latest)}より後です。予約日時を変更してください。`;
+  } else {
+    snsState = "todo";
+    snsDetail = n.sns.postId
+      ? `告知投稿を作成済み${n.sns.scheduledOn ? `（予約 ${japaneseDate(n.sns.scheduledOn)}）` : ""}。承認を得て${japaneseDate(latest)}までに発信し、発信を記録してください。`
+      : `告知投稿を作成し、承認を得て${japaneseDate(latest)}までに発信してください。`;
+  }
   items.push({
-    key: "security_director",
-    label: "情報統括管理者へ届出",
-    clause: "4.5.1",
-    state:
-      task?.status === "done"
-        ? "done"
-        : task?.status === "open"
-          ? "todo"
-          : task?.status === "cancelled"
-            ? "skipped"
-            : pending,
-    detail:
-      task?.status === "done"
-        ? `${task.notifiedOn ? japaneseDate(task.notifiedOn) : ""}${task.method ? `（${task.method}）` : ""}${who(task.doneByName)}`
-        : "周知後、速やかに届け出てください。",
+    key: "sns",
+    label: "アカウントでの周知",
+    clause: "4.5.2",
+    state: snsState,
+    detail: snsDetail,
   });
+  const task = n.securityTask;
+  const legacySecurity =
+    !n.securityFiling && task?.status === "done"
+      ? {
+          state: "done" as const,
+          detail: `${task.notifiedOn ? japaneseDate(task.notifiedOn) : ""}${task.method ? `（${task.method}）` : ""}${who(task.doneByName)} 届け出たことを記録（確認の記録はありません）`,
+        }
+      : null;
+  items.push(
+    filingItem(
+      "security_director",
+      "情報統括管理者へ届出",
+      n.securityFiling,
+      legacySecurity ?? {
+        state:
+          task?.status === "open"
+            ? "todo"
+            : task?.status === "cancelled" || cancelled
+              ? "skipped"
+              : "waiting",
+        detail: "周知後、速やかに届け出て、情報統括管理者の確認を受けてください。",
+      },
+    ),
+  );
   items.push({
     key: "effective",
     label: `${dateLabel}（自動）`,
@@ -422,5 +562,20 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
       ? `${japaneseDate(n.effectiveOn)} ${n.kind === "change" ? "変更を反映" : "廃止"}`
       : `${japaneseDate(n.effectiveDate)}に自動で${n.kind === "change" ? "変更を反映します" : "廃止します"}。`,
   });
+  if (n.kind === "change") {
+    const until = n.displayUntil ? japaneseDate(n.displayUntil) : "変更日から1年程度";
+    items.push({
+      key: "keep",
+      label: "変更後の掲載（ホームページ・アカウント）",
+      clause: "4.5.2",
+      state: n.keep?.status === "done" ? "done" : n.keep?.status === "open" ? "todo" : pending,
+      detail:
+        n.keep?.status === "done"
+          ? `${until}まで掲載しました。`
+          : n.keep?.status === "open"
+            ? `${until}まで、ホームページ（自動）とアカウント（固定投稿またはプロフィール）にお知らせを掲載し続けてください。${n.keep.keptAs ? `掲載方法: ${n.keep.keptAs}` : ""}`
+            : `変更後、${until}までホームページとアカウントに掲載し続けます。`,
+    });
+  }
   return items;
 }

@@ -32,6 +32,10 @@ export const actions = [
   "account.approve_policy",
   "account.confirm_notice",
   "account.manage",
+  "account.register_existing",
+  "account.confirm_existing",
+  "notice.confirm_policy",
+  "document.record",
   "policy.draft",
   "policy.approve",
   "notice.read",
@@ -165,6 +169,19 @@ const rules: Record<Action, Rule> = {
   "account.confirm_notice": { anywhere: ["security_director"] },
   // 4.1.4: the account manager (課長) runs the account: registration, operators, credentials, changes.
   "account.manage": { anywhere: [], inScope: ["account_manager"] },
+  // Accounts approved on paper before this system: recorded by an administrator …
+  "account.register_existing": { anywhere: ["admin"] },
+  // … and confirmed by the policy director, who gave the original approval (4.1.2).
+  "account.confirm_existing": { anywhere: ["policy_director"] },
+  // 4.5.1 周知する前に総合政策部長へ届出: the policy director receives and confirms it.
+  "notice.confirm_policy": { anywhere: ["policy_director"] },
+  // 文書番号・決裁日 from the city's document-management system: the division's staff, the
+  // directors a 届出 is addressed to, and the administrator.
+  "document.record": {
+    anywhere: ["policy_director", "security_director", "admin"],
+    inScope: ["account_manager", "department_head"],
+    members: true,
+  },
   "policy.draft": { anywhere: [], inScope: ["account_manager", "operator"], members: true },
   // 4.2.1: the media policy is set by the account manager.
   "policy.approve": { anywhere: [], inScope: ["account_manager"] },

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { z } from "zod";
 import { draftApplication, submitApplication } from "../../src/app/accounts/application.ts";
 import { createApiToken } from "../../src/app/api-tokens.ts";
 import { listApprovals } from "../../src/db/repos/accounts.ts";
@@ -44,7 +45,33 @@ const application = () => ({
   purpose: "市政情報の発信",
   operatorIds: [org.staff.kouhouStaff.id],
   holderIds: [org.staff.kouhouStaff.id],
+  plannedStartOn: "2026-12-01",
+  policyDraft: "① 目的: 市政情報の発信",
+  termsConfirmed: true,
+  loginOwner: "広報広聴課の共用メールアドレス",
+  twoFactorPlan: "認証アプリ",
+  cost: "無料",
 });
+
+const registration = (id: number) => ({
+  url: `https://x.com/iwaki_api_${id}`,
+  platformCreatedOn: "2026-11-01",
+  homepageUrl: "https://www.city.iwaki.lg.jp/sns.html",
+  loginEmail: "koho-sns@city.example.lg.jp",
+  loginOwner: "広報広聴課の共用メールアドレス（課長が管理）",
+});
+
+/** Approved at both steps and registered by the manager (the 届出 has gone to the security director). */
+async function registered(): Promise<number> {
+  const id = await pending("policy");
+  await call("policyDirector", "POST", `/accounts/${id}/decision`, {
+    decision: "approve",
+    expected: "pending_policy_director",
+  });
+  const res = await call("kouhouManager", "POST", `/accounts/${id}/registration`, registration(id));
+  assert.equal(res.status, 200);
+  return id;
+}
 
 async function pending(step: "department" | "policy") {
   const a = await draftApplication(app.ctx, { actor: org.actors.kouhouStaff, input: application() });
@@ -60,6 +87,7 @@ async function pending(step: "department" | "policy") {
 }
 
 type Case = { name: string; allowed: Persona[]; run(p: Persona): Promise<Response> };
+let existing = 0;
 
 const cases: Case[] = [
   {
@@ -88,19 +116,28 @@ const cases: Case[] = [
   {
     name: "confirm the security notice",
     allowed: ["securityDirector"],
-    run: async (p) => {
-      const id = await pending("policy");
-      assert.equal(
-        (
-          await call("policyDirector", "POST", `/accounts/${id}/decision`, {
-            decision: "approve",
-            expected: "pending_policy_director",
-          })
-        ).status,
-        200,
-      );
-      return call(p, "POST", `/accounts/${id}/security-confirmation`);
-    },
+    run: async (p) => call(p, "POST", `/accounts/${await registered()}/security-confirmation`),
+  },
+  {
+    name: "record an existing account",
+    allowed: ["admin"],
+    run: async (p) =>
+      call(p, "POST", "/accounts/existing", {
+        divisionId: org.divisions.kouhou.id,
+        platform: "x",
+        name: "既存",
+        url: `https://x.com/iwaki_exist${++existing}`,
+        platformCreatedOn: "2020-04-01",
+        purpose: "市政情報",
+        homepageUrl: "https://www.city.iwaki.lg.jp/sns.html",
+        operatorIds: [org.staff.kouhouStaff.id],
+        holderIds: [org.staff.kouhouStaff.id],
+        loginEmail: "old@city.example.lg.jp",
+        loginOwner: "広報広聴課",
+        documentNumber: "いわ広第1号",
+        departmentApprovedOn: "2020-03-01",
+        policyApprovedOn: "2020-03-10",
+      }),
   },
   {
     name: "register the account (account manager)",
@@ -111,11 +148,7 @@ const cases: Case[] = [
         decision: "approve",
         expected: "pending_policy_director",
       });
-      return call(p, "POST", `/accounts/${id}/registration`, {
-        url: `https://x.com/iwaki_api_${id}`,
-        platformCreatedOn: "2026-11-01",
-        homepageUrl: "https://www.city.iwaki.lg.jp/sns.html",
-      });
+      return call(p, "POST", `/accounts/${id}/registration`, registration(id));
     },
   },
 ];
@@ -175,16 +208,38 @@ test("two approvers answering at the same moment: one approval, the other a clea
   assert.equal((await listApprovals(app.ctx.db, id)).length, 1);
 });
 
-test("the API shows the registry with 届出未確認 as a flag and the history of an application", async () => {
+test("the 届出 is sent at registration, not at approval, and the director confirms it through /filings (4.1.2 取得後)", async () => {
   const id = await pending("policy");
   await call("policyDirector", "POST", `/accounts/${id}/decision`, {
     decision: "approve",
     expected: "pending_policy_director",
   });
+  const approved = JSON.stringify(await (await call("kouhouStaff", "GET", `/accounts/${id}`)).json());
+  assert.match(approved, /"securityNotified":false/, "no 届出 before the account exists");
+  assert.equal((await call("securityDirector", "POST", `/accounts/${id}/security-confirmation`)).status, 409);
+
+  assert.equal(
+    (await call("kouhouManager", "POST", `/accounts/${id}/registration`, registration(id))).status,
+    200,
+  );
   const res = await call("kouhouStaff", "GET", `/accounts/${id}`);
-  assert.equal(res.status, 200);
-  const body: unknown = await res.json();
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(await res.json());
+  assert.match(text, /"securityNotified":true/);
   assert.match(text, /"securityConfirmed":false/);
-  assert.match(text, /"kind":"approved_policy_director"/);
+  assert.match(text, /"kind":"security_filed"/);
+  assert.match(text, /"loginEmail":null/, "an operator does not see the login e-mail");
+  const managerView = JSON.stringify(await (await call("kouhouManager", "GET", `/accounts/${id}`)).json());
+  assert.match(managerView, /"loginEmail":"koho-sns@city.example.lg.jp"/);
+
+  const list = z
+    .object({ items: z.array(z.object({ id: z.number(), accountId: z.number(), kind: z.string() })) })
+    .parse(await (await call("securityDirector", "GET", "/filings?status=sent")).json());
+  const filing = list.items.find((f) => f.accountId === id);
+  assert.equal(filing?.kind, "acquisition");
+  assert.equal((await call("kouhouStaff", "GET", `/filings/${filing?.id}`)).status, 404);
+  const asked = await call("securityDirector", "POST", `/filings/${filing?.id}/question`, { question: "" });
+  assert.equal(asked.status, 422);
+  assert.equal((await call("securityDirector", "POST", `/filings/${filing?.id}/confirmation`)).status, 200);
+  const after = JSON.stringify(await (await call("kouhouStaff", "GET", `/accounts/${id}`)).json());
+  assert.match(after, /"securityConfirmed":true/);
 });

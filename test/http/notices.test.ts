@@ -1,8 +1,9 @@
 /**
- * The 変更・廃止 pages and API (4.5) as people use them: the account manager requests a change,
- * records the notification to the policy director, schedules the announcement (errors in
- * Japanese, citing the clause), the policy director follows every notice on /notices, and a
- * manager of another division is refused.
+ * The 変更・廃止 pages and API (4.5) as people use them: the account manager requests a change and
+ * sends the 届出 to the policy director, who receives and confirms it before the announcement can
+ * be scheduled (4.5.1; errors in Japanese, citing the clause); after the announcement the security
+ * director receives the second 届出 and confirms it; the policy director follows every notice on
+ * /notices; each request prints as a document; a manager of another division is refused.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -23,7 +24,13 @@ let http: ReturnType<typeof createHttpApp>;
 before(async () => {
   app = await testApp({ start: "2026-01-15T01:00:00Z" });
   org = await seedOrg(app.ctx);
-  for (const p of [org.staff.kouhouManager, org.staff.policyDirector, org.staff.soumuManager]) {
+  for (const p of [
+    org.staff.kouhouManager,
+    org.staff.policyDirector,
+    org.staff.soumuManager,
+    org.staff.securityDirector,
+    org.staff.auditor,
+  ]) {
     await givePassword(app, p.id);
   }
   http = createHttpApp(app.ctx);
@@ -35,8 +42,9 @@ const errorBody = z.object({
 });
 
 const noticeIdOf = (location: string | null) => Number(/#notice-(\d+)$/.exec(location ?? "")?.[1]);
+const filingIdIn = (html: string) => Number(/href="\/filings\/(\d+)"/.exec(html)?.[1]);
 
-test("the account manager requests a change, records the notification and schedules the announcement", async () => {
+test("the account manager requests a change, the policy director receives and confirms the 届出, then the announcement is scheduled", async () => {
   app.clock.set("2026-01-15T01:00:00Z");
   const account = await seedAccount(app.ctx, {
     divisionId: org.divisions.kouhou.id,
@@ -95,12 +103,34 @@ test("the account manager requests a change, records the notification and schedu
   assert.equal(early.status, 409);
   assert.match(
     await early.text(),
-    /総合政策部長への届出を記録してください（第4-5\(1\) 周知する前に総合政策部長へ届出）/,
+    /総合政策部長へ届け出て、確認を受けてください（第4-5\(1\) 周知する前に総合政策部長へ届出）/,
   );
 
   assert.equal((await b.post(`/notices/${noticeId}/notify-policy-director`, {})).status, 303);
+  const sent = await b.text(page);
+  assert.match(sent, /総合政策部長へ届出を送りました/);
+  assert.match(sent, /総合政策部長への届出（第1回、2026\/01\/15 10:00:00 送付）/);
+  const stillEarly = await b.post(`/notices/${noticeId}/schedule`, { announcementDate: "2026-01-31" });
+  assert.equal(stillEarly.status, 409, "sending is not enough: the director confirms first (4.5.1)");
+
+  // The policy director receives it (a notification, a 届出 to open) and confirms it.
+  const director = await signIn(http, org.staff.policyDirector.employeeNo);
+  assert.match(await director.text("/notifications"), /総合政策部長への届出が届きました/);
+  const filingId = filingIdIn(await director.text("/filings?status=sent"));
+  assert.ok(filingId > 0);
+  const filingPage = await director.text(`/filings/${filingId}`);
+  assert.match(
+    filingPage,
+    /<h1 id="filing-title" class="document-title">公式アカウント変更届（周知前）<\/h1>/,
+  );
+  assert.match(filingPage, /総合政策部長 様/);
+  assert.match(filingPage, /令和8年3月1日/, "dates in 和暦");
+  assert.match(filingPage, /<button type="submit">確認しました<\/button>/);
+  assert.equal((await b.post(`/filings/${filingId}/confirm`, {})).status, 403, "not by the sender");
+  assert.equal((await director.post(`/filings/${filingId}/confirm`, {})).status, 303);
+
   const notified = await b.text(page);
-  assert.match(notified, /総合政策部長への届出を記録しました/);
+  assert.match(notified, / 2026\/01\/15 10:00:00 政策 部長 が確認/);
   assert.match(notified, /<h3 id="schedule-\d+-title">周知日の設定<\/h3>/);
   assert.match(
     notified,
@@ -145,11 +175,10 @@ test("the account manager requests a change, records the notification and schedu
   assert.match(scheduledHtml, /2026年1月31日から2027年3月1日まで（第4-5\(2\)）/);
 
   // The policy director follows every notice, and cannot change one.
-  const director = await signIn(http, org.staff.policyDirector.employeeNo);
   const list = await director.text("/notices?status=scheduled");
   assert.match(list, /<caption>変更・廃止の届出（1件）<\/caption>/);
   assert.match(list, new RegExp(`href="/accounts/${account.id}/notices#notice-${noticeId}"`));
-  assert.match(list, /2026年1月15日 届出済み（記録: 広報 課長）/);
+  assert.match(list, /2026年1月15日 送付・確認済み/);
   const directorPage = await director.text(page);
   assert.doesNotMatch(directorPage, /周知日を変更する/, "no forms for someone who may not change it");
   const denied = await director.post(`/notices/${noticeId}/cancel`, {});
@@ -171,22 +200,32 @@ test("the account manager requests a change, records the notification and schedu
   assert.match(announced, /周知中（変更前）/);
   assert.match(announced, /<label for="announcement-\d+">告知投稿の文案<\/label>/);
   assert.match(announced, /<textarea id="announcement-\d+" rows="6" readonly/);
-  assert.match(announced, /情報統括管理者への届出の記録/);
-  const wrong = await manager.post(`/notices/${noticeId}/security-notification`, {
-    notifiedOn: "2026-01-30",
-    method: "",
-  });
-  assert.equal(wrong.status, 422);
-  assert.match(await wrong.text(), /届出の方法を入力してください。/);
-  const recorded = await manager.post(`/notices/${noticeId}/security-notification`, {
-    notifiedOn: "2026-01-31",
-    method: "電子メール",
-  });
-  assert.equal(recorded.status, 303);
+  assert.match(announced, /<h3 id="security-\d+-title">情報統括管理者への届出<\/h3>/);
+  assert.equal((await manager.post(`/notices/${noticeId}/security-notification`, {})).status, 303);
+  assert.match(await manager.text(page), /情報統括管理者へ届出を送りました/);
+  const security = await signIn(http, org.staff.securityDirector.employeeNo);
+  const securityFiling = filingIdIn(await security.text("/filings?status=sent"));
+  assert.ok(securityFiling > 0 && securityFiling !== filingId);
+  assert.match(await security.text(`/filings/${securityFiling}`), /公式アカウント変更届（周知後）/);
+  assert.equal((await security.post(`/filings/${securityFiling}/confirm`, {})).status, 303);
   assert.match(
     await manager.text(page),
-    /<strong>情報統括管理者へ届出<\/strong> <span class="badge badge-ok">完了<\/span> 2026年1月31日（電子メール） 広報 課長/,
+    /<strong>情報統括管理者へ届出<\/strong> <span class="badge badge-ok">完了<\/span> 2026年1月31日 広報 課長 送付、2026年1月31日 総務 部長 確認/,
   );
+  // An auditor sees who sent each 届出 and who confirmed it, when.
+  const auditor = await signIn(http, org.staff.auditor.employeeNo);
+  const filings = await auditor.text("/filings");
+  assert.match(filings, /<caption>届出（2件、新しい順）<\/caption>/);
+  assert.match(filings, /広報 課長/);
+  assert.match(filings, /総務 部長/);
+
+  // The request itself prints as a document with its route and 和暦 dates.
+  const doc = await manager.get(`/notices/${noticeId}/document`);
+  assert.equal(doc.status, 200);
+  const docHtml = await doc.text();
+  assert.match(docHtml, /ソーシャルメディア公式アカウントの変更について（伺い）/);
+  assert.match(docHtml, /<th scope="row">総合政策部長の確認<\/th><td>[^<]+<\/td><td>令和8年1月15日<\/td>/);
+  assert.match(docHtml, /<h2 id="docno-title">文書番号・決裁日（文書管理システム）<\/h2>/);
   const otherAgain = await signIn(http, org.staff.soumuManager.employeeNo);
   assert.match(
     await otherAgain.text("/notices"),
@@ -195,7 +234,7 @@ test("the account manager requests a change, records the notification and schedu
   );
 });
 
-test("the API does the same: request, notify, read the checked draft, schedule, cancel", async () => {
+test("the API does the same: request, send the 届出, the director confirms, read the draft, schedule, cancel", async () => {
   app.clock.set("2026-01-15T01:00:00Z");
   const account = await seedAccount(app.ctx, {
     divisionId: org.divisions.kouhou.id,
@@ -242,6 +281,15 @@ test("the API does the same: request, notify, read the checked draft, schedule, 
   assert.match(errorBody.parse(await early.json()).error.message, /第4-5\(1\)/);
 
   assert.equal((await api(`/notices/${item.id}/notify-policy-director`, {})).status, 200);
+  const stillEarly = await api(`/notices/${item.id}/schedule`, { announcementDate: "2026-02-28" });
+  assert.equal(stillEarly.status, 409, "sent, not yet confirmed by the policy director");
+  const withFilings = z
+    .object({ filings: z.array(z.object({ id: z.number(), kind: z.string(), status: z.string() })) })
+    .parse(await (await api(`/notices/${item.id}`)).json());
+  const policyFiling = withFilings.filings.find((f) => f.kind === "notice_policy");
+  assert.equal(policyFiling?.status, "sent");
+  assert.equal((await api(`/filings/${policyFiling?.id}/confirmation`, {})).status, 403);
+  assert.equal((await api(`/filings/${policyFiling?.id}/confirmation`, {}, directorToken)).status, 200);
   const draft = z
     .object({ text: z.string(), findings: z.array(z.object({ severity: z.string() })) })
     .parse(await (await api(`/notices/${item.id}/announcement`)).json());
@@ -273,7 +321,7 @@ test("the API does the same: request, notify, read the checked draft, schedule, 
     .parse(await (await api(`/notices/${item.id}`)).json());
   assert.deepEqual(
     detail.checklist.map((s) => s.state),
-    ["done", "done", "done", "auto", "waiting", "waiting"],
+    ["done", "done", "done", "auto", "todo", "waiting", "waiting"],
   );
   const list = z
     .object({ items: z.array(z.object({ id: z.number() })) })
@@ -302,6 +350,13 @@ test("the API does the same: request, notify, read the checked draft, schedule, 
     "/notices/{id}/schedule",
     "/notices/{id}/security-notification",
     "/notices/{id}/cancel",
+    "/notices/{id}/keep-done",
+    "/notices/{id}/document",
+    "/filings",
+    "/filings/{id}",
+    "/filings/{id}/confirmation",
+    "/filings/{id}/question",
+    "/filings/{id}/answer",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }

@@ -162,7 +162,10 @@ test("the queue shows approved posts by schedule time with the overdue first, an
   assert.match(managerView, /<h1>発信予定と記録待ちの投稿<\/h1>/);
   assert.match(managerView, /予定時刻を過ぎています/);
   assert.match(managerView, /年末年始の窓口についてのご案内です。/);
-  assert.match(managerView, /「いわき市広報」（X（旧Twitter））の廃止（2027年1月31日\(日\)）を周知中です。/);
+  assert.match(
+    managerView,
+    /「いわき市広報」（X（旧Twitter））の廃止（2027年1月31日\(日\)）の告知です（周知日 2026年12月1日\(火\)）。/,
+  );
   assert.match(managerView, /このアカウントの運用職員が、告知文から投稿の下書きを作成できます/);
   assert.doesNotMatch(managerView, /告知文から投稿の下書きを作成する</, "the manager is not an operator (3)");
 
@@ -178,7 +181,7 @@ test("the queue shows approved posts by schedule time with the overdue first, an
   assert.equal(draft?.text, (await findNotice(app.ctx.db, notice.id))?.announcementText);
   const again = await operator.post(`/notices/${notice.id}/announcement-post`, {});
   assert.equal(again.headers.get("location"), `/posts/${postId}`, "the same draft, not a second one");
-  assert.doesNotMatch(await (await operator.get("/posts/queue")).text(), /を周知中です/);
+  assert.doesNotMatch(await (await operator.get("/posts/queue")).text(), /の告知です/);
 
   const other = await signIn(http, org.staff.soumuStaff.employeeNo);
   assert.doesNotMatch(

@@ -4,9 +4,14 @@ import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, standIn, type TestOrg } from "../../../test/support/org.ts";
 import { findAccount, listApprovals, listEvents } from "../../db/repos/accounts.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
+import { listFilings } from "../../db/repos/filings.ts";
+import { listNotifications } from "../../db/repos/notifications.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
+import { toAcquisitionContent } from "../../domain/filings.ts";
 import { AppError } from "../../errors.ts";
 import { loadActor } from "../actors.ts";
+import { answerFiling } from "../filings/answer.ts";
+import { questionFiling } from "../filings/decide.ts";
 import {
   confirmSecurityNotice,
   decideApplication,
@@ -15,6 +20,7 @@ import {
   updateApplication,
 } from "./application.ts";
 import { getAccount, searchAccounts } from "./read.ts";
+import { registerAccount } from "./registration.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -34,18 +40,52 @@ function input(over: Record<string, unknown> = {}) {
     homepageUrl: "https://www.city.iwaki.lg.jp/www/sns/koho.html",
     operatorIds: [org.staff.kouhouStaff.id],
     holderIds: [org.staff.kouhouStaff.id],
+    plannedStartOn: "2026-12-01",
+    policyDraft: "① 目的: 市政情報の発信（テスト）",
+    termsConfirmed: true,
+    loginOwner: "広報広聴課の共用メールアドレス（課長が管理）",
+    twoFactorPlan: "認証アプリ（課の共用端末）",
+    cost: "無料",
+    consultedDivisions: "広報広聴課、情報政策課",
     ...over,
   };
 }
+
+/** Drafted, submitted and approved at both steps. */
+async function approved(over: Record<string, unknown> = {}) {
+  const a = await draftApplication(app.ctx, { actor: org.actors.kouhouStaff, input: input(over) });
+  await submitApplication(app.ctx, { actor: org.actors.kouhouStaff, id: a.id });
+  for (const expected of ["pending_department_head", "pending_policy_director"] as const) {
+    await decideApplication(app.ctx, {
+      actor: org.actors.policyDirector,
+      id: a.id,
+      decision: "approve",
+      expected,
+    });
+  }
+  return a;
+}
+
+const registration = (over: Record<string, unknown> = {}) => ({
+  url: `https://x.com/iwaki_reg${Math.floor(Math.random() * 1e6)}`,
+  platformCreatedOn: "2026-11-20",
+  mfaEnabled: true,
+  loginEmail: "koho-sns@city.example.lg.jp",
+  loginOwner: "広報広聴課の共用メールアドレス（課長が管理）",
+  twoFactorPlan: "認証アプリ（課の共用端末）",
+  ...over,
+});
 
 const status = (id: number) => findAccount(app.ctx.db, id).then((a) => a?.status);
 const isError = (code: number, text?: string) => (e: unknown) =>
   e instanceof AppError && e.status === code && (text === undefined || e.message.includes(text));
 
-test("an application goes to the department head, then the policy director, then the security director confirms receipt", async () => {
+test("an application goes to the department head, then the policy director; the 届出 waits for the acquisition (4.1.2)", async () => {
   const a = await draftApplication(app.ctx, { actor: org.actors.kouhouStaff, input: input() });
   assert.equal(a.status, "draft");
   assert.equal(a.managerId, org.staff.kouhouManager.id, "the division head is the account manager (4.1.4)");
+  assert.equal(a.policyDraft, "① 目的: 市政情報の発信（テスト）", "the 起案 keeps what the city decides on");
+  assert.equal(a.consultedDivisions, "広報広聴課、情報政策課");
   await submitApplication(app.ctx, { actor: org.actors.kouhouStaff, id: a.id });
   assert.equal(await status(a.id), "pending_department_head");
 
@@ -73,32 +113,125 @@ test("an application goes to the department head, then the policy director, then
     decision: "approve",
     expected: "pending_policy_director",
   });
-  const approved = await getAccount(app.ctx, { actor: org.actors.kouhouStaff, id: a.id });
-  assert.equal(approved.status, "approved");
-  assert.ok(approved.securityNotifiedAt, "the security director is notified");
-  assert.equal(approved.securityConfirmedAt, null, "届出未確認 until confirmed");
+  const approvedView = await getAccount(app.ctx, { actor: org.actors.kouhouStaff, id: a.id });
+  assert.equal(approvedView.status, "approved");
+  assert.equal(approvedView.securityNotifiedAt, null, "nothing to notify before the account exists (取得後)");
+  assert.deepEqual(await listTasks(app.ctx.db, { accountId: a.id, status: "open" }), []);
+  await assert.rejects(
+    confirmSecurityNotice(app.ctx, { actor: org.actors.securityDirector, id: a.id }),
+    isError(409, "まだ届出されていません"),
+    "the security director cannot confirm a notice without a URL",
+  );
+  const events = (await listEvents(app.ctx.db, a.id)).map((e) => e.kind);
+  assert.deepEqual(events, ["drafted", "submitted", "approved_department_head", "approved_policy_director"]);
+});
+
+test("the 届出 goes to the security director when the account is registered, with what a security director needs (4.1.2 取得後)", async () => {
+  const a = await approved({ name: "届出テスト" });
+  await assert.rejects(
+    registerAccount(app.ctx, {
+      actor: org.actors.kouhouManager,
+      id: a.id,
+      input: registration({ loginEmail: "", loginOwner: "" }),
+    }),
+    isError(422, "ログインに使うメールアドレスまたは電話番号"),
+    "a 届出 without the login e-mail/phone is not sent",
+  );
+  const reg = registration({ loginPhone: "0246-22-1111" });
+  await registerAccount(app.ctx, { actor: org.actors.kouhouManager, id: a.id, input: reg });
+  const account = await findAccount(app.ctx.db, a.id);
+  assert.ok(account?.securityNotifiedAt, "届出未確認 from now on");
+  const [filing] = await listFilings(app.ctx.db, { accountId: a.id });
+  assert.equal(filing?.kind, "acquisition");
+  assert.equal(filing?.sentBy, org.staff.kouhouManager.id);
+  const content = toAcquisitionContent(filing?.content);
+  assert.equal(content.url, account?.url);
+  assert.equal(content.handle, account?.handle);
+  assert.equal(content.platformCreatedOn, "2026-11-20");
+  assert.equal(content.loginEmail, "koho-sns@city.example.lg.jp");
+  assert.equal(content.loginPhone, "0246-22-1111");
+  assert.equal(content.loginOwner, "広報広聴課の共用メールアドレス（課長が管理）");
+  assert.deepEqual(
+    content.holders.map((h) => h.staffId),
+    [org.staff.kouhouStaff.id],
+  );
+  assert.equal(content.mfaEnabled, true);
   const tasks = await listTasks(app.ctx.db, { accountId: a.id, status: "open" });
   assert.deepEqual(
     tasks.map((t) => [t.kind, t.assigneeId]),
-    [["security_notice_confirm", org.staff.securityDirector.id]],
+    [["filing_confirm", org.staff.securityDirector.id]],
   );
+  const { items } = await listNotifications(app.ctx.db, org.staff.securityDirector.id, {
+    unreadOnly: true,
+    limit: 20,
+    offset: 0,
+  });
+  assert.ok(items.some((n) => n.kind === "filing" && n.href === `/filings/${filing?.id}`));
 
+  // The director asks; the manager's task shows the question; correcting alone sends nothing.
+  if (!filing) throw new Error("no filing");
   await assert.rejects(
-    confirmSecurityNotice(app.ctx, { actor: org.actors.kouhouManager, id: a.id }),
+    questionFiling(app.ctx, {
+      actor: org.actors.kouhouManager,
+      filingId: filing.id,
+      input: { question: "?" },
+    }),
     isError(403),
   );
+  await questionFiling(app.ctx, {
+    actor: org.actors.securityDirector,
+    filingId: filing.id,
+    input: { question: "電話番号は課の業務用携帯ですか。" },
+  });
+  const [answerTask] = await listTasks(app.ctx.db, {
+    accountId: a.id,
+    kinds: ["filing_answer"],
+    status: "open",
+  });
+  assert.equal(answerTask?.assigneeId, org.staff.kouhouManager.id);
+  assert.match(JSON.stringify(answerTask?.cause), /業務用携帯/);
+  await registerAccount(app.ctx, {
+    actor: org.actors.kouhouManager,
+    id: a.id,
+    input: { ...reg, loginPhone: "090-0000-0000", loginOwner: "広報広聴課（業務用携帯電話、課長が管理）" },
+  });
+  assert.equal((await listFilings(app.ctx.db, { accountId: a.id })).length, 1, "no round while questioned");
+  const second = await answerFiling(app.ctx, {
+    actor: org.actors.kouhouManager,
+    filingId: filing.id,
+    input: { message: "課の業務用携帯電話に変更しました。" },
+  });
+  assert.equal(second.round, 2);
+  assert.equal(toAcquisitionContent(second.content).loginPhone, "090-0000-0000", "sent as corrected");
   await confirmSecurityNotice(app.ctx, { actor: org.actors.securityDirector, id: a.id });
   const confirmed = await findAccount(app.ctx.db, a.id);
   assert.ok(confirmed?.securityConfirmedAt);
+  assert.equal(confirmed?.securityConfirmedBy, org.staff.securityDirector.id);
   assert.equal((await listTasks(app.ctx.db, { accountId: a.id, status: "open" })).length, 0);
   const events = (await listEvents(app.ctx.db, a.id)).map((e) => e.kind);
-  assert.deepEqual(events, [
-    "drafted",
-    "submitted",
-    "approved_department_head",
-    "approved_policy_director",
+  assert.deepEqual(events.slice(4), [
+    "registered",
+    "security_filed",
+    "filing_questioned",
+    "registered",
+    "security_refiled",
     "security_confirmed",
   ]);
+
+  // What the director was told changes later: the 届出 is sent again.
+  await registerAccount(app.ctx, {
+    actor: org.actors.kouhouManager,
+    id: a.id,
+    input: {
+      ...reg,
+      loginPhone: "090-0000-0000",
+      loginOwner: "広報広聴課（業務用携帯電話、課長が管理）",
+      mfaEnabled: false,
+    },
+  });
+  const rounds = await listFilings(app.ctx.db, { accountId: a.id });
+  assert.equal(rounds[0]?.round, 3);
+  assert.equal((await findAccount(app.ctx.db, a.id))?.securityConfirmedAt, null, "届出未確認 again");
 });
 
 test("an application without operators or credential holders cannot be submitted (4.1.3, 4.3.1)", async () => {

@@ -2,16 +2,19 @@
  * Applying for an official account (4.1): a division drafts the application (起案) naming the
  * account manager, the operators and the credential holders (4.1.3, 4.3.1); it goes to the
  * department head (情報管理者), then the policy director (総合政策部長), each of whom may approve,
- * return it with comments, or reject it; after the second approval the security director
- * (情報統括管理者) is notified and confirms receipt (4.1.2). Nobody approves their own application,
- * the order cannot be skipped, and two approvals at the same moment give one approval.
+ * return it with comments, or reject it. The 起案 also says what the city decides on: the planned
+ * start, the media-policy draft, that the platform's terms were read, who owns the login e-mail
+ * and phone, the two-factor plan, the cost and the divisions consulted (合議先). The 届出 to the
+ * security director (情報統括管理者) follows the acquisition, at registration (4.1.2 取得後; see
+ * acquisition.ts). Nobody approves their own application, the order cannot be skipped, and two
+ * approvals at the same moment give one approval.
  */
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import * as repo from "../../db/repos/accounts.ts";
+import { latestFiling } from "../../db/repos/filings.ts";
 import * as orgRepo from "../../db/repos/org.ts";
 import * as staffRepo from "../../db/repos/staff.ts";
-import { closeTask, findOpenTask, openTask } from "../../db/repos/tasks.ts";
 import {
   type AccountStatus,
   type AccountStep,
@@ -19,14 +22,13 @@ import {
   applicationProblems,
   nextStatus,
 } from "../../domain/accounts.ts";
-import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { AppError, conflict, isUniqueViolation, notFound, validation } from "../../errors.ts";
 import { platforms } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
-import { holdersOf } from "../role-grants.ts";
-import { flag, idOf, optionalText, parse, text } from "../validate.ts";
+import { confirmFiling } from "../filings/decide.ts";
+import { flag, idOf, optionalText, parse, plainDate, text } from "../validate.ts";
 import { accountTarget, getAccount } from "./read.ts";
 
 const idList = (label: string) =>
@@ -48,6 +50,16 @@ export const applicationInput = z.object({
   isCharacter: flag().default(false),
   operatorIds: idList("運用職員"),
   holderIds: idList("ID・パスワードを扱う職員"),
+  plannedStartOn: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    plainDate("運用開始の予定日").optional(),
+  ),
+  policyDraft: optionalText("メディアポリシー（案）", 5000),
+  termsConfirmed: flag().default(false),
+  loginOwner: optionalText("ログイン用メールアドレス・電話番号の所有者", 500),
+  twoFactorPlan: optionalText("二段階認証の設定方法", 500),
+  cost: optionalText("費用", 500),
+  consultedDivisions: optionalText("合議先", 500),
 });
 
 export type ApplicationInput = z.output<typeof applicationInput>;
@@ -79,6 +91,26 @@ function snapshot(account: repo.Account, operators: readonly number[], holders: 
     managerId: account.managerId,
     operatorIds: [...operators],
     holderIds: [...holders],
+    plannedStartOn: account.plannedStartOn,
+    policyDraft: account.policyDraft,
+    termsConfirmed: account.termsConfirmed,
+    loginOwner: account.loginOwner,
+    twoFactorPlan: account.twoFactorPlan,
+    cost: account.cost,
+    consultedDivisions: account.consultedDivisions,
+  };
+}
+
+/** The decision fields of the 起案 as stored (both drafting and editing write them). */
+function decisionFields(input: ApplicationInput) {
+  return {
+    plannedStartOn: input.plannedStartOn ?? null,
+    policyDraft: input.policyDraft,
+    termsConfirmed: input.termsConfirmed,
+    loginOwner: input.loginOwner,
+    twoFactorPlan: input.twoFactorPlan,
+    cost: input.cost,
+    consultedDivisions: input.consultedDivisions,
   };
 }
 
@@ -105,6 +137,7 @@ export async function draftApplication(ctx: AppContext, props: { actor: Actor; i
       homepageUrl: input.homepageUrl,
       isCharacter: input.isCharacter,
       managerId: head?.id ?? null,
+      ...decisionFields(input),
       status: "draft",
       applicantId: props.actor.kind === "staff" ? props.actor.staffId : null,
     });
@@ -157,6 +190,7 @@ export async function updateApplication(
         homepageUrl: input.homepageUrl,
         isCharacter: input.isCharacter,
         managerId: head?.id ?? before.managerId,
+        ...decisionFields(input),
       },
       at,
     );
@@ -179,6 +213,12 @@ export async function submissionProblems(db: Db, account: repo.Account): Promise
     managerId: account.managerId,
     operatorIds: operators.map((o) => o.staffId),
     holderIds: holders.map((h) => h.staffId),
+    plannedStartOn: account.plannedStartOn,
+    policyDraft: account.policyDraft,
+    termsConfirmed: account.termsConfirmed,
+    loginOwner: account.loginOwner,
+    twoFactorPlan: account.twoFactorPlan,
+    cost: account.cost,
   });
   const head = await divisionHead(db, account.divisionId);
   if (!head)
@@ -239,7 +279,7 @@ const stepOf: Record<
   pending_department_head: {
     step: "department_head",
     action: "account.approve_department",
-    label: "情報管理者（部長）",
+    label: "部等の長（情報管理者）",
   },
   pending_policy_director: {
     step: "policy_director",
@@ -307,10 +347,11 @@ export async function decideApplication(
         });
       }
       const approvedNow = next === "approved";
+      // 4.1.2: the 届出 to the security director follows the acquisition (registration), not this.
       const updated = await repo.updateAccount(
         tx,
         account.id,
-        approvedNow ? { status: next, approvedAt: at, securityNotifiedAt: at } : { status: next },
+        approvedNow ? { status: next, approvedAt: at } : { status: next },
         at,
       );
       await repo.insertEvent(tx, {
@@ -325,7 +366,6 @@ export async function decideApplication(
         comment,
         at,
       });
-      if (approvedNow) await notifySecurityDirector(tx, updated, at);
       return {
         result: updated,
         target: { type: "account", id: account.id },
@@ -345,43 +385,22 @@ export async function decideApplication(
   }
 }
 
-/** 4.1.2 取得後、情報統括管理者に届出: a task for the security director to confirm receipt. */
-async function notifySecurityDirector(tx: Db, account: repo.Account, at: Date): Promise<void> {
-  const [director] = await holdersOf(tx, "security_director", at);
-  if (await findOpenTask(tx, "security_notice_confirm", account.id)) return;
-  await openTask(tx, {
-    kind: "security_notice_confirm",
-    accountId: account.id,
-    assigneeId: director?.id ?? null,
-    title: `公式アカウント取得の届出の確認（${account.name}）`,
-    clause: "4.1.2",
-    dueDate: addDays(tokyoDate(at), 7),
-    openedAt: at,
-  });
-}
-
-/** The security director confirms receipt of the notification; 「届出未確認」 disappears. */
+/**
+ * The security director confirms the latest acquisition 届出 of the account (4.1.2); 「届出未確認」
+ * disappears. Refused before the account is registered: there is nothing to confirm yet.
+ */
 export async function confirmSecurityNotice(ctx: AppContext, props: { actor: Actor; id: number }) {
   const view = await getAccount(ctx, { actor: props.actor, id: props.id });
   await authorize(ctx, props.actor, "account.confirm_notice", accountTarget(view));
-  return change(ctx, props.actor, "account.security_confirm", async (tx, at) => {
-    const account = await repo.lockAccount(tx, props.id);
-    if (!account) throw notFound("アカウント");
-    if (!account.securityNotifiedAt)
-      throw conflict("まだ届出されていません（総合政策部長の許可の後に届出されます）。");
-    if (account.securityConfirmedAt) throw conflict("この届出はすでに確認済みです。");
-    const actorId = props.actor.kind === "staff" ? props.actor.staffId : null;
-    const updated = await repo.updateAccount(
-      tx,
-      account.id,
-      { securityConfirmedAt: at, securityConfirmedBy: actorId },
-      at,
+  const latest = await latestFiling(ctx.db, { accountId: view.id, kind: "acquisition", noticeId: null });
+  if (!latest)
+    throw conflict(
+      "まだ届出されていません。届出は、取得したアカウントを課等の長（アカウント管理者）が登録したときに送られます（第4-1(2) 取得後）。",
     );
-    await repo.insertEvent(tx, { accountId: account.id, kind: "security_confirmed", actorId, at });
-    const task = await findOpenTask(tx, "security_notice_confirm", account.id);
-    if (task) await closeTask(tx, task.id, { status: "done", doneBy: actorId, doneAt: at });
-    return { result: updated, target: { type: "account", id: account.id }, summary: { confirmed: true } };
-  });
+  await confirmFiling(ctx, { actor: props.actor, filingId: latest.id });
+  const updated = await repo.findAccount(ctx.db, view.id);
+  if (!updated) throw notFound("アカウント");
+  return updated;
 }
 
 /** Whether the actor may decide the application now (for showing the buttons). */

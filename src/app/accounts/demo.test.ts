@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { listAccounts } from "../../db/repos/accounts.ts";
+import { listFilings } from "../../db/repos/filings.ts";
 import { listNotices } from "../../db/repos/notices.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { seedDemo } from "../demo.ts";
@@ -35,6 +36,17 @@ test("the demo municipality has a living registry: every status, notices in thei
     accounts.some((a) => a.status === "approved" && a.securityNotifiedAt && !a.securityConfirmedAt),
     "one is 届出未確認",
   );
+  const existing = accounts.find((a) => a.origin === "existing");
+  assert.ok(
+    existing && ["active", "change_announced", "closure_announced"].includes(existing.status),
+    "an account from before the system, confirmed and running",
+  );
+  const filings = await listFilings(app.ctx.db, { kinds: ["acquisition"] });
+  assert.ok(
+    filings.some((f) => f.status === "questioned"),
+    "the security director asked about one 届出",
+  );
+  assert.ok(filings.filter((f) => f.status === "confirmed").length >= 9);
   const platforms = new Set(accounts.map((a) => a.platform));
   assert.ok(platforms.size >= 8, `platforms: ${[...platforms].join(",")}`);
   const notices = await listNotices(app.ctx.db, { visible: null });

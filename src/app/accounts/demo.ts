@@ -1,13 +1,18 @@
 /**
  * Demo accounts (`npm run demo`): a living registry of about fifteen accounts across platforms in
  * every status — running accounts with approved media policies, one application waiting at each
- * approval step, one returned, one drafted, one rejected, one approved and not yet confirmed by
- * the security director (届出未確認), and one account closed two months ago. Everything goes
- * through the real use cases as the real people would do it, so the history and the audit log
- * read like a city's; only the closed account's past is written in one audited step.
+ * approval step, one returned, one drafted, one rejected, one approved and registered whose 届出
+ * the security director has asked about (届出未確認), one account that existed before the system
+ * (既存アカウントとして登録, confirmed by the policy director), and one account closed two months
+ * ago. Everything goes through the real use cases as the real people would do it — 起案 with
+ * what the city decides on, the two approvals, registration with the 届出 to the security
+ * director and its confirmation — so the history and the audit log read like a city's; only the
+ * closed account's past is written in one audited step. Texts that look official are marked
+ * サンプル.
  */
 
 import { insertEvent, listAccounts, updateAccount } from "../../db/repos/accounts.ts";
+import { latestFiling } from "../../db/repos/filings.ts";
 import { insertNotice, updateNotice } from "../../db/repos/notices.ts";
 import { findDivisionByCode } from "../../db/repos/org.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
@@ -18,6 +23,8 @@ import { guidelinePack } from "../../guideline/pack.ts";
 import { loadActor } from "../actors.ts";
 import { change } from "../audit.ts";
 import { type AppContext, type StaffActor, systemActor } from "../context.ts";
+import { recordDocument } from "../documents/record.ts";
+import { questionFiling } from "../filings/decide.ts";
 import { approvePolicy } from "../policies/approve.ts";
 import { draftPolicy } from "../policies/draft.ts";
 import { accountProfile, checkCurrentProfile } from "../policies/profile.ts";
@@ -27,6 +34,7 @@ import {
   draftApplication,
   submitApplication,
 } from "./application.ts";
+import { decideExistingAccount, recordExistingAccount } from "./existing.ts";
 import { activateAccount, registerAccount } from "./registration.ts";
 
 type Stage =
@@ -37,6 +45,7 @@ type Stage =
   | "rejected"
   | "approved"
   | "active"
+  | "existing"
   | "closed";
 
 type DemoAccount = {
@@ -85,6 +94,19 @@ const demoAccountSpecs: DemoAccount[] = [
     operators: ["D0020", "D0021"],
     holders: ["D0020"],
     stage: "active",
+  },
+  {
+    division: "kankou",
+    applicant: "D0028",
+    platform: "youtube",
+    name: "いわき観光チャンネル",
+    handle: "@iwaki_kanko_tv",
+    url: "https://www.youtube.com/@iwaki_kanko_tv",
+    purpose: "観光地の魅力を動画で紹介するため（このシステムの導入前から運用）",
+    page: `${city}/kanko-yt.html`,
+    operators: ["D0023"],
+    holders: ["D0023"],
+    stage: "existing",
   },
   {
     division: "kouhou",
@@ -307,12 +329,78 @@ const reaches = (stage: Stage, step: Stage) => {
   return order.indexOf(target) >= order.indexOf(step);
 };
 
+/** The login facts a division records (サンプル addresses on a reserved example domain). */
+function loginOf(spec: DemoAccount, divisionName: string) {
+  return {
+    loginEmail: `${spec.division}-sns@city.iwaki.example.jp`,
+    loginPhone: "",
+    loginOwner: `${divisionName}の共用メールアドレス（課長が管理）`,
+    twoFactorPlan:
+      spec.platform === "line"
+        ? "LINEビジネスIDのSMS認証（課の業務用携帯電話）"
+        : "認証アプリ（課の共用端末）",
+  };
+}
+
+/** An account that existed before the system: recorded by the administrator, confirmed by the policy director. */
+async function seedExisting(ctx: AppContext, spec: DemoAccount, divisionId: number, divisionName: string) {
+  const today = tokyoDate(ctx.clock.now());
+  const operatorIds = await Promise.all(spec.operators.map((no) => idOf(ctx, no)));
+  const holderIds = await Promise.all(spec.holders.map((no) => idOf(ctx, no)));
+  const account = await recordExistingAccount(ctx, {
+    actor: await person(ctx, spec.applicant),
+    input: {
+      divisionId,
+      platform: spec.platform,
+      name: spec.name,
+      url: spec.url,
+      platformCreatedOn: addDays(today, -1500),
+      purpose: spec.purpose,
+      homepageUrl: spec.page,
+      operatorIds,
+      holderIds,
+      ...loginOf(spec, divisionName),
+      mfaEnabled: true,
+      documentNumber: "いわ観第512号（サンプル）",
+      draftedOn: addDays(today, -1530),
+      departmentApprovedOn: addDays(today, -1525),
+      policyApprovedOn: addDays(today, -1520),
+      securityFiledOn: addDays(today, -1510),
+      note: "サンプル: 紙の起案の写しは観光振興課で保管",
+    },
+  });
+  await decideExistingAccount(ctx, {
+    actor: await person(ctx, "D0001"),
+    id: account.id,
+    input: { decision: "confirm", comment: "元の起案の写しと照合しました（サンプル）。" },
+  });
+  return account;
+}
+
+/** A media-policy draft for the 起案, marked as a sample. */
+function policyDraftOf(spec: DemoAccount): string {
+  return [
+    "（サンプル）",
+    `① 目的: ${spec.purpose}`,
+    "② 種類: 申請するソーシャルメディア",
+    "③ 内容: 所管課の事業・イベント・お知らせ",
+    "④ 利用方法: 運用職員が作成し、アカウント管理者の許可を得て発信。週1回程度、開庁日の日中。",
+    "返信: 原則として個別の返信は行いません。",
+  ].join("\n");
+}
+
 async function seedOne(ctx: AppContext, spec: DemoAccount): Promise<void> {
   const division = await findDivisionByCode(ctx.db, spec.division);
   if (!division) throw new Error(`demo division ${spec.division} missing`);
+  if (spec.stage === "existing") {
+    const account = await seedExisting(ctx, spec, division.id, division.name);
+    await startOperating(ctx, account.id, account.managerId, spec, { confirm: true });
+    return;
+  }
   const applicant = await person(ctx, spec.applicant);
   const operatorIds = await Promise.all(spec.operators.map((no) => idOf(ctx, no)));
   const holderIds = await Promise.all(spec.holders.map((no) => idOf(ctx, no)));
+  const login = loginOf(spec, division.name);
   const account = await draftApplication(ctx, {
     actor: applicant,
     input: {
@@ -326,6 +414,13 @@ async function seedOne(ctx: AppContext, spec: DemoAccount): Promise<void> {
       isCharacter: spec.character ?? false,
       operatorIds,
       holderIds,
+      plannedStartOn: addDays(tokyoDate(ctx.clock.now()), 30),
+      policyDraft: policyDraftOf(spec),
+      termsConfirmed: true,
+      loginOwner: login.loginOwner,
+      twoFactorPlan: login.twoFactorPlan,
+      cost: "無料",
+      consultedDivisions: "広報広聴課、情報政策課",
     },
   });
   if (spec.stage === "draft") return;
@@ -357,35 +452,84 @@ async function seedOne(ctx: AppContext, spec: DemoAccount): Promise<void> {
     decision: "approve",
     expected: "pending_policy_director",
   });
+  await startOperating(ctx, account.id, account.managerId, spec, {
+    confirm: spec.stage !== "approved",
+    register: true,
+  });
   if (spec.stage === "approved") return;
-  await confirmSecurityNotice(ctx, { actor: await person(ctx, "D0002"), id: account.id });
-  const managerId = account.managerId;
+  if (spec.stage === "closed" && account.managerId !== null)
+    await closeInThePast(ctx, account.id, account.managerId);
+}
+
+/**
+ * Registers the acquired account (sending the 届出 to the security director, 4.1.2 取得後), has
+ * the security director confirm it — or, for the approved-stage demo, ask about it — and starts
+ * operating it with an approved media policy.
+ */
+async function startOperating(
+  ctx: AppContext,
+  accountId: number,
+  managerId: number | null,
+  spec: DemoAccount,
+  steps: { confirm: boolean; register?: boolean },
+): Promise<void> {
   if (managerId === null) throw new Error(`demo account ${spec.name} has no manager`);
   const manager = await loadActor(ctx.db, managerId, "cli");
   if (!manager) throw new Error("demo manager missing");
-  await registerAccount(ctx, {
-    actor: manager,
-    id: account.id,
-    input: {
-      url: spec.url,
-      platformCreatedOn: addDays(tokyoDate(ctx.clock.now()), -400),
-      mfaEnabled: spec.platform !== "line",
-      homepageUrl: spec.page,
-    },
-  });
-  const draft = await draftPolicy(ctx, { actor: manager, accountId: account.id });
+  const security = await person(ctx, "D0002");
+  if (steps.register) {
+    const division = await findDivisionByCode(ctx.db, spec.division);
+    const login = loginOf(spec, division?.name ?? "");
+    await registerAccount(ctx, {
+      actor: manager,
+      id: accountId,
+      input: {
+        url: spec.url,
+        platformCreatedOn: addDays(tokyoDate(ctx.clock.now()), -400),
+        mfaEnabled: spec.platform !== "line",
+        homepageUrl: spec.page,
+        loginEmail: login.loginEmail,
+        loginOwner: login.loginOwner,
+        twoFactorPlan: login.twoFactorPlan,
+      },
+    });
+  }
+  if (!steps.confirm) {
+    const filing = await latestFiling(ctx.db, { accountId, kind: "acquisition", noticeId: null });
+    if (filing)
+      await questionFiling(ctx, {
+        actor: security,
+        filingId: filing.id,
+        input: {
+          question:
+            "ログイン用メールアドレスを管理する職員が異動したときの引継ぎ方法を教えてください。（サンプル）",
+        },
+      });
+    return;
+  }
+  await confirmSecurityNotice(ctx, { actor: security, id: accountId });
+  if (spec.handle === "iwaki_city") {
+    await recordDocument(ctx, {
+      actor: manager,
+      subject: { type: "application", id: accountId },
+      input: {
+        documentNumber: "いわ広第1024号（サンプル）",
+        decidedOn: addDays(tokyoDate(ctx.clock.now()), -1),
+      },
+    });
+  }
+  const draft = await draftPolicy(ctx, { actor: manager, accountId });
   await approvePolicy(ctx, { actor: manager, policyId: draft.id });
-  await activateAccount(ctx, { actor: manager, id: account.id });
+  await activateAccount(ctx, { actor: manager, id: accountId });
   // Most divisions have pasted their profile as generated (4.4.3); one has not yet.
   if (spec.handle !== "iwaki_eco") {
-    const profile = await accountProfile(ctx, { actor: manager, accountId: account.id });
+    const profile = await accountProfile(ctx, { actor: manager, accountId });
     await checkCurrentProfile(ctx, {
       actor: manager,
-      accountId: account.id,
+      accountId,
       input: { text: profile.generated.text },
     });
   }
-  if (spec.stage === "closed") await closeInThePast(ctx, account.id, managerId);
 }
 
 /**

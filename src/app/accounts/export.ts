@@ -24,6 +24,7 @@ export const registryHeaders = [
   "アカウント作成日",
   "二段階認証",
   "所管サイトURL",
+  "登録の経緯",
 ];
 
 export async function exportRegistry(
@@ -46,6 +47,7 @@ export async function exportRegistry(
     a.platformCreatedOn ?? "",
     a.registeredAt ? (a.mfaEnabled ? "有効" : "無効") : "",
     a.homepageUrl,
+    a.origin === "existing" ? "既存アカウントとして登録" : "申請",
   ]);
   return {
     filename: "公式アカウント一覧.csv",

@@ -1,12 +1,16 @@
 /**
  * The accounts feature's plug-in points: the tasks it gives people — applications waiting for
  * their approval (4.1.2), applications returned to them, approved accounts still to register or
- * start, and notifications to the security director nobody has been assigned.
+ * start, existing accounts waiting for the policy director's confirmation, and 届出 waiting for a
+ * director whose confirmation task is assigned to someone else holding the same role (or nobody).
  */
 import { listAccounts } from "../../db/repos/accounts.ts";
+import { listFilings } from "../../db/repos/filings.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
+import { type FilingKind, filingKindInfo, filingKinds } from "../../domain/filings.ts";
 import type { Feature, Task } from "../feature.ts";
+import { FILING_CONFIRM, filingIdOf } from "../filings/send.ts";
 import { demoAccounts } from "./demo.ts";
 
 export const accountsFeature: Feature = {
@@ -23,7 +27,13 @@ export const accountsFeature: Feature = {
       g.role === "account_manager" && g.scope.type === "division" ? [g.scope.id] : [],
     );
     const pending = await listAccounts(ctx.db, {
-      statuses: ["pending_department_head", "pending_policy_director", "returned", "approved"],
+      statuses: [
+        "pending_department_head",
+        "pending_policy_director",
+        "returned",
+        "approved",
+        "existing_pending",
+      ],
       visibleDivisionIds: null,
     });
     for (const a of pending) {
@@ -34,7 +44,7 @@ export const accountsFeature: Feature = {
       ) {
         out.push({
           kind: "account_approval",
-          title: `アカウント取得の許可（情報管理者）: ${a.name}`,
+          title: `アカウント取得の許可（部等の長（情報管理者））: ${a.name}`,
           href: `/accounts/${a.id}`,
           due: null,
           overdue: false,
@@ -65,6 +75,16 @@ export const accountsFeature: Feature = {
           clause: "4.1.2",
         });
       }
+      if (a.status === "existing_pending" && has("policy_director")) {
+        out.push({
+          kind: "account_existing",
+          title: `既存アカウントの登録の確認（総合政策部長）: ${a.name}`,
+          href: `/accounts/${a.id}`,
+          due: null,
+          overdue: false,
+          clause: "4.1.2",
+        });
+      }
       if (a.status === "approved" && managed.includes(a.divisionId)) {
         out.push({
           kind: "account_start",
@@ -76,20 +96,25 @@ export const accountsFeature: Feature = {
         });
       }
     }
-    if (has("security_director")) {
-      const unassigned = await listTasks(ctx.db, {
-        kinds: ["security_notice_confirm"],
-        status: "open",
-        unassigned: true,
-      });
-      for (const t of unassigned) {
+    // 届出 addressed to the actor's role whose confirmation task is not theirs (4.1.2, 4.5.1).
+    const mine: FilingKind[] = filingKinds.filter((k) => has(filingKindInfo[k].recipient));
+    if (mine.length > 0) {
+      const [waiting, confirmTasks] = await Promise.all([
+        listFilings(ctx.db, { kinds: mine, statuses: ["sent"] }),
+        listTasks(ctx.db, { kinds: [FILING_CONFIRM], status: "open" }),
+      ]);
+      const assignee = new Map(confirmTasks.map((t) => [filingIdOf(t.cause), t]));
+      for (const f of waiting) {
+        const task = assignee.get(f.id);
+        if (task && task.assigneeId === actor.staffId) continue;
+        const due = task?.dueDate ?? null;
         out.push({
-          kind: t.kind,
-          title: t.title,
-          href: `/accounts/${t.accountId}`,
-          due: t.dueDate,
-          overdue: t.dueDate !== null && t.dueDate < today,
-          clause: t.clause,
+          kind: FILING_CONFIRM,
+          title: `届出の確認（${filingKindInfo[f.kind].recipientLabel}）: ${f.accountName}`,
+          href: `/filings/${f.id}`,
+          due,
+          overdue: due !== null && due < today,
+          clause: filingKindInfo[f.kind].clause,
         });
       }
     }

@@ -25,6 +25,7 @@ const privateStatuses = new Set([
   "rejected",
   "pending_department_head",
   "pending_policy_director",
+  "existing_pending",
 ]);
 
 /** Whether the actor may see this account (an application is private to its division and approvers). */

@@ -1,8 +1,9 @@
 /**
  * After approval the division registers the real account (handle, URL validated for its platform,
- * creation date, two-factor status) and, once its media policy is complete and approved by the
- * account manager (4.2.1), starts operating it (運用中). The account manager also keeps the
- * operator list (3: posting rights come only from it; 4.1.3).
+ * creation date, the login e-mail/phone and who owns them, two-factor status) — which sends the
+ * 届出 to the 情報統括管理者 (4.1.2 取得後; acquisition.ts) — and, once its media policy is
+ * complete and approved by the account manager (4.2.1), starts operating it (運用中). The account
+ * manager also keeps the operator list (3: posting rights come only from it; 4.1.3).
  */
 import { z } from "zod";
 import * as repo from "../../db/repos/accounts.ts";
@@ -17,6 +18,7 @@ import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { rotationAfterRemoval } from "../credentials/list-changes.ts";
 import { flag, idOf, optionalText, parse, plainDate, text } from "../validate.ts";
+import { fileAcquisition } from "./acquisition.ts";
 import { accountTarget, getAccount } from "./read.ts";
 
 export const registrationInput = z.object({
@@ -26,11 +28,25 @@ export const registrationInput = z.object({
   homepageUrl: optionalText("所管サイトのURL", 500).refine((v) => v === "" || /^https:\/\/[^\s]+$/.test(v), {
     error: "所管サイトのURLは https:// から始まる形で、省略せずに入力してください（第4-4(4)）。",
   }),
+  loginEmail: optionalText("ログイン用メールアドレス", 254).refine(
+    (v) => v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+    { error: "ログイン用メールアドレスの形式が正しくありません（例: koho-sns@city.example.lg.jp）。" },
+  ),
+  loginPhone: optionalText("ログイン用電話番号", 30).refine(
+    (v) => v === "" || /^[0-9+\-() ]{6,30}$/.test(v),
+    {
+      error: "ログイン用電話番号は数字とハイフンで入力してください（例: 0246-22-1111）。",
+    },
+  ),
+  loginOwner: optionalText("ログイン用メールアドレス・電話番号の所有者", 500),
+  twoFactorPlan: optionalText("二段階認証の方法", 500),
 });
 
 /**
  * Records the real account: its URL (shown in full on the public pages, 4.4.2③; a shortener is
- * refused, 4.4.4), the handle read from it, the creation date and two-factor status.
+ * refused, 4.4.4), the handle read from it, the creation date, the login e-mail/phone with their
+ * owner and two-factor status; and sends the 届出 to the security director (4.1.2 取得後) — the
+ * first time, and again whenever what the director was told changes.
  */
 export async function registerAccount(ctx: AppContext, props: { actor: Actor; id: number; input: unknown }) {
   const view = await getAccount(ctx, { actor: props.actor, id: props.id });
@@ -75,25 +91,43 @@ export async function registerAccount(ctx: AppContext, props: { actor: Actor; id
         platformCreatedOn: input.platformCreatedOn,
         mfaEnabled: input.mfaEnabled,
         homepageUrl,
+        loginEmail: input.loginEmail,
+        loginPhone: input.loginPhone,
+        loginOwner: input.loginOwner || account.loginOwner,
+        twoFactorPlan: input.twoFactorPlan || account.twoFactorPlan,
         registeredAt: account.registeredAt ?? at,
       },
       at,
     );
+    const actorId = props.actor.kind === "staff" ? props.actor.staffId : null;
     await repo.insertEvent(tx, {
       accountId: account.id,
       kind: "registered",
-      actorId: props.actor.kind === "staff" ? props.actor.staffId : null,
+      actorId,
       comment: parsed.url,
       at,
     });
+    // 4.1.2 取得後、情報統括管理者に届け出る.
+    const filed = await fileAcquisition(ctx, tx, { account: updated, senderId: actorId, at });
+    const result = (await repo.findAccount(tx, account.id)) ?? updated;
     return {
-      result: updated,
+      result: { ...result, filing: filed.sent ? "sent" : filed.reason },
       target: { type: "account", id: account.id },
       summary: {
         url: parsed.url,
         handle: parsed.handle,
         platformCreatedOn: input.platformCreatedOn,
         mfaEnabled: input.mfaEnabled,
+        loginEmail: input.loginEmail,
+        loginPhone: input.loginPhone,
+        loginOwner: result.loginOwner,
+        filing: filed.sent
+          ? {
+              id: filed.sent.filing.id,
+              round: filed.sent.filing.round,
+              recipients: filed.sent.notified.length,
+            }
+          : filed.reason,
       },
     };
   });

@@ -22,6 +22,9 @@ export const taskKindLabels: Record<string, string> = {
   [MANAGER_CONFIRM]: "運用職員・ID管理者の確認",
   security_notice_confirm: "取得の届出の確認（情報統括管理者）",
   notify_security_director: "情報統括管理者への届出",
+  filing_confirm: "届出の確認（総合政策部長・情報統括管理者）",
+  filing_answer: "届出への質問の回答と再送",
+  notice_keep_posted: "変更のお知らせの掲載（1年程度）",
   policy_review: "メディアポリシーの見直し",
   publish_reminder: "予約した投稿の発信",
   post_correction: "誤りのある投稿の訂正",
@@ -46,7 +49,19 @@ export const closedElsewhere: Record<
     path: (id) => `/accounts/${id}`,
   },
   notify_security_director: {
-    text: "このタスクは、アカウントの「変更・廃止」ページで情報統括管理者への届出を記録すると完了します（第4-5(1)）。",
+    text: "このタスクは、アカウントの「変更・廃止」ページで情報統括管理者へ届出を送ると完了します（第4-5(1)）。",
+    path: (id) => `/accounts/${id}/notices`,
+  },
+  filing_confirm: {
+    text: "このタスクは、届出のページで「確認しました」を押すか、質問を送ると完了します（第4-1(2)、第4-5(1)）。",
+    path: (_id, cause) => `/filings/${idIn(cause, "filingId")}`,
+  },
+  filing_answer: {
+    text: "このタスクは、届出のページで質問に回答し、届出を再送すると完了します（第4-1(2)、第4-5(1)）。",
+    path: (_id, cause) => `/filings/${idIn(cause, "filingId")}`,
+  },
+  notice_keep_posted: {
+    text: "このタスクは、掲載期間が終わった後、アカウントの「変更・廃止」ページでお知らせを外したことを記録すると完了します（第4-5(2)）。",
     path: (id) => `/accounts/${id}/notices`,
   },
   policy_review: {
@@ -70,6 +85,12 @@ export const closedElsewhere: Record<
     path: (_id, cause) => `/incidents/${incidentIdOf(cause)}`,
   },
 };
+
+/** A numeric id in a task's cause (`{"filingId": 3}`), or 0. */
+function idIn(cause: unknown, key: string): number {
+  const id = typeof cause === "object" && cause !== null ? Reflect.get(cause, key) : undefined;
+  return typeof id === "number" ? id : 0;
+}
 
 /** The incident a task was opened for (`{"incidentId": 3}` in its cause). */
 function incidentIdOf(cause: unknown): number {

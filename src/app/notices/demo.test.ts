@@ -1,6 +1,7 @@
 /**
- * The demo notices: a change and a closure in their public window, one request waiting for the
- * notification to the policy director.
+ * The demo notices: a change and a closure in their public window — the change with both 届出
+ * confirmed and its announcement published on the account — and one request whose 届出 waits for
+ * the policy director.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -8,6 +9,7 @@ import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { findAccount } from "../../db/repos/accounts.ts";
+import { listFilings } from "../../db/repos/filings.ts";
 import { listNotices } from "../../db/repos/notices.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { demoNotices } from "./demo.ts";
@@ -32,6 +34,7 @@ test("the demo puts a change and a closure in their public window and leaves one
       await seedAccount(app.ctx, {
         divisionId: org.divisions.kouhou.id,
         managerId: org.staff.kouhouManager.id,
+        operatorIds: [org.staff.kouhouStaff.id],
         policy: true,
       }),
     );
@@ -50,6 +53,16 @@ test("the demo puts a change and a closure in their public window and leaves one
   assert.deepEqual(statuses.sort(), ["active", "change_announced", "closure_announced"]);
   const tasks = await listTasks(app.ctx.db, { kinds: ["notify_security_director"] });
   assert.deepEqual(tasks.map((t) => t.status).sort(), ["done", "open"]);
+  const filings = await listFilings(app.ctx.db, {});
+  assert.deepEqual(filings.map((f) => `${f.kind}:${f.status}`).sort(), [
+    "notice_policy:confirmed",
+    "notice_policy:confirmed",
+    "notice_policy:sent",
+    "notice_security:confirmed",
+  ]);
+  const change = notices.find((n) => n.kind === "change" && n.status === "announced");
+  assert.ok(change?.snsPublishedAt, "the change was announced on the account too");
+  assert.ok(change?.announcementPostId);
 
   await demoNotices(app.ctx);
   assert.equal((await listNotices(app.ctx.db, { visible: null })).length, 3, "a second run adds nothing");

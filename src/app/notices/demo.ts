@@ -1,11 +1,15 @@
 /**
  * Demo notices (`npm run demo`): on three running demo accounts, a change announced ten days ago
- * (変更予告中, its notification to the security director recorded), a closure announced three
- * days ago (廃止予告中, the security-director task open), and a change just requested and waiting
- * for the notification to the policy director — so /public/notices, /notices, the checklist and
- * the tasks all have something real on them (4.5.1, 4.5.2).
+ * (変更予告中: its 届出 to the policy director confirmed before the announcement, its
+ * announcement post drafted, approved and published on the account, its 届出 to the security
+ * director sent and confirmed), a closure announced three days ago (廃止予告中, the 届出 to the
+ * security director still to send), and a change just requested whose 届出 waits for the policy
+ * director — so /public/notices, /notices, /filings, the checklist and the tasks all have
+ * something real on them (4.5.1, 4.5.2). The past steps are written in one audited change each
+ * (the use cases rightly refuse past dates); everything from today on goes through the use cases.
  */
-import { type AccountView, listAccounts } from "../../db/repos/accounts.ts";
+import { type AccountView, listAccounts, listOperators } from "../../db/repos/accounts.ts";
+import { insertFiling, latestFiling, updateFiling } from "../../db/repos/filings.ts";
 import { insertNotice, listNotices, openNoticesOfAccount, updateNotice } from "../../db/repos/notices.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { earliestEffectiveDate } from "../../domain/deadlines.ts";
@@ -16,10 +20,17 @@ import { loadActor } from "../actors.ts";
 import { change } from "../audit.ts";
 import { allowed } from "../authorize.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
+import { confirmFiling } from "../filings/decide.ts";
+import { approvePost } from "../posts/decide.ts";
+import { recordPublishing } from "../posts/publishing.ts";
+import { draftAnnouncementPost } from "../posts/publishing-drafts.ts";
+import { publishedUrlProblem } from "../posts/publishing-rules.ts";
+import { submitPost } from "../posts/submit.ts";
+import { holdersOf } from "../role-grants.ts";
 import { announcementText } from "./announcement.ts";
+import { fileWithPolicyDirector, fileWithSecurityDirector, noticeFilingContent } from "./filings.ts";
 import { advanceDueNotices } from "./job.ts";
 import { requestNotice } from "./request.ts";
-import { recordSecurityNotification } from "./steps.ts";
 
 /** The account's manager as an actor when they may manage it, else the demo itself. */
 async function managerOf(ctx: AppContext, account: AccountView): Promise<Actor> {
@@ -45,8 +56,10 @@ async function pastNotice(
   const pack = guidelinePack();
   const manager = await managerOf(ctx, account);
   const managerId = manager.kind === "staff" ? manager.staffId : null;
+  const [director] = await holdersOf(ctx.db, "policy_director", ctx.clock.now());
   return change(ctx, systemActor("demo"), "notice.request", async (tx, at) => {
     const requestedAt = new Date(`${addDays(props.announcementDate, -7)}T10:00:00+09:00`);
+    const sentAt = new Date(`${addDays(props.announcementDate, -5)}T10:00:00+09:00`);
     const notice = await insertNotice(tx, {
       accountId: account.id,
       kind: props.kind,
@@ -62,20 +75,36 @@ async function pastNotice(
       effectiveDate: props.effectiveDate,
       account: { ...account, platform: toPlatform(account.platform) },
     });
-    await updateNotice(tx, notice.id, {
+    const scheduled = await updateNotice(tx, notice.id, {
       status: "scheduled",
-      policyDirectorNotifiedAt: new Date(`${addDays(props.announcementDate, -5)}T10:00:00+09:00`),
+      policyDirectorNotifiedAt: sentAt,
       policyDirectorNotifiedBy: managerId,
       announcementDate: props.announcementDate,
       displayUntil: noticeDisplayUntil(props.kind, props.effectiveDate, pack.deadlines),
       announcementText: text,
+    });
+    // 4.5.1: the 届出 went to the policy director, who confirmed it the next day.
+    const filing = await insertFiling(tx, {
+      accountId: account.id,
+      kind: "notice_policy",
+      noticeId: notice.id,
+      round: 1,
+      content: noticeFilingContent(scheduled, account),
+      message: "",
+      sentAt,
+      sentBy: managerId,
+    });
+    await updateFiling(tx, filing.id, {
+      status: "confirmed",
+      confirmedAt: new Date(`${addDays(props.announcementDate, -4)}T10:00:00+09:00`),
+      confirmedBy: director?.id ?? null,
     });
     return {
       result: notice.id,
       target: { type: "account", id: account.id },
       summary: {
         noticeId: notice.id,
-        reason: "デモ用の届出（過去の日付で周知日を設定）",
+        reason: "デモ用の申請（過去の日付で届出・確認・周知日を記録）",
         at: at.toISOString(),
       },
     };
@@ -118,14 +147,27 @@ export async function demoNotices(ctx: AppContext): Promise<void> {
   });
   await advanceDueNotices(ctx, systemActor("demo"));
 
+  // The change: its announcement post on the account, then the 届出 to the security director.
   const manager = await managerOf(ctx, changed);
-  await recordSecurityNotification(ctx, {
+  await announceOnAccount(ctx, changed, changeId, manager, changeAnnounced);
+  await fileWithSecurityDirector(ctx, {
     actor: manager,
     noticeId: changeId,
-    input: { notifiedOn: addDays(changeAnnounced, 1), method: "文書（起案）", note: "デモ用の記録" },
+    input: { message: "周知を始めましたので届け出ます。（サンプル）" },
   });
-  await requestNotice(ctx, {
-    actor: await managerOf(ctx, requested),
+  const filing = await latestFiling(ctx.db, {
+    accountId: changed.id,
+    kind: "notice_security",
+    noticeId: changeId,
+  });
+  const [security] = await holdersOf(ctx.db, "security_director", ctx.clock.now());
+  const securityActor = security ? await loadActor(ctx.db, security.id, "cli") : undefined;
+  if (filing && securityActor) await confirmFiling(ctx, { actor: securityActor, filingId: filing.id });
+
+  // A change just requested: its 届出 waits for the policy director.
+  const requestedManager = await managerOf(ctx, requested);
+  const fresh = await requestNotice(ctx, {
+    actor: requestedManager,
     accountId: requested.id,
     input: {
       kind: "change",
@@ -133,5 +175,49 @@ export async function demoNotices(ctx: AppContext): Promise<void> {
       reason: "課の名称変更に合わせるため",
       name: `${requested.name}（新）`,
     },
+  });
+  await fileWithPolicyDirector(ctx, { actor: requestedManager, noticeId: fresh.id });
+}
+
+/** A URL of a post on the account's platform, for the demo's publishing record. */
+function samplePostUrl(account: AccountView): string | null {
+  const base = account.url.replace(/\/+$/, "");
+  const host = (() => {
+    try {
+      return new URL(account.url).host;
+    } catch {
+      return "";
+    }
+  })();
+  const candidates = [
+    `${base}/status/1900000000000000000`,
+    `https://${host}/p/SAMPLE0001/`,
+    `https://${host}/posts/1900000000`,
+  ];
+  return candidates.find((url) => publishedUrlProblem(guidelinePack(), account, url) === null) ?? null;
+}
+
+/**
+ * 4.5.2 on the account itself: an operator drafts the announcement post from the notice, the
+ * manager approves it, and its publication on the announcement date is recorded.
+ */
+async function announceOnAccount(
+  ctx: AppContext,
+  account: AccountView,
+  noticeId: number,
+  manager: Actor,
+  announcedOn: string,
+): Promise<void> {
+  const [operator] = await listOperators(ctx.db, account.id);
+  const operatorActor = operator ? await loadActor(ctx.db, operator.staffId, "cli") : undefined;
+  const url = samplePostUrl(account);
+  if (!operatorActor || manager.kind !== "staff" || !url) return;
+  const { postId } = await draftAnnouncementPost(ctx, { actor: operatorActor, noticeId });
+  await submitPost(ctx, { actor: operatorActor, id: postId, input: { version: 1 } });
+  await approvePost(ctx, { actor: manager, id: postId, input: { version: 1 } });
+  await recordPublishing(ctx, {
+    actor: operatorActor,
+    postId,
+    input: { url, publishedAt: `${announcedOn}T09:30` },
   });
 }

@@ -1,30 +1,34 @@
 /**
  * The scheduled side of a change or closure (4.5): on the announcement date the notice goes
- * public, the account is 変更予告中 / 廃止予告中 and one task opens to notify the security
- * director (4.5.1), even when the job runs twice at once; on the effective date the change is
- * applied or the account closed; cancelling undoes an announcement.
+ * public, the account is 変更予告中 / 廃止予告中 and one task opens for the manager to send the
+ * 届出 to the security director (4.5.1), even when the job runs twice at once; the director
+ * receives it and confirms it; on the effective date the change is applied (and the manager must
+ * keep the notice on the account for a year, 4.5.2) or the account closed; cancelling undoes an
+ * announcement.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { policyConfirmed } from "../../../test/support/filings.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { findAccount, listEvents } from "../../db/repos/accounts.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
+import { listFilings } from "../../db/repos/filings.ts";
 import { findNotice } from "../../db/repos/notices.ts";
+import { listNotifications } from "../../db/repos/notifications.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { AppError } from "../../errors.ts";
 import { systemActor } from "../context.ts";
+import { confirmFiling } from "../filings/decide.ts";
+import { filingList } from "../filings/read.ts";
 import { myTasks } from "../tasks.ts";
+import { fileWithSecurityDirector } from "./filings.ts";
 import { advanceDueNotices } from "./job.ts";
 import { publicNotices } from "./read.ts";
 import { requestNotice } from "./request.ts";
-import {
-  cancelNotice,
-  notifyPolicyDirector,
-  recordSecurityNotification,
-  scheduleAnnouncement,
-} from "./steps.ts";
+import { endKeepPosted } from "./sns.ts";
+import { cancelNotice, scheduleAnnouncement } from "./steps.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -61,7 +65,7 @@ async function scheduled(
     accountId: account.id,
     input: { kind, effectiveDate: effective, reason: "組織改編のため", ...details },
   });
-  await notifyPolicyDirector(app.ctx, { actor, noticeId: n.id });
+  await policyConfirmed(app, org, n.id);
   await scheduleAnnouncement(app.ctx, { actor, noticeId: n.id, input: { announcementDate: announce } });
   return { account, noticeId: n.id };
 }
@@ -100,24 +104,41 @@ test("on the announcement date the notice goes public, the account is 変更予�
   const mine = await myTasks(app.ctx, org.actors.kouhouManager);
   assert.equal(mine.filter((t) => t.kind === "notify_security_director").length, 1, "in my tasks, once");
 
-  // 4.5.1: recorded after the announcement, with when and how.
-  const record = (input: Record<string, string>) =>
-    recordSecurityNotification(app.ctx, { actor: org.actors.kouhouManager, noticeId, input });
-  await assert.rejects(record({ notifiedOn: "2026-01-30", method: "文書" }), (e: unknown) => {
-    assert.ok(e instanceof AppError);
-    assert.match(e.message, /周知日（2026年1月31日）以降の日付/);
-    return true;
-  });
-  await assert.rejects(record({ notifiedOn: "2026-02-01", method: "文書" }), /未来の日付/);
-  await record({ notifiedOn: "2026-01-31", method: "電子メール", note: "総務部長あて" });
+  // 4.5.1: the manager sends the 届出; the security director receives it (task, notification).
+  const send = () => fileWithSecurityDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId });
+  const sent = await send();
+  assert.equal(sent.kind, "notice_security");
+  assert.equal(sent.sentBy, org.staff.kouhouManager.id);
   const [done] = await listTasks(app.ctx.db, { accountId: account.id, kinds: ["notify_security_director"] });
-  assert.equal(done?.status, "done");
-  assert.deepEqual(done?.resolution, {
-    notifiedOn: "2026-01-31",
-    method: "電子メール",
-    note: "総務部長あて",
+  assert.equal(done?.status, "done", "the manager's task is done once the 届出 is sent");
+  const [confirm] = await listTasks(app.ctx.db, {
+    accountId: account.id,
+    kinds: ["filing_confirm"],
+    status: "open",
   });
-  await assert.rejects(record({ notifiedOn: "2026-01-31", method: "文書" }), /記録済み/);
+  assert.equal(confirm?.assigneeId, org.staff.securityDirector.id, "the security director has a task");
+  const inbox = await listNotifications(app.ctx.db, org.staff.securityDirector.id, {
+    unreadOnly: true,
+    limit: 50,
+    offset: 0,
+  });
+  assert.ok(
+    inbox.items.some((n) => n.kind === "filing" && n.href === `/filings/${sent.id}`),
+    "and a notification linking to the 届出",
+  );
+  await assert.rejects(send(), /送付済み/);
+  await assert.rejects(
+    confirmFiling(app.ctx, { actor: org.actors.kouhouManager, filingId: sent.id }),
+    (e: unknown) => e instanceof AppError && e.status === 403,
+    "the manager cannot confirm their own 届出",
+  );
+  at("2026-02-01");
+  await confirmFiling(app.ctx, { actor: org.actors.securityDirector, filingId: sent.id });
+  const [seen] = (await filingList(app.ctx, { actor: org.actors.auditor })).filter((f) => f.id === sent.id);
+  assert.equal(seen?.sentByName, org.staff.kouhouManager.name, "an auditor sees who sent it …");
+  assert.equal(seen?.confirmedByName, org.staff.securityDirector.name, "… and who confirmed it");
+  assert.equal(seen?.confirmedAt?.toISOString(), "2026-02-01T01:00:00.000Z", "… and when");
+  assert.equal((await listFilings(app.ctx.db, { noticeIds: [noticeId] })).length, 2, "both 届出 of 4.5.1");
 
   // On the effective date the change is applied, with an event from old to new.
   at("2026-02-28");
@@ -143,11 +164,29 @@ test("on the announcement date the notice goes public, the account is 変更予�
   });
   assert.equal((await findNotice(app.ctx.db, noticeId))?.status, "effective");
 
-  // Public for a year after the change (4.5.2), then history.
+  // 4.5.2 変更後は両方に１年程度: the home page keeps it; the manager keeps it on the account.
+  const [keep] = await listTasks(app.ctx.db, { accountId: account.id, kinds: ["notice_keep_posted"] });
+  assert.equal(keep?.status, "open");
+  assert.equal(keep?.assigneeId, org.staff.kouhouManager.id);
+  assert.equal(keep?.dueDate, "2027-03-02", "it may come off the day after the last day");
+  assert.match(keep?.title ?? "", /2027年3月1日まで掲載し続ける/);
   at("2027-03-01");
+  await assert.rejects(
+    endKeepPosted(app.ctx, { actor: org.actors.kouhouManager, noticeId }),
+    /2027年3月1日まで掲載し続けてください.*2027年3月2日から外せます/,
+  );
+
+  // Public for a year after the change (4.5.2), then history.
   assert.equal(await isPublic(noticeId), true);
   at("2027-03-02");
   assert.equal(await isPublic(noticeId), false);
+  await endKeepPosted(app.ctx, {
+    actor: org.actors.kouhouManager,
+    noticeId,
+    input: { note: "固定投稿を解除" },
+  });
+  const [ended] = await listTasks(app.ctx.db, { accountId: account.id, kinds: ["notice_keep_posted"] });
+  assert.equal(ended?.status, "done");
 });
 
 test("a closure closes the account on its date, keeps it, and stays public for six months", async () => {
@@ -210,7 +249,7 @@ test("a closure can supersede an announced change; when it is announced the chan
     accountId: account.id,
     input: { kind: "closure", effectiveDate: "2026-03-15", reason: "事業終了のため" },
   });
-  await notifyPolicyDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId: closure.id });
+  await policyConfirmed(app, org, closure.id);
   await scheduleAnnouncement(app.ctx, {
     actor: org.actors.kouhouManager,
     noticeId: closure.id,

@@ -1,14 +1,16 @@
 /**
  * The scheduled side of changes and closures (4.5): on the announcement date the notice goes
- * public, the account becomes 変更予告中 / 廃止予告中 and a task opens to notify the security
- * director (4.5.1 周知後速やかに); on the effective date a change is applied to the account (or
- * the account is closed, and kept forever as formerly official). Safe with several app
+ * public, the account becomes 変更予告中 / 廃止予告中 and the account manager gets a task to send
+ * the 届出 to the security director (4.5.1 周知後速やかに); on the effective date a change is
+ * applied to the account — and the manager gets a task to keep the notice on the account for
+ * about a year (4.5.2) — or the account is closed, and kept forever as formerly official. Safe with several app
  * instances: each notice is claimed with FOR UPDATE SKIP LOCKED and handled in its own
  * transaction with its own audit entry.
  */
 
 import type { Db } from "../../db/client.ts";
 import { insertEvent, lockAccount, updateAccount } from "../../db/repos/accounts.ts";
+import { withdrawNoticeFilings } from "../../db/repos/filings.ts";
 import {
   claimDueNotice,
   dueNotices,
@@ -35,6 +37,8 @@ import { addBusinessDays } from "../../domain/posts.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import type { Actor, AppContext } from "../context.ts";
+import { closeFilingTasks, FILING_ANSWER, FILING_CONFIRM } from "../filings/send.ts";
+import { openKeepTask } from "./sns.ts";
 
 /** Thrown inside a transaction when another instance took the notice, or it is no longer due. */
 class NotClaimed extends Error {}
@@ -55,6 +59,18 @@ async function supersede(tx: Db, closure: Notice, at: Date): Promise<number[]> {
   const others = (await openNoticesOfAccount(tx, closure.accountId)).filter((n) => n.id !== closure.id);
   for (const other of others) {
     await updateNotice(tx, other.id, { status: "cancelled", cancelledAt: at });
+    const withdrawn = await withdrawNoticeFilings(tx, other.id, at);
+    for (const kind of [FILING_CONFIRM, FILING_ANSWER]) {
+      await closeFilingTasks(tx, {
+        kind,
+        accountId: other.accountId,
+        filingIds: withdrawn,
+        doneBy: null,
+        at,
+        resolution: { reason: "superseded by closure", noticeId: closure.id },
+        status: "cancelled",
+      });
+    }
     const task = await lockOpenSecurityTask(tx, other.id);
     if (task) {
       await closeTask(tx, task.id, {
@@ -149,6 +165,13 @@ async function takeEffect(ctx: AppContext, actor: Actor, id: number): Promise<vo
       at,
     );
     await updateNotice(tx, notice.id, { status: next, effectiveAt: at });
+    // 4.5.2 変更後は両方に１年程度: the home page keeps it by itself; the account, by this task.
+    const keepTaskId = await openKeepTask(tx, {
+      notice,
+      accountName: after.name,
+      managerId: account.managerId,
+      at,
+    });
     await insertEvent(tx, {
       accountId: account.id,
       kind: notice.kind === "change" ? "changed" : "closed",
@@ -167,7 +190,7 @@ async function takeEffect(ctx: AppContext, actor: Actor, id: number): Promise<vo
         noticeId: notice.id,
         kind: notice.kind,
         status: { before: account.status, after: status },
-        ...(notice.kind === "change" ? { before, after } : { closedOn: notice.effectiveDate }),
+        ...(notice.kind === "change" ? { before, after, keepTaskId } : { closedOn: notice.effectiveDate }),
       },
     };
   });
@@ -182,10 +205,22 @@ async function withdraw(ctx: AppContext, actor: Actor, problem: Unworkable): Pro
     }
     const task = await lockOpenSecurityTask(tx, problem.noticeId);
     if (task) await closeTask(tx, task.id, { status: "cancelled", doneBy: null, doneAt: at });
+    const withdrawn = await withdrawNoticeFilings(tx, problem.noticeId, at);
+    for (const kind of [FILING_CONFIRM, FILING_ANSWER]) {
+      await closeFilingTasks(tx, {
+        kind,
+        accountId: problem.accountId,
+        filingIds: withdrawn,
+        doneBy: null,
+        at,
+        resolution: { reason: problem.reason },
+        status: "cancelled",
+      });
+    }
     return {
       result: null,
       target: { type: "account", id: problem.accountId },
-      summary: { noticeId: problem.noticeId, reason: problem.reason },
+      summary: { noticeId: problem.noticeId, reason: problem.reason, filingsWithdrawn: withdrawn },
     };
   });
 }

@@ -4,17 +4,22 @@
  * draft with the checker's findings, and the notices on the public pages (4.5.2).
  */
 import type { Finding } from "../../checker/index.ts";
-import type { AccountView } from "../../db/repos/accounts.ts";
+import type { Db } from "../../db/client.ts";
+import { type AccountView, isOperator } from "../../db/repos/accounts.ts";
+import { type FilingView, listFilings } from "../../db/repos/filings.ts";
 import {
+  keepTasksOf,
   listNotices,
   listPublicNotices,
   type NoticeView,
   type SecurityTask,
   securityTasksOf,
 } from "../../db/repos/notices.ts";
+import { findPost } from "../../db/repos/posts.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import {
   type ChecklistItem,
+  type FilingFacts,
   isOpenNotice,
   type NoticeKind,
   type NoticeStatus,
@@ -68,28 +73,69 @@ function securityStep(task: SecurityTask | undefined): SecurityStep | null {
   };
 }
 
+/** The announcement post on the account, as far as the notice's page needs it. */
+export type SnsPost = {
+  id: number;
+  status: string;
+  scheduledAt: Date | null;
+  publishedAt: Date | null;
+  publishedUrl: string | null;
+};
+
 /** One notice with its steps, as the account's page shows it. */
 export type NoticeEntry = {
   notice: NoticeView;
   checklist: ChecklistItem[];
   security: SecurityStep | null;
+  /** Every round of the two 届出 (4.5.1), newest first. */
+  filings: { policy: FilingView[]; security: FilingView[] };
+  /** The linked announcement post (4.5.2), if drafted. */
+  post: SnsPost | null;
+  /** The task to keep a change notice on the account (4.5.2), if opened. */
+  keep: SecurityTask | null;
   /** For a notice whose announcement can still be scheduled: the draft and its findings. */
   draft: { text: string; findings: Finding[] } | null;
 };
 
-function checklistOf(n: NoticeView, security: SecurityStep | null): ChecklistItem[] {
+function facts(filings: FilingView[]): FilingFacts | null {
+  const f = filings[0];
+  if (!f) return null;
+  return {
+    status: f.status,
+    round: f.round,
+    sentOn: tokyoDate(f.sentAt),
+    sentByName: f.sentByName,
+    confirmedOn: f.confirmedAt ? tokyoDate(f.confirmedAt) : null,
+    confirmedByName: f.confirmedByName,
+    question: f.question,
+  };
+}
+
+type ChecklistParts = {
+  security: SecurityStep | null;
+  filings: NoticeEntry["filings"];
+  post: SnsPost | null;
+  keep: SecurityTask | null;
+  today: string;
+};
+
+function checklistOf(n: NoticeView, parts: ChecklistParts): ChecklistItem[] {
   const day = (at: Date | null) => (at ? tokyoDate(at) : null);
+  const { security, post, keep } = parts;
+  const policyFiling = facts(parts.filings.policy);
   return noticeChecklist({
     kind: n.kind,
     status: n.status,
     effectiveDate: n.effectiveDate,
     announcementDate: n.announcementDate,
+    displayUntil: n.displayUntil,
     requestedOn: tokyoDate(n.requestedAt),
     requestedByName: n.requestedByName,
-    policyDirectorNotifiedOn: day(n.policyDirectorNotifiedAt),
-    policyDirectorNotifiedByName: n.policyDirectorNotifiedByName,
+    policyFiling,
+    legacyPolicyNotifiedOn: policyFiling ? null : day(n.policyDirectorNotifiedAt),
     announcedOn: day(n.announcedAt),
     effectiveOn: day(n.effectiveAt),
+    securityFiling: facts(parts.filings.security),
     securityTask: security
       ? {
           status: security.status,
@@ -98,7 +144,49 @@ function checklistOf(n: NoticeView, security: SecurityStep | null): ChecklistIte
           doneByName: security.doneByName,
         }
       : null,
+    sns: {
+      postId: post?.id ?? n.announcementPostId,
+      scheduledOn: post?.scheduledAt ? tokyoDate(post.scheduledAt) : null,
+      publishedOn: day(n.snsPublishedAt),
+    },
+    keep: keep ? { status: keep.status, keptAs: n.snsPublishedUrl ?? "" } : null,
+    today: parts.today,
+    months: guidelinePack().deadlines.noticeMinMonths,
   });
+}
+
+/** The filings, security tasks, posts and keep tasks of these notices, read together. */
+async function partsOf(db: Db, notices: readonly NoticeView[], today: string) {
+  const ids = notices.map((n) => n.id);
+  const [tasks, keeps, filings] = await Promise.all([
+    securityTasksOf(db, ids),
+    keepTasksOf(db, ids),
+    listFilings(db, { noticeIds: ids }),
+  ]);
+  const out = new Map<number, ChecklistParts>();
+  for (const n of notices) {
+    const mine = filings.filter((f) => f.noticeId === n.id);
+    const found = n.announcementPostId ? await findPost(db, n.announcementPostId) : undefined;
+    out.set(n.id, {
+      security: securityStep(tasks.get(n.id)),
+      filings: {
+        policy: mine.filter((f) => f.kind === "notice_policy"),
+        security: mine.filter((f) => f.kind === "notice_security"),
+      },
+      post: found
+        ? {
+            id: found.id,
+            status: found.status,
+            scheduledAt: found.scheduledAt,
+            publishedAt: found.publishedAt,
+            publishedUrl: found.publishedUrl,
+          }
+        : null,
+      keep: keeps.get(n.id) ?? null,
+      today,
+    });
+  }
+  return out;
 }
 
 /** The announcement text for a notice: as saved, or generated from the template. */
@@ -122,6 +210,8 @@ export type AccountNotices = {
   account: AccountView;
   entries: NoticeEntry[];
   canManage: boolean;
+  /** The actor is an operator of the account and may draft its announcement post (3). */
+  canDraftPost: boolean;
   /** Kinds the actor may request now (empty when a notice is in progress or not allowed). */
   requestable: NoticeKind[];
   today: string;
@@ -141,14 +231,13 @@ export async function accountNotices(
     accountId: account.id,
     visible: noticeVisibility(props.actor),
   });
-  const tasks = await securityTasksOf(
-    ctx.db,
-    notices.map((n) => n.id),
-  );
   const now = ctx.clock.now();
+  const today = tokyoDate(now);
+  const parts = await partsOf(ctx.db, notices, today);
   const entries: NoticeEntry[] = [];
   for (const notice of notices) {
-    const security = securityStep(tasks.get(notice.id));
+    const p = parts.get(notice.id);
+    if (!p) continue;
     let draft: NoticeEntry["draft"] = null;
     if (notice.status === "notified" || notice.status === "scheduled") {
       const text = props.draft?.noticeId === notice.id ? props.draft.text : draftText(notice);
@@ -164,15 +253,25 @@ export async function accountNotices(
       );
       draft = { text, findings };
     }
-    entries.push({ notice, checklist: checklistOf(notice, security), security, draft });
+    entries.push({
+      notice,
+      checklist: checklistOf(notice, p),
+      security: p.security,
+      filings: p.filings,
+      post: p.post,
+      keep: p.keep,
+      draft,
+    });
   }
   const open = notices.filter((n) => isOpenNotice(n.status));
   return {
     account,
     entries,
     canManage: canManageNotices(props.actor, account),
+    canDraftPost:
+      props.actor.kind === "staff" ? await isOperator(ctx.db, account.id, props.actor.staffId) : false,
     requestable: requestableKinds(props.actor, account, open),
-    today: tokyoDate(now),
+    today,
   };
 }
 
@@ -188,10 +287,21 @@ export async function publicNotices(ctx: AppContext): Promise<NoticeView[]> {
 export async function noticeDetail(
   ctx: AppContext,
   props: { actor: Actor; noticeId: number },
-): Promise<{ notice: NoticeView; checklist: ChecklistItem[]; security: SecurityStep | null }> {
+): Promise<{
+  notice: NoticeView;
+  checklist: ChecklistItem[];
+  security: SecurityStep | null;
+  filings: FilingView[];
+}> {
   const notice = await visibleNotice(ctx, props.actor, props.noticeId);
-  const security = securityStep((await securityTasksOf(ctx.db, [notice.id])).get(notice.id));
-  return { notice, checklist: checklistOf(notice, security), security };
+  const parts = (await partsOf(ctx.db, [notice], tokyoDate(ctx.clock.now()))).get(notice.id);
+  if (!parts) return { notice, checklist: [], security: null, filings: [] };
+  return {
+    notice,
+    checklist: checklistOf(notice, parts),
+    security: parts.security,
+    filings: [...parts.filings.policy, ...parts.filings.security],
+  };
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
- * The steps people take on a change or closure notice (4.5): record the notification to the
- * policy director (4.5.1, before the announcement), schedule the announcement with its checked
- * text (4.5.2, at least one month before the effective date), record the notification to the
- * security director after the announcement (4.5.1), or cancel before the effective date. Each
- * is one transaction with one audit entry; the account manager of the division does them.
+ * The steps the account manager takes on a change or closure notice (4.5): schedule the
+ * announcement with its checked text (4.5.2, at least one month before the effective date) once
+ * the policy director has confirmed the 届出 (4.5.1; the 届出 themselves are in filings.ts), or
+ * cancel before the effective date. Each is one transaction with one audit entry.
  */
 import { z } from "zod";
 import { insertEvent, lockAccount, updateAccount } from "../../db/repos/accounts.ts";
+import { withdrawNoticeFilings } from "../../db/repos/filings.ts";
 import { lockNotice, lockOpenSecurityTask, type Notice, updateNotice } from "../../db/repos/notices.ts";
 import { closeTask } from "../../db/repos/tasks.ts";
 import { nextStatus } from "../../domain/accounts.ts";
@@ -27,7 +27,8 @@ import { conflict, type FieldIssue, notFound, validation } from "../../errors.ts
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import type { Actor, AppContext } from "../context.ts";
-import { optionalText, parse, plainDate, text } from "../validate.ts";
+import { closeFilingTasks, FILING_ANSWER, FILING_CONFIRM } from "../filings/send.ts";
+import { optionalText, parse, plainDate } from "../validate.ts";
 import { manageableNotice } from "./access.ts";
 import { announcementText, checkAnnouncement } from "./announcement.ts";
 
@@ -37,7 +38,7 @@ const actorIdOf = (actor: Actor) => (actor.kind === "staff" ? actor.staffId : nu
 async function lockFor(
   tx: Parameters<typeof lockNotice>[0],
   id: number,
-  step: "notify" | "schedule" | "cancel",
+  step: "schedule" | "cancel",
 ): Promise<{ notice: Notice; next: NoticeStatus }> {
   const notice = await lockNotice(tx, id);
   if (!notice) throw notFound("変更・廃止の届出");
@@ -45,43 +46,13 @@ async function lockFor(
   if (next) return { notice, next };
   if (step === "schedule" && notice.status === "requested") {
     throw conflict(
-      `周知日を設定する前に、総合政策部長への届出を記録してください（${clauseRef("4.5.1")} 周知する前に総合政策部長へ届出）。`,
+      `周知日を設定する前に、総合政策部長へ届け出て、確認を受けてください（${clauseRef("4.5.1")} 周知する前に総合政策部長へ届出）。`,
     );
   }
   const now = noticeStatusLabel(notice.kind, notice.status);
-  if (step === "notify") throw conflict(`総合政策部長への届出は記録済みです（現在の状態: ${now}）。`);
   if (step === "schedule")
     throw conflict(`この届出は周知日を変更できる段階を過ぎています（現在の状態: ${now}）。`);
   throw conflict(`この届出は取り消せません（現在の状態: ${now}）。`);
-}
-
-/**
- * Records that the policy director was notified of the change or closure (4.5.1 周知する前に
- * 総合政策部長へ届出). Until this is recorded the announcement cannot be scheduled.
- */
-export async function notifyPolicyDirector(ctx: AppContext, props: { actor: Actor; noticeId: number }) {
-  await manageableNotice(ctx, props.actor, props.noticeId);
-  return change(ctx, props.actor, "notice.notify_policy_director", async (tx, at) => {
-    const { notice, next } = await lockFor(tx, props.noticeId, "notify");
-    const updated = await updateNotice(tx, notice.id, {
-      status: next,
-      policyDirectorNotifiedAt: at,
-      policyDirectorNotifiedBy: actorIdOf(props.actor),
-    });
-    await insertEvent(tx, {
-      accountId: notice.accountId,
-      kind: "policy_director_notified",
-      actorId: actorIdOf(props.actor),
-      comment: `${noticeKindLabels[notice.kind]}の届出（${clauseRef("4.5.1")}）`,
-      snapshot: { noticeId: notice.id },
-      at,
-    });
-    return {
-      result: updated,
-      target: { type: "account", id: notice.accountId },
-      summary: { noticeId: notice.id, status: { before: notice.status, after: next } },
-    };
-  });
 }
 
 export const scheduleInput = z.object({
@@ -212,6 +183,19 @@ export async function cancelNotice(ctx: AppContext, props: { actor: Actor; notic
         resolution: { reason: "notice cancelled" },
       });
     }
+    // The 届出 waiting for a director or an answer are withdrawn with their tasks.
+    const withdrawn = await withdrawNoticeFilings(tx, notice.id, at);
+    for (const kind of [FILING_CONFIRM, FILING_ANSWER]) {
+      await closeFilingTasks(tx, {
+        kind,
+        accountId: notice.accountId,
+        filingIds: withdrawn,
+        doneBy: actorIdOf(props.actor),
+        at,
+        resolution: { reason: "notice cancelled" },
+        status: "cancelled",
+      });
+    }
     const updated = await updateNotice(tx, notice.id, { status: next, cancelledAt: at });
     await insertEvent(tx, {
       accountId: notice.accountId,
@@ -229,62 +213,8 @@ export async function cancelNotice(ctx: AppContext, props: { actor: Actor; notic
         status: { before: notice.status, after: next },
         accountStatus: { before: account.status, after: accountStatus },
         taskCancelled: task?.id ?? null,
+        filingsWithdrawn: withdrawn,
       },
-    };
-  });
-}
-
-export const securityNotificationInput = z.object({
-  notifiedOn: plainDate("届出日"),
-  method: text("届出の方法", 200),
-  note: optionalText("備考", 2000),
-});
-
-/**
- * Records that the security director (情報統括管理者) was notified after the announcement
- * (4.5.1 周知後速やかに): when and how. Closes the task the announcement opened.
- */
-export async function recordSecurityNotification(
-  ctx: AppContext,
-  props: { actor: Actor; noticeId: number; input: unknown },
-) {
-  await manageableNotice(ctx, props.actor, props.noticeId);
-  const input = parse(securityNotificationInput, props.input);
-  return change(ctx, props.actor, "notice.notify_security_director", async (tx, at) => {
-    const notice = await lockNotice(tx, props.noticeId);
-    if (!notice) throw notFound("変更・廃止の届出");
-    const task = await lockOpenSecurityTask(tx, notice.id);
-    if (!task) {
-      throw conflict(
-        notice.announcedAt
-          ? "情報統括管理者への届出は記録済みです。"
-          : `情報統括管理者への届出は、周知の後に行います（${clauseRef("4.5.1")} 周知後速やかに）。`,
-      );
-    }
-    const today = tokyoDate(at);
-    const announcedOn = notice.announcementDate ?? today;
-    if (input.notifiedOn > today) {
-      const message = "届出日に未来の日付は入力できません。届け出た日を入力してください。";
-      throw validation(message, [{ field: "notifiedOn", message }]);
-    }
-    if (input.notifiedOn < announcedOn) {
-      const message = `届出日は周知日（${japaneseDate(announcedOn)}）以降の日付を入力してください。情報統括管理者への届出は周知の後に行います（${clauseRef("4.5.1")}）。`;
-      throw validation(message, [{ field: "notifiedOn", message }]);
-    }
-    const resolution = { notifiedOn: input.notifiedOn, method: input.method, note: input.note };
-    await closeTask(tx, task.id, { status: "done", doneBy: actorIdOf(props.actor), doneAt: at, resolution });
-    await insertEvent(tx, {
-      accountId: notice.accountId,
-      kind: "security_director_notified",
-      actorId: actorIdOf(props.actor),
-      comment: `${japaneseDate(input.notifiedOn)}（${input.method}）${input.note ? ` ${input.note}` : ""}`,
-      snapshot: { noticeId: notice.id, taskId: task.id, ...resolution },
-      at,
-    });
-    return {
-      result: { taskId: task.id, ...resolution },
-      target: { type: "account", id: notice.accountId },
-      summary: { noticeId: notice.id, taskId: task.id, ...resolution },
     };
   });
 }

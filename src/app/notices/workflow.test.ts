@@ -8,17 +8,25 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { policyConfirmed } from "../../../test/support/filings.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
+import { latestFiling } from "../../db/repos/filings.ts";
+import { findNotice } from "../../db/repos/notices.ts";
+import { listNotifications } from "../../db/repos/notifications.ts";
 import { insertAssignment } from "../../db/repos/staff.ts";
+import { listTasks } from "../../db/repos/tasks.ts";
 import { accountEvents } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { loadActor } from "../actors.ts";
 import type { StaffActor } from "../context.ts";
+import { answerFiling } from "../filings/answer.ts";
+import { confirmFiling, questionFiling } from "../filings/decide.ts";
 import { myTasks } from "../tasks.ts";
+import { fileWithPolicyDirector } from "./filings.ts";
 import { listNoticesFor, noticeAnnouncement } from "./read.ts";
 import { requestNotice } from "./request.ts";
-import { cancelNotice, notifyPolicyDirector, scheduleAnnouncement } from "./steps.ts";
+import { cancelNotice, scheduleAnnouncement } from "./steps.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -75,7 +83,8 @@ async function requested(accountId: number, effectiveDate: string, extra: Record
 
 async function notified(accountId: number, effectiveDate: string, extra: Record<string, string> = {}) {
   const n = await requested(accountId, effectiveDate, extra);
-  return notifyPolicyDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId: n.id });
+  await policyConfirmed(app, org, n.id);
+  return n;
 }
 
 const schedule = (noticeId: number, announcementDate: string, extra: Record<string, string> = {}) =>
@@ -146,7 +155,7 @@ test("leap years: announced 28 January 2028 → 29 February; announced 29 Januar
   assert.equal(ok.displayUntil, "2029-02-28", "one year after 29 February ends on 28 February");
 });
 
-test("the announcement cannot be scheduled before the policy director is notified (4.5.1)", async () => {
+test("the announcement cannot be scheduled until the policy director has received and confirmed the 届出 (4.5.1)", async () => {
   app.clock.set("2026-01-15T01:00:00Z");
   const account = await kouhouAccount();
   const n = await requested(account.id, "2026-04-01");
@@ -157,19 +166,84 @@ test("the announcement cannot be scheduled before the policy director is notifie
   await refused(
     schedule(n.id, "2026-02-01"),
     "conflict",
-    /総合政策部長への届出を記録してください（第4-5\(1\)/,
+    /総合政策部長へ届け出て、確認を受けてください（第4-5\(1\)/,
   );
-  const notifiedNotice = await notifyPolicyDirector(app.ctx, {
+
+  // The manager sends the 届出: that alone is not enough — the director must confirm it.
+  const sentNotice = await fileWithPolicyDirector(app.ctx, {
     actor: org.actors.kouhouManager,
     noticeId: n.id,
   });
-  assert.equal(notifiedNotice.status, "notified");
-  assert.equal(notifiedNotice.policyDirectorNotifiedBy, org.staff.kouhouManager.id);
+  assert.equal(sentNotice.status, "requested");
+  assert.equal(sentNotice.policyDirectorNotifiedBy, org.staff.kouhouManager.id);
+  await refused(schedule(n.id, "2026-02-01"), "conflict", /確認を受けてください/);
   await refused(
-    notifyPolicyDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId: n.id }),
+    fileWithPolicyDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId: n.id }),
     "conflict",
-    /記録済み/,
+    /送付済み/,
   );
+  const first = await latestFiling(app.ctx.db, {
+    accountId: account.id,
+    kind: "notice_policy",
+    noticeId: n.id,
+  });
+  assert.ok(first);
+  const inbox = await listNotifications(app.ctx.db, org.staff.policyDirector.id, {
+    unreadOnly: true,
+    limit: 50,
+    offset: 0,
+  });
+  assert.ok(
+    inbox.items.some((x) => x.kind === "filing" && x.href === `/filings/${first.id}`),
+    "the policy director is notified",
+  );
+  const directorTasks = await myTasks(app.ctx, org.actors.policyDirector);
+  assert.ok(
+    directorTasks.some((t) => t.kind === "filing_confirm"),
+    "and has a task to confirm it",
+  );
+  await refused(
+    confirmFiling(app.ctx, { actor: org.actors.kouhouManager, filingId: first.id }),
+    "forbidden",
+    /権限がありません/,
+  );
+
+  // A question goes back to the manager, who answers and sends it again.
+  await questionFiling(app.ctx, {
+    actor: org.actors.policyDirector,
+    filingId: first.id,
+    input: { question: "変更後の名称は市の命名基準に沿っていますか。" },
+  });
+  const [answerTask] = await listTasks(app.ctx.db, {
+    accountId: account.id,
+    kinds: ["filing_answer"],
+    status: "open",
+  });
+  assert.equal(answerTask?.assigneeId, org.staff.kouhouManager.id);
+  assert.match(JSON.stringify(answerTask?.cause), /命名基準/, "the question is on the manager's task");
+  await refused(
+    confirmFiling(app.ctx, { actor: org.actors.policyDirector, filingId: first.id }),
+    "conflict",
+    /回答と再送を待ってください/,
+  );
+  await refused(
+    answerFiling(app.ctx, { actor: org.actors.kouhouManager, filingId: first.id, input: { message: "" } }),
+    "validation",
+    /回答を入力してください/,
+  );
+  const second = await answerFiling(app.ctx, {
+    actor: org.actors.kouhouManager,
+    filingId: first.id,
+    input: { message: "はい、広報広聴課と協議済みです。" },
+  });
+  assert.equal(second.round, 2);
+  assert.equal(
+    (await listTasks(app.ctx.db, { accountId: account.id, kinds: ["filing_answer"], status: "open" })).length,
+    0,
+    "answering closes the manager's task",
+  );
+  await confirmFiling(app.ctx, { actor: org.actors.policyDirector, filingId: second.id });
+  assert.equal((await findNotice(app.ctx.db, n.id))?.status, "notified");
   assert.equal((await schedule(n.id, "2026-02-01")).status, "scheduled");
 });
 
@@ -307,7 +381,7 @@ test("an operator and a manager of another division may not change an account; t
   );
 
   for (const work of [
-    () => notifyPolicyDirector(app.ctx, { actor: org.actors.policyDirector, noticeId: soumuNotice.id }),
+    () => fileWithPolicyDirector(app.ctx, { actor: org.actors.policyDirector, noticeId: soumuNotice.id }),
     () =>
       scheduleAnnouncement(app.ctx, {
         actor: org.actors.policyDirector,
@@ -319,7 +393,7 @@ test("an operator and a manager of another division may not change an account; t
     await refused(work(), "forbidden", /権限がありません/);
   }
   await refused(
-    notifyPolicyDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId: soumuNotice.id }),
+    fileWithPolicyDirector(app.ctx, { actor: org.actors.kouhouManager, noticeId: soumuNotice.id }),
     "not_found",
     /見つかりません/,
   );

@@ -24,6 +24,7 @@ export const notificationKinds = [
   "incident",
   "emergency",
   "approval",
+  "filing",
   "decision",
   "post_report",
   "correction",
@@ -73,6 +74,13 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
     defaultMode: "immediate",
     alwaysUrgent: false,
     clause: "5.1.4",
+  },
+  filing: {
+    label: "届出",
+    hint: "公式アカウントの取得・変更・廃止の届出が届いたとき、届出が確認されたとき、届出に質問があったとき。",
+    defaultMode: "immediate",
+    alwaysUrgent: false,
+    clause: "4.1.2",
   },
   decision: {
     label: "申請・投稿の結果",

@@ -255,7 +255,7 @@ test("notices: schedule the announcement in time, it starts tomorrow, takes effe
   assert.equal(scheduleBy?.title, "「いわき市広報（Instagram）」の廃止の周知開始日を設定してください");
   assert.equal(
     scheduleBy?.body,
-    "周知の前に総合政策部長への届出を記録する必要があります（第4-5(1)）。効力発生日（2026年5月15日(金)）に間に合わせるには、2026年4月14日(火)までに周知を始めてください（第4-5(2)）。",
+    "周知の前に総合政策部長へ届け出て、確認を受ける必要があります（第4-5(1)）。効力発生日（2026年5月15日(金)）に間に合わせるには、2026年4月14日(火)までに周知を始めてください（第4-5(2)）。",
   );
   assert.equal(
     (await byKey(`notice:${scheduled.id}:announce`))?.title,

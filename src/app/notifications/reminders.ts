@@ -46,6 +46,11 @@ function taskNotificationKind(kind: string): NotificationKind {
       return "correction";
     case "security_notice_confirm":
       return "approval";
+    case "filing_confirm":
+    case "filing_answer":
+      return "filing";
+    case "notice_keep_posted":
+      return "notice";
     case "guideline_ack":
       return "acknowledgement";
     default:
@@ -209,7 +214,7 @@ async function noticeReminders(ctx: AppContext, now: Date): Promise<Reminder[]> 
           title: `${what}の周知開始日を設定してください`,
           body:
             n.status === "requested"
-              ? `周知の前に総合政策部長への届出を記録する必要があります（${clauseRef("4.5.1")}）。効力発生日（${formatDate(n.effectiveDate)}）に間に合わせるには、${formatDate(latest)}までに周知を始めてください（${clauseRef("4.5.2")}）。`
+              ? `周知の前に総合政策部長へ届け出て、確認を受ける必要があります（${clauseRef("4.5.1")}）。効力発生日（${formatDate(n.effectiveDate)}）に間に合わせるには、${formatDate(latest)}までに周知を始めてください（${clauseRef("4.5.2")}）。`
               : `効力発生日（${formatDate(n.effectiveDate)}）に間に合わせるには、${formatDate(latest)}までに周知を始めてください（${clauseRef("4.5.2")}）。`,
           dedupeKey: `notice:${n.id}:schedule-by`,
         });
@@ -219,8 +224,42 @@ async function noticeReminders(ctx: AppContext, now: Date): Promise<Reminder[]> 
       out.push({
         ...base,
         title: `${what}の周知が${n.announcementDate === today ? "今日" : "明日"}から始まります`,
-        body: `${formatDate(n.announcementDate)}から公開ページにお知らせが掲載され、アカウントで発信するお知らせの下書きが作成されます。周知したら、情報統括管理者への届出を記録してください（${clauseRef("4.5.1")}）。`,
+        body: `${formatDate(n.announcementDate)}から公開ページにお知らせが掲載されます。アカウントでも告知投稿を発信し（${clauseRef("4.5.2")}）、周知したら情報統括管理者へ届け出てください（${clauseRef("4.5.1")}）。`,
         dedupeKey: `notice:${n.id}:announce`,
+      });
+    }
+    // 4.5.2 当該ソーシャルメディアにも一月以上前に: the announcement post on the account.
+    const snsLatest = latestAnnouncementDate(n.effectiveDate, months);
+    if ((n.status === "scheduled" || n.status === "announced") && !n.snsPublishedAt) {
+      if (snsLatest >= today && snsLatest <= addDays(today, 3)) {
+        out.push({
+          ...base,
+          title: `${what}をアカウントでも${snsLatest === today ? "今日" : formatDate(snsLatest)}までに周知してください`,
+          body: `効力発生日（${formatDate(n.effectiveDate)}）の一月以上前に、このアカウントでも告知投稿を発信し、発信を記録してください（${clauseRef("4.5.2")}）。`,
+          dedupeKey: `notice:${n.id}:sns-by`,
+        });
+      } else if (snsLatest < today) {
+        out.push({
+          ...base,
+          title: `${what}のアカウントでの周知が記録されていません`,
+          body: `${formatDate(snsLatest)}までに告知投稿を発信した記録がありません。発信していれば記録し、していなければ効力発生日の扱いを総合政策部長と相談してください（${clauseRef("4.5.2")}）。`,
+          dedupeKey: `notice:${n.id}:sns-missed`,
+        });
+      }
+    }
+    // 4.5.2 変更後は両方に１年程度: before the change notice may come off the account.
+    if (
+      n.kind === "change" &&
+      n.status === "effective" &&
+      n.displayUntil &&
+      n.displayUntil >= today &&
+      n.displayUntil <= addDays(today, 7)
+    ) {
+      out.push({
+        ...base,
+        title: `${what}のお知らせは${formatDate(n.displayUntil)}まで掲載します`,
+        body: `${formatDate(addDays(n.displayUntil, 1))}から、アカウントの固定投稿やプロフィールの変更のお知らせを外せます。外したら「変更・廃止」のページで記録してください（${clauseRef("4.5.2")}）。`,
+        dedupeKey: `notice:${n.id}:keep-end`,
       });
     }
     if (n.status === "announced" && soon(n.effectiveDate)) {

@@ -13,6 +13,7 @@ import { findAnnouncedNotice } from "../../db/repos/publishing.ts";
 import { conflict, notFound } from "../../errors.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { visibleNotice } from "../notices/access.ts";
+import { defaultPostTime, linkAnnouncementPost } from "../notices/sns.ts";
 import { type CheckedAccount, checkPost, findingCounts } from "./checking.ts";
 import { draftPost } from "./draft.ts";
 import { postingAccount } from "./posting.ts";
@@ -79,9 +80,10 @@ export async function insertDraft(
 export type AnnouncementDraft = { postId: number; created: boolean };
 
 /**
- * Turns the checked announcement text of an announced change or closure (4.5.2) into a post
- * draft for the account, through the drafting use case (`draftPost`: its operators only, 3). If a
- * post was already drafted from that text, that post is returned instead of a second one.
+ * Turns the checked announcement text of a scheduled or announced change or closure (4.5.2) into
+ * a post draft for the account, through the drafting use case (`draftPost`: its operators only,
+ * 3), scheduled for 9:00 on the announcement date and linked to the notice, whose publishing
+ * record it becomes. If a post was already drafted from it, that post is returned instead.
  */
 export async function draftAnnouncementPost(
   ctx: AppContext,
@@ -91,14 +93,27 @@ export async function draftAnnouncementPost(
   const notice = await visibleNotice(ctx, actor, props.noticeId);
   // 3: only the account's operators draft for it (and only for an official account).
   await postingAccount(ctx, actor, notice.accountId);
-  if (notice.status !== "announced" || !notice.announcementText.trim())
-    throw conflict("周知中の変更・廃止の告知文だけを、投稿の下書きにできます（第4-5(2)）。");
+  // 4.5.2: the post can be prepared as soon as the announcement is scheduled, to go out on time.
+  if ((notice.status !== "scheduled" && notice.status !== "announced") || !notice.announcementText.trim())
+    throw conflict("周知日を設定した変更・廃止の告知文だけを、投稿の下書きにできます（第4-5(2)）。");
   const existing = (await findAnnouncedNotice(ctx.db, notice.id))?.postId ?? null;
-  if (existing !== null) return { postId: existing, created: false };
+  if (existing !== null) {
+    if (notice.announcementPostId !== existing)
+      await linkAnnouncementPost(ctx, { actor, noticeId: notice.id, postId: existing });
+    return { postId: existing, created: false };
+  }
+  const scheduledAt = notice.announcementDate
+    ? defaultPostTime(notice.announcementDate, ctx.clock.now())
+    : null;
   const [post] = await draftPost(ctx, {
     actor,
-    input: { accounts: [{ accountId: notice.accountId }], text: notice.announcementText },
+    input: {
+      accounts: [{ accountId: notice.accountId }],
+      text: notice.announcementText,
+      ...(scheduledAt ? { scheduledAt: scheduledAt.toISOString() } : {}),
+    },
   });
   if (!post) throw notFound("投稿");
+  await linkAnnouncementPost(ctx, { actor, noticeId: notice.id, postId: post.id });
   return { postId: post.id, created: true };
 }

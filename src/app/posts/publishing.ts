@@ -18,6 +18,7 @@ import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { tokyoDateTime } from "../credentials/rules.ts";
+import { announcementScheduleProblem, noteAnnouncementPublished } from "../notices/sns.ts";
 import { parse, text } from "../validate.ts";
 import { authorizeOnPost, getPost } from "./access.ts";
 import { publishedUrlProblem } from "./publishing-rules.ts";
@@ -147,6 +148,8 @@ export async function recordPublishing(
       throw conflict(unpublishableReason(current.status) || "この投稿の発信は記録できません。");
     }
     const updated = await updatePost(tx, current.id, values, at);
+    // 4.5.2: the announcement post of a change or closure is that notice's publication on the account.
+    const announcement = await noteAnnouncementPublished(ctx, tx, updated, at);
     const reminders = await closePostTasks(tx, {
       kind: PUBLISH_REMINDER,
       postId: current.id,
@@ -174,6 +177,7 @@ export async function recordPublishing(
         publishedAt: updated.publishedAt?.toISOString() ?? null,
         closedTaskIds: [...reminders, ...corrections],
         ...(updated.correctsPostId !== null ? { correctsPostId: updated.correctsPostId } : {}),
+        ...(announcement ? { announcement } : {}),
       },
     };
   });
@@ -247,6 +251,9 @@ export async function reschedulePost(
       const message = `この投稿は${formatDateTime(current.embargoUntil)}まで公表できません（第5-2(2)②）。それ以降の日時を予約してください。`;
       throw validation(message, [{ field: "scheduledAt", message }]);
     }
+    // 4.5.2: an announcement post goes out at least a month before the change it announces.
+    const late = await announcementScheduleProblem(tx, current.id, scheduledAt);
+    if (late) throw validation(late, [{ field: "scheduledAt", message: late }]);
     const updated = await updatePost(tx, current.id, { scheduledAt }, at);
     const withdrawn = await closePostTasks(tx, {
       kind: PUBLISH_REMINDER,

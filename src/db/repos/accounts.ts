@@ -3,6 +3,7 @@
  * credential holders.
  */
 import { and, asc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { type AccountStatus, isAccountStatus } from "../../domain/accounts.ts";
 import type { Db } from "../client.ts";
 import {
@@ -13,6 +14,7 @@ import {
   credentialHolders,
   departments,
   divisions,
+  existingAccounts,
   staff,
 } from "../schema.ts";
 
@@ -120,6 +122,7 @@ const privateStatuses: AccountStatus[] = [
   "rejected",
   "pending_department_head",
   "pending_policy_director",
+  "existing_pending",
 ];
 
 function accountConditions(filter: AccountFilter): SQL | undefined {
@@ -393,4 +396,43 @@ export async function isOperator(db: Db, accountId: number, staffId: number): Pr
     .from(accountOperators)
     .where(and(eq(accountOperators.accountId, accountId), eq(accountOperators.staffId, staffId)));
   return row !== undefined;
+}
+
+// Accounts approved on paper before this system (既存アカウントとして登録)
+
+export type ExistingRecord = typeof existingAccounts.$inferSelect & {
+  recordedByName: string | null;
+  confirmedByName: string | null;
+};
+
+export async function insertExisting(db: Db, values: typeof existingAccounts.$inferInsert): Promise<void> {
+  await db.insert(existingAccounts).values(values);
+}
+
+export async function confirmExisting(
+  db: Db,
+  accountId: number,
+  values: { confirmedBy: number | null; confirmedAt: Date },
+): Promise<void> {
+  await db.update(existingAccounts).set(values).where(eq(existingAccounts.accountId, accountId));
+}
+
+const recorder = alias(staff, "recorder");
+const existingConfirmer = alias(staff, "existing_confirmer");
+
+/** The paper record of an existing account, with who recorded and who confirmed it. */
+export async function findExisting(db: Db, accountId: number): Promise<ExistingRecord | undefined> {
+  const [row] = await db
+    .select({
+      record: existingAccounts,
+      recordedByName: recorder.name,
+      confirmedByName: existingConfirmer.name,
+    })
+    .from(existingAccounts)
+    .leftJoin(recorder, eq(recorder.id, existingAccounts.recordedBy))
+    .leftJoin(existingConfirmer, eq(existingConfirmer.id, existingAccounts.confirmedBy))
+    .where(eq(existingAccounts.accountId, accountId));
+  return row
+    ? { ...row.record, recordedByName: row.recordedByName, confirmedByName: row.confirmedByName }
+    : undefined;
 }

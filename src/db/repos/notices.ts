@@ -31,6 +31,7 @@ export type NoticeView = Notice & {
   accountName: string;
   accountAlias: string;
   accountPlatform: string;
+  accountUrl: string;
   accountStatus: string;
   divisionId: number;
   divisionName: string;
@@ -95,6 +96,9 @@ export type NoticeValues = Partial<
     | "announcedAt"
     | "effectiveAt"
     | "cancelledAt"
+    | "announcementPostId"
+    | "snsPublishedAt"
+    | "snsPublishedUrl"
   >
 >;
 
@@ -126,6 +130,7 @@ function viewQuery(db: Db) {
       accountName: accounts.name,
       accountAlias: accounts.alias,
       accountPlatform: accounts.platform,
+      accountUrl: accounts.url,
       accountStatus: accounts.status,
       homepageUrl: accounts.homepageUrl,
       accountIsCharacter: accounts.isCharacter,
@@ -283,6 +288,58 @@ export async function lockOpenSecurityTask(db: Db, noticeId: number) {
     .select()
     .from(tasks)
     .where(and(eq(tasks.kind, securityTaskKind), eq(tasks.status, "open"), eq(taskNoticeId, noticeId)))
+    .for("update");
+  return row;
+}
+
+// The announcement post on the account (4.5.2 当該ソーシャルメディアに掲載)
+
+/** The notice whose announcement post this is, locked (undefined when the post announces nothing). */
+export async function lockNoticeOfPost(db: Db, postId: number): Promise<Notice | undefined> {
+  const [row] = await db
+    .select()
+    .from(accountNotices)
+    .where(eq(accountNotices.announcementPostId, postId))
+    .orderBy(desc(accountNotices.id))
+    .limit(1)
+    .for("update");
+  return row ? toNotice(row) : undefined;
+}
+
+/** The notice whose announcement post this is (not locked). */
+export async function findNoticeOfPost(db: Db, postId: number): Promise<Notice | undefined> {
+  const [row] = await db
+    .select()
+    .from(accountNotices)
+    .where(eq(accountNotices.announcementPostId, postId))
+    .orderBy(desc(accountNotices.id))
+    .limit(1);
+  return row ? toNotice(row) : undefined;
+}
+
+/** The task to keep a change notice on the account for about a year (4.5.2), per notice. */
+export const keepTaskKind = "notice_keep_posted";
+
+/** The keep-posted task of each of these notices (the newest per notice). */
+export async function keepTasksOf(db: Db, noticeIds: readonly number[]): Promise<Map<number, SecurityTask>> {
+  const out = new Map<number, SecurityTask>();
+  if (noticeIds.length === 0) return out;
+  const rows = await db
+    .select({ task: tasks, doneByName: staff.name, noticeId: taskNoticeId })
+    .from(tasks)
+    .leftJoin(staff, eq(staff.id, tasks.doneBy))
+    .where(and(eq(tasks.kind, keepTaskKind), inArray(taskNoticeId, [...noticeIds])))
+    .orderBy(asc(tasks.id));
+  for (const r of rows) out.set(r.noticeId, { ...r.task, doneByName: r.doneByName });
+  return out;
+}
+
+/** The open keep-posted task of one notice, locked. */
+export async function lockOpenKeepTask(db: Db, noticeId: number) {
+  const [row] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.kind, keepTaskKind), eq(tasks.status, "open"), eq(taskNoticeId, noticeId)))
     .for("update");
   return row;
 }

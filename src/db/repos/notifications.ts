@@ -514,6 +514,8 @@ export type OpenNotice = {
   effectiveDate: string;
   announcementDate: string | null;
   displayUntil: string | null;
+  /** When the announcement post went out on the account (4.5.2), if recorded. */
+  snsPublishedAt: Date | null;
 };
 
 /**
@@ -540,6 +542,7 @@ export async function openNotices(
       effectiveDate: accountNotices.effectiveDate,
       announcementDate: accountNotices.announcementDate,
       displayUntil: accountNotices.displayUntil,
+      snsPublishedAt: accountNotices.snsPublishedAt,
     })
     .from(accountNotices)
     .innerJoin(accounts, eq(accounts.id, accountNotices.accountId))

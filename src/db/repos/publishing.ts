@@ -265,8 +265,8 @@ export async function lockOpenTask(db: Db, id: number): Promise<TaskRow | undefi
 
 // Announcement posts of changes and closures (4.5.2)
 
-/** A post of the notice's account whose first version is the notice's announcement text. */
-const announcementPost = sql`(select p.id from ${posts} as p join ${postVersions} as v on v.post_id = p.id and v.version = 1 where p.account_id = ${accountNotices.accountId} and v.text = ${accountNotices.announcementText} order by p.id limit 1)`;
+/** The notice's linked announcement post, or (drafted before posts were linked) a post of its account whose first version is the announcement text. */
+const announcementPost = sql`coalesce(${accountNotices.announcementPostId}, (select p.id from ${posts} as p join ${postVersions} as v on v.post_id = p.id and v.version = 1 where p.account_id = ${accountNotices.accountId} and v.text = ${accountNotices.announcementText} order by p.id limit 1))`;
 
 export type AnnouncedNotice = {
   noticeId: number;
@@ -294,7 +294,7 @@ const announcedColumns = {
 };
 
 /**
- * Announced notices with a checked announcement text and no post drafted from it yet, of
+ * Scheduled or announced notices with a checked announcement text and no post drafted from it yet, of
  * accounts in these divisions or operated by `staffId` (null: all).
  */
 export async function announcedWithoutPost(
@@ -314,7 +314,7 @@ export async function announcedWithoutPost(
     .innerJoin(accounts, eq(accounts.id, accountNotices.accountId))
     .where(
       and(
-        eq(accountNotices.status, "announced"),
+        inArray(accountNotices.status, ["scheduled", "announced"]),
         sql`${accountNotices.announcementText} <> ''`,
         sql`${announcementPost} is null`,
         seen,

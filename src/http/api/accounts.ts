@@ -1,6 +1,9 @@
 /**
- * /accounts: the registry and the application workflow (4.1) — apply, submit, decide, confirm
- * the security director's receipt, register, start operation, keep the operator list.
+ * /accounts: the registry and the application workflow (4.1) — apply (起案), submit, decide,
+ * register (which sends the 届出 to the security director, 4.1.2 取得後), confirm it, start
+ * operation, keep the operator list; record an account approved on paper before the system
+ * (既存アカウントとして登録) and the policy director's confirmation; the 起案's 文書番号・決裁日.
+ * The /filings routes (届出) are mounted here too.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
@@ -11,8 +14,15 @@ import {
   submitApplication,
   updateApplication,
 } from "../../app/accounts/application.ts";
+import { applicationDocument } from "../../app/accounts/document.ts";
+import {
+  decideExistingAccount,
+  existingDecisionInput,
+  existingInput,
+  recordExistingAccount,
+} from "../../app/accounts/existing.ts";
 import { exportRegistry } from "../../app/accounts/export.ts";
-import { getAccount, searchAccounts } from "../../app/accounts/read.ts";
+import { accountTarget, getAccount, searchAccounts } from "../../app/accounts/read.ts";
 import {
   activateAccount,
   operatorsInput,
@@ -20,11 +30,15 @@ import {
   registrationInput,
   setAccountOperators,
 } from "../../app/accounts/registration.ts";
+import { allowed } from "../../app/authorize.ts";
+import type { Actor } from "../../app/context.ts";
+import { documentInput, recordDocument } from "../../app/documents/record.ts";
 import type { Account, AccountView } from "../../db/repos/accounts.ts";
 import { listEvents, listHolders, listOperators } from "../../db/repos/accounts.ts";
 import { accountStatuses, accountStatusLabels } from "../../domain/accounts.ts";
 import { platforms } from "../../guideline/pack.ts";
 import type { AppEnv } from "../env.ts";
+import { documentDto, documentSchema, filingsApi } from "./filings.ts";
 import { apiActor, created, errors, idParam, jsonBody, ok } from "./helpers.ts";
 
 const accountSchema = z
@@ -47,12 +61,35 @@ const accountSchema = z
     platformCreatedOn: z.string().nullable(),
     mfaEnabled: z.boolean(),
     closedOn: z.string().nullable(),
+    origin: z.enum(["application", "existing"]).openapi({
+      description:
+        "application: このシステムで申請、existing: 既存アカウントとして登録（紙の起案で許可済み）",
+    }),
+    plannedStartOn: z.string().nullable().openapi({ description: "運用開始の予定日" }),
+    policyDraft: z.string().openapi({ description: "メディアポリシー（案）" }),
+    termsConfirmed: z.boolean().openapi({ description: "利用規約を確認した" }),
+    loginOwner: z.string().openapi({ description: "ログイン用メールアドレス・電話番号の所有者" }),
+    twoFactorPlan: z.string().openapi({ description: "二段階認証の設定方法" }),
+    cost: z.string(),
+    consultedDivisions: z.string().openapi({ description: "合議先" }),
+    loginEmail: z.string().nullable().openapi({
+      description: "ログイン用メールアドレス（アカウント管理者・総括する役職だけに表示。それ以外は null）",
+    }),
+    loginPhone: z.string().nullable().openapi({ description: "ログイン用電話番号（同上）" }),
   })
   .openapi("Account");
 
 const memberSchema = z.object({ staffId: z.number().int(), name: z.string(), active: z.boolean() });
 
-function accountDto(a: Account) {
+/** Whether the actor sees an account's login e-mail and phone (its manager and the overseers). */
+function seesLogin(actor: Actor, a: Account | AccountView): boolean {
+  return (
+    allowed(actor, "account.read_all") ||
+    ("departmentId" in a && allowed(actor, "account.manage", accountTarget(a)))
+  );
+}
+
+function accountDto(a: Account, login = false) {
   return {
     id: a.id,
     platform: platforms.find((p) => p === a.platform) ?? "other",
@@ -72,6 +109,16 @@ function accountDto(a: Account) {
     platformCreatedOn: a.platformCreatedOn,
     mfaEnabled: a.mfaEnabled,
     closedOn: a.closedOn,
+    origin: a.origin === "existing" ? ("existing" as const) : ("application" as const),
+    plannedStartOn: a.plannedStartOn,
+    policyDraft: a.policyDraft,
+    termsConfirmed: a.termsConfirmed,
+    loginOwner: a.loginOwner,
+    twoFactorPlan: a.twoFactorPlan,
+    cost: a.cost,
+    consultedDivisions: a.consultedDivisions,
+    loginEmail: login ? a.loginEmail : null,
+    loginPhone: login ? a.loginPhone : null,
   };
 }
 
@@ -163,7 +210,7 @@ const routes = {
     method: "post",
     path: "/accounts/{id}/security-confirmation",
     tags: ["accounts"],
-    summary: "情報統括管理者が届出を確認",
+    summary: "情報統括管理者が取得の届出（最新の回）を確認（第4-1(2)）",
     request: { params: idParam },
     responses: ok(item, "確認後"),
   }),
@@ -171,7 +218,8 @@ const routes = {
     method: "post",
     path: "/accounts/{id}/registration",
     tags: ["accounts"],
-    summary: "取得したアカウントを登録",
+    summary:
+      "取得したアカウントを登録（ログイン用メールアドレス・電話番号と所有者が必要。情報統括管理者へ届出が送られます、第4-1(2) 取得後）",
     request: { params: idParam, ...jsonBody(registrationInput) },
     responses: ok(item, "登録後"),
   }),
@@ -182,6 +230,46 @@ const routes = {
     summary: "運用を開始（承認済みの完全なメディアポリシーが必要）",
     request: { params: idParam },
     responses: ok(item, "運用中"),
+  }),
+  existing: createRoute({
+    method: "post",
+    path: "/accounts/existing",
+    tags: ["accounts"],
+    summary: "既存アカウントとして登録（システム管理者。元の起案の文書番号と紙の許可日を記録）",
+    request: jsonBody(existingInput),
+    responses: created(item, "登録したアカウント（総合政策部長の確認待ち）"),
+  }),
+  existingDecision: createRoute({
+    method: "post",
+    path: "/accounts/{id}/existing-decision",
+    tags: ["accounts"],
+    summary: "既存アカウントの登録を確認する、または登録しない（総合政策部長）",
+    request: { params: idParam, ...jsonBody(existingDecisionInput) },
+    responses: ok(item, "処理後"),
+  }),
+  document: createRoute({
+    method: "get",
+    path: "/accounts/{id}/document",
+    tags: ["accounts"],
+    summary: "起案の決裁の経過と文書番号・決裁日の記録",
+    request: { params: idParam },
+    responses: ok(
+      z.object({
+        route: z.array(
+          z.object({ label: z.string(), name: z.string().nullable(), on: z.string().nullable() }),
+        ),
+        documents: z.array(documentSchema),
+      }),
+      "起案",
+    ),
+  }),
+  recordDocument: createRoute({
+    method: "post",
+    path: "/accounts/{id}/document",
+    tags: ["accounts"],
+    summary: "起案の文書番号・決裁日を記録（訂正は理由を付けて新しい版）",
+    request: { params: idParam, ...jsonBody(documentInput) },
+    responses: ok(z.object({ item: documentSchema }), "記録した版"),
   }),
   operators: createRoute({
     method: "put",
@@ -203,13 +291,16 @@ const filterOf = (q: z.infer<typeof listQuery>) => ({
 
 export function accountsApi() {
   const r = new OpenAPIHono<AppEnv>();
-  const one = (a: Account | AccountView) => ({ item: accountDto(a) });
+  const one = (a: Account | AccountView, actor?: Actor) => ({
+    item: accountDto(a, actor ? seesLogin(actor, a) : false),
+  });
   r.openapi(routes.list, async (c) => {
     const rows = await searchAccounts(c.var.app, {
       actor: apiActor(c),
       filter: filterOf(c.req.valid("query")),
     });
-    return c.json({ items: rows.map(accountDto) }, 200);
+    const actor = apiActor(c);
+    return c.json({ items: rows.map((a) => accountDto(a, seesLogin(actor, a))) }, 200);
   });
   r.openapi(routes.export, async (c) => {
     const file = await exportRegistry(c.var.app, {
@@ -224,7 +315,8 @@ export function accountsApi() {
   });
   r.openapi(routes.get, async (c) => {
     const { id } = c.req.valid("param");
-    const account = await getAccount(c.var.app, { actor: apiActor(c), id });
+    const actor = apiActor(c);
+    const account = await getAccount(c.var.app, { actor, id });
     const [operators, holders, events] = await Promise.all([
       listOperators(c.var.app.db, id),
       listHolders(c.var.app.db, id),
@@ -237,7 +329,7 @@ export function accountsApi() {
     });
     return c.json(
       {
-        ...one(account),
+        ...one(account, actor),
         operators: operators.map(member),
         holders: holders.map(member),
         history: events.map((e) => ({
@@ -298,6 +390,44 @@ export function accountsApi() {
   r.openapi(routes.activate, async (c) =>
     c.json(one(await activateAccount(c.var.app, { actor: apiActor(c), id: c.req.valid("param").id })), 200),
   );
+  r.openapi(routes.existing, async (c) =>
+    c.json(
+      one(await recordExistingAccount(c.var.app, { actor: apiActor(c), input: c.req.valid("json") })),
+      201,
+    ),
+  );
+  r.openapi(routes.existingDecision, async (c) =>
+    c.json(
+      one(
+        await decideExistingAccount(c.var.app, {
+          actor: apiActor(c),
+          id: c.req.valid("param").id,
+          input: c.req.valid("json"),
+        }),
+      ),
+      200,
+    ),
+  );
+  r.openapi(routes.document, async (c) => {
+    const doc = await applicationDocument(c.var.app, { actor: apiActor(c), id: c.req.valid("param").id });
+    const on = (v: Date | string | null) => (v instanceof Date ? v.toISOString() : v);
+    return c.json(
+      {
+        route: doc.route.map((s) => ({ label: s.label, name: s.name, on: on(s.on) })),
+        documents: doc.documents.map(documentDto),
+      },
+      200,
+    );
+  });
+  r.openapi(routes.recordDocument, async (c) => {
+    const row = await recordDocument(c.var.app, {
+      actor: apiActor(c),
+      subject: { type: "application", id: c.req.valid("param").id },
+      input: c.req.valid("json"),
+    });
+    return c.json({ item: documentDto(row) }, 200);
+  });
+  r.route("/", filingsApi());
   r.openapi(routes.operators, async (c) => {
     const staffIds = await setAccountOperators(c.var.app, {
       actor: apiActor(c),

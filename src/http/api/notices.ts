@@ -1,25 +1,24 @@
 /**
  * /notices and /accounts/{id}/notices: changes and closures of official accounts (4.5), the
- * JSON twins of the 変更・廃止 pages — request, record the notification to the policy director
- * (4.5.1), read the checked announcement draft, schedule the announcement (4.5.2), record the
- * notification to the security director (4.5.1), cancel.
+ * JSON twins of the 変更・廃止 pages — request, send the 届出 to the policy director (4.5.1; the
+ * announcement can be scheduled once the director confirms it), read the checked announcement
+ * draft, schedule the announcement (4.5.2), send the 届出 to the security director after the
+ * announcement (4.5.1), record that the change notice was taken off the account after its year
+ * (4.5.2), record the request's 文書番号・決裁日, cancel.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { documentInput, recordDocument } from "../../app/documents/record.ts";
+import { fileWithPolicyDirector, fileWithSecurityDirector, filingInput } from "../../app/notices/filings.ts";
 import { accountNotices, listNoticesFor, noticeAnnouncement, noticeDetail } from "../../app/notices/read.ts";
 import { noticeRequestInput, requestNotice } from "../../app/notices/request.ts";
-import {
-  cancelNotice,
-  notifyPolicyDirector,
-  recordSecurityNotification,
-  scheduleAnnouncement,
-  scheduleInput,
-  securityNotificationInput,
-} from "../../app/notices/steps.ts";
+import { endKeepPosted, keepDoneInput } from "../../app/notices/sns.ts";
+import { cancelNotice, scheduleAnnouncement, scheduleInput } from "../../app/notices/steps.ts";
 import { findingSchema } from "../../checker/index.ts";
 import type { Notice } from "../../db/repos/notices.ts";
 import { noticeKinds, noticeStatuses } from "../../domain/notices.ts";
 import { platforms } from "../../guideline/pack.ts";
 import type { AppEnv } from "../env.ts";
+import { documentDto, documentSchema, filingDto, filingSchema } from "./filings.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
 
 const noticeSchema = z
@@ -46,15 +45,24 @@ const noticeSchema = z
     displayUntil: z.string().nullable().openapi({ description: "公開ページに掲載する最終日（第4-5(2)）" }),
     requestedBy: z.number().int().nullable(),
     requestedAt: z.string(),
-    policyDirectorNotifiedAt: z
-      .string()
-      .nullable()
-      .openapi({ description: "総合政策部長へ届け出た記録の日時（第4-5(1)）" }),
+    policyDirectorNotifiedAt: z.string().nullable().openapi({
+      description: "総合政策部長へ届出を送った日時（第4-5(1)）。確認されると status が notified になります",
+    }),
     policyDirectorNotifiedBy: z.number().int().nullable(),
     announcementText: z.string().openapi({ description: "告知投稿の文案（チェック済み）" }),
     announcedAt: z.string().nullable(),
     effectiveAt: z.string().nullable(),
     cancelledAt: z.string().nullable(),
+    announcementPostId: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "アカウントでの告知投稿（第4-5(2)）" }),
+    snsPublishedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "告知投稿を発信した日時（発信の記録から）" }),
+    snsPublishedUrl: z.string().nullable(),
   })
   .openapi("AccountNotice");
 
@@ -64,7 +72,9 @@ const checklistSchema = z
       key: z.string(),
       label: z.string(),
       clause: z.string(),
-      state: z.enum(["done", "todo", "auto", "waiting", "skipped"]),
+      state: z.enum(["done", "todo", "auto", "waiting", "skipped", "late"]).openapi({
+        description: "late: 期限を過ぎて行った、または期限までに行われていない",
+      }),
       detail: z.string(),
     }),
   )
@@ -104,10 +114,20 @@ function noticeDto(n: Notice) {
     announcedAt: iso(n.announcedAt),
     effectiveAt: iso(n.effectiveAt),
     cancelledAt: iso(n.cancelledAt),
+    announcementPostId: n.announcementPostId,
+    snsPublishedAt: iso(n.snsPublishedAt),
+    snsPublishedUrl: n.snsPublishedUrl,
   };
 }
 
-const entrySchema = z.object({ item: noticeSchema, checklist: checklistSchema, security: securitySchema });
+const entrySchema = z.object({
+  item: noticeSchema,
+  checklist: checklistSchema,
+  security: securitySchema,
+  filings: z
+    .array(filingSchema)
+    .openapi({ description: "総合政策部長・情報統括管理者への届出（すべての回、新しい順）" }),
+});
 const tags = ["notices"];
 
 const route = {
@@ -154,9 +174,13 @@ const route = {
     method: "post",
     path: "/notices/{id}/notify-policy-director",
     tags,
-    summary: "総合政策部長へ届け出たことを記録（第4-5(1)。記録するまで周知日は設定できません）",
-    request: { params: idParam },
-    responses: ok(z.object({ item: noticeSchema }), "更新後の届出"),
+    summary:
+      "総合政策部長へ届出を送る（第4-5(1)。総合政策部長に通知され、確認されるまで周知日は設定できません）",
+    request: {
+      params: idParam,
+      body: { content: { "application/json": { schema: filingInput } }, required: false },
+    },
+    responses: ok(z.object({ item: noticeSchema }), "更新後の申請"),
   }),
   announcement: createRoute({
     method: "get",
@@ -179,12 +203,31 @@ const route = {
     method: "post",
     path: "/notices/{id}/security-notification",
     tags,
-    summary: "情報統括管理者へ届け出たことを記録（周知後速やかに、第4-5(1)）",
-    request: { params: idParam, ...jsonBody(securityNotificationInput) },
-    responses: ok(
-      z.object({ taskId: z.number().int(), notifiedOn: z.string(), method: z.string(), note: z.string() }),
-      "記録した届出",
-    ),
+    summary: "情報統括管理者へ届出を送る（周知後速やかに、第4-5(1)。情報統括管理者に通知されます）",
+    request: {
+      params: idParam,
+      body: { content: { "application/json": { schema: filingInput } }, required: false },
+    },
+    responses: ok(z.object({ item: filingSchema }), "送った届出"),
+  }),
+  keepDone: createRoute({
+    method: "post",
+    path: "/notices/{id}/keep-done",
+    tags,
+    summary: "変更のお知らせの掲載期間（1年程度）が終わり、アカウントから外したことを記録（第4-5(2)）",
+    request: {
+      params: idParam,
+      body: { content: { "application/json": { schema: keepDoneInput } }, required: false },
+    },
+    responses: ok(z.object({ taskId: z.number().int() }), "記録"),
+  }),
+  document: createRoute({
+    method: "post",
+    path: "/notices/{id}/document",
+    tags,
+    summary: "変更・廃止の申請の文書番号・決裁日を記録（訂正は理由を付けて新しい版）",
+    request: { params: idParam, ...jsonBody(documentInput) },
+    responses: ok(z.object({ item: documentSchema }), "記録した版"),
   }),
   cancel: createRoute({
     method: "post",
@@ -209,7 +252,15 @@ export function noticesApi() {
   });
   r.openapi(route.get, async (c) => {
     const d = await noticeDetail(c.var.app, { actor: apiActor(c), noticeId: c.req.valid("param").id });
-    return c.json({ item: noticeDto(d.notice), checklist: d.checklist, security: d.security }, 200);
+    return c.json(
+      {
+        item: noticeDto(d.notice),
+        checklist: d.checklist,
+        security: d.security,
+        filings: d.filings.map(filingDto),
+      },
+      200,
+    );
   });
   r.openapi(route.ofAccount, async (c) => {
     const page = await accountNotices(c.var.app, { actor: apiActor(c), accountId: c.req.valid("param").id });
@@ -217,6 +268,7 @@ export function noticesApi() {
       item: noticeDto(e.notice),
       checklist: e.checklist,
       security: e.security,
+      filings: [...e.filings.policy, ...e.filings.security].map(filingDto),
     }));
     return c.json({ items, requestable: page.requestable }, 200);
   });
@@ -230,9 +282,10 @@ export function noticesApi() {
     return c.json({ item: noticeDto(row) }, 201);
   });
   r.openapi(route.notify, async (c) => {
-    const row = await notifyPolicyDirector(c.var.app, {
+    const row = await fileWithPolicyDirector(c.var.app, {
       actor: apiActor(c),
       noticeId: c.req.valid("param").id,
+      input: c.req.valid("json"),
     });
     return c.json({ item: noticeDto(row) }, 200);
   });
@@ -253,12 +306,28 @@ export function noticesApi() {
   });
   r.openapi(route.security, async (c) => {
     const actor = apiActor(c);
-    const done = await recordSecurityNotification(c.var.app, {
+    const filing = await fileWithSecurityDirector(c.var.app, {
       actor,
       noticeId: c.req.valid("param").id,
       input: c.req.valid("json"),
     });
+    return c.json({ item: filingDto(filing) }, 200);
+  });
+  r.openapi(route.keepDone, async (c) => {
+    const done = await endKeepPosted(c.var.app, {
+      actor: apiActor(c),
+      noticeId: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    });
     return c.json(done, 200);
+  });
+  r.openapi(route.document, async (c) => {
+    const row = await recordDocument(c.var.app, {
+      actor: apiActor(c),
+      subject: { type: "notice", id: c.req.valid("param").id },
+      input: c.req.valid("json"),
+    });
+    return c.json({ item: documentDto(row) }, 200);
   });
   r.openapi(route.cancel, async (c) => {
     const row = await cancelNotice(c.var.app, { actor: apiActor(c), noticeId: c.req.valid("param").id });

@@ -4,15 +4,15 @@
  * every notice the person may see (the policy director sees all, 4.5.1).
  */
 import { Hono } from "hono";
+import { accountTarget } from "../../app/accounts/read.ts";
+import { mayRecordDocument, recordDocument } from "../../app/documents/record.ts";
 import { visibleNotice } from "../../app/notices/access.ts";
-import { accountNotices, listNoticesFor } from "../../app/notices/read.ts";
+import { fileWithPolicyDirector, fileWithSecurityDirector } from "../../app/notices/filings.ts";
+import { accountNotices, listNoticesFor, noticeDetail } from "../../app/notices/read.ts";
 import { requestNotice } from "../../app/notices/request.ts";
-import {
-  cancelNotice,
-  notifyPolicyDirector,
-  recordSecurityNotification,
-  scheduleAnnouncement,
-} from "../../app/notices/steps.ts";
+import { endKeepPosted } from "../../app/notices/sns.ts";
+import { cancelNotice, scheduleAnnouncement } from "../../app/notices/steps.ts";
+import { documentVersions } from "../../db/repos/documents.ts";
 import { accountStatusLabels } from "../../domain/accounts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { earliestEffectiveDate } from "../../domain/deadlines.ts";
@@ -27,6 +27,8 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
 import { AccountHeader } from "../views/account-tabs.tsx";
 import { type FormState, SelectField } from "../views/components.tsx";
+import { DocumentNumberPanel } from "../views/document-views.tsx";
+import { NoticeDocumentView } from "../views/notice-document.tsx";
 import { type NoticeForms, NoticeSection, NoticeTable, RequestForm } from "../views/notice-views.tsx";
 
 type Status = 200 | 409 | 422;
@@ -48,16 +50,15 @@ async function accountPage(
   const csrf = csrfOf(c);
   const open = entries.filter((e) => e.notice.status !== "effective" && e.notice.status !== "cancelled");
   const past = entries.filter((e) => !open.includes(e));
-  const securityFormFor = entries.find((e) => e.security?.status === "open")?.notice.id;
   const section = (entry: (typeof entries)[number]) => (
     <NoticeSection
       entry={entry}
       canManage={page.canManage}
+      canDraftPost={page.canDraftPost}
       csrf={csrf}
       today={today}
       months={months}
       forms={forms}
-      showSecurityForm={entry.notice.id === securityFormFor}
     />
   );
   return render(
@@ -76,10 +77,10 @@ async function accountPage(
         title="変更・廃止"
       />
       <p>
-        アカウントの変更や廃止は、周知する前に総合政策部長へ届け出て（{clauseRef("4.5.1")}
+        アカウントの変更や廃止は、周知する前に総合政策部長へ届け出て確認を受け（{clauseRef("4.5.1")}
         ）、変更日・廃止日の一月以上前に、このアカウントと市ホームページで周知します（{clauseRef("4.5.2")}
         ）。周知した後は、速やかに情報統括管理者へ届け出ます（{clauseRef("4.5.1")}
-        ）。周知と変更・廃止は、それぞれの日になると自動で行われます。
+        ）。市ホームページへの掲載と変更・廃止の反映は、それぞれの日になると自動で行われます。変更後は、ホームページとアカウントの両方に1年程度お知らせを掲載し続けます。
       </p>
       {open.length === 0 && page.requestable.length === 0 ? (
         <p>現在、手続き中の変更・廃止はありません。</p>
@@ -130,23 +131,84 @@ export function noticeRoutes() {
     return done(
       c,
       noticeHref(accountId, n.id),
-      `${noticeKindLabels[n.kind]}を申請しました。総合政策部長へ届け出たら、「届け出たことを記録する」を押してください。`,
+      `${noticeKindLabels[n.kind]}を申請しました。次に、総合政策部長へ届け出てください。`,
     );
   });
 
   r.post("/notices/:id/notify-policy-director", async (c) => {
     const id = intParam(c.req.param("id"));
     const accountId = await noticeAccount(c, id);
-    const result = await submit({}, () =>
-      notifyPolicyDirector(c.var.app, { actor: actorOf(c), noticeId: id }),
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      fileWithPolicyDirector(c.var.app, { actor: actorOf(c), noticeId: id, input: values }),
     );
     if (!result.ok)
-      return accountPage(c, accountId, { action: { noticeId: id, state: result.state } }, result.status);
+      return accountPage(c, accountId, { policy: { noticeId: id, state: result.state } }, result.status);
     return done(
       c,
       noticeHref(accountId, id),
-      "総合政策部長への届出を記録しました。次に周知日を設定してください。",
+      "総合政策部長へ届出を送りました。総合政策部長が確認すると、周知日を設定できます。",
     );
+  });
+
+  r.post("/notices/:id/keep-done", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const accountId = await noticeAccount(c, id);
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      endKeepPosted(c.var.app, { actor: actorOf(c), noticeId: id, input: values }),
+    );
+    if (!result.ok)
+      return accountPage(c, accountId, { keep: { noticeId: id, state: result.state } }, result.status);
+    return done(c, noticeHref(accountId, id), "変更のお知らせの掲載を終了したことを記録しました。");
+  });
+
+  const documentPage = async (c: HttpContext, state?: FormState, status: 200 | 409 | 422 = 200) => {
+    const id = intParam(c.req.param("id"));
+    const actor = actorOf(c);
+    const detail = await noticeDetail(c.var.app, { actor, noticeId: id });
+    const n = detail.notice;
+    const documents = await documentVersions(c.var.app.db, { type: "notice", id });
+    return render(
+      c,
+      `${noticeKindLabels[n.kind]}の申請書: ${n.accountName}`,
+      <>
+        <p class="breadcrumb screen-only">
+          <a href="/notices">変更・廃止</a> › <a href={noticeHref(n.accountId, n.id)}>{n.accountName}</a> ›
+          申請書
+        </p>
+        <p class="screen-only">
+          このページを印刷すると、{noticeKindLabels[n.kind]}
+          の申請書（A4）になります。文書管理システムで付いた文書番号と決裁日は、下の欄に記録してください。
+        </p>
+        <NoticeDocumentView
+          notice={n}
+          filings={detail.filings}
+          documents={documents}
+          cityName={c.var.app.config.cityName}
+        />
+        <DocumentNumberPanel
+          action={`/notices/${id}/document`}
+          csrf={csrfOf(c)}
+          versions={documents}
+          canRecord={mayRecordDocument(actor, accountTarget(n))}
+          state={state}
+        />
+      </>,
+      status,
+    );
+  };
+
+  r.get("/notices/:id/document", (c) => documentPage(c));
+
+  r.post("/notices/:id/document", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      recordDocument(c.var.app, { actor: actorOf(c), subject: { type: "notice", id }, input: values }),
+    );
+    if (!result.ok) return documentPage(c, result.state, result.status);
+    return done(c, `/notices/${id}/document`, "文書番号・決裁日を記録しました。");
   });
 
   r.post("/notices/:id/schedule", async (c) => {
@@ -170,11 +232,11 @@ export function noticeRoutes() {
     const accountId = await noticeAccount(c, id);
     const values = await formBody(c);
     const result = await submit(values, () =>
-      recordSecurityNotification(c.var.app, { actor: actorOf(c), noticeId: id, input: values }),
+      fileWithSecurityDirector(c.var.app, { actor: actorOf(c), noticeId: id, input: values }),
     );
     if (!result.ok)
       return accountPage(c, accountId, { security: { noticeId: id, state: result.state } }, result.status);
-    return done(c, noticeHref(accountId, id), "情報統括管理者への届出を記録しました。");
+    return done(c, noticeHref(accountId, id), "情報統括管理者へ届出を送りました。");
   });
 
   r.post("/notices/:id/cancel", async (c) => {
@@ -183,7 +245,7 @@ export function noticeRoutes() {
     const result = await submit({}, () => cancelNotice(c.var.app, { actor: actorOf(c), noticeId: id }));
     if (!result.ok)
       return accountPage(c, accountId, { action: { noticeId: id, state: result.state } }, result.status);
-    return done(c, noticeHref(accountId, id), "届出を取り消しました。");
+    return done(c, noticeHref(accountId, id), "申請を取り消しました。");
   });
 
   r.get("/notices/:id", async (c) => {

@@ -162,7 +162,7 @@ export function publishingRoutes() {
                 <li>
                   「{n.accountName}」（{platformLabel(n.platform)}）の
                   {isNoticeKind(n.kind) ? noticeKindLabels[n.kind] : n.kind}（{formatDate(n.effectiveDate)}
-                  ）を周知中です。
+                  ）の告知です{n.announcementDate ? `（周知日 ${formatDate(n.announcementDate)}）` : ""}。
                   {n.canDraft ? (
                     <form method="post" action={`/notices/${n.noticeId}/announcement-post`} class="actions">
                       <Csrf token={csrf} />

@@ -13,6 +13,8 @@ import {
   submitApplication,
   updateApplication,
 } from "../../app/accounts/application.ts";
+import { applicationDocument } from "../../app/accounts/document.ts";
+import { decideExistingAccount, EXISTING_LABEL, recordExistingAccount } from "../../app/accounts/existing.ts";
 import { exportRegistry } from "../../app/accounts/export.ts";
 import { accountTarget, getAccount, searchAccounts } from "../../app/accounts/read.ts";
 import {
@@ -21,19 +23,35 @@ import {
   registerAccount,
   setAccountOperators,
 } from "../../app/accounts/registration.ts";
-import { allowed } from "../../app/authorize.ts";
+import { allowed, authorize } from "../../app/authorize.ts";
 import type { StaffActor } from "../../app/context.ts";
+import { recordDocument } from "../../app/documents/record.ts";
+import { canSeeFiling } from "../../app/filings/access.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
-import { findAccount, listEvents, listHolders, listOperators } from "../../db/repos/accounts.ts";
+import {
+  findAccount,
+  findExisting,
+  listEvents,
+  listHolders,
+  listOperators,
+} from "../../db/repos/accounts.ts";
+import { listFilings } from "../../db/repos/filings.ts";
 import { listDepartments, listDivisions } from "../../db/repos/org.ts";
 import { searchStaff } from "../../db/repos/staff.ts";
 import { type AccountStatus, accountStatusLabels, isAccountStatus } from "../../domain/accounts.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { formatDate, formatDateTime, formatWarekiDate } from "../../domain/dates.ts";
+import { filingStatusLabels } from "../../domain/filings.ts";
 import { can } from "../../domain/policy.ts";
 import { guidelinePack, platformLabel, platforms } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import { AccountHeader } from "../views/account-tabs.tsx";
+import {
+  ApplicationDocumentView,
+  ApplicationFields,
+  ExistingForm,
+  RegistrationFields,
+} from "../views/application-views.tsx";
 import {
   Badge,
   Checkbox,
@@ -46,6 +64,9 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DocumentNumberPanel } from "../views/document-views.tsx";
+import { FilingStatusBadge } from "../views/filing-views.tsx";
+import { filingRoutes } from "./filing-routes.tsx";
 
 const platformOptions: Option[] = platforms.map((p) => ({ value: p, label: platformLabel(p) }));
 
@@ -53,7 +74,7 @@ const statusFilters: Array<{ value: string; label: string; statuses: AccountStat
   {
     value: "applying",
     label: "申請中",
-    statuses: ["draft", "pending_department_head", "pending_policy_director", "returned"],
+    statuses: ["draft", "pending_department_head", "pending_policy_director", "returned", "existing_pending"],
   },
   { value: "approved", label: "承認済", statuses: ["approved"] },
   { value: "active", label: "運用中", statuses: ["active"] },
@@ -73,7 +94,7 @@ function statusTone(status: AccountStatus): "ok" | "warn" | "error" | "muted" {
 export const StatusBadges = ({
   account,
 }: {
-  account: Pick<AccountView, "status" | "securityNotifiedAt" | "securityConfirmedAt">;
+  account: Pick<AccountView, "status" | "securityNotifiedAt" | "securityConfirmedAt" | "origin">;
 }) => (
   <>
     <Badge tone={statusTone(account.status)}>{accountStatusLabels[account.status]}</Badge>
@@ -81,6 +102,12 @@ export const StatusBadges = ({
       <>
         {" "}
         <Badge tone="warn">届出未確認</Badge>
+      </>
+    ) : null}
+    {account.origin === "existing" ? (
+      <>
+        {" "}
+        <Badge tone="muted">{EXISTING_LABEL}</Badge>
       </>
     ) : null}
   </>
@@ -137,6 +164,11 @@ const StaffChecklist = (props: {
   </fieldset>
 );
 
+/** Only an administrator records existing accounts (403 with the refusal on the audit log otherwise). */
+async function authorizeExisting(c: HttpContext): Promise<void> {
+  await authorize(c.var.app, actorOf(c), "account.register_existing");
+}
+
 export function registryRoutes() {
   const r = new Hono<AppEnv>();
 
@@ -155,13 +187,18 @@ export function registryRoutes() {
       <>
         <h1>公式アカウント</h1>
         <p>
-          公式アカウントは、起案 → 情報管理者（部長）の許可 → 総合政策部長の許可 → 情報統括管理者への届出
-          の順に手続きします（第4-1(2)）。
+          公式アカウントは、起案 → 部等の長（情報管理者）の許可 → 総合政策部長の許可 → 取得・登録 →
+          情報統括管理者への届出 の順に手続きします（第4-1(2)）。
         </p>
         <div class="actions">
           {divisionsForApply.length > 0 ? (
             <a class="button" href="/accounts/new">
               アカウントの取得を申請（起案）
+            </a>
+          ) : null}
+          {allowed(actor, "account.register_existing") ? (
+            <a class="button secondary" href="/accounts/existing/new">
+              既存アカウントを登録
             </a>
           ) : null}
           <a class="button secondary" href={`/accounts/export.csv${exportQuery ? `?${exportQuery}` : ""}`}>
@@ -269,7 +306,7 @@ export function registryRoutes() {
       <>
         <h1>{title}</h1>
         <p>
-          アカウント管理者は所管課の課長です（第4-1(4)）。運用に携わる職員と、ID・パスワードを扱う職員をあらかじめ定めてください（第4-1(3)、第4-3(1)）。
+          アカウント管理者は所管課の課等の長（課長）です（第4-1(4)）。運用に携わる職員と、ID・パスワードを扱う職員をあらかじめ定めてください（第4-1(3)、第4-3(1)）。起案は、部等の長（情報管理者）の許可の後、総合政策部長の許可を得ます（第4-1(2)）。
         </p>
         <ErrorSummary state={state} />
         <form method="post" action={editing ? `/accounts/${mode.id}` : "/accounts"} class="stack" novalidate>
@@ -317,6 +354,7 @@ export function registryRoutes() {
             label="業務として認められたキャラクターとして発信する（第5-3(1) ただし書）"
             checked={state.values.isCharacter === "on"}
           />
+          <ApplicationFields state={state} />
           <StaffChecklist
             name="operatorIds"
             legend="運用に携わる職員（第4-1(3)）"
@@ -341,6 +379,131 @@ export function registryRoutes() {
     );
   };
 
+  r.route("/", filingRoutes());
+
+  const existingForm = async (c: HttpContext, state: FormState, status: 200 | 409 | 422 = 200) => {
+    const ctx = c.var.app;
+    const [divisions, departments] = await Promise.all([listDivisions(ctx.db), listDepartments(ctx.db)]);
+    const deptName = new Map(departments.map((d) => [d.id, d.name]));
+    const divisionId = Number(state.values.divisionId) || 0;
+    const people = divisionId ? await divisionStaff(c, divisionId) : [];
+    return render(
+      c,
+      "既存アカウントの登録",
+      <>
+        <p class="breadcrumb">
+          <a href="/accounts">公式アカウント</a> › 既存アカウントの登録
+        </p>
+        <h1>既存アカウントの登録</h1>
+        <p>
+          このシステムの導入前に、紙の起案で部等の長（情報管理者）と総合政策部長の許可を得ていたアカウントを登録します（第4-1(2)）。元の起案の文書番号と、紙で許可された日付を入力してください。登録は総合政策部長が確認してから有効になり、台帳と監査ログには「既存アカウントとして登録」と記録されます。
+        </p>
+        {divisionId ? null : (
+          <form method="get" action="/accounts/existing/new" class="filters" aria-label="所管課の選択">
+            <SelectField
+              name="divisionId"
+              label="所管課"
+              options={divisions
+                .filter((d) => d.active)
+                .map((d) => ({
+                  value: String(d.id),
+                  label: `${deptName.get(d.departmentId) ?? ""} ${d.name}`,
+                }))}
+              blank="選択してください"
+              hint="所管課を選ぶと、運用職員とID・パスワードを扱う職員の候補が表示されます。"
+            />
+            <button type="submit">所管課を選ぶ</button>
+          </form>
+        )}
+        {divisionId ? (
+          <ExistingForm
+            csrf={csrfOf(c)}
+            state={state}
+            divisions={divisions
+              .filter((d) => d.active)
+              .map((d) => ({
+                value: String(d.id),
+                label: `${deptName.get(d.departmentId) ?? ""} ${d.name}`,
+              }))}
+            platforms={platformOptions}
+            people={people.map((p) => ({ value: String(p.id), label: `${p.name}（${p.positionName}）` }))}
+          />
+        ) : null}
+      </>,
+      status,
+    );
+  };
+
+  r.get("/accounts/existing/new", async (c) => {
+    await authorizeExisting(c);
+    return existingForm(c, emptyForm({ divisionId: c.req.query("divisionId") ?? "" }));
+  });
+
+  r.post("/accounts/existing", async (c) => {
+    const values = await formBody(c);
+    const operatorIds = await formAll(c, "operatorIds");
+    const holderIds = await formAll(c, "holderIds");
+    const input = {
+      ...values,
+      operatorIds,
+      holderIds,
+      isCharacter: values.isCharacter === "on",
+      mfaEnabled: values.mfaEnabled === "on",
+    };
+    const state = { ...values, operatorIds: operatorIds.join(","), holderIds: holderIds.join(",") };
+    const result = await submit(state, () => recordExistingAccount(c.var.app, { actor: actorOf(c), input }));
+    if (!result.ok) return existingForm(c, result.state, result.status);
+    return done(
+      c,
+      `/accounts/${result.result.id}`,
+      "既存アカウントとして登録しました。総合政策部長の確認を待っています。",
+    );
+  });
+
+  const documentPage = async (c: HttpContext, state?: FormState, status: 200 | 409 | 422 = 200) => {
+    const id = intParam(c.req.param("id"));
+    const doc = await applicationDocument(c.var.app, { actor: actorOf(c), id });
+    return render(
+      c,
+      `起案書: ${doc.account.name}`,
+      <>
+        <p class="breadcrumb screen-only">
+          <a href="/accounts">公式アカウント</a> › <a href={`/accounts/${id}`}>{doc.account.name}</a> › 起案書
+        </p>
+        <p class="screen-only">
+          このページを印刷すると、起案書（A4）になります。文書管理システムで付いた文書番号と決裁日は、下の欄に記録してください。
+          {doc.filings[0] ? (
+            <>
+              {" "}
+              <a href={`/filings/${doc.filings[0].id}`}>情報統括管理者への届出を見る</a>
+            </>
+          ) : null}
+        </p>
+        <ApplicationDocumentView doc={doc} cityName={c.var.app.config.cityName} />
+        <DocumentNumberPanel
+          action={`/accounts/${id}/document`}
+          csrf={csrfOf(c)}
+          versions={doc.documents}
+          canRecord={doc.canRecordDocument}
+          state={state}
+        />
+      </>,
+      status,
+    );
+  };
+
+  r.get("/accounts/:id/document", (c) => documentPage(c));
+
+  r.post("/accounts/:id/document", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      recordDocument(c.var.app, { actor: actorOf(c), subject: { type: "application", id }, input: values }),
+    );
+    if (!result.ok) return documentPage(c, result.state, result.status);
+    return done(c, `/accounts/${id}/document`, "文書番号・決裁日を記録しました。");
+  });
+
   r.get("/accounts/new", async (c) => {
     const q = c.req.query();
     return applicationForm(c, {}, emptyForm({ ...q, operatorIds: "", holderIds: "" }));
@@ -350,7 +513,13 @@ export function registryRoutes() {
     const values = await formBody(c);
     const operatorIds = await formAll(c, "operatorIds");
     const holderIds = await formAll(c, "holderIds");
-    const input = { ...values, operatorIds, holderIds, isCharacter: values.isCharacter === "on" };
+    const input = {
+      ...values,
+      operatorIds,
+      holderIds,
+      isCharacter: values.isCharacter === "on",
+      termsConfirmed: values.termsConfirmed === "on",
+    };
     const state = { ...values, operatorIds: operatorIds.join(","), holderIds: holderIds.join(",") };
     return { input, state };
   };
@@ -385,6 +554,13 @@ export function registryRoutes() {
         purpose: account.purpose,
         homepageUrl: account.homepageUrl,
         isCharacter: account.isCharacter ? "on" : "",
+        plannedStartOn: account.plannedStartOn ?? "",
+        policyDraft: account.policyDraft,
+        termsConfirmed: account.termsConfirmed ? "on" : "",
+        loginOwner: account.loginOwner,
+        twoFactorPlan: account.twoFactorPlan,
+        cost: account.cost,
+        consultedDivisions: account.consultedDivisions,
         operatorIds: operators.map((o) => o.staffId).join(","),
         holderIds: holders.map((h) => h.staffId).join(","),
       }),
@@ -401,22 +577,33 @@ export function registryRoutes() {
 
   const overview = async (
     c: HttpContext,
-    forms: { decide?: FormState; register?: FormState; operators?: FormState; problems?: string[] } = {},
+    forms: {
+      decide?: FormState;
+      register?: FormState;
+      operators?: FormState;
+      existing?: FormState;
+      problems?: string[];
+    } = {},
     status: 200 | 409 | 422 = 200,
   ) => {
     const actor = actorOf(c);
     const ctx = c.var.app;
     const id = intParam(c.req.param("id"));
     const account = await getAccount(ctx, { actor, id });
-    const [events, operators, holders, raw] = await Promise.all([
+    const [events, operators, holders, raw, filings, existing] = await Promise.all([
       listEvents(ctx.db, id),
       listOperators(ctx.db, id),
       listHolders(ctx.db, id),
       findAccount(ctx.db, id),
+      listFilings(ctx.db, { accountId: id, kinds: ["acquisition"] }),
+      findExisting(ctx.db, id),
     ]);
     const target = accountTarget(account);
     const canApply = allowed(actor, "account.apply", target);
     const canManage = allowed(actor, "account.manage", target);
+    const filing = filings[0];
+    const seesFiling = filing !== undefined && canSeeFiling(actor, filing);
+    const seesLogin = canManage || allowed(actor, "account.read_all");
     const csrf = csrfOf(c);
     const editable = account.status === "draft" || account.status === "returned";
     const problems = editable && raw ? await submissionProblems(ctx.db, raw) : [];
@@ -441,6 +628,15 @@ export function registryRoutes() {
         <p>
           <StatusBadges account={account} />
         </p>
+        {forms.problems ? (
+          <div class="notice notice-error" role="alert">
+            <ul>
+              {forms.problems.map((p) => (
+                <li>{p}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         <dl class="facts">
           <dt>サービス</dt>
           <dd>{platformLabel(account.platform)}</dd>
@@ -461,6 +657,36 @@ export function registryRoutes() {
           <dd>{account.managerName ?? "（課長が未登録）"}</dd>
           <dt>利用目的</dt>
           <dd>{account.purpose}</dd>
+          {account.plannedStartOn ? (
+            <>
+              <dt>運用開始の予定日</dt>
+              <dd>{formatDate(account.plannedStartOn)}</dd>
+            </>
+          ) : null}
+          {account.cost ? (
+            <>
+              <dt>費用</dt>
+              <dd>{account.cost}</dd>
+            </>
+          ) : null}
+          {account.consultedDivisions ? (
+            <>
+              <dt>合議先</dt>
+              <dd>{account.consultedDivisions}</dd>
+            </>
+          ) : null}
+          {account.loginOwner ? (
+            <>
+              <dt>ログイン用メールアドレス・電話番号の所有者</dt>
+              <dd>{account.loginOwner}</dd>
+            </>
+          ) : null}
+          {seesLogin && (account.loginEmail || account.loginPhone) ? (
+            <>
+              <dt>ログイン用メールアドレス・電話番号</dt>
+              <dd class="mono">{[account.loginEmail, account.loginPhone].filter(Boolean).join(" ／ ")}</dd>
+            </>
+          ) : null}
           <dt>所管サイトのURL</dt>
           <dd class="mono">{account.homepageUrl || "（未登録）"}</dd>
           <dt>運用職員</dt>
@@ -472,7 +698,10 @@ export function registryRoutes() {
               <dt>アカウント作成日</dt>
               <dd>{account.platformCreatedOn ? formatDate(account.platformCreatedOn) : "—"}</dd>
               <dt>二段階認証</dt>
-              <dd>{account.mfaEnabled ? "有効" : <Badge tone="warn">無効</Badge>}</dd>
+              <dd>
+                {account.mfaEnabled ? "有効" : <Badge tone="warn">無効</Badge>}
+                {account.twoFactorPlan ? `（${account.twoFactorPlan}）` : ""}
+              </dd>
             </>
           ) : null}
           {account.closedOn ? (
@@ -482,6 +711,56 @@ export function registryRoutes() {
             </>
           ) : null}
         </dl>
+        <p>
+          <a href={`/accounts/${id}/document`}>
+            {existing
+              ? "元の起案の記録（文書番号・許可日）を見る・印刷する"
+              : "起案書を見る・印刷する（文書番号・決裁日の記録）"}
+          </a>
+        </p>
+
+        {existing ? (
+          <section aria-labelledby="existing-title">
+            <h2 id="existing-title">{EXISTING_LABEL}</h2>
+            <p>
+              このアカウントは、このシステムの導入前に紙の起案で許可されたものです。元の起案の記録（
+              部等の長（情報管理者）の許可 {formatWarekiDate(existing.departmentApprovedOn)}
+              、総合政策部長の許可 {formatWarekiDate(existing.policyApprovedOn)}
+              {existing.securityFiledOn
+                ? `、情報統括管理者への届出 ${formatWarekiDate(existing.securityFiledOn)}`
+                : ""}
+              ）により登録しています。登録: {existing.recordedByName ?? "—"}{" "}
+              {formatDateTime(existing.recordedAt)}
+              {existing.confirmedAt
+                ? `、総合政策部長の確認: ${existing.confirmedByName ?? "—"} ${formatDateTime(existing.confirmedAt)}`
+                : "、総合政策部長の確認待ち"}
+            </p>
+            {existing.note ? <p>備考: {existing.note}</p> : null}
+            {account.status === "existing_pending" && allowed(actor, "account.confirm_existing", target) ? (
+              <>
+                <ErrorSummary state={forms.existing} />
+                <form method="post" action={`/accounts/${id}/existing-decision`} class="stack" novalidate>
+                  <Csrf token={csrf} />
+                  <TextArea
+                    name="comment"
+                    label="コメント"
+                    hint="登録しない場合は理由を必ず書いてください。"
+                    rows={3}
+                    state={forms.existing}
+                  />
+                  <div class="actions">
+                    <button type="submit" name="decision" value="confirm">
+                      記録を確認し、登録する
+                    </button>
+                    <button type="submit" name="decision" value="reject" class="danger">
+                      登録しない
+                    </button>
+                  </div>
+                </form>
+              </>
+            ) : null}
+          </section>
+        ) : null}
 
         {editable && canApply ? (
           <section aria-labelledby="submit-title">
@@ -496,7 +775,7 @@ export function registryRoutes() {
                 </ul>
               </div>
             ) : (
-              <p>提出すると、情報管理者（部長）の許可を待つ状態になります。</p>
+              <p>提出すると、部等の長（情報管理者）の許可を待つ状態になります。</p>
             )}
             <div class="actions">
               <a class="button secondary" href={`/accounts/${id}/edit`}>
@@ -514,7 +793,7 @@ export function registryRoutes() {
           <section aria-labelledby="decide-title">
             <h2 id="decide-title">
               {account.status === "pending_department_head"
-                ? "情報管理者（部長）の許可"
+                ? "部等の長（情報管理者）の許可"
                 : "総合政策部長の許可"}
             </h2>
             <ErrorSummary state={forms.decide} />
@@ -543,19 +822,34 @@ export function registryRoutes() {
           </section>
         ) : null}
 
-        {account.securityNotifiedAt &&
-        !account.securityConfirmedAt &&
-        allowed(actor, "account.confirm_notice", target) ? (
-          <section aria-labelledby="notice-title">
-            <h2 id="notice-title">情報統括管理者への届出の確認</h2>
+        {seesFiling && filing ? (
+          <section aria-labelledby="filing-title">
+            <h2 id="filing-title">情報統括管理者への届出（第4-1(2) 取得後）</h2>
             <p>
-              {formatDateTime(account.securityNotifiedAt)}{" "}
-              に届出がありました（第4-1(2)）。内容を確認したら、確認済みにしてください。
+              {formatDateTime(filing.sentAt)} に{filing.round > 1 ? `第${filing.round}回の` : ""}
+              届出を送りました（
+              {filing.sentByName ?? "—"}）。状態: <FilingStatusBadge status={filing.status} />
+              {filing.confirmedAt
+                ? ` ${formatDateTime(filing.confirmedAt)} ${filing.confirmedByName ?? ""} が確認`
+                : ""}
             </p>
-            <form method="post" action={`/accounts/${id}/security-confirm`}>
-              <Csrf token={csrf} />
-              <button type="submit">届出を確認しました</button>
-            </form>
+            {filing.status === "questioned" ? (
+              <div class="notice notice-warning">
+                <p>
+                  情報統括管理者からの質問: {filing.question}
+                  {canManage ? "（回答して、届出を再送してください）" : ""}
+                </p>
+              </div>
+            ) : null}
+            <p>
+              <a href={`/filings/${filing.id}`}>
+                {filing.status === "sent" && allowed(actor, "account.confirm_notice", target)
+                  ? "届出の内容を確認する"
+                  : filing.status === "questioned" && canManage
+                    ? "質問に回答して再送する"
+                    : `届出を見る（${filingStatusLabels[filing.status]}）`}
+              </a>
+            </p>
           </section>
         ) : null}
 
@@ -563,7 +857,8 @@ export function registryRoutes() {
           <section aria-labelledby="register-title">
             <h2 id="register-title">取得したアカウントの登録</h2>
             <p>
-              URLは省略せず、正式な形で登録します。市公式ホームページにそのまま掲載されます（第4-4(2)③、第4-4(4)）。
+              URLは省略せず、正式な形で登録します。市公式ホームページにそのまま掲載されます（第4-4(2)③、第4-4(4)）。登録すると、取得したアカウントの内容が情報統括管理者に届け出られます（第4-1(2)
+              取得後）。登録内容を変えると、変更した内容で届出が再送されます。
             </p>
             <ErrorSummary state={forms.register} />
             <form method="post" action={`/accounts/${id}/register`} class="stack" novalidate>
@@ -597,8 +892,19 @@ export function registryRoutes() {
                 label="アカウントに二段階認証を設定した（第4-3(3)）"
                 checked={account.mfaEnabled}
               />
+              <RegistrationFields
+                state={forms.register}
+                values={{
+                  loginEmail: account.loginEmail,
+                  loginPhone: account.loginPhone,
+                  loginOwner: account.loginOwner,
+                  twoFactorPlan: account.twoFactorPlan,
+                }}
+              />
               <div class="actions">
-                <button type="submit">登録する</button>
+                <button type="submit">
+                  {account.registeredAt ? "登録内容を保存する" : "登録して情報統括管理者へ届け出る"}
+                </button>
               </div>
             </form>
           </section>
@@ -622,15 +928,6 @@ export function registryRoutes() {
             ) : (
               <p>運用を開始すると、市の公開ページの公式アカウント一覧に掲載されます（第4-4(1)）。</p>
             )}
-            {forms.problems ? (
-              <div class="notice notice-error" role="alert">
-                <ul>
-                  {forms.problems.map((p) => (
-                    <li>{p}</li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
             <form method="post" action={`/accounts/${id}/activate`}>
               <Csrf token={csrf} />
               <button type="submit">運用を開始する</button>
@@ -707,7 +1004,7 @@ export function registryRoutes() {
   step(
     "submit",
     (c, id) => submitApplication(c.var.app, { actor: actorOf(c), id }),
-    "申請を提出しました。情報管理者（部長）の許可を待っています。",
+    "申請を提出しました。部等の長（情報管理者）の許可を待っています。",
   );
   step(
     "security-confirm",
@@ -740,13 +1037,38 @@ export function registryRoutes() {
     return done(c, `/accounts/${id}`, message);
   });
 
+  r.post("/accounts/:id/existing-decision", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      decideExistingAccount(c.var.app, { actor: actorOf(c), id, input: values }),
+    );
+    if (!result.ok) return overview(c, { existing: result.state }, result.status);
+    return done(
+      c,
+      `/accounts/${id}`,
+      values.decision === "reject"
+        ? "登録しないことにしました。"
+        : "既存アカウントとして登録しました。情報統括管理者へ届出を送りました。",
+    );
+  });
+
   r.post("/accounts/:id/register", async (c) => {
     const id = intParam(c.req.param("id"));
     const values = await formBody(c);
     const input = { ...values, mfaEnabled: values.mfaEnabled === "on" };
     const result = await submit(values, () => registerAccount(c.var.app, { actor: actorOf(c), id, input }));
     if (!result.ok) return overview(c, { register: result.state }, result.status);
-    return done(c, `/accounts/${id}`, "アカウントを登録しました。");
+    const filing = result.result.filing;
+    return done(
+      c,
+      `/accounts/${id}`,
+      filing === "sent"
+        ? "アカウントを登録し、情報統括管理者へ届出を送りました（第4-1(2)）。"
+        : filing === "questioned"
+          ? "登録内容を保存しました。情報統括管理者からの質問に回答して、届出を再送してください。"
+          : "登録内容を保存しました。",
+    );
   });
 
   r.post("/accounts/:id/operators", async (c) => {
@@ -766,11 +1088,26 @@ export function registryRoutes() {
 export const eventLabels: Record<string, string> = {
   drafted: "起案",
   submitted: "申請を提出",
-  approved_department_head: "情報管理者（部長）が許可",
+  approved_department_head: "部等の長（情報管理者）が許可",
   approved_policy_director: "総合政策部長が許可",
   returned: "差戻し",
   rejected: "却下",
   security_confirmed: "情報統括管理者が届出を確認",
+  security_filed: "情報統括管理者へ届出（取得後）",
+  security_refiled: "情報統括管理者へ届出を再送",
+  filing_questioned: "届出に質問",
+  existing_recorded: "既存アカウントとして登録（総合政策部長の確認待ち）",
+  existing_confirmed: "総合政策部長が既存アカウントの登録を確認",
+  existing_rejected: "既存アカウントの登録を取りやめ",
+  policy_director_filed: "総合政策部長へ届出",
+  policy_director_refiled: "総合政策部長へ届出を再送",
+  policy_director_confirmed: "総合政策部長が届出を確認",
+  security_director_filed: "情報統括管理者へ届出（周知後）",
+  security_director_refiled: "情報統括管理者へ届出を再送",
+  security_director_confirmed: "情報統括管理者が届出を確認",
+  sns_announced: "アカウントで周知",
+  sns_announced_late: "アカウントで周知（期限後）",
+  change_notice_removed: "変更のお知らせの掲載を終了",
   registered: "アカウントを登録",
   activated: "運用を開始",
   operators_changed: "運用職員を変更",
@@ -787,7 +1124,7 @@ export const eventLabels: Record<string, string> = {
   changed: "変更を実施",
   change_requested: "変更を申請",
   closure_requested: "廃止を申請",
-  policy_director_notified: "総合政策部長へ届出",
+  policy_director_notified: "総合政策部長へ届出（記録のみ）",
   announcement_scheduled: "周知日を設定",
   change_announced: "変更を周知",
   closure_announced: "廃止を周知",

@@ -17,6 +17,8 @@ export const navItems: NavItem[] = [
   { href: "/posts", label: "投稿", show: always },
   { href: "/accounts", label: "公式アカウント", show: (a) => can(a, "account.read") },
   { href: "/notices", label: "変更・廃止", show: (a) => can(a, "notice.read") },
+  // 4.1.2, 4.5.1: the directors (and auditors) work from the list of 届出.
+  { href: "/filings", label: "届出", show: (a) => can(a, "account.read_all") },
   { href: "/incidents", label: "インシデント", show: (a) => can(a, "incident.report") },
   { href: "/tasks", label: "タスク", show: always },
   { href: "/guideline", label: "ガイドライン", show: (a) => can(a, "guideline.read") },

@@ -7,9 +7,10 @@
 import type { FC } from "hono/jsx";
 import type { NoticeEntry } from "../../app/notices/read.ts";
 import type { Finding } from "../../checker/index.ts";
+import type { FilingView } from "../../db/repos/filings.ts";
 import type { NoticeView } from "../../db/repos/notices.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { earliestEffectiveDate, latestAnnouncementDate } from "../../domain/deadlines.ts";
 import {
   type ChecklistState,
@@ -33,6 +34,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { FilingStatusBadge } from "./filing-views.tsx";
 
 const stateBadges: Record<ChecklistState, { tone: "ok" | "warn" | "error" | "muted"; label: string }> = {
   done: { tone: "ok", label: "完了" },
@@ -40,6 +42,7 @@ const stateBadges: Record<ChecklistState, { tone: "ok" | "warn" | "error" | "mut
   auto: { tone: "muted", label: "自動（予定）" },
   waiting: { tone: "muted", label: "未着手" },
   skipped: { tone: "muted", label: "取消のため実施せず" },
+  late: { tone: "error", label: "期限後・未了" },
 };
 
 /** The status of a notice as a badge. */
@@ -114,6 +117,8 @@ export type NoticeForms = {
   action?: { noticeId: number; state: FormState };
   schedule?: { noticeId: number; state: FormState };
   security?: { noticeId: number; state: FormState };
+  policy?: { noticeId: number; state: FormState };
+  keep?: { noticeId: number; state: FormState };
 };
 
 const ScheduleForm: FC<{
@@ -177,69 +182,156 @@ const ScheduleForm: FC<{
   );
 };
 
-const SecurityForm: FC<{ notice: NoticeView; csrf: string; today: string; state: FormState | undefined }> = ({
-  notice,
-  csrf,
-  today,
-  state,
-}) => (
-  <section aria-labelledby={`security-${notice.id}-title`}>
-    <h3 id={`security-${notice.id}-title`}>情報統括管理者への届出の記録</h3>
-    <p>
-      周知した後は、速やかに情報統括管理者（総務部長）へ届け出て、届け出た日と方法を記録してください（
-      {clauseRef("4.5.1")}）。
-    </p>
+/** The manager's form to send a 届出 to a director (4.5.1). */
+const FilingSendForm: FC<{
+  action: string;
+  title: string;
+  intro: string;
+  button: string;
+  id: string;
+  csrf: string;
+  state: FormState | undefined;
+}> = ({ action, title, intro, button, id, csrf, state }) => (
+  <section aria-labelledby={`${id}-title`}>
+    <h3 id={`${id}-title`}>{title}</h3>
+    <p>{intro}</p>
     <ErrorSummary state={state} />
-    <form method="post" action={`/notices/${notice.id}/security-notification`} class="stack" novalidate>
+    <form method="post" action={action} class="stack" novalidate>
       <Csrf token={csrf} />
-      <TextField name="notifiedOn" label="届出日" type="date" value={today} state={state} required />
-      <TextField
-        name="method"
-        label="届出の方法"
-        hint="例: 文書（起案）、電子メール、口頭"
-        state={state}
-        required
-      />
-      <TextArea name="note" label="備考" rows={3} state={state} />
+      <TextArea name="message" label="コメント（任意）" rows={2} state={state} />
       <div class="actions">
-        <button type="submit">届出を記録する</button>
+        <button type="submit">{button}</button>
       </div>
     </form>
   </section>
 );
 
+/** Where a 届出 stands, with a link to it (and to the answer form when it was questioned). */
+const FilingStatusLine: FC<{ filing: FilingView | undefined; director: string; canAnswer: boolean }> = ({
+  filing,
+  director,
+  canAnswer,
+}) => {
+  if (!filing || filing.status === "withdrawn" || filing.status === "superseded") return null;
+  return (
+    <div class={filing.status === "questioned" ? "notice notice-warning" : undefined}>
+      <p>
+        {director}への届出（第{filing.round}回、{formatDateTime(filing.sentAt)} 送付）:{" "}
+        <FilingStatusBadge status={filing.status} />
+        {filing.confirmedAt
+          ? ` ${formatDateTime(filing.confirmedAt)} ${filing.confirmedByName ?? ""} が確認`
+          : ""}
+        {filing.status === "questioned" ? ` 質問: ${filing.question}` : ""}{" "}
+        <a href={`/filings/${filing.id}`}>
+          {filing.status === "questioned" && canAnswer ? "回答して再送する" : "届出を見る"}
+        </a>
+      </p>
+    </div>
+  );
+};
+
+/** The announcement post on the account (4.5.2): where it stands, or the button to draft it. */
+const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months: number }> = ({
+  entry,
+  canDraft,
+  csrf,
+  months,
+}) => {
+  const n = entry.notice;
+  const latest = latestAnnouncementDate(n.effectiveDate, months);
+  const post = entry.post;
+  return (
+    <section aria-labelledby={`sns-${n.id}-title`}>
+      <h3 id={`sns-${n.id}-title`}>アカウントでの周知（{clauseRef("4.5.2")}）</h3>
+      {n.snsPublishedAt ? null : (
+        <p>
+          このアカウント自身でも、{japaneseDate(latest)}までに告知投稿を発信してください（
+          {effectiveDateLabel(n.kind)}の一月以上前）。発信を記録すると、ここに反映されます。
+        </p>
+      )}
+      {n.snsPublishedAt ? (
+        <p>
+          {formatDateTime(n.snsPublishedAt)} に発信しました
+          {n.snsPublishedUrl ? (
+            <>
+              （<span class="mono">{n.snsPublishedUrl}</span>）
+            </>
+          ) : null}
+          。{tokyoDate(n.snsPublishedAt) > latest ? <Badge tone="error">期限後の発信</Badge> : null}
+        </p>
+      ) : post ? (
+        <p>
+          告知投稿: <a href={`/posts/${post.id}`}>投稿 番号{post.id}</a>（
+          {post.scheduledAt ? `予約 ${formatDateTime(post.scheduledAt)}、` : ""}
+          {postStatusWord(post.status)}）
+        </p>
+      ) : canDraft ? (
+        <form method="post" action={`/notices/${n.id}/announcement-post`} class="actions">
+          <Csrf token={csrf} />
+          <button type="submit" class="secondary">
+            告知文から投稿の下書きを作成する
+          </button>
+        </form>
+      ) : (
+        <p class="hint">
+          このアカウントの運用職員が、告知文から投稿の下書きを作成します（{clauseRef("3")}）。
+        </p>
+      )}
+    </section>
+  );
+};
+
+function postStatusWord(status: string): string {
+  const words: Record<string, string> = {
+    draft: "下書き",
+    pending: "承認待ち",
+    returned: "差戻し",
+    rejected: "却下",
+    approved: "承認済み・発信待ち",
+    published: "発信済み",
+    deleted: "削除済み",
+  };
+  return words[status] ?? status;
+}
+
 /** One notice on the account's page: its facts, checklist, draft and the forms for its next step. */
 export const NoticeSection: FC<{
   entry: NoticeEntry;
   canManage: boolean;
+  canDraftPost: boolean;
   csrf: string;
   today: string;
   months: number;
   forms: NoticeForms;
-  showSecurityForm: boolean;
-}> = ({ entry, canManage, csrf, today, months, forms, showSecurityForm }) => {
+}> = ({ entry, canManage, canDraftPost, csrf, today, months, forms }) => {
   const n = entry.notice;
   const titleId = `notice-${n.id}-title`;
   const stepsId = `notice-${n.id}-steps`;
   const label = effectiveDateLabel(n.kind);
+  const policy = entry.filings.policy[0];
+  const security = entry.filings.security[0];
+  const open = (f: FilingView | undefined) => !f || f.status === "withdrawn" || f.status === "superseded";
+  const showPolicyForm = canManage && n.status === "requested" && open(policy);
+  const showSecurityForm = canManage && entry.security?.status === "open" && open(security);
+  const showKeep = canManage && entry.keep?.status === "open";
+  const mine = (form: { noticeId: number; state: FormState } | undefined) =>
+    form?.noticeId === n.id ? form.state : undefined;
   // An error from a form that is not on the page (the step is not open yet) shows at the top.
   const actionState =
-    forms.action?.noticeId === n.id
-      ? forms.action.state
-      : forms.schedule?.noticeId === n.id && !(canManage && entry.draft)
-        ? forms.schedule.state
-        : forms.security?.noticeId === n.id &&
-            !(canManage && showSecurityForm && entry.security?.status === "open")
-          ? forms.security.state
-          : undefined;
+    mine(forms.action) ??
+    (!(canManage && entry.draft) ? mine(forms.schedule) : undefined) ??
+    (!showPolicyForm ? mine(forms.policy) : undefined) ??
+    (!showSecurityForm ? mine(forms.security) : undefined) ??
+    (!showKeep ? mine(forms.keep) : undefined);
   const cancellable = canManage && cancelProblem(n, today) === null;
+  const snsOpen = n.status === "scheduled" || n.status === "announced" || n.status === "effective";
   return (
     <section id={`notice-${n.id}`} class="card" aria-labelledby={titleId}>
       <h2 id={titleId}>
-        {noticeKindLabels[n.kind]}の届出（{label} {japaneseDate(n.effectiveDate)}）
+        {noticeKindLabels[n.kind]}の申請（{label} {japaneseDate(n.effectiveDate)}）
       </h2>
       <p>
-        <NoticeStatusBadge notice={n} />
+        <NoticeStatusBadge notice={n} /> <a href={`/notices/${n.id}/document`}>申請書を見る・印刷する</a>
       </p>
       <ErrorSummary state={actionState} />
       <dl class="facts">
@@ -268,32 +360,26 @@ export const NoticeSection: FC<{
       </dl>
       <h3 id={stepsId}>手続きの状況</h3>
       <Checklist entry={entry} headingId={stepsId} />
-      {canManage && n.status === "requested" ? (
-        <form method="post" action={`/notices/${n.id}/notify-policy-director`} class="stack">
-          <Csrf token={csrf} />
-          <p>
-            周知する前に、総合政策部長へ{noticeKindLabels[n.kind]}を届け出てください。届け出たら記録します（
-            {clauseRef("4.5.1")}）。記録するまで周知日は設定できません。
-          </p>
-          <div class="actions">
-            <button type="submit">総合政策部長へ届け出たことを記録する</button>
-          </div>
-        </form>
-      ) : null}
-      {canManage && entry.draft ? (
-        <ScheduleForm
-          entry={entry}
+      <FilingStatusLine filing={policy} director="総合政策部長" canAnswer={canManage} />
+      {showPolicyForm ? (
+        <FilingSendForm
+          id={`policy-${n.id}`}
+          action={`/notices/${n.id}/notify-policy-director`}
+          title="総合政策部長への届出"
+          intro={`周知する前に、総合政策部長へ${noticeKindLabels[n.kind]}を届け出てください（${clauseRef("4.5.1")}）。届出は総合政策部長に通知され、総合政策部長が確認すると周知日を設定できます。`}
+          button="総合政策部長へ届け出る"
           csrf={csrf}
-          today={today}
-          months={months}
-          state={forms.schedule?.noticeId === n.id ? forms.schedule.state : undefined}
+          state={mine(forms.policy)}
         />
       ) : null}
-      {n.announcementText && (n.status === "announced" || n.status === "effective") ? (
+      {canManage && entry.draft ? (
+        <ScheduleForm entry={entry} csrf={csrf} today={today} months={months} state={mine(forms.schedule)} />
+      ) : null}
+      {n.announcementText && snsOpen && n.status !== "effective" ? (
         <div class="field">
           <label for={`announcement-${n.id}`}>告知投稿の文案</label>
           <span class="hint" id={`announcement-${n.id}-hint`}>
-            チェック済みの文案です。コピーしてアカウントから投稿してください（{clauseRef("4.5.2")}）。
+            チェック済みの文案です。投稿の下書きにして、承認を得てから発信します（{clauseRef("4.5.2")}）。
           </span>
           <textarea
             id={`announcement-${n.id}`}
@@ -305,23 +391,50 @@ export const NoticeSection: FC<{
           </textarea>
         </div>
       ) : null}
-      {canManage && showSecurityForm && entry.security?.status === "open" ? (
-        <SecurityForm
-          notice={n}
+      {snsOpen ? <SnsPanel entry={entry} canDraft={canDraftPost} csrf={csrf} months={months} /> : null}
+      <FilingStatusLine filing={security} director="情報統括管理者" canAnswer={canManage} />
+      {showSecurityForm ? (
+        <FilingSendForm
+          id={`security-${n.id}`}
+          action={`/notices/${n.id}/security-notification`}
+          title="情報統括管理者への届出"
+          intro={`周知した後は、速やかに情報統括管理者へ届け出てください（${clauseRef("4.5.1")}）。届出は情報統括管理者に通知され、確認されると記録に残ります。`}
+          button="情報統括管理者へ届け出る"
           csrf={csrf}
-          today={today}
-          state={forms.security?.noticeId === n.id ? forms.security.state : undefined}
+          state={mine(forms.security)}
         />
       ) : null}
       {entry.security?.status === "done" && entry.security.note ? (
         <p>情報統括管理者への届出の備考: {entry.security.note}</p>
+      ) : null}
+      {showKeep && entry.keep ? (
+        <section aria-labelledby={`keep-${n.id}-title`}>
+          <h3 id={`keep-${n.id}-title`}>変更後の掲載（{clauseRef("4.5.2")} 変更後は１年程度）</h3>
+          <p>
+            {n.displayUntil ? japaneseDate(n.displayUntil) : ""}
+            まで、アカウントの固定投稿またはプロフィール欄に変更のお知らせを掲載し続けてください
+            {n.snsPublishedUrl ? `（告知投稿: ${n.snsPublishedUrl}）` : ""}
+            。市ホームページへの掲載は自動です。
+            {entry.keep.dueDate ? `${japaneseDate(entry.keep.dueDate)}から外せます。` : ""}
+          </p>
+          <ErrorSummary state={mine(forms.keep)} />
+          <form method="post" action={`/notices/${n.id}/keep-done`} class="stack" novalidate>
+            <Csrf token={csrf} />
+            <TextArea name="note" label="メモ（任意）" rows={2} state={mine(forms.keep)} />
+            <div class="actions">
+              <button type="submit" class="secondary">
+                掲載期間が終わり、お知らせを外したことを記録する
+              </button>
+            </div>
+          </form>
+        </section>
       ) : null}
       {cancellable ? (
         <form method="post" action={`/notices/${n.id}/cancel`}>
           <Csrf token={csrf} />
           <div class="actions">
             <button type="submit" class="secondary">
-              この{noticeKindLabels[n.kind]}の届出を取り消す
+              この{noticeKindLabels[n.kind]}の申請を取り消す
             </button>
           </div>
         </form>
@@ -432,9 +545,11 @@ export const NoticeTable: FC<{ notices: NoticeView[]; caption: string }> = ({ no
             <td>{japaneseDate(n.effectiveDate)}</td>
             <td>{n.announcementDate ? japaneseDate(n.announcementDate) : "未設定"}</td>
             <td>
-              {n.policyDirectorNotifiedAt
-                ? `${japaneseDate(tokyoDate(n.policyDirectorNotifiedAt))} 届出済み${n.policyDirectorNotifiedByName ? `（記録: ${n.policyDirectorNotifiedByName}）` : ""}`
-                : "未届出"}
+              {n.status !== "requested" && n.status !== "cancelled" && n.policyDirectorNotifiedAt
+                ? `${japaneseDate(tokyoDate(n.policyDirectorNotifiedAt))} 送付・確認済み`
+                : n.policyDirectorNotifiedAt
+                  ? `${japaneseDate(tokyoDate(n.policyDirectorNotifiedAt))} 送付${n.policyDirectorNotifiedByName ? `（${n.policyDirectorNotifiedByName}）` : ""}、確認待ち`
+                  : "未届出"}
             </td>
             <td>
               <NoticeStatusBadge notice={n} />
