@@ -6,6 +6,7 @@ import type { CompiledPack } from "./compile.ts";
 import { CheckContext } from "./context.ts";
 import type { Morphology } from "./morph/types.ts";
 import type { CheckerPack } from "./pack.ts";
+import { checkConstructions } from "./rules/constructions.ts";
 import { checkCorrection } from "./rules/correction.ts";
 import { checkDates } from "./rules/dates.ts";
 import { checkLength } from "./rules/length.ts";
@@ -75,6 +76,7 @@ export function runRules(
   checkPhysicalSecurity(ctx); // 5.2.4: keys, server rooms, cameras, guarding
   checkOpinions(ctx); // 5.2.5
   checkVocabulary(ctx); // 5.2.1 / 5.2.6 / 5.2.7 / 5.2.9 / 5.2.10
+  checkConstructions(ctx); // phrase rules: 5.2.7 / 5.2.1 / 5.2.6 / 5.2.4 / 5.2.2.2 / 5.1.1 / 5.2.5
   checkRumours(ctx); // 5.2.8
   checkLength(ctx); // 5.3.5
   checkProfile(ctx); // 4.4.3 / 5.3.1

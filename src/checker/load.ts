@@ -1,6 +1,7 @@
 /**
  * Reads guideline packs and the checker's data lists from disk (Node only) and builds checkers.
- * The default pack is `src/guideline/iwaki/checker/` (pack.json + vocabulary.json + facilities.txt).
+ * The default pack is `src/guideline/iwaki/checker/` (pack.json + vocabulary.json +
+ * constructions.json + facilities.txt).
  */
 import { readFile } from "node:fs/promises";
 import { compilePack, parseWordList } from "./compile.ts";
@@ -13,15 +14,17 @@ const DATA_DIR = new URL("./data/", import.meta.url);
 
 /** Reads and validates the default (Iwaki) pack. */
 export async function readDefaultPack(): Promise<CheckerPack> {
-  const [settings, vocabulary, facilities] = await Promise.all([
+  const [settings, vocabulary, constructions, facilities] = await Promise.all([
     readFile(new URL("pack.json", DEFAULT_PACK_DIR), "utf8"),
     readFile(new URL("vocabulary.json", DEFAULT_PACK_DIR), "utf8"),
+    readFile(new URL("constructions.json", DEFAULT_PACK_DIR), "utf8"),
     readFile(new URL("facilities.txt", DEFAULT_PACK_DIR), "utf8"),
   ]);
   const raw: unknown = JSON.parse(settings);
   const merged = {
     ...(typeof raw === "object" && raw !== null ? raw : {}),
     vocabulary: JSON.parse(vocabulary),
+    constructions: JSON.parse(constructions),
   };
   const pack = checkerPackSchema.parse(merged);
   pack.places.facilities = [...pack.places.facilities, ...parseWordList(facilities)];

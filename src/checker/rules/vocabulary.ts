@@ -80,6 +80,7 @@ export function checkVocabulary(ctx: CheckContext): void {
   const reportedBit = ctx.contextBit("reportedSpeech");
   const groupSpans: [number, number, string][] = [];
   for (const gp of ctx.compiled.groupPatterns) {
+    if (gp.needsGroup && !ctx.hasGroup) continue;
     gp.regex.lastIndex = 0;
     for (let m = gp.regex.exec(ctx.text); m; m = gp.regex.exec(ctx.text)) {
       if (m[0].length === 0) {
