@@ -18,7 +18,7 @@ import { checkProfile } from "./rules/profile.ts";
 import { checkRights } from "./rules/rights.ts";
 import { checkRumours } from "./rules/rumour.ts";
 import { checkConfidential, checkUnpublished } from "./rules/secrets.ts";
-import { checkPhysicalSecurity, checkSecrets } from "./rules/security.ts";
+import { checkCodesThatOpen, checkPhysicalSecurity, checkSecrets } from "./rules/security.ts";
 import { checkVocabulary } from "./rules/vocabulary.ts";
 import type { CheckInput, CheckResult, Finding, Severity } from "./types.ts";
 
@@ -73,6 +73,7 @@ export function runRules(
   checkConfidential(ctx); // 5.2.2.1: 職務上知り得た秘密
   checkUnpublished(ctx, now); // 5.2.2.2 and the embargo
   checkSecrets(ctx); // 5.2.4: passwords and codes with their value
+  checkCodesThatOpen(ctx); // 5.2.4: 0・3・1・5で解除できます
   checkPhysicalSecurity(ctx); // 5.2.4: keys, server rooms, cameras, guarding
   checkOpinions(ctx); // 5.2.5
   checkVocabulary(ctx); // 5.2.1 / 5.2.6 / 5.2.7 / 5.2.9 / 5.2.10
