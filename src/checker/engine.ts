@@ -12,7 +12,13 @@ import { checkDates } from "./rules/dates.ts";
 import { checkLength } from "./rules/length.ts";
 import { checkLinks } from "./rules/links.ts";
 import { checkOpinions } from "./rules/opinion.ts";
-import { checkAddresses, checkAges, checkBirthDates, checkPersonNames } from "./rules/people.ts";
+import {
+  checkAddresses,
+  checkAges,
+  checkBareNames,
+  checkBirthDates,
+  checkPersonNames,
+} from "./rules/people.ts";
 import { checkBankAccounts, checkCarPlates, checkEmails, checkMyNumbers, checkPhones } from "./rules/pii.ts";
 import { checkProfile } from "./rules/profile.ts";
 import { checkRights } from "./rules/rights.ts";
@@ -59,6 +65,7 @@ export function runRules(
   const ctx = new CheckContext(compiled, morph, input, now);
   checkLinks(ctx); // 5.3.6 / 5.3.7 / 4.4.4 / 5.2 — first: later rules skip what lies inside URLs
   checkPersonNames(ctx); // 5.2.2.1 — before the rules that ask whether a sentence is about a person
+  checkBareNames(ctx); // 5.2.2.1: names without an honorific, with an age, a school, a charge …
   if (/\d/.test(ctx.text)) {
     checkPhones(ctx); // 5.2.2.1: mobile and personal numbers
     checkMyNumbers(ctx); // 5.2.2.1: My Number, corporate numbers
