@@ -166,3 +166,8 @@ test("where cash or spare keys are kept is an error; advice against it is not", 
     assert.deepEqual(flagged(check(text)), [], text);
   }
 });
+
+test("a weather warning issued 発表前 is not an unpublished policy", () => {
+  assert.deepEqual(flagged(check("大雨警報の発表前でも、早めの避難を心がけてください。")), []);
+  assert.deepEqual(flagged(check("正式発表前ですが、駅前に大型商業施設ができる予定です。")), ["5.2.2.2"]);
+});
