@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { compilePack, parseWordList } from "./compile.ts";
 import { type Checker, createChecker } from "./engine.ts";
-import { loadKuromoji } from "./morph/kuromoji.ts";
+import { loadMorphology } from "./morph/load.ts";
 import { type CheckerPack, checkerPackSchema } from "./pack.ts";
 
 const DEFAULT_PACK_DIR = new URL("../guideline/iwaki/checker/", import.meta.url);
@@ -47,12 +47,13 @@ let loadedDefault: Checker | null = null;
 
 /**
  * Loads a checker: the default pack (memoised: the data is read once per process) or the
- * given pack (validated; another guideline version or another city). Also loads kuromoji once.
+ * given pack (validated; another guideline version or another city). Also loads the
+ * morphological analyser (IPADIC from the kuromoji package) once.
  */
 export function loadChecker(options: { pack?: CheckerPack } = {}): Promise<Checker> {
   if (options.pack) return build(checkerPackSchema.parse(options.pack));
   if (!defaultChecker) {
-    void loadKuromoji().catch(() => {}); // start reading the dictionary while the pack is read
+    void loadMorphology().catch(() => {}); // start reading the dictionary while the pack is read
     defaultChecker = readDefaultPack()
       .then(build)
       .then((checker) => {
@@ -68,7 +69,7 @@ export function loadChecker(options: { pack?: CheckerPack } = {}): Promise<Check
 }
 
 async function build(pack: CheckerPack): Promise<Checker> {
-  const [lists, morph] = await Promise.all([readLists(pack), loadKuromoji()]);
+  const [lists, morph] = await Promise.all([readLists(pack), loadMorphology()]);
   return createChecker(compilePack(pack, lists), morph);
 }
 

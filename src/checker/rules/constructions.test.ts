@@ -8,13 +8,13 @@ import { test } from "node:test";
 import { compilePack } from "../compile.ts";
 import { createChecker } from "../engine.ts";
 import { readDefaultPack, readLists } from "../load.ts";
-import { loadKuromoji } from "../morph/kuromoji.ts";
+import { loadMorphology } from "../morph/load.ts";
 import { type CheckerPack, type CheckerPackInput, type Constructions, checkerPackSchema } from "../pack.ts";
 import { NOW, seen } from "../testing.ts";
 
 const base = await readDefaultPack();
 const lists = await readLists(base);
-const morph = await loadKuromoji();
+const morph = await loadMorphology();
 
 /** A checker whose only phrase rules are `constructions` (the rest of the pack as shipped). */
 function checkerWith(constructions: Constructions) {
