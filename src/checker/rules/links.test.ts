@@ -128,3 +128,15 @@ test("a URL made of adult-site words is a 5.2.9 error; the same letters inside a
     assert.ok(!check(text).some((f) => f.clause === "5.2.9"), text);
   }
 });
+
+test("the X weighted length equals twitter-text's for every BMP character and for emoji sequences", async () => {
+  const checker = await loadChecker();
+  const texts = ["👨‍👩‍👧 家族で参加", "❤️いわき", "1️⃣番線", "か\u3099っこう", "Ω\u2126"];
+  for (let cp = 0x20; cp < 0x10000; cp += 7) {
+    if (cp < 0xd800 || cp > 0xdfff) texts.push(`あ${String.fromCodePoint(cp)}い`);
+  }
+  for (const text of texts) {
+    const used = checker.check({ text, platform: "x", kind: "post" }, NOW).length?.used;
+    assert.equal(used, twitter.parseTweet(text).weightedLength, text);
+  }
+});

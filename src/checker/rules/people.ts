@@ -1,5 +1,5 @@
 /**
- * 5.2.2.1 個人情報 — private persons: names with honorifics (found with kuromoji: a 人名 token
+ * 5.2.2.1 個人情報 — private persons: names with honorifics (found by morphological analysis: a 人名 token
  * before さん/様/氏/くん/ちゃん/殿), ages and dates of birth tied to a person, and street
  * addresses tied to a person (not a public facility's address).
  */
@@ -240,7 +240,8 @@ export function checkBareNames(ctx: CheckContext): void {
       // The analyser sometimes reads a surname as a place (佐久間 美咲, 常磐の山口という男性): a
       // given name after it, or という人 / という男性, decides.
       const named = t.pos1 === "固有名詞" && c.nameReferences.some((w) => text.startsWith(w, t.end));
-      const surname = t.pos2 === "人名" ? t.pos3 === "姓" : t.pos2 === "地域" && (u?.pos2 === "人名" || named);
+      const surname =
+        t.pos2 === "人名" ? t.pos3 === "姓" : t.pos2 === "地域" && (u?.pos2 === "人名" || named);
       if (!surname) continue;
       if (ctx.personSpans.some((p) => t.start < p.end && t.end > p.start)) continue;
       let end = t.end;

@@ -1,6 +1,6 @@
 /**
  * 5.2.1 違法行為, 5.2.6 誹謗中傷, 5.2.7 差別, 5.2.9 わいせつ, 5.2.10 公序良俗 — the pack's
- * vocabularies, matched as whole words with kuromoji (so ボケ防止, 土方歳三 and SMサイズ are not
+ * vocabularies, matched as whole words by morphological analysis (so ボケ防止, 土方歳三 and SMサイズ are not
  * reported), plus phrase patterns about groups of people. A phrase the post quotes in order to
  * reject it (「…」という声もありますが…) is reported as a warning, not an error.
  */
