@@ -40,6 +40,8 @@ interface Score {
   misses: string[];
   alarms: string[];
   perClause: Map<string, [number, number]>;
+  /** Clause → rows where it was reported but neither expected nor allowed. */
+  alarmsPerClause: Map<string, number>;
 }
 
 const checker = await loadChecker();
@@ -53,6 +55,7 @@ function score(lines: readonly Line[]): Score {
     misses: [],
     alarms: [],
     perClause: new Map(),
+    alarmsPerClause: new Map(),
   };
   for (const line of lines) {
     const result = checker.check(checkInputSchema.parse(line), NOW);
@@ -70,6 +73,7 @@ function score(lines: readonly Line[]): Score {
     }
     const ok = new Set([...want, ...line.allow]);
     const extra = [...found].filter((c) => !ok.has(c));
+    for (const c of extra) s.alarmsPerClause.set(c, (s.alarmsPerClause.get(c) ?? 0) + 1);
     if (extra.length > 0) {
       s.alarmRows++;
       s.alarms.push(`${line.id} flagged ${extra.join(", ")}: ${line.text}`);
@@ -79,9 +83,13 @@ function score(lines: readonly Line[]): Score {
 }
 
 function summary(name: string, s: Score): string {
-  const clauses = [...s.perClause]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([c, [h, t]]) => `${c} ${h}/${t}`)
+  const names = [...new Set([...s.perClause.keys(), ...s.alarmsPerClause.keys()])].sort();
+  const clauses = names
+    .map((c) => {
+      const [h, t] = s.perClause.get(c) ?? [0, 0];
+      const a = s.alarmsPerClause.get(c) ?? 0;
+      return `${c} ${h}/${t}${a > 0 ? ` (${a} false-alarm rows)` : ""}`;
+    })
     .join(", ");
   return `${name}: recall ${(s.hits / s.expected).toFixed(3)} (${s.hits}/${s.expected}), false-alarm rows ${(s.alarmRows / s.rows).toFixed(3)} (${s.alarmRows}/${s.rows}); ${clauses}`;
 }

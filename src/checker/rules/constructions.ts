@@ -9,6 +9,7 @@
  */
 import type { CompiledConstruction } from "../compile.ts";
 import type { CheckContext, Hit } from "../context.ts";
+import { isHiragana, isKanji, isKatakana } from "../text/chars.ts";
 
 /** The chosen hit of each slot, in the rule's slot order. */
 type Match = Hit[];
@@ -88,6 +89,25 @@ function sentenceRange(ctx: CheckContext, match: Match): [number, number] {
   return [from, to];
 }
 
+/**
+ * The words around a slot's text as the message quotes them: a name before a suffix (山本 + 電器,
+ * 佐々木 + 議員) and the rest of a verb after its stem (ご遠慮いただ + いております).
+ */
+function quoteWord(ctx: CheckContext, h: Hit): string {
+  const text = ctx.text;
+  const s = ctx.sentenceAt(h.start);
+  const isName = (c: number): boolean => isKanji(c) || isKatakana(c);
+  let start = h.start;
+  if (isName(text.charCodeAt(start))) {
+    while (start > s.start && h.start - start < 10 && isName(text.charCodeAt(start - 1))) start--;
+  }
+  let end = h.end;
+  if (isHiragana(text.charCodeAt(end - 1))) {
+    while (end < s.end && end - h.end < 8 && isHiragana(text.charCodeAt(end))) end++;
+  }
+  return ctx.quote(start, end);
+}
+
 /** Runs every phrase rule of the pack. */
 export function checkConstructions(ctx: CheckContext): void {
   const { names, rules, builtins } = ctx.compiled.constructions;
@@ -119,7 +139,7 @@ export function checkConstructions(ctx: CheckContext): void {
         text.replace(/\{([^{}]+)\}/g, (whole, name: string) => {
           const k = rule.slots.findIndex((slot) => names[slot] === name);
           const h = match?.[k];
-          return h ? ctx.quote(h.start, h.end) : whole;
+          return h ? quoteWord(ctx, h) : whole;
         });
       ctx.report(rule.id, rule.clause, rule.severity, start, end, fill(rule.message), fill(rule.hint));
     }
