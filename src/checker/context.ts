@@ -141,7 +141,7 @@ export class CheckContext {
 
   /** True when a construction term list has a hit anywhere in the text. */
   hasSlot(slot: number): boolean {
-    return this.slotHits(slot).length > 0;
+    return this.rawSlots.has(slot) && this.slotHits(slot).length > 0;
   }
 
   /** Hits of `family` with overlapping ones merged (まだ公表 + 公表前 → まだ公表前); `term` is the text. */

@@ -116,6 +116,16 @@ export function createLatticeTokenizer(data: IpadicData): Morphology {
     endLast[last] = node;
   };
 
+  /** kuromoji's eos_pos and the last end position of the current piece. */
+  let eosPos = 1;
+  let maxEnd = 0;
+  const note = (node: number): void => {
+    append(node);
+    const last = (nodes.start[node] ?? 0) + (nodes.length[node] ?? 0) - 1;
+    if (last > eosPos) eosPos = last;
+    if (last > maxEnd) maxEnd = last;
+  };
+
   const classOf = (cp: number): number =>
     cp > 0xffff ? data.defaultClass : (charClass[cp] ?? data.defaultClass);
 
@@ -138,14 +148,8 @@ export function createLatticeTokenizer(data: IpadicData): Morphology {
     const bos = nodes.add(BOS, -1, 0, 0, 0, null); // ends "at 0", before the first character
     endFirst[0] = bos;
     endLast[0] = bos;
-    let eosPos = 1;
-    let maxEnd = 0;
-    const note = (node: number): void => {
-      append(node);
-      const last = (nodes.start[node] ?? 0) + (nodes.length[node] ?? 0) - 1;
-      if (last > eosPos) eosPos = last;
-      if (last > maxEnd) maxEnd = last;
-    };
+    eosPos = 1;
+    maxEnd = 0;
 
     for (let pos = 0; pos < n; pos++) {
       // Known words: every dictionary word that starts here (kuromoji's commonPrefixSearch).

@@ -108,6 +108,11 @@ function quoteWord(ctx: CheckContext, h: Hit): string {
   return ctx.quote(start, end);
 }
 
+function allPresent(ctx: CheckContext, slots: readonly number[]): boolean {
+  for (const s of slots) if (!ctx.hasSlot(s)) return false;
+  return true;
+}
+
 /** Runs every phrase rule of the pack. */
 export function checkConstructions(ctx: CheckContext): void {
   const { names, rules, builtins } = ctx.compiled.constructions;
@@ -115,7 +120,7 @@ export function checkConstructions(ctx: CheckContext): void {
   if (person !== undefined) for (const p of ctx.personSpans) ctx.addSlotHit(person, p.start, p.end);
   const last = ctx.sentences.length - 1;
   for (const rule of rules) {
-    if (!rule.slots.every((s) => ctx.hasSlot(s))) continue;
+    if (!allPresent(ctx, rule.slots)) continue;
     const done = new Set<number>();
     for (const anchor of ctx.slotHits(rule.slots[0] ?? 0)) {
       if (ignored(ctx, anchor)) continue;

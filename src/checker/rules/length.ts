@@ -29,12 +29,17 @@ function hasEmojiParts(text: string): boolean {
   return false;
 }
 
-/** True when twitter-text's weighted length is one weight per code point (the usual post). */
-function plainForX(text: string): boolean {
-  return !hasEmojiParts(text) && text.normalize("NFC") === text;
+/**
+ * True when twitter-text's weighted length is one weight per code point (the usual post). A text
+ * that NFKC leaves unchanged is also in NFC.
+ */
+function plainForX(ctx: CheckContext): boolean {
+  const text = ctx.original;
+  return !hasEmojiParts(text) && (ctx.text === text || text.normalize("NFC") === text);
 }
 
 function weight(cp: number): number {
+  if (cp <= 4351) return 1; // LIGHT[0], the usual case
   for (const [a, b] of LIGHT) if (cp >= a && cp <= b) return 1;
   return 2;
 }
@@ -64,6 +69,7 @@ function measure(
     return { used, over };
   }
   let u = 0;
+  const weighted = counter === "x-weighted";
   for (let i = 0; i < text.length; ) {
     const url = urls[u];
     if (url && i === url[0]) {
@@ -74,11 +80,11 @@ function measure(
       continue;
     }
     const cp = text.codePointAt(i) ?? 0;
-    used += counter === "x-weighted" ? weight(cp) : 1;
+    used += weighted ? weight(cp) : 1;
     if (used > limit && over < 0) over = i;
     i += cp > 0xffff ? 2 : 1;
   }
-  if (counter === "x-weighted" && !plainForX(text)) {
+  if (counter === "x-weighted" && !plainForX(ctx)) {
     // twitter-text is the authority for X (emoji sequences, NFC); URLs are cut out first because
     // its URL patterns are slow on long CJK text, and added back at 23 each. Without emoji
     // sequences and combining marks its count is the one above, so it is only asked then.
