@@ -96,7 +96,7 @@ function sentenceRange(ctx: CheckContext, match: Match): [number, number] {
 function quoteWord(ctx: CheckContext, h: Hit): string {
   const text = ctx.text;
   const s = ctx.sentenceAt(h.start);
-  const isName = (c: number): boolean => isKanji(c) || isKatakana(c);
+  const isName = (c: number): boolean => isKanji(c) || isKatakana(c) || c === 0x3007 || c === 0x25cb; // 〇, ○
   let start = h.start;
   if (isName(text.charCodeAt(start))) {
     while (start > s.start && h.start - start < 10 && isName(text.charCodeAt(start - 1))) start--;

@@ -81,6 +81,7 @@ export function checkSecrets(ctx: CheckContext): void {
     const start = h.start;
     const end = h.end + at.end;
     const wifi = ctx.hitsIn("publicWifi", s.start, s.end).length > 0;
+    const name = ctx.quote(h.start, h.end).replace(/[はの]$/u, "");
     ctx.report(
       "security.secret-value",
       CLAUSE,
@@ -88,8 +89,8 @@ export function checkSecrets(ctx: CheckContext): void {
       start,
       end,
       wifi
-        ? `${ctx.quote(h.start, h.end)}の値が書かれています。公開用の無線LANのものか確認が必要です`
-        : `${ctx.quote(h.start, h.end)}の値が書かれています。市のセキュリティを脅かす情報です`,
+        ? `${name}の値が書かれています。公開用の無線LANのものか確認が必要です`
+        : `${name}の値が書かれています。市のセキュリティを脅かす情報です`,
       wifi
         ? "来館者向けに公開しているパスワードであることを確認してください。職員用のものであれば削除し、直ちに変更してください。"
         : "パスワードや暗証番号は、数字を分けて書いたり読み方で書いたりしても投稿できません。削除したうえで、すでに知られた可能性があるため直ちに変更してください。",
