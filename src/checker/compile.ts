@@ -40,6 +40,7 @@ export type Family =
   | "honorific"
   | "personTie"
   | "weakPersonTie"
+  | "personDetail"
   | "publicRole"
   | "facility"
   | "municipality";
@@ -61,10 +62,47 @@ export interface ResolvedVocab {
 export type LexValue =
   | { family: "vocab"; entry: ResolvedVocab }
   | { family: "context"; bit: number }
+  | { family: "slot"; slot: number; negative: boolean }
+  | { family: "group" }
   | { family: Exclude<Family, "vocab" | "context"> };
+
+/** A phrase rule with its slot and context names resolved. */
+export interface CompiledConstruction {
+  id: string;
+  clause: string;
+  severity: Severity;
+  /** Slot indexes (into `CompiledConstructions.names`), in the rule's order. */
+  slots: readonly number[];
+  adjacent: boolean;
+  ordered: boolean;
+  /** Largest gap before slot k (index k; entry 0 unused). */
+  maxGaps: readonly number[];
+  /** Term lists that silence the rule. */
+  unlessSlots: readonly number[];
+  /** Vocabulary context groups that silence the rule. */
+  unlessMask: number;
+  /** `unless` also looks at the sentence after the match. */
+  unlessNext: boolean;
+  message: string;
+  hint: string;
+}
+
+/** Slots the rules fill from what they found, not from a term list. */
+export const BUILTIN_SLOTS = ["@person"] as const;
+export type BuiltinSlot = (typeof BUILTIN_SLOTS)[number];
+
+export interface CompiledConstructions {
+  /** Term list names; a slot is an index into this list. */
+  names: readonly string[];
+  /** Built-in slot name (`@person`: a private person's name) → slot, when a rule uses it. */
+  builtins: ReadonlyMap<BuiltinSlot, number>;
+  rules: readonly CompiledConstruction[];
+}
 
 export interface CompiledGroupPattern {
   regex: RegExp;
+  /** The pattern names a group (`{group}`): it cannot match a text that names none. */
+  needsGroup: boolean;
   rule: string;
   clause: string;
   severity: Severity;
@@ -78,10 +116,12 @@ export interface CompiledPack {
   /** Context group name → bit. */
   contextBits: ReadonlyMap<string, number>;
   groupPatterns: readonly CompiledGroupPattern[];
+  constructions: CompiledConstructions;
   trustedDomains: DomainSet;
   deniedDomains: DomainSet;
   shorteners: ReadonlySet<string>;
   reviewShortLinks: ReadonlySet<string>;
+  adultWords: ReadonlySet<string>;
   freeMail: ReadonlySet<string>;
   roleLocalParts: ReadonlySet<string>;
   phoneAllow: ReadonlySet<string>;
@@ -97,6 +137,9 @@ export interface CompiledPack {
   confidentialBracketed: ReadonlySet<string>;
   genericAgeFollowers: readonly string[];
   genericBirthContexts: readonly string[];
+  suspectSuffixes: readonly string[];
+  nameReferences: readonly string[];
+  staffContacts: readonly string[];
 }
 
 /** Severity a vocabulary clause gets when the entry does not say (CLAUSES.md: 5.2.8/5.2.10 warn). */
@@ -258,16 +301,21 @@ export function compilePack(pack: CheckerPack, lists: ReadonlyMap<string, string
   addFamily("honorific", p.honorifics);
   addFamily("personTie", p.personTies);
   addFamily("weakPersonTie", p.weakPersonTies);
+  addFamily("personDetail", [...p.personDetails, ...p.suspectSuffixes, ...p.nameReferences]);
   addFamily("publicRole", p.publicRoles);
   addFamily("facility", pack.places.facilities);
   addFamily("municipality", pack.municipality.aliases);
 
   const groups = [...new Set(vocab.groups.map(normTerm))].sort((a, b) => b.length - a.length);
+  // Group patterns only run on texts that name a group (most posts do not).
+  for (const g of groups) lexicon.add(g, { family: "group" });
+  const constructions = compileConstructions(pack, lexicon, contextBits);
   const groupAlt = `(?<![\\p{sc=Han}\\p{sc=Katakana}ー])(?:${groups.map(escapeRegExp).join("|")})`;
   const groupPatterns = vocab.groupPatterns.map((gp) => {
     try {
       return {
         regex: new RegExp(gp.pattern.replaceAll("{group}", groupAlt), "giu"),
+        needsGroup: gp.pattern.includes("{group}"),
         rule: gp.rule,
         clause: gp.clause,
         severity: gp.severity,
@@ -293,10 +341,12 @@ export function compilePack(pack: CheckerPack, lists: ReadonlyMap<string, string
     lexicon,
     contextBits,
     groupPatterns,
+    constructions,
     trustedDomains: new DomainSet(pack.links.trustedDomains),
     deniedDomains: new DomainSet(pack.links.deniedDomains),
     shorteners,
     reviewShortLinks: new Set(pack.links.reviewShortLinks.map((d) => d.toLowerCase())),
+    adultWords: new Set(pack.links.adultWords.map((w) => w.toLowerCase())),
     freeMail: new Set(pack.email.freeMailDomains.map((d) => d.toLowerCase())),
     roleLocalParts: new Set(pack.email.roleLocalParts.map((d) => d.toLowerCase())),
     phoneAllow: new Set(pack.phones.allow.map((n) => n.normalize("NFKC").replace(/\D/g, ""))),
@@ -312,7 +362,69 @@ export function compilePack(pack: CheckerPack, lists: ReadonlyMap<string, string
     confidentialBracketed: new Set(m.confidentialBracketed.map(normTerm)),
     genericAgeFollowers: p.genericAgeFollowers.map(normTerm),
     genericBirthContexts: p.genericBirthContexts.map(normTerm),
+    suspectSuffixes: p.suspectSuffixes.map(normTerm),
+    nameReferences: p.nameReferences.map(normTerm),
+    staffContacts: p.staffContacts.map(normTerm),
   };
+}
+
+/**
+ * Adds the term lists of `pack.constructions` to the lexicon (one slot per list; `!` terms are
+ * exceptions) and resolves the rules' slot and `unless` names. Throws on an unknown name.
+ */
+function compileConstructions(
+  pack: CheckerPack,
+  lexicon: Lexicon<LexValue>,
+  contextBits: ReadonlyMap<string, number>,
+): CompiledConstructions {
+  const { terms, rules } = pack.constructions;
+  const names = Object.keys(terms);
+  const index = new Map(names.map((n, i) => [n, i]));
+  const builtins = new Map<BuiltinSlot, number>();
+  for (const b of BUILTIN_SLOTS) {
+    if (index.has(b) || !rules.some((r) => r.slots.includes(b) || r.unless.includes(b))) continue;
+    index.set(b, names.length);
+    builtins.set(b, names.length);
+    names.push(b);
+  }
+  names.forEach((name, slot) => {
+    for (const raw of terms[name] ?? []) {
+      const negative = raw.startsWith("!");
+      const term = normTerm(negative ? raw.slice(1) : raw);
+      if (term) lexicon.add(term, { family: "slot", slot, negative });
+    }
+  });
+  const compiled = rules.map((r): CompiledConstruction => {
+    const slots = r.slots.map((name) => {
+      const i = index.get(name);
+      if (i === undefined) throw new Error(`guideline pack: rule "${r.id}" uses unknown term list "${name}"`);
+      return i;
+    });
+    const unlessSlots: number[] = [];
+    let unlessMask = 0;
+    for (const name of r.unless) {
+      const i = index.get(name);
+      const bit = contextBits.get(name);
+      if (i !== undefined) unlessSlots.push(i);
+      else if (bit !== undefined) unlessMask |= bit;
+      else throw new Error(`guideline pack: rule "${r.id}" names unknown term list or context "${name}"`);
+    }
+    return {
+      id: r.id,
+      clause: r.clause,
+      severity: r.severity,
+      slots,
+      adjacent: r.scope === "adjacent",
+      ordered: r.ordered,
+      maxGaps: slots.map((_, k) => r.maxGaps?.[k - 1] ?? r.maxGap ?? Number.POSITIVE_INFINITY),
+      unlessSlots,
+      unlessMask,
+      unlessNext: r.unlessScope === "next",
+      message: r.message,
+      hint: r.hint,
+    };
+  });
+  return { names, builtins, rules: compiled };
 }
 
 function resolveEntry(e: VocabEntry, term: string, unlessMask: number): ResolvedVocab {

@@ -44,10 +44,16 @@ export class CheckContext {
   readonly links: LinkInfo[] = [];
   /** Spans (normalised offsets) of the URLs in the text, filled by the link rule (which runs first). */
   readonly urlSpans: Span[] = [];
+  /** True when the text names one of the pack's groups of people (group patterns run only then). */
+  hasGroup = false;
   private readonly byFamily = new Map<Family, Hit[]>();
+  /** Construction slot → its hits (exceptions still in, marked); filtered on first use. */
+  private readonly rawSlots = new Map<number, { start: number; end: number; negative: boolean }[]>();
+  private readonly slotCache = new Map<number, Hit[]>();
   private readonly contextMask: Uint32Array;
   private readonly tokenCache = new Map<number, Token[]>();
   private quoteDepth: Int16Array | null = null;
+  private reportedQuotes: Span[] | null = null;
 
   constructor(
     readonly compiled: CompiledPack,
@@ -75,6 +81,19 @@ export class CheckContext {
       this.contextMask[si] = (this.contextMask[si] ?? 0) | v.bit;
       return;
     }
+    if (v.family === "group") {
+      this.hasGroup = true;
+      return;
+    }
+    if (v.family === "slot") {
+      let list = this.rawSlots.get(v.slot);
+      if (!list) {
+        list = [];
+        this.rawSlots.set(v.slot, list);
+      }
+      list.push({ start: hit.start, end: hit.end, negative: v.negative });
+      return;
+    }
     let list = this.byFamily.get(v.family);
     if (!list) {
       list = [];
@@ -86,6 +105,43 @@ export class CheckContext {
   /** Lexicon hits of one word-list family, in text order. */
   hits(family: Family): readonly Hit[] {
     return this.byFamily.get(family) ?? [];
+  }
+
+  /**
+   * Hits of a construction term list, in text order, without those inside one of the list's
+   * exceptions (`!最低気温` removes `最低` there) and without shorter hits inside a longer one.
+   */
+  slotHits(slot: number): readonly Hit[] {
+    const cached = this.slotCache.get(slot);
+    if (cached) return cached;
+    const raw = this.rawSlots.get(slot) ?? [];
+    const out: Hit[] = [];
+    for (const h of raw) {
+      if (h.negative) continue;
+      if (raw.some((x) => x.negative && x.start <= h.start && x.end >= h.end)) continue;
+      const last = out[out.length - 1];
+      if (last && h.start >= last.start && h.end <= last.end) continue;
+      out.push({ start: h.start, end: h.end, term: this.text.slice(h.start, h.end) });
+    }
+    this.slotCache.set(slot, out);
+    return out;
+  }
+
+  /** Adds a hit to a construction slot (for the built-in slots that rules fill, such as `@person`). */
+  addSlotHit(slot: number, start: number, end: number): void {
+    let list = this.rawSlots.get(slot);
+    if (!list) {
+      list = [];
+      this.rawSlots.set(slot, list);
+    }
+    list.push({ start, end, negative: false });
+    list.sort((a, b) => a.start - b.start || b.end - a.end);
+    this.slotCache.delete(slot);
+  }
+
+  /** True when a construction term list has a hit anywhere in the text. */
+  hasSlot(slot: number): boolean {
+    return this.rawSlots.has(slot) && this.slotHits(slot).length > 0;
   }
 
   /** Hits of `family` with overlapping ones merged (まだ公表 + 公表前 → まだ公表前); `term` is the text. */
@@ -163,6 +219,30 @@ export class CheckContext {
       this.quoteDepth = depth;
     }
     return (this.quoteDepth[pos] ?? 0) > 0;
+  }
+
+  /**
+   * True when [start, end) lies inside a quotation that the post reports rather than says
+   * (「みんなやっているから大丈夫」と…, 「最低の対応だ」とのご意見): the closing mark is followed by
+   * と, という, との, といった, など or って.
+   */
+  inReportedQuote(start: number, end: number): boolean {
+    if (!this.reportedQuotes) {
+      const spans: Span[] = [];
+      const open: number[] = [];
+      const text = this.text;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x300c || c === 0x300e || c === 0x201c) open.push(i);
+        else if ((c === 0x300d || c === 0x300f || c === 0x201d) && open.length > 0) {
+          const from = open.pop() ?? 0;
+          if (/^(?:と|という|との|といった|など|って)/.test(text.slice(i + 1, i + 6)))
+            spans.push({ start: from, end: i + 1 });
+        }
+      }
+      this.reportedQuotes = spans;
+    }
+    return this.reportedQuotes.some((q) => start > q.start && end < q.end);
   }
 
   /** True when [start, end) overlaps a URL (numbers and words inside URLs are not reported). */

@@ -6,18 +6,25 @@ import type { CompiledPack } from "./compile.ts";
 import { CheckContext } from "./context.ts";
 import type { Morphology } from "./morph/types.ts";
 import type { CheckerPack } from "./pack.ts";
+import { checkConstructions } from "./rules/constructions.ts";
 import { checkCorrection } from "./rules/correction.ts";
 import { checkDates } from "./rules/dates.ts";
 import { checkLength } from "./rules/length.ts";
 import { checkLinks } from "./rules/links.ts";
 import { checkOpinions } from "./rules/opinion.ts";
-import { checkAddresses, checkAges, checkBirthDates, checkPersonNames } from "./rules/people.ts";
+import {
+  checkAddresses,
+  checkAges,
+  checkBareNames,
+  checkBirthDates,
+  checkPersonNames,
+} from "./rules/people.ts";
 import { checkBankAccounts, checkCarPlates, checkEmails, checkMyNumbers, checkPhones } from "./rules/pii.ts";
 import { checkProfile } from "./rules/profile.ts";
 import { checkRights } from "./rules/rights.ts";
 import { checkRumours } from "./rules/rumour.ts";
 import { checkConfidential, checkUnpublished } from "./rules/secrets.ts";
-import { checkPhysicalSecurity, checkSecrets } from "./rules/security.ts";
+import { checkCodesThatOpen, checkPhysicalSecurity, checkSecrets } from "./rules/security.ts";
 import { checkVocabulary } from "./rules/vocabulary.ts";
 import type { CheckInput, CheckResult, Finding, Severity } from "./types.ts";
 
@@ -58,6 +65,7 @@ export function runRules(
   const ctx = new CheckContext(compiled, morph, input, now);
   checkLinks(ctx); // 5.3.6 / 5.3.7 / 4.4.4 / 5.2 — first: later rules skip what lies inside URLs
   checkPersonNames(ctx); // 5.2.2.1 — before the rules that ask whether a sentence is about a person
+  checkBareNames(ctx); // 5.2.2.1: names without an honorific, with an age, a school, a charge …
   if (/\d/.test(ctx.text)) {
     checkPhones(ctx); // 5.2.2.1: mobile and personal numbers
     checkMyNumbers(ctx); // 5.2.2.1: My Number, corporate numbers
@@ -72,9 +80,11 @@ export function runRules(
   checkConfidential(ctx); // 5.2.2.1: 職務上知り得た秘密
   checkUnpublished(ctx, now); // 5.2.2.2 and the embargo
   checkSecrets(ctx); // 5.2.4: passwords and codes with their value
+  checkCodesThatOpen(ctx); // 5.2.4: 0・3・1・5で解除できます
   checkPhysicalSecurity(ctx); // 5.2.4: keys, server rooms, cameras, guarding
   checkOpinions(ctx); // 5.2.5
   checkVocabulary(ctx); // 5.2.1 / 5.2.6 / 5.2.7 / 5.2.9 / 5.2.10
+  checkConstructions(ctx); // phrase rules: 5.2.7 / 5.2.1 / 5.2.6 / 5.2.4 / 5.2.2.2 / 5.1.1 / 5.2.5
   checkRumours(ctx); // 5.2.8
   checkLength(ctx); // 5.3.5
   checkProfile(ctx); // 4.4.3 / 5.3.1

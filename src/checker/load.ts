@@ -1,11 +1,12 @@
 /**
  * Reads guideline packs and the checker's data lists from disk (Node only) and builds checkers.
- * The default pack is `src/guideline/iwaki/checker/` (pack.json + vocabulary.json + facilities.txt).
+ * The default pack is `src/guideline/iwaki/checker/` (pack.json + vocabulary.json +
+ * constructions.json + facilities.txt).
  */
 import { readFile } from "node:fs/promises";
 import { compilePack, parseWordList } from "./compile.ts";
 import { type Checker, createChecker } from "./engine.ts";
-import { loadKuromoji } from "./morph/kuromoji.ts";
+import { loadMorphology } from "./morph/load.ts";
 import { type CheckerPack, checkerPackSchema } from "./pack.ts";
 
 const DEFAULT_PACK_DIR = new URL("../guideline/iwaki/checker/", import.meta.url);
@@ -13,15 +14,17 @@ const DATA_DIR = new URL("./data/", import.meta.url);
 
 /** Reads and validates the default (Iwaki) pack. */
 export async function readDefaultPack(): Promise<CheckerPack> {
-  const [settings, vocabulary, facilities] = await Promise.all([
+  const [settings, vocabulary, constructions, facilities] = await Promise.all([
     readFile(new URL("pack.json", DEFAULT_PACK_DIR), "utf8"),
     readFile(new URL("vocabulary.json", DEFAULT_PACK_DIR), "utf8"),
+    readFile(new URL("constructions.json", DEFAULT_PACK_DIR), "utf8"),
     readFile(new URL("facilities.txt", DEFAULT_PACK_DIR), "utf8"),
   ]);
   const raw: unknown = JSON.parse(settings);
   const merged = {
     ...(typeof raw === "object" && raw !== null ? raw : {}),
     vocabulary: JSON.parse(vocabulary),
+    constructions: JSON.parse(constructions),
   };
   const pack = checkerPackSchema.parse(merged);
   pack.places.facilities = [...pack.places.facilities, ...parseWordList(facilities)];
@@ -44,12 +47,13 @@ let loadedDefault: Checker | null = null;
 
 /**
  * Loads a checker: the default pack (memoised: the data is read once per process) or the
- * given pack (validated; another guideline version or another city). Also loads kuromoji once.
+ * given pack (validated; another guideline version or another city). Also loads the
+ * morphological analyser (IPADIC from the kuromoji package) once.
  */
 export function loadChecker(options: { pack?: CheckerPack } = {}): Promise<Checker> {
   if (options.pack) return build(checkerPackSchema.parse(options.pack));
   if (!defaultChecker) {
-    void loadKuromoji().catch(() => {}); // start reading the dictionary while the pack is read
+    void loadMorphology().catch(() => {}); // start reading the dictionary while the pack is read
     defaultChecker = readDefaultPack()
       .then(build)
       .then((checker) => {
@@ -65,7 +69,7 @@ export function loadChecker(options: { pack?: CheckerPack } = {}): Promise<Check
 }
 
 async function build(pack: CheckerPack): Promise<Checker> {
-  const [lists, morph] = await Promise.all([readLists(pack), loadKuromoji()]);
+  const [lists, morph] = await Promise.all([readLists(pack), loadMorphology()]);
   return createChecker(compilePack(pack, lists), morph);
 }
 

@@ -109,6 +109,49 @@ export const vocabularySchema = z.object({
 });
 export type Vocabulary = z.infer<typeof vocabularySchema>;
 
+/**
+ * A rule over phrases: every slot (a named term list of `constructions.terms`) must occur in the
+ * same sentence (or in adjacent sentences), e.g. a group of people × an exclusion from a service.
+ * `unless` names term lists or vocabulary context groups that, anywhere in those sentences, make
+ * the combination harmless (a post that protects the group, warns against the act …).
+ */
+export const constructionRuleSchema = z.object({
+  /** Rule id shown in findings, e.g. "discrimination.group-exclusion". */
+  id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "rule ids look like discrimination.group-exclusion"),
+  clause: clauseId,
+  severity: severitySchema,
+  /** Names of term lists that must all occur (at least one slot). */
+  slots: z.array(z.string().min(1)).min(1).max(6),
+  /** `sentence`: all slots in one sentence; `adjacent`: in one sentence or the next one. */
+  scope: z.enum(["sentence", "adjacent"]).default("sentence"),
+  /** Slots must occur in the order given. */
+  ordered: z.boolean().default(false),
+  /** With `ordered`: at most this many characters between one slot and the next. */
+  maxGap: z.number().int().nonnegative().optional(),
+  /** With `ordered`: the largest gap before each slot after the first (overrides `maxGap`). */
+  maxGaps: z.array(z.number().int().nonnegative()).optional(),
+  /** Term lists or vocabulary context groups that silence the rule in the sentences of a match. */
+  unless: words.default([]),
+  /** `next`: `unless` also looks at the sentence after the match (…お断りします。ただし補助犬は除きます). */
+  unlessScope: z.enum(["match", "next"]).default("match"),
+  /** Message; `{slot}` is replaced by the text that matched that slot. */
+  message: z.string().min(1),
+  /** Why it is a problem and what to write instead (Japanese). */
+  hint: z.string().min(1),
+});
+export type ConstructionRule = z.infer<typeof constructionRuleSchema>;
+
+/**
+ * Phrase rules (constructions.json): named term lists and rules combining them. A term starting
+ * with `!` is an exception: where it occurs, the list's shorter terms inside it do not count
+ * (`最低` is a judgement, `!最低気温` is not).
+ */
+export const constructionsSchema = z.object({
+  terms: z.record(z.string().min(1), words).default({}),
+  rules: z.array(constructionRuleSchema).default([]),
+});
+export type Constructions = z.infer<typeof constructionsSchema>;
+
 /** A whole guideline pack for the checker (pack.json with vocabulary.json and facilities.txt merged in). */
 export const checkerPackSchema = z.object({
   id: z.string(),
@@ -135,6 +178,8 @@ export const checkerPackSchema = z.object({
     extraShorteners: words.default([]),
     notShorteners: words.default([]),
     reviewShortLinks: words.default([]),
+    /** Words that mark a URL as an adult site when they are a whole part of its host or path (5.2.9). */
+    adultWords: words.default([]),
   }),
   email: z.object({ freeMailDomains: words, roleLocalParts: words }),
   phones: z.object({ allow: words.default([]) }),
@@ -149,10 +194,20 @@ export const checkerPackSchema = z.object({
     weakPersonTies: words,
     genericAgeFollowers: words,
     genericBirthContexts: words,
+    /** Details that identify a person named without an honorific (年齢, 学校, 容疑, 服装 …). */
+    personDetails: words.default([]),
+    /** Words right after a name that make it a person accused of something (容疑者, 被告 …). */
+    suspectSuffixes: words.default([]),
+    /** Words right after a surname that refer to a person by name (という人, という男性 …). */
+    nameReferences: words.default([]),
+    /** Words before a name that make it a staff member named as the contact (担当, 問い合わせ …). */
+    staffContacts: words.default([]),
   }),
   places: z.object({ facilities: words.default([]), facilitySuffixes: words }),
   accounts: z.object({ orgAccountHolders: words }),
   vocabulary: vocabularySchema,
+  /** Phrase rules; a pack written before they existed has none. */
+  constructions: constructionsSchema.default({ terms: {}, rules: [] }),
 });
 export type CheckerPack = z.infer<typeof checkerPackSchema>;
 /** A pack as written in JSON (defaults not yet applied). */

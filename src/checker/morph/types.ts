@@ -17,7 +17,7 @@ export interface Token {
   known: boolean;
 }
 
-/** Anything that can split Japanese text into tokens (kuromoji on the server). */
+/** Anything that can split Japanese text into tokens (IPADIC through morph/lattice.ts on the server). */
 export interface Morphology {
   tokenize(text: string): Token[];
 }
@@ -27,7 +27,7 @@ export function posPath(t: Token): string {
   return `${t.pos},${t.pos1},${t.pos2},${t.pos3}`;
 }
 
-/** True for punctuation and symbols (kuromoji tags ASCII "!" as a noun, so look at the surface too). */
+/** True for punctuation and symbols (IPADIC tags ASCII "!" as a noun, so look at the surface too). */
 export function isPunctuation(t: Token): boolean {
   return t.pos === "記号" || /^[\p{P}\p{S}\s]+$/u.test(t.surface);
 }

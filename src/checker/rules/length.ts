@@ -16,8 +16,30 @@ const LIGHT: readonly [number, number][] = [
   [8242, 8247],
 ];
 const URL_WEIGHT = 23;
+/**
+ * What twitter-text counts differently from one weight per code point: emoji (astral characters,
+ * joiners, variation selectors, keycaps). It also counts the NFC form; see `plainForX`.
+ */
+function hasEmojiParts(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xd800 && c <= 0xdfff) || c === 0x200d || c === 0xfe0e || c === 0xfe0f || c === 0x20e3)
+      return true;
+  }
+  return false;
+}
+
+/**
+ * True when twitter-text's weighted length is one weight per code point (the usual post). A text
+ * that NFKC leaves unchanged is also in NFC.
+ */
+function plainForX(ctx: CheckContext): boolean {
+  const text = ctx.original;
+  return !hasEmojiParts(text) && (ctx.text === text || text.normalize("NFC") === text);
+}
 
 function weight(cp: number): number {
+  if (cp <= 4351) return 1; // LIGHT[0], the usual case
   for (const [a, b] of LIGHT) if (cp >= a && cp <= b) return 1;
   return 2;
 }
@@ -47,6 +69,7 @@ function measure(
     return { used, over };
   }
   let u = 0;
+  const weighted = counter === "x-weighted";
   for (let i = 0; i < text.length; ) {
     const url = urls[u];
     if (url && i === url[0]) {
@@ -57,13 +80,14 @@ function measure(
       continue;
     }
     const cp = text.codePointAt(i) ?? 0;
-    used += counter === "x-weighted" ? weight(cp) : 1;
+    used += weighted ? weight(cp) : 1;
     if (used > limit && over < 0) over = i;
     i += cp > 0xffff ? 2 : 1;
   }
-  if (counter === "x-weighted") {
+  if (counter === "x-weighted" && !plainForX(ctx)) {
     // twitter-text is the authority for X (emoji sequences, NFC); URLs are cut out first because
-    // its URL patterns are slow on long CJK text, and added back at 23 each.
+    // its URL patterns are slow on long CJK text, and added back at 23 each. Without emoji
+    // sequences and combining marks its count is the one above, so it is only asked then.
     let stripped = "";
     let from = 0;
     for (const [s, e] of urls) {

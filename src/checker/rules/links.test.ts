@@ -115,3 +115,28 @@ test("long sentences and many hashtags are information only; Instagram allows 30
     ),
   );
 });
+
+test("a URL made of adult-site words is a 5.2.9 error; the same letters inside a word are not", () => {
+  const adult = check("夜のいわきはこちら https://night.example-adult.net/iwaki");
+  assert.equal(adult.find((f) => f.rule === "links.adult-site")?.clause, "5.2.9");
+  assert.ok(check("動画はこちら→ https://ero-douga.example.com").some((f) => f.rule === "links.adult-site"));
+  for (const text of [
+    "詳しくは https://www.city.iwaki.lg.jp/www/adult/index.html をご覧ください。",
+    "移住体験ツアー https://www.iwaki-sextant-tours.example.jp",
+    "アベニュー https://avenue.example.jp/heroes",
+  ]) {
+    assert.ok(!check(text).some((f) => f.clause === "5.2.9"), text);
+  }
+});
+
+test("the X weighted length equals twitter-text's for every BMP character and for emoji sequences", async () => {
+  const checker = await loadChecker();
+  const texts = ["👨‍👩‍👧 家族で参加", "❤️いわき", "1️⃣番線", "か\u3099っこう", "Ω\u2126"];
+  for (let cp = 0x20; cp < 0x10000; cp += 7) {
+    if (cp < 0xd800 || cp > 0xdfff) texts.push(`あ${String.fromCodePoint(cp)}い`);
+  }
+  for (const text of texts) {
+    const used = checker.check({ text, platform: "x", kind: "post" }, NOW).length?.used;
+    assert.equal(used, twitter.parseTweet(text).weightedLength, text);
+  }
+});

@@ -2,7 +2,8 @@
  * 5.3.6 第三者のURL, 5.3.7 短縮URL, 4.4.4 自由記述欄の短縮URL禁止, 5.2 禁止ドメイン — every URL
  * is classified by its domain: trusted (*.lg.jp, *.go.jp, the city's own), a shortener from
  * the shipped list, a platform's own short link kept for review (lin.ee, forms.gle, youtu.be),
- * denied, or a third party (a warning naming the domain).
+ * denied, or a third party (a warning naming the domain). A URL whose host or path is made of
+ * adult-site words (…-adult.net, ero-douga…) is reported under 5.2.9 as well.
  */
 import type { CheckContext } from "../context.ts";
 import { toOriginalSpan } from "../text/normalize.ts";
@@ -29,6 +30,27 @@ export function classifyHost(ctx: CheckContext, host: string, url: string): Link
   return "third-party";
 }
 
+/** 5.2.9: a URL whose host or path has a word of `links.adultWords` as one of its parts. */
+function reportAdult(ctx: CheckContext, url: string, start: number, end: number): void {
+  const words = ctx.compiled.adultWords;
+  if (words.size === 0) return;
+  const parts = url
+    .replace(/^https?:\/\//i, "")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  const word = parts.find((p) => words.has(p));
+  if (!word) return;
+  ctx.report(
+    "links.adult-site",
+    "5.2.9",
+    "error",
+    start,
+    end,
+    `成人向けサイトと思われるURL（「${word}」を含む）です`,
+    "わいせつな内容を含むページのURLは掲載できません（第5-2 禁止事項）。リンク先を確認し、削除してください。",
+  );
+}
+
 /** 5.3.6, 5.3.7, 4.4.4, 5.2: classifies every URL (fills `ctx.links`, `ctx.urlSpans`) and reports quote-posts. */
 export function checkLinks(ctx: CheckContext): void {
   const bio = ctx.input.kind === "bio";
@@ -38,6 +60,7 @@ export function checkLinks(ctx: CheckContext): void {
     const [os, oe] = toOriginalSpan(ctx.norm, start, end);
     ctx.urlSpans.push({ start, end });
     ctx.links.push({ url: u.url, domain: u.host, start: os, end: oe, category });
+    if (category !== "trusted") reportAdult(ctx, u.url, start, end);
     switch (category) {
       case "trusted":
         break;

@@ -1,5 +1,5 @@
 /**
- * 5.2.2.1 個人情報 — private persons: names with honorifics (found with kuromoji: a 人名 token
+ * 5.2.2.1 個人情報 — private persons: names with honorifics (found by morphological analysis: a 人名 token
  * before さん/様/氏/くん/ちゃん/殿), ages and dates of birth tied to a person, and street
  * addresses tied to a person (not a public facility's address).
  */
@@ -40,35 +40,83 @@ function isPersonalName(t: Token): boolean {
   return t.pos1 === "固有名詞" && t.pos2 === "一般" && /^[A-Za-z]{2,}$/.test(t.surface);
 }
 
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x3000;
+}
+
+/** Hiragana before くん/ちゃん that are not given names (おばあちゃん, わんちゃん, ねこちゃん …). */
+const KANA_NOT_NAMES = new Set([
+  "おばあ",
+  "おじい",
+  "おにい",
+  "おねえ",
+  "おかあ",
+  "おとう",
+  "ばあ",
+  "じい",
+  "ねえ",
+  "にい",
+  "かあ",
+  "とう",
+  "あか",
+  "わん",
+  "にゃん",
+  "ねこ",
+  "うさ",
+  "みな",
+  "みんな",
+  "おひめ",
+  "おうじ",
+  "おこさ",
+  "おぼっ",
+  "おじょう",
+]);
+
 /** Names of private persons followed by an honorific. Fills `ctx.personSpans`. */
 export function checkPersonNames(ctx: CheckContext): void {
   const c = ctx.compiled;
   const text = ctx.text;
   let lastPublic: Span | null = null;
   for (const h of ctx.hits("honorific")) {
-    const prev = text.charCodeAt(h.start - 1);
-    if (h.start === 0 || !isLetter(prev)) continue;
+    if (h.start === 0) continue;
+    // 中村 陽菜 さん: one space between the name and the honorific.
+    const spaced = isSpace(text.charCodeAt(h.start - 1)) && isLetter(text.charCodeAt(h.start - 2));
+    const nameEnd = spaced ? h.start - 1 : h.start;
+    const prev = text.charCodeAt(nameEnd - 1);
+    if (nameEnd === 0 || !isLetter(prev)) continue;
     const notAfter = NOT_AFTER[h.term];
     if (notAfter?.includes(text.charAt(h.end))) continue;
     const notBefore = NOT_BEFORE[h.term];
-    if (notBefore?.includes(text.charAt(h.start - 1))) continue;
-    if (cheapNotName(ctx, h)) continue;
+    if (notBefore?.includes(text.charAt(nameEnd - 1))) continue;
+    if (cheapNotName(ctx, nameEnd)) continue;
 
     const tokens = ctx.tokensAround(h.start, h.end);
     const idx = tokens.findIndex((t) => t.start === h.start && t.end === h.end);
     const hon = tokens[idx];
+    const kana = isHiragana(prev) ? kanaName(ctx, h, nameEnd, tokens) : null;
+    if (kana) {
+      report(ctx, kana.start, h.end, false);
+      continue;
+    }
     if (hon?.pos !== "名詞" || hon.pos1 !== "接尾") continue;
     const chain: Token[] = [];
+    let spaces = 0;
     for (let j = idx - 1; j >= 0 && chain.length < 4; j--) {
       const t = tokens[j];
+      if (t && /^\s+$/u.test(t.surface) && spaces < 2 && chain.length + spaces < 4) {
+        spaces++;
+        continue;
+      }
       if (!t || !nameish(t)) break;
       chain.unshift(t);
     }
     const last = chain[chain.length - 1];
-    if (!last || last.end !== h.start) continue;
+    if (!last || last.end !== nameEnd) continue;
     if (c.officialTitles.has(last.surface) || c.notNames.has(last.surface)) continue;
     if (c.facilitySuffixes.some((s) => last.surface.endsWith(s))) continue;
-    if (c.pack.people.notNameSuffixes.some((s) => last.surface.endsWith(s))) continue;
+    // 渡部さん, 阿部さん, 服部さん: surnames that end like a department (部); the dictionary knows them.
+    const surname = last.pos2 === "人名" && last.surface.length >= 2 && last.surface.endsWith("部");
+    if (!surname && c.pack.people.notNameSuffixes.some((s) => last.surface.endsWith(s))) continue;
     let first = chain.findIndex(isPersonalName);
     if (first < 0) continue;
     // Take in short kanji tokens glued before the first name token (陽 + 翔 → 陽翔).
@@ -87,39 +135,170 @@ export function checkPersonNames(ctx: CheckContext): void {
     if (chain.slice(first).some((t) => c.officialTitles.has(t.surface))) continue;
     const name = text.slice(nameStart, h.end);
     if (c.characterNames.some((n) => n.includes(name) || name.includes(n))) continue;
-    const written = ctx.quote(nameStart, h.end);
     if (titleBefore(ctx, nameStart)) continue;
 
-    const span: Span = { start: nameStart, end: h.end };
-    ctx.personSpans.push(span);
     if (publicRoleBefore(ctx, nameStart, lastPublic)) {
-      lastPublic = span;
-      ctx.report(
-        "pii.person-name-public-role",
-        CLAUSE,
-        "info",
-        nameStart,
-        h.end,
-        `「${written}」は講師・出演者など公的な立場の方のお名前と思われます`,
-        "ご本人から掲載の了承を得ていることを確認してください。",
-      );
+      lastPublic = { start: nameStart, end: h.end };
+      report(ctx, nameStart, h.end, true);
       continue;
     }
+    report(ctx, nameStart, h.end, false);
+  }
+}
+
+function report(ctx: CheckContext, start: number, end: number, publicRole: boolean): void {
+  ctx.personSpans.push({ start, end });
+  const written = ctx.quote(start, end);
+  if (publicRole) {
     ctx.report(
-      "pii.person-name",
+      "pii.person-name-public-role",
       CLAUSE,
-      "error",
-      nameStart,
-      h.end,
-      `個人の氏名（${written}）が含まれています`,
-      "本人の同意がない限り氏名は掲載せず、「受賞者の方」「市民の方」など個人を特定しない表現にしてください。",
+      "info",
+      start,
+      end,
+      `「${written}」は講師・出演者など公的な立場の方のお名前と思われます`,
+      "ご本人から掲載の了承を得ていることを確認してください。",
     );
+    return;
+  }
+  ctx.report(
+    "pii.person-name",
+    CLAUSE,
+    "error",
+    start,
+    end,
+    `個人の氏名（${written}）が含まれています`,
+    "本人の同意がない限り氏名は掲載せず、「受賞者の方」「市民の方」など個人を特定しない表現にしてください。",
+  );
+}
+
+/**
+ * A given name in hiragana before くん/ちゃん (佐藤ゆいちゃん（8）, 高橋そうたくん, ゆうくん（5さい）):
+ * taken as a name when a surname comes right before it, or an age or a school year goes with it.
+ */
+function kanaName(ctx: CheckContext, h: Hit, nameEnd: number, tokens: readonly Token[]): Span | null {
+  if (h.term !== "くん" && h.term !== "ちゃん") return null;
+  const text = ctx.text;
+  let start = nameEnd;
+  while (start > 0 && nameEnd - start < 5 && isHiragana(text.charCodeAt(start - 1))) start--;
+  const kana = text.slice(start, nameEnd);
+  if (kana.length < 2 || kana.length > 4 || KANA_NOT_NAMES.has(kana)) return null;
+  if (start > 0 && isHiragana(text.charCodeAt(start - 1))) return null;
+  const surname = tokens.find((t) => t.end === start && t.pos2 === "人名" && t.pos3 === "姓");
+  const from = surname ? surname.start : start;
+  const aged = AGE_AFTER_NAME.test(text.slice(h.end, h.end + 10));
+  const grade = /\d年生?の?$|年長|年中|年少/u.test(text.slice(Math.max(0, from - 8), from));
+  if (!surname && !aged && !grade) return null;
+  if (surname && titleBefore(ctx, surname.start)) return null;
+  return { start: from, end: h.end };
+}
+
+const AGE_PAREN = /\(\s*\d{1,3}\s*(?:歳|才|さい)?\s*\)/;
+
+/** True when a staff member is named as the contact (担当：広報広聴課 佐藤, 問い合わせ：市民課 鈴木). */
+function staffContactBefore(ctx: CheckContext, nameStart: number): boolean {
+  const s = ctx.sentenceAt(nameStart);
+  const before = ctx.text.slice(Math.max(s.start, nameStart - 24), nameStart);
+  const trimmed = before.replace(/[\s:・、]+$/u, "");
+  const c = ctx.compiled;
+  if (c.staffContacts.some((w) => trimmed.endsWith(w))) return true;
+  return /(?:担当(?:者)?|問い?合わ?せ先?|文責|連絡先)\s*(?::|は)/u.test(before);
+}
+
+/** One-character kanji token that may be part of a given name (陽 + 菜). */
+function kanjiPiece(t: Token | undefined): t is Token {
+  return !!t && t.pos === "名詞" && t.pos1 !== "接尾" && t.pos1 !== "数" && /^[\p{sc=Han}]$/u.test(t.surface);
+}
+
+/**
+ * A private person named without an honorific, with what identifies them: 会社員の木村正人（45）,
+ * 斉藤和夫容疑者（68）, 内郷の森田という人, 佐久間 美咲（平第一高校2年）. Runs only on sentences
+ * that have such a detail. A surname alone (担当：広報広聴課 佐藤), a name after an official title
+ * (市長の内田広之) or a public role (講師：…) is not reported. Fills `ctx.personSpans`.
+ */
+export function checkBareNames(ctx: CheckContext): void {
+  const c = ctx.compiled;
+  const text = ctx.text;
+  const details = ctx.hits("personDetail");
+  const seen = new Set<Token[]>();
+  const anchors: Hit[] = [...details];
+  if (text.includes("(")) {
+    const ages = new RegExp(AGE_PAREN.source, "g");
+    for (let m = ages.exec(text); m; m = ages.exec(text))
+      anchors.push({ start: m.index, end: m.index + m[0].length, term: m[0] });
+  }
+  for (const a of anchors) {
+    const tokens = ctx.tokensAround(a.start, a.end);
+    if (seen.has(tokens)) continue;
+    seen.add(tokens);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (!t) continue;
+      let j = i + 1;
+      if (tokens[j] && /^\s$/u.test(tokens[j]?.surface ?? "")) j++;
+      const u = tokens[j];
+      // The analyser sometimes reads a surname as a place (佐久間 美咲, 常磐の山口という男性): a
+      // given name after it, or という人 / という男性, decides.
+      const named = t.pos1 === "固有名詞" && c.nameReferences.some((w) => text.startsWith(w, t.end));
+      const surname =
+        t.pos2 === "人名" ? t.pos3 === "姓" : t.pos2 === "地域" && (u?.pos2 === "人名" || named);
+      if (!surname) continue;
+      if (ctx.personSpans.some((p) => t.start < p.end && t.end > p.start)) continue;
+      let end = t.end;
+      let full = false;
+      if (u && u.pos2 === "人名") {
+        end = u.end;
+        full = true;
+      } else if (kanjiPiece(u)) {
+        // 陽 + 菜: one or two single kanji that end the word.
+        let k = j;
+        while (k < j + 2 && kanjiPiece(tokens[k])) k++;
+        const next = text.charCodeAt(tokens[k - 1]?.end ?? 0);
+        if (!isKanji(next) && !isKatakana(next)) {
+          end = tokens[k - 1]?.end ?? end;
+          full = true;
+        }
+      }
+      const rest = text.slice(end).replace(/^\s/u, "");
+      const suspect = c.suspectSuffixes.find((w) => rest.startsWith(w));
+      const reference = full ? undefined : c.nameReferences.find((w) => text.startsWith(w, t.end));
+      if (!suspect && !reference && !full) continue;
+      const s = ctx.sentenceAt(t.start);
+      const detailed =
+        AGE_PAREN.test(rest.slice(0, 12)) ||
+        details.some((d) => d.start >= s.start && d.end <= s.end && (d.end <= t.start || d.start >= end));
+      if (!suspect && !reference && !detailed) continue;
+      if (
+        titleBefore(ctx, t.start) ||
+        publicRoleBefore(ctx, t.start, null) ||
+        staffContactBefore(ctx, t.start)
+      )
+        continue;
+      const name = text.slice(t.start, end);
+      if (c.characterNames.some((n) => n.includes(name) || name.includes(n))) continue;
+      const spanEnd = suspect ? end + (text.slice(end).length - rest.length) + suspect.length : end;
+      ctx.personSpans.push({ start: t.start, end: spanEnd });
+      const written = ctx.quote(t.start, spanEnd);
+      ctx.report(
+        "pii.person-name",
+        CLAUSE,
+        "error",
+        t.start,
+        spanEnd,
+        suspect
+          ? `事件の当事者として個人の氏名（${written}）が書かれています`
+          : reference
+            ? `個人を名前で特定しています（${written}${reference}）`
+            : `個人の氏名（${written}）が、年齢・学校・職業などと一緒に書かれています`,
+        "報道や通報の内容を紹介する場合も、個人の氏名は掲載しないでください。「市内の男性」など個人を特定しない表現にしてください。",
+      );
+    }
   }
 }
 
 /** 皆さん, お客様, 農家さん …: decided without the analyser. */
-function cheapNotName(ctx: CheckContext, h: Hit): boolean {
-  const before = ctx.text.slice(Math.max(0, h.start - 5), h.start);
+function cheapNotName(ctx: CheckContext, nameEnd: number): boolean {
+  const before = ctx.text.slice(Math.max(0, nameEnd - 5), nameEnd);
   for (const n of ctx.compiled.notNames) {
     if ((n.length >= 2 || n === "皆") && before.endsWith(n)) return true;
   }
@@ -153,7 +332,7 @@ function personTieInSentence(ctx: CheckContext, pos: number): "strong" | "weak" 
 }
 
 const AGE = /(\d{1,3})歳/g;
-const AGE_AFTER_NAME = /^\(\s*(\d{1,3})\s*(?:歳)?\s*\)/;
+const AGE_AFTER_NAME = /^\(\s*(\d{1,3})\s*(?:歳|才|さい)?\s*\)/;
 
 /** Ages of a named person (佐藤さん(45), 45歳の山田さん) and of an identifiable one (80歳の女性). */
 export function checkAges(ctx: CheckContext): void {

@@ -191,3 +191,32 @@ test("a public role right before the name (or a list after it) is information; a
   const participant = check("本日の講演会で、参加者の伊藤美咲さんから質問がありました。");
   assert.equal(participant.find((f) => f.span === "伊藤美咲さん")?.rule, "pii.person-name");
 });
+
+test("a resident named without an honorific, with an age, a school, an occupation or a charge, is an error", () => {
+  const cases: [string, string][] = [
+    ["市内在住の会社員、木村正人（45）が書類送検されたとのことです。", "木村正人"],
+    ["いわき市平、無職、斉藤和夫容疑者（68）が逮捕されました。", "斉藤和夫容疑者"],
+    ["表彰者：佐久間 美咲（平第一高校２年）", "佐久間 美咲"],
+    ["窓口で暴言を吐いた男性は、内郷の森田という人です。", "森田"],
+    ["平第五小2年の高橋そうたくん、青い帽子をかぶっています。", "高橋そうたくん"],
+    ["ゆうくん（５さい）とママが遊びに来てくれました！", "ゆうくん"],
+    ["表彰式では、中学校３年　中村 陽菜 さんの作文が選ばれました。", "中村 陽菜 さん"],
+    ["市立病院に入院中の渡部さん（小名浜在住）は回復しています。", "渡部さん"],
+  ];
+  for (const [text, span] of cases) {
+    const f = check(text).find((x) => x.rule === "pii.person-name");
+    assert.equal(f?.span, span, text);
+    assert.equal(f?.severity, "error", text);
+  }
+  for (const text of [
+    "担当：広報広聴課　佐藤（内線1234）",
+    "お問い合わせ：市民協働課　担当　鈴木・佐藤",
+    "本日の窓口担当は、市民課の伊藤と阿部です。",
+    "市長の内田広之が、被災地を視察しました。",
+    "市ゆかりの詩人、草野心平の企画展を開催します。",
+    "夜間は守衛さんが常駐しています。",
+    "わんちゃん（3さい）の写真コンテストを開きます。",
+  ]) {
+    assert.deepEqual(flagged(check(text)), [], text);
+  }
+});

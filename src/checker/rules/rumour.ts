@@ -1,6 +1,6 @@
 /**
  * 5.2.8 噂・流説・風評 — 噂, 未確認の情報, 〜という話, hearsay 〜らしい / 〜とか / 〜みたい after a
- * verb (kuromoji: 閉店するらしい is hearsay, 春らしい is not). A post that denies a rumour
+ * verb (by morphological analysis: 閉店するらしい is hearsay, 春らしい is not). A post that denies a rumour
  * (デマにご注意ください) is not reported.
  */
 import type { CheckContext } from "../context.ts";

@@ -116,3 +116,58 @@ test("key storage places, server rooms and camera blind spots are errors", () =>
     assert.deepEqual(flagged(check(text)), [], text);
   }
 });
+
+test("a code written apart, in words, as a dial combination or by what it opens is a 5.2.4 error", () => {
+  const cases: [string, string, string][] = [
+    ["倉庫の暗証番号は 4 8 2 1 です。", "security.secret-value", "暗証番号は 4 8 2 1"],
+    [
+      "キーボックスの番号は４ケタで、いち、きゅう、なな、ご です。",
+      "security.secret-value",
+      "キーボックスの番号は４ケタで、いち、きゅう、なな、ご",
+    ],
+    [
+      "通用口のキーボックスは、右に３、左に８、右に１で開きます。",
+      "security.secret-value",
+      "キーボックスは、右に３、左に８、右に１",
+    ],
+    [
+      "システムのパスワードは、全員「iwaki」で統一しています。",
+      "security.secret-value",
+      "パスワードは、全員「iwaki",
+    ],
+    ["会議室の扉は、0・3・1・5で解除できます。", "security.code-value", "0・3・1・5で解除"],
+  ];
+  for (const [text, rule, span] of cases) {
+    const f = check(text).find((x) => x.rule === rule);
+    assert.equal(f?.span, span, text);
+    assert.equal(f?.clause, "5.2.4");
+  }
+  for (const text of [
+    "暗証番号は4桁です。",
+    "パスワードは8文字以上で設定してください。",
+    "開館時間は9時30分で、17時に閉館します。",
+    "暗証番号は、生年月日など推測されやすい数字を避けて設定してください。",
+  ]) {
+    assert.deepEqual(flagged(check(text)), [], text);
+  }
+});
+
+test("where cash or spare keys are kept is an error; advice against it is not", () => {
+  for (const text of [
+    "祭りの釣り銭は、本部テントの青いクーラーボックスの中に入れておきます。",
+    "スペアキーは、事務所のドアの上の枠に乗せてあります。",
+  ]) {
+    assert.deepEqual(flagged(check(text)), ["5.2.4"], text);
+  }
+  for (const text of [
+    "自宅のタンスに多額の現金を置いておくのは危険です。",
+    "合鍵を植木鉢の下に置くのはやめましょう。",
+  ]) {
+    assert.deepEqual(flagged(check(text)), [], text);
+  }
+});
+
+test("a weather warning issued 発表前 is not an unpublished policy", () => {
+  assert.deepEqual(flagged(check("大雨警報の発表前でも、早めの避難を心がけてください。")), []);
+  assert.deepEqual(flagged(check("正式発表前ですが、駅前に大型商業施設ができる予定です。")), ["5.2.2.2"]);
+});

@@ -70,7 +70,10 @@ export function checkUnpublished(ctx: CheckContext, now: Date): void {
   const draftBit = ctx.contextBit("publicDraft");
   const hint =
     "公表が決定していない施策や検討中の内容は発信できません。公表後に、公表された内容だけを発信してください。";
+  const weather = ctx.contextBit("weather");
   for (const h of ctx.distinctHits("unpublished")) {
+    // 大雨警報の発表前でも避難を: a forecast, not a policy.
+    if (ctx.sentenceHasContext(h.start, weather)) continue;
     ctx.report(
       "unpublished.marker",
       "5.2.2.2",

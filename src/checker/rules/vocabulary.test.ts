@@ -150,3 +150,21 @@ test("describing mockery (馬鹿にする) is not itself an insult", () => {
   assert.deepEqual(flagged(check("人を馬鹿にする言葉はやめましょう。")), []);
   assert.deepEqual(flagged(check("市民をバカにした対応だと批判されました。")), []);
 });
+
+test("adult-content wording beyond the shipped list is 5.2.9; adult education and warnings are not", () => {
+  for (const text of [
+    "成人向け動画が見放題のサイトはこちら。",
+    "18禁グッズのお店が駅前にオープンしました！",
+    "寂しい夜に、出会い系アプリで近くの人と出会いましょう。",
+  ]) {
+    assert.ok(flagged(check(text)).includes("5.2.9"), text);
+  }
+  for (const text of [
+    "成人式の会場はアリオスです。",
+    "成人向けの英会話教室の受講生を募集します。",
+    "出会い系サイトを通じた被害が増えています。ご注意ください。",
+    "セクシュアル・ハラスメントの防止研修を行いました。",
+  ]) {
+    assert.deepEqual(flagged(check(text)), [], text);
+  }
+});

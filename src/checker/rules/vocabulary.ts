@@ -1,6 +1,6 @@
 /**
  * 5.2.1 違法行為, 5.2.6 誹謗中傷, 5.2.7 差別, 5.2.9 わいせつ, 5.2.10 公序良俗 — the pack's
- * vocabularies, matched as whole words with kuromoji (so ボケ防止, 土方歳三 and SMサイズ are not
+ * vocabularies, matched as whole words by morphological analysis (so ボケ防止, 土方歳三 and SMサイズ are not
  * reported), plus phrase patterns about groups of people. A phrase the post quotes in order to
  * reject it (「…」という声もありますが…) is reported as a warning, not an error.
  */
@@ -80,6 +80,7 @@ export function checkVocabulary(ctx: CheckContext): void {
   const reportedBit = ctx.contextBit("reportedSpeech");
   const groupSpans: [number, number, string][] = [];
   for (const gp of ctx.compiled.groupPatterns) {
+    if (gp.needsGroup && !ctx.hasGroup) continue;
     gp.regex.lastIndex = 0;
     for (let m = gp.regex.exec(ctx.text); m; m = gp.regex.exec(ctx.text)) {
       if (m[0].length === 0) {
