@@ -191,6 +191,7 @@ export function decodeCursor(value: string | undefined): ArchiveCursor | undefin
 
 /** Clauses the checker cites on posts, for the clause condition (CLAUSES.md). */
 export const findingClauses: ReadonlyArray<{ id: string; label: string }> = [
+  { id: "5.1.1", label: "法令・規程・セキュリティポリシーの遵守（公職選挙法など）" },
   { id: "5.1.3", label: "第三者の権利（肖像権・プライバシー・著作権）" },
   { id: "5.1.5", label: "正確で誤解を招かない表現（日付・曜日など）" },
   { id: "5.2", label: "禁止された情報を含むURLの掲載" },
