@@ -89,10 +89,40 @@ function runs(ops: ReadonlyArray<{ op: DiffPart["op"]; ch: string }>): DiffPart[
 }
 
 /**
+ * Slides a lone insertion or deletion as far left as the text allows: 「【」+「訂正】…【」+「お知らせ】」
+ * reads better as 「【訂正】…」+「【お知らせ】」 — the same edit, starting where a reader expects it.
+ */
+function slideLeft(parts: DiffPart[]): DiffPart[] {
+  const out = parts.map((p) => ({ ...p }));
+  for (let i = 1; i < out.length; i++) {
+    const before = out[i - 1];
+    const part = out[i];
+    const after = out[i + 1];
+    if (!before || !part || before.op !== "same" || part.op === "same") continue;
+    if (after && after.op !== "same") continue;
+    const kept = [...before.text];
+    let moved = [...part.text];
+    let tail = "";
+    while (kept.length > 0 && kept[kept.length - 1] === moved[moved.length - 1]) {
+      const last = moved.pop() ?? "";
+      tail = last + tail;
+      moved = [kept.pop() ?? "", ...moved];
+    }
+    if (tail === "") continue;
+    before.text = kept.join("");
+    part.text = moved.join("");
+    if (after) after.text = tail + after.text;
+    else out.push({ op: "same", text: tail });
+  }
+  return out.filter((p) => p.text !== "");
+}
+
+/**
  * Folds a single unchanged character between two changes into them, so a reader sees one changed
  * phrase instead of a scatter of single characters (「12月7日（月）」→「12月8日（火）」).
  */
-function tidy(parts: DiffPart[]): DiffPart[] {
+function tidy(input: DiffPart[]): DiffPart[] {
+  const parts = slideLeft(input);
   const out: DiffPart[] = [];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
@@ -131,7 +161,18 @@ function tidy(parts: DiffPart[]): DiffPart[] {
     else ins += part.text;
   }
   flush();
-  return grouped;
+  return mergeSame(slideLeft(grouped));
+}
+
+/** Joins neighbouring unchanged runs. */
+function mergeSame(parts: DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (last && last.op === "same" && part.op === "same") last.text += part.text;
+    else out.push({ ...part });
+  }
+  return out;
 }
 
 /**

@@ -43,6 +43,16 @@ export const publishingCorrectionInput = z.object({
 });
 
 /**
+ * Whether a time given to the minute (a form shows the record to the minute) is the recorded one
+ * as shown: then it is left as it is, seconds and all.
+ */
+function sameMinute(given: Date, recorded: Date): boolean {
+  return (
+    given.getTime() % 60_000 === 0 && Math.floor(recorded.getTime() / 60_000) * 60_000 === given.getTime()
+  );
+}
+
+/**
  * Corrects the publishing record of a published (or removed) post.
  * @param props.actor the account manager of the post's account (post.publish_correct)
  * @param props.input `{ publishedAt?, url?, reason }`
@@ -65,7 +75,7 @@ export async function correctPublishingRecord(
     if ((current.status !== "published" && current.status !== "deleted") || current.publishedAt === null)
       throw conflict("発信の記録がある投稿（発信済み・削除済み）だけを訂正できます。");
     let publishedAt = current.publishedAt;
-    if (input.publishedAt) {
+    if (input.publishedAt && !sameMinute(input.publishedAt, current.publishedAt)) {
       const earliest = await publicationEarliest(tx, current);
       const latest = current.deletedAt ? { at: current.deletedAt, what: "削除" } : null;
       publishedAt = placed("publishedAt", "発信した日時", input.publishedAt, { earliest, latest, now: at });
