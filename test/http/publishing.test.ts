@@ -380,12 +380,14 @@ test("on the page, a publication time before the approval and another account's 
     /発信した日時（2026\/12\/01 09:00:00）が、承認（2026\/12\/05 10:00:37）より前です。発信した日時は、承認（2026\/12\/05 10:00:37）から現在（2026\/12\/05 12:00:00）までの日時で入力してください。/,
   );
   assert.match(earlyHtml, /value="2026-12-01T09:00"/, "what was typed is kept");
-  const other = await b.post(`/posts/${post.id}/publish`, { url: "https://x.com/someoneelse/status/123" });
-  assert.equal(other.status, 422);
-  assert.match(
-    await other.text(),
-    new RegExp(`別のアカウント（someoneelse）の投稿です。このアカウント（${handle}）`),
-  );
+  const both = await b.post(`/posts/${post.id}/publish`, {
+    url: "https://x.com/someoneelse/status/123",
+    publishedAt: "2026-12-01T09:00",
+  });
+  assert.equal(both.status, 422);
+  const bothHtml = await both.text();
+  assert.match(bothHtml, new RegExp(`別のアカウント（someoneelse）の投稿です。このアカウント（${handle}）`));
+  assert.match(bothHtml, /承認（2026\/12\/05 10:00:37）より前です/, "both problems at once");
   assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved");
 });
 

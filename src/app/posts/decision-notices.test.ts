@@ -76,6 +76,11 @@ test("an approval tells the author and the other operators at once; the author's
   const [mine] = await inbox(org.staff.kouhouStaff.id, post.id);
   assert.equal(mine?.kind, "decision");
   assert.equal(mine?.title, "投稿が承認されました（いわき市広報・第1版）");
+  assert.match(
+    mine?.body ?? "",
+    /^「【お知らせ】市役所本庁舎の窓口は、本日17時15分まで開いて…」\n/,
+    "which post",
+  );
   assert.match(mine?.body ?? "", /広報 課長さんが承認しました（第5-1\(4\)）。/);
   assert.match(mine?.body ?? "", /「承認済み・未発信」のタスク/);
   assert.match(mine?.body ?? "", /コメント: このまま発信してください。/);

@@ -40,7 +40,17 @@ function titleOf(n: DecisionNotice): string {
   }
 }
 
+/** The first characters of the post, so several notifications can be told apart. */
+function excerpt(text: string, length = 30): string {
+  const chars = [...text.replace(/\s+/g, " ").trim()];
+  return chars.length > length ? `${chars.slice(0, length).join("")}…` : chars.join("");
+}
+
 function bodyOf(actor: Actor, n: DecisionNotice): string {
+  return `「${excerpt(n.post.text)}」\n${outcomeOf(actor, n)}`;
+}
+
+function outcomeOf(actor: Actor, n: DecisionNotice): string {
   const by = actorName(actor);
   const comment = n.comment ? `\nコメント: ${n.comment}` : "";
   switch (n.decision) {

@@ -18,9 +18,9 @@ import { text } from "../validate.ts";
 import {
   assertAfterEmbargo,
   changeLockedPost,
-  checkedPostUrl,
   optionalDateTime,
   postToRecord,
+  precheckRecord,
   publicationEarliest,
 } from "./publishing.ts";
 import { placed } from "./recorded-time.ts";
@@ -69,8 +69,19 @@ export async function correctPublishingRecord(
   const correctedBy = actor.staffId;
   const account = await findAccount(ctx.db, post.accountId);
   if (!account) throw notFound("アカウント");
-  const url =
-    input.url === undefined ? undefined : checkedPostUrl(account, input.url === "" ? undefined : input.url);
+  const url = await precheckRecord(
+    ctx,
+    post,
+    account,
+    {
+      url: input.url === "" ? undefined : input.url,
+      publishedAt:
+        input.publishedAt && post.publishedAt && !sameMinute(input.publishedAt, post.publishedAt)
+          ? input.publishedAt
+          : undefined,
+    },
+    input.url !== undefined,
+  );
   return changeLockedPost(ctx, actor, "post.publish_correct", post.id, async (tx, at, current) => {
     if ((current.status !== "published" && current.status !== "deleted") || current.publishedAt === null)
       throw conflict("発信の記録がある投稿（発信済み・削除済み）だけを訂正できます。");

@@ -26,8 +26,8 @@ import { POST_CORRECTION, PUBLISH_REMINDER } from "../../db/repos/publishing.ts"
 import { formatDateTime } from "../../domain/dates.ts";
 import { checkPostUrl, postUrlRequired } from "../../domain/platforms.ts";
 import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
-import type { Bound } from "../../domain/time-window.ts";
-import { conflict, notFound, validation } from "../../errors.ts";
+import { type Bound, placeInWindow } from "../../domain/time-window.ts";
+import { conflict, type FieldIssue, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
@@ -104,20 +104,62 @@ export async function publicationEarliest(db: Db, post: Post): Promise<Bound> {
   return { at: post.approvedAt ?? post.submittedAt ?? post.createdAt, what };
 }
 
+/** The URL as kept (null: none, where a post has none), or the problem with it on the `url` field. */
+function postUrlOrIssue(
+  account: { platform: string; url: string; handle: string },
+  raw: string | undefined,
+): { url: string | null } | { issue: FieldIssue } {
+  const platform = platformOf(account.platform);
+  if (raw === undefined) {
+    if (!postUrlRequired(platform)) return { url: null };
+    return { issue: { field: "url", message: "発信した投稿のURLを入力してください。" } };
+  }
+  const check = checkPostUrl(guidelinePack(), { ...account, platform }, raw);
+  return check.ok ? { url: check.url } : { issue: { field: "url", message: check.message } };
+}
+
 /** The URL as kept, after checking it is a post of the account (null: none, where none exists). */
 export function checkedPostUrl(
   account: { platform: string; url: string; handle: string },
   raw: string | undefined,
 ): string | null {
-  const platform = platformOf(account.platform);
-  if (raw === undefined) {
-    if (!postUrlRequired(platform)) return null;
-    const message = "発信した投稿のURLを入力してください。";
-    throw validation(message, [{ field: "url", message }]);
+  const result = postUrlOrIssue(account, raw);
+  if ("issue" in result) throw validation(result.issue.message, [result.issue]);
+  return result.url;
+}
+
+/**
+ * The URL and the time checked together before the transaction, so a form shows every problem at
+ * once (the time is placed again in the transaction, against the locked post).
+ */
+export async function precheckRecord(
+  ctx: AppContext,
+  post: Post,
+  account: { platform: string; url: string; handle: string },
+  input: { url?: string | undefined; publishedAt?: Date | undefined },
+  urlGiven: boolean,
+): Promise<string | null | undefined> {
+  const issues: FieldIssue[] = [];
+  let url: string | null | undefined;
+  if (urlGiven) {
+    const result = postUrlOrIssue(account, input.url);
+    if ("issue" in result) issues.push(result.issue);
+    else url = result.url;
   }
-  const check = checkPostUrl(guidelinePack(), { ...account, platform }, raw);
-  if (!check.ok) throw validation(check.message, [{ field: "url", message: check.message }]);
-  return check.url;
+  if (input.publishedAt) {
+    const earliest = await publicationEarliest(ctx.db, post);
+    const latest = post.deletedAt ? { at: post.deletedAt, what: "削除" } : null;
+    const result = placeInWindow(input.publishedAt, {
+      label: "発信した日時",
+      earliest,
+      latest,
+      now: ctx.clock.now(),
+    });
+    if (!result.ok) issues.push({ field: "publishedAt", message: result.message });
+  }
+  const [first] = issues;
+  if (first) throw validation(first.message, issues);
+  return url;
 }
 
 /** 5.2.2.2: 公表が決定されていない情報 — nothing goes out before its embargo. */
@@ -176,7 +218,7 @@ export async function recordPublishing(
   const { post, input } = await postToRecord(ctx, props, publishInput);
   const account = await findAccount(ctx.db, post.accountId);
   if (!account) throw notFound("アカウント");
-  const url = checkedPostUrl(account, input.url);
+  const url = (await precheckRecord(ctx, post, account, input, true)) ?? null;
   return changeLockedPost(ctx, actor, "post.publish", post.id, async (tx, at, current) => {
     let values: PostValues;
     const earliest = await publicationEarliest(tx, current);

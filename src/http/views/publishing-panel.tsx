@@ -48,11 +48,9 @@ const Change: FC<{ before: string; after: string; url?: boolean }> = ({ before, 
     </span>
   ) : (
     <>
-      <span class="visually-hidden">訂正前: </span>
-      <del class={url ? "public-url" : undefined}>{before}</del>
-      <span aria-hidden="true"> → </span>
-      <span class="visually-hidden">訂正後: </span>
-      <ins class={url ? "public-url" : undefined}>{after}</ins>
+      訂正前 <del class={url ? "public-url" : undefined}>{before}</del>
+      <br />
+      訂正後 <ins class={url ? "public-url" : undefined}>{after}</ins>
     </>
   );
 
@@ -62,43 +60,30 @@ const Change: FC<{ before: string; after: string; url?: boolean }> = ({ before, 
  */
 export const RecordHistory: FC<{ history: readonly PublishingCorrection[] }> = ({ history }) =>
   history.length === 0 ? null : (
-    <section aria-labelledby="record-history-title">
+    <section aria-labelledby="record-history-title" class="record-history">
       <h3 id="record-history-title">発信の記録の訂正履歴</h3>
-      <div class="table-wrap">
-        <table>
-          <caption>
-            訂正の古い順（{history.length}件）。上の「発信日時」「発信した投稿のURL」は訂正後の値です。
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">訂正</th>
-              <th scope="col">発信日時</th>
-              <th scope="col">発信した投稿のURL</th>
-              <th scope="col">理由</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((h) => (
-              <tr>
-                <th scope="row">
-                  第{h.seq}回
-                  <br />
-                  {formatDateTime(h.correctedAt)}
-                  <br />
-                  {h.correctedByName ?? "—"}
-                </th>
-                <td>
-                  <Change before={shown(h.publishedAtBefore)} after={shown(h.publishedAtAfter)} />
-                </td>
-                <td>
-                  <Change before={h.publishedUrlBefore ?? "—"} after={h.publishedUrlAfter ?? "—"} url />
-                </td>
-                <td class="public-text">{h.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <p class="hint">
+        訂正の古い順（{history.length}件）。上の「発信日時」「発信した投稿のURL」は訂正後の値です。
+      </p>
+      <ol class="timeline">
+        {history.map((h) => (
+          <li>
+            <strong>第{h.seq}回の訂正</strong>　{formatDateTime(h.correctedAt)}・{h.correctedByName ?? "—"}
+            <dl class="facts">
+              <dt>発信日時</dt>
+              <dd>
+                <Change before={shown(h.publishedAtBefore)} after={shown(h.publishedAtAfter)} />
+              </dd>
+              <dt>発信した投稿のURL</dt>
+              <dd>
+                <Change before={h.publishedUrlBefore ?? "—"} after={h.publishedUrlAfter ?? "—"} url />
+              </dd>
+              <dt>理由</dt>
+              <dd class="public-text">{h.reason}</dd>
+            </dl>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 
