@@ -19,6 +19,7 @@ import { listNotifications, type NotificationRow } from "../../db/repos/notifica
 import { insertDeputy, insertVersion, updatePost } from "../../db/repos/posts.ts";
 import { openTask } from "../../db/repos/tasks.ts";
 import { incidentSteps, incidents } from "../../db/schema.ts";
+import { dueDatesOf } from "./calendar.ts";
 import { sendDueReminders } from "./reminders.ts";
 
 let app: TestApp;
@@ -396,8 +397,15 @@ test("a manager who edited an earlier version is not reminded; the deputy of the
   const remindedOf = async (staffId: number) =>
     (await inbox(staffId)).filter((n) => n.href === `/posts/${post.id}`).map((n) => n.dedupeKey);
 
+  await updatePost(app.ctx.db, post.id, { scheduledAt: new Date("2026-04-14T03:00:00Z") }, app.clock.now());
   await sendDueReminders(app.ctx);
   assert.deepEqual(await remindedOf(org.staff.kouhouManager.id), [], "barred from deciding, so not reminded");
+  assert.ok(
+    !(await dueDatesOf(app.ctx, org.staff.kouhouManager.id, app.clock.now())).some((e) =>
+      (e.url ?? "").endsWith(`/posts/${post.id}`),
+    ),
+    "nor is it on their calendar",
+  );
   assert.deepEqual(await remindedOf(deputy.staffId), [], "not the deputy yet");
 
   await insertDeputy(app.ctx.db, {
