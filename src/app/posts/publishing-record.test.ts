@@ -18,7 +18,7 @@ import { findPost, updatePost } from "../../db/repos/posts.ts";
 import { publishingCorrectionsOf } from "../../db/repos/publishing.ts";
 import { recordDeletion, recordPublishing } from "./publishing.ts";
 import { correctPublishingRecord } from "./publishing-correct.ts";
-import { publishingInfo } from "./publishing-read.ts";
+import { publishingInfo, publishingQueue } from "./publishing-read.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -153,6 +153,15 @@ test("Instagram and LINE: what the system cannot confirm is said; a LINE message
     record(other.id, { url: "" }),
     refused("validation", /発信した投稿のURLを入力してください/),
   );
+  // An urgent LINE message published first (④) never waits for a URL it cannot have.
+  const urgent = await seedPost(app.ctx, {
+    accountId: line.id,
+    authorId: org.staff.kouhouStaff.id,
+    category: "emergency",
+  });
+  await updatePost(app.ctx.db, urgent.id, { publishedUrl: null }, app.clock.now());
+  const queue = await publishingQueue(app.ctx, { actor: org.actors.kouhouStaff });
+  assert.ok(!queue.withoutUrl.some((p) => p.id === urgent.id));
 });
 
 test("the account manager corrects a wrong record with a reason; the earlier values are kept as 訂正履歴", async () => {
