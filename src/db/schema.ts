@@ -922,6 +922,34 @@ export const postDecisions = pgTable(
   ],
 );
 
+/**
+ * Corrections of a post's publishing record (発信日時, 発信した投稿のURL): the record is a 公文書,
+ * so a wrong value is never rewritten silently — the account manager corrects it with a reason and
+ * the values before and after are kept here, one row per correction (訂正履歴). The post row holds
+ * the current values; the first row's `before_*` are the values first recorded.
+ */
+export const postPublishingCorrections = pgTable(
+  "post_publishing_corrections",
+  {
+    id: id(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id),
+    /** 1 for the first correction of the post, then 2, 3… */
+    seq: integer("seq").notNull(),
+    publishedAtBefore: instant("published_at_before"),
+    publishedUrlBefore: text("published_url_before"),
+    publishedAtAfter: instant("published_at_after"),
+    publishedUrlAfter: text("published_url_after"),
+    reason: text("reason").notNull(),
+    correctedBy: integer("corrected_by")
+      .notNull()
+      .references(() => staff.id),
+    correctedAt: instant("corrected_at").notNull(),
+  },
+  (t) => [uniqueIndex("post_publishing_corrections_idx").on(t.postId, t.seq)],
+);
+
 /** 予め範囲を決めた許可 (5.1.4): a named template the manager pre-approves for an account. */
 export const postScopes = pgTable(
   "post_scopes",

@@ -57,6 +57,7 @@ export const actions = [
   "post.scope_manage",
   "post.deputy_manage",
   "post.publish_record",
+  "post.publish_correct",
   "post.mark_erroneous",
   "post.export",
   // Guideline versions and acknowledgement (8)
@@ -231,6 +232,8 @@ const rules: Record<Action, Rule> = {
   "post.scope_manage": { anywhere: [], inScope: ["account_manager"] },
   "post.deputy_manage": { anywhere: [], inScope: ["account_manager"] },
   "post.publish_record": { anywhere: [], inScope: ["account_manager"], operators: true },
+  // A publishing record (発信日時, URL) found wrong is corrected by the account manager, with a reason.
+  "post.publish_correct": { anywhere: [], inScope: ["account_manager"] },
   // 5.3.2: anyone who spots an error may mark a published post.
   "post.mark_erroneous": everyone,
   // 情報公開請求: the archive export and printable report.

@@ -308,3 +308,18 @@ export function isCityHost(host: string, trustedPatterns: readonly string[]): bo
   }
   return false;
 }
+
+/**
+ * 5.1.4: everyone who wrote part of a post — its author, the author of any of its versions (an
+ * edit, an image added or removed), and for a post-hoc post the person who published it and so
+ * made the report (事後報告). None of them decides on it.
+ */
+export function postWriters(
+  post: { authorId: number; approvalRule: string | null; publishedBy: number | null },
+  versionAuthorIds: readonly (number | null)[],
+): Set<number> {
+  const out = new Set<number>([post.authorId]);
+  for (const id of versionAuthorIds) if (id !== null) out.add(id);
+  if (post.approvalRule === "post_hoc" && post.publishedBy !== null) out.add(post.publishedBy);
+  return out;
+}

@@ -2,8 +2,10 @@
  * Drafting and approval in a real browser with JavaScript on: the operator types a post with a
  * checker error and sees it listed and marked as they type (the live check through
  * /api/v1/check), fixes it and sees the error go, saves, submits, and the manager approves; the
- * operator records publishing, the manager reports an error, and the correction is written,
- * approved and published, after which the original shows 「訂正あり」.
+ * operator records publishing, the manager reports an error, and the correction is written —
+ * refused while it is still the original, shown beside the original with the differences marked
+ * — approved and published, after which the original shows 「訂正あり」; the manager corrects the
+ * URL recorded for the original with a reason and the post page shows 訂正履歴.
  * Then the same form without JavaScript: 「確認する」 shows the server's findings. axe-core checks
  * every page, the live-updated states included.
  */
@@ -141,9 +143,30 @@ test("draft with an error seen live, fix it, submit, approve, publish, report an
   await staff.waitForURL((url) => /\/posts\/\d+$/.test(url.pathname) && url.toString() !== postUrl);
   const correctionUrl = staff.url();
   assert.ok(await staff.getByText(/訂正の投稿の下書きを作成しました/).isVisible());
+  // Beside the original: the draft is still the original under 【訂正】, and cannot go forward.
+  assert.ok(await staff.getByRole("heading", { name: "元の投稿との違い" }).isVisible());
+  assert.ok(await staff.getByText(/【訂正】などの表示を除いて元の投稿と同じです/).isVisible());
   await assertAccessible(staff);
   await staff.getByRole("button", { name: "承認を申請する" }).click();
+  await staff
+    .getByText(/訂正の投稿の本文が、元の投稿（#\d+）と同じです/)
+    .first()
+    .waitFor();
+  await assertAccessible(staff);
+  // The operator puts it right; the differences are marked as they will be read.
+  await staff.goto(`${correctionUrl}/edit`);
+  const text = staff.getByLabel("本文");
+  await text.fill(((await text.inputValue()) ?? "").replace("市民協働課（代表）", "生涯学習課"));
+  await staff.getByRole("button", { name: "確認する" }).click();
+  const diff = staff.locator(".correction-diff");
+  await diff.locator("del", { hasText: "市民協働" }).first().waitFor();
+  assert.match((await diff.locator("ins").last().textContent()) ?? "", /追加: .*生涯学習/);
+  await assertAccessible(staff);
+  await staff.getByRole("button", { name: "変更を保存する" }).click();
   await staff.waitForURL(correctionUrl);
+  await staff.getByRole("button", { name: "承認を申請する" }).click();
+  await staff.waitForURL(correctionUrl);
+  assert.ok(await staff.getByText("アカウント管理者に承認を申請しました。").isVisible());
   await manager.goto(correctionUrl);
   await manager.getByRole("button", { name: "承認する" }).click();
   await manager.waitForURL(correctionUrl);
@@ -163,6 +186,29 @@ test("draft with an error seen live, fix it, submit, approve, publish, report an
       .isVisible(),
   );
   await assertAccessible(staff);
+
+  // The URL recorded for the original was another post's: the manager corrects the record with
+  // a reason, and the post page keeps the earlier value in 訂正履歴.
+  await manager.goto(postUrl);
+  await manager.getByRole("link", { name: "発信の記録を訂正する" }).click();
+  await manager.waitForURL(`${postUrl}/publishing/correct`);
+  await assertAccessible(manager);
+  await manager.getByLabel("発信した投稿のURL").fill("https://x.com/someoneelse/status/1860000000000000009");
+  await manager.getByLabel("訂正の理由").fill("別の投稿のURLを記録していたため");
+  await manager.getByRole("button", { name: "訂正を記録する" }).click();
+  await manager
+    .getByText(/別のアカウント（someoneelse）の投稿です/)
+    .first()
+    .waitFor();
+  await assertAccessible(manager);
+  await manager.getByLabel("発信した投稿のURL").fill("https://x.com/kouhou_iwaki/status/1860000000000000005");
+  await manager.getByRole("button", { name: "訂正を記録する" }).click();
+  await manager.waitForURL(postUrl);
+  const history = manager.locator("#record-history-title").locator("..");
+  assert.match((await history.locator("del").textContent()) ?? "", /1860000000000000001/);
+  assert.match((await history.locator("ins").textContent()) ?? "", /1860000000000000005/);
+  assert.ok(await history.getByText("別の投稿のURLを記録していたため").isVisible());
+  await assertAccessible(manager);
 });
 
 test("without JavaScript, 「確認する」 shows the server's findings and keeps the text", async () => {

@@ -2,13 +2,15 @@
  * The archive pages and their API twins as people use them: search with conditions kept in the
  * form, page links that follow each other, another division's posts never shown, the CSV
  * download, the printable report (one section per post with its approval trail, printed one per
- * page), and exports refused to an operator and recorded for those who may make them.
+ * page), a corrected publishing record shown with its earlier values, and exports refused to an
+ * operator and recorded for those who may make them.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createApiToken } from "../../src/app/api-tokens.ts";
+import { correctPublishingRecord } from "../../src/app/posts/publishing-correct.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { insertDecision, type Post, updatePost } from "../../src/db/repos/posts.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
@@ -22,6 +24,7 @@ let app: TestApp;
 let org: TestOrg;
 let http: ReturnType<typeof createHttpApp>;
 let kouhouAccount: number;
+let kouhouHandle: string;
 let soumuPost: Post;
 let approved: Post;
 let returned: Post;
@@ -38,6 +41,7 @@ before(async () => {
     name: "いわき市広報",
   });
   kouhouAccount = kouhou.id;
+  kouhouHandle = kouhou.handle;
   const soumu = await seedAccount(app.ctx, {
     divisionId: org.divisions.soumuka.id,
     managerId: org.staff.soumuManager.id,
@@ -295,4 +299,36 @@ test("API twins: search with pages, CSV and the records, with the same visibilit
   assert.ok(
     doc.paths["/posts/search"] && doc.paths["/posts/search/export.csv"] && doc.paths["/posts/search/report"],
   );
+});
+
+test("a corrected publishing record: the CSV shows the corrected values and the correction, the report its history", async () => {
+  app.clock.set("2026-07-10T00:00:00Z");
+  await correctPublishingRecord(app.ctx, {
+    actor: org.actors.kouhouManager,
+    postId: approved.id,
+    input: {
+      publishedAt: "2026-07-01T09:30",
+      url: `https://x.com/${kouhouHandle}/status/778`,
+      reason: "発信した投稿を取り違えて記録していたため",
+    },
+  });
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const res = await manager.get("/posts/archive/export.csv?q=%E4%B8%83%E5%A4%95");
+  const text = new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()).slice(3));
+  const [header = ""] = text.split("\r\n");
+  const columns = header.split(",");
+  assert.ok(columns.includes("発信記録の訂正"));
+  const row = text.split("\r\n").find((line) => line.startsWith(`${approved.id},`)) ?? "";
+  assert.ok(row.includes(",2026/07/01 09:30:00,"), "the corrected time");
+  assert.ok(row.includes(`https://x.com/${kouhouHandle}/status/778`), "the corrected URL");
+  assert.ok(
+    row.includes(
+      `2026/07/10 09:00:00 広報 課長: 発信日時 2026/07/01 09:00:00 → 2026/07/01 09:30:00、URL https://x.com/iwaki_koho/status/777 → https://x.com/${kouhouHandle}/status/778（理由: 発信した投稿を取り違えて記録していたため）`,
+    ),
+    "the earlier values and why they changed",
+  );
+
+  const report = await manager.text("/posts/archive/report?q=%E4%B8%83%E5%A4%95");
+  assert.ok(report.includes("発信の記録の訂正履歴（上の値は訂正後のものです）"));
+  assert.ok(report.includes("理由: 発信した投稿を取り違えて記録していたため"));
 });

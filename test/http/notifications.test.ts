@@ -1,7 +1,8 @@
 /**
  * The notification pages and their API twins: the unread count in the header, the list, opening
  * one (read, then on to its page), marking read, the settings page (e-mail off is said plainly;
- * urgent kinds cannot be changed), and nobody reaching another person's notifications.
+ * urgent kinds cannot be changed), nobody reaching another person's notifications, and a post's
+ * author told of the manager's decision at once.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -9,9 +10,11 @@ import { createApiToken } from "../../src/app/api-tokens.ts";
 import type { NotifyInput } from "../../src/app/notifications/notify.ts";
 import { notify } from "../../src/app/notifications/notify.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
+import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, signIn } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
+import { seedPost } from "../support/posts.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -184,4 +187,32 @@ test("the API: list with the unread count, preferences read and written", async 
   assert.ok(
     spec.paths["/notifications"] && spec.paths["/notification-preferences"] && spec.paths["/calendar-feed"],
   );
+});
+
+test("the manager's return reaches the author at once, with the comment, linking to the post", async () => {
+  const account = await seedAccount(app.ctx, {
+    divisionId: org.divisions.kouhou.id,
+    managerId: org.staff.kouhouManager.id,
+    operatorIds: [org.staff.kouhouStaff.id],
+    name: "いわき市広報（差戻し）",
+  });
+  const post = await seedPost(app.ctx, {
+    accountId: account.id,
+    authorId: org.staff.kouhouStaff.id,
+    status: "pending",
+  });
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const back = await manager.post(`/posts/${post.id}/return`, {
+    version: "1",
+    comment: "開設日を本文にも書いてください。",
+  });
+  assert.equal(back.status, 303);
+  const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  assert.ok((await staff.text("/")).includes('<span class="visually-hidden">件の未読</span>'));
+  const list = await staff.text("/notifications");
+  assert.ok(list.includes("投稿が差し戻されました（いわき市広報（差戻し）・第1版）"));
+  assert.ok(list.includes("コメント: 開設日を本文にも書いてください。"));
+  const id = /action="\/notifications\/(\d+)\/open"/.exec(list)?.[1];
+  const opened = await staff.post(`/notifications/${id}/open`, {});
+  assert.equal(opened.headers.get("location"), `/posts/${post.id}`);
 });

@@ -2,7 +2,9 @@
  * Drafting and approval through the JSON API, role by role (3, 5.1.4): an operator of another
  * account, a manager of another division, the author approving their own post and an operator
  * approving are refused; the deputy approves only within the dates; post-hoc publishing, the
- * acknowledgement, scopes and images; every route is in the OpenAPI document.
+ * acknowledgement, scopes and images; a verbal approval dated before the submission or in the
+ * future is refused; a correction carries its original and the differences; every route is in the
+ * OpenAPI document.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -11,6 +13,7 @@ import { seedAccount } from "../support/accounts.ts";
 import { apiTestApp, callApi, field, type HttpApp, json } from "../support/api.ts";
 import type { TestApp } from "../support/context.ts";
 import type { TestOrg } from "../support/org.ts";
+import { seedPost } from "../support/posts.ts";
 
 const personas = [
   "kouhouManager",
@@ -159,14 +162,25 @@ test("return and reject need a comment; verbal approval records when it was give
   assert.equal(field(await json(returned), "item", "status"), "returned");
 
   const other = await pending();
+  app.clock.set("2026-11-24T01:00:00Z");
+  // An approval dated 2020 on a post submitted today, or one in the future, is refused.
+  for (const givenAt of ["2020-06-01T10:00:00+09:00", "2026-11-24T10:30:00+09:00"]) {
+    const wrong = await call("kouhouManager", "POST", `/posts/${other}/verbal-approval`, {
+      version: 1,
+      givenAt,
+    });
+    assert.equal(wrong.status, 422, givenAt);
+    assert.equal(field(await json(wrong), "error", "fields", 0, "field"), "givenAt");
+  }
   const verbal = await call("kouhouManager", "POST", `/posts/${other}/verbal-approval`, {
     version: 1,
-    givenAt: "2026-11-24T08:30:00+09:00",
+    givenAt: "2026-11-24T09:30:00+09:00",
   });
   assert.equal(verbal.status, 200);
   const detail = await json(await call("kouhouStaff", "GET", `/posts/${other}`));
   assert.equal(field(detail, "decisions", 0, "rule"), "verbal");
-  assert.equal(field(detail, "decisions", 0, "givenAt"), "2026-11-23T23:30:00.000Z");
+  assert.equal(field(detail, "decisions", 0, "givenAt"), "2026-11-24T00:30:00.000Z");
+  app.clock.set("2026-11-24T00:00:00Z");
 });
 
 test("post-hoc publishing ④, the manager's acknowledgement, edits of a published post refused", async () => {
@@ -250,4 +264,28 @@ test("the routes are in the OpenAPI document", async () => {
     "/deputies",
   ])
     assert.ok(paths.includes(p), p);
+});
+
+test("a correction's detail carries the original and the differences; unchanged, submitting it is a 422", async () => {
+  const original = await seedPost(app.ctx, {
+    accountId: account.id,
+    authorId: org.staff.kouhouStaff.id,
+    text: "【お知らせ】12月5日（土）に市民会館で音楽会を開きます。",
+  });
+  assert.equal(
+    (await call("kouhouManager", "POST", `/posts/${original.id}/erroneous`, { note: "日付の誤り" })).status,
+    200,
+  );
+  const started = await call("kouhouStaff", "POST", `/posts/${original.id}/correction`, {});
+  const id = Number(field(await json(started), "item", "id"));
+  const detail = await json(await call("kouhouStaff", "GET", `/posts/${id}`));
+  assert.equal(field(detail, "original", "id"), original.id);
+  assert.equal(field(detail, "original", "same"), true);
+  assert.equal(field(detail, "original", "diff", 0, "op"), "ins");
+
+  const refused = await call("kouhouStaff", "POST", `/posts/${id}/submit`, { version: 1 });
+  assert.equal(refused.status, 422);
+  const body = await json(refused);
+  assert.match(String(field(body, "error", "message")), /元の投稿（#\d+）と同じです.*第5-3\(3\)/);
+  assert.equal(field(body, "error", "fields", 0, "field"), "text");
 });

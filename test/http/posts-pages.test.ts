@@ -3,16 +3,19 @@
  * new-post form with 「確認する」 (findings listed and marked, the same text pre-filled for every
  * account, what was typed kept), saving, submitting with a justification, approving, the
  * refusal to approve one's own post, the edit form with an image, post-hoc publishing with its
- * report due (red once past), a pre-approved scope, naming a deputy, and CSRF.
+ * report due (red once past), a pre-approved scope, naming a deputy, CSRF, and a correction shown
+ * beside the original it corrects (refused while it is still the original).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { markErroneous } from "../../src/app/posts/corrections.ts";
 import { findPost } from "../../src/db/repos/posts.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, signIn } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
+import { seedPost } from "../support/posts.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -353,4 +356,63 @@ test("forms without the CSRF token are refused", async () => {
     { csrf: null },
   );
   assert.equal(res.status, 403);
+});
+
+test("a correction is shown beside the original with the differences marked; unchanged, it cannot be submitted", async () => {
+  app.clock.set("2026-11-24T03:00:00Z");
+  const original = await seedPost(app.ctx, {
+    accountId: x.id,
+    authorId: org.staff.kouhouStaff.id,
+    text: "【お知らせ】12月5日（土）に市民会館で音楽会を開きます。",
+    publishedAt: new Date("2026-11-24T01:00:00Z"),
+  });
+  await markErroneous(app.ctx, {
+    actor: org.actors.kouhouManager,
+    postId: original.id,
+    input: { note: "音楽会は12月6日（日）です。" },
+  });
+  const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const started = await staff.post(`/posts/${original.id}/correction`, {});
+  assert.equal(started.status, 303);
+  const id = postIdOf(started);
+
+  const page = await staff.text(`/posts/${id}`);
+  assert.match(page, /<h3 id="correction-diff-title">元の投稿との違い<\/h3>/);
+  assert.match(page, new RegExp(`元の投稿（<a href="/posts/${original.id}">#${original.id}</a>）`));
+  assert.match(page, /訂正の本文が、【訂正】などの表示を除いて元の投稿と同じです/);
+  assert.match(
+    page,
+    /<ins><span class="visually-hidden">［追加: <\/span>【訂正】11月24日にお知らせした内容に誤りがありました。/,
+  );
+  assert.doesNotMatch(
+    page,
+    /<del><span class="visually-hidden">［削除: /,
+    "nothing of the original was changed",
+  );
+
+  const same = await staff.post(`/posts/${id}/submit`, { version: "1" });
+  assert.equal(same.status, 422);
+  assert.match(await same.text(), /訂正の投稿の本文が、元の投稿（#\d+）と同じです.*第5-3\(3\)/);
+  assert.equal((await findPost(app.ctx.db, id))?.status, "draft");
+
+  const form = await staff.text(`/posts/${id}/edit`);
+  assert.match(form, /元の投稿との違い/);
+  const text = (textarea(form, "text") ?? "").replace("12月5日（土）", "12月6日（日）");
+  const checked = await staff.post(`/posts/${id}/edit`, { version: "1", intent: "check", text });
+  assert.equal(checked.status, 200);
+  const checkedHtml = await checked.text();
+  // The original beside it with what was taken out, the correction with what was added.
+  assert.match(
+    checkedHtml,
+    /元の投稿（<a href="\/posts\/\d+">#\d+<\/a>）<\/h4><p class="public-text text-diff">【お知らせ】12月<del><span class="visually-hidden">［削除: <\/span>5<span class="visually-hidden">］<\/span><\/del>日（<del>/,
+    "the typed text is compared, on the server",
+  );
+  assert.match(
+    checkedHtml,
+    /\n\n<span class="visually-hidden">］<\/span><\/ins>【お知らせ】12月<ins><span class="visually-hidden">［追加: <\/span>6<span class="visually-hidden">］<\/span><\/ins>日（<ins>/,
+  );
+  assert.doesNotMatch(checkedHtml, /元の投稿と同じです/);
+  assert.equal((await staff.post(`/posts/${id}/edit`, { version: "1", intent: "save", text })).status, 303);
+  assert.equal((await staff.post(`/posts/${id}/submit`, { version: "2" })).status, 303);
+  assert.equal((await findPost(app.ctx.db, id))?.status, "pending");
 });

@@ -299,7 +299,7 @@ for (const [action, body] of [
   ["approve", { version: 3 }],
   ["return", { version: 3, comment: "日付を確認してください" }],
   ["reject", { version: 3, comment: "発信しません" }],
-  ["verbal-approval", { version: 3, givenAt: "2026-11-24T09:59:00+09:00" }],
+  ["verbal-approval", { version: 3, givenAt: "2026-11-24T10:00:00+09:00" }],
 ] as const) {
   test(`API: ${action} of a post the manager edited in version 2 (of 3), role by role`, async () => {
     const id = await editedByManager();
@@ -456,7 +456,7 @@ test("pages: a manager who edited an earlier version sees why they cannot decide
     const res = await manager.post(`/posts/${id}/${path}`, {
       version: "3",
       comment: "確認しました",
-      givenAt: "2026-11-24T09:59",
+      givenAt: "2026-11-24T10:00",
     });
     assert.equal(res.status, 403, path);
     assert.ok((await res.text()).includes("以前の版を含みます"), path);

@@ -50,25 +50,34 @@ before(async () => {
 });
 after(() => app.close());
 
-const approved = (text = "【お知らせ】12月5日（土）に市民会館で音楽会を開きます。") =>
+const approved = (text = "【お知らせ】12月5日（土）に市民会館で音楽会を開きます。", approvedAt?: Date) =>
   seedPost(app.ctx, {
     accountId,
     authorId: org.staff.kouhouStaff.id,
     status: "approved",
     approvedBy: org.staff.kouhouManager.id,
     text,
+    ...(approvedAt ? { createdAt: approvedAt } : {}),
   });
 
 test("the operator records publishing on the page; a wrong host is refused and what was typed is kept", async () => {
   app.clock.set("2026-11-24T01:00:00Z");
-  const post = await approved();
+  const post = await approved(undefined, new Date("2026-11-24T00:30:00Z")); // approved at 09:30
   const b = await signIn(http, org.staff.kouhouStaff.employeeNo);
   const page = await b.get(`/posts/${post.id}/publish`);
   assert.equal(page.status, 200);
   const html = await page.text();
   assert.match(html, /<h1>発信の記録: いわき市広報（X（旧Twitter））<\/h1>/);
   assert.match(html, /<label for="f-url">発信した投稿のURL<span class="required">必須<\/span><\/label>/);
-  assert.match(html, /value="2026-11-24T10:00"/, "the time defaults to now, Tokyo time");
+  assert.match(
+    html,
+    /<input type="datetime-local" id="f-publishedAt" name="publishedAt" aria-describedby="f-publishedAt-hint"\/>/,
+    "no default time: a default could lie before the approval",
+  );
+  assert.match(
+    html,
+    /承認（2026\/11\/24 09:30:00）から現在（2026\/11\/24 10:00:00）までの日時で入力してください（日本時間）。空欄のときは、記録する時刻（現在）を発信した日時とします。/,
+  );
   assert.match(html, /このシステムはプラットフォームへの投稿を行いません/);
   assert.match(html, /この投稿についてインシデントを報告/);
 
@@ -309,7 +318,7 @@ test("the JSON twins record, report and correct with the same rules, and are doc
 
   const ok = await api(`/posts/${post.id}/publish`, {
     url: `https://x.com/${handle}/status/5`,
-    publishedAt: "2026-12-05T09:58:00+09:00",
+    publishedAt: "2026-12-05T10:00:00+09:00",
   });
   assert.equal(ok.status, 200);
   assert.equal(record.parse(await ok.json()).item.status, "published");
@@ -353,7 +362,121 @@ test("the JSON twins record, report and correct with the same rules, and are doc
     "/posts/{id}/correction",
     "/notices/{id}/announcement-post",
     "/posts/{id}/incident-contact",
+    "/posts/{id}/publishing/correct",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
+});
+
+test("on the page, a publication time before the approval and another account's URL are refused, saying why", async () => {
+  app.clock.set("2026-12-05T03:00:00Z");
+  const post = await approved(undefined, new Date("2026-12-05T01:00:37Z"));
+  const b = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const early = await b.post(`/posts/${post.id}/publish`, {
+    url: `https://x.com/${handle}/status/1864000000000000001`,
+    publishedAt: "2026-12-01T09:00",
+  });
+  assert.equal(early.status, 422);
+  const earlyHtml = await early.text();
+  assert.match(
+    earlyHtml,
+    /発信した日時（2026\/12\/01 09:00:00）が、承認（2026\/12\/05 10:00:37）より前です。発信した日時は、承認（2026\/12\/05 10:00:37）から現在（2026\/12\/05 12:00:00）までの日時で入力してください。/,
+  );
+  assert.match(earlyHtml, /value="2026-12-01T09:00"/, "what was typed is kept");
+  const both = await b.post(`/posts/${post.id}/publish`, {
+    url: "https://x.com/someoneelse/status/123",
+    publishedAt: "2026-12-01T09:00",
+  });
+  assert.equal(both.status, 422);
+  const bothHtml = await both.text();
+  assert.match(bothHtml, new RegExp(`別のアカウント（someoneelse）の投稿です。このアカウント（${handle}）`));
+  assert.match(bothHtml, /承認（2026\/12\/05 10:00:37）より前です/, "both problems at once");
+  assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved");
+});
+
+test("the manager corrects a publishing record with a reason; the post page shows 訂正履歴; the operator cannot", async () => {
+  app.clock.set("2026-12-05T03:00:00Z");
+  const post = await approved(undefined, new Date("2026-12-05T01:00:00Z"));
+  const operator = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const wrongUrl = `https://x.com/${handle}/status/1864000000000000100`;
+  const rightUrl = `https://x.com/${handle}/status/1864000000000000101`;
+  assert.equal((await operator.post(`/posts/${post.id}/publish`, { url: wrongUrl })).status, 303);
+  const recordedAt = (await findPost(app.ctx.db, post.id))?.publishedAt?.toISOString();
+  assert.equal(recordedAt, "2026-12-05T03:00:00.000Z");
+
+  // The operator who recorded it is not offered the correction and is refused.
+  assert.doesNotMatch(await operator.text(`/posts/${post.id}`), /発信の記録を訂正する/);
+  assert.match(await operator.text(`/posts/${post.id}/publishing/correct`), /アカウント管理者です/);
+  const refusedPost = await operator.post(`/posts/${post.id}/publishing/correct`, {
+    url: rightUrl,
+    reason: "誤り",
+  });
+  assert.equal(refusedPost.status, 403);
+
+  app.clock.set("2026-12-06T00:30:00Z");
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const page = await manager.text(`/posts/${post.id}`);
+  assert.match(page, new RegExp(`href="/posts/${post.id}/publishing/correct">発信の記録を訂正する`));
+  const form = await manager.text(`/posts/${post.id}/publishing/correct`);
+  assert.match(form, /<h1>発信の記録の訂正: いわき市広報/);
+  assert.match(form, /name="publishedAt" value="2026-12-05T12:00"/, "the record as it stands, to the minute");
+  assert.match(form, new RegExp(`name="url" value="${wrongUrl}"`));
+
+  const noReason = await manager.post(`/posts/${post.id}/publishing/correct`, {
+    publishedAt: "2026-12-05T12:00",
+    url: rightUrl,
+    reason: "",
+  });
+  assert.equal(noReason.status, 422);
+  assert.match(await noReason.text(), /訂正の理由を入力してください。/);
+
+  const ok = await manager.post(`/posts/${post.id}/publishing/correct`, {
+    publishedAt: "2026-12-05T12:00",
+    url: rightUrl,
+    reason: "別の投稿のURLを記録していたため、発信した投稿のURLに訂正します。",
+  });
+  assert.equal(ok.status, 303);
+  const saved = await findPost(app.ctx.db, post.id);
+  assert.equal(saved?.publishedUrl, rightUrl);
+  assert.equal(
+    saved?.publishedAt?.toISOString(),
+    recordedAt,
+    "the time shown to the minute is left as it was",
+  );
+
+  const after = await manager.text(`/posts/${post.id}`);
+  assert.match(after, /発信の記録を訂正しました。訂正前の値と理由は「発信の記録の訂正履歴」に残ります。/);
+  assert.match(after, /<h3 id="record-history-title">発信の記録の訂正履歴<\/h3>/);
+  assert.match(after, new RegExp(`<del class="public-url">${wrongUrl}</del>`));
+  assert.match(after, new RegExp(`<ins class="public-url">${rightUrl}</ins>`));
+  assert.match(after, /別の投稿のURLを記録していたため/);
+  assert.match(after, new RegExp(`href="${rightUrl}"`), "the record shows the corrected URL");
+
+  // The API twin: the manager corrects the time; the history keeps both corrections.
+  const { token } = await createApiToken(app.ctx, {
+    actor: org.actors.kouhouManager,
+    input: { name: "records" },
+  });
+  const res = await http.request(`/api/v1/posts/${post.id}/publishing/correct`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ publishedAt: "2026-12-05T11:40:00+09:00", reason: "発信した時刻の誤り" }),
+  });
+  assert.equal(res.status, 200);
+  const body = z
+    .object({
+      item: z.object({ publishedAt: z.string() }),
+      history: z.array(
+        z.object({ seq: z.number(), publishedAtBefore: z.string().nullable(), reason: z.string() }),
+      ),
+    })
+    .parse(await res.json());
+  assert.equal(body.item.publishedAt, "2026-12-05T02:40:00.000Z");
+  assert.deepEqual(
+    body.history.map((h) => [h.seq, h.publishedAtBefore, h.reason]),
+    [
+      [1, "2026-12-05T03:00:00.000Z", "別の投稿のURLを記録していたため、発信した投稿のURLに訂正します。"],
+      [2, "2026-12-05T03:00:00.000Z", "発信した時刻の誤り"],
+    ],
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * The task pages after a personnel transfer: the manager finds the rotation task, overdue ones
- * are red, closing it records who changed the password and when; others cannot close it.
+ * are red, closing it records who changed the password and when; others cannot close it. An
+ * approved post without a schedule time waits on its author's list until it is published.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -13,6 +14,7 @@ import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, signIn } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
+import { seedPost } from "../support/posts.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -165,4 +167,37 @@ test("the confirmation form lists operators and holders with links to edit them,
     holderIds: String(org.staff.kouhouManager.id),
   });
   assert.equal(all.status, 303);
+});
+
+test("an approved post without a schedule is 承認済み・未発信 on the author's task list until it is published", async () => {
+  app.clock.set("2026-04-08T00:00:00Z");
+  const account = await seedAccount(app.ctx, {
+    divisionId: org.divisions.kouhou.id,
+    managerId: org.staff.kouhouManager.id,
+    operatorIds: [org.staff.kouhouStaff.id],
+    name: "いわき市広報（発信待ち）",
+    handle: "iwaki_waiting",
+  });
+  const post = await seedPost(app.ctx, {
+    accountId: account.id,
+    authorId: org.staff.kouhouStaff.id,
+    status: "pending",
+  });
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  assert.equal((await manager.post(`/posts/${post.id}/approve`, { version: "1", comment: "" })).status, 303);
+
+  const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const home = await staff.text("/");
+  assert.ok(
+    home.includes(
+      `<a href="/posts/${post.id}/publish">承認済み・未発信: 発信して記録してください（いわき市広報（発信待ち）・2026/04/08 09:00:00承認）</a>`,
+    ),
+    "on the author's list, linking to the record form",
+  );
+  assert.ok(!(await manager.text("/")).includes(`href="/posts/${post.id}/publish"`), "not the manager's");
+  const published = await staff.post(`/posts/${post.id}/publish`, {
+    url: "https://x.com/iwaki_waiting/status/1777000000000000001",
+  });
+  assert.equal(published.status, 303);
+  assert.ok(!(await staff.text("/")).includes(`href="/posts/${post.id}/publish"`), "gone once published");
 });

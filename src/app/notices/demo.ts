@@ -14,6 +14,7 @@ import { insertNotice, listNotices, openNoticesOfAccount, updateNotice } from ".
 import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { earliestEffectiveDate } from "../../domain/deadlines.ts";
 import { type NoticeDetails, type NoticeKind, noticeDisplayUntil, toPlatform } from "../../domain/notices.ts";
+import { checkPostUrl } from "../../domain/platforms.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { accountTarget } from "../accounts/read.ts";
 import { loadActor } from "../actors.ts";
@@ -24,7 +25,7 @@ import { confirmFiling } from "../filings/decide.ts";
 import { approvePost } from "../posts/decide.ts";
 import { recordPublishing } from "../posts/publishing.ts";
 import { draftAnnouncementPost } from "../posts/publishing-drafts.ts";
-import { publishedUrlProblem } from "../posts/publishing-rules.ts";
+import { platformOf } from "../posts/publishing-rules.ts";
 import { submitPost } from "../posts/submit.ts";
 import { holdersOf } from "../role-grants.ts";
 import { announcementText } from "./announcement.ts";
@@ -192,9 +193,14 @@ function samplePostUrl(account: AccountView): string | null {
   const candidates = [
     `${base}/status/1900000000000000000`,
     `https://${host}/p/SAMPLE0001/`,
-    `https://${host}/posts/1900000000`,
+    `${base}/posts/1900000000`,
+    `https://${host}/watch?v=SAMPLE00001`,
   ];
-  return candidates.find((url) => publishedUrlProblem(guidelinePack(), account, url) === null) ?? null;
+  return (
+    candidates.find(
+      (url) => checkPostUrl(guidelinePack(), { ...account, platform: platformOf(account.platform) }, url).ok,
+    ) ?? null
+  );
 }
 
 /**
@@ -212,9 +218,13 @@ async function announceOnAccount(
   const operatorActor = operator ? await loadActor(ctx.db, operator.staffId, "cli") : undefined;
   const url = samplePostUrl(account);
   if (!operatorActor || manager.kind !== "staff" || !url) return;
-  const { postId } = await draftAnnouncementPost(ctx, { actor: operatorActor, noticeId });
-  await submitPost(ctx, { actor: operatorActor, id: postId, input: { version: 1 } });
-  await approvePost(ctx, { actor: manager, id: postId, input: { version: 1 } });
+  // The post was written and approved on the morning of the announcement day, before it went out
+  // at 09:30: the record keeps that order (a publication never precedes its approval, 5.1(4)).
+  const morning = new Date(`${announcedOn}T08:30:00+09:00`);
+  const thatMorning: AppContext = { ...ctx, clock: { ...ctx.clock, now: () => morning } };
+  const { postId } = await draftAnnouncementPost(thatMorning, { actor: operatorActor, noticeId });
+  await submitPost(thatMorning, { actor: operatorActor, id: postId, input: { version: 1 } });
+  await approvePost(thatMorning, { actor: manager, id: postId, input: { version: 1 } });
   await recordPublishing(ctx, {
     actor: operatorActor,
     postId,

@@ -7,9 +7,11 @@
  * person, created or replaced on the notification settings page and revocable there.
  */
 import * as repo from "../../db/repos/notifications.ts";
+import { versionAuthorsOf } from "../../db/repos/post-queues.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { latestAnnouncementDate } from "../../domain/deadlines.ts";
 import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
+import { postWriters } from "../../domain/posts.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { newToken, tokenHash } from "../auth.ts";
@@ -88,6 +90,21 @@ export async function dueDatesOf(ctx: AppContext, staffId: number, now: Date): P
     repo.dueIncidentSteps(ctx.db, { ownerId: staffId }),
     repo.policyReviewsOf(ctx.db, staffId),
   ]);
+  // 5.1.4: nobody decides on a post they wrote part of (any version, or published post-hoc).
+  const authors = await versionAuthorsOf(
+    ctx.db,
+    [...approvals, ...reports].map((p) => p.id),
+  );
+  const wrote = (p: {
+    id: number;
+    authorId: number;
+    approvalRule?: string | null;
+    publishedBy?: number | null;
+  }) =>
+    postWriters(
+      { authorId: p.authorId, approvalRule: p.approvalRule ?? null, publishedBy: p.publishedBy ?? null },
+      authors.get(p.id) ?? [],
+    ).has(staffId);
   const events: CalendarEvent[] = [];
   for (const t of taskRows) {
     const on = t.accountName && !t.title.includes(t.accountName) ? `（${t.accountName}）` : "";
@@ -101,7 +118,7 @@ export async function dueDatesOf(ctx: AppContext, staffId: number, now: Date): P
     });
   }
   for (const p of approvals) {
-    if (!p.scheduledAt || p.authorId === staffId) continue;
+    if (!p.scheduledAt || wrote(p)) continue;
     events.push({
       uid: uid(`post-${p.id}-approval`),
       summary: `【承認待ち】投稿の予定時刻（${p.accountName}）`,
@@ -112,7 +129,7 @@ export async function dueDatesOf(ctx: AppContext, staffId: number, now: Date): P
     });
   }
   for (const r of reports) {
-    if (r.authorId === staffId) continue;
+    if (wrote(r)) continue;
     events.push({
       uid: uid(`post-${r.id}-report`),
       summary: `【期限】事後報告の確認（${r.accountName}）`,

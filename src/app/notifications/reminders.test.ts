@@ -2,22 +2,24 @@
  * The reminder job, with a fixed clock: each due date of every feature reminds the right person
  * once (dedupe keys), at the right moment — tasks due tomorrow and overdue (an overdue rotation is
  * urgent and reaches the security director, 4.3.2), account applications at each step (4.1.2),
- * posts waiting for approval and post-hoc reports (5.1.4), notice dates (4.5.1, 4.5.2), incident
+ * posts waiting for approval and post-hoc reports (5.1.4; to the manager or the deputy of the day,
+ * never to someone who wrote part of the post), notice dates (4.5.1, 4.5.2), incident
  * steps (7) — with one audit entry per run that wrote something.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
-import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { seedKouhouKakarichou, seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { updateAccount } from "../../db/repos/accounts.ts";
 import { lastEntry } from "../../db/repos/audit.ts";
 import { insertNotice, updateNotice } from "../../db/repos/notices.ts";
 import { listNotifications, type NotificationRow } from "../../db/repos/notifications.ts";
-import { updatePost } from "../../db/repos/posts.ts";
+import { insertDeputy, insertVersion, updatePost } from "../../db/repos/posts.ts";
 import { openTask } from "../../db/repos/tasks.ts";
 import { incidentSteps, incidents } from "../../db/schema.ts";
+import { dueDatesOf } from "./calendar.ts";
 import { sendDueReminders } from "./reminders.ts";
 
 let app: TestApp;
@@ -370,4 +372,74 @@ test("an incident task is alerted by the incidents feature when it opens; here o
     (await about()).map((n) => [n.dedupeKey, n.kind, n.urgent]),
     [[`task:${task.id}:overdue`, "incident", true]],
   );
+});
+
+test("a manager who edited an earlier version is not reminded; the deputy of the day is (5.1.4)", async () => {
+  at("2026-04-13T00:00:00Z"); // Monday
+  const deputy = await seedKouhouKakarichou(app.ctx, org);
+  const post = await seedPost(app.ctx, { accountId, authorId: org.staff.kouhouStaff.id, status: "pending" });
+  // The manager wrote version 2; the operator version 3 (the author of the post is the operator).
+  for (const [version, authorId] of [
+    [2, org.staff.kouhouManager.id],
+    [3, org.staff.kouhouStaff.id],
+  ] as const) {
+    await insertVersion(app.ctx.db, {
+      postId: post.id,
+      version,
+      text: post.text,
+      findings: [],
+      images: [],
+      authorId,
+      at: app.clock.now(),
+    });
+  }
+  await updatePost(app.ctx.db, post.id, { version: 3, submittedAt: app.clock.now() }, app.clock.now());
+  const remindedOf = async (staffId: number) =>
+    (await inbox(staffId)).filter((n) => n.href === `/posts/${post.id}`).map((n) => n.dedupeKey);
+
+  await updatePost(app.ctx.db, post.id, { scheduledAt: new Date("2026-04-14T03:00:00Z") }, app.clock.now());
+  await sendDueReminders(app.ctx);
+  assert.deepEqual(await remindedOf(org.staff.kouhouManager.id), [], "barred from deciding, so not reminded");
+  assert.ok(
+    !(await dueDatesOf(app.ctx, org.staff.kouhouManager.id, app.clock.now())).some((e) =>
+      (e.url ?? "").endsWith(`/posts/${post.id}`),
+    ),
+    "nor is it on their calendar",
+  );
+  assert.deepEqual(await remindedOf(deputy.staffId), [], "not the deputy yet");
+
+  await insertDeputy(app.ctx.db, {
+    divisionId: org.divisions.kouhou.id,
+    managerId: org.staff.kouhouManager.id,
+    deputyId: deputy.staffId,
+    fromDate: "2026-04-13",
+    toDate: "2026-04-14",
+    reason: "出張のため",
+  });
+  await sendDueReminders(app.ctx);
+  assert.deepEqual(await remindedOf(deputy.staffId), [`post:${post.id}:v3:approval`]);
+  assert.deepEqual(await remindedOf(org.staff.kouhouManager.id), []);
+
+  // A post-hoc report the manager published himself goes to the deputy only.
+  const report = await seedPost(app.ctx, {
+    accountId,
+    authorId: org.staff.kouhouStaff.id,
+    status: "published",
+    category: "fact",
+  });
+  await updatePost(
+    app.ctx.db,
+    report.id,
+    {
+      approvalRule: "post_hoc",
+      publishedBy: org.staff.kouhouManager.id,
+      reportDueAt: new Date("2026-04-15T15:00:00Z"),
+    },
+    app.clock.now(),
+  );
+  await sendDueReminders(app.ctx);
+  const reportsTo = async (staffId: number) =>
+    (await inbox(staffId)).filter((n) => n.href === `/posts/${report.id}`).length;
+  assert.equal(await reportsTo(org.staff.kouhouManager.id), 0);
+  assert.equal(await reportsTo(deputy.staffId), 1);
 });

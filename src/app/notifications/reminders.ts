@@ -6,8 +6,10 @@
  *   corrections 5.3.2, publish reminders, guideline acknowledgements 8.2, incident tasks 7…): due today or tomorrow, and overdue (urgent for a
  *   password rotation, and then the security director is told too);
  * - approvals waiting: account applications at each step (4.1.2), posts waiting for the manager
- *   (5.1.4) — when they arrive, and again after a day or when the schedule time is near;
- * - post-hoc reports (5.1.4): when one arrives (an emergency one is urgent), due within a day, overdue;
+ *   or the deputy of the day (5.1.4; never to someone who wrote part of the post) — when they
+ *   arrive, and again after a day or when the schedule time is near;
+ * - post-hoc reports (5.1.4): when one arrives (an emergency one is urgent), due within a day,
+ *   overdue — to the same people, never to who published it;
  * - change and closure notices (4.5.1, 4.5.2): the announcement must be scheduled, it starts,
  *   the change takes effect, the public notice ends;
  * - incidents (7): playbook steps due within the hour and overdue (urgent).
@@ -16,10 +18,12 @@
  * every few minutes on its own; everything hourly.
  */
 import * as repo from "../../db/repos/notifications.ts";
+import { deputiesOnByDivision, versionAuthorsOf } from "../../db/repos/post-queues.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { addDays, formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { latestAnnouncementDate } from "../../domain/deadlines.ts";
 import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
+import { postWriters } from "../../domain/posts.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
@@ -127,19 +131,64 @@ async function applicationReminders(ctx: AppContext): Promise<Reminder[]> {
 }
 
 /**
+ * 5.1.4: who may decide on each post today — the account manager and the deputy named for the
+ * day — leaving out everyone who wrote part of the post (any version; for a post-hoc post, who
+ * published it), as the decision itself does (posts/decide.ts).
+ */
+async function decidersOf(
+  ctx: AppContext,
+  rows: ReadonlyArray<{
+    id: number;
+    divisionId: number;
+    managerId: number | null;
+    authorId: number;
+    approvalRule?: string | null;
+    publishedBy?: number | null;
+  }>,
+  now: Date,
+): Promise<Map<number, number[]>> {
+  const [authors, deputies] = await Promise.all([
+    versionAuthorsOf(
+      ctx.db,
+      rows.map((r) => r.id),
+    ),
+    deputiesOnByDivision(
+      ctx.db,
+      rows.map((r) => r.divisionId),
+      tokyoDate(now),
+    ),
+  ]);
+  const out = new Map<number, number[]>();
+  for (const r of rows) {
+    const writers = postWriters(
+      { authorId: r.authorId, approvalRule: r.approvalRule ?? null, publishedBy: r.publishedBy ?? null },
+      authors.get(r.id) ?? [],
+    );
+    const candidates = [r.managerId, ...(deputies.get(r.divisionId) ?? [])];
+    out.set(
+      r.id,
+      [...new Set(candidates)].filter((id): id is number => id !== null && !writers.has(id)),
+    );
+  }
+  return out;
+}
+
+/**
  * 5.1.4: a post waiting for approval — once when it arrives, again when it has waited a day or its
- * schedule time is less than a day away; each new version anew.
+ * schedule time is less than a day away; each new version anew. To whoever may decide on it.
  */
 async function postApprovalReminders(ctx: AppContext, now: Date): Promise<Reminder[]> {
   const rows = await repo.pendingPosts(ctx.db);
+  const deciders = await decidersOf(ctx, rows, now);
   const out: Reminder[] = [];
   for (const p of rows) {
-    if (p.managerId === null || p.managerId === p.authorId) continue;
+    const recipientIds = deciders.get(p.id) ?? [];
+    if (recipientIds.length === 0) continue;
     const waitedADay = p.submittedAt !== null && now.getTime() - p.submittedAt.getTime() >= DAY_MS;
     const soon = p.scheduledAt !== null && p.scheduledAt.getTime() - now.getTime() <= DAY_MS;
     const late = waitedADay || soon;
     out.push({
-      recipientIds: [p.managerId],
+      recipientIds,
       kind: "approval",
       title: soon
         ? `予定時刻の近い投稿が承認を待っています（${p.accountName}）`
@@ -159,12 +208,17 @@ async function postApprovalReminders(ctx: AppContext, now: Date): Promise<Remind
   return out;
 }
 
-/** 5.1.4: post-hoc reports: on arrival (urgent for an emergency), due within a day, overdue. */
+/**
+ * 5.1.4: post-hoc reports: on arrival (urgent for an emergency), due within a day, overdue. To
+ * whoever may acknowledge it (not who wrote or published it).
+ */
 async function reportReminders(ctx: AppContext, now: Date): Promise<Reminder[]> {
   const rows = await repo.unacknowledgedReports(ctx.db);
+  const deciders = await decidersOf(ctx, rows, now);
   const out: Reminder[] = [];
   for (const r of rows) {
-    if (r.managerId === null || r.managerId === r.authorId) continue;
+    const recipientIds = deciders.get(r.id) ?? [];
+    if (recipientIds.length === 0) continue;
     const left = r.reportDueAt.getTime() - now.getTime();
     const emergency = r.category === "emergency";
     const due = `確認の期限は${formatDateTime(r.reportDueAt)}です${clauseNote("5.1.4")}。`;
@@ -178,7 +232,7 @@ async function reportReminders(ctx: AppContext, now: Date): Promise<Reminder[]> 
             ? `緊急告知が事後報告で発信されました（${r.accountName}）`
             : `事後報告の投稿が届いています（${r.accountName}）`;
     out.push({
-      recipientIds: [r.managerId],
+      recipientIds,
       kind: emergency ? "emergency" : "post_report",
       urgent: emergency && stage === "new",
       title,

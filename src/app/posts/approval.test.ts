@@ -252,27 +252,34 @@ test("a deputy named for an absence approves within the dates, not before or aft
   app.clock.set("2026-11-24T00:00:00Z");
 });
 
-test("a verbal approval (口頭) is recorded afterwards with the time it was given", async () => {
+test("a verbal approval (口頭) is recorded afterwards with the time it was given: after the submission, not in the future", async () => {
+  app.clock.set("2026-11-24T00:00:00Z");
   const post = await pending();
-  await assert.rejects(
+  app.clock.set("2026-11-24T01:00:00Z");
+  const verbal = (givenAt: string) =>
     recordVerbalApproval(app.ctx, {
       actor: org.actors.kouhouManager,
       id: post.id,
-      input: { version: 1, givenAt: "2026-11-24T12:00" },
-    }),
-    isError(422, "未来の日時"),
+      input: { version: 1, givenAt, comment: "電話で内容を確認し、承認しました。" },
+    });
+  await assert.rejects(verbal("2026-11-24T12:00"), isError(422, "未来の日時"));
+  await assert.rejects(
+    verbal("2020-04-01T10:00"),
+    isError(
+      422,
+      "口頭で承認した日時（2020/04/01 10:00:00）が、第1版の承認申請（2026/11/24 09:00:00）より前です。口頭で承認した日時は、第1版の承認申請（2026/11/24 09:00:00）から現在（2026/11/24 10:00:00）までの日時で入力してください。",
+    ),
   );
-  const approved = await recordVerbalApproval(app.ctx, {
-    actor: org.actors.kouhouManager,
-    id: post.id,
-    input: { version: 1, givenAt: "2026-11-24T08:45", comment: "電話で内容を確認し、承認しました。" },
-  });
+  await assert.rejects(verbal("2026-11-24T08:45"), isError(422, "より前です"), "before the submission");
+  assert.equal((await findPost(app.ctx.db, post.id))?.status, "pending", "nothing was recorded");
+  const approved = await verbal("2026-11-24T09:45");
   assert.equal(approved.approvalRule, "verbal");
-  assert.equal(approved.approvedAt?.toISOString(), "2026-11-23T23:45:00.000Z");
+  assert.equal(approved.approvedAt?.toISOString(), "2026-11-24T00:45:00.000Z");
   const [decision] = await listDecisions(app.ctx.db, post.id);
   assert.equal(decision?.rule, "verbal");
-  assert.equal(decision?.givenAt?.toISOString(), "2026-11-23T23:45:00.000Z");
-  assert.equal(decision?.at.toISOString(), "2026-11-24T00:00:00.000Z", "recorded now, given earlier");
+  assert.equal(decision?.givenAt?.toISOString(), "2026-11-24T00:45:00.000Z");
+  assert.equal(decision?.at.toISOString(), "2026-11-24T01:00:00.000Z", "recorded now, given earlier");
+  app.clock.set("2026-11-24T00:00:00Z");
 });
 
 test("a post that is not a post-hoc report cannot be acknowledged", async () => {

@@ -20,6 +20,7 @@ import {
 } from "../../db/repos/archive.ts";
 import { findDivision } from "../../db/repos/org.ts";
 import type { PostDecision, PostImageInfo, PostVersion } from "../../db/repos/posts.ts";
+import { type PublishingCorrection, publishingCorrectionsOf } from "../../db/repos/publishing.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { validation } from "../../errors.ts";
@@ -65,6 +66,7 @@ export const archiveCsvHeaders = [
   "承認の根拠",
   "発信日時",
   "発信URL",
+  "発信記録の訂正",
   "削除日時",
   "誤りの指摘日時",
   "訂正投稿の番号",
@@ -73,6 +75,25 @@ export const archiveCsvHeaders = [
 ] as const;
 
 const when = (at: Date | null | undefined) => (at ? formatDateTime(at) : "");
+
+/**
+ * The corrections of a publishing record in words, one a line: when, by whom, what changed, why
+ * (the 発信日時 and 発信URL columns hold the values after the last correction).
+ */
+export function recordCorrectionText(history: readonly PublishingCorrection[]): string {
+  return history
+    .map((h) => {
+      const changes: string[] = [];
+      if (h.publishedAtBefore?.getTime() !== h.publishedAtAfter?.getTime())
+        changes.push(
+          `発信日時 ${when(h.publishedAtBefore) || "なし"} → ${when(h.publishedAtAfter) || "なし"}`,
+        );
+      if (h.publishedUrlBefore !== h.publishedUrlAfter)
+        changes.push(`URL ${h.publishedUrlBefore ?? "なし"} → ${h.publishedUrlAfter ?? "なし"}`);
+      return `${when(h.correctedAt)} ${h.correctedByName ?? `#${h.correctedBy}`}: ${changes.join("、")}（理由: ${h.reason}）`;
+    })
+    .join("\n");
+}
 
 /** The conditions in words, with the account's and division's names. */
 async function conditionLines(ctx: AppContext, filter: ArchiveFilter): Promise<string[]> {
@@ -132,7 +153,7 @@ export async function exportArchiveCsv(
 ): Promise<{ filename: string; body: Uint8Array; count: number }> {
   const rows = await exportedPosts(ctx, props.actor, props.filter, CSV_EXPORT_LIMIT, "CSV");
   const ids = rows.map((r) => r.id);
-  const [corrections, names, scopes, conditions] = await Promise.all([
+  const [corrections, names, scopes, conditions, recordHistory] = await Promise.all([
     correctionsOfPosts(ctx.db, ids),
     staffNames(
       ctx.db,
@@ -143,6 +164,7 @@ export async function exportArchiveCsv(
       rows.flatMap((r) => (r.scopeId !== null ? [r.scopeId] : [])),
     ),
     conditionLines(ctx, props.filter),
+    publishingCorrectionsOf(ctx.db, ids),
   ]);
   const correctionIds = new Map<number, number[]>();
   for (const c of corrections)
@@ -164,6 +186,7 @@ export async function exportArchiveCsv(
     approvalText(r, scopes),
     when(r.publishedAt),
     r.publishedUrl ?? "",
+    recordCorrectionText(recordHistory.get(r.id) ?? []),
     when(r.deletedAt),
     when(r.erroneousAt),
     (correctionIds.get(r.id) ?? []).join(" "),
@@ -193,6 +216,8 @@ export type ReportPost = {
   decisions: PostDecision[];
   images: PostImageInfo[];
   corrections: CorrectionRef[];
+  /** Corrections of the publishing record (訂正履歴), oldest first. */
+  recordHistory: PublishingCorrection[];
   /** 承認の根拠 in words (with the scope's name). */
   approval: string;
   approvedByName: string | null;
@@ -226,7 +251,7 @@ export async function archiveReport(
 ): Promise<ArchiveReport> {
   const rows = await exportedPosts(ctx, props.actor, props.filter, REPORT_LIMIT, "レポート");
   const ids = rows.map((r) => r.id);
-  const [versions, decisions, images, corrections, scopes, conditions] = await Promise.all([
+  const [versions, decisions, images, corrections, scopes, conditions, recordHistory] = await Promise.all([
     versionsOf(ctx.db, ids),
     decisionsOf(ctx.db, ids),
     imagesOf(ctx.db, ids),
@@ -236,6 +261,7 @@ export async function archiveReport(
       rows.flatMap((r) => (r.scopeId !== null ? [r.scopeId] : [])),
     ),
     conditionLines(ctx, props.filter),
+    publishingCorrectionsOf(ctx.db, ids),
   ]);
   const people = [
     ...rows.flatMap((r) => [r.approvedBy, r.acknowledgedBy, r.publishedBy, r.erroneousBy]),
@@ -257,6 +283,7 @@ export async function archiveReport(
     decisions: decisionsByPost.get(post.id) ?? [],
     images: imagesByPost.get(post.id) ?? [],
     corrections: correctionsByPost.get(post.id) ?? [],
+    recordHistory: recordHistory.get(post.id) ?? [],
     approval: approvalText(post, scopes),
     approvedByName: nameOf(post.approvedBy),
     acknowledgedByName: nameOf(post.acknowledgedBy),

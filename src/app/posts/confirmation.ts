@@ -10,7 +10,8 @@ import { isOperator } from "../../db/repos/accounts.ts";
 import { isDeputyOn, type PostView } from "../../db/repos/posts.ts";
 import { searchStaff } from "../../db/repos/staff.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { tokyoDate } from "../../domain/dates.ts";
+import { placeInWindow } from "../../domain/time-window.ts";
 import { validation } from "../../errors.ts";
 import { loadActor } from "../actors.ts";
 import { allowed } from "../authorize.ts";
@@ -90,9 +91,6 @@ export async function confirmersFor(
   return out;
 }
 
-/** The start of the minute of `at` (a form gives minutes: 10:00 confirms a version saved at 10:00:37). */
-const minuteOf = (at: Date) => new Date(Math.floor(at.getTime() / 60_000) * 60_000);
-
 /**
  * Checks the confirmation the operator entered (5.2, 5.1.4).
  * @param versionAt when the version going out was saved
@@ -118,15 +116,17 @@ export async function verifyConfirmation(
     const message = "内容の確認を受けた日時を入力してください。";
     throw validation(message, [{ field: "confirmedAt", message }]);
   }
-  const at = new Date(input.confirmedAt);
-  if (at.getTime() < minuteOf(props.versionAt).getTime()) {
-    const message = `確認を受けた日時が、発信する第${post.version}版を保存した日時（${formatDateTime(props.versionAt)}）より前です。この版の内容について確認を受けてください。`;
+  // The same window as every recorded time (domain/time-window.ts): after the version, not in the future.
+  const placedAt = placeInWindow(new Date(input.confirmedAt), {
+    label: "確認を受けた日時",
+    earliest: { at: props.versionAt, what: `発信する第${post.version}版の保存` },
+    now: ctx.clock.now(),
+  });
+  if (!placedAt.ok) {
+    const message = `${placedAt.message}この版の内容について確認を受けてください。`;
     throw validation(message, [{ field: "confirmedAt", message }]);
   }
-  if (at.getTime() > ctx.clock.now().getTime() + 60_000) {
-    const message = "確認を受けた日時に、未来の日時は指定できません。";
-    throw validation(message, [{ field: "confirmedAt", message }]);
-  }
+  const at = placedAt.at;
   const self = actor.kind === "staff" && actor.staffId === staffId;
   if (self || props.writers.has(staffId)) {
     throw await refuse(

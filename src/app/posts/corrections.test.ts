@@ -2,8 +2,9 @@
  * Corrections (5.3.2, 5.3.3) as people meet them: anyone who can see a published post marks it
  * erroneous and a task goes at once to its author and to the account manager, due in 24 hours;
  * an operator starts the correction (kind correction, 【訂正】 and the original text, the 5.3.3
- * check without a marker); when the correction is published the tasks close and the original
- * shows 「訂正あり」. Someone who cannot see the post cannot mark it.
+ * check without a marker); a correction whose text is still the original's is not submitted or
+ * approved; when the correction is published the tasks close and the original shows 「訂正あり」.
+ * Someone who cannot see the post cannot mark it.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -16,9 +17,12 @@ import { findPost, listVersions, updatePost } from "../../db/repos/posts.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { systemActor } from "../context.ts";
 import { markErroneous, startCorrection } from "./corrections.ts";
+import { approvePost } from "./decide.ts";
+import { editPost } from "./draft.ts";
 import { recordPublishing } from "./publishing.ts";
 import { correctionMarks, publishingInfo, publishingQueue } from "./publishing-read.ts";
 import { settlePostTasks } from "./publishing-tasks.ts";
+import { submitPost } from "./submit.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -234,4 +238,60 @@ test("a correction published by another route closes the tasks when the job runs
     (await tasksOf(post.id)).map((t) => t.status),
     ["done", "done"],
   );
+});
+
+test("a correction still saying the original cannot be submitted or approved (5.3.2, 5.3.3); once put right it can", async () => {
+  app.clock.set("2026-11-26T03:00:00Z");
+  const post = await published();
+  await markErroneous(app.ctx, {
+    actor: org.actors.kouhouManager,
+    postId: post.id,
+    input: { note: "日付の誤り" },
+  });
+  const { post: correction } = await startCorrection(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    postId: post.id,
+  });
+  const rules = (correction.findings as Array<{ severity: string }>).filter((f) => f.severity === "error");
+  assert.equal(rules.length, 0, "the checker finds nothing wrong with the template");
+
+  const sameMessage = /訂正の投稿の本文が、元の投稿（#\d+）と同じです.*（第5-3\(2\)、第5-3\(3\)）/;
+  await assert.rejects(
+    submitPost(app.ctx, { actor: org.actors.kouhouStaff, id: correction.id, input: { version: 1 } }),
+    refused("validation", sameMessage),
+  );
+  // Only spacing and widths changed: still the same text.
+  await editPost(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    id: correction.id,
+    input: { version: 1, text: correction.text.replace("（土）", "(土)").replace("で音楽会", "で 音楽会") },
+  });
+  await assert.rejects(
+    submitPost(app.ctx, { actor: org.actors.kouhouStaff, id: correction.id, input: { version: 2 } }),
+    refused("validation", sameMessage),
+  );
+  // Submitted before the rule (or by another route): the approval refuses it too.
+  await updatePost(
+    app.ctx.db,
+    correction.id,
+    { status: "pending", submittedAt: app.clock.now() },
+    app.clock.now(),
+  );
+  await assert.rejects(
+    approvePost(app.ctx, { actor: org.actors.kouhouManager, id: correction.id, input: { version: 2 } }),
+    refused("validation", sameMessage),
+  );
+  await updatePost(app.ctx.db, correction.id, { status: "draft" }, app.clock.now());
+
+  await editPost(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    id: correction.id,
+    input: { version: 2, text: correction.text.replace("12月5日（土）", "12月6日（日）") },
+  });
+  const submitted = await submitPost(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    id: correction.id,
+    input: { version: 3 },
+  });
+  assert.equal(submitted.post.status, "pending");
 });

@@ -4,16 +4,20 @@
  * within the guideline pack's `correctionDueHours`, and a task goes at once to the post's author
  * and to the account manager. An operator of the account starts the correction: a new post of
  * kind `correction` naming the original, pre-filled with 【訂正】 and the original text, checked
- * with the 5.3.3 rule, approved like any post. When it is published the tasks close and the
+ * with the 5.3.3 rule, approved like any post — but not submitted or approved while its text is
+ * still the original's (a correction must correct). When it is published the tasks close and the
  * original shows 「訂正あり」.
  */
 import { z } from "zod";
+import type { Db } from "../../db/client.ts";
 import { findAccount } from "../../db/repos/accounts.ts";
-import { lockPost, type Post, updatePost } from "../../db/repos/posts.ts";
+import { findPost, lockPost, type Post, updatePost } from "../../db/repos/posts.ts";
 import { isCorrectionPublished, openCorrectionOf, POST_CORRECTION } from "../../db/repos/publishing.ts";
 import { openTask } from "../../db/repos/tasks.ts";
+import { clauseRef } from "../../domain/clauses.ts";
+import { correctionLead, correctsNothing } from "../../domain/corrections.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
-import { conflict, notFound } from "../../errors.ts";
+import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
@@ -35,7 +39,27 @@ const monthDay = new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", mont
  */
 export function correctionTemplate(original: { text: string; publishedAt: Date | null }): string {
   const when = original.publishedAt ? `${monthDay.format(original.publishedAt)}に` : "先日";
-  return `【訂正】${when}お知らせした内容に誤りがありました。正しくは次のとおりです。お詫びして訂正いたします。\n\n${original.text}`;
+  return `${correctionLead(when)}\n\n${original.text}`;
+}
+
+/** Why a correction that corrects nothing cannot go forward (5.3.2, 5.3.3). */
+export function sameAsOriginalMessage(originalId: number): string {
+  return `訂正の投稿の本文が、元の投稿（#${originalId}）と同じです（【訂正】などの表示を除き、全角・半角や空白の違いは区別しません）。訂正したことを明記するだけでなく、誤っていた箇所を正しい内容に直してください（${clauseRef("5.3.2")}、${clauseRef("5.3.3")}）。`;
+}
+
+/**
+ * Refuses (422 on the text) a correction whose text, once its label is set aside, is the text of
+ * the post it corrects: it would go out saying 【訂正】 and repeat the error (5.3.2, 5.3.3).
+ */
+export async function assertCorrects(
+  db: Db,
+  post: Pick<Post, "kind" | "text" | "correctsPostId">,
+): Promise<void> {
+  if (post.kind !== "correction" || post.correctsPostId === null) return;
+  const original = await findPost(db, post.correctsPostId);
+  if (!original || !correctsNothing(post.text, original.text)) return;
+  const message = sameAsOriginalMessage(original.id);
+  throw validation(message, [{ field: "text", message }]);
 }
 
 /** Result of marking a post erroneous: the post and the correction tasks opened. */

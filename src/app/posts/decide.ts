@@ -4,6 +4,7 @@
  * acknowledge a post-hoc report (事後報告). The manager's named deputy may do the same during an
  * absence. Nobody decides on a post they wrote or edited. Two people deciding at the same moment:
  * the post row is locked and the version each saw is compared, so one wins and the other is told.
+ * The author and the account's operators are told each outcome at once (decision-notices.ts).
  */
 import type { AccountView } from "../../db/repos/accounts.ts";
 import {
@@ -19,14 +20,17 @@ import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import type { Target } from "../../domain/policy.ts";
 import { nextPostStatus, type PostStatus, type PostStep, postStatusLabels } from "../../domain/posts.ts";
-import { conflict, isUniqueViolation, notFound, validation } from "../../errors.ts";
+import { conflict, isUniqueViolation, notFound } from "../../errors.ts";
 import { change } from "../audit.ts";
 import { allowed } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { checkPost, findingCounts, findingSummary } from "./checking.ts";
+import { assertCorrects } from "./corrections.ts";
+import { notifyDecision } from "./decision-notices.ts";
 import { acknowledgeInput, decisionInput, verbalInput, versionInput } from "./input.ts";
 import { assertUnchanged, isOwnPost, postFor, refuse } from "./posting.ts";
+import { placed } from "./recorded-time.ts";
 import { assertNotBlocked } from "./submit.ts";
 
 type DecideAction = "post.approve" | "post.acknowledge";
@@ -108,6 +112,7 @@ export async function approvePost(
       if (!post) throw notFound("投稿");
       assertUnchanged(post, { version: input.version });
       const status = transition(post, "approve");
+      await assertCorrects(tx, post);
       const images = await listImages(tx, post.id);
       const result = await checkPost(account, { ...post, imageCount: images.length }, at);
       const counts = findingCounts(result.findings);
@@ -135,6 +140,12 @@ export async function approvePost(
         comment: input.comment,
         at,
       });
+      await notifyDecision(ctx, tx, props.actor, {
+        post: updated,
+        accountName: account.name,
+        decision: "approve",
+        comment: input.comment,
+      });
       return {
         result: updated,
         target: { type: "post", id: post.id },
@@ -155,7 +166,7 @@ async function returnOrReject(
   props: { actor: Actor; id: number; input: unknown },
   decision: "return" | "reject",
 ): Promise<Post> {
-  const { rule } = await decider(ctx, props.actor, props.id, "post.approve");
+  const { rule, account } = await decider(ctx, props.actor, props.id, "post.approve");
   const input = parse(decisionInput, props.input);
   return change(ctx, props.actor, `post.${decision}`, async (tx, at) => {
     const post = await lockPost(tx, props.id);
@@ -171,6 +182,12 @@ async function returnOrReject(
       actorId: actorId(props.actor),
       comment: input.comment,
       at,
+    });
+    await notifyDecision(ctx, tx, props.actor, {
+      post: updated,
+      accountName: account.name,
+      decision,
+      comment: input.comment,
     });
     return {
       result: updated,
@@ -203,26 +220,30 @@ export function rejectPost(
 }
 
 /**
- * Records afterwards that the manager approved the version verbally (口頭, 5.1.4), and when.
- * @param props.input `version`, `givenAt` (not in the future), optional `comment`
+ * Records afterwards that the manager approved the version verbally (口頭, 5.1.4), and when: a
+ * time between the submission of that version for approval and now (the window every recorded
+ * time shares, domain/time-window.ts).
+ * @param props.input `version`, `givenAt`, optional `comment`
+ * @throws 422 when `givenAt` lies before the submission of the version or in the future
  */
 export async function recordVerbalApproval(
   ctx: AppContext,
   props: { actor: Actor; id: number; input: unknown },
 ): Promise<Post> {
-  const { rule } = await decider(ctx, props.actor, props.id, "post.approve");
+  const { rule, account } = await decider(ctx, props.actor, props.id, "post.approve");
   const input = parse(verbalInput, props.input);
-  const givenAt = new Date(input.givenAt);
-  if (givenAt.getTime() > ctx.clock.now().getTime() + 60_000) {
-    const message = "口頭で承認した日時に、未来の日時は指定できません。";
-    throw validation(message, [{ field: "givenAt", message }]);
-  }
   return once(
     change(ctx, props.actor, "post.approve_verbal", async (tx, at) => {
       const post = await lockPost(tx, props.id);
       if (!post) throw notFound("投稿");
       assertUnchanged(post, { version: input.version });
       const status = transition(post, "approve");
+      await assertCorrects(tx, post);
+      const submitted = post.submittedAt ?? post.updatedAt;
+      const givenAt = placed("givenAt", "口頭で承認した日時", new Date(input.givenAt), {
+        earliest: { at: submitted, what: `第${post.version}版の承認申請` },
+        now: at,
+      });
       const updated = await updatePost(
         tx,
         post.id,
@@ -244,6 +265,13 @@ export async function recordVerbalApproval(
         comment: input.comment,
         givenAt,
         at,
+      });
+      await notifyDecision(ctx, tx, props.actor, {
+        post: updated,
+        accountName: account.name,
+        decision: "verbal",
+        comment: input.comment,
+        givenAt,
       });
       return {
         result: updated,

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { publishingCorrectionsOf } from "../../db/repos/publishing.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { loadActor } from "../actors.ts";
 import { seedDemo } from "../demo.ts";
@@ -41,6 +42,21 @@ test("the demo posts give every role something to do", async () => {
     operator.mine.some((p) => p.status === "published" && p.erroneousAt !== null),
     "one reported erroneous",
   );
+  for (const p of operator.mine.filter((p) => p.publishedAt !== null)) {
+    assert.ok(
+      (p.publishedAt?.getTime() ?? 0) >= (p.approvedAt?.getTime() ?? Number.POSITIVE_INFINITY),
+      "published after approval",
+    );
+    if (p.accountName.includes("X") || p.publishedUrl?.startsWith("https://x.com/"))
+      assert.match(
+        p.publishedUrl ?? "",
+        /^https:\/\/x\.com\/iwaki_city\/status\/\d+$/,
+        "a post of the account itself",
+      );
+  }
+  const published = operator.mine.filter((p) => p.status === "published").map((p) => p.id);
+  const history = await publishingCorrectionsOf(app.ctx.db, published);
+  assert.equal([...history.values()].flat().length, 1, "one record corrected, with its reason");
   assert.ok(
     operator.mine.some((p) => p.kind === "correction" && p.status === "pending"),
     "its correction waits for approval",

@@ -4,8 +4,10 @@
  * accounts waiting for the manager's approval, one with a warning waiting too, one returned with
  * comments, a pre-approved scope (ごみ収集日のお知らせ) and a post approved under it, an emergency
  * post published at once whose post-hoc report waits for acknowledgement (5.1.4 ④), posts
- * approved and published with their URLs, one of them reported erroneous with its correction
- * waiting for approval (5.3.2, 5.3.3), and a deputy named for the manager's coming absence.
+ * approved and published with their URLs (the record of one corrected by the manager, with the
+ * reason), one of them reported erroneous with its correction waiting for approval (5.3.2, 5.3.3),
+ * and a deputy named for the manager's coming absence. Every time and URL passes the checks of
+ * the publishing record: published after the approval, a post of the account itself.
  */
 import { listAccounts } from "../../db/repos/accounts.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
@@ -20,6 +22,7 @@ import { nameDeputy } from "./deputies.ts";
 import { draftPost } from "./draft.ts";
 import { publishPostHoc } from "./post-hoc.ts";
 import { recordPublishing } from "./publishing.ts";
+import { correctPublishingRecord } from "./publishing-correct.ts";
 import { createScope } from "./scopes.ts";
 import { submitPost } from "./submit.ts";
 
@@ -170,10 +173,21 @@ export async function demoPosts(ctx: AppContext): Promise<void> {
       });
       return post;
     };
-    await published(
+    const market = await published(
       "【イベント】12月13日（日）10時から、いわき駅前でクリスマスマーケットを開きます。詳しくは市ホームページをご覧ください。https://www.city.iwaki.lg.jp/",
       "1861000000000000001",
     );
+    if (market) {
+      // A wrong URL in the record is corrected by the manager with a reason; the earlier value stays.
+      await correctPublishingRecord(ctx, {
+        actor: kohoManager,
+        postId: market.id,
+        input: {
+          url: "https://x.com/iwaki_city/status/1861000000000000003",
+          reason: "同じ時間帯に発信した別の投稿のURLを記録していたため、この投稿のURLに訂正します。",
+        },
+      });
+    }
     const wrong = await published(
       "【お知らせ】市民会館の休館日は12月7日（月）です。ご利用の皆さまにはご不便をおかけします。",
       "1861000000000000002",

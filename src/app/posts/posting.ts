@@ -8,7 +8,7 @@ import type { Post, PostView } from "../../db/repos/posts.ts";
 import { publicStatuses } from "../../domain/accounts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import type { Action, Target } from "../../domain/policy.ts";
-import { postStatusLabels } from "../../domain/posts.ts";
+import { postStatusLabels, postWriters } from "../../domain/posts.ts";
 import { AppError, conflict, notFound } from "../../errors.ts";
 import { getAccount } from "../accounts/read.ts";
 import { record } from "../audit.ts";
@@ -110,10 +110,7 @@ export function writersOf(
   post: Pick<Post, "authorId" | "approvalRule" | "publishedBy">,
   versionAuthorIds: readonly (number | null)[],
 ): Set<number> {
-  const out = new Set<number>([post.authorId]);
-  for (const id of versionAuthorIds) if (id !== null) out.add(id);
-  if (post.approvalRule === "post_hoc" && post.publishedBy !== null) out.add(post.publishedBy);
-  return out;
+  return postWriters(post, versionAuthorIds);
 }
 
 /**

@@ -2,10 +2,11 @@
  * The posts part of posts: its plug-in points (see app/feature.ts). Its tasks on the dashboard:
  * for the account manager (and the deputy named for today), the posts waiting for approval and
  * the post-hoc reports to acknowledge, due within the pack's business days and overdue once past
- * (5.1.4); for an author, the posts returned to them. And the demo posts.
+ * (5.1.4); for an author, the posts returned to them and the approved posts without a schedule
+ * time that have not been published yet (承認済み・未発信). And the demo posts.
  */
 import { pendingInDivisions, postsByAuthor, unacknowledgedReports } from "../../db/repos/post-queues.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { postCategoryShort } from "../../domain/posts.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import type { Feature, Task } from "../feature.ts";
@@ -20,11 +21,12 @@ function dueDay(at: Date): string {
 async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   const divisions = await decidingDivisions(ctx, actor);
   const now = ctx.clock.now();
-  const [waiting, reports, returned] = await Promise.all([
+  const [waiting, reports, mine] = await Promise.all([
     pendingInDivisions(ctx.db, divisions),
     unacknowledgedReports(ctx.db, divisions),
-    postsByAuthor(ctx.db, actor.staffId, { statuses: ["returned"] }),
+    postsByAuthor(ctx.db, actor.staffId, { statuses: ["returned", "approved"] }),
   ]);
+  const returned = mine.filter((p) => p.status === "returned");
   // 5.1.4: not the posts they wrote or edited, nor the reports they made.
   const approvals: Task[] = (await notWrittenBy(ctx, actor, waiting)).map((p) => ({
     kind: "post_approval",
@@ -50,7 +52,20 @@ async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
     overdue: false,
     clause: "5.1.4",
   }));
-  return [...acknowledgements, ...approvals, ...fixes];
+  // Approved without a schedule time: nothing reminds the author at a time, so the post stays on
+  // their list until it is published (or sent back by an edit). Scheduled ones get a reminder
+  // task at their time (publishing-tasks.ts).
+  const unpublished: Task[] = mine
+    .filter((p) => p.status === "approved" && p.scheduledAt === null)
+    .map((p) => ({
+      kind: "post_approved_unpublished",
+      title: `承認済み・未発信: 発信して記録してください（${p.accountName}・${p.approvedAt ? `${formatDateTime(p.approvedAt)}承認` : "承認済み"}）`,
+      href: `/posts/${p.id}/publish`,
+      due: null,
+      overdue: false,
+      clause: "5.1.4",
+    }));
+  return [...acknowledgements, ...approvals, ...fixes, ...unpublished];
 }
 
 export const postsFeature: Feature = { name: "posts", tasks: postTasks, demo: demoPosts };

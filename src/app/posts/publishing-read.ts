@@ -1,11 +1,12 @@
 /**
- * Reading the publishing side of posts: the record of one post with what the person may do next
- * (the panel on the post page), the queue of approved posts by schedule time with the post-hoc
+ * Reading the publishing side of posts: the record of one post with its corrections (訂正履歴), what
+ * the system checks about its URL, and what the person may do next (the panel on the post page),
+ * the queue of approved posts by schedule time with the post-hoc
  * posts still missing a URL and the posts waiting for a correction, which posts have a published
  * correction (「訂正あり」 in lists), and whom to tell about a problem with a post (7).
  */
 
-import { isOperator } from "../../db/repos/accounts.ts";
+import { findAccount, isOperator } from "../../db/repos/accounts.ts";
 import { correctionsOf, type Post, type PostView } from "../../db/repos/posts.ts";
 import {
   type AnnouncedNotice,
@@ -15,17 +16,24 @@ import {
   type PostVisibility,
   PUBLISH_REMINDER,
   type PublishedCorrection,
+  type PublishingCorrection,
   postTasks,
   publishedCorrectionsOf,
   publishedWithoutUrl,
+  publishingCorrectionsOf,
 } from "../../db/repos/publishing.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { tokyoDate } from "../../domain/dates.ts";
+import { type PostUrlScope, postUrlNote, postUrlRequired, postUrlScope } from "../../domain/platforms.ts";
 import { isPostHoc } from "../../domain/posts.ts";
+import type { Bound } from "../../domain/time-window.ts";
+import { guidelinePack } from "../../guideline/pack.ts";
 import { managedDivisionIds } from "../accounts/health.ts";
 import { allowed } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { accountTargetFor, getPost } from "./access.ts";
+import { publicationEarliest } from "./publishing.ts";
+import { platformOf } from "./publishing-rules.ts";
 
 /** Which posts the actor sees in lists (the same rule as `canSeePost`, as a filter). */
 export function postVisibility(actor: Actor, today: string): PostVisibility {
@@ -64,6 +72,8 @@ export type PublishingActions = {
   markErroneous: boolean;
   /** Start its correction (5.3.3); the operators of the account. */
   startCorrection: boolean;
+  /** Correct the publishing record (time, URL) with a reason; the account manager. */
+  correctRecord: boolean;
 };
 
 /** The publishing record of one post, as the post page shows it. */
@@ -89,6 +99,16 @@ export type PublishingInfo = {
   reminderOpen: boolean;
   overdueSchedule: boolean;
   actions: PublishingActions;
+  /** Corrections of the publishing record (訂正履歴), oldest first. */
+  history: PublishingCorrection[];
+  /** What the system checks about a post URL of this account, in Japanese. */
+  urlNote: string;
+  /** Whether the URL names the account (checked) or only the platform (`host`). */
+  urlScope: PostUrlScope;
+  /** A post of this platform has a public URL to record (not a LINE message). */
+  urlRequired: boolean;
+  /** The event a publication of this post cannot precede (approval, or for ①–④ the version's save). */
+  earliest: Bound | null;
 };
 
 async function nameOf(ctx: AppContext, id: number | null): Promise<string | null> {
@@ -108,16 +128,22 @@ export async function publishingInfo(
   const post = await getPost(ctx, { actor, id: props.postId });
   const now = ctx.clock.now();
   const target = await accountTargetFor(ctx, actor, post);
-  const [publishedByName, erroneousByName, corrections, marks, reminders, original] = await Promise.all([
-    nameOf(ctx, post.publishedBy),
-    nameOf(ctx, post.erroneousBy),
-    correctionsOf(ctx.db, post.id),
-    publishedCorrectionsOf(ctx.db, [post.id]),
-    postTasks(ctx.db, PUBLISH_REMINDER, post.id),
-    post.correctsPostId === null
-      ? Promise.resolve(undefined)
-      : getPost(ctx, { actor, id: post.correctsPostId }).catch(() => undefined),
-  ]);
+  const [publishedByName, erroneousByName, corrections, marks, reminders, original, history, account] =
+    await Promise.all([
+      nameOf(ctx, post.publishedBy),
+      nameOf(ctx, post.erroneousBy),
+      correctionsOf(ctx.db, post.id),
+      publishedCorrectionsOf(ctx.db, [post.id]),
+      postTasks(ctx.db, PUBLISH_REMINDER, post.id),
+      post.correctsPostId === null
+        ? Promise.resolve(undefined)
+        : getPost(ctx, { actor, id: post.correctsPostId }).catch(() => undefined),
+      publishingCorrectionsOf(ctx.db, [post.id]),
+      findAccount(ctx.db, post.accountId),
+    ]);
+  const platform = platformOf(post.platform);
+  const urlAccount = { platform, url: account?.url ?? "", handle: account?.handle ?? "" };
+  const recorded = post.status === "approved" || post.status === "published" || post.status === "deleted";
   const published = marks.get(post.id) ?? [];
   const markedAt = post.erroneousAt;
   const answered =
@@ -161,7 +187,13 @@ export async function publishingInfo(
         !answered &&
         allowed(actor, "post.draft", target) &&
         !openCorrection,
+      correctRecord: isOut && post.publishedAt !== null && allowed(actor, "post.publish_correct", target),
     },
+    history: history.get(post.id) ?? [],
+    urlNote: postUrlNote(guidelinePack(), urlAccount),
+    urlScope: postUrlScope(platform),
+    urlRequired: postUrlRequired(platform),
+    earliest: recorded ? await publicationEarliest(ctx.db, post) : null,
   };
 }
 

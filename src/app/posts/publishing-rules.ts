@@ -1,58 +1,14 @@
 /**
- * Pure rules of the publishing record: whether a URL is a post of the account's platform (https,
- * the platform's own host, a path that is not the account's profile page), and the wording of
- * the tasks this part opens. No I/O.
+ * Pure rules of the publishing part: the platform of an account, and the wording of the tasks it
+ * opens. (Whether a URL is a post of the account: domain/platforms.ts `checkPostUrl`.) No I/O.
  */
 
-import { parseAccountUrl } from "../../domain/platforms.ts";
-import type { GuidelinePack, Platform } from "../../guideline/pack.ts";
+import type { Platform } from "../../guideline/pack.ts";
 import { platforms } from "../../guideline/pack.ts";
 
 /** The platform of an account, or "other" for an unknown value. */
 export function platformOf(value: string): Platform {
   return platforms.find((p) => p === value) ?? "other";
-}
-
-function hostOf(raw: string): string | null {
-  try {
-    return new URL(raw).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-}
-
-/**
- * A Japanese reason `raw` is not the URL of a post on the account's platform, or null when it
- * is. Loose on purpose: the host must be the platform's (for Mastodon and その他, the host of
- * the account's own URL), and the path may be any path that is not the profile page itself.
- */
-export function publishedUrlProblem(
-  pack: GuidelinePack,
-  account: { platform: string; url: string },
-  raw: string,
-): string | null {
-  const platform = platformOf(account.platform);
-  const spec = pack.platforms[platform];
-  const value = raw.trim();
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "発信した投稿のURLを、https:// から始まる形で入力してください。";
-  }
-  if (url.protocol !== "https:") return "発信した投稿のURLは https:// から始まるものを入力してください。";
-  if (url.username || url.password)
-    return "発信した投稿のURLに、ユーザー名やパスワードを含めないでください。";
-  const host = url.hostname.toLowerCase();
-  const allowed = spec.hosts.length > 0 ? spec.hosts : [hostOf(account.url)].filter((h) => h !== null);
-  if (allowed.length > 0 && !allowed.includes(host)) {
-    return `このアカウントは${spec.label}のアカウントです。${allowed[0]} の投稿のURLを入力してください（入力されたURLのホストは ${host} です）。`;
-  }
-  if (url.pathname.replace(/\/+$/, "") === "")
-    return "サイトのトップページではなく、発信した投稿そのもののURLを入力してください。";
-  if (platform !== "other" && parseAccountUrl(pack, platform, value))
-    return "アカウントのページではなく、発信した投稿そのもののURLを入力してください。";
-  return null;
 }
 
 /** The title of the reminder opened at a post's schedule time. */

@@ -48,7 +48,7 @@ const approved = (extra: Partial<Parameters<typeof seedPost>[1]> = {}) =>
 
 test("the operator records the URL and time of an approved post; it is then 発信済 and read-only", async () => {
   app.clock.set("2026-11-24T01:00:00Z");
-  const post = await approved();
+  const post = await approved({ createdAt: new Date("2026-11-24T00:30:00Z") }); // approved at 09:30
   const actor = org.actors.kouhouStaff;
   const record = (input: Record<string, string>) =>
     recordPublishing(app.ctx, { actor, postId: post.id, input });
@@ -67,7 +67,7 @@ test("the operator records the URL and time of an approved post; it is then 発�
   );
   await assert.rejects(
     record({ url: `https://x.com/${handle}/status/1860000000000000001`, publishedAt: "2026-11-24T10:30" }),
-    refused("validation", /発信した日時に未来の日時は入力できません/),
+    refused("validation", /発信した日時に未来の日時は指定できません/),
     "10:30 Tokyo is after 10:00 Tokyo, now",
   );
   assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved", "nothing was recorded");
@@ -183,7 +183,7 @@ test("a removal from the platform is recorded with its reason; the post stays on
   await assert.rejects(remove({ reason: "" }), refused("validation", /削除した理由を入力してください/));
   await assert.rejects(
     remove({ reason: "日付の誤り", deletedAt: "2026-11-24T12:30" }),
-    refused("validation", /発信した日時（2026\/11\/24 13:00:00）より後/),
+    refused("validation", /削除した日時（2026\/11\/24 12:30:00）が、発信（2026\/11\/24 13:00:00）より前です/),
   );
   const done = await remove({ reason: "開催日を誤って記載したため削除しました。" });
   assert.equal(done.status, "deleted");

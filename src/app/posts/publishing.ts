@@ -2,18 +2,32 @@
  * The publishing record: when an approved post goes out, its operator (or the account manager)
  * records the published URL and the time (manual publishing is the default: many cities post
  * from the platform's own app); a post published first under 5.1.4 ①–④ gets its URL recorded
- * afterwards. From then on the post is read-only; its removal from the platform is recorded with
- * a reason. The operator may also move the schedule time of an approved post. This system does
- * not post to the platforms: a publishing connector would, and is not part of it yet.
+ * afterwards. The record is a 公文書, so the system checks what it can before keeping it: the time
+ * lies between the approval (for a post-hoc post: the save of the version that went out, or the
+ * confirmation given on the spot) and now, and not before an embargo (5.2.2.2); the URL is a post
+ * of this account on its platform (domain/platforms.ts). From then on the post is read-only; a
+ * wrong record is corrected by the account manager with a reason, keeping the earlier values
+ * (publishing-correct.ts). Its removal from the platform is recorded with a reason. The operator
+ * may also move the schedule time of an approved post. This system does not post to the
+ * platforms: a publishing connector would, and is not part of it yet.
  */
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { findAccount } from "../../db/repos/accounts.ts";
-import { lockPost, type Post, type PostValues, type PostView, updatePost } from "../../db/repos/posts.ts";
+import {
+  listVersions,
+  lockPost,
+  type Post,
+  type PostValues,
+  type PostView,
+  updatePost,
+} from "../../db/repos/posts.ts";
 import { POST_CORRECTION, PUBLISH_REMINDER } from "../../db/repos/publishing.ts";
 import { formatDateTime } from "../../domain/dates.ts";
+import { checkPostUrl, postUrlRequired } from "../../domain/platforms.ts";
 import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
-import { conflict, notFound, validation } from "../../errors.ts";
+import { type Bound, placeInWindow } from "../../domain/time-window.ts";
+import { conflict, type FieldIssue, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
@@ -21,15 +35,22 @@ import { tokyoDateTime } from "../credentials/rules.ts";
 import { announcementScheduleProblem, noteAnnouncementPublished } from "../notices/sns.ts";
 import { parse, text } from "../validate.ts";
 import { authorizeOnPost, getPost } from "./access.ts";
-import { publishedUrlProblem } from "./publishing-rules.ts";
+import { platformOf } from "./publishing-rules.ts";
 import { closePostTasks } from "./publishing-tasks.ts";
+import { placed } from "./recorded-time.ts";
 
 /** An optional date and time (「2026-04-01T09:30」 in Tokyo time, or ISO 8601); "" means none. */
-const optionalDateTime = (label: string) =>
+export const optionalDateTime = (label: string) =>
   z.preprocess((v) => (v === "" || v === null ? undefined : v), tokyoDateTime(label).optional());
 
+/** An optional URL field: "" or null means none was given. */
+const optionalUrl = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : v),
+  text("発信した投稿のURL", 2000).optional(),
+);
+
 export const publishInput = z.object({
-  url: text("発信した投稿のURL", 2000),
+  url: optionalUrl,
   publishedAt: optionalDateTime("発信した日時"),
 });
 
@@ -52,7 +73,7 @@ export function unpublishableReason(status: PostStatus): string {
     case "rejected":
       return "却下された投稿は発信できません。";
     case "published":
-      return "この投稿は発信済みとして記録されています。発信済みの投稿は変更できません。";
+      return "この投稿は発信済みとして記録されています。発信済みの投稿は変更できません。記録に誤りがある場合は、アカウント管理者が理由を添えて訂正できます。";
     case "deleted":
       return "この投稿はプラットフォームから削除済みとして記録されています。";
     case "approved":
@@ -60,29 +81,113 @@ export function unpublishableReason(status: PostStatus): string {
   }
 }
 
-function notLater(field: string, label: string, value: Date, now: Date): void {
-  if (value.getTime() > now.getTime()) {
-    const message = `${label}に未来の日時は入力できません（現在 ${formatDateTime(now)}）。`;
-    throw validation(message, [{ field, message }]);
+const approvalWhat: Record<string, string> = {
+  verbal: "口頭での承認",
+  scope: "範囲の許可による承認",
+  on_the_spot: "その場での確認",
+};
+
+/**
+ * The event a publication of the post cannot precede: its approval (the verbal approval's time,
+ * the approval under a scope at submission); for a post published first under 5.1.4 ①–④, the
+ * confirmation given on the spot when there was one, otherwise the save of the version that went
+ * out (there is no decision before a post-hoc post goes out).
+ */
+export async function publicationEarliest(db: Db, post: Post): Promise<Bound> {
+  if (post.approvalRule === "post_hoc") {
+    if (post.approvedAt && post.approvedBy !== null)
+      return { at: post.approvedAt, what: approvalWhat.on_the_spot ?? "" };
+    const version = post.approvedVersion ?? post.version;
+    const saved = (await listVersions(db, post.id)).find((v) => v.version === version);
+    return { at: saved?.at ?? post.createdAt, what: `発信した第${version}版の保存` };
+  }
+  const what = (post.approvalRule && approvalWhat[post.approvalRule]) ?? "承認";
+  return { at: post.approvedAt ?? post.submittedAt ?? post.createdAt, what };
+}
+
+/** The URL as kept (null: none, where a post has none), or the problem with it on the `url` field. */
+function postUrlOrIssue(
+  account: { platform: string; url: string; handle: string },
+  raw: string | undefined,
+): { url: string | null } | { issue: FieldIssue } {
+  const platform = platformOf(account.platform);
+  if (raw === undefined) {
+    if (!postUrlRequired(platform)) return { url: null };
+    return { issue: { field: "url", message: "発信した投稿のURLを入力してください。" } };
+  }
+  const check = checkPostUrl(guidelinePack(), { ...account, platform }, raw);
+  return check.ok ? { url: check.url } : { issue: { field: "url", message: check.message } };
+}
+
+/** The URL as kept, after checking it is a post of the account (null: none, where none exists). */
+export function checkedPostUrl(
+  account: { platform: string; url: string; handle: string },
+  raw: string | undefined,
+): string | null {
+  const result = postUrlOrIssue(account, raw);
+  if ("issue" in result) throw validation(result.issue.message, [result.issue]);
+  return result.url;
+}
+
+/**
+ * The URL and the time checked together before the transaction, so a form shows every problem at
+ * once (the time is placed again in the transaction, against the locked post).
+ */
+export async function precheckRecord(
+  ctx: AppContext,
+  post: Post,
+  account: { platform: string; url: string; handle: string },
+  input: { url?: string | undefined; publishedAt?: Date | undefined },
+  urlGiven: boolean,
+): Promise<string | null | undefined> {
+  const issues: FieldIssue[] = [];
+  let url: string | null | undefined;
+  if (urlGiven) {
+    const result = postUrlOrIssue(account, input.url);
+    if ("issue" in result) issues.push(result.issue);
+    else url = result.url;
+  }
+  if (input.publishedAt) {
+    const earliest = await publicationEarliest(ctx.db, post);
+    const latest = post.deletedAt ? { at: post.deletedAt, what: "削除" } : null;
+    const result = placeInWindow(input.publishedAt, {
+      label: "発信した日時",
+      earliest,
+      latest,
+      now: ctx.clock.now(),
+    });
+    if (!result.ok) issues.push({ field: "publishedAt", message: result.message });
+  }
+  const [first] = issues;
+  if (first) throw validation(first.message, issues);
+  return url;
+}
+
+/** 5.2.2.2: 公表が決定されていない情報 — nothing goes out before its embargo. */
+export function assertAfterEmbargo(post: Post, publishedAt: Date): void {
+  if (post.embargoUntil && publishedAt.getTime() < post.embargoUntil.getTime()) {
+    const message = `この投稿は${formatDateTime(post.embargoUntil)}まで公表できません（第5-2(2)②）。発信した日時を確認してください。`;
+    throw validation(message, [{ field: "publishedAt", message }]);
   }
 }
 
 /**
- * The post whose publishing the actor records (they see it and may record, post.publish_record)
- * and the input parsed against `schema`, checked in that order.
+ * The post whose publishing the actor records (they see it and may do `action`) and the input
+ * parsed against `schema`, checked in that order.
  */
-async function postToRecord<S extends z.ZodType>(
+export async function postToRecord<S extends z.ZodType>(
   ctx: AppContext,
   props: { actor: Actor; postId: number; input: unknown },
   schema: S,
+  action: "post.publish_record" | "post.publish_correct" = "post.publish_record",
 ): Promise<{ post: PostView; input: z.output<S> }> {
   const post = await getPost(ctx, { actor: props.actor, id: props.postId });
-  await authorizeOnPost(ctx, props.actor, "post.publish_record", post);
+  await authorizeOnPost(ctx, props.actor, action, post);
   return { post, input: parse(schema, props.input) };
 }
 
 /** Runs `work` on the locked post in one audited change targeting the post; returns the updated post. */
-function changeLockedPost(
+export function changeLockedPost(
   ctx: AppContext,
   actor: Actor,
   action: string,
@@ -98,10 +203,12 @@ function changeLockedPost(
 }
 
 /**
- * Records that a post went out: the URL of the post on the account's platform and the time
- * (default now; not in the future, nor before an embargo, 5.2.2.2). An approved post becomes
- * 発信済; a post published under 5.1.4 ①–④ without a URL gets its URL. The reminder of the post
- * closes, and a published correction closes the correction tasks of the post it corrects (5.3.2).
+ * Records that a post went out: the URL of the post on the account's platform (this account's,
+ * where the URL names the account; none for a LINE message, which has no public URL) and the
+ * time (default now; between the approval and now, not before an embargo, 5.2.2.2). An approved
+ * post becomes 発信済; a post published under 5.1.4 ①–④ without a URL gets its URL. The reminder
+ * of the post closes, and a published correction closes the correction tasks of the post it
+ * corrects (5.3.2).
  * @param props.input `{ url, publishedAt? }` from a form or JSON
  */
 export async function recordPublishing(
@@ -112,21 +219,16 @@ export async function recordPublishing(
   const { post, input } = await postToRecord(ctx, props, publishInput);
   const account = await findAccount(ctx.db, post.accountId);
   if (!account) throw notFound("アカウント");
-  const problem = publishedUrlProblem(guidelinePack(), account, input.url);
-  if (problem) throw validation(problem, [{ field: "url", message: problem }]);
-  const url = new URL(input.url.trim()).toString();
+  const url = (await precheckRecord(ctx, post, account, input, true)) ?? null;
   return changeLockedPost(ctx, actor, "post.publish", post.id, async (tx, at, current) => {
-    if (input.publishedAt) notLater("publishedAt", "発信した日時", input.publishedAt, at);
     let values: PostValues;
+    const earliest = await publicationEarliest(tx, current);
+    const when = (value: Date) => placed("publishedAt", "発信した日時", value, { earliest, now: at });
     if (current.status === "approved") {
       if (current.approvedVersion !== null && current.approvedVersion !== current.version)
         throw conflict("承認後に内容が変わっています。もう一度承認を得てから発信してください（第5-1(4)）。");
-      const publishedAt = input.publishedAt ?? at;
-      // 5.2.2.2: 公表が決定されていない情報 — nothing goes out before its embargo.
-      if (current.embargoUntil && publishedAt.getTime() < current.embargoUntil.getTime()) {
-        const message = `この投稿は${formatDateTime(current.embargoUntil)}まで公表できません（第5-2(2)②）。発信した日時を確認してください。`;
-        throw validation(message, [{ field: "publishedAt", message }]);
-      }
+      const publishedAt = input.publishedAt ? when(input.publishedAt) : at;
+      assertAfterEmbargo(current, publishedAt);
       values = {
         status: nextPostStatus(current.status, "publish") ?? "published",
         publishedAt,
@@ -136,14 +238,13 @@ export async function recordPublishing(
     } else if (
       current.status === "published" &&
       current.publishedUrl === null &&
+      url !== null &&
       isPostHoc(current.category)
     ) {
       // 5.1.4 ①–④: published first; the URL is recorded afterwards.
-      values = {
-        publishedUrl: url,
-        publishedAt: input.publishedAt ?? current.publishedAt ?? at,
-        publishedBy: current.publishedBy ?? actorId(actor),
-      };
+      const publishedAt = input.publishedAt ? when(input.publishedAt) : (current.publishedAt ?? at);
+      assertAfterEmbargo(current, publishedAt);
+      values = { publishedUrl: url, publishedAt, publishedBy: current.publishedBy ?? actorId(actor) };
     } else {
       throw conflict(unpublishableReason(current.status) || "この投稿の発信は記録できません。");
     }
@@ -169,12 +270,19 @@ export async function recordPublishing(
             resolution: { correctionPostId: updated.id, publishedUrl: url },
           })
         : [];
+    const movedTime =
+      current.publishedAt !== null && current.publishedAt.getTime() !== updated.publishedAt?.getTime();
     return {
       updated,
       summary: {
         status: { before: current.status, after: updated.status },
         publishedUrl: url,
         publishedAt: updated.publishedAt?.toISOString() ?? null,
+        ...(movedTime ? { publishedAtBefore: current.publishedAt?.toISOString() ?? null } : {}),
+        ...(input.publishedAt && updated.publishedAt?.getTime() !== input.publishedAt.getTime()
+          ? { publishedAtGiven: input.publishedAt.toISOString() }
+          : {}),
+        earliest: { what: earliest.what, at: earliest.at.toISOString() },
         closedTaskIds: [...reminders, ...corrections],
         ...(updated.correctsPostId !== null ? { correctsPostId: updated.correctsPostId } : {}),
         ...(announcement ? { announcement } : {}),
@@ -185,7 +293,7 @@ export async function recordPublishing(
 
 /**
  * Records that a published post was removed from the platform, with the reason and the time
- * (default now; not in the future, not before it was published). The record of the post stays.
+ * (default now; between the publication and now). The record of the post stays.
  * @param props.input `{ reason, deletedAt? }`
  */
 export async function recordDeletion(
@@ -203,12 +311,10 @@ export async function recordDeletion(
           : "発信済みの投稿だけを、プラットフォームから削除したものとして記録できます。",
       );
     }
-    const deletedAt = input.deletedAt ?? at;
-    notLater("deletedAt", "削除した日時", deletedAt, at);
-    if (current.publishedAt && deletedAt.getTime() < current.publishedAt.getTime()) {
-      const message = `削除した日時は、発信した日時（${formatDateTime(current.publishedAt)}）より後にしてください。`;
-      throw validation(message, [{ field: "deletedAt", message }]);
-    }
+    const earliest = current.publishedAt ? { at: current.publishedAt, what: "発信" } : null;
+    const deletedAt = input.deletedAt
+      ? placed("deletedAt", "削除した日時", input.deletedAt, { earliest, now: at })
+      : at;
     const updated = await updatePost(
       tx,
       current.id,

@@ -82,6 +82,8 @@ export type PostDetail = {
    */
   confirmers: Array<{ id: number; name: string }>;
   reportOverdue: boolean;
+  /** For a correction (5.3.3): the post it corrects, to show the two side by side. */
+  original: { id: number; text: string } | null;
   now: Date;
 };
 
@@ -146,6 +148,10 @@ export async function postDetail(ctx: AppContext, props: { actor: Actor; id: num
   const visibleRepost =
     repost && (repost.status === "published" || (await canSeePost(ctx, props.actor, repost))) ? repost : null;
   const check = await checkPost(account, { ...post, imageCount: images.length }, now);
+  const original =
+    post.kind === "correction" && post.correctsPostId !== null
+      ? await getPost(ctx, { actor: props.actor, id: post.correctsPostId }).catch(() => null)
+      : null;
   const confirmers =
     can.publishPostHoc && post.errorCount > 0
       ? await confirmersFor(ctx, props.actor, post, writersOf(post, versionAuthors))
@@ -169,6 +175,7 @@ export async function postDetail(ctx: AppContext, props: { actor: Actor; id: num
     resend,
     confirmers,
     reportOverdue: pendingReport && post.reportDueAt !== null && post.reportDueAt.getTime() < now.getTime(),
+    original: original ? { id: original.id, text: original.text } : null,
     now,
   };
 }

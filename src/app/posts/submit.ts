@@ -26,6 +26,7 @@ import { change } from "../audit.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { parse } from "../validate.ts";
 import { checkPost, findingCounts, findingSummary } from "./checking.ts";
+import { assertCorrects } from "./corrections.ts";
 import { versionInput } from "./input.ts";
 import { assertUnchanged, postFor } from "./posting.ts";
 import { scopeSpec } from "./scopes.ts";
@@ -64,6 +65,8 @@ export async function submitPost(
     assertUnchanged(post, { version: input.version });
     const status = nextPostStatus(post.status, "submit");
     if (!status) throw conflict(`「${postStatusLabels[post.status]}」の投稿は、承認を申請できません。`);
+    // 5.3.2, 5.3.3: a correction must correct, not repeat the original under 【訂正】.
+    await assertCorrects(tx, post);
     const justification = input.justification ?? post.justification;
     const images = await listImages(tx, post.id);
     const result = await checkPost(account, { ...post, imageCount: images.length }, at);

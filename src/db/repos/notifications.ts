@@ -397,12 +397,13 @@ export async function openTasksDue(
   return rows.flatMap((r) => (r.dueDate === null ? [] : [{ ...r, dueDate: r.dueDate }]));
 }
 
-/** A post waiting for approval (承認待ち), with its account's manager. */
+/** A post waiting for approval (承認待ち), with its account's manager and division. */
 export type PendingPost = {
   id: number;
   version: number;
   accountId: number;
   accountName: string;
+  divisionId: number;
   managerId: number | null;
   authorId: number;
   authorName: string;
@@ -420,6 +421,7 @@ export async function pendingPosts(db: Db, options: { managerId?: number } = {})
       version: posts.version,
       accountId: posts.accountId,
       accountName: accounts.name,
+      divisionId: accounts.divisionId,
       managerId: accounts.managerId,
       authorId: posts.authorId,
       authorName: staff.name,
@@ -440,8 +442,12 @@ export type OpenReport = {
   category: string;
   accountId: number;
   accountName: string;
+  divisionId: number;
   managerId: number | null;
   authorId: number;
+  /** Who published it (and so made the report). */
+  publishedBy: number | null;
+  approvalRule: string | null;
   reportDueAt: Date;
 };
 
@@ -465,8 +471,11 @@ export async function unacknowledgedReports(
       category: posts.category,
       accountId: posts.accountId,
       accountName: accounts.name,
+      divisionId: accounts.divisionId,
       managerId: accounts.managerId,
       authorId: posts.authorId,
+      publishedBy: posts.publishedBy,
+      approvalRule: posts.approvalRule,
       reportDueAt: posts.reportDueAt,
     })
     .from(posts)

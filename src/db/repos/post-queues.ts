@@ -2,7 +2,8 @@
  * SQL for the drafting and approval pages of posts (5.1.4): a person's own posts, the posts
  * waiting for a manager's (or deputy's) approval, the post-hoc reports not yet acknowledged, the
  * recent published posts of the city an operator may re-send (①), who wrote the versions of a
- * set of posts, the divisions a person deputises for today, deputies with their names, and
+ * set of posts, the divisions a person deputises for today and the deputies of a day by
+ * division, deputies with their names, and
  * discarding a draft that was never decided on.
  */
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, type SQL } from "drizzle-orm";
@@ -109,6 +110,29 @@ export async function deputyDivisionsOn(db: Db, staffId: number, date: string): 
       ),
     );
   return rows.map((r) => r.divisionId);
+}
+
+/** The deputies named for `date` (YYYY-MM-DD, Tokyo) in each of these divisions. */
+export async function deputiesOnByDivision(
+  db: Db,
+  divisionIds: readonly number[],
+  date: string,
+): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (divisionIds.length === 0) return out;
+  const rows = await db
+    .selectDistinct({ divisionId: approvalDeputies.divisionId, deputyId: approvalDeputies.deputyId })
+    .from(approvalDeputies)
+    .where(
+      and(
+        inArray(approvalDeputies.divisionId, [...new Set(divisionIds)]),
+        lte(approvalDeputies.fromDate, date),
+        gte(approvalDeputies.toDate, date),
+        isNull(approvalDeputies.revokedAt),
+      ),
+    );
+  for (const r of rows) out.set(r.divisionId, [...(out.get(r.divisionId) ?? []), r.deputyId]);
+  return out;
 }
 
 /** A named deputy with the names of the manager, the deputy and the division. */

@@ -2,9 +2,10 @@
  * SQL for what happens around and after approval: the publishing queue (approved posts by
  * schedule time, post-hoc posts without a URL, posts waiting for a correction), the scheduled
  * reminders and correction tasks of a post (rows of `tasks` whose cause names the post), the
- * corrections that have gone out (「訂正あり」), and announced notices that have no post yet.
+ * corrections that have gone out (「訂正あり」), the corrections of publishing records (訂正履歴,
+ * append-only), and announced notices that have no post yet.
  */
-import { and, asc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, max, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import {
   accountNotices,
@@ -12,8 +13,10 @@ import {
   accounts,
   approvalDeputies,
   divisions,
+  postPublishingCorrections,
   posts,
   postVersions,
+  staff,
   tasks,
 } from "../schema.ts";
 import { type Post, type PostView, postViewQuery, toPost, toPostView } from "./posts.ts";
@@ -58,10 +61,20 @@ export async function approvedQueue(db: Db, visibility: PostVisibility): Promise
   return rows.map(toPostView);
 }
 
-/** Posts published first under 5.1.4 ①–④ whose published URL has not been recorded yet. */
+/**
+ * Posts published first under 5.1.4 ①–④ whose published URL has not been recorded yet (a LINE
+ * official account's messages have no public URL, so its posts never wait for one).
+ */
 export async function publishedWithoutUrl(db: Db, visibility: PostVisibility): Promise<PostView[]> {
   const rows = await postViewQuery(db)
-    .where(and(eq(posts.status, "published"), isNull(posts.publishedUrl), visibleCondition(visibility)))
+    .where(
+      and(
+        eq(posts.status, "published"),
+        isNull(posts.publishedUrl),
+        ne(accounts.platform, "line"),
+        visibleCondition(visibility),
+      ),
+    )
     .orderBy(asc(posts.publishedAt), asc(posts.id))
     .limit(QUEUE_LIMIT);
   return rows.map(toPostView);
@@ -143,6 +156,51 @@ export async function openCorrectionOf(db: Db, postId: number): Promise<Post | u
     .orderBy(asc(posts.id))
     .limit(1);
   return row ? toPost(row) : undefined;
+}
+
+// Corrections of the publishing record (訂正履歴)
+
+/** One correction of a post's publishing record, with the name of who made it. */
+export type PublishingCorrection = typeof postPublishingCorrections.$inferSelect & {
+  correctedByName: string | null;
+};
+
+/** Records a correction (the next `seq` of the post); call with the post row locked. */
+export async function insertPublishingCorrection(
+  db: Db,
+  values: Omit<typeof postPublishingCorrections.$inferInsert, "id" | "seq">,
+): Promise<typeof postPublishingCorrections.$inferSelect> {
+  const [last] = await db
+    .select({ seq: max(postPublishingCorrections.seq) })
+    .from(postPublishingCorrections)
+    .where(eq(postPublishingCorrections.postId, values.postId));
+  const [row] = await db
+    .insert(postPublishingCorrections)
+    .values({ ...values, seq: (last?.seq ?? 0) + 1 })
+    .returning();
+  if (!row) throw new Error("insert publishing correction returned nothing");
+  return row;
+}
+
+/** The corrections of these posts' publishing records, keyed by post, oldest first. */
+export async function publishingCorrectionsOf(
+  db: Db,
+  postIds: readonly number[],
+): Promise<Map<number, PublishingCorrection[]>> {
+  const out = new Map<number, PublishingCorrection[]>();
+  if (postIds.length === 0) return out;
+  const rows = await db
+    .select({ row: postPublishingCorrections, correctedByName: staff.name })
+    .from(postPublishingCorrections)
+    .leftJoin(staff, eq(staff.id, postPublishingCorrections.correctedBy))
+    .where(inArray(postPublishingCorrections.postId, [...new Set(postIds)]))
+    .orderBy(asc(postPublishingCorrections.postId), asc(postPublishingCorrections.seq));
+  for (const r of rows) {
+    const list = out.get(r.row.postId) ?? [];
+    list.push({ ...r.row, correctedByName: r.correctedByName });
+    out.set(r.row.postId, list);
+  }
+  return out;
 }
 
 // Tasks of a post (the cause names it: {"postId": 12, …})

@@ -31,7 +31,9 @@ import { submitPost } from "../../app/posts/submit.ts";
 import { findingSchema, lengthInfoSchema } from "../../checker/types.ts";
 import type { DeputyView } from "../../db/repos/post-queues.ts";
 import type { Post, PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
+import { correctsNothing } from "../../domain/corrections.ts";
 import { isPostStatus, postCategories, postStatuses } from "../../domain/posts.ts";
+import { diffTexts } from "../../domain/text-diff.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
@@ -240,6 +242,20 @@ const detailSchema = z
         "エラーのある①〜④を今すぐ発信する場合に、その場で内容を確認できる方（承認できる方で、この投稿を書いていない方・第5-2）",
     }),
     reportOverdue: z.boolean(),
+    original: z
+      .object({
+        id: z.number().int(),
+        text: z.string(),
+        same: z.boolean().openapi({
+          description:
+            "訂正の本文が【訂正】などの表示を除いて元の投稿と同じ（このままでは申請・承認できません）",
+        }),
+        diff: z.array(z.object({ op: z.enum(["same", "del", "ins"]), text: z.string() })).openapi({
+          description: "元の投稿から訂正の投稿への違い（del: 削除、ins: 追加）",
+        }),
+      })
+      .nullable()
+      .openapi({ description: "訂正の投稿（第5-3(3)）: 訂正する元の投稿と、その違い" }),
   })
   .openapi("PostDetail");
 
@@ -275,6 +291,14 @@ function detailDto(d: PostDetail) {
     resend: resendDto(d.resend),
     confirmers: d.confirmers,
     reportOverdue: d.reportOverdue,
+    original: d.original
+      ? {
+          id: d.original.id,
+          text: d.original.text,
+          same: correctsNothing(d.post.text, d.original.text),
+          diff: diffTexts(d.original.text, d.post.text),
+        }
+      : null,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * JSON API twins of the publishing pages: the queue (/posts/queue), a post's publishing record
- * (/posts/{id}/publishing), recording publishing, a new schedule time and a removal, reporting an
+ * (/posts/{id}/publishing, with its 訂正履歴), recording publishing, correcting a publishing record
+ * (/posts/{id}/publishing/correct), a new schedule time and a removal, reporting an
  * error (5.3.2) and starting the correction (5.3.3), an announcement post from an announced
  * change or closure (4.5.2), and whom to tell about a problem with a post (7). Same use cases,
  * permissions and audit entries as the pages.
@@ -8,6 +9,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { markErroneous, startCorrection } from "../../app/posts/corrections.ts";
 import { recordDeletion, recordPublishing, reschedulePost } from "../../app/posts/publishing.ts";
+import { correctPublishingRecord } from "../../app/posts/publishing-correct.ts";
 import { draftAnnouncementPost } from "../../app/posts/publishing-drafts.ts";
 import {
   incidentContact,
@@ -78,6 +80,20 @@ const correctionRefSchema = z.object({
   publishedUrl: z.string().nullable(),
 });
 
+const historySchema = z
+  .object({
+    seq: z.number().int(),
+    correctedAt: z.string(),
+    correctedBy: z.number().int(),
+    correctedByName: z.string().nullable(),
+    publishedAtBefore: z.string().nullable(),
+    publishedAtAfter: z.string().nullable(),
+    publishedUrlBefore: z.string().nullable(),
+    publishedUrlAfter: z.string().nullable(),
+    reason: z.string(),
+  })
+  .openapi("PublishingRecordCorrection");
+
 const infoSchema = z
   .object({
     item: recordSchema,
@@ -105,6 +121,17 @@ const infoSchema = z
       recordDeletion: z.boolean(),
       markErroneous: z.boolean(),
       startCorrection: z.boolean(),
+      correctRecord: z.boolean().openapi({ description: "発信の記録を訂正できる（アカウント管理者）" }),
+    }),
+    history: z.array(historySchema).openapi({ description: "発信の記録の訂正履歴（古い順）" }),
+    urlScope: z.enum(["account", "host"]).openapi({
+      description:
+        "account: URLに含まれるアカウント名がこのアカウントのものか確認する。host: URLにアカウント名が含まれないため、ホストと形式だけを確認する（Instagram、YouTube、LINE VOOM など）",
+    }),
+    urlNote: z.string().openapi({ description: "URLについてシステムが確認すること・できないこと" }),
+    urlRequired: z.boolean().openapi({ description: "false: 公開されたURLのない投稿（LINEのメッセージ）" }),
+    earliest: z.object({ at: z.string(), what: z.string() }).nullable().openapi({
+      description: "発信した日時はこれ以降（承認、事後報告では発信した版の保存など）から現在まで",
     }),
   })
   .openapi("PublishingInfo");
@@ -134,6 +161,21 @@ function infoDto(info: PublishingInfo) {
     reminderOpen: info.reminderOpen,
     overdueSchedule: info.overdueSchedule,
     actions: info.actions,
+    history: info.history.map((h) => ({
+      seq: h.seq,
+      correctedAt: h.correctedAt.toISOString(),
+      correctedBy: h.correctedBy,
+      correctedByName: h.correctedByName,
+      publishedAtBefore: iso(h.publishedAtBefore),
+      publishedAtAfter: iso(h.publishedAtAfter),
+      publishedUrlBefore: h.publishedUrlBefore,
+      publishedUrlAfter: h.publishedUrlAfter,
+      reason: h.reason,
+    })),
+    urlScope: info.urlScope,
+    urlNote: info.urlNote,
+    urlRequired: info.urlRequired,
+    earliest: info.earliest ? { at: info.earliest.at.toISOString(), what: info.earliest.what } : null,
   };
 }
 
@@ -204,17 +246,41 @@ const route = {
     path: "/posts/{id}/publish",
     tags,
     summary:
-      "発信を記録（承認済みの投稿、または事後報告で発信済みでURL未記録の投稿。URLはアカウントのプラットフォームの投稿のURL。日時は省略時は現在、未来は不可）",
+      "発信を記録（承認済みの投稿、または事後報告で発信済みでURL未記録の投稿）。URLはこのアカウントの投稿のURL（別のアカウントの投稿は不可。LINEのメッセージは省略可）。日時は承認（事後報告では発信した版の保存またはその場での確認）から現在まで、省略時は現在",
     request: {
       params: idParam,
       ...jsonBody(
         z.object({
-          url: z.string().openapi({ example: "https://x.com/iwaki_city/status/1860000000000000001" }),
+          url: z
+            .string()
+            .optional()
+            .openapi({ example: "https://x.com/iwaki_city/status/1860000000000000001" }),
           publishedAt: dateTime("発信した日時（省略時は現在）"),
         }),
       ),
     },
     responses: ok(z.object({ item: recordSchema }), "記録した投稿"),
+  }),
+  correct: createRoute({
+    method: "post",
+    path: "/posts/{id}/publishing/correct",
+    tags,
+    summary:
+      "発信の記録（発信日時・URL）を訂正（アカウント管理者。理由は必須。訂正前の値は訂正履歴に残ります。値の確認は発信の記録と同じ）",
+    request: {
+      params: idParam,
+      ...jsonBody(
+        z.object({
+          publishedAt: dateTime("正しい発信日時（省略時は変更なし）"),
+          url: z.string().optional().openapi({ description: "正しいURL（省略時は変更なし）" }),
+          reason: z.string().openapi({ example: "発信した投稿を取り違えて記録していたため" }),
+        }),
+      ),
+    },
+    responses: ok(
+      z.object({ item: recordSchema, history: z.array(historySchema) }),
+      "訂正した投稿と訂正履歴",
+    ),
   }),
   schedule: createRoute({
     method: "post",
@@ -330,6 +396,13 @@ export function publishingApi() {
       return c.json({ item: recordDto(post) }, 200);
     });
   }
+  r.openapi(route.correct, async (c) => {
+    const actor = apiActor(c);
+    const postId = c.req.valid("param").id;
+    const post = await correctPublishingRecord(c.var.app, { actor, postId, input: c.req.valid("json") });
+    const info = await publishingInfo(c.var.app, { actor, postId });
+    return c.json({ item: recordDto(post), history: infoDto(info).history }, 200);
+  });
   r.openapi(route.erroneous, async (c) => {
     const mark = await markErroneous(c.var.app, {
       actor: apiActor(c),

@@ -37,6 +37,7 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import { emptyForm, type FormState, type FormValues } from "../views/components.tsx";
 import { DeputyForm, DeputyTable, SCOPE_FIELD_ROWS, ScopeForm, ScopeTable } from "../views/post-admin.tsx";
+import { CorrectionDiff } from "../views/post-correction.tsx";
 import {
   type EditorCheck,
   EditPostForm,
@@ -271,6 +272,9 @@ async function postPage(c: HttpContext, id: number, states: ActionStates = {}, s
       <section aria-labelledby="text-title">
         <h2 id="text-title">本文と確認結果</h2>
         <PostText detail={detail} />
+        {detail.original ? (
+          <CorrectionDiff original={detail.original} text={post.text} headingLevel={3} />
+        ) : null}
         {post.justification ? (
           <div class="notice notice-info">
             <h3>「要修正」の指摘があるまま申請・発信した理由</h3>
@@ -345,6 +349,7 @@ async function editPage(
         imageCount={detail.images.length}
         check={forms.check ?? { findings: detail.findings, length: detail.length }}
         recent={options.recent}
+        original={detail.original}
       />
       <ImagesSection
         csrf={csrf}

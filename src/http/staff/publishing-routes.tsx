@@ -1,6 +1,7 @@
 /**
  * Staff pages of the publishing part of posts: record that a post went out (/posts/:id/publish,
- * with the form to move its schedule time), record its removal (/posts/:id/delete), report an
+ * with the form to move its schedule time), correct a wrong record with a reason
+ * (/posts/:id/publishing/correct), record its removal (/posts/:id/delete), report an
  * error (/posts/:id/erroneous, 5.3.2) and start the correction (5.3.3), the publishing queue
  * (/posts/queue) and an announcement post from an announced change or closure (4.5.2). Reporting
  * an incident from a post (/incidents/new?postId=, 7) belongs to the incidents feature.
@@ -14,23 +15,26 @@ import {
   reschedulePost,
   unpublishableReason,
 } from "../../app/posts/publishing.ts";
+import { correctPublishingRecord } from "../../app/posts/publishing-correct.ts";
 import { draftAnnouncementPost } from "../../app/posts/publishing-drafts.ts";
-import { publishingInfo, publishingQueue } from "../../app/posts/publishing-read.ts";
+import { type PublishingInfo, publishingInfo, publishingQueue } from "../../app/posts/publishing-read.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDate, formatDateTime } from "../../domain/dates.ts";
 import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
 import { guidelinePack, platformLabel } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
-import { Csrf, type FormState } from "../views/components.tsx";
+import { Csrf, emptyForm, type FormState } from "../views/components.tsx";
 import { PublishingPanel } from "../views/publishing-panel.tsx";
 import {
+  CorrectRecordForm,
   DeleteForm,
   ErroneousForm,
   PostHeading,
   PostSummary,
   PublishForm,
   QueueTable,
+  type RecordRules,
   ScheduleForm,
 } from "../views/publishing-views.tsx";
 
@@ -46,7 +50,6 @@ async function publishPage(
   const info = await publishingInfo(c.var.app, { actor: actorOf(c), postId: id });
   const { post, actions } = info;
   const csrf = csrfOf(c);
-  const now = toDateTimeLocal(c.var.app.clock.now());
   const recordable = actions.recordPublishing || actions.recordUrl;
   const waiting = post.status === "approved" || (post.status === "published" && post.publishedUrl === null);
   return render(
@@ -56,7 +59,13 @@ async function publishPage(
       <PostHeading post={post} title="発信の記録" />
       <PostSummary post={post} />
       {recordable ? (
-        <PublishForm post={post} csrf={csrf} state={forms.publish} now={now} urlOnly={actions.recordUrl} />
+        <PublishForm
+          post={post}
+          csrf={csrf}
+          state={forms.publish}
+          urlOnly={actions.recordUrl}
+          rules={rulesOf(c, info)}
+        />
       ) : (
         <p class="notice notice-info">
           {waiting
@@ -73,6 +82,50 @@ async function publishPage(
         />
       ) : null}
       <PublishingPanel info={info} csrf={csrf} />
+    </>,
+    status,
+  );
+}
+
+/** What the forms say about the URL and the time of the post. */
+function rulesOf(c: HttpContext, info: PublishingInfo): RecordRules {
+  return {
+    urlNote: info.urlNote,
+    urlRequired: info.urlRequired,
+    earliest: info.earliest,
+    now: c.var.app.clock.now(),
+  };
+}
+
+/** /posts/:id/publishing/correct: the account manager corrects a wrong publishing record. */
+async function correctRecordPage(c: HttpContext, id: number, state?: FormState, status: Status = 200) {
+  const info = await publishingInfo(c.var.app, { actor: actorOf(c), postId: id });
+  const { post } = info;
+  const values = {
+    publishedAt: post.publishedAt ? toDateTimeLocal(post.publishedAt) : "",
+    url: post.publishedUrl ?? "",
+  };
+  return render(
+    c,
+    `発信の記録の訂正: ${post.accountName}`,
+    <>
+      <PostHeading post={post} title="発信の記録の訂正" />
+      <PostSummary post={post} />
+      {info.actions.correctRecord ? (
+        <CorrectRecordForm
+          post={post}
+          csrf={csrfOf(c)}
+          state={state ?? emptyForm(values)}
+          rules={rulesOf(c, info)}
+        />
+      ) : (
+        <p class="notice notice-info">
+          {post.publishedAt
+            ? "発信の記録を訂正できるのは、このアカウントのアカウント管理者です。誤りに気づいたら、アカウント管理者に連絡してください。"
+            : "まだ発信の記録がありません。"}
+        </p>
+      )}
+      <PublishingPanel info={info} csrf={csrfOf(c)} />
     </>,
     status,
   );
@@ -263,6 +316,22 @@ export function publishingRoutes() {
       c,
       `/posts/${id}/publish`,
       at ? `予約日時を${formatDateTime(at)}にしました。` : "予約日時を取り消しました。",
+    );
+  });
+
+  r.get("/posts/:id/publishing/correct", (c) => correctRecordPage(c, intParam(c.req.param("id"))));
+
+  r.post("/posts/:id/publishing/correct", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      correctPublishingRecord(c.var.app, { actor: actorOf(c), postId: id, input: values }),
+    );
+    if (!result.ok) return correctRecordPage(c, id, result.state, result.status);
+    return done(
+      c,
+      `/posts/${id}`,
+      "発信の記録を訂正しました。訂正前の値と理由は「発信の記録の訂正履歴」に残ります。",
     );
   });
 

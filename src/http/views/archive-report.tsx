@@ -186,6 +186,30 @@ const Post: FC<{ item: ReportPost }> = ({ item }) => {
           </>
         ) : null}
       </dl>
+      {item.recordHistory.length > 0 ? (
+        <>
+          <h4>発信の記録の訂正履歴（上の値は訂正後のものです）</h4>
+          <ol>
+            {item.recordHistory.map((h) => (
+              <li>
+                {at(h.correctedAt)}（{h.correctedByName ?? "—"}）
+                {h.publishedAtBefore?.getTime() !== h.publishedAtAfter?.getTime()
+                  ? ` 発信日時: ${at(h.publishedAtBefore)} → ${at(h.publishedAtAfter)}`
+                  : ""}
+                {h.publishedUrlBefore !== h.publishedUrlAfter ? (
+                  <>
+                    {" "}
+                    URL: <span class="mono">{h.publishedUrlBefore ?? "—"}</span> →{" "}
+                    <span class="mono">{h.publishedUrlAfter ?? "—"}</span>
+                  </>
+                ) : null}
+                <br />
+                理由: {h.reason}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
 
       <h3>誤りの指摘と訂正（第5-3(2)、第5-3(3)）</h3>
       {p.erroneousAt ? (

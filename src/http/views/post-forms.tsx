@@ -30,6 +30,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { CorrectionDiff } from "./post-correction.tsx";
 import { PostEditor } from "./post-editor.tsx";
 
 /** What the server's check gave for one text (null before the first check). */
@@ -340,7 +341,9 @@ export const EditPostForm: FC<{
   imageCount: number;
   check: EditorCheck;
   recent: readonly PostView[];
-}> = ({ csrf, state, post, account, imageCount, check, recent }) => (
+  /** For a correction: the post it corrects, shown beside the draft (5.3.3). */
+  original?: { id: number; text: string } | null;
+}> = ({ csrf, state, post, account, imageCount, check, recent, original }) => (
   <form method="post" action={`/posts/${post.id}/edit`} class="stack" novalidate data-post-form>
     <Csrf token={csrf} />
     <input type="hidden" name="version" value={String(post.version)} />
@@ -368,6 +371,9 @@ export const EditPostForm: FC<{
       length={check?.length}
       headingLevel={3}
     />
+    {original ? (
+      <CorrectionDiff original={original} text={state.values.text ?? post.text} headingLevel={3} />
+    ) : null}
     {post.kind === "post" ? (
       <>
         <CategoryField state={state} />

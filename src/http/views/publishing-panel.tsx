@@ -1,12 +1,13 @@
 /**
  * The publishing side of one post, for the post page (`/posts/:id`) and the publishing pages:
  * the schedule time, when and where it went out and who recorded it, a removal with its reason,
- * an error report with its correction deadline (5.3.2), 「訂正あり」 with a link to the
- * correction (5.3.3), and the actions the person may take next. Pure presentation.
+ * corrections of the record (訂正履歴), an error report with its correction deadline (5.3.2),
+ * 「訂正あり」 with a link to the correction (5.3.3), and the actions the person may take next. Pure
+ * presentation.
  */
 import type { FC } from "hono/jsx";
 import type { PublishingInfo } from "../../app/posts/publishing-read.ts";
-import type { PublishedCorrection } from "../../db/repos/publishing.ts";
+import type { PublishedCorrection, PublishingCorrection } from "../../db/repos/publishing.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { postStatusLabels } from "../../domain/posts.ts";
@@ -36,6 +37,55 @@ export const ScheduleText: FC<{ at: Date | null; overdue: boolean }> = ({ at, ov
 export const IncidentLink: FC<{ postId: number }> = ({ postId }) => (
   <a href={`/incidents/new?postId=${postId}`}>この投稿についてインシデントを報告</a>
 );
+
+const shown = (at: Date | null) => (at ? formatDateTime(at) : "—");
+
+/** One side of a corrected value: the value, or 「（変更なし）」 when it did not change. */
+const Change: FC<{ before: string; after: string; url?: boolean }> = ({ before, after, url }) =>
+  before === after ? (
+    <span class="hint">
+      変更なし（{url && after !== "—" ? <span class="public-url">{after}</span> : after}）
+    </span>
+  ) : (
+    <>
+      訂正前 <del class={url ? "public-url" : undefined}>{before}</del>
+      <br />
+      訂正後 <ins class={url ? "public-url" : undefined}>{after}</ins>
+    </>
+  );
+
+/**
+ * 訂正履歴: each correction of the publishing record, oldest first — when and by whom, the time and
+ * the URL before and after, and why. The record is never rewritten silently.
+ */
+export const RecordHistory: FC<{ history: readonly PublishingCorrection[] }> = ({ history }) =>
+  history.length === 0 ? null : (
+    <section aria-labelledby="record-history-title" class="record-history">
+      <h3 id="record-history-title">発信の記録の訂正履歴</h3>
+      <p class="hint">
+        訂正の古い順（{history.length}件）。上の「発信日時」「発信した投稿のURL」は訂正後の値です。
+      </p>
+      <ol class="timeline">
+        {history.map((h) => (
+          <li>
+            <strong>第{h.seq}回の訂正</strong>　{formatDateTime(h.correctedAt)}・{h.correctedByName ?? "—"}
+            <dl class="facts">
+              <dt>発信日時</dt>
+              <dd>
+                <Change before={shown(h.publishedAtBefore)} after={shown(h.publishedAtAfter)} />
+              </dd>
+              <dt>発信した投稿のURL</dt>
+              <dd>
+                <Change before={h.publishedUrlBefore ?? "—"} after={h.publishedUrlAfter ?? "—"} url />
+              </dd>
+              <dt>理由</dt>
+              <dd class="public-text">{h.reason}</dd>
+            </dl>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
 
 const ErrorReport: FC<{ info: PublishingInfo }> = ({ info }) => {
   const e = info.erroneous;
@@ -105,11 +155,21 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
             <dt>発信した投稿のURL</dt>
             <dd class="public-url">
               {post.publishedUrl ? (
-                <a href={post.publishedUrl} rel="noopener noreferrer">
-                  {post.publishedUrl}
-                </a>
-              ) : (
+                <>
+                  <a href={post.publishedUrl} rel="noopener noreferrer">
+                    {post.publishedUrl}
+                  </a>
+                  {info.urlScope === "host" ? (
+                    <span class="hint">
+                      {" "}
+                      このURLがこのアカウントの投稿であることは、システムでは確認できません（URLにアカウント名が含まれないため）。
+                    </span>
+                  ) : null}
+                </>
+              ) : info.urlRequired ? (
                 <Badge tone="warn">URL未記録</Badge>
+              ) : (
+                "なし（公開されたURLのない投稿）"
               )}
             </dd>
             <dt>記録した職員</dt>
@@ -162,6 +222,7 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
           </>
         ) : null}
       </dl>
+      <RecordHistory history={info.history} />
       <ErrorReport info={info} />
       {post.status === "approved" ? (
         <p class="hint">
@@ -191,6 +252,9 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
         {actions.markErroneous ? <a href={`/posts/${post.id}/erroneous`}>誤りを報告する</a> : null}
         {actions.recordDeletion ? (
           <a href={`/posts/${post.id}/delete`}>プラットフォームからの削除を記録する</a>
+        ) : null}
+        {actions.correctRecord ? (
+          <a href={`/posts/${post.id}/publishing/correct`}>発信の記録を訂正する</a>
         ) : null}
         <IncidentLink postId={post.id} />
       </div>

@@ -1,7 +1,7 @@
 /**
  * Views of the publishing pages: the post being recorded (summary with its text), the forms to
- * record publishing, a removal, an error report and a new schedule time, and the tables of the
- * publishing queue. Plain forms that work without JavaScript; everything arrives as props.
+ * record publishing, correct a publishing record, record a removal, report an error and set a
+ * new schedule time, and the tables of the publishing queue. Plain forms that work without JavaScript; everything arrives as props.
  */
 import type { FC } from "hono/jsx";
 import type { QueueItem } from "../../app/posts/publishing-read.ts";
@@ -9,7 +9,8 @@ import type { PostView } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
-import { guidelinePack, platformLabel } from "../../guideline/pack.ts";
+import { type Bound, windowText } from "../../domain/time-window.ts";
+import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
 import { CorrectedBadge, ScheduleText } from "./publishing-panel.tsx";
 
@@ -73,23 +74,29 @@ export const PostSummary: FC<{ post: PostView }> = ({ post }) => (
   </section>
 );
 
-const urlHint = (platform: string): string => {
-  const pack = guidelinePack();
-  const spec = Object.entries(pack.platforms).find(([key]) => key === platform)?.[1];
-  const host = spec?.hosts[0];
-  return host
-    ? `${platformLabel(platform)}で発信した投稿を開き、アドレス欄のURL（https://${host}/… ）をそのまま貼り付けてください。`
-    : "プラットフォームで発信した投稿を開き、アドレス欄のURLをそのまま貼り付けてください。";
+/** What the publish and correction forms say about the URL and the time of this post. */
+export type RecordRules = {
+  /** What the system checks about a post URL of this account (PublishingInfo.urlNote). */
+  urlNote: string;
+  /** A post of this platform has a public URL (not a LINE message). */
+  urlRequired: boolean;
+  /** The event a publication cannot precede, when the post has one. */
+  earliest: Bound | null;
+  now: Date;
 };
+
+/** The allowed range of the publication time, in words. */
+const timeHint = (rules: RecordRules, latest: Bound | null = null) =>
+  `${windowText(rules.earliest, latest, rules.now)}で入力してください（日本時間）。`;
 
 /** Recording that the post went out (or the URL of a post published first, 5.1.4 ①–④). */
 export const PublishForm: FC<{
   post: PostView;
   csrf: string;
   state?: FormState | undefined;
-  now: string;
   urlOnly: boolean;
-}> = ({ post, csrf, state, now, urlOnly }) => (
+  rules: RecordRules;
+}> = ({ post, csrf, state, urlOnly, rules }) => (
   <section aria-labelledby="publish-title">
     <h2 id="publish-title">{urlOnly ? "発信した投稿のURLを記録する" : "発信を記録する"}</h2>
     {urlOnly ? (
@@ -99,7 +106,7 @@ export const PublishForm: FC<{
       </p>
     ) : (
       <p>
-        承認された内容のとおりにプラットフォームで発信したら、その投稿のURLと発信した日時を記録してください。記録すると、この投稿は変更できなくなります。
+        承認された内容のとおりにプラットフォームで発信したら、その投稿のURLと発信した日時を記録してください。記録すると、この投稿は変更できなくなります。記録は公文書として残るため、システムで確かめられることは確かめてから記録します。
       </p>
     )}
     <form method="post" action={`/posts/${post.id}/publish`} class="stack" novalidate>
@@ -109,9 +116,9 @@ export const PublishForm: FC<{
         name="url"
         label="発信した投稿のURL"
         type="url"
-        hint={urlHint(post.platform)}
+        hint={`${platformLabel(post.platform)}で発信した投稿を開き、アドレス欄のURLをそのまま貼り付けてください。${rules.urlNote}`}
         state={state}
-        required
+        required={rules.urlRequired}
       />
       <TextField
         name="publishedAt"
@@ -119,14 +126,59 @@ export const PublishForm: FC<{
         type="datetime-local"
         hint={
           urlOnly && post.publishedAt
-            ? `空欄のときは、記録済みの発信日時（${formatDateTime(post.publishedAt)}）のままです。`
-            : "今より後の日時は入力できません。"
+            ? `空欄のときは、記録済みの発信日時（${formatDateTime(post.publishedAt)}）のままです。変える場合は、${timeHint(rules)}`
+            : `${timeHint(rules)}空欄のときは、記録する時刻（現在）を発信した日時とします。`
         }
-        value={urlOnly ? "" : now}
         state={state}
       />
       <div class="actions">
         <button type="submit">{urlOnly ? "URLを記録する" : "発信を記録する"}</button>
+      </div>
+    </form>
+  </section>
+);
+
+/** Correcting a wrong publishing record (the account manager, with a reason). */
+export const CorrectRecordForm: FC<{
+  post: PostView;
+  csrf: string;
+  state: FormState;
+  rules: RecordRules;
+}> = ({ post, csrf, state, rules }) => (
+  <section aria-labelledby="correct-record-title">
+    <h2 id="correct-record-title">発信の記録を訂正する</h2>
+    <p>
+      発信の記録は公文書です。誤りがあるときは書き換えず、正しい値と訂正の理由を記録します。訂正前の値は「訂正履歴」に残り、投稿のページ、投稿の記録の出力（CSV・報告書）と監査ログに表示されます。
+    </p>
+    <form method="post" action={`/posts/${post.id}/publishing/correct`} class="stack" novalidate>
+      <Csrf token={csrf} />
+      <ErrorSummary state={state} />
+      <TextField
+        name="publishedAt"
+        label="発信した日時"
+        type="datetime-local"
+        hint={`${timeHint(rules, post.deletedAt ? { at: post.deletedAt, what: "削除" } : null)}分まで表示しています。変えない場合はそのままにしてください。`}
+        state={state}
+        required
+      />
+      <TextField
+        name="url"
+        label="発信した投稿のURL"
+        type="url"
+        hint={rules.urlNote}
+        state={state}
+        required={rules.urlRequired}
+      />
+      <TextArea
+        name="reason"
+        label="訂正の理由"
+        hint="例: 発信した投稿を取り違えてURLを記録していたため、正しい投稿のURLに訂正します。"
+        rows={3}
+        state={state}
+        required
+      />
+      <div class="actions">
+        <button type="submit">訂正を記録する</button>
       </div>
     </form>
   </section>
