@@ -48,14 +48,18 @@ const MIGRATION_LOCK = 7_410_001;
  * Opens PostgreSQL at `url`.
  * @param options.max connections at most (10)
  * @param options.idleMs how long an unused connection stays open (pg's default, 10 s)
+ * @param options.connectMs how long a query waits for a connection before it fails as an outage
+ *   (10 s; pg's own default waits forever, so a server that accepts but never answers would hang
+ *   every request)
  */
 export async function openPostgres(
   url: string,
-  options: { max?: number; idleMs?: number } = {},
+  options: { max?: number; idleMs?: number; connectMs?: number } = {},
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectMs ?? 10_000,
     ...(options.idleMs !== undefined ? { idleTimeoutMillis: options.idleMs } : {}),
   });
   pool.on("error", (error) => {

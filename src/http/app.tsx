@@ -21,7 +21,7 @@ import {
   wantsJson,
 } from "./errors.ts";
 import { healthRoute } from "./health.ts";
-import { csrfProtection } from "./middleware/csrf.ts";
+import { csrfProtection, csrfRefusalMessage } from "./middleware/csrf.ts";
 import { inputGuard } from "./middleware/input-guard.ts";
 import { loadSession, requireSignedIn } from "./middleware/session.ts";
 import { enforceTwoFactor } from "./middleware/two-factor.ts";
@@ -82,6 +82,9 @@ function errorPage(error: AppError) {
     429: "しばらくお待ちください",
     503: "ただいま利用できません",
   };
+  // A form that expired or came from elsewhere is not a missing permission.
+  if (error.message === csrfRefusalMessage)
+    return { title: "送信を受け付けられませんでした", message: error.message };
   return { title: titles[error.status] ?? "送信内容を確認してください", message: error.message };
 }
 

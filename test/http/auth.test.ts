@@ -108,6 +108,11 @@ test("a form without the CSRF token, or from another site, is refused", async ()
   const b = await signIn(http, org.staff.admin.employeeNo);
   const noToken = await b.post("/org/departments", { code: "x1", name: "偽の部" }, { csrf: null });
   assert.equal(noToken.status, 403);
+  // A page in Japanese with the way back, not a bare line of text.
+  assert.match(noToken.headers.get("content-type") ?? "", /text\/html/);
+  const refusal = await noToken.text();
+  assert.match(refusal, /<h1>送信を受け付けられませんでした<\/h1>/);
+  assert.match(refusal, /ページを再読み込みしてから/);
   const otherSite = await b.post(
     "/org/departments",
     { code: "x2", name: "偽の部" },

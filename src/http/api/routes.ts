@@ -11,7 +11,7 @@ import { SECOND_FACTOR_MISSING, secondFactorMissing } from "../../app/auth.ts";
 import { AppError, pageNotFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { errorJson, handleJsonError } from "../errors.ts";
-import { csrfAllows, csrfRefusalMessage } from "../middleware/csrf.ts";
+import { csrfAllows, csrfRefused } from "../middleware/csrf.ts";
 import { loadSession } from "../middleware/session.ts";
 import { registerPublicApi } from "../public/openapi.ts";
 import { accountsApi } from "./accounts.ts";
@@ -56,7 +56,7 @@ const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (await secondFactorMissing(c.var.app.db, session.actor))
       throw new AppError("forbidden", SECOND_FACTOR_MISSING);
     c.set("apiActor", session.actor);
-    if (!(await csrfAllows(c))) throw new AppError("forbidden", csrfRefusalMessage);
+    if (!(await csrfAllows(c))) throw csrfRefused();
     await next();
   });
 };

@@ -4,8 +4,10 @@
  * bound to it (form field `_csrf` or header `X-CSRF-Token`). Bearer-token API calls carry no
  * cookies and are exempt.
  */
+
 import type { Context, MiddlewareHandler } from "hono";
 import { sameToken } from "../../app/auth.ts";
+import { AppError } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -52,7 +54,10 @@ export async function csrfAllows(c: Context<AppEnv>): Promise<boolean> {
   return allowed;
 }
 
+/** The refusal: a Japanese page (or JSON) through the application's one error mapping. */
+export const csrfRefused = () => new AppError("forbidden", csrfRefusalMessage);
+
 export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!(await csrfAllows(c))) return c.text(csrfRefusalMessage, 403);
+  if (!(await csrfAllows(c))) throw csrfRefused();
   return next();
 };
