@@ -132,8 +132,26 @@ test("an embargo still applies to a post published at once, whatever its schedul
   assert.equal(post.errorCount, 0, "scheduled after the embargo, the draft is fine");
   await assert.rejects(
     publishPostHoc(app.ctx, { actor: org.actors.kouhouStaff, id: post.id, input: { version: 1 } }),
-    isError(403, "一人では発信できません"),
+    isError(409, "まで公表できません"),
   );
+  // The exception waives the approval only: a manager's confirmation on the spot does not lift
+  // the embargo either.
+  await assert.rejects(
+    publishPostHoc(app.ctx, {
+      actor: org.actors.kouhouStaff,
+      id: post.id,
+      input: { version: 1, confirmedBy: org.staff.kouhouManager.id, confirmedAt: "2026-07-17T10:00" },
+    }),
+    isError(409, "事後報告で省けるのは事前の許可だけ"),
+  );
+  app.clock.set("2026-07-17T06:01:00Z");
+  const out = await publishPostHoc(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    id: post.id,
+    input: { version: 1 },
+  });
+  assert.equal(out.status, "published", "after the embargo it goes out");
+  app.clock.set("2026-07-17T01:00:00Z");
 });
 
 test("the manager acknowledges a report; overdue reports are marked; the author cannot acknowledge their own", async () => {

@@ -22,7 +22,7 @@ import {
   updatePost,
 } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import {
   isPostHoc,
   nextPostStatus,
@@ -87,6 +87,15 @@ async function gate(db: Db, account: AccountView, post: Post, at: Date): Promise
   }
   const status = nextPostStatus(post.status, "publish_post_hoc");
   if (!status) throw conflict(`「${postStatusLabels[post.status]}」の投稿は、事後報告で発信できません。`);
+  // 5.1.4 ①–④ waive the prior approval and nothing more: information not yet public (5.2.2.2)
+  // does not go out before its embargo, whoever confirms it on the spot.
+  if (post.embargoUntil && post.embargoUntil.getTime() > at.getTime()) {
+    throw new AppError(
+      "conflict",
+      `この投稿は${formatDateTime(post.embargoUntil)}まで公表できません（${clauseRef("5.2.2.2")}）。事後報告で省けるのは事前の許可だけです。公表日時を過ぎてから発信するか、公表日時が誤っていれば修正してください。`,
+      { fields: [{ field: "embargoUntil", message: "公表日時より前には発信できません。" }] },
+    );
+  }
   const images = await listImages(db, post.id);
   const result = await checkPost(account, { ...post, imageCount: images.length }, at, {
     publishingNow: true,
