@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
-import { findAccount, listEvents } from "../../db/repos/accounts.ts";
+import { findAccount, listEvents, listHolders, listOperators } from "../../db/repos/accounts.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
 import { insertStaff } from "../../db/repos/staff.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
@@ -136,7 +136,7 @@ test("a credential holder's transfer opens a rotation task too", async () => {
   assert.equal(task?.dueDate, "2026-04-03");
 });
 
-test("deactivating a holder (退職等) opens a rotation task due 3 business days from today", async () => {
+test("deactivating a holder (退職等) takes them off the lists and opens a rotation task due 3 business days from today", async () => {
   const holder = await person(
     "退職 三郎",
     org.divisions.soumuka.id,
@@ -147,11 +147,21 @@ test("deactivating a holder (退職等) opens a rotation task due 3 business day
     divisionId: org.divisions.soumuka.id,
     managerId: org.staff.soumuManager.id,
     holderIds: [holder.id],
+    operatorIds: [holder.id],
   });
   await setStaffActive(app.ctx, { actor: org.actors.admin, id: holder.id, active: false });
   const [task] = await openTasksOf(account.id, "password_rotation");
   assert.equal(task?.dueDate, "2026-04-03");
   assert.equal(task?.title, "職員の退職等に伴うパスワード変更（退職 三郎さん）");
+  // 4.3.2: someone who has left is on no account's lists any more; the manager confirms the rest.
+  assert.ok(!(await listOperators(app.ctx.db, account.id)).some((o) => o.staffId === holder.id));
+  assert.ok(!(await listHolders(app.ctx.db, account.id)).some((h) => h.staffId === holder.id));
+  const events = await listEvents(app.ctx.db, account.id);
+  assert.ok(
+    events.some((e) => e.kind === "members_removed" && e.comment.startsWith("退職等により退職 三郎さんを")),
+  );
+  const [confirm] = await openTasksOf(account.id, "manager_change_confirm");
+  assert.equal(confirm?.title, `退職等に伴う運用職員・ID管理者の確認（${account.name}）`);
 });
 
 test("a transfer of someone on no account opens nothing", async () => {

@@ -1,5 +1,6 @@
 /**
- * What follows a 人事異動 or a deactivation, inside the transaction that applies it:
+ * What follows a 人事異動 or a deactivation (退職等, handled as a transfer out of every division on
+ * the day), inside the transaction that applies it:
  * - 4.3.2 (and 3): on the effective date the person leaves the operator and credential-holder
  *   lists of accounts outside their new division, and their deputy namings (5.1.4) for other
  *   divisions end; the account manager confirms the new list in the confirmation task.
@@ -197,7 +198,7 @@ async function headsDivision(positionId: number | null, tx: Db): Promise<boolean
   return (await findPosition(tx, positionId))?.headOf === "division";
 }
 
-/** What the transfer took away, to be recorded once every row it needed is held. */
+/** What the transfer or deactivation took away, to be recorded once every row it needed is held. */
 type Removal = { account: accountsRepo.Account; operator: boolean; holder: boolean };
 
 /**
@@ -222,6 +223,11 @@ async function removeOutside(
     at: props.at,
   });
   return { removals, deputies };
+}
+
+/** What took the person off the lists, in the words of the account's history and tasks. */
+function causeWords(cause: TaskCause): string {
+  return cause.reason === "deactivation" ? "退職等" : "人事異動";
 }
 
 /** Lists of roles in words for the account's history. */
@@ -265,13 +271,13 @@ async function recordRemovals(
       accountId: account.id,
       kind: "members_removed",
       actorId: actorId(meta.actor),
-      comment: `人事異動により${person.name}さんを${listNames(removal)}から外しました（第4-3(2)）`,
+      comment: `${causeWords(props.cause)}により${person.name}さんを${listNames(removal)}から外しました（第4-3(2)）`,
       snapshot: { staffId: person.id, operator: removal.operator, holder: removal.holder },
       at: meta.at,
     });
     const confirmTask = await openConfirmTask(tx, {
       account,
-      title: `人事異動に伴う運用職員・ID管理者の確認（${account.name}）`,
+      title: `${causeWords(props.cause)}に伴う運用職員・ID管理者の確認（${account.name}）`,
       clause: "4.1.3",
       cause: { ...props.cause, removed: true },
       meta,
@@ -312,7 +318,7 @@ async function recordDeputiesEnded(
         deputyId: props.person.id,
         fromDate: d.fromDate,
         toDate: d.toDate,
-        reason: "transfer (4.3.2)",
+        reason: `${props.cause.reason ?? "transfer"} (4.3.2)`,
         ...props.cause,
       },
     });
@@ -370,13 +376,24 @@ export async function onDeactivated(tx: Db, event: StaffDeactivated, meta: Meta)
     effectiveDate: today,
     fromDivisionId: person.divisionId,
   };
+  // First the rows (see the module comment): off every list, deputy namings ended.
+  const touched = await accountsRepo.accountsTouching(tx, person.id);
+  const { removals, deputies } = await removeOutside(tx, {
+    person,
+    touched,
+    divisionId: null,
+    today,
+    at: meta.at,
+  });
   if (person.divisionId !== null && (await headsDivision(person.positionId, tx)))
     await handOver(tx, { divisionId: person.divisionId, leaving: person, cause, meta });
   await openRotationTasks(tx, {
-    touched: await accountsRepo.accountsTouching(tx, person.id),
+    touched,
     base: today,
     title: `職員の退職等に伴うパスワード変更（${person.name}さん）`,
     cause,
     meta,
   });
+  await recordRemovals(tx, { person, removals, cause, meta });
+  await recordDeputiesEnded(tx, { person, deputies, cause, meta });
 }
