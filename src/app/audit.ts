@@ -6,7 +6,7 @@ import type { Db } from "../db/client.ts";
 import { appendEntry } from "../db/repos/audit.ts";
 import { toAuditJson } from "../domain/audit-chain.ts";
 import { type Actor, actorId, actorLabel } from "./context.ts";
-import { notifyCommitted } from "./features.ts";
+import type { EventBus } from "./events.ts";
 
 export type AuditTarget = { type: string; id?: string | number | null };
 
@@ -54,7 +54,7 @@ export type Changed<T> = { result: T; target: AuditTarget; summary: Record<strin
  * state-changing use case.
  */
 export async function change<T>(
-  ctx: { db: Db; clock: { now(): Date } },
+  ctx: { db: Db; clock: { now(): Date }; events: Pick<EventBus, "committed"> },
   actor: Actor,
   action: string,
   work: (tx: Db, at: Date) => Promise<Changed<T>>,
@@ -68,6 +68,6 @@ export async function change<T>(
     return changed.result;
   });
   // Nested in an outer transaction this runs before the outer commit; listeners only drop caches.
-  if (committed) notifyCommitted({ action, target: committed });
+  if (committed) ctx.events.committed({ action, target: committed });
   return result;
 }

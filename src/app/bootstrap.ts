@@ -13,9 +13,13 @@ import { createEventBus, type EventBus } from "./events.ts";
 import { features } from "./features.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
-/** Registers every feature's reactions to domain events. */
+/** Registers every feature's reactions to domain events and to committed changes. */
 export function registerReactions(bus: EventBus): void {
-  for (const feature of features()) feature.reactions?.(bus);
+  for (const feature of features()) {
+    feature.reactions?.(bus);
+    const afterCommit = feature.afterCommit;
+    if (afterCommit) bus.onCommitted((change) => afterCommit(change));
+  }
 }
 
 /** Builds a context around an open database handle. */

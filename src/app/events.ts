@@ -26,10 +26,20 @@ export type EventHandler<E extends DomainEvent = DomainEvent> = (
   meta: { actor: Actor; at: Date },
 ) => Promise<void>;
 
+/** A committed change, as `change()` (audit.ts) reports it after the transaction. */
+export type Committed = { action: string; target: { type: string; id?: string | number | null } };
+
+/** Told of every committed change (features drop caches, e.g. the public pages). */
+export type CommitListener = (change: Committed) => void;
+
 export type EventBus = {
   on<T extends DomainEvent["type"]>(type: T, handler: EventHandler<Extract<DomainEvent, { type: T }>>): void;
   /** Records the event and runs its handlers in the caller's transaction. */
   emit(tx: Db, event: DomainEvent, meta: { actor: Actor; at: Date }): Promise<void>;
+  /** Registers a listener for committed changes. */
+  onCommitted(listener: CommitListener): void;
+  /** Tells every commit listener that `change` has committed. */
+  committed(change: Committed): void;
 };
 
 function isOfType<T extends DomainEvent["type"]>(
@@ -41,6 +51,7 @@ function isOfType<T extends DomainEvent["type"]>(
 
 export function createEventBus(): EventBus {
   const handlers = new Map<string, EventHandler[]>();
+  const commitListeners: CommitListener[] = [];
   return {
     on(type, handler) {
       const list = handlers.get(type) ?? [];
@@ -50,6 +61,12 @@ export function createEventBus(): EventBus {
     async emit(tx, event, meta) {
       await tx.insert(domainEvents).values({ type: event.type, payload: event, occurredAt: meta.at });
       for (const handler of handlers.get(event.type) ?? []) await handler(tx, event, meta);
+    },
+    onCommitted(listener) {
+      commitListeners.push(listener);
+    },
+    committed(change) {
+      for (const listener of commitListeners) listener(change);
     },
   };
 }

@@ -4,7 +4,7 @@
  * after a change commits (e.g. refresh the public pages). Features are listed in features.ts.
  */
 import type { AppContext, StaffActor } from "./context.ts";
-import type { EventBus } from "./events.ts";
+import type { Committed, EventBus } from "./events.ts";
 
 export type Task = {
   kind: string;
@@ -27,9 +27,6 @@ export type PeriodicTask = {
   cron?: string;
   run(ctx: AppContext): Promise<void>;
 };
-
-/** A committed change, as `change()` reports it to features after the transaction. */
-export type Committed = { action: string; target: { type: string; id?: string | number | null } };
 
 export type Feature = {
   name: string;

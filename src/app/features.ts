@@ -5,7 +5,7 @@ import { accountsFeature } from "./accounts/feature.ts";
 import { consultationsFeature } from "./consultations/feature.ts";
 import { councilFeature } from "./council/feature.ts";
 import { credentialsFeature } from "./credentials/feature.ts";
-import type { Committed, Feature } from "./feature.ts";
+import type { Feature } from "./feature.ts";
 import { guidelineFeature } from "./guideline/feature.ts";
 import { incidentsFeature } from "./incidents/feature.ts";
 import { noticesFeature } from "./notices/feature.ts";
@@ -38,9 +38,4 @@ export function features(): readonly Feature[] {
     publicFeature,
     rolesFeature,
   ];
-}
-
-/** Tells every feature that a change has committed. */
-export function notifyCommitted(change: Committed): void {
-  for (const feature of features()) feature.afterCommit?.(change);
 }

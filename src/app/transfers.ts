@@ -154,14 +154,14 @@ export async function applyDueTransfers(ctx: AppContext, actor: Actor): Promise<
       const person = await repo.lockStaff(tx, due.staffId);
       if (!person?.active) {
         await repo.markTransfer(tx, due.id, "cancelled", at);
-        await change({ db: tx, clock: ctx.clock }, actor, "transfer.cancel", async () => ({
+        await change({ ...ctx, db: tx }, actor, "transfer.cancel", async () => ({
           result: null,
           target: { type: "staff", id: due.staffId },
           summary: { transferId: due.id, reason: "staff inactive on the effective date" },
         }));
         return true;
       }
-      await change({ db: tx, clock: ctx.clock }, actor, "transfer.apply", async (inner, when) => ({
+      await change({ ...ctx, db: tx }, actor, "transfer.apply", async (inner, when) => ({
         result: null,
         target: { type: "staff", id: person.id },
         summary: {

@@ -4,7 +4,8 @@
  * shown beside accounts — every public cache in this process is dropped, so the next request is
  * rendered fresh. Other instances on the same PostgreSQL catch up within the cache TTL.
  */
-import type { Committed, Feature } from "../feature.ts";
+import type { Committed } from "../events.ts";
+import type { Feature } from "../feature.ts";
 import { invalidatePublicCaches } from "./cache.ts";
 
 /**
