@@ -351,10 +351,10 @@ async function versionPage(
         {detail.previous ? (
           <details>
             <summary>全文を表示する（{whole.length}条項）</summary>
-            <ClauseText clauses={whole} />
+            <ClauseText clauses={whole} headings={detail.headings} />
           </details>
         ) : (
-          <ClauseText clauses={whole} />
+          <ClauseText clauses={whole} headings={detail.headings} />
         )}
       </section>
     </>,
@@ -451,7 +451,10 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
         <section aria-labelledby="text-title">
           <h2 id="text-title">ガイドラインの全文</h2>
           <p>初めての確認のため、全文を表示しています。</p>
-          <ClauseText clauses={view.clauses.map((cl) => ({ id: cl.id, text: cl.after }))} />
+          <ClauseText
+            clauses={view.clauses.map((cl) => ({ id: cl.id, text: cl.after }))}
+            headings={view.headings}
+          />
         </section>
       )}
       {view.acknowledgedAt ? null : (
