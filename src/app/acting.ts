@@ -173,7 +173,7 @@ export async function actingFor(ctx: AppContext, props: { actor: Actor; staffId:
   return { acting, absent };
 }
 
-/** The roles a post carries, in words (「情報管理者（部長）、総合政策部長」). */
+/** The roles a post carries, in words (「部等の長（情報管理者）、総合政策部長」). */
 export function postRoleLabels(post: repo.ActingView["post"]): string {
   return derivedGrants(post, offices())
     .map((g) => roleLabels[g.role])

@@ -507,7 +507,7 @@ export const accountApprovals = pgTable(
   ],
 );
 
-/** 運用職員 (4.1.3, 3): the staff named in advance to post for an account. */
+/** 運用に携わる職員 (4.1.3, 3): the staff named in advance to post for an account. */
 export const accountOperators = pgTable(
   "account_operators",
   {

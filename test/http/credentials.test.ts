@@ -102,7 +102,7 @@ test("an operator, another division's manager and the auditor get 403; the audit
   const page = await auditor.get(`/accounts/${a.id}/credentials`);
   assert.equal(page.status, 200);
   const html = await page.text();
-  assert.ok(html.includes("変更できるのは、このアカウントのアカウント管理者（課長）です"));
+  assert.ok(html.includes("変更できるのは、このアカウントの課等の長（アカウント管理者）です"));
   assert.ok(!html.includes(`action="/accounts/${a.id}/credentials/holders"`), "no form for the auditor");
   assert.equal((await findAccount(app.ctx.db, a.id))?.mfaEnabled, false);
 });

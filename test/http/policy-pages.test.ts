@@ -120,7 +120,7 @@ test("an operator cannot approve, and another division's manager can neither dra
   const draft = await findDraft(app.ctx.db, a.id);
   const page = await staff.text(`/accounts/${a.id}/policy`);
   assert.ok(!page.includes("承認して公開する"), "no approve button for an operator");
-  assert.ok(page.includes("承認できるのは、このアカウントのアカウント管理者（課長）です"));
+  assert.ok(page.includes("承認できるのは、このアカウントの課等の長（アカウント管理者）です"));
   assert.equal(
     (await staff.post(`/accounts/${a.id}/policy/approve`, { policyId: String(draft?.id) })).status,
     403,

@@ -134,7 +134,7 @@ test("another division's operator cannot record publishing for the account", asy
   // The auditor sees it, but posting is for the account's operators and manager (3).
   const auditor = await signIn(http, org.staff.auditor.employeeNo);
   const page = await (await auditor.get(`/posts/${post.id}/publish`)).text();
-  assert.match(page, /発信を記録できるのは、このアカウントの運用職員とアカウント管理者です（第3）/);
+  assert.match(page, /発信を記録できるのは、このアカウントの運用に携わる職員とアカウント管理者です（第3）/);
   assert.equal(
     (await auditor.post(`/posts/${post.id}/publish`, { url: `https://x.com/${handle}/status/2` })).status,
     403,
@@ -175,7 +175,7 @@ test("the queue shows approved posts by schedule time with the overdue first, an
     managerView,
     /「いわき市広報」（X（旧Twitter））の廃止（2027年1月31日\(日\)）の告知です（周知日 2026年12月1日\(火\)）。/,
   );
-  assert.match(managerView, /このアカウントの運用職員が、告知文から投稿の下書きを作成できます/);
+  assert.match(managerView, /このアカウントの運用に携わる職員が、告知文から投稿の下書きを作成できます/);
   assert.doesNotMatch(managerView, /告知文から投稿の下書きを作成する</, "the manager is not an operator (3)");
 
   const operator = await signIn(http, org.staff.kouhouStaff.employeeNo);

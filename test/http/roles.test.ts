@@ -321,3 +321,17 @@ test("pages: /roles for the auditor, the directors approve there; the admin's fo
   const kouhou = await page("kouhouStaff").post(`/roles/proposals/${match[1]}/approve`, {});
   assert.equal(kouhou.status, 403);
 });
+
+test("roles are named as the guideline names them on the staff pages (4.1.2, 4.1.3, 4.1.4, 10)", async () => {
+  const head = await page("admin").text(`/staff/${org.staff.policyDirector.id}`);
+  assert.match(head, /部等の長（情報管理者）/);
+  assert.match(head, /総合政策部長/);
+  const manager = await page("admin").text(`/staff/${org.staff.kouhouManager.id}`);
+  assert.match(manager, /課等の長（アカウント管理者）/);
+  const desk = await page("admin").text(`/staff/${org.staff.desk.id}`);
+  assert.match(desk, /ふるさと発信課長（協議先）/);
+  assert.match(desk, /<option value="operator"[^>]*>運用に携わる職員<\/option>/);
+  for (const html of [head, manager, desk]) {
+    assert.doesNotMatch(html, /情報管理者（部長）|アカウント管理者（課長）|運用職員|相談窓口/);
+  }
+});

@@ -51,7 +51,7 @@ export const existingInput = z.object({
     error: "所管サイトのURLは https:// から始まる形で、省略せずに入力してください（第4-4(4)）。",
   }),
   isCharacter: flag().default(false),
-  operatorIds: idList("運用職員"),
+  operatorIds: idList("運用に携わる職員"),
   holderIds: idList("ID・パスワードを扱う職員"),
   loginEmail: optionalText("ログイン用メールアドレス", 254),
   loginPhone: optionalText("ログイン用電話番号", 30),

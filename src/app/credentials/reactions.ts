@@ -68,7 +68,7 @@ async function assignManager(
       kind: MANAGER_CONFIRM,
       accountId: account.id,
       assigneeId: manager.id,
-      title: `アカウント管理者の交代に伴う運用職員・ID管理者の確認（${account.name}）`,
+      title: `アカウント管理者の交代に伴う運用に携わる職員・ID管理者の確認（${account.name}）`,
       clause: "4.1.4",
       dueDate: dueAfter(tokyoDate(meta.at), guidelinePack().deadlines.managerChangeConfirmDays),
       cause: { ...props.cause, previousManagerId: previous },
@@ -226,7 +226,7 @@ async function removeOutside(
 
 /** Lists of roles in words for the account's history. */
 function listNames(r: { operator: boolean; holder: boolean }): string {
-  return [r.operator ? "運用職員" : null, r.holder ? "ID・パスワードを扱う職員" : null]
+  return [r.operator ? "運用に携わる職員" : null, r.holder ? "ID・パスワードを扱う職員" : null]
     .filter((x) => x !== null)
     .join("・");
 }
@@ -271,7 +271,7 @@ async function recordRemovals(
     });
     const confirmTask = await openConfirmTask(tx, {
       account,
-      title: `人事異動に伴う運用職員・ID管理者の確認（${account.name}）`,
+      title: `人事異動に伴う運用に携わる職員・ID管理者の確認（${account.name}）`,
       clause: "4.1.3",
       cause: { ...props.cause, removed: true },
       meta,

@@ -146,7 +146,7 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
   },
   task: {
     label: "その他のタスク",
-    hint: "上記以外のタスクの期限（届出の確認、運用職員の確認など）。",
+    hint: "上記以外のタスクの期限（届出の確認、運用に携わる職員の確認など）。",
     defaultMode: "immediate",
     alwaysUrgent: false,
   },

@@ -47,7 +47,7 @@ function warnings(view: CredentialsView) {
       {view.managerVacant ? (
         <div class="notice notice-error" role="status">
           <p>
-            アカウント管理者（この課の課長）がいません。新しい課長が発令されると、自動でアカウント管理者になります（第4-1(4)）。
+            この課の課等の長（アカウント管理者）がいません。新しい課長が発令されると、自動でアカウント管理者になります（第4-1(4)）。
           </p>
         </div>
       ) : null}
@@ -167,7 +167,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       </div>
       {warnings(view)}
       {view.canManage ? null : (
-        <p>この画面の内容を変更できるのは、このアカウントのアカウント管理者（課長）です（第4-1(4)）。</p>
+        <p>この画面の内容を変更できるのは、このアカウントの課等の長（アカウント管理者）です（第4-1(4)）。</p>
       )}
       {view.canManage && !view.editable ? (
         <p>
@@ -224,15 +224,15 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       </section>
 
       <section aria-labelledby="operators-title">
-        <h2 id="operators-title">運用職員（参考）</h2>
+        <h2 id="operators-title">運用に携わる職員（参考）</h2>
         <p>
-          人事異動で他の課へ移った職員は、発令日に運用職員とID・パスワードを扱う職員の一覧から外れ、アカウント管理者に一覧の確認とパスワード変更のタスクが届きます（第4-3(2)）。
-          <a href={`/accounts/${a.id}`}>運用職員の変更はアカウントの概要ページで行います。</a>
+          人事異動で他の課へ移った職員は、発令日に運用に携わる職員とID・パスワードを扱う職員の一覧から外れ、アカウント管理者に一覧の確認とパスワード変更のタスクが届きます（第4-3(2)）。
+          <a href={`/accounts/${a.id}`}>運用に携わる職員の変更はアカウントの概要ページで行います。</a>
         </p>
         {view.operators.length === 0 ? (
-          <p>運用職員は登録されていません。</p>
+          <p>運用に携わる職員は登録されていません。</p>
         ) : (
-          <MemberTable caption={`運用職員（${view.operators.length}人）`} members={view.operators} />
+          <MemberTable caption={`運用に携わる職員（${view.operators.length}人）`} members={view.operators} />
         )}
       </section>
 

@@ -209,7 +209,7 @@ async function policyPage(
               ) : null}
             </div>
             {view.can.draft && !view.can.approve ? (
-              <p>承認できるのは、このアカウントのアカウント管理者（課長）です（第4-2(1)）。</p>
+              <p>承認できるのは、このアカウントの課等の長（アカウント管理者）です（第4-2(1)）。</p>
             ) : null}
           </>
         ) : closed ? (

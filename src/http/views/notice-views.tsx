@@ -274,7 +274,7 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
         </form>
       ) : (
         <p class="hint">
-          このアカウントの運用職員が、告知文から投稿の下書きを作成します（{clauseRef("3")}）。
+          このアカウントの運用に携わる職員が、告知文から投稿の下書きを作成します（{clauseRef("3")}）。
         </p>
       )}
     </section>

@@ -121,10 +121,10 @@ const ConfirmForm: FC<FormProps> = ({ detail, csrf, state }) => {
       </p>
       <PersonChecks
         name="operatorIds"
-        legend="運用職員（第4-1(3)）"
+        legend="運用に携わる職員（第4-1(3)）"
         people={detail.operators}
         editHref={`/accounts/${accountId}`}
-        editLabel="運用職員を変更する（アカウントの概要）"
+        editLabel="運用に携わる職員を変更する（アカウントの概要）"
         state={state}
       />
       <PersonChecks
