@@ -125,7 +125,7 @@ const people: DemoPerson[] = [
     div: "furusato",
     pos: "kachou",
     roles: [{ role: "consultation_desk", scope: "global" }],
-    note: "ふるさと発信課長（相談窓口）",
+    note: "ふるさと発信課長（協議先）",
   },
   {
     no: "D0012",

@@ -1,5 +1,5 @@
 /**
- * Assigning guideline roles that do not follow from a post (相談窓口, 協議会メンバー, 運用に携わる職員,
+ * Assigning guideline roles that do not follow from a post (協議先, 協議会メンバー, 運用に携わる職員,
  * システム管理者, 監査担当), and the oversight of privileged roles (9).
  *
  * - The roles a post carries (部長 → department_head, 課長 → account_manager, 総合政策部長 →

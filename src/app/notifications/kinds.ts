@@ -131,8 +131,8 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
     clause: "8.2",
   },
   consultation: {
-    label: "相談",
-    hint: "ガイドラインに定めのない事項の相談と回答。",
+    label: "協議",
+    hint: "ガイドラインに定めのない事項の協議と回答。",
     defaultMode: "digest",
     alwaysUrgent: false,
     clause: "10",

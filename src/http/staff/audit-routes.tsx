@@ -123,11 +123,11 @@ export const actionLabels: Record<string, string> = {
   "violation.update": "違反の記録の変更",
   "violation.close": "違反の記録の終結",
   "violation.reopen": "違反の記録の再開",
-  "consultation.ask": "相談の受付",
-  "consultation.update": "相談内容の修正",
-  "consultation.answer": "相談への回答",
-  "consultation.close": "相談の終了",
-  "consultation.reopen": "相談の再開",
+  "consultation.ask": "協議の受付",
+  "consultation.update": "協議内容の修正",
+  "consultation.answer": "協議への回答",
+  "consultation.close": "協議の終了",
+  "consultation.reopen": "協議の再開",
   "consultation.demo": "デモ用の経過",
 };
 
