@@ -65,7 +65,7 @@ export const guidelinePackSchema = z.object({
   versionLabel: z.string(),
   platforms: z.record(z.enum(platforms), platformSpec),
   deadlines: z.object({
-    /** 4.2.3 */
+    /** The city's media-policy review period in months (4.2.3 asks for reviews but sets no period). */
     policyReviewMonths: z.number().int().positive(),
     /** 4.3.2 速やかに: business days to change the password after a transfer or a list change. */
     rotationDueDays: z.number().int().positive(),

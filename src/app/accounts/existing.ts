@@ -104,7 +104,7 @@ export function paperDateProblems(input: ExistingInput, today: string): FieldIss
   if (input.holderIds.length === 0)
     issues.push({
       field: "holderIds",
-      message: "ID・パスワードを扱う職員を1人以上定めてください（第4-3(1)）。",
+      message: "ID・パスワードを扱う職員を定めてください（扱う者は必要最小限にします。第4-3(1)）。",
     });
   if (input.operatorIds.length === 0)
     issues.push({ field: "operatorIds", message: "運用に携わる職員を1人以上定めてください（第4-1(3)）。" });

@@ -111,7 +111,7 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
   },
   policy_review: {
     label: "メディアポリシーの見直し",
-    hint: "メディアポリシーの見直し期限。",
+    hint: "メディアポリシーの見直し期限（この市の設定）。",
     defaultMode: "digest",
     alwaysUrgent: false,
     clause: "4.2.3",

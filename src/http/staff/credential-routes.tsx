@@ -68,7 +68,8 @@ function warnings(view: CredentialsView) {
         <div class="notice notice-warning">
           <p>
             ID・パスワードを扱う職員が{view.holders.length}
-            人います。ガイドラインでは必要最小限とされています（上限{view.maxHolders}人、第4-3(1)）。
+            人います。ガイドラインでは、扱う者を必要最小限にすることとされています（第4-3(1)）。この市の設定では
+            {view.maxHolders}人までを目安としています。
           </p>
         </div>
       ) : null}
@@ -162,7 +163,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       <div class="notice notice-info">
         <p>
           <strong>このシステムはパスワードそのものを保存しません。</strong>
-          パスワードは、この画面の入力欄やメモを含め、システム内のどこにも書かないでください。ここで記録するのは、IDとパスワードを扱う職員、最後に変更した日時と変更した職員、2段階認証の状態だけです（第4-3(1)）。
+          パスワードは、この画面の入力欄やメモを含め、システム内のどこにも書かないでください。ここで記録するのは、IDとパスワードを扱う職員（必要最小限にするため、第4-3(1)）、最後に変更した日時と変更した職員（第4-3(2)）、2段階認証の状態だけです。パスワードを保存しないのは、このシステムの方針です。
         </p>
       </div>
       {warnings(view)}
@@ -331,7 +332,7 @@ export function credentialRoutes() {
     if (!overLimit) return done(c, `/accounts/${id}/credentials`, `${person.name}さんを追加しました。`);
     setFlash(c, {
       kind: "warning",
-      text: `${person.name}さんを追加しました。ID・パスワードを扱う職員が${count}人になり、上限の目安（${max}人）を超えています。必要最小限にしてください（第4-3(1)）。`,
+      text: `${person.name}さんを追加しました。ID・パスワードを扱う職員が${count}人になり、この市が設定した上限の目安（${max}人）を超えています。必要最小限にしてください（第4-3(1)）。`,
     });
     return c.redirect(`/accounts/${id}/credentials`, 303);
   });

@@ -24,7 +24,7 @@ export type Defaults = { changedAt: string; changedById: string };
 
 const NoPasswordHint = () => (
   <p class="hint">
-    パスワードそのものは入力しないでください。このシステムはパスワードを保存しません（第4-3(1)）。
+    パスワードそのものは入力しないでください。このシステムは、パスワードを保存しない設計です。
   </p>
 );
 
