@@ -136,7 +136,7 @@ test("the policy director drafts, edits and publishes; others cannot", async () 
   const ack = await operator.text("/guideline/acknowledge");
   assert.match(ack, /前回確認した版（平成28年4月1日改正/);
   assert.match(ack, /変更のあった条項: 2件/);
-  assert.ok(!ack.includes("第9</dt>"), "only the changes, not the whole text");
+  assert.ok(!/<dt>第9</.test(ack), "only the changes, not the whole text");
 });
 
 test("the dashboard shows rates by department to the policy director and the admin", async () => {

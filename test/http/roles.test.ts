@@ -124,7 +124,7 @@ test("the administrator cannot make himself 監査担当 (9)", async () => {
     role: "auditor",
     validUntil: "2027-03-31",
   });
-  await refused("admin", res, seq, /ご自身を監査担当に.*第9/);
+  await refused("admin", res, seq, /ご自身を監査担当に/);
   const violations = await api("admin", "GET", "/violations");
   assert.equal(violations.status, 404, "the administrator still cannot tell that violation records exist");
 });
@@ -181,7 +181,7 @@ test("neither director approves a 監査担当 for themselves; the other one may
     "policyDirector",
     await api("policyDirector", "POST", `/role-assignments/${id}/approve`),
     seq,
-    /ご自身への監査担当.*第9/,
+    /ご自身への監査担当/,
   );
   const other = await api("securityDirector", "POST", `/role-assignments/${id}/decline`);
   assert.equal(other.status, 200);
@@ -202,14 +202,14 @@ test("a 監査担当 is never given to an administrator, nor administration to a
       validUntil: "2026-12-31",
     }),
     seq,
-    /システム管理者のため.*第9/,
+    /システム管理者のため/,
   );
   seq = await lastSeq();
   await refused(
     "admin",
     await api("admin", "POST", "/role-assignments", { staffId: org.staff.auditor.id, role: "admin" }),
     seq,
-    /システム管理者にはできません.*第9/,
+    /システム管理者にはできません/,
   );
   const id = Number(field(await json(adminDesk), "item", "id"));
   assert.equal((await api("admin", "DELETE", `/role-assignments/${id}`)).status, 200);

@@ -323,10 +323,7 @@ export async function decideApplication(
         );
       }
       if (props.actor.kind === "staff" && account.applicantId === props.actor.staffId) {
-        throw new AppError(
-          "forbidden",
-          "自分が起案した申請を承認・差戻し・却下することはできません（第4-1(2)）。",
-        );
+        throw new AppError("forbidden", "自分が起案した申請を承認・差戻し・却下することはできません。");
       }
       const stepName: AccountStep =
         props.decision === "approve"

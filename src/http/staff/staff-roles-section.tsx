@@ -166,7 +166,7 @@ export const RolesSection: FC<RolesSectionProps> = (props) => {
               部等の長（情報管理者）、課等の長（アカウント管理者）、総合政策部長、情報統括管理者（総務部長）の役割は職から決まるため、ここでは割り当てられません（第4-1(2)、第4-1(4)）。不在の間は、下の「職務代理・事務取扱」を登録してください。
             </p>
             <p>
-              監査担当は期限（最終日）を指定して提案し、総合政策部長または情報統括管理者が承認すると有効になります。システム管理者には割り当てられません（第9）。
+              監査担当は期限（最終日）を指定して提案し、総合政策部長または情報統括管理者が承認すると有効になります。システム管理者には割り当てられません。
             </p>
             <ErrorSummary state={props.roleForm} />
             <form method="post" action={`/staff/${props.staffId}/roles`} class="stack" novalidate>

@@ -502,7 +502,7 @@ export const RequestForm: FC<{
             name="url"
             label="新しいアカウントURL"
             type="url"
-            hint="https:// から始まる正式なURLを入力してください。短縮URLは使えません（第4-4(4)）。"
+            hint="https:// から始まる正式なURLを入力してください。短縮URLは使えません。"
             state={state}
           />
         </fieldset>
