@@ -211,7 +211,7 @@ test("an error report opens the correction tasks, and the operator starts the co
   const auditor = await signIn(http, org.staff.auditor.employeeNo);
   const form = await (await auditor.get(`/posts/${post.id}/erroneous`)).text();
   assert.match(form, /<label for="f-note">誤りの内容<span class="required">必須<\/span><\/label>/);
-  assert.match(form, /24時間以内の訂正が求められます/);
+  assert.match(form, /24時間以内（この市の設定）の訂正が求められます/);
   const empty = await auditor.post(`/posts/${post.id}/erroneous`, { note: "" });
   assert.equal(empty.status, 422);
   const marked = await auditor.post(`/posts/${post.id}/erroneous`, { note: "音楽会は12月6日（日）です。" });
