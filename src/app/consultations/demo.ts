@@ -2,12 +2,14 @@
  * Demo consultations (`npm run demo`): questions the guideline does not answer, asked by
  * operators and managers and answered by the consultation desk (ふるさと発信課長, 10) — three
  * resolved, one answered and waiting for the person who asked, one still open on the desk's
- * dashboard — so the knowledge base has something to search.
+ * dashboard — so the knowledge base has something to search. Each is an invented sample and
+ * says so (「サンプル」 in its title and at the top of its question and answer).
  */
 import { insertConsultation, updateConsultation } from "../../db/repos/consultations.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
+import { sampleBody, sampleTitle } from "../demo-sample.ts";
 
 type DemoConsultation = {
   asker: string;
@@ -83,8 +85,8 @@ export async function demoConsultations(ctx: AppContext): Promise<void> {
       if (!asker) continue;
       const askedAt = new Date(now.getTime() - item.daysAgo * 24 * 60 * 60_000);
       const row = await insertConsultation(tx, {
-        title: item.title,
-        question: item.question,
+        title: sampleTitle(item.title),
+        question: sampleBody(item.question),
         tags: item.tags,
         askedBy: asker.id,
         askedAt,
@@ -93,7 +95,7 @@ export async function demoConsultations(ctx: AppContext): Promise<void> {
       if (!item.answer) continue;
       const answeredAt = new Date(askedAt.getTime() + 2 * 24 * 60 * 60_000);
       await updateConsultation(tx, row.id, {
-        answer: item.answer,
+        answer: sampleBody(item.answer),
         answeredBy: desk?.id ?? null,
         answeredAt,
         status: item.closed ? "closed" : "answered",
