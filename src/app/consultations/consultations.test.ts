@@ -153,17 +153,17 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
 
   const row = await ask("ライブ配信のアーカイブを残す期間");
   const seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
-  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/回答していない協議.*第10/));
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/回答していない協議/));
   await answerConsultation(app.ctx, {
     actor: org.actors.desk,
     id: row.id,
     input: { answer: "1年を目安にしてください。" },
   });
-  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です。.*14日間.*第10/));
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です。.*14日間/));
   for (const actor of [org.actors.kouhouStaff, org.actors.policyDirector, org.actors.admin])
     await assert.rejects(
       close(actor, row.id),
-      refusedWith(/解決済みにする権限がありません。.*協議を申し出た職員.*第10/),
+      refusedWith(/解決済みにする権限がありません。.*協議を申し出た職員/),
     );
   assert.deepEqual(await deniedSince(seq), [
     org.staff.desk.id,
@@ -180,7 +180,7 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
   );
 
   app.clock.set(new Date(start.getTime() + 14 * 86_400_000 - 60_000));
-  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/第10/), "a minute early");
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です/), "a minute early");
   app.clock.set(new Date(start.getTime() + 14 * 86_400_000));
   assert.equal((await getConsultation(app.ctx, { actor: org.actors.desk, id: row.id })).can.close, true);
   assert.equal((await close(org.actors.desk, row.id)).status, "closed");
@@ -210,6 +210,6 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
   assert.equal((await close(org.actors.soumuStaff, other.id)).status, "closed");
   await assert.rejects(
     setConsultationOpen(app.ctx, { actor: org.actors.kouhouStaff, id: other.id, closed: false }),
-    refusedWith(/再開する権限がありません.*第10/),
+    refusedWith(/再開する権限がありません/),
   );
 });

@@ -83,10 +83,10 @@ export function closeRefusal(actor: Actor, row: repo.ConsultationRow, now: Date)
   const role = closerRole(actor, row);
   if (role !== "other" && (row.status === "closed" || mayClose(row, role, now))) return null;
   if (role === "other")
-    return `この協議を解決済みにする権限がありません。解決済みにするのは協議を申し出た職員です。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限り、解決済みにできます（第10）。`;
+    return `この協議を解決済みにする権限がありません。解決済みにするのは協議を申し出た職員です。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限り、解決済みにできます。`;
   if (row.status === "open" || row.answeredAt === null)
-    return "回答していない協議を、協議先が解決済みにすることはできません。回答を登録してください。解決済みにするのは協議を申し出た職員です（第10）。";
-  return `協議先がこの協議を解決済みにできるのは、${formatDateTime(deskMayCloseFrom(row.answeredAt))}以降です。回答から${DESK_CLOSE_AFTER_DAYS}日間は、協議を申し出た職員が回答を確認して解決済みにします。その間に返事がない場合に限り、協議先が解決済みにできます（第10）。`;
+    return "回答していない協議を、協議先が解決済みにすることはできません。回答を登録してください。解決済みにするのは協議を申し出た職員です。";
+  return `協議先がこの協議を解決済みにできるのは、${formatDateTime(deskMayCloseFrom(row.answeredAt))}以降です。回答から${DESK_CLOSE_AFTER_DAYS}日間は、協議を申し出た職員が回答を確認して解決済みにします。その間に返事がない場合に限り、協議先が解決済みにできます。`;
 }
 
 export type ConsultationSearch = { text?: string; tag?: string; status?: string };
@@ -184,7 +184,7 @@ export async function answerConsultation(
         recipientIds: [row.askedBy],
         kind: "consultation",
         title: `協議に回答がありました: ${row.title}`,
-        body: `ふるさと発信課長（協議先）から回答がありました。内容を確認し、解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押してください。回答から${DESK_CLOSE_AFTER_DAYS}日たっても返事がない場合は、協議先が解決済みにします（第10）。`,
+        body: `ふるさと発信課長（協議先）から回答がありました。内容を確認し、解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押してください。回答から${DESK_CLOSE_AFTER_DAYS}日たっても返事がない場合は、協議先が解決済みにします。`,
         href: `/consultations/${row.id}`,
         dedupeKey:
           row.answer === ""
@@ -226,7 +226,7 @@ export async function setConsultationOpen(
       props.actor,
       action,
       target,
-      "この協議を再開する権限がありません。再開できるのは、協議を申し出た職員と協議先です（第10）。",
+      "この協議を再開する権限がありません。再開できるのは、協議を申し出た職員と協議先です。",
     );
   }
   return change(ctx, props.actor, action, async (tx, at) => {

@@ -374,7 +374,7 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
     const stale = [...operators, ...holders].find((m) => !m.active);
     if (stale)
       throw conflict(
-        `在職していない${stale.name}さんが一覧に残っています。先に一覧から外してから確認してください（第4-1(4)）。`,
+        `在職していない${stale.name}さんが一覧に残っています。先に一覧から外してから確認してください（第4-1(3)、第4-3(1)）。`,
       );
     const known = (list: accountsRepo.Member[], ids: number[]) =>
       ids.every((id) => list.some((m) => m.staffId === id));
@@ -393,7 +393,7 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
       .map((f) => ({ field: f.field, message: `${f.label}のうち、${f.message}が未確認です。` }));
     if (fields.length > 0)
       throw validation(
-        "確認していない職員がいます。全員を確認してからチェックを入れてください（第4-1(4)）。",
+        "確認していない職員がいます。全員を確認してからチェックを入れてください（第4-1(3)、第4-3(1)）。",
         fields,
       );
     const resolution = {

@@ -63,7 +63,7 @@ const route = {
     path: "/consultations",
     tags,
     summary:
-      "協議の検索（回答済みの協議はすべての職員が、回答待ちは協議を申し出た職員・協議先・総合政策部長が見られます。第10）",
+      "協議の検索（回答済みの協議はすべての職員が、回答待ちは協議を申し出た職員・協議先・総合政策部長が見られます）",
     request: {
       query: z.object({
         q: z
@@ -105,7 +105,7 @@ const route = {
     method: "post",
     path: "/consultations/{id}/close",
     tags,
-    summary: `解決済みにする（協議を申し出た職員。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限る。ほかは403、第10）`,
+    summary: `解決済みにする（協議を申し出た職員。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限る。ほかは403）`,
     request: { params: idParam },
     responses: ok(z.object({ item: consultationSchema }), "解決済みの協議"),
   }),
@@ -114,7 +114,7 @@ const route = {
     path: "/consultations/{id}/reopen",
     tags,
     summary:
-      "協議を再開する（協議を申し出た職員は回答済み・解決済みの協議を再開でき、協議は回答待ちに戻る。協議先は解決済みの協議を再開できる。第10）",
+      "協議を再開する（協議を申し出た職員は回答済み・解決済みの協議を再開でき、協議は回答待ちに戻る。協議先は解決済みの協議を再開できる）",
     request: { params: idParam },
     responses: ok(z.object({ item: consultationSchema }), "再開した協議"),
   }),

@@ -174,7 +174,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
           <p>
             回答で解決したかどうかは、協議を申し出た職員が判断します。解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押すと、協議先が改めて回答します。回答から
             {DESK_CLOSE_AFTER_DAYS}
-            日たっても協議を申し出た職員から返事（解決済みにする・協議を再開する）がない場合に限り、協議先が解決済みにできます（第10）。
+            日たっても協議を申し出た職員から返事（解決済みにする・協議を再開する）がない場合に限り、協議先が解決済みにできます。
             {deskMayCloseFrom ? `この協議では、${formatDateTime(deskMayCloseFrom)}以降です。` : ""}
           </p>
           {closeRefusal && !may.close ? <p class="hint">{closeRefusal}</p> : null}

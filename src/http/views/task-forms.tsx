@@ -117,7 +117,7 @@ const ConfirmForm: FC<FormProps> = ({ detail, csrf, state }) => {
     <form method="post" action={`/tasks/${detail.task.id}/close`} class="stack" novalidate>
       <Csrf token={csrf} />
       <p>
-        アカウント管理者が交代しました。運用に携わる職員とID・パスワードを扱う職員が今も適切か、一人ずつ確認してチェックを入れてください。異動した職員や不要になった職員は、先に一覧から外してください（第4-1(4)）。
+        アカウント管理者が交代しました。運用に携わる職員とID・パスワードを扱う職員が今も適切か、一人ずつ確認してチェックを入れてください。異動した職員や不要になった職員は、先に一覧から外してください（第4-1(3)、第4-3(1)）。
       </p>
       <PersonChecks
         name="operatorIds"
