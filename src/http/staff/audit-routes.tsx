@@ -7,6 +7,7 @@ import { searchAudit, verifyAuditNow } from "../../app/audit-read.ts";
 import type { RewrittenRange as RewrittenRangeData } from "../../app/audit-verify.ts";
 import type { AuditFilter } from "../../db/repos/audit.ts";
 import { addDays, formatDateTime, isPlainDate, tokyoDayStart } from "../../domain/dates.ts";
+import { roleLabels } from "../../domain/roles.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, render } from "../render.tsx";
 import { TextField } from "../views/components.tsx";
@@ -61,8 +62,8 @@ export const actionLabels: Record<string, string> = {
   "account.draft": "アカウント取得の起案",
   "account.update": "申請内容の修正",
   "account.submit": "申請の提出",
-  "account.approve.department_head": "部等の長（情報管理者）の許可",
-  "account.approve.policy_director": "総合政策部長の許可",
+  "account.approve.department_head": `${roleLabels.department_head}の許可`,
+  "account.approve.policy_director": `${roleLabels.policy_director}の許可`,
   "account.return": "申請の差戻し",
   "account.reject": "申請の却下",
   "account.security_confirm": "情報統括管理者の届出確認",
