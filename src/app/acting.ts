@@ -43,7 +43,7 @@ export async function recordActing(ctx: AppContext, props: { actor: Actor; input
       props.actor,
       "role.assign",
       { staffId: input.staffId, absentStaffId: input.absentStaffId },
-      "ご自身を職務代理・事務取扱にすることはできません。別の管理者に登録を依頼してください（第4-1(2)、第9）。",
+      "ご自身を職務代理・事務取扱にすることはできません。別の管理者に登録を依頼してください。",
     );
   }
   const [acting, absent] = await Promise.all([
@@ -99,7 +99,7 @@ export async function recordActing(ctx: AppContext, props: { actor: Actor; input
         props.actor,
         "role.assign",
         { staffId: acting.id, absentStaffId: absent.id },
-        `${acting.name}さんはシステム管理者のため、違反の記録や監査ログを扱う${absent.name}さんの職を代理することはできません（第9）。`,
+        `${acting.name}さんはシステム管理者のため、違反の記録や監査ログを扱う${absent.name}さんの職を代理することはできません。`,
       );
     }
   }
@@ -173,7 +173,7 @@ export async function actingFor(ctx: AppContext, props: { actor: Actor; staffId:
   return { acting, absent };
 }
 
-/** The roles a post carries, in words (「情報管理者（部長）、総合政策部長」). */
+/** The roles a post carries, in words (「部等の長（情報管理者）、総合政策部長」). */
 export function postRoleLabels(post: repo.ActingView["post"]): string {
   return derivedGrants(post, offices())
     .map((g) => roleLabels[g.role])

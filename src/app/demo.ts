@@ -125,7 +125,7 @@ const people: DemoPerson[] = [
     div: "furusato",
     pos: "kachou",
     roles: [{ role: "consultation_desk", scope: "global" }],
-    note: "ふるさと発信課長（相談窓口）",
+    note: "ふるさと発信課長（協議先）",
   },
   {
     no: "D0012",
@@ -153,7 +153,7 @@ const people: DemoPerson[] = [
       { role: "operator", scope: "division" },
       { role: "council_member", scope: "department" },
     ],
-    note: "広報広聴課の運用職員・協議会",
+    note: "広報広聴課の運用に携わる職員・協議会",
   },
   {
     no: "D0021",
@@ -163,7 +163,7 @@ const people: DemoPerson[] = [
     div: "kouhou",
     pos: "shuji",
     roles: [{ role: "operator", scope: "division" }],
-    note: "広報広聴課の運用職員",
+    note: "広報広聴課の運用に携わる職員",
   },
   {
     no: "D0022",
@@ -185,7 +185,7 @@ const people: DemoPerson[] = [
       { role: "operator", scope: "division" },
       { role: "council_member", scope: "department" },
     ],
-    note: "観光振興課の運用職員・協議会",
+    note: "観光振興課の運用に携わる職員・協議会",
   },
   {
     no: "D0024",
@@ -207,7 +207,7 @@ const people: DemoPerson[] = [
       { role: "operator", scope: "division" },
       { role: "council_member", scope: "department" },
     ],
-    note: "危機管理課の運用職員・協議会",
+    note: "危機管理課の運用に携わる職員・協議会",
   },
   {
     no: "D0026",

@@ -1,5 +1,5 @@
 /**
- * Assigning guideline roles that do not follow from a post (相談窓口, 協議会メンバー, 運用職員,
+ * Assigning guideline roles that do not follow from a post (協議先, 協議会メンバー, 運用に携わる職員,
  * システム管理者, 監査担当), and the oversight of privileged roles (9).
  *
  * - The roles a post carries (部長 → department_head, 課長 → account_manager, 総合政策部長 →
@@ -126,9 +126,9 @@ export async function assignRole(ctx: AppContext, props: { actor: Actor; input: 
       // Re-read under the staff lock: another assignment may have been made meanwhile.
       const held = await repo.listAssignments(tx, person.id);
       if (oversight && held.some((a) => a.role === "admin"))
-        throw conflict(`${person.name}さんはシステム管理者のため、${label}にはできません（第9）。`);
+        throw conflict(`${person.name}さんはシステム管理者のため、${label}にはできません。`);
       if (input.role === "admin" && held.some((a) => isOversightRole(a.role)))
-        throw conflict(`${person.name}さんは監査担当のため、システム管理者にはできません（第9）。`);
+        throw conflict(`${person.name}さんは監査担当のため、システム管理者にはできません。`);
       const row = await repo.insertAssignment(tx, {
         staffId: person.id,
         role: input.role,
@@ -173,7 +173,7 @@ async function checkOversightGrant(
       actor,
       "role.assign",
       { staffId, role: "auditor" },
-      `ご自身を${label}にすることはできません。違反の記録や監査ログを読む役割は、ほかの管理者が提案し、総合政策部長または情報統括管理者が承認します（第9）。`,
+      `ご自身を${label}にすることはできません。違反の記録や監査ログを読む役割は、ほかの管理者が提案し、総合政策部長または情報統括管理者が承認します。`,
     );
   }
   const person = await repo.findStaff(ctx.db, staffId);
@@ -185,11 +185,11 @@ async function checkOversightGrant(
       actor,
       "role.assign",
       { staffId, role: "auditor" },
-      `${person.name}さんはシステム管理者のため、${label}にはできません。システムを管理する人が自分の操作を監査することはできません（第9）。`,
+      `${person.name}さんはシステム管理者のため、${label}にはできません。システムを管理する人が自分の操作を監査することはできません。`,
     );
   }
   if (!validUntil) {
-    throw validation(`${label}には期限（最終日）を指定してください（第9）。`, [
+    throw validation(`${label}には期限（最終日）を指定してください。`, [
       { field: "validUntil", message: "期限（最終日）を入力してください。" },
     ]);
   }
@@ -217,7 +217,7 @@ async function checkAdminGrant(ctx: AppContext, actor: Actor, staffId: number, t
       actor,
       "role.assign",
       { staffId, role: "admin" },
-      `${person.name}さんは違反の記録や監査ログを読む役割（監査担当または総合政策部長・情報統括管理者の代理）にあるため、システム管理者にはできません（第9）。`,
+      `${person.name}さんは違反の記録や監査ログを読む役割（監査担当または総合政策部長・情報統括管理者の代理）にあるため、システム管理者にはできません。`,
     );
   }
 }
@@ -235,7 +235,7 @@ async function proposalFor(ctx: AppContext, actor: Actor, id: number, action: "a
       actor,
       "role.approve",
       { assignmentId: row.id, staffId: row.staffId },
-      `ご自身への${label}の割り当ては、${action === "approve" ? "承認" : "却下"}できません。もう一人の承認者（総合政策部長または情報統括管理者）に依頼してください（第9）。`,
+      `ご自身への${label}の割り当ては、${action === "approve" ? "承認" : "却下"}できません。もう一人の承認者（総合政策部長または情報統括管理者）に依頼してください。`,
     );
   }
   if (actor.kind === "staff" && actor.staffId === row.assignedBy) {
@@ -244,7 +244,7 @@ async function proposalFor(ctx: AppContext, actor: Actor, id: number, action: "a
       actor,
       "role.approve",
       { assignmentId: row.id, staffId: row.staffId },
-      `ご自身が提案した${label}の割り当ては、${action === "approve" ? "承認" : "却下"}できません（第9）。`,
+      `ご自身が提案した${label}の割り当ては、${action === "approve" ? "承認" : "却下"}できません。`,
     );
   }
   return row;
@@ -266,7 +266,7 @@ export async function approveRole(ctx: AppContext, props: { actor: Actor; id: nu
       props.actor,
       "role.approve",
       { assignmentId: proposal.id, staffId: proposal.staffId },
-      "システム管理者に監査担当を与えることはできません（第9）。",
+      "システム管理者に監査担当を与えることはできません。",
     );
   }
   return change(ctx, props.actor, "role.approve", async (tx, at) => {

@@ -507,7 +507,7 @@ export const accountApprovals = pgTable(
   ],
 );
 
-/** 運用職員 (4.1.3, 3): the staff named in advance to post for an account. */
+/** 運用に携わる職員 (4.1.3, 3): the staff named in advance to post for an account. */
 export const accountOperators = pgTable(
   "account_operators",
   {
@@ -522,7 +522,7 @@ export const accountOperators = pgTable(
   (t) => [uniqueIndex("account_operators_pk").on(t.accountId, t.staffId)],
 );
 
-/** Who can log in to the platform account (4.3.1). The password itself is never stored. */
+/** Who can log in to the platform account (4.3.1 必要最小限). The password itself is never stored (this system's choice). */
 export const credentialHolders = pgTable(
   "credential_holders",
   {
@@ -564,7 +564,7 @@ export const mediaPolicies = pgTable(
     authorId: integer("author_id").references(() => staff.id),
     approvedBy: integer("approved_by").references(() => staff.id),
     approvedAt: instant("approved_at"),
-    /** 4.2.3: when the policy must be reviewed (default 12 months after approval). */
+    /** When the policy is due for review (4.2.3): the city's period from the pack (default 12 months after approval; the clause sets none). */
     reviewDue: date("review_due", { mode: "string" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

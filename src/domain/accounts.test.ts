@@ -78,7 +78,7 @@ test("an application names its manager, an operator and a credential holder befo
   assert.deepEqual(problems, [
     "アカウント管理者を定めてください（第4-1(3)）。",
     "運用に携わる職員を1人以上定めてください（第4-1(3)）。",
-    "ID・パスワードを扱う職員を1人以上定めてください（第4-3(1)）。",
+    "ID・パスワードを扱う職員を定めてください（扱う者は必要最小限にします。第4-3(1)）。",
   ]);
   assert.deepEqual(
     applicationProblems({

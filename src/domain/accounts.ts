@@ -138,7 +138,7 @@ export function applicationProblems(app: ApplicationContent): string[] {
   if (app.managerId === null) problems.push("アカウント管理者を定めてください（第4-1(3)）。");
   if (app.operatorIds.length === 0) problems.push("運用に携わる職員を1人以上定めてください（第4-1(3)）。");
   if (app.holderIds.length === 0)
-    problems.push("ID・パスワードを扱う職員を1人以上定めてください（第4-3(1)）。");
+    problems.push("ID・パスワードを扱う職員を定めてください（扱う者は必要最小限にします。第4-3(1)）。");
   return problems;
 }
 

@@ -13,3 +13,16 @@ export function clauseRef(id: string): string {
   if (sub) out += circled[Number(sub) - 1] ?? `-${sub}`;
   return out;
 }
+
+/**
+ * The guideline's heading over a clause (its own, else its nearest section's), from the pack's
+ * `headings`; undefined when none. Headings are shown apart from the clause text.
+ */
+export function clauseHeading(id: string, headings: Readonly<Record<string, string>>): string | undefined {
+  const parts = id.split(".");
+  for (let n = parts.length; n > 0; n--) {
+    const heading = headings[parts.slice(0, n).join(".")];
+    if (heading) return heading;
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 /**
  * Periods counted the way the Civil Code counts them (民法 140条・143条), for the notice periods
- * of 4.5.2 and the review period of 4.2.3. Pure functions over plain dates (YYYY-MM-DD).
+ * of 4.5.2 and the media-policy review period (the city's setting in the pack; 4.2.3 asks for
+ * reviews but sets no period). Pure functions over plain dates (YYYY-MM-DD).
  *
  * 140条: the first day is not counted (the period starts the next day). 143条: a period of months
  * ends on the day before the day in the last month that corresponds to the starting day; when
@@ -69,7 +70,7 @@ export function displayUntil(effective: string, months: number): string {
   return periodEnd(effective, months);
 }
 
-/** A date `months` months after `from` (review due dates, 4.2.3): the period's last day. */
+/** A date `months` months after `from` (e.g. review due dates): the period's last day. */
 export function monthsAfter(from: string, months: number): string {
   return periodEnd(from, months);
 }

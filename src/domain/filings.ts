@@ -204,6 +204,6 @@ export function acquisitionProblems(content: AcquisitionContent): string[] {
   if (!content.loginOwner)
     problems.push("ログイン用のメールアドレス・電話番号の所有者（管理者）を入力してください（第4-3(3)）。");
   if (content.holders.length === 0)
-    problems.push("ID・パスワードを扱う職員を1人以上定めてください（第4-3(1)）。");
+    problems.push("ID・パスワードを扱う職員を定めてください（扱う者は必要最小限にします。第4-3(1)）。");
   return problems;
 }

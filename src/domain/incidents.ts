@@ -411,12 +411,12 @@ export function reviewProblems(
   if (review.whatHappened.trim() === "")
     problems.push({
       field: "whatHappened",
-      message: "終結するには、振り返りの「何が起きたか」を入力してください（第7）。",
+      message: "終結するには、振り返りの「何が起きたか」を入力してください。",
     });
   if (review.whatToChange.trim() === "")
     problems.push({
       field: "whatToChange",
-      message: "終結するには、振り返りの「今後どう改めるか」を入力してください（第7）。",
+      message: "終結するには、振り返りの「今後どう改めるか」を入力してください。",
     });
   return problems;
 }
@@ -468,7 +468,7 @@ export const incidentRefusals = {
   notice:
     "公開ページのお知らせを変更する権限がありません。正しい情報のお知らせの掲載と終了は、アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けて手順を担当する職員が行います（第7、第7-4）。",
   close:
-    "終結する権限がありません。終結は、インシデントのアカウント管理者（または所管の課長、総合政策部長・情報統括管理者）が振り返りとあわせて行います（第7）。",
+    "終結する権限がありません。終結は、インシデントのアカウント管理者（または所管の課等の長、総合政策部長・情報統括管理者）が振り返りとあわせて行います（第7）。",
 } as const;
 
 /** Where a fake account's public warning stands (7.3.1). */

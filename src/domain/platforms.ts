@@ -55,7 +55,7 @@ export function parseAnyAccountUrl(pack: GuidelinePack, raw: string): ParsedAcco
 export function accountUrlProblem(pack: GuidelinePack, platform: Platform, raw: string): string | null {
   if (parseAccountUrl(pack, platform, raw)) return null;
   const spec = pack.platforms[platform];
-  return `${spec.label}のアカウントURLを、https:// から始まる正式な形で入力してください（例: ${spec.example}）。短縮URLは使えません（第4-4(4)）。`;
+  return `${spec.label}のアカウントURLを、https:// から始まる正式な形で入力してください（例: ${spec.example}）。短縮URLは使えません。`;
 }
 
 // ─── Post URLs: a published post belongs to the account (5.1.4 発信の記録) ───────────────────

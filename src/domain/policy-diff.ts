@@ -1,6 +1,6 @@
 /**
- * What changed between two versions of a media policy (4.2.3: every published version stays
- * readable, with what changed). Pure: field by field, and inside a field sentence by sentence,
+ * What changed between two versions of a media policy (every published version stays readable,
+ * with what changed: the system keeps them; 4.2.3 asks that citizens be told of a review). Pure: field by field, and inside a field sentence by sentence,
  * so a reader sees the wording that was removed and added.
  */
 import { type PolicyContent, policyFieldLabels, policyFields, replyPolicyLabels } from "./accounts.ts";

@@ -29,12 +29,12 @@ export function isRole(value: string): value is Role {
 
 /** Japanese names as the guideline uses them (shown in the UI). */
 export const roleLabels: Record<Role, string> = {
-  department_head: "情報管理者（部長）",
+  department_head: "部等の長（情報管理者）",
   policy_director: "総合政策部長",
   security_director: "情報統括管理者（総務部長）",
-  account_manager: "アカウント管理者（課長）",
-  operator: "運用職員",
-  consultation_desk: "ふるさと発信課長（相談窓口）",
+  account_manager: "課等の長（アカウント管理者）",
+  operator: "運用に携わる職員",
+  consultation_desk: "ふるさと発信課長（協議先）",
   council_member: "協議会メンバー",
   admin: "システム管理者",
   auditor: "監査担当",

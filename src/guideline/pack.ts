@@ -65,7 +65,7 @@ export const guidelinePackSchema = z.object({
   versionLabel: z.string(),
   platforms: z.record(z.enum(platforms), platformSpec),
   deadlines: z.object({
-    /** 4.2.3 */
+    /** The city's media-policy review period in months (4.2.3 asks for reviews but sets no period). */
     policyReviewMonths: z.number().int().positive(),
     /** 4.3.2 速やかに: business days to change the password after a transfer or a list change. */
     rotationDueDays: z.number().int().positive(),
@@ -89,6 +89,11 @@ export const guidelinePackSchema = z.object({
    * follow from these posts only; a city whose guideline names other posts sets them here.
    */
   offices: officesSchema.default(iwakiOffices),
+  /**
+   * The guideline's own headings of chapters and sections (id → heading, e.g. "7.2" →
+   * 炎上状態となった場合). They are shown apart from the clauses' text, which stays verbatim.
+   */
+  headings: z.record(z.string().min(1).max(20), z.string()).default({}),
   posts: z.object({
     /** 5.1.4 ①–④: business days the manager has to acknowledge a post-hoc report. */
     reportBusinessDays: z.number().int().positive(),

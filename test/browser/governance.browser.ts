@@ -110,12 +110,12 @@ test("violations: recorded by the security director with 第9 ただし書, not 
 test("consultations: asked, answered by the desk, found in the knowledge base", async () => {
   const asker = await signedIn("D0030");
   await visit(asker, "/consultations");
-  await asker.getByRole("link", { name: "相談する" }).first().click();
+  await asker.getByRole("link", { name: "協議する" }).first().click();
   await assertAccessible(asker);
   await asker.getByLabel("件名").fill("庁内イベントの写真に写った来庁者の扱い");
-  await asker.getByLabel("相談の内容").fill("来庁者が小さく写り込んだ写真を投稿してよいでしょうか。");
+  await asker.getByLabel("協議の内容").fill("来庁者が小さく写り込んだ写真を投稿してよいでしょうか。");
   await asker.getByLabel("タグ").fill("肖像権、写真");
-  await asker.getByRole("button", { name: "相談する" }).click();
+  await asker.getByRole("button", { name: "協議する" }).click();
   await asker.waitForURL(/\/consultations\/\d+$/);
   await assertAccessible(asker);
   const path = new URL(asker.url()).pathname;

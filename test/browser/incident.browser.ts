@@ -124,7 +124,7 @@ test("a なりすまし from report to closing, with the public pages changing a
   await assertAccessible(manager);
   assert.ok(
     await manager
-      .getByRole("link", { name: "終結するには、振り返りの「何が起きたか」を入力してください（第7）。" })
+      .getByRole("link", { name: "終結するには、振り返りの「何が起きたか」を入力してください。" })
       .isVisible(),
   );
   await manager

@@ -59,7 +59,10 @@ test("signing in gives a new session id, the dashboard shows my roles, and the p
   assert.equal(home.headers.get("cache-control"), "no-store");
   assert.match(home.headers.get("content-security-policy") ?? "", /script-src 'self'/);
   const html = await home.text();
-  assert.ok(html.includes("アカウント管理者（課長） — 広報広聴課"), "derived role shown with its division");
+  assert.ok(
+    html.includes("課等の長（アカウント管理者） — 広報広聴課"),
+    "derived role shown with its division",
+  );
   const again = await signIn(http, org.staff.kouhouManager.employeeNo);
   assert.notEqual(again.cookies.get("snsgov_session"), b.cookies.get("snsgov_session"));
 });

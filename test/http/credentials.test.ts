@@ -40,6 +40,9 @@ test("the manager sees the page in Japanese, says the password is never stored, 
   const html = await b.text(`/accounts/${a.id}/credentials`);
   assert.ok(html.includes("このシステムはパスワードそのものを保存しません。"));
   assert.ok(html.includes("ID・パスワードを扱う職員（第4-3(1)）"));
+  // Not storing the password is the system's choice; 4.3.1 only says to keep holders minimal.
+  assert.ok(html.includes("パスワードを保存しないのは、このシステムの方針です。"));
+  assert.ok(!/保存しません[^<]*第4-3\(1\)/.test(html), "4.3.1 is not cited for not storing the password");
   assert.ok(html.includes('aria-current="page">ID・パスワード管理'), "its tab is the current one");
   assert.ok(html.includes("2段階認証が「無効」と記録されています"));
   assert.ok(html.includes('value="2026-04-02T10:00"'), "the change time defaults to now (Tokyo)");
@@ -51,7 +54,8 @@ test("the manager sees the page in Japanese, says the password is never stored, 
   });
   assert.equal(added.status, 303);
   const after3 = await b.text(`/accounts/${a.id}/credentials`);
-  assert.ok(after3.includes("上限の目安（2人）を超えています"), "the flash warns");
+  assert.ok(after3.includes("この市が設定した上限の目安（2人）を超えています"), "the flash warns");
+  assert.ok(after3.includes("この市の設定では2人までを目安としています"), "the limit is the city's setting");
   assert.ok(after3.includes("ID・パスワードを扱う職員が3人います。"), "the page warns");
   assert.ok(after3.includes("他の課に所属（ふるさと発信課）"), "a holder from another division is marked");
 
@@ -102,7 +106,7 @@ test("an operator, another division's manager and the auditor get 403; the audit
   const page = await auditor.get(`/accounts/${a.id}/credentials`);
   assert.equal(page.status, 200);
   const html = await page.text();
-  assert.ok(html.includes("変更できるのは、このアカウントのアカウント管理者（課長）です"));
+  assert.ok(html.includes("変更できるのは、このアカウントの課等の長（アカウント管理者）です"));
   assert.ok(!html.includes(`action="/accounts/${a.id}/credentials/holders"`), "no form for the auditor");
   assert.equal((await findAccount(app.ctx.db, a.id))?.mfaEnabled, false);
 });

@@ -120,7 +120,7 @@ test("an operator cannot approve, and another division's manager can neither dra
   const draft = await findDraft(app.ctx.db, a.id);
   const page = await staff.text(`/accounts/${a.id}/policy`);
   assert.ok(!page.includes("承認して公開する"), "no approve button for an operator");
-  assert.ok(page.includes("承認できるのは、このアカウントのアカウント管理者（課長）です"));
+  assert.ok(page.includes("承認できるのは、このアカウントの課等の長（アカウント管理者）です"));
   assert.equal(
     (await staff.post(`/accounts/${a.id}/policy/approve`, { policyId: String(draft?.id) })).status,
     403,
@@ -189,7 +189,10 @@ test("an overdue review is badged; the manager completes it without change, and 
   const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
   const page = await manager.text(`/accounts/${a.id}/policy`);
   assert.ok(page.includes('<span class="badge badge-error">期限超過</span>'));
-  assert.ok(page.includes("見直し期限を過ぎています"));
+  assert.ok(page.includes("見直し期限（この市の設定）を過ぎています"));
+  // 4.2.3 asks for reviews but sets no period: the deadline is named as the city's setting.
+  assert.ok(page.includes("<dt>見直し期限（この市の設定）</dt>"));
+  assert.ok(!page.includes("見直し期限（第4-2(3)）"));
 
   const empty = await manager.post(`/accounts/${a.id}/policy/review`, { note: "" });
   assert.equal(empty.status, 422);

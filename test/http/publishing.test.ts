@@ -134,7 +134,7 @@ test("another division's operator cannot record publishing for the account", asy
   // The auditor sees it, but posting is for the account's operators and manager (3).
   const auditor = await signIn(http, org.staff.auditor.employeeNo);
   const page = await (await auditor.get(`/posts/${post.id}/publish`)).text();
-  assert.match(page, /発信を記録できるのは、このアカウントの運用職員とアカウント管理者です（第3）/);
+  assert.match(page, /発信を記録できるのは、このアカウントの運用に携わる職員とアカウント管理者です（第3）/);
   assert.equal(
     (await auditor.post(`/posts/${post.id}/publish`, { url: `https://x.com/${handle}/status/2` })).status,
     403,
@@ -175,7 +175,7 @@ test("the queue shows approved posts by schedule time with the overdue first, an
     managerView,
     /「いわき市広報」（X（旧Twitter））の廃止（2027年1月31日\(日\)）の告知です（周知日 2026年12月1日\(火\)）。/,
   );
-  assert.match(managerView, /このアカウントの運用職員が、告知文から投稿の下書きを作成できます/);
+  assert.match(managerView, /このアカウントの運用に携わる職員が、告知文から投稿の下書きを作成できます/);
   assert.doesNotMatch(managerView, /告知文から投稿の下書きを作成する</, "the manager is not an operator (3)");
 
   const operator = await signIn(http, org.staff.kouhouStaff.employeeNo);
@@ -211,7 +211,7 @@ test("an error report opens the correction tasks, and the operator starts the co
   const auditor = await signIn(http, org.staff.auditor.employeeNo);
   const form = await (await auditor.get(`/posts/${post.id}/erroneous`)).text();
   assert.match(form, /<label for="f-note">誤りの内容<span class="required">必須<\/span><\/label>/);
-  assert.match(form, /24時間以内の訂正が求められます/);
+  assert.match(form, /24時間以内（この市の設定）の訂正が求められます/);
   const empty = await auditor.post(`/posts/${post.id}/erroneous`, { note: "" });
   assert.equal(empty.status, 422);
   const marked = await auditor.post(`/posts/${post.id}/erroneous`, { note: "音楽会は12月6日（日）です。" });

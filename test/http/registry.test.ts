@@ -139,7 +139,7 @@ test("apply, submit, approve twice, register (the 届出 goes out) and confirm t
     url: "https://bit.ly/iwaki",
   });
   assert.equal(short.status, 422);
-  assert.ok((await short.text()).includes("短縮URLは使えません（第4-4(4)）"));
+  assert.ok((await short.text()).includes("短縮URLは使えません。"));
   const noLogin = await manager.post(`/accounts/${id}/register`, { ...registration, loginEmail: "" });
   assert.equal(noLogin.status, 422);
   assert.match(await noLogin.text(), /ログインに使うメールアドレスまたは電話番号を入力してください/);

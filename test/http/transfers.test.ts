@@ -109,7 +109,7 @@ test("the account manager gets the confirmation and the rotation task, due in bu
   assert.equal(field(rotation, "dueDate"), "2026-04-03", "3 business days after Tuesday 31 March");
 
   const board = await manager.text("/tasks");
-  assert.match(board, /人事異動に伴う運用職員・ID管理者の確認/);
+  assert.match(board, /人事異動に伴う運用に携わる職員・ID管理者の確認/);
   const confirm = await listTasks(app.ctx.db, {
     accountId: account.id,
     kinds: ["manager_change_confirm"],

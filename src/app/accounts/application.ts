@@ -48,7 +48,7 @@ export const applicationInput = z.object({
     error: "所管サイトのURLは https:// から始まる形で、省略せずに入力してください（第4-4(4)）。",
   }),
   isCharacter: flag().default(false),
-  operatorIds: idList("運用職員"),
+  operatorIds: idList("運用に携わる職員"),
   holderIds: idList("ID・パスワードを扱う職員"),
   plannedStartOn: z.preprocess(
     (v) => (v === "" || v === null ? undefined : v),
@@ -124,7 +124,7 @@ export async function draftApplication(ctx: AppContext, props: { actor: Actor; i
     departmentId: division.departmentId,
   });
   const head = await divisionHead(ctx.db, division.id);
-  await checkPeople(ctx.db, input.operatorIds, "operatorIds", "運用職員");
+  await checkPeople(ctx.db, input.operatorIds, "operatorIds", "運用に携わる職員");
   await checkPeople(ctx.db, input.holderIds, "holderIds", "ID・パスワードを扱う職員");
   return change(ctx, props.actor, "account.draft", async (tx, at) => {
     const account = await repo.insertAccount(tx, {
@@ -167,7 +167,7 @@ export async function updateApplication(
       { field: "divisionId", message: "所管課は変更できません。" },
     ]);
   }
-  await checkPeople(ctx.db, input.operatorIds, "operatorIds", "運用職員");
+  await checkPeople(ctx.db, input.operatorIds, "operatorIds", "運用に携わる職員");
   await checkPeople(ctx.db, input.holderIds, "holderIds", "ID・パスワードを扱う職員");
   return change(ctx, props.actor, "account.update", async (tx, at) => {
     const before = await repo.lockAccount(tx, props.id);
@@ -223,7 +223,8 @@ export async function submissionProblems(db: Db, account: repo.Account): Promise
   const head = await divisionHead(db, account.divisionId);
   if (!head)
     problems.push("所管課の課長が登録されていないため、アカウント管理者を定められません（第4-1(4)）。");
-  else if (account.managerId !== head.id) problems.push("アカウント管理者は所管課の課長です（第4-1(4)）。");
+  else if (account.managerId !== head.id)
+    problems.push("アカウント管理者は所管課の課等の長です（第4-1(4)）。");
   return problems;
 }
 
@@ -322,10 +323,7 @@ export async function decideApplication(
         );
       }
       if (props.actor.kind === "staff" && account.applicantId === props.actor.staffId) {
-        throw new AppError(
-          "forbidden",
-          "自分が起案した申請を承認・差戻し・却下することはできません（第4-1(2)）。",
-        );
+        throw new AppError("forbidden", "自分が起案した申請を承認・差戻し・却下することはできません。");
       }
       const stepName: AccountStep =
         props.decision === "approve"
@@ -335,7 +333,9 @@ export async function decideApplication(
           : props.decision;
       const next = nextStatus(account.status, stepName);
       if (!next)
-        throw conflict("この順序では処理できません（第4-1(2): 情報管理者の許可の後に総合政策部長の許可）。");
+        throw conflict(
+          "この順序では処理できません（第4-1(2): 部等の長（情報管理者）の許可の後に総合政策部長の許可）。",
+        );
       const actorId = props.actor.kind === "staff" ? props.actor.staffId : null;
       if (props.decision === "approve" && actorId !== null) {
         await repo.insertApproval(tx, {

@@ -8,6 +8,7 @@ import * as repo from "../../db/repos/accounts.ts";
 import { type DocumentRecord, documentVersions } from "../../db/repos/documents.ts";
 import { type FilingView, listFilings } from "../../db/repos/filings.ts";
 import { findStaff } from "../../db/repos/staff.ts";
+import { roleLabels } from "../../domain/roles.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { mayRecordDocument } from "../documents/record.ts";
 import { canSeeFiling } from "../filings/access.ts";
@@ -58,8 +59,8 @@ export async function applicationDocument(
   if (existing) {
     route.push(
       { label: "起案", name: PAPER, on: existing.draftedOn },
-      { label: "部等の長（情報管理者）の許可", name: PAPER, on: existing.departmentApprovedOn },
-      { label: "総合政策部長の許可", name: PAPER, on: existing.policyApprovedOn },
+      { label: `${roleLabels.department_head}の許可`, name: PAPER, on: existing.departmentApprovedOn },
+      { label: `${roleLabels.policy_director}の許可`, name: PAPER, on: existing.policyApprovedOn },
       ...(existing.securityFiledOn
         ? [{ label: "情報統括管理者への届出", name: PAPER, on: existing.securityFiledOn }]
         : []),
@@ -86,12 +87,12 @@ export async function applicationDocument(
       { label: "起案", name: drafted?.actorName ?? null, on: drafted?.at ?? null },
       { label: "申請の提出", name: submitted?.actorName ?? null, on: submitted?.at ?? null },
       {
-        label: "部等の長（情報管理者）の許可",
+        label: `${roleLabels.department_head}の許可`,
         name: current(department)?.actorName ?? null,
         on: current(department)?.at ?? null,
       },
       {
-        label: "総合政策部長の許可",
+        label: `${roleLabels.policy_director}の許可`,
         name: current(policy)?.actorName ?? null,
         on: current(policy)?.at ?? null,
       },

@@ -51,7 +51,7 @@ export const existingInput = z.object({
     error: "所管サイトのURLは https:// から始まる形で、省略せずに入力してください（第4-4(4)）。",
   }),
   isCharacter: flag().default(false),
-  operatorIds: idList("運用職員"),
+  operatorIds: idList("運用に携わる職員"),
   holderIds: idList("ID・パスワードを扱う職員"),
   loginEmail: optionalText("ログイン用メールアドレス", 254),
   loginPhone: optionalText("ログイン用電話番号", 30),
@@ -104,7 +104,7 @@ export function paperDateProblems(input: ExistingInput, today: string): FieldIss
   if (input.holderIds.length === 0)
     issues.push({
       field: "holderIds",
-      message: "ID・パスワードを扱う職員を1人以上定めてください（第4-3(1)）。",
+      message: "ID・パスワードを扱う職員を定めてください（扱う者は必要最小限にします。第4-3(1)）。",
     });
   if (input.operatorIds.length === 0)
     issues.push({ field: "operatorIds", message: "運用に携わる職員を1人以上定めてください（第4-1(3)）。" });

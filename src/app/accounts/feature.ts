@@ -9,6 +9,7 @@ import { listFilings } from "../../db/repos/filings.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import { type FilingKind, filingKindInfo, filingKinds } from "../../domain/filings.ts";
+import { roleLabels } from "../../domain/roles.ts";
 import type { Feature, Task } from "../feature.ts";
 import { FILING_CONFIRM, filingIdOf } from "../filings/send.ts";
 import { demoAccounts } from "./demo.ts";
@@ -44,7 +45,7 @@ export const accountsFeature: Feature = {
       ) {
         out.push({
           kind: "account_approval",
-          title: `アカウント取得の許可（部等の長（情報管理者））: ${a.name}`,
+          title: `アカウント取得の許可（${roleLabels.department_head}）: ${a.name}`,
           href: `/accounts/${a.id}`,
           due: null,
           overdue: false,
@@ -58,7 +59,7 @@ export const accountsFeature: Feature = {
       ) {
         out.push({
           kind: "account_approval",
-          title: `アカウント取得の許可（総合政策部長）: ${a.name}`,
+          title: `アカウント取得の許可（${roleLabels.policy_director}）: ${a.name}`,
           href: `/accounts/${a.id}`,
           due: null,
           overdue: false,

@@ -110,11 +110,13 @@ function policyItem(facts: HealthFacts, today: string): HealthItem {
   if (missingPolicyItems(policy).length > 0)
     return bad("error", "記載漏れ", "4.2.1", `第${policy.version}版に必要な項目が記載されていません。`);
   if (policy.reviewDue && policy.reviewDue < today)
-    return bad("error", "見直し期限超過", "4.2.3", `見直し期限: ${formatDate(policy.reviewDue)}`);
+    return bad("error", "見直し期限超過", "4.2.3", `見直し期限（市の設定）: ${formatDate(policy.reviewDue)}`);
   return ok(
     "最新",
     "4.2.3",
-    policy.reviewDue ? `第${policy.version}版（見直し期限: ${formatDate(policy.reviewDue)}）` : undefined,
+    policy.reviewDue
+      ? `第${policy.version}版（見直し期限（市の設定）: ${formatDate(policy.reviewDue)}）`
+      : undefined,
   );
 }
 

@@ -16,7 +16,7 @@ export class OperatorSeatLost extends AppError {
   constructor(accountId: number) {
     super(
       "forbidden",
-      "人事異動等により、このアカウントの運用職員の一覧から外れたため、承認を申請できません（第3、第4-3(2)）。",
+      "人事異動等により、このアカウントの運用に携わる職員の一覧から外れたため、承認を申請できません（第3、第4-3(2)）。",
     );
     this.accountId = accountId;
   }

@@ -184,7 +184,7 @@ export async function activateAccount(ctx: AppContext, props: { actor: Actor; id
 export const operatorsInput = z.object({
   staffIds: z.preprocess(
     (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-    z.array(idOf("運用職員")).max(50),
+    z.array(idOf("運用に携わる職員")).max(50),
   ),
 });
 
@@ -202,12 +202,12 @@ export async function setAccountOperators(
   for (const id of staffIds) {
     const person = await findStaff(ctx.db, id);
     if (!person?.active)
-      throw validation("在職していない職員は運用職員にできません。", [
-        { field: "staffIds", message: "運用職員を選び直してください。" },
+      throw validation("在職していない職員は運用に携わる職員にできません。", [
+        { field: "staffIds", message: "運用に携わる職員を選び直してください。" },
       ]);
   }
   if (staffIds.length === 0 && view.status !== "closed") {
-    throw validation("運用職員を1人以上定めてください（第4-1(3)）。", [
+    throw validation("運用に携わる職員を1人以上定めてください（第4-1(3)）。", [
       { field: "staffIds", message: "1人以上選んでください。" },
     ]);
   }

@@ -57,7 +57,7 @@ test("a question goes to the desk's dashboard and stays between the asker and th
   askedId = row.id;
   assert.deepEqual(row.tags, ["生成AI", "画像", "AI"]);
   assert.deepEqual(await notified(org.staff.desk.id), [
-    "ガイドラインに定めのない事項の相談が届きました: 生成AIで作った画像をイベント告知に使ってよいか",
+    "ガイドラインに定めのない事項の協議が届きました: 生成AIで作った画像をイベント告知に使ってよいか",
   ]);
   const deskTasks = await myTasks(app.ctx, org.actors.desk);
   assert.ok(deskTasks.some((t) => t.kind === "consultation_answer" && t.href === `/consultations/${row.id}`));
@@ -117,7 +117,7 @@ test("the person who asked is told of the answer and closes it; others may not",
   const tasks = await myTasks(app.ctx, org.actors.soumuStaff);
   assert.ok(tasks.some((t) => t.kind === "consultation_answered" && t.href === `/consultations/${askedId}`));
   assert.deepEqual(await notified(org.staff.soumuStaff.id), [
-    "相談に回答がありました: 生成AIで作った画像をイベント告知に使ってよいか",
+    "協議に回答がありました: 生成AIで作った画像をイベント告知に使ってよいか",
   ]);
   await assert.rejects(
     setConsultationOpen(app.ctx, { actor: org.actors.kouhouStaff, id: askedId, closed: true }),
@@ -144,7 +144,7 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
   const ask = (title: string) =>
     askConsultation(app.ctx, {
       actor: org.actors.soumuStaff,
-      input: { title, question: "定めのない事項についての相談です。", tags: "" },
+      input: { title, question: "定めのない事項についての協議です。", tags: "" },
     });
   const close = (actor: TestOrg["actors"]["desk"], id: number) =>
     setConsultationOpen(app.ctx, { actor, id, closed: true });
@@ -153,17 +153,17 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
 
   const row = await ask("ライブ配信のアーカイブを残す期間");
   const seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
-  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/回答していない相談.*第10/));
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/回答していない協議/));
   await answerConsultation(app.ctx, {
     actor: org.actors.desk,
     id: row.id,
     input: { answer: "1年を目安にしてください。" },
   });
-  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です。.*14日間.*第10/));
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です。.*14日間/));
   for (const actor of [org.actors.kouhouStaff, org.actors.policyDirector, org.actors.admin])
     await assert.rejects(
       close(actor, row.id),
-      refusedWith(/解決済みにする権限がありません。.*相談した職員.*第10/),
+      refusedWith(/解決済みにする権限がありません。.*協議を申し出た職員/),
     );
   assert.deepEqual(await deniedSince(seq), [
     org.staff.desk.id,
@@ -180,7 +180,7 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
   );
 
   app.clock.set(new Date(start.getTime() + 14 * 86_400_000 - 60_000));
-  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/第10/), "a minute early");
+  await assert.rejects(close(org.actors.desk, row.id), refusedWith(/以降です/), "a minute early");
   app.clock.set(new Date(start.getTime() + 14 * 86_400_000));
   assert.equal((await getConsultation(app.ctx, { actor: org.actors.desk, id: row.id })).can.close, true);
   assert.equal((await close(org.actors.desk, row.id)).status, "closed");
@@ -199,7 +199,7 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
     closed: false,
   });
   assert.equal(reopened.status, "open", "回答待ち again");
-  await assert.rejects(close(org.actors.desk, other.id), refusedWith(/回答していない相談/));
+  await assert.rejects(close(org.actors.desk, other.id), refusedWith(/回答していない協議/));
   await answerConsultation(app.ctx, {
     actor: org.actors.desk,
     id: other.id,
@@ -210,6 +210,6 @@ test("10: the person who asked closes it; the desk only 14 days after its answer
   assert.equal((await close(org.actors.soumuStaff, other.id)).status, "closed");
   await assert.rejects(
     setConsultationOpen(app.ctx, { actor: org.actors.kouhouStaff, id: other.id, closed: false }),
-    refusedWith(/再開する権限がありません.*第10/),
+    refusedWith(/再開する権限がありません/),
   );
 });

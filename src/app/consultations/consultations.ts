@@ -40,7 +40,7 @@ const tags = z
 
 export const askInput = z.object({
   title: text("件名", 200),
-  question: text("相談の内容", 10_000),
+  question: text("協議の内容", 10_000),
   tags,
 });
 
@@ -83,10 +83,10 @@ export function closeRefusal(actor: Actor, row: repo.ConsultationRow, now: Date)
   const role = closerRole(actor, row);
   if (role !== "other" && (row.status === "closed" || mayClose(row, role, now))) return null;
   if (role === "other")
-    return `この相談を解決済みにする権限がありません。解決済みにするのは相談した職員です。相談窓口は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても相談した職員から返事がない場合に限り、解決済みにできます（第10）。`;
+    return `この協議を解決済みにする権限がありません。解決済みにするのは協議を申し出た職員です。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限り、解決済みにできます。`;
   if (row.status === "open" || row.answeredAt === null)
-    return "回答していない相談を、相談窓口が解決済みにすることはできません。回答を登録してください。解決済みにするのは相談した職員です（第10）。";
-  return `相談窓口がこの相談を解決済みにできるのは、${formatDateTime(deskMayCloseFrom(row.answeredAt))}以降です。回答から${DESK_CLOSE_AFTER_DAYS}日間は、相談した職員が回答を確認して解決済みにします。その間に返事がない場合に限り、相談窓口が解決済みにできます（第10）。`;
+    return "回答していない協議を、協議先が解決済みにすることはできません。回答を登録してください。解決済みにするのは協議を申し出た職員です。";
+  return `協議先がこの協議を解決済みにできるのは、${formatDateTime(deskMayCloseFrom(row.answeredAt))}以降です。回答から${DESK_CLOSE_AFTER_DAYS}日間は、協議を申し出た職員が回答を確認して解決済みにします。その間に返事がない場合に限り、協議先が解決済みにできます。`;
 }
 
 export type ConsultationSearch = { text?: string; tag?: string; status?: string };
@@ -113,7 +113,7 @@ export async function consultationTags(ctx: AppContext, props: { actor: Actor })
 export async function getConsultation(ctx: AppContext, props: { actor: Actor; id: number }) {
   await authorize(ctx, props.actor, "consultation.read");
   const row = await repo.findConsultation(ctx.db, props.id);
-  if (!row || !canSee(props.actor, row)) throw notFound("相談");
+  if (!row || !canSee(props.actor, row)) throw notFound("協議");
   const now = ctx.clock.now();
   const role = closerRole(props.actor, row);
   return {
@@ -146,8 +146,8 @@ export async function askConsultation(ctx: AppContext, props: { actor: Actor; in
     await notify(ctx, tx, {
       recipientIds: desk.filter((id) => id !== actorId(props.actor)),
       kind: "consultation",
-      title: `ガイドラインに定めのない事項の相談が届きました: ${row.title}`,
-      body: "相談の内容を確認し、回答してください（第10）。",
+      title: `ガイドラインに定めのない事項の協議が届きました: ${row.title}`,
+      body: "協議の内容を確認し、回答してください（第10）。",
       href: `/consultations/${row.id}`,
       dedupeKey: `consultation:${row.id}:asked`,
     });
@@ -168,9 +168,9 @@ export async function answerConsultation(
   const input = parse(answerInput, props.input);
   return change(ctx, props.actor, "consultation.answer", async (tx, at) => {
     const row = await repo.lockConsultation(tx, props.id);
-    if (!row) throw notFound("相談");
+    if (!row) throw notFound("協議");
     if (row.status === "closed")
-      throw conflict("解決済みの相談です。回答を直すには、まず相談を再開してください。");
+      throw conflict("解決済みの協議です。回答を直すには、まず協議を再開してください。");
     const updated = await repo.updateConsultation(tx, row.id, {
       answer: input.answer.replace(/\r\n/g, "\n"),
       answeredBy: actorId(props.actor),
@@ -183,8 +183,8 @@ export async function answerConsultation(
       await notify(ctx, tx, {
         recipientIds: [row.askedBy],
         kind: "consultation",
-        title: `相談に回答がありました: ${row.title}`,
-        body: `ふるさと発信課長（相談窓口）から回答がありました。内容を確認し、解決したら「解決済みにする」を、まだ解決しない場合は「相談を再開する」を押してください。回答から${DESK_CLOSE_AFTER_DAYS}日たっても返事がない場合は、相談窓口が解決済みにします（第10）。`,
+        title: `協議に回答がありました: ${row.title}`,
+        body: `ふるさと発信課長（協議先）から回答がありました。内容を確認し、解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押してください。回答から${DESK_CLOSE_AFTER_DAYS}日たっても返事がない場合は、協議先が解決済みにします。`,
         href: `/consultations/${row.id}`,
         dedupeKey:
           row.answer === ""
@@ -213,7 +213,7 @@ export async function setConsultationOpen(
 ) {
   await authorize(ctx, props.actor, "consultation.read");
   const found = await repo.findConsultation(ctx.db, props.id);
-  if (!found || !canSee(props.actor, found)) throw notFound("相談");
+  if (!found || !canSee(props.actor, found)) throw notFound("協議");
   const role = closerRole(props.actor, found);
   const action = props.closed ? "consultation.close" : "consultation.reopen";
   const target = { consultationId: found.id, status: found.status };
@@ -226,19 +226,19 @@ export async function setConsultationOpen(
       props.actor,
       action,
       target,
-      "この相談を再開する権限がありません。再開できるのは、相談した職員と相談窓口です（第10）。",
+      "この協議を再開する権限がありません。再開できるのは、協議を申し出た職員と協議先です。",
     );
   }
   return change(ctx, props.actor, action, async (tx, at) => {
     const row = await repo.lockConsultation(tx, props.id);
-    if (!row) throw notFound("相談");
-    if (props.closed && row.status === "closed") throw conflict("この相談はすでに解決済みです。");
+    if (!row) throw notFound("協議");
+    if (props.closed && row.status === "closed") throw conflict("この協議はすでに解決済みです。");
     if (!props.closed && !mayReopen(row, role))
       throw conflict(
-        row.status === "open" ? "この相談は回答待ちです。" : "この相談は解決済みではありません。",
+        row.status === "open" ? "この協議は回答待ちです。" : "この協議は解決済みではありません。",
       );
     if (props.closed && !mayClose(row, role, at))
-      throw conflict("相談の状態が変わったため、解決済みにできませんでした。ページを開き直してください。");
+      throw conflict("協議の状態が変わったため、解決済みにできませんでした。ページを開き直してください。");
     const status = props.closed ? "closed" : reopenedStatus(row, role);
     const updated = await repo.updateConsultation(tx, row.id, {
       status,

@@ -2,12 +2,14 @@
  * Demo consultations (`npm run demo`): questions the guideline does not answer, asked by
  * operators and managers and answered by the consultation desk (ふるさと発信課長, 10) — three
  * resolved, one answered and waiting for the person who asked, one still open on the desk's
- * dashboard — so the knowledge base has something to search.
+ * dashboard — so the knowledge base has something to search. Each is an invented sample and
+ * says so (「サンプル」 in its title and at the top of its question and answer).
  */
 import { insertConsultation, updateConsultation } from "../../db/repos/consultations.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
+import { sampleBody, sampleTitle } from "../demo-sample.ts";
 
 type DemoConsultation = {
   asker: string;
@@ -25,7 +27,7 @@ const items: DemoConsultation[] = [
     daysAgo: 120,
     title: "市長の私的なアカウントの投稿を公式アカウントで共有してよいか",
     question:
-      "市長が個人で運用しているアカウントの投稿（市のイベントに参加した様子）を、広報広聴課の公式アカウントで再投稿（リポスト）してよいでしょうか。ガイドラインには定めがないため相談します。",
+      "市長が個人で運用しているアカウントの投稿（市のイベントに参加した様子）を、広報広聴課の公式アカウントで再投稿（リポスト）してよいでしょうか。ガイドラインには定めがないため協議します。",
     tags: ["再投稿", "第三者の投稿", "市長"],
     answer:
       "市長個人のアカウントは市の公式アカウントではないため、第三者の投稿として扱ってください（第5-3(6)）。再投稿ではなく、市の公式アカウントで改めて事実を発信する方法をおすすめします。どうしても共有する場合は、アカウント管理者の許可を得てください（第5-1(4)）。",
@@ -47,10 +49,10 @@ const items: DemoConsultation[] = [
     daysAgo: 40,
     title: "夜間の緊急告知は誰が投稿するか",
     question:
-      "夜間・休日に気象警報が出た場合、運用職員が自宅から投稿してよいでしょうか。事後報告の扱い（第5-1(4)④）でよいか確認したいです。",
+      "夜間・休日に気象警報が出た場合、運用に携わる職員が自宅から投稿してよいでしょうか。事後報告の扱い（第5-1(4)④）でよいか確認したいです。",
     tags: ["緊急告知", "事後報告", "夜間"],
     answer:
-      "緊急告知は事後報告の対象です（第5-1(4)④）。あらかじめ指名された運用職員が、業務用の端末から投稿してください。投稿後は速やかに事後報告を行い、アカウント管理者が確認してください。",
+      "緊急告知は事後報告の対象です（第5-1(4)④）。あらかじめ指名された運用に携わる職員が、業務用の端末から投稿してください。投稿後は速やかに事後報告を行い、アカウント管理者が確認してください。",
     closed: true,
   },
   {
@@ -83,8 +85,8 @@ export async function demoConsultations(ctx: AppContext): Promise<void> {
       if (!asker) continue;
       const askedAt = new Date(now.getTime() - item.daysAgo * 24 * 60 * 60_000);
       const row = await insertConsultation(tx, {
-        title: item.title,
-        question: item.question,
+        title: sampleTitle(item.title),
+        question: sampleBody(item.question),
         tags: item.tags,
         askedBy: asker.id,
         askedAt,
@@ -93,7 +95,7 @@ export async function demoConsultations(ctx: AppContext): Promise<void> {
       if (!item.answer) continue;
       const answeredAt = new Date(askedAt.getTime() + 2 * 24 * 60 * 60_000);
       await updateConsultation(tx, row.id, {
-        answer: item.answer,
+        answer: sampleBody(item.answer),
         answeredBy: desk?.id ?? null,
         answeredAt,
         status: item.closed ? "closed" : "answered",

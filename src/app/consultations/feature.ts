@@ -18,7 +18,7 @@ async function consultationTasks(ctx: AppContext, actor: StaffActor): Promise<Ta
   return [
     ...open.map((c) => ({
       kind: "consultation_answer",
-      title: `相談への回答: ${c.title}`,
+      title: `協議への回答: ${c.title}`,
       href: `/consultations/${c.id}`,
       due: null,
       overdue: false,
@@ -26,7 +26,7 @@ async function consultationTasks(ctx: AppContext, actor: StaffActor): Promise<Ta
     })),
     ...answered.map((c) => ({
       kind: "consultation_answered",
-      title: `相談に回答がありました。内容を確認し、解決したら「解決済みにする」を押してください: ${c.title}`,
+      title: `協議に回答がありました。内容を確認し、解決したら「解決済みにする」を押してください: ${c.title}`,
       href: `/consultations/${c.id}`,
       due: null,
       overdue: false,

@@ -2,17 +2,20 @@
  * The demo council (`npm run demo`): members named by the departments that hold accounts (one
  * department left without, so the roster's flag shows), two past meetings with agenda and
  * minutes (the first with its 次第 as a PDF), and the council's rules in two versions (6.1–6.3).
+ * Every text is an invented sample and says so (「サンプル」 in title and body).
  */
 import * as repo from "../../db/repos/council.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
+import { SAMPLE_MARK, SAMPLE_NOTE, sampleBody, sampleTitle } from "../demo-sample.ts";
 
-const RULES_V1 = `いわき市ソーシャルメディア等活用連絡協議会規約
+const RULES_V1 = `${SAMPLE_MARK}ソーシャルメディア等活用連絡協議会規約
+${SAMPLE_NOTE}
 
 （名称）
-第1条　本会は、いわき市ソーシャルメディア等活用連絡協議会（以下「協議会」という。）と称する。
+第1条　本会は、ソーシャルメディア等活用連絡協議会（以下「協議会」という。）と称する。
 
 （目的）
 第2条　協議会は、本市の情報発信に関してソーシャルメディアの有効かつ適正な活用を図るため、関係部署間の連絡調整を行うことを目的とする。
@@ -89,31 +92,34 @@ export async function demoCouncil(ctx: AppContext): Promise<void> {
     await repo.insertRules(tx, {
       text: RULES_V1,
       adoptedOn: "2014-07-01",
-      changeSummary: "協議会の設置（ガイドライン第6-3）に伴い制定しました。",
+      changeSummary: sampleTitle("協議会の設置（ガイドライン第6-3）に伴い制定しました。"),
       createdBy: director.id,
       at,
     });
     await repo.insertRules(tx, {
       text: RULES_V2,
       adoptedOn: "2016-04-01",
-      changeSummary:
+      changeSummary: sampleTitle(
         "所掌事項に職員向け研修を加え、会議を年2回以上とし、オンラインでの開催を可能にしました。",
+      ),
       createdBy: director.id,
       at,
     });
     const first = await repo.insertMeeting(tx, {
       heldOn: addDays(today, -150),
-      title: "第1回 ソーシャルメディア等活用連絡協議会",
-      agenda:
+      title: sampleTitle("第1回 ソーシャルメディア等活用連絡協議会"),
+      agenda: sampleBody(
         "1 各部署の公式アカウントの運用状況\n2 ガイドライン改正案（生成AIの利用）について\n3 なりすましアカウントへの対応事例",
-      minutes:
+      ),
+      minutes: sampleBody(
         "出席: 各部署の協議会メンバー5名、広報広聴課\n1 各部署から運用状況を報告した。観光振興課から、イベント告知の反応が良いとの報告があった。\n2 総合政策部長から改正案の説明があり、生成AIで作成した画像にはその旨を明記する方向で意見が一致した。\n3 危機管理課から、なりすましアカウントの削除依頼と市ホームページでの周知の流れ（第7-3(1)）を共有した。",
+      ),
       createdBy: director.id,
       at,
     });
     await repo.insertAttachment(tx, {
       meetingId: first.id,
-      filename: "第1回次第.pdf",
+      filename: "サンプル_第1回次第.pdf",
       contentType: "application/pdf",
       bytes: agendaPdf(),
       uploadedBy: director.id,
@@ -121,11 +127,13 @@ export async function demoCouncil(ctx: AppContext): Promise<void> {
     });
     await repo.insertMeeting(tx, {
       heldOn: addDays(today, -45),
-      title: "第2回 ソーシャルメディア等活用連絡協議会",
-      agenda:
+      title: sampleTitle("第2回 ソーシャルメディア等活用連絡協議会"),
+      agenda: sampleBody(
         "1 ガイドライン改正の周知状況\n2 災害時の緊急告知（事後報告）の運用について\n3 職員向け研修の計画",
-      minutes:
+      ),
+      minutes: sampleBody(
         "1 改正ガイドラインの確認状況を共有し、未確認の職員には各部で声かけすることを確認した（第8-2）。\n2 危機管理課から、緊急告知を事後報告とした事例（第5-1(4)④）を報告した。\n3 次回までに研修の日程案を広報広聴課が作成する。",
+      ),
       createdBy: director.id,
       at,
     });

@@ -1,6 +1,6 @@
 /**
- * Use cases of an account's ID・パスワード管理 (4.3): who holds the login (4.3.1, never the
- * password itself), recording a password change (4.3.2), two-factor on the platform and the
+ * Use cases of an account's ID・パスワード管理 (4.3): who holds the login (4.3.1 必要最小限; the
+ * password itself is never stored, which is this system's choice, not a clause), recording a password change (4.3.2), two-factor on the platform and the
  * pointer to the city's security policy (4.3.3). Changes need `account.manage` on the account:
  * the account manager (課長, 4.1.4).
  */

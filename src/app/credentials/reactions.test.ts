@@ -161,7 +161,7 @@ test("deactivating a holder (退職等) takes them off the lists and opens a rot
     events.some((e) => e.kind === "members_removed" && e.comment.startsWith("退職等により退職 三郎さんを")),
   );
   const [confirm] = await openTasksOf(account.id, "manager_change_confirm");
-  assert.equal(confirm?.title, `退職等に伴う運用職員・ID管理者の確認（${account.name}）`);
+  assert.equal(confirm?.title, `退職等に伴う運用に携わる職員・ID管理者の確認（${account.name}）`);
 });
 
 test("a transfer of someone on no account opens nothing", async () => {

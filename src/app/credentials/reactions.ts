@@ -69,7 +69,7 @@ async function assignManager(
       kind: MANAGER_CONFIRM,
       accountId: account.id,
       assigneeId: manager.id,
-      title: `アカウント管理者の交代に伴う運用職員・ID管理者の確認（${account.name}）`,
+      title: `アカウント管理者の交代に伴う運用に携わる職員・ID管理者の確認（${account.name}）`,
       clause: "4.1.4",
       dueDate: dueAfter(tokyoDate(meta.at), guidelinePack().deadlines.managerChangeConfirmDays),
       cause: { ...props.cause, previousManagerId: previous },
@@ -232,7 +232,7 @@ function causeWords(cause: TaskCause): string {
 
 /** Lists of roles in words for the account's history. */
 function listNames(r: { operator: boolean; holder: boolean }): string {
-  return [r.operator ? "運用職員" : null, r.holder ? "ID・パスワードを扱う職員" : null]
+  return [r.operator ? "運用に携わる職員" : null, r.holder ? "ID・パスワードを扱う職員" : null]
     .filter((x) => x !== null)
     .join("・");
 }
@@ -277,7 +277,7 @@ async function recordRemovals(
     });
     const confirmTask = await openConfirmTask(tx, {
       account,
-      title: `${causeWords(props.cause)}に伴う運用職員・ID管理者の確認（${account.name}）`,
+      title: `${causeWords(props.cause)}に伴う運用に携わる職員・ID管理者の確認（${account.name}）`,
       clause: "4.1.3",
       cause: { ...props.cause, removed: true },
       meta,

@@ -19,7 +19,7 @@ export const MANAGER_CONFIRM = "manager_change_confirm";
 /** Names of task kinds as pages show them (other features' kinds included). */
 export const taskKindLabels: Record<string, string> = {
   [ROTATION]: "パスワード変更（人事異動）",
-  [MANAGER_CONFIRM]: "運用職員・ID管理者の確認",
+  [MANAGER_CONFIRM]: "運用に携わる職員・ID管理者の確認",
   security_notice_confirm: "取得の届出の確認（情報統括管理者）",
   notify_security_director: "情報統括管理者への届出",
   filing_confirm: "届出の確認（総合政策部長・情報統括管理者）",

@@ -108,7 +108,7 @@ test("the confirmation after a manager change needs every operator and holder ti
     kind: "manager_change_confirm",
     accountId: account.id,
     assigneeId: org.staff.kouhouManager.id,
-    title: "アカウント管理者の交代に伴う運用職員・ID管理者の確認",
+    title: "アカウント管理者の交代に伴う運用に携わる職員・ID管理者の確認",
     clause: "4.1.4",
     dueDate: "2026-04-08",
     cause: { reason: "transfer", staffId: org.staff.kouhouManager.id, previousManagerId: org.staff.desk.id },
@@ -145,7 +145,7 @@ test("the confirmation after a manager change needs every operator and holder ti
   });
   const lines = (await getTask(app.ctx, { actor, id: task.id })).resolutionLines;
   assert.deepEqual(lines, [
-    "確認した運用職員: 広報 主事",
+    "確認した運用に携わる職員: 広報 主事",
     "確認したID・パスワードを扱う職員: 広報 課長、広報 主事",
   ]);
 });

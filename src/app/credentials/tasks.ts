@@ -162,7 +162,7 @@ async function describeCause(ctx: AppContext, task: TaskView): Promise<string | 
   if (task.kind === MANAGER_CONFIRM && cause.removed) {
     const why =
       cause.reason === "transfer" && person ? `${person}さんの人事異動（発令日 ${date}）` : "一覧の変更";
-    return `${why}により、運用職員・ID・パスワードを扱う職員の一覧が変わりました。新しい一覧を確認してください（第4-1(3)、第4-3(1)）。`;
+    return `${why}により、運用に携わる職員・ID・パスワードを扱う職員の一覧が変わりました。新しい一覧を確認してください（第4-1(3)、第4-3(1)）。`;
   }
   if (task.kind === MANAGER_CONFIRM) {
     const before = cause.previousManagerId ? names.get(cause.previousManagerId) : undefined;
@@ -178,7 +178,7 @@ async function describeCause(ctx: AppContext, task: TaskView): Promise<string | 
   }
   if (cause.reason === "deactivation" && person) return `${person}さんの退職等による無効化（${date}）`;
   if (cause.reason === "removal" && person)
-    return `${person}さんを運用職員・ID・パスワードを扱う職員の一覧から外しました（${date}、人事異動等: 第4-3(2)）`;
+    return `${person}さんを運用に携わる職員・ID・パスワードを扱う職員の一覧から外しました（${date}、人事異動等: 第4-3(2)）`;
   return null;
 }
 
@@ -196,7 +196,7 @@ function resolutionLines(task: TaskView): string[] {
     );
   const operators = personList.safeParse("operators" in r ? r.operators : undefined);
   if (operators.success)
-    lines.push(`確認した運用職員: ${operators.data.map((p) => p.name).join("、") || "なし"}`);
+    lines.push(`確認した運用に携わる職員: ${operators.data.map((p) => p.name).join("、") || "なし"}`);
   const holders = personList.safeParse("holders" in r ? r.holders : undefined);
   if (holders.success)
     lines.push(`確認したID・パスワードを扱う職員: ${holders.data.map((p) => p.name).join("、") || "なし"}`);
@@ -297,7 +297,7 @@ const idList = (label: string) =>
   );
 
 export const confirmCloseInput = z.object({
-  operatorIds: idList("運用職員"),
+  operatorIds: idList("運用に携わる職員"),
   holderIds: idList("ID・パスワードを扱う職員"),
   note: optionalText("メモ", 500),
 });
@@ -374,7 +374,7 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
     const stale = [...operators, ...holders].find((m) => !m.active);
     if (stale)
       throw conflict(
-        `在職していない${stale.name}さんが一覧に残っています。先に一覧から外してから確認してください（第4-1(4)）。`,
+        `在職していない${stale.name}さんが一覧に残っています。先に一覧から外してから確認してください（第4-1(3)、第4-3(1)）。`,
       );
     const known = (list: accountsRepo.Member[], ids: number[]) =>
       ids.every((id) => list.some((m) => m.staffId === id));
@@ -386,14 +386,14 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
         .map((m) => `${m.name}さん`)
         .join("、");
     const fields = [
-      { field: "operatorIds", message: names(operators, values.operatorIds), label: "運用職員" },
+      { field: "operatorIds", message: names(operators, values.operatorIds), label: "運用に携わる職員" },
       { field: "holderIds", message: names(holders, values.holderIds), label: "ID・パスワードを扱う職員" },
     ]
       .filter((f) => f.message !== "")
       .map((f) => ({ field: f.field, message: `${f.label}のうち、${f.message}が未確認です。` }));
     if (fields.length > 0)
       throw validation(
-        "確認していない職員がいます。全員を確認してからチェックを入れてください（第4-1(4)）。",
+        "確認していない職員がいます。全員を確認してからチェックを入れてください（第4-1(3)、第4-3(1)）。",
         fields,
       );
     const resolution = {
@@ -406,7 +406,7 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
       accountId: task.accountId,
       kind: "members_confirmed",
       actorId: actorId(actor),
-      comment: `運用職員とID・パスワードを扱う職員を確認しました（${task.clause === "4.1.3" ? "第4-1(3)" : "第4-1(4)"}）`,
+      comment: `運用に携わる職員とID・パスワードを扱う職員を確認しました（${task.clause === "4.1.3" ? "第4-1(3)" : "第4-1(4)"}）`,
       snapshot: resolution,
       at,
     });

@@ -37,6 +37,8 @@ export type AcknowledgementView = {
   base: { id: number; label: string; acknowledgedAt: Date } | null;
   /** With a base: the changed clauses. Without: every clause (the whole text). */
   clauses: ClauseChange[];
+  /** The guideline's headings (section id → heading), shown apart from the clauses' text. */
+  headings: Record<string, string>;
 };
 
 async function currentVersion(ctx: AppContext): Promise<repo.GuidelineVersionSummary> {
@@ -69,6 +71,7 @@ export async function acknowledgementView(
     required: required.length > 0,
     acknowledgedAt: mine?.at ?? null,
     base: earlier ? { id: earlier.id, label: earlier.label, acknowledgedAt: earlier.acknowledgedAt } : null,
+    headings: content.guideline.headings,
     clauses: baseClauses
       ? changedClauses(baseClauses, content.clauses)
       : clauseDiff(undefined, content.clauses),

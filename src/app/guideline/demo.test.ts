@@ -15,7 +15,7 @@ import { councilRoster } from "../council/roster.ts";
 import { listRulesVersions } from "../council/rules.ts";
 import { seedDemo } from "../demo.ts";
 import { acknowledgementStatus, sendAcknowledgementReminders } from "./acknowledgement.ts";
-import { listGuidelineVersions } from "./versions.ts";
+import { getGuidelineVersion, listGuidelineVersions } from "./versions.ts";
 
 let app: TestApp;
 
@@ -74,4 +74,43 @@ test("answered consultations are there to search; one question waits for the des
   const desk = await actor("D0011");
   const all = await searchConsultations(app.ctx, { actor: desk, filter: { status: "open" } });
   assert.equal(all.total, 1);
+});
+
+test("the demo invents no official-looking text: revision, council rules, minutes and answers say サンプル in title and body", async () => {
+  const director = await actor("D0001");
+  const [revision, shipped] = await listGuidelineVersions(app.ctx, { actor: director });
+  assert.ok(revision && shipped);
+  assert.match(revision.label, /^【サンプル】/);
+  assert.doesNotMatch(shipped.label, /サンプル/, "the shipped guideline is the real one");
+  const detail = await getGuidelineVersion(app.ctx, { actor: director, id: revision.id });
+  assert.match(detail.version.summary, /サンプル/);
+  const changed = detail.clauseChanges.filter((c) => c.kind !== "same");
+  assert.ok(changed.length >= 3);
+  for (const c of changed) {
+    const added = c.segments
+      .filter((x) => x.kind === "added")
+      .map((x) => x.text)
+      .join("");
+    assert.match(added, /【サンプル】/, `the changed wording of ${c.id} is marked as a sample`);
+  }
+
+  const someone = await actor("D0030");
+  for (const rules of await listRulesVersions(app.ctx, { actor: someone })) {
+    const [title, note] = rules.text.split("\n");
+    assert.match(title ?? "", /^【サンプル】/);
+    assert.match(note ?? "", /サンプル/);
+    assert.match(rules.changeSummary, /サンプル/);
+  }
+  for (const m of await listMeetings(app.ctx, { actor: someone })) {
+    assert.match(m.title, /^【サンプル】/);
+    assert.match(m.minutes, /^※これはデモ用のサンプルです/);
+    assert.match(m.agenda, /^※これはデモ用のサンプルです/);
+  }
+  const consultations = await searchConsultations(app.ctx, { actor: systemActor("test"), filter: {} });
+  assert.ok(consultations.rows.length >= 5);
+  for (const c of consultations.rows) {
+    assert.match(c.title, /^【サンプル】/);
+    assert.match(c.question, /^※これはデモ用のサンプルです/);
+    if (c.answer) assert.match(c.answer, /^※これはデモ用のサンプルです/);
+  }
 });

@@ -4,29 +4,31 @@
  * services that changed their names; the rules stay the shipped ones). Almost everyone had
  * acknowledged version 1; about half of those who must have acknowledged the revision, so the
  * rates on the dashboard, the changes page and the reminders all have something real (8.1, 8.2).
+ * The revision is invented: its label, summary and every changed wording say 「サンプル」.
  */
 import * as repo from "../../db/repos/guideline.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { addDays, formatWareki, tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
+import { SAMPLE_MARK, SAMPLE_NOTE, sampleTitle } from "../demo-sample.ts";
 import { clauseMapSchema } from "./shipped.ts";
 import { ensureShippedVersion, versionTarget } from "./versions.ts";
 
-/** The revision's wording changes against the shipped text. */
+/** The revision's wording changes against the shipped text, each marked as a sample. */
 function revise(clauses: Record<string, string>): Record<string, string> {
   const out = { ...clauses };
   const purpose = out["1"];
   if (purpose)
     out["1"] = purpose.replace(
       "フェイスブックやツイッター、ブログ",
-      "フェイスブックやＸ（旧ツイッター）、インスタグラム、ブログ",
+      `${SAMPLE_MARK}フェイスブックやＸ（旧ツイッター）、インスタグラム、ブログ`,
     );
   const rights = out["5.1.3"];
   if (rights)
     out["5.1.3"] =
-      `${rights}\n生成AIを用いて作成した画像や文章を発信する場合は、その旨を明記するとともに、第三者の権利を侵害していないことを確認しなければならない。`;
-  out["5.3.8"] = "生成AIを用いて作成した画像や文章は、事実と誤認されないよう注意すること。";
+      `${rights}\n${SAMPLE_MARK}生成AIを用いて作成した画像や文章を発信する場合は、その旨を明記するとともに、第三者の権利を侵害していないことを確認しなければならない。`;
+  out["5.3.8"] = `${SAMPLE_MARK}生成AIを用いて作成した画像や文章は、事実と誤認されないよう注意すること。`;
   return out;
 }
 
@@ -44,12 +46,11 @@ export async function demoGuideline(ctx: AppContext): Promise<void> {
 
   await change(ctx, systemActor("demo"), "guideline.demo_history", async (tx) => {
     const revised = await repo.insertVersion(tx, {
-      label: `${formatWareki(effectiveDate).replace(/\(.\)$/, "")}改正`,
+      label: sampleTitle(`${formatWareki(effectiveDate).replace(/\(.\)$/, "")}改正`),
       effectiveDate,
       pack: shipped.pack,
       clauses: revise(clauseMapSchema.parse(shipped.clauses)),
-      summary:
-        "第１（目的）のサービス名を現在の名称に改め、第5-1(3)に生成AIを用いて作成した画像・文章の扱いを追記し、第5-3(8)を新設しました。チェッカーの規則に変更はありません。",
+      summary: `${SAMPLE_NOTE}\n第１（目的）のサービス名を現在の名称に改め、第5-1(3)に生成AIを用いて作成した画像・文章の扱いを追記し、第5-3(8)を新設しました。チェッカーの規則に変更はありません。`,
       status: "published",
       createdBy: director.id,
       publishedBy: director.id,

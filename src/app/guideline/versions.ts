@@ -70,6 +70,8 @@ export type VersionDetail = {
   version: repo.GuidelineVersionSummary;
   source: "shipped" | "file";
   clauses: ClauseMap;
+  /** The guideline's headings (section id → heading), shown apart from the clauses' text. */
+  headings: Record<string, string>;
   previous: { id: number; label: string } | null;
   /** Every clause compared with the previous version (all `added` for the first). */
   clauseChanges: ClauseChange[];
@@ -111,6 +113,7 @@ export async function getGuidelineVersion(
     version: summary,
     source: sourceOf(row.pack),
     clauses: content.clauses,
+    headings: content.guideline.headings,
     previous: previous ? { id: previous.id, label: previous.label } : null,
     clauseChanges: clauseDiff(before?.clauses, content.clauses),
     ruleChanges: rules.changes,

@@ -35,7 +35,15 @@ test("the demo has one open incident of each type, and the なりすまし is on
   assert.equal(warnings?.items.length, 1);
   assert.match(warnings?.items[0]?.title ?? "", /いわき市の公式アカウント「いわき市広報」を装うアカウント/);
   const corrections = sections.find((s) => s.key === "corrections");
-  assert.equal(corrections?.items[0]?.title, "ダムの緊急放流による浸水の情報は事実ではありません");
+  assert.equal(
+    corrections?.items[0]?.title,
+    "【サンプル】ダムの緊急放流による浸水の情報は事実ではありません",
+  );
+  assert.match(
+    corrections?.items[0]?.body ?? "",
+    /^※これはデモ用のサンプルです/,
+    "a public demo notice says it is a sample",
+  );
 
   // 7.3.1: reported by an operator, the warning is public because the manager confirmed it.
   const [fake] = await listKnownImpersonations(app.ctx.db);

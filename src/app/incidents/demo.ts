@@ -13,6 +13,7 @@ import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { loadActor } from "../actors.ts";
 import type { AppContext, StaffActor } from "../context.ts";
+import { sampleBody, sampleTitle } from "../demo-sample.ts";
 import { isPostable } from "../posts/posting.ts";
 import { publishWarning, recordTakedown } from "./impersonation.ts";
 import { publishNotice } from "./notices.ts";
@@ -150,8 +151,10 @@ export async function demoIncidents(ctx: AppContext): Promise<void> {
         actor: bousaiManager,
         incidentId: incident.id,
         input: {
-          title: "ダムの緊急放流による浸水の情報は事実ではありません",
-          text: "「今夜ダムが緊急放流され、平地区が全域で浸水する」という情報が広がっていますが、事実ではありません。避難情報は、市の防災メールと公式アカウント、市ホームページでお知らせします。",
+          title: sampleTitle("ダムの緊急放流による浸水の情報は事実ではありません"),
+          text: sampleBody(
+            "「今夜ダムが緊急放流され、平地区が全域で浸水する」という情報が広がっていますが、事実ではありません。避難情報は、市の防災メールと公式アカウント、市ホームページでお知らせします。",
+          ),
           until: addDays(tokyoDate(ctx.clock.now()), 14),
         },
       });

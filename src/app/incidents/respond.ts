@@ -127,7 +127,7 @@ export async function changeStatus(
   const { incident } = await incidentFor(ctx, actor, props.incidentId, "incident.respond");
   const input = parse(statusInput, props.input);
   if (input.status === "closed")
-    throw validation("終結するには、振り返りを入力して「終結する」を使ってください（第7）。", [
+    throw validation("終結するには、振り返りを入力して「終結する」を使ってください。", [
       { field: "status", message: "終結は振り返りの入力とあわせて行います。" },
     ]);
   return changeIncident(ctx, actor, "incident.status", incident.id, async (tx, at, locked) => {
@@ -244,7 +244,7 @@ export async function closeIncident(
   if (problems.length > 0)
     throw validation(
       problems.length > 1
-        ? "終結するには、振り返りの「何が起きたか」と「今後どう改めるか」を入力してください（第7）。"
+        ? "終結するには、振り返りの「何が起きたか」と「今後どう改めるか」を入力してください。"
         : (problems[0]?.message ?? ""),
       problems,
     );

@@ -130,7 +130,7 @@ export async function completeStep(
   const deletesPost = post !== undefined && post.status === "published";
   if (deletesPost) {
     if (!input.deletionReason) {
-      const message = "投稿を削除した理由を入力してください。投稿の記録に残ります（第7-1）。";
+      const message = "投稿を削除した理由を入力してください。投稿の記録に残ります。";
       throw validation(message, [{ field: "deletionReason", message }]);
     }
     // The posts' own rule decides who records a removal (the operators and the account manager).

@@ -133,7 +133,7 @@ export async function dueDatesOf(ctx: AppContext, staffId: number, now: Date): P
     events.push({
       uid: uid(`post-${r.id}-report`),
       summary: `【期限】事後報告の確認（${r.accountName}）`,
-      description: `確認の期限は${formatDateTime(r.reportDueAt)}です（第5-1(4)）。`,
+      description: `確認の期限（この市の設定）は${formatDateTime(r.reportDueAt)}です（事後報告: 第5-1(4)）。`,
       url: `${base}/posts/${r.id}`,
       when: { at: r.reportDueAt },
       categories: ["snsgov"],

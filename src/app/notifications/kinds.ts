@@ -111,7 +111,7 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
   },
   policy_review: {
     label: "メディアポリシーの見直し",
-    hint: "メディアポリシーの見直し期限。",
+    hint: "メディアポリシーの見直し期限（この市の設定）。",
     defaultMode: "digest",
     alwaysUrgent: false,
     clause: "4.2.3",
@@ -131,8 +131,8 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
     clause: "8.2",
   },
   consultation: {
-    label: "相談",
-    hint: "ガイドラインに定めのない事項の相談と回答。",
+    label: "協議",
+    hint: "ガイドラインに定めのない事項の協議と回答。",
     defaultMode: "digest",
     alwaysUrgent: false,
     clause: "10",
@@ -146,7 +146,7 @@ export const kindInfo: Record<NotificationKind, KindInfo> = {
   },
   task: {
     label: "その他のタスク",
-    hint: "上記以外のタスクの期限（届出の確認、運用職員の確認など）。",
+    hint: "上記以外のタスクの期限（届出の確認、運用に携わる職員の確認など）。",
     defaultMode: "immediate",
     alwaysUrgent: false,
   },

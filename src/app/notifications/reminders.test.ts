@@ -61,7 +61,7 @@ test("tasks: due tomorrow, then overdue; an overdue rotation is urgent and the s
     kind: "manager_change_confirm",
     accountId,
     assigneeId: null,
-    title: "運用職員とID・パスワード管理者の確認",
+    title: "運用に携わる職員とID・パスワード管理者の確認",
     clause: "4.1.4",
     dueDate: "2026-04-03",
     openedAt: app.clock.now(),
@@ -78,7 +78,7 @@ test("tasks: due tomorrow, then overdue; an overdue rotation is urgent and the s
   );
   assert.equal(
     confirm?.title,
-    "明日が期限のタスクがあります: 運用職員とID・パスワード管理者の確認（いわき市広報（X））",
+    "明日が期限のタスクがあります: 運用に携わる職員とID・パスワード管理者の確認（いわき市広報（X））",
   );
   assert.equal(confirm?.body, "期限は2026年4月3日(金)です（第4-1(4)）。");
   assert.equal(confirm?.href, `/tasks/${unassigned.id}`);
@@ -129,7 +129,7 @@ test("account applications remind the department head, then the policy director 
   );
   assert.equal(
     head?.title,
-    "公式アカウントの申請が情報管理者の許可を待っています（総務課の新しいアカウント）",
+    "公式アカウントの申請が部等の長（情報管理者）の許可を待っています（総務課の新しいアカウント）",
   );
   assert.equal(head?.kind, "approval");
   assert.ok(

@@ -24,6 +24,7 @@ import { addDays, formatDate, formatDateTime, tokyoDate } from "../../domain/dat
 import { latestAnnouncementDate } from "../../domain/deadlines.ts";
 import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
 import { postWriters } from "../../domain/posts.ts";
+import { roleLabels } from "../../domain/roles.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
@@ -122,7 +123,7 @@ async function applicationReminders(ctx: AppContext): Promise<Reminder[]> {
     return {
       recipientIds,
       kind: "approval",
-      title: `公式アカウントの申請が${first ? "情報管理者" : "総合政策部長"}の許可を待っています（${a.name}）`,
+      title: `公式アカウントの申請が${first ? roleLabels.department_head : roleLabels.policy_director}の許可を待っています（${a.name}）`,
       body: `申請内容を確認し、許可・差戻し・却下のいずれかを選んでください（${clauseRef("4.1.2")}）。`,
       href: `/accounts/${a.id}`,
       dedupeKey: `account:${a.id}:${a.status}:${a.submittedAt?.getTime() ?? 0}`,

@@ -16,7 +16,7 @@ import { type Actor, type AppContext, actorId } from "../context.ts";
 import { assertPolicyEditable, policyFor } from "./access.ts";
 import { closeReviewTask } from "./review-tasks.ts";
 
-/** The review date of a policy approved or reviewed on `today` (4.2.3; months from the pack). */
+/** The review date of a policy approved or reviewed on `today`: the city's period from the pack (4.2.3 sets none). */
 export function reviewDueFrom(today: string): string {
   return monthsAfter(today, guidelinePack().deadlines.policyReviewMonths);
 }

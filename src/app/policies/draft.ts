@@ -102,7 +102,7 @@ export async function updatePolicyDraft(
 }
 
 /**
- * Discards a draft (the published versions are never removed, 4.2.3). The audit entry keeps
+ * Discards a draft (the published versions are never removed: they are records). The audit entry keeps
  * what the draft said.
  * @param props.accountId when given, the draft must belong to this account (else 404)
  */

@@ -1,6 +1,6 @@
 /**
  * Reading media policies: the version in force, the draft (for the division writing it, its
- * manager and the overseers), every published version and what changed in each (4.2.3).
+ * manager and the overseers), every published version and what changed in each.
  */
 import type { AccountView } from "../../db/repos/accounts.ts";
 import {

@@ -1,6 +1,6 @@
 /**
  * 4.2.3 見直し: a `policy_review` task for the account manager when the policy in force is due
- * for review within 30 days (or overdue), at most one open per account; approving a new version
+ * for review (by the city's review period, the pack's setting; the clause sets none) within 30 days (or overdue), at most one open per account; approving a new version
  * or completing the review closes it. Opening runs daily from the scheduler and is safe with
  * several instances: the check for an open task happens with the account row locked.
  */
@@ -80,7 +80,7 @@ export async function closeReviewTask(
   return task;
 }
 
-/** Whether a review date has passed (overdue = due before today, 4.2.3). */
+/** Whether a review date has passed (overdue = due before today; the due date is the city's setting). */
 export function reviewOverdue(reviewDue: string | null, today: string): boolean {
   return reviewDue !== null && reviewDue < today;
 }

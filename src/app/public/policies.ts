@@ -1,6 +1,6 @@
 /**
- * Published media policies for citizens (4.2.1, 4.2.2, 4.2.3: 市民への周知; every published
- * version stays readable, with what changed). A version is published once the account manager
+ * Published media policies for citizens (4.2.1, 4.2.2, 4.2.3: 市民への周知). Every published
+ * version stays readable, with what changed (the system keeps them: a policy is a 公文書). A version is published once the account manager
  * approves it (status `approved`, the one in force) and stays published when a later version
  * supersedes it (`superseded`). Drafts are never shown.
  */
@@ -30,7 +30,7 @@ export type PublishedPolicy = {
   current: boolean;
   /** The day it was approved (Tokyo), when known. */
   approvedOn: string | null;
-  /** 4.2.3: the next review is due by this date. */
+  /** The next review (4.2.3) is due by this date: the city's review period, not a clause's. */
   reviewDue: string | null;
   content: PolicyContent;
   /** The manager's own words about what changed (`change_summary`). */

@@ -263,7 +263,7 @@ function membersOf(
     .orderBy(asc(staff.employeeNo));
 }
 
-/** 運用職員 of an account (3, 4.1.3). */
+/** 運用に携わる職員 of an account (3, 4.1.3). */
 export function listOperators(db: Db, accountId: number): Promise<Member[]> {
   return membersOf(db, accountOperators, accountId);
 }

@@ -92,7 +92,7 @@ export async function updatePolicy(
   return toPolicy(row);
 }
 
-/** Removes a draft (only drafts are ever removed: published versions stay, 4.2.3). */
+/** Removes a draft (only drafts are ever removed: published versions stay as records). */
 export async function deleteDraft(db: Db, id: number): Promise<void> {
   await db.delete(mediaPolicies).where(and(eq(mediaPolicies.id, id), eq(mediaPolicies.status, "draft")));
 }

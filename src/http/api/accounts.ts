@@ -160,7 +160,7 @@ const routes = {
     method: "get",
     path: "/accounts/{id}",
     tags: ["accounts"],
-    summary: "アカウントの詳細・運用職員・ID保持者・経過",
+    summary: "アカウントの詳細・運用に携わる職員・ID保持者・経過",
     request: { params: idParam },
     responses: ok(
       z.object({
@@ -275,7 +275,7 @@ const routes = {
     method: "put",
     path: "/accounts/{id}/operators",
     tags: ["accounts"],
-    summary: "運用職員を設定",
+    summary: "運用に携わる職員を設定",
     request: { params: idParam, ...jsonBody(operatorsInput) },
     responses: ok(z.object({ staffIds: z.array(z.number().int()) }), "設定後"),
   }),

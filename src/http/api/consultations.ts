@@ -63,7 +63,7 @@ const route = {
     path: "/consultations",
     tags,
     summary:
-      "相談の検索（回答済みの相談はすべての職員が、回答待ちは相談した職員・相談窓口・総合政策部長が見られます。第10）",
+      "協議の検索（回答済みの協議はすべての職員が、回答待ちは協議を申し出た職員・協議先・総合政策部長が見られます）",
     request: {
       query: z.object({
         q: z
@@ -75,48 +75,48 @@ const route = {
         status: z.enum(consultationStatuses).optional(),
       }),
     },
-    responses: ok(z.object({ items: z.array(consultationSchema), total: z.number().int() }), "相談"),
+    responses: ok(z.object({ items: z.array(consultationSchema), total: z.number().int() }), "協議"),
   }),
   get: createRoute({
     method: "get",
     path: "/consultations/{id}",
     tags,
-    summary: "相談と回答",
+    summary: "協議と回答",
     request: { params: idParam },
-    responses: ok(z.object({ item: consultationSchema }), "相談"),
+    responses: ok(z.object({ item: consultationSchema }), "協議"),
   }),
   ask: createRoute({
     method: "post",
     path: "/consultations",
     tags,
-    summary: "ふるさと発信課長（相談窓口）に相談する",
+    summary: "ふるさと発信課長（協議先）に協議する",
     request: jsonBody(askInput),
-    responses: created(z.object({ item: consultationSchema }), "受け付けた相談"),
+    responses: created(z.object({ item: consultationSchema }), "受け付けた協議"),
   }),
   answer: createRoute({
     method: "post",
     path: "/consultations/{id}/answer",
     tags,
-    summary: "回答する・回答を直す（相談窓口）",
+    summary: "回答する・回答を直す（協議先）",
     request: { params: idParam, ...jsonBody(answerInput) },
-    responses: ok(z.object({ item: consultationSchema }), "回答した相談"),
+    responses: ok(z.object({ item: consultationSchema }), "回答した協議"),
   }),
   close: createRoute({
     method: "post",
     path: "/consultations/{id}/close",
     tags,
-    summary: `解決済みにする（相談した職員。相談窓口は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても相談した職員から返事がない場合に限る。ほかは403、第10）`,
+    summary: `解決済みにする（協議を申し出た職員。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限る。ほかは403）`,
     request: { params: idParam },
-    responses: ok(z.object({ item: consultationSchema }), "解決済みの相談"),
+    responses: ok(z.object({ item: consultationSchema }), "解決済みの協議"),
   }),
   reopen: createRoute({
     method: "post",
     path: "/consultations/{id}/reopen",
     tags,
     summary:
-      "相談を再開する（相談した職員は回答済み・解決済みの相談を再開でき、相談は回答待ちに戻る。相談窓口は解決済みの相談を再開できる。第10）",
+      "協議を再開する（協議を申し出た職員は回答済み・解決済みの協議を再開でき、協議は回答待ちに戻る。協議先は解決済みの協議を再開できる）",
     request: { params: idParam },
-    responses: ok(z.object({ item: consultationSchema }), "再開した相談"),
+    responses: ok(z.object({ item: consultationSchema }), "再開した協議"),
   }),
 };
 

@@ -150,7 +150,7 @@ const route = {
     method: "put",
     path: "/council/members/{departmentId}",
     tags,
-    summary: "部署のメンバーを指名（その部の部長またはシステム管理者）",
+    summary: "部署のメンバーを指名（その部の部等の長（情報管理者）またはシステム管理者）",
     request: { params: departmentParam, ...jsonBody(designateInput) },
     responses: ok(z.object({ departmentId: z.number().int(), staffId: z.number().int() }), "指名しました"),
   }),

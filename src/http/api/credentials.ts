@@ -26,7 +26,7 @@ const memberSchema = z
     employeeNo: z.string(),
     placement: z.enum(["here", "elsewhere", "inactive"]).openapi({
       description:
-        "here: アカウントの課の職員 / elsewhere: 他の課に所属（異動した運用職員など） / inactive: 在職していない",
+        "here: アカウントの課の職員 / elsewhere: 他の課に所属（異動した運用に携わる職員など） / inactive: 在職していない",
     }),
     divisionName: z.string().nullable(),
     addedAt: z.string(),
@@ -221,7 +221,7 @@ const route = {
     method: "get",
     path: "/tasks",
     tags: ["tasks"],
-    summary: "自分のタスク、所管アカウントのタスク（課長）、過去90日に完了したタスク",
+    summary: "自分のタスク、所管アカウントのタスク（課等の長）、過去90日に完了したタスク",
     responses: ok(
       z.object({ mine: z.array(taskSchema), division: z.array(taskSchema), done: z.array(taskSchema) }),
       "タスク",

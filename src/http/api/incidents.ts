@@ -417,7 +417,7 @@ const route = {
     path: "/incidents/{id}/drafts",
     tags,
     summary:
-      "テンプレートから投稿の下書きを作成（アカウントの運用職員、第3。発信には通常どおりアカウント管理者の承認が必要、第5-1(4)）",
+      "テンプレートから投稿の下書きを作成（アカウントの運用に携わる職員、第3。発信には通常どおりアカウント管理者の承認が必要、第5-1(4)）",
     request: { params: idParam, ...jsonBody(draftInput) },
     responses: created(
       z.object({ postId: z.number().int(), kind: z.string(), accountId: z.number().int() }),

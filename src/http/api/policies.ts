@@ -49,7 +49,10 @@ const policySchema = z
     approvedBy: z.number().int().nullable(),
     approverName: z.string().nullable(),
     approvedAt: z.string().nullable(),
-    reviewDue: z.string().nullable().openapi({ description: "見直し期限 YYYY-MM-DD（第4-2(3)）" }),
+    reviewDue: z
+      .string()
+      .nullable()
+      .openapi({ description: "見直し期限 YYYY-MM-DD（市の設定した周期による。見直しは第4-2(3)）" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -325,7 +325,7 @@ const route = {
     path: "/posts/{id}/correction",
     tags,
     summary:
-      "誤りとして報告された投稿の訂正の下書きを作成（運用職員。第5-3(3)の確認付き。text 省略時は【訂正】と元の本文から作成。作成中の訂正があればそれを返します）",
+      "誤りとして報告された投稿の訂正の下書きを作成（運用に携わる職員。第5-3(3)の確認付き。text 省略時は【訂正】と元の本文から作成。作成中の訂正があればそれを返します）",
     request: { params: idParam, ...jsonBody(z.object({ text: z.string().optional() })) },
     responses: created(z.object({ item: recordSchema, created: z.boolean() }), "訂正の投稿"),
   }),
@@ -334,7 +334,7 @@ const route = {
     path: "/notices/{id}/announcement-post",
     tags,
     summary:
-      "周知中の変更・廃止の告知文から投稿の下書きを作成（運用職員、第4-5(2)。作成済みならその投稿を返します）",
+      "周知中の変更・廃止の告知文から投稿の下書きを作成（運用に携わる職員、第4-5(2)。作成済みならその投稿を返します）",
     request: { params: idParam },
     responses: created(z.object({ postId: z.number().int(), created: z.boolean() }), "告知の投稿"),
   }),

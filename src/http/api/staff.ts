@@ -120,7 +120,7 @@ const route = {
     path: "/role-assignments",
     tags: ["roles"],
     summary:
-      "役割を割り当てる（職から決まる役割は不可、第4-1(2)(4)。監査担当は validUntil を付けて提案し、承認後に有効、第9）",
+      "役割を割り当てる（職から決まる役割は不可、第4-1(2)(4)。監査担当は validUntil を付けて提案し、承認後に有効）",
     request: jsonBody(assignmentInput),
     responses: created(z.object({ item: assignmentSchema }), "割り当て（監査担当は status: proposed）"),
   }),
@@ -128,7 +128,7 @@ const route = {
     method: "post",
     path: "/role-assignments/{id}/approve",
     tags: ["roles"],
-    summary: "提案された監査担当を承認する（総合政策部長・情報統括管理者、本人・提案者以外、第9）",
+    summary: "提案された監査担当を承認する（総合政策部長・情報統括管理者、本人・提案者以外）",
     request: { params: idParam },
     responses: ok(z.object({ item: assignmentSchema }), "承認した割り当て"),
   }),
@@ -136,7 +136,7 @@ const route = {
     method: "post",
     path: "/role-assignments/{id}/decline",
     tags: ["roles"],
-    summary: "提案された監査担当を却下する（第9）",
+    summary: "提案された監査担当を却下する",
     request: { params: idParam },
     responses: ok(z.object({ declined: z.literal(true) }), "却下した"),
   }),
@@ -144,7 +144,7 @@ const route = {
     method: "get",
     path: "/privileged-roles",
     tags: ["roles"],
-    summary: "特権の保有者と承認待ちの提案（監査担当・総合政策部長・情報統括管理者、第9）",
+    summary: "特権の保有者と承認待ちの提案（監査担当・総合政策部長・情報統括管理者）",
     responses: ok(
       z.object({
         roles: z.array(

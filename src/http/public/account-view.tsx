@@ -1,7 +1,7 @@
 /**
  * One official account for citizens (4.4.1): the account (4.4.2 items, division, status), its
  * media policy in force with every item of 4.2.1 ①–④ and the reply policy of 4.2.2, and every
- * published version with what changed (4.2.3). A closed account says until when it was official.
+ * published version with what changed (4.2.3 周知). A closed account says until when it was official.
  */
 import type { FC } from "hono/jsx";
 import type { PublicAccountPage, PublishedPolicy } from "../../app/public/policies.ts";
@@ -87,7 +87,8 @@ const VersionLine: FC<{ policy: PublishedPolicy }> = ({ policy }) => (
     ) : null}
     {policy.current && policy.reviewDue ? (
       <>
-        。次回の見直しは <JaDate date={policy.reviewDue} /> までに行います（ガイドライン第4-2(3)）
+        。次回の見直しは <JaDate date={policy.reviewDue} />{" "}
+        までに行います（見直しはガイドライン第4-2(3)に基づき、時期は本市が定めています）
       </>
     ) : null}
     。

@@ -28,7 +28,7 @@ export const publicAccountSchema = z
     handle: z.string().openapi({ example: "iwaki_city" }),
     url: z.string().openapi({
       example: "https://x.com/iwaki_city",
-      description: "アカウントURL。短縮せず登録どおり（第4-4(2)③, 第4-4(4)）",
+      description: "アカウントURL。短縮せず登録どおり（第4-4(2)③）",
     }),
     department: z.string().openapi({ example: "総合政策部" }),
     division: z.string().openapi({ example: "広報広聴課" }),

@@ -7,6 +7,7 @@ import { searchAudit, verifyAuditNow } from "../../app/audit-read.ts";
 import type { RewrittenRange as RewrittenRangeData } from "../../app/audit-verify.ts";
 import type { AuditFilter } from "../../db/repos/audit.ts";
 import { addDays, formatDateTime, isPlainDate, tokyoDayStart } from "../../domain/dates.ts";
+import { roleLabels } from "../../domain/roles.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, render } from "../render.tsx";
 import { TextField } from "../views/components.tsx";
@@ -52,7 +53,7 @@ export const actionLabels: Record<string, string> = {
   "role.decline": "監査担当の却下",
   "role.acting_record": "職務代理・事務取扱の登録",
   "role.acting_revoke": "職務代理・事務取扱の取消",
-  "account.members_remove": "人事異動による運用職員等からの除外",
+  "account.members_remove": "人事異動による運用に携わる職員等からの除外",
   "settings.update": "システム設定の変更",
   "system.setup": "初期設定",
   "system.restore": "データベースの復元",
@@ -61,14 +62,14 @@ export const actionLabels: Record<string, string> = {
   "account.draft": "アカウント取得の起案",
   "account.update": "申請内容の修正",
   "account.submit": "申請の提出",
-  "account.approve.department_head": "情報管理者（部長）の許可",
-  "account.approve.policy_director": "総合政策部長の許可",
+  "account.approve.department_head": `${roleLabels.department_head}の許可`,
+  "account.approve.policy_director": `${roleLabels.policy_director}の許可`,
   "account.return": "申請の差戻し",
   "account.reject": "申請の却下",
   "account.security_confirm": "情報統括管理者の届出確認",
   "account.register": "アカウントの登録",
   "account.activate": "運用開始",
-  "account.operators": "運用職員の変更",
+  "account.operators": "運用に携わる職員の変更",
   "account.bio_check": "プロフィールの確認",
   "account.manager_change": "アカウント管理者の交代",
   "account.manager_vacant": "アカウント管理者の不在",
@@ -123,11 +124,11 @@ export const actionLabels: Record<string, string> = {
   "violation.update": "違反の記録の変更",
   "violation.close": "違反の記録の終結",
   "violation.reopen": "違反の記録の再開",
-  "consultation.ask": "相談の受付",
-  "consultation.update": "相談内容の修正",
-  "consultation.answer": "相談への回答",
-  "consultation.close": "相談の終了",
-  "consultation.reopen": "相談の再開",
+  "consultation.ask": "協議の受付",
+  "consultation.update": "協議内容の修正",
+  "consultation.answer": "協議への回答",
+  "consultation.close": "協議の終了",
+  "consultation.reopen": "協議の再開",
   "consultation.demo": "デモ用の経過",
 };
 

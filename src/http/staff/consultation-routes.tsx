@@ -67,7 +67,7 @@ const Tags = (props: { tags: unknown }) => {
 
 const Breadcrumb = () => (
   <p class="breadcrumb">
-    <a href="/consultations">相談</a>
+    <a href="/consultations">協議</a>
   </p>
 );
 
@@ -75,18 +75,18 @@ async function newPage(c: HttpContext, state?: FormState, status: Status = 200) 
   const form = state ?? emptyForm();
   return render(
     c,
-    "相談する",
+    "協議する",
     <>
       <Breadcrumb />
-      <h1>ふるさと発信課長に相談する</h1>
+      <h1>ふるさと発信課長に協議する</h1>
       <p>
-        ガイドラインに定めのない事項は、ふるさと発信課長（相談窓口）に協議します（第10）。回答は、同じ疑問を持つ職員のために検索できるよう公開されます。個人情報は書かないでください。
+        ガイドラインに定めのない事項は、ふるさと発信課長（協議先）に協議します（第10）。回答は、同じ疑問を持つ職員のために検索できるよう公開されます。個人情報は書かないでください。
       </p>
       <ErrorSummary state={form} />
       <form method="post" action="/consultations" class="stack" novalidate>
         <Csrf token={csrfOf(c)} />
         <TextField name="title" label="件名" state={form} hint="何について知りたいかを一文で。" required />
-        <TextArea name="question" label="相談の内容" state={form} rows={8} required />
+        <TextArea name="question" label="協議の内容" state={form} rows={8} required />
         <TextField
           name="tags"
           label="タグ"
@@ -94,7 +94,7 @@ async function newPage(c: HttpContext, state?: FormState, status: Status = 200) 
           hint="検索しやすくするための言葉。カンマ・読点・空白で区切ります（例: 生成AI、画像）。"
         />
         <div class="actions">
-          <button type="submit">相談する</button>
+          <button type="submit">協議する</button>
           <a href="/consultations">キャンセル</a>
         </div>
       </form>
@@ -118,7 +118,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
   const form = answer ?? emptyForm({ answer: row.answer, tags: tagsOf(row.tags).join("、") });
   return render(
     c,
-    `相談: ${row.title}`,
+    `協議: ${row.title}`,
     <>
       <Breadcrumb />
       <h1>
@@ -126,7 +126,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
       </h1>
       <Tags tags={row.tags} />
       <section aria-labelledby="question-title">
-        <h2 id="question-title">相談の内容</h2>
+        <h2 id="question-title">協議の内容</h2>
         <p class="hint">
           {row.askedByName ?? "—"}（{formatDateTime(row.askedAt)}）
         </p>
@@ -146,17 +146,22 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
             </p>
           </>
         ) : (
-          <p>ふるさと発信課長（相談窓口）からの回答をお待ちください。</p>
+          <p>ふるさと発信課長（協議先）からの回答をお待ちください。</p>
         )}
       </section>
       {may.answer ? (
         <section aria-labelledby="answer-form-title">
-          <h2 id="answer-form-title">{row.answer ? "回答を直す" : "回答する"}（相談窓口）</h2>
+          <h2 id="answer-form-title">{row.answer ? "回答を直す" : "回答する"}（協議先）</h2>
           <ErrorSummary state={answer} />
           <form method="post" action={`/consultations/${row.id}/answer`} class="stack" novalidate>
             <Csrf token={csrf} />
             <TextArea name="answer" label="回答" state={form} rows={8} required />
-            <TextField name="tags" label="タグ" state={form} hint="空欄の場合は相談時のタグのままです。" />
+            <TextField
+              name="tags"
+              label="タグ"
+              state={form}
+              hint="空欄の場合は、協議を申し出たときのタグのままです。"
+            />
             <div class="actions">
               <button type="submit">回答を登録する</button>
             </div>
@@ -167,10 +172,10 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
         <section aria-labelledby="resolve-title">
           <h2 id="resolve-title">解決済みにする</h2>
           <p>
-            回答で解決したかどうかは、相談した職員が判断します。解決したら「解決済みにする」を、まだ解決しない場合は「相談を再開する」を押すと、相談窓口が改めて回答します。回答から
+            回答で解決したかどうかは、協議を申し出た職員が判断します。解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押すと、協議先が改めて回答します。回答から
             {DESK_CLOSE_AFTER_DAYS}
-            日たっても相談した職員から返事（解決済みにする・相談を再開する）がない場合に限り、相談窓口が解決済みにできます（第10）。
-            {deskMayCloseFrom ? `この相談では、${formatDateTime(deskMayCloseFrom)}以降です。` : ""}
+            日たっても協議を申し出た職員から返事（解決済みにする・協議を再開する）がない場合に限り、協議先が解決済みにできます。
+            {deskMayCloseFrom ? `この協議では、${formatDateTime(deskMayCloseFrom)}以降です。` : ""}
           </p>
           {closeRefusal && !may.close ? <p class="hint">{closeRefusal}</p> : null}
         </section>
@@ -189,7 +194,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
             <form method="post" action={`/consultations/${row.id}/reopen`}>
               <Csrf token={csrf} />
               <button type="submit" class="secondary">
-                相談を再開する
+                協議を再開する
               </button>
             </form>
           ) : null}
@@ -216,18 +221,18 @@ export function consultationRoutes() {
     const desk = can(actor, "consultation.answer");
     return render(
       c,
-      "相談",
+      "協議",
       <>
-        <h1>相談（ガイドラインに定めのない事項）</h1>
+        <h1>協議（ガイドラインに定めのない事項）</h1>
         <p>
-          ガイドラインに定めのない事項は、ふるさと発信課長（相談窓口）に協議します（第10）。これまでの相談と回答を検索できます。
+          ガイドラインに定めのない事項は、ふるさと発信課長（協議先）に協議します（第10）。これまでの協議と回答を検索できます。
         </p>
         <p>
           <a class="button" href="/consultations/new">
-            相談する
+            協議する
           </a>
         </p>
-        <form method="get" action="/consultations" class="filters" aria-label="相談の検索">
+        <form method="get" action="/consultations" class="filters" aria-label="協議の検索">
           <TextField name="q" label="キーワード（件名・内容・回答・タグ）" type="search" value={text} />
           <TextField name="tag" label="タグ" value={tag} />
           <SelectField
@@ -255,18 +260,18 @@ export function consultationRoutes() {
             </ul>
           </nav>
         ) : null}
-        {desk ? <p class="hint">相談窓口として、回答待ちの相談も含めてすべて表示しています。</p> : null}
+        {desk ? <p class="hint">協議先として、回答待ちの協議も含めてすべて表示しています。</p> : null}
         {rows.length === 0 ? (
-          <p>条件に合う相談はありません。</p>
+          <p>条件に合う協議はありません。</p>
         ) : (
           <div class="table-wrap">
             <table>
-              <caption>{`相談（${total}件${total > rows.length ? `のうち${rows.length}件を表示` : ""}）`}</caption>
+              <caption>{`協議（${total}件${total > rows.length ? `のうち${rows.length}件を表示` : ""}）`}</caption>
               <thead>
                 <tr>
                   <th scope="col">件名</th>
                   <th scope="col">状態</th>
-                  <th scope="col">相談日</th>
+                  <th scope="col">申出日</th>
                   <th scope="col">タグ</th>
                 </tr>
               </thead>
@@ -304,7 +309,7 @@ export function consultationRoutes() {
     return done(
       c,
       `/consultations/${result.result.id}`,
-      "相談を受け付けました。ふるさと発信課長（相談窓口）が回答します。",
+      "協議を受け付けました。ふるさと発信課長（協議先）が回答します。",
     );
   });
 
@@ -327,7 +332,7 @@ export function consultationRoutes() {
     r.post(`/consultations/:id/${path}`, async (c) => {
       const id = intParam(c.req.param("id"));
       await setConsultationOpen(c.var.app, { actor: actorOf(c), id, closed });
-      return done(c, `/consultations/${id}`, closed ? "相談を解決済みにしました。" : "相談を再開しました。");
+      return done(c, `/consultations/${id}`, closed ? "協議を解決済みにしました。" : "協議を再開しました。");
     });
   }
 

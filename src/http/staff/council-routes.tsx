@@ -95,7 +95,7 @@ async function councilPage(
         <div class="notice notice-warning" role="status">
           <p>
             メンバーが指名されていない部署があります: {flagged.map((r) => r.departmentName).join("、")}
-            。各部の部長（またはシステム管理者）が指名してください（第6-2）。
+            。各部の部等の長（情報管理者）またはシステム管理者が指名してください（第6-2）。
           </p>
         </div>
       ) : null}

@@ -47,7 +47,7 @@ function warnings(view: CredentialsView) {
       {view.managerVacant ? (
         <div class="notice notice-error" role="status">
           <p>
-            アカウント管理者（この課の課長）がいません。新しい課長が発令されると、自動でアカウント管理者になります（第4-1(4)）。
+            この課の課等の長（アカウント管理者）がいません。新しい課長が発令されると、自動でアカウント管理者になります（第4-1(4)）。
           </p>
         </div>
       ) : null}
@@ -68,7 +68,8 @@ function warnings(view: CredentialsView) {
         <div class="notice notice-warning">
           <p>
             ID・パスワードを扱う職員が{view.holders.length}
-            人います。ガイドラインでは必要最小限とされています（上限{view.maxHolders}人、第4-3(1)）。
+            人います。ガイドラインでは、扱う者を必要最小限にすることとされています（第4-3(1)）。この市の設定では
+            {view.maxHolders}人までを目安としています。
           </p>
         </div>
       ) : null}
@@ -162,12 +163,12 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       <div class="notice notice-info">
         <p>
           <strong>このシステムはパスワードそのものを保存しません。</strong>
-          パスワードは、この画面の入力欄やメモを含め、システム内のどこにも書かないでください。ここで記録するのは、IDとパスワードを扱う職員、最後に変更した日時と変更した職員、2段階認証の状態だけです（第4-3(1)）。
+          パスワードは、この画面の入力欄やメモを含め、システム内のどこにも書かないでください。ここで記録するのは、IDとパスワードを扱う職員（必要最小限にするため、第4-3(1)）、最後に変更した日時と変更した職員（第4-3(2)）、2段階認証の状態だけです。パスワードを保存しないのは、このシステムの方針です。
         </p>
       </div>
       {warnings(view)}
       {view.canManage ? null : (
-        <p>この画面の内容を変更できるのは、このアカウントのアカウント管理者（課長）です（第4-1(4)）。</p>
+        <p>この画面の内容を変更できるのは、このアカウントの課等の長（アカウント管理者）です（第4-1(4)）。</p>
       )}
       {view.canManage && !view.editable ? (
         <p>
@@ -224,15 +225,15 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       </section>
 
       <section aria-labelledby="operators-title">
-        <h2 id="operators-title">運用職員（参考）</h2>
+        <h2 id="operators-title">運用に携わる職員（参考）</h2>
         <p>
-          人事異動で他の課へ移った職員は、発令日に運用職員とID・パスワードを扱う職員の一覧から外れ、アカウント管理者に一覧の確認とパスワード変更のタスクが届きます（第4-3(2)）。
-          <a href={`/accounts/${a.id}`}>運用職員の変更はアカウントの概要ページで行います。</a>
+          人事異動で他の課へ移った職員は、発令日に運用に携わる職員とID・パスワードを扱う職員の一覧から外れ、アカウント管理者に一覧の確認とパスワード変更のタスクが届きます（第4-3(2)）。
+          <a href={`/accounts/${a.id}`}>運用に携わる職員の変更はアカウントの概要ページで行います。</a>
         </p>
         {view.operators.length === 0 ? (
-          <p>運用職員は登録されていません。</p>
+          <p>運用に携わる職員は登録されていません。</p>
         ) : (
-          <MemberTable caption={`運用職員（${view.operators.length}人）`} members={view.operators} />
+          <MemberTable caption={`運用に携わる職員（${view.operators.length}人）`} members={view.operators} />
         )}
       </section>
 
@@ -331,7 +332,7 @@ export function credentialRoutes() {
     if (!overLimit) return done(c, `/accounts/${id}/credentials`, `${person.name}さんを追加しました。`);
     setFlash(c, {
       kind: "warning",
-      text: `${person.name}さんを追加しました。ID・パスワードを扱う職員が${count}人になり、上限の目安（${max}人）を超えています。必要最小限にしてください（第4-3(1)）。`,
+      text: `${person.name}さんを追加しました。ID・パスワードを扱う職員が${count}人になり、この市が設定した上限の目安（${max}人）を超えています。必要最小限にしてください（第4-3(1)）。`,
     });
     return c.redirect(`/accounts/${id}/credentials`, 303);
   });

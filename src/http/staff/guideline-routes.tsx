@@ -351,10 +351,10 @@ async function versionPage(
         {detail.previous ? (
           <details>
             <summary>全文を表示する（{whole.length}条項）</summary>
-            <ClauseText clauses={whole} />
+            <ClauseText clauses={whole} headings={detail.headings} />
           </details>
         ) : (
-          <ClauseText clauses={whole} />
+          <ClauseText clauses={whole} headings={detail.headings} />
         )}
       </section>
     </>,
@@ -451,7 +451,10 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
         <section aria-labelledby="text-title">
           <h2 id="text-title">ガイドラインの全文</h2>
           <p>初めての確認のため、全文を表示しています。</p>
-          <ClauseText clauses={view.clauses.map((cl) => ({ id: cl.id, text: cl.after }))} />
+          <ClauseText
+            clauses={view.clauses.map((cl) => ({ id: cl.id, text: cl.after }))}
+            headings={view.headings}
+          />
         </section>
       )}
       {view.acknowledgedAt ? null : (
@@ -573,7 +576,7 @@ export function guidelineRoutes() {
         <Breadcrumb />
         <h1>ガイドラインの確認状況（{status.version.label}）</h1>
         <p>
-          役割のある職員（部長・課長、割り当てられた役割のある職員、公式アカウントの運用職員）は、最新の版を確認する必要があります（第8-2）。まだ確認していない職員には、
+          役割のある職員（部等の長・課等の長、割り当てられた役割のある職員、公式アカウントの運用に携わる職員）は、最新の版を確認する必要があります（第8-2）。まだ確認していない職員には、
           {formatDate(status.remindOn)}（公開または施行から{status.reminderDays}
           日後）にタスクでお知らせします。
         </p>

@@ -78,7 +78,7 @@ export function orgRoutes() {
       noun: "課",
       title: "課の一覧",
       subnav: <OrgTabs current="/org/divisions" />,
-      intro: "課の長（課長）は、その課のアカウントのアカウント管理者です（第4-1(4)）。",
+      intro: "課の長（課等の長）は、その課のアカウントのアカウント管理者です（第4-1(4)）。",
       manage: "org.manage",
       fields: [
         {
@@ -121,7 +121,7 @@ export function orgRoutes() {
       title: "職の一覧",
       subnav: <OrgTabs current="/org/positions" />,
       intro:
-        "「長の区分」で、部の長（部長 = 情報管理者、第4-1(2)）と課の長（課長 = アカウント管理者、第4-1(4)）を示します。役割はこの区分から自動的に決まります。",
+        "「長の区分」で、部の長（部等の長 = 情報管理者、第4-1(2)）と課の長（課等の長 = アカウント管理者、第4-1(4)）を示します。役割はこの区分から自動的に決まります。",
       manage: "org.manage",
       fields: [
         { kind: "text", name: "code", label: "職コード", hint: "半角英数字（例: kachou）", required: true },

@@ -109,7 +109,7 @@ async function policyPage(
                 {current.approvedAt ? formatDateTime(current.approvedAt) : "—"}（{current.approverName ?? "—"}
                 ）
               </dd>
-              <dt>見直し期限（第4-2(3)）</dt>
+              <dt>見直し期限（この市の設定）</dt>
               <dd>
                 <ReviewDue reviewDue={current.reviewDue} today={today} soon={soon} />
               </dd>
@@ -117,7 +117,7 @@ async function policyPage(
             {view.reviewOverdue ? (
               <div class="notice notice-error" role="status">
                 <p>
-                  見直し期限を過ぎています。内容を見直し、変更が必要なら新しい版を作成して承認してください。変更が不要なら「変更なしで見直しを完了」してください（第4-2(3)）。
+                  見直し期限（この市の設定）を過ぎています。内容を見直し、変更が必要なら新しい版を作成して承認してください。変更が不要なら「変更なしで見直しを完了」してください（見直しは第4-2(3)）。
                 </p>
               </div>
             ) : null}
@@ -136,7 +136,7 @@ async function policyPage(
         <section aria-labelledby="review-title">
           <h2 id="review-title">変更なしで見直しを完了</h2>
           <p>
-            現行の版を見直し、利用するソーシャルメディアや社会環境の変化に照らして変更の必要がないことを確認した場合に記録します。見直し期限が新しく設定されます（第4-2(3)）。
+            現行の版を見直し、利用するソーシャルメディアや社会環境の変化に照らして変更の必要がないことを確認した場合に記録します。見直し期限が、この市の設定した周期で新しく設定されます（見直しは第4-2(3)）。
           </p>
           <ErrorSummary state={review} />
           <form method="post" action={`${base}/review`} class="stack" novalidate>
@@ -209,7 +209,7 @@ async function policyPage(
               ) : null}
             </div>
             {view.can.draft && !view.can.approve ? (
-              <p>承認できるのは、このアカウントのアカウント管理者（課長）です（第4-2(1)）。</p>
+              <p>承認できるのは、このアカウントの課等の長（アカウント管理者）です（第4-2(1)）。</p>
             ) : null}
           </>
         ) : closed ? (
@@ -239,7 +239,7 @@ async function policyPage(
           <p>まだ版がありません。</p>
         ) : (
           <>
-            <p>公開した版はすべて残り、いつでも内容と変更点を確認できます（第4-2(3)）。</p>
+            <p>公開した版はすべて残り、いつでも内容と変更点を確認できます。</p>
             <VersionTable accountId={account.id} versions={view.versions} />
           </>
         )}

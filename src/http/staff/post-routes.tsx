@@ -446,7 +446,7 @@ async function deputiesPage(c: HttpContext, state?: FormState, status: Status = 
       </p>
       <h1>不在時の代理者</h1>
       <p>
-        アカウント管理者が不在の間、投稿の承認と事後報告の確認を代わりに行う職員を、期間と理由を決めて指名します（第5-1(4)）。指名と取り消しは記録されます。
+        アカウント管理者が不在の間、投稿の承認と事後報告の確認を代わりに行う職員を、期間と理由を決めて指名します。指名と取り消しは記録されます。
       </p>
       <DeputyTable page={page} csrf={csrf} />
       <section aria-labelledby="deputy-form-title">

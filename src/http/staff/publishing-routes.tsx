@@ -69,7 +69,7 @@ async function publishPage(
       ) : (
         <p class="notice notice-info">
           {waiting
-            ? `発信を記録できるのは、このアカウントの運用職員とアカウント管理者です（${clauseRef("3")}）。`
+            ? `発信を記録できるのは、このアカウントの運用に携わる職員とアカウント管理者です（${clauseRef("3")}）。`
             : unpublishableReason(post.status) || "この投稿の発信は記録できません。"}
         </p>
       )}
@@ -147,7 +147,7 @@ async function deletePage(c: HttpContext, id: number, state?: FormState, status:
       ) : (
         <p class="notice notice-info">
           {post.status === "published"
-            ? `削除を記録できるのは、このアカウントの運用職員とアカウント管理者です（${clauseRef("3")}）。`
+            ? `削除を記録できるのは、このアカウントの運用に携わる職員とアカウント管理者です（${clauseRef("3")}）。`
             : post.status === "deleted"
               ? "この投稿は既に削除済みとして記録されています。"
               : "発信済みの投稿だけを、プラットフォームから削除したものとして記録できます。"}
@@ -225,7 +225,8 @@ export function publishingRoutes() {
                     </form>
                   ) : (
                     <span class="hint">
-                      　このアカウントの運用職員が、告知文から投稿の下書きを作成できます（{clauseRef("3")}）。
+                      　このアカウントの運用に携わる職員が、告知文から投稿の下書きを作成できます（
+                      {clauseRef("3")}）。
                     </span>
                   )}
                 </li>

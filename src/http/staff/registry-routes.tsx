@@ -306,7 +306,7 @@ export function registryRoutes() {
       <>
         <h1>{title}</h1>
         <p>
-          アカウント管理者は所管課の課等の長（課長）です（第4-1(4)）。運用に携わる職員と、ID・パスワードを扱う職員をあらかじめ定めてください（第4-1(3)、第4-3(1)）。起案は、部等の長（情報管理者）の許可の後、総合政策部長の許可を得ます（第4-1(2)）。
+          アカウント管理者は所管課の課等の長です（第4-1(4)）。運用に携わる職員と、ID・パスワードを扱う職員をあらかじめ定めてください（第4-1(3)、第4-3(1)）。起案は、部等の長（情報管理者）の許可の後、総合政策部長の許可を得ます（第4-1(2)）。
         </p>
         <ErrorSummary state={state} />
         <form method="post" action={editing ? `/accounts/${mode.id}` : "/accounts"} class="stack" novalidate>
@@ -410,7 +410,7 @@ export function registryRoutes() {
                   label: `${deptName.get(d.departmentId) ?? ""} ${d.name}`,
                 }))}
               blank="選択してください"
-              hint="所管課を選ぶと、運用職員とID・パスワードを扱う職員の候補が表示されます。"
+              hint="所管課を選ぶと、運用に携わる職員とID・パスワードを扱う職員の候補が表示されます。"
             />
             <button type="submit">所管課を選ぶ</button>
           </form>
@@ -689,7 +689,7 @@ export function registryRoutes() {
           ) : null}
           <dt>所管サイトのURL</dt>
           <dd class="mono">{account.homepageUrl || "（未登録）"}</dd>
-          <dt>運用職員</dt>
+          <dt>運用に携わる職員</dt>
           <dd>{operators.length ? operators.map((o) => o.name).join("、") : "（未定）"}</dd>
           <dt>ID・パスワードを扱う職員</dt>
           <dd>{holders.length ? holders.map((h) => h.name).join("、") : "（未定）"}</dd>
@@ -857,7 +857,7 @@ export function registryRoutes() {
           <section aria-labelledby="register-title">
             <h2 id="register-title">取得したアカウントの登録</h2>
             <p>
-              URLは省略せず、正式な形で登録します。市公式ホームページにそのまま掲載されます（第4-4(2)③、第4-4(4)）。登録すると、取得したアカウントの内容が情報統括管理者に届け出られます（第4-1(2)
+              URLは省略せず、正式な形で登録します。市公式ホームページにそのまま掲載されます（第4-4(2)③）。登録すると、取得したアカウントの内容が情報統括管理者に届け出られます（第4-1(2)
               取得後）。登録内容を変えると、変更した内容で届出が再送されます。
             </p>
             <ErrorSummary state={forms.register} />
@@ -937,7 +937,7 @@ export function registryRoutes() {
 
         {canManage && account.status !== "closed" && account.status !== "rejected" && !editable ? (
           <section aria-labelledby="operators-title">
-            <h2 id="operators-title">運用職員</h2>
+            <h2 id="operators-title">運用に携わる職員</h2>
             <p>投稿できるのは、ここで定めた職員だけです（第3、第4-1(3)）。</p>
             <ErrorSummary state={forms.operators} />
             <form method="post" action={`/accounts/${id}/operators`} class="stack">
@@ -959,7 +959,7 @@ export function registryRoutes() {
                 checked={operatorIds}
               />
               <div class="actions">
-                <button type="submit">運用職員を保存</button>
+                <button type="submit">運用に携わる職員を保存</button>
               </div>
             </form>
           </section>
@@ -1078,7 +1078,7 @@ export function registryRoutes() {
       setAccountOperators(c.var.app, { actor: actorOf(c), id, input: { staffIds } }),
     );
     if (!result.ok) return overview(c, { operators: result.state }, result.status);
-    return done(c, `/accounts/${id}`, "運用職員を保存しました。");
+    return done(c, `/accounts/${id}`, "運用に携わる職員を保存しました。");
   });
 
   return r;
@@ -1110,13 +1110,13 @@ export const eventLabels: Record<string, string> = {
   change_notice_removed: "変更のお知らせの掲載を終了",
   registered: "アカウントを登録",
   activated: "運用を開始",
-  operators_changed: "運用職員を変更",
+  operators_changed: "運用に携わる職員を変更",
   holder_added: "ID・パスワード管理者を追加",
   holder_removed: "ID・パスワード管理者を削除",
   password_changed: "パスワード変更を記録",
   manager_changed: "アカウント管理者が交代",
   manager_vacant: "アカウント管理者が不在",
-  members_confirmed: "運用職員・ID管理者を確認",
+  members_confirmed: "運用に携わる職員・ID管理者を確認",
   members_removed: "人事異動により一覧から外れた",
   policy_approved: "メディアポリシーを承認",
   policy_reviewed: "メディアポリシーを見直し",

@@ -31,7 +31,7 @@ export function roleRoutes() {
       <>
         <h1>特権の保有者</h1>
         <p>
-          システムを管理する役割と、違反の記録・監査ログを扱う役割を、いま誰がいつから担っているかの一覧です（第9）。総合政策部長と情報統括管理者は職から決まり（第4-1(2)）、監査担当はシステム管理者が提案して総合政策部長または情報統括管理者が承認したときだけ、期限まで有効になります。
+          システムを管理する役割と、違反の記録・監査ログを扱う役割を、いま誰がいつから担っているかの一覧です。総合政策部長と情報統括管理者は職から決まり（第4-1(2)）、監査担当はシステム管理者が提案して総合政策部長または情報統括管理者が承認したときだけ、期限まで有効になります。
         </p>
         {page.proposals.length > 0 ? (
           <section aria-labelledby="proposals-title">
@@ -155,7 +155,7 @@ export function roleRoutes() {
 
   r.post("/roles/proposals/:id/approve", async (c) => {
     await approveRole(c.var.app, { actor: actorOf(c), id: intParam(c.req.param("id")) });
-    return done(c, "/roles", "承認しました。期限までの間、この役割が有効になります（第9）。");
+    return done(c, "/roles", "承認しました。期限までの間、この役割が有効になります。");
   });
 
   r.post("/roles/proposals/:id/decline", async (c) => {

@@ -163,10 +163,10 @@ export const RolesSection: FC<RolesSectionProps> = (props) => {
           <>
             <h3>役割を割り当てる</h3>
             <p>
-              情報管理者（部長）、アカウント管理者（課長）、総合政策部長、情報統括管理者（総務部長）の役割は職から決まるため、ここでは割り当てられません（第4-1(2)、第4-1(4)）。不在の間は、下の「職務代理・事務取扱」を登録してください。
+              部等の長（情報管理者）、課等の長（アカウント管理者）、総合政策部長、情報統括管理者（総務部長）の役割は職から決まるため、ここでは割り当てられません（第4-1(2)、第4-1(4)）。不在の間は、下の「職務代理・事務取扱」を登録してください。
             </p>
             <p>
-              監査担当は期限（最終日）を指定して提案し、総合政策部長または情報統括管理者が承認すると有効になります。システム管理者には割り当てられません（第9）。
+              監査担当は期限（最終日）を指定して提案し、総合政策部長または情報統括管理者が承認すると有効になります。システム管理者には割り当てられません。
             </p>
             <ErrorSummary state={props.roleForm} />
             <form method="post" action={`/staff/${props.staffId}/roles`} class="stack" novalidate>
@@ -182,7 +182,7 @@ export const RolesSection: FC<RolesSectionProps> = (props) => {
               <SelectField
                 name="scope"
                 label="範囲"
-                hint="相談窓口・システム管理者・監査担当は「全庁」、協議会メンバーは「部」、運用職員は「課」を選びます。"
+                hint="ふるさと発信課長（協議先）・システム管理者・監査担当は「全庁」、協議会メンバーは「部」、運用に携わる職員は「課」を選びます。"
                 options={[{ value: "global", label: "全庁" }, ...departmentOptions, ...divisionOptions]}
                 state={props.roleForm}
                 required
@@ -229,14 +229,14 @@ export const RolesSection: FC<RolesSectionProps> = (props) => {
           <>
             <h3>この職員を職務代理・事務取扱にする</h3>
             <p>
-              部長・課長が不在の間、この職員がその職の役割（情報管理者、アカウント管理者、総合政策部長、情報統括管理者）を期間に限って担います。誰の代理かと期間は記録され、監査ログに残ります。
+              部等の長・課等の長が不在の間、この職員がその職の役割（部等の長（情報管理者）、課等の長（アカウント管理者）、総合政策部長、情報統括管理者）を期間に限って担います。誰の代理かと期間は記録され、監査ログに残ります。
             </p>
             <ErrorSummary state={props.actingForm} />
             <form method="post" action={`/staff/${props.staffId}/acting`} class="stack" novalidate>
               <Csrf token={csrf} />
               <SelectField
                 name="absentStaffId"
-                label="代理される職員（部長・課長）"
+                label="代理される職員（部等の長・課等の長）"
                 options={props.heads}
                 blank="選択してください"
                 state={props.actingForm}

@@ -169,7 +169,7 @@ export const ExistingForm: FC<{
           type="url"
           state={state}
           required
-          hint="省略せず、正式な形で入力します（第4-4(4)）。"
+          hint="省略せず、正式な形で入力します。市公式ホームページに掲載されます（第4-4(2)③）。"
         />
         <TextField name="platformCreatedOn" label="アカウントの作成日" type="date" state={state} required />
         <TextArea name="purpose" label="利用目的" rows={3} state={state} required />

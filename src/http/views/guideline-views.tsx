@@ -5,7 +5,7 @@
  * and acknowledgement rates by department.
  */
 import type { FC } from "hono/jsx";
-import { clauseRef } from "../../domain/clauses.ts";
+import { clauseHeading, clauseRef } from "../../domain/clauses.ts";
 import type { AcknowledgementRates } from "../../domain/guideline-ack.ts";
 import type { ClauseChange, DiffSegment } from "../../domain/guideline-diff.ts";
 import type { PackChange } from "../../domain/guideline-pack-changes.ts";
@@ -86,12 +86,28 @@ export const ClauseChanges: FC<{ changes: ClauseChange[]; headingLevel?: 3 | 4 }
   );
 };
 
-/** Every clause of a version, in order. */
-export const ClauseText: FC<{ clauses: Array<{ id: string; text: string }> }> = ({ clauses }) => (
+/** The guideline's heading over a clause, shown apart from its text where a new section starts. */
+const HeadingLine: FC<{ heading: string | undefined }> = ({ heading }) =>
+  heading ? <span class="clause-heading">見出し「{heading}」</span> : null;
+
+/** Every clause of a version, in order; the guideline's headings (the pack's) apart from the text. */
+export const ClauseText: FC<{
+  clauses: Array<{ id: string; text: string }>;
+  headings?: Readonly<Record<string, string>>;
+}> = ({ clauses, headings = {} }) => (
   <dl class="facts">
-    {clauses.map((c) => (
+    {clauses.map((c, i) => (
       <>
-        <dt>{clauseName(c.id)}</dt>
+        <dt>
+          {clauseName(c.id)}
+          <HeadingLine
+            heading={
+              clauseHeading(c.id, headings) === clauseHeading(clauses[i - 1]?.id ?? "", headings)
+                ? undefined
+                : clauseHeading(c.id, headings)
+            }
+          />
+        </dt>
         <dd>
           <Lines text={c.text} />
         </dd>

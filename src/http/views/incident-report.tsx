@@ -108,7 +108,7 @@ export const ReportForm: FC<{ options: ReportOptions; csrf: string; state: FormS
               value: String(a.id),
               label: `${a.name}（${platformLabel(a.platform)}・${a.divisionName}）`,
             }))}
-            hint="アカウントを選ぶと、そのアカウント管理者に通知されます。選ばない場合は、あなたの課の課長に通知されます。なりすましでは、装われている公式アカウントを選んでください。"
+            hint="アカウントを選ぶと、そのアカウント管理者に通知されます。選ばない場合は、あなたの課の課等の長（アカウント管理者）に通知されます。なりすましでは、装われている公式アカウントを選んでください。"
           />
         )}
         <PInput

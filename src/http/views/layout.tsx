@@ -23,7 +23,7 @@ export const navItems: NavItem[] = [
   { href: "/tasks", label: "タスク", show: always },
   { href: "/guideline", label: "ガイドライン", show: (a) => can(a, "guideline.read") },
   { href: "/council", label: "協議会", show: (a) => can(a, "council.read") },
-  { href: "/consultations", label: "相談", show: (a) => can(a, "consultation.read") },
+  { href: "/consultations", label: "協議", show: (a) => can(a, "consultation.read") },
   // 9: shown only to those who may know that violation records exist.
   { href: "/violations", label: "違反の記録", show: (a) => can(a, "violation.read") },
   { href: "/staff", label: "職員", show: (a) => can(a, "staff.read") },

@@ -274,7 +274,7 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
         </form>
       ) : (
         <p class="hint">
-          このアカウントの運用職員が、告知文から投稿の下書きを作成します（{clauseRef("3")}）。
+          このアカウントの運用に携わる職員が、告知文から投稿の下書きを作成します（{clauseRef("3")}）。
         </p>
       )}
     </section>
@@ -502,7 +502,7 @@ export const RequestForm: FC<{
             name="url"
             label="新しいアカウントURL"
             type="url"
-            hint="https:// から始まる正式なURLを入力してください。短縮URLは使えません（第4-4(4)）。"
+            hint="https:// から始まる正式なURLを入力してください。短縮URLは使えません。"
             state={state}
           />
         </fieldset>

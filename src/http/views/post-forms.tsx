@@ -64,7 +64,7 @@ export const CategoryField: FC<{ state: FormState; allowed?: readonly PostCatego
         区分（第5-1(4)）<span class="required">必須</span>
       </legend>
       <span class="hint" id="f-category-hint">
-        ①〜④の場合は、発信した後にアカウント管理者へ報告する「事後報告」にできます（報告の確認期限は
+        ①〜④の場合は、発信した後にアカウント管理者へ報告する「事後報告」にできます（報告の確認期限は、この市の設定で
         {guidelinePack().posts.reportBusinessDays}
         開庁日以内）。事後報告で省けるのは事前の許可だけで、第5-2の禁止事項はそのまま適用されます。ガイドラインに関する確認は①〜④でも同じく行われ、警告があっても発信は止まりませんが、エラーがある場合は、理由の記入と、その場でのアカウント管理者（またはその日の代理者）の確認が必要です。
       </span>

@@ -255,7 +255,7 @@ export const ErroneousForm: FC<{
     <p>
       発信した投稿の誤りは、直ちに認めて訂正します（{clauseRef("5.3.2")}
       ）。報告すると、投稿の作成者とアカウント管理者に訂正のタスクが届き、{hours}
-      時間以内の訂正が求められます。
+      時間以内（この市の設定）の訂正が求められます。
     </p>
     <form method="post" action={`/posts/${post.id}/erroneous`} class="stack" novalidate>
       <Csrf token={csrf} />

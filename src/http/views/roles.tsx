@@ -1,5 +1,5 @@
 /**
- * Shows a person's roles with where they apply and where they come from: 「アカウント管理者（課長）
+ * Shows a person's roles with where they apply and where they come from: 「課等の長（アカウント管理者）
  * — 広報広聴課（職による）」, or 「（職務代理、2026年4月10日まで）」 while standing in for someone.
  */
 import type { FC } from "hono/jsx";

@@ -24,7 +24,7 @@ export type Defaults = { changedAt: string; changedById: string };
 
 const NoPasswordHint = () => (
   <p class="hint">
-    パスワードそのものは入力しないでください。このシステムはパスワードを保存しません（第4-3(1)）。
+    パスワードそのものは入力しないでください。このシステムは、パスワードを保存しない設計です。
   </p>
 );
 
@@ -117,14 +117,14 @@ const ConfirmForm: FC<FormProps> = ({ detail, csrf, state }) => {
     <form method="post" action={`/tasks/${detail.task.id}/close`} class="stack" novalidate>
       <Csrf token={csrf} />
       <p>
-        アカウント管理者が交代しました。運用に携わる職員とID・パスワードを扱う職員が今も適切か、一人ずつ確認してチェックを入れてください。異動した職員や不要になった職員は、先に一覧から外してください（第4-1(4)）。
+        アカウント管理者が交代しました。運用に携わる職員とID・パスワードを扱う職員が今も適切か、一人ずつ確認してチェックを入れてください。異動した職員や不要になった職員は、先に一覧から外してください（第4-1(3)、第4-3(1)）。
       </p>
       <PersonChecks
         name="operatorIds"
-        legend="運用職員（第4-1(3)）"
+        legend="運用に携わる職員（第4-1(3)）"
         people={detail.operators}
         editHref={`/accounts/${accountId}`}
-        editLabel="運用職員を変更する（アカウントの概要）"
+        editLabel="運用に携わる職員を変更する（アカウントの概要）"
         state={state}
       />
       <PersonChecks
