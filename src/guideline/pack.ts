@@ -95,11 +95,11 @@ export const guidelinePackSchema = z.object({
    */
   headings: z.record(z.string().min(1).max(20), z.string()).default({}),
   posts: z.object({
-    /** 5.1.4 ①–④: business days the manager has to acknowledge a post-hoc report. */
+    /** Business days the manager has to acknowledge a post-hoc report (5.1.4 ①–④ allow the report; the period is the city's setting). */
     reportBusinessDays: z.number().int().positive(),
     /** Month-day pairs the offices are closed besides weekends and public holidays (年末年始). */
     closedDays: z.array(z.string().regex(/^\d{2}-\d{2}$/)),
-    /** 5.3.2: hours within which a post marked erroneous must be corrected. */
+    /** Hours within which a post marked erroneous must be corrected (the city's reading of 5.3.2 直ちに). */
     correctionDueHours: z.number().int().positive(),
     maxImages: z.number().int().positive(),
     maxImageBytes: z.number().int().positive(),
