@@ -49,7 +49,7 @@ const MIGRATION_LOCK = 7_410_001;
  * @param options.max connections at most (10)
  * @param options.idleMs how long an unused connection stays open (pg's default, 10 s)
  * @param options.connectMs how long a query waits for a connection before it fails as an outage
- *   (10 s; pg's own default waits forever, so a server that accepts but never answers would hang
+ *   (30 s; pg's own default waits forever, so a server that accepts but never answers would hang
  *   every request)
  */
 export async function openPostgres(
@@ -59,7 +59,7 @@ export async function openPostgres(
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectMs ?? 10_000,
+    connectionTimeoutMillis: options.connectMs ?? 30_000,
     ...(options.idleMs !== undefined ? { idleTimeoutMillis: options.idleMs } : {}),
   });
   pool.on("error", (error) => {
