@@ -104,13 +104,17 @@ test("a finding's span is the same whether the text is typed in full width or ha
   assert.equal(full.slice(b.start, b.end), "０９０－１２３４－５６７８");
 });
 
-test("a 20,000-character text full of hits is checked in well under a second", () => {
+// Not a speed measurement (that is `npm run bench:checker`): a guard against work that grows with
+// the square of the findings, which on 20,000 characters would take minutes. It counts this
+// process's CPU time, which other work on the machine does not inflate as it does elapsed time.
+test("a 20,000-character text full of hits is checked without quadratic work", () => {
   for (const unit of ["山田さん、", "バカ、", "閉店するらしい", "090-1234-5678 "]) {
     const text = unit.repeat(Math.ceil(20_000 / unit.length)).slice(0, 20_000);
-    const started = performance.now();
+    const started = process.cpuUsage();
     const { findings } = checker.check({ text, platform: "x", kind: "post" }, NOW);
-    const ms = performance.now() - started;
+    const used = process.cpuUsage(started);
+    const ms = (used.user + used.system) / 1000;
     assert.ok(findings.length > 1000, unit);
-    assert.ok(ms < 2000, `${unit}: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 3000, `${unit}: ${ms.toFixed(0)} ms of CPU`);
   }
 });
