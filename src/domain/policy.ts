@@ -48,6 +48,7 @@ export const actions = [
   "incident.note",
   "incident.respond",
   "incident.close",
+  "incident.confirm_report",
   // Posts (5.1.4, 3)
   "post.read",
   "post.read_all",
@@ -221,6 +222,8 @@ const rules: Record<Action, Rule> = {
     inScope: ["account_manager"],
     responders: true,
   },
+  // 4.3.3: a takeover is reported to the 情報統括管理者, who confirms receiving it.
+  "incident.confirm_report": { anywhere: ["security_director"] },
   // A division's posts are seen by the division and those above it; the post overseers see all.
   "post.read": { anywhere: postOverseers, inScope: ["account_manager", "department_head"], members: true },
   "post.read_all": { anywhere: postOverseers },
