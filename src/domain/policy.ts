@@ -65,6 +65,7 @@ export const actions = [
   "guideline.read",
   "guideline.publish",
   "guideline.ack_status",
+  "guideline.ack_scope",
   // The council (6)
   "council.read",
   "council.designate",
@@ -246,6 +247,8 @@ const rules: Record<Action, Rule> = {
   "guideline.publish": { anywhere: ["policy_director"] },
   // 8.2 周知徹底: who has acknowledged the version, by department.
   "guideline.ack_status": { anywhere: ["policy_director", "admin"] },
+  // 8.2: 総合政策部長は…職員に周知徹底 — who must acknowledge is the policy director's choice.
+  "guideline.ack_scope": { anywhere: ["policy_director"] },
   // 6: the council's roster, meetings and rules are open to all staff.
   "council.read": everyone,
   // 6.2: each department names its member (its 部長, or an administrator for it).

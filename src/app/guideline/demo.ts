@@ -10,6 +10,7 @@ import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { addDays, formatWareki, tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
+import { acknowledgementScope } from "./acknowledgement.ts";
 import { clauseMapSchema } from "./shipped.ts";
 import { ensureShippedVersion, versionTarget } from "./versions.ts";
 
@@ -40,7 +41,7 @@ export async function demoGuideline(ctx: AppContext): Promise<void> {
   const today = tokyoDate(ctx.clock.now());
   const effectiveDate = addDays(today, -30);
   const publishedAt = tokyoDayStart(addDays(today, -40));
-  const people = await repo.requiredPeople(ctx.db);
+  const people = await repo.requiredPeople(ctx.db, { scope: await acknowledgementScope(ctx) });
 
   await change(ctx, systemActor("demo"), "guideline.demo_history", async (tx) => {
     const revised = await repo.insertVersion(tx, {
