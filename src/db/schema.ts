@@ -1243,20 +1243,30 @@ export const guidelineAcknowledgements = pgTable(
   (t) => [uniqueIndex("guideline_acknowledgements_pk").on(t.versionId, t.staffId)],
 );
 
-/** 協議会 (6.2): the member each department names. */
+/**
+ * 協議会 (6.2 アカウントを取得または取得しようとする部署の担当者): who sits for a division (課等)
+ * instead of its 課等の長, when someone is named. A division that holds or applies for an account
+ * sits by its 課等の長 (アカウント管理者) otherwise. `department_id` is the division's department at
+ * the time; rows from before seats were per division and whose member had no division keep a
+ * null `division_id` and seat nobody.
+ */
 export const councilMembers = pgTable(
   "council_members",
   {
     departmentId: integer("department_id")
       .notNull()
       .references(() => departments.id),
+    divisionId: integer("division_id").references(() => divisions.id),
     staffId: integer("staff_id")
       .notNull()
       .references(() => staff.id),
     designatedAt: instant("designated_at").notNull(),
     designatedBy: integer("designated_by").references(() => staff.id),
   },
-  (t) => [uniqueIndex("council_members_department_idx").on(t.departmentId)],
+  (t) => [
+    index("council_members_department_idx").on(t.departmentId),
+    uniqueIndex("council_members_division_idx").on(t.divisionId),
+  ],
 );
 
 /** Council meetings with agenda and minutes. */

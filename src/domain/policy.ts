@@ -251,8 +251,9 @@ const rules: Record<Action, Rule> = {
   "guideline.ack_scope": { anywhere: ["policy_director"] },
   // 6: the council's roster, meetings and rules are open to all staff.
   "council.read": everyone,
-  // 6.2: each department names its member (its 部長, or an administrator for it).
-  "council.designate": { anywhere: ["admin"], inScope: ["department_head"] },
+  // 6.2: a division sits by its 課等の長; the 課等の長 or the 部長 above it (or an administrator)
+  // names someone else to sit instead.
+  "council.designate": { anywhere: ["admin"], inScope: ["department_head", "account_manager"] },
   // Minutes are recorded by the policy director (owner of the guideline) and the members.
   "council.record": { anywhere: ["policy_director", "council_member"], councilMembers: true },
   // 6.3 規約等は別途定める: kept by the policy director.
