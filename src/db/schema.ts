@@ -1002,7 +1002,8 @@ export const approvalDeputies = pgTable(
 
 /**
  * An incident reported by any member of staff (7: 直ちにアカウント管理者へ報告). type: leak (7.1),
- * flaming 炎上 (7.2), impersonation なりすまし (7.3), misinformation デマ (7.4), complaint 誤解・苦情
+ * flaming 炎上 (7.2), impersonation なりすまし (7.3), hijack 乗っ取り (7.3(1): the city's own account
+ * taken over), misinformation デマ (7.4), complaint 誤解・苦情
  * (5.1.6). status: responding 対応中 → monitoring 監視中 → closed 終結 (with a closing review).
  */
 export const incidents = pgTable(
@@ -1033,7 +1034,7 @@ export const incidents = pgTable(
   (t) => [
     check(
       "incidents_type_check",
-      sql`${t.type} in ('leak','flaming','impersonation','misinformation','complaint')`,
+      sql`${t.type} in ('leak','flaming','impersonation','hijack','misinformation','complaint')`,
     ),
     check("incidents_severity_check", sql`${t.severity} in ('low','medium','high','critical')`),
     check("incidents_status_check", sql`${t.status} in ('responding','monitoring','closed')`),
@@ -1146,6 +1147,43 @@ export const impersonations = pgTable(
   ],
 );
 
+/**
+ * A hijacked official account (乗っ取り, 7.3(1), 2.5), one per 乗っ取り incident: since when it has
+ * been compromised, the public marking 「現在、不正アクセスを受けています」 (published by a
+ * responder, 7; shown on /public/accounts, /public/verify and the account's page until
+ * recovery), the report to the 情報統括管理者 and their confirmation, and the recovery.
+ */
+export const accountHijacks = pgTable(
+  "account_hijacks",
+  {
+    id: id(),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** From when posts are not the city's (the notice names its hour). */
+    compromisedSince: instant("compromised_since").notNull(),
+    /** When a responder published the marking; null while it waits for them (7). */
+    markingPublishedAt: instant("marking_published_at"),
+    markingPublishedBy: integer("marking_published_by").references(() => staff.id),
+    /** 4.3.3: the report to the 情報統括管理者, and their confirmation of receipt. */
+    directorReportedAt: instant("director_reported_at"),
+    directorReportedBy: integer("director_reported_by").references(() => staff.id),
+    directorConfirmedAt: instant("director_confirmed_at"),
+    directorConfirmedBy: integer("director_confirmed_by").references(() => staff.id),
+    /** When a responder recorded recovery; the marking ends then. */
+    recoveredAt: instant("recovered_at"),
+    recoveredBy: integer("recovered_by").references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("account_hijacks_incident_idx").on(t.incidentId),
+    index("account_hijacks_account_idx").on(t.accountId),
+  ],
+);
+
 /** 7.3.2: trusted bodies and media contacted, with dates. */
 export const incidentContacts = pgTable(
   "incident_contacts",
@@ -1205,20 +1243,30 @@ export const guidelineAcknowledgements = pgTable(
   (t) => [uniqueIndex("guideline_acknowledgements_pk").on(t.versionId, t.staffId)],
 );
 
-/** 協議会 (6.2): the member each department names. */
+/**
+ * 協議会 (6.2 アカウントを取得または取得しようとする部署の担当者): who sits for a division (課等)
+ * instead of its 課等の長, when someone is named. A division that holds or applies for an account
+ * sits by its 課等の長 (アカウント管理者) otherwise. `department_id` is the division's department at
+ * the time; rows from before seats were per division and whose member had no division keep a
+ * null `division_id` and seat nobody.
+ */
 export const councilMembers = pgTable(
   "council_members",
   {
     departmentId: integer("department_id")
       .notNull()
       .references(() => departments.id),
+    divisionId: integer("division_id").references(() => divisions.id),
     staffId: integer("staff_id")
       .notNull()
       .references(() => staff.id),
     designatedAt: instant("designated_at").notNull(),
     designatedBy: integer("designated_by").references(() => staff.id),
   },
-  (t) => [uniqueIndex("council_members_department_idx").on(t.departmentId)],
+  (t) => [
+    index("council_members_department_idx").on(t.departmentId),
+    uniqueIndex("council_members_division_idx").on(t.divisionId),
+  ],
 );
 
 /** Council meetings with agenda and minutes. */

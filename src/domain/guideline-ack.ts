@@ -1,8 +1,33 @@
 /**
- * 8.2 周知徹底: who must acknowledge the guideline version, acknowledgement rates by department,
- * and when those who have not are reminded. Pure.
+ * 8.2 周知徹底 (職員に周知徹底): who must acknowledge the guideline version — everyone in the scope
+ * the policy director chooses (all active staff, or the staff of the divisions that hold or apply
+ * for accounts together with everyone holding a guideline role) —, acknowledgement rates by
+ * department, and when those who have not are reminded. Pure.
  */
 import { addDays } from "./dates.ts";
+
+/** Who must acknowledge (8.2), as the policy director sets it. */
+export const ackScopes = ["all_staff", "account_divisions"] as const;
+export type AckScope = (typeof ackScopes)[number];
+
+export function isAckScope(value: unknown): value is AckScope {
+  return typeof value === "string" && (ackScopes as readonly string[]).includes(value);
+}
+
+/** The scope until the policy director chooses one: 8.2 speaks of 職員, so all staff. */
+export const defaultAckScope: AckScope = "all_staff";
+
+export const ackScopeLabels: Record<AckScope, string> = {
+  all_staff: "在職しているすべての職員",
+  account_divisions:
+    "公式アカウントを持つ（または申請中の）課等の職員と、役割のある職員（部長・課長、割り当てられた役割、運用職員）",
+};
+
+/**
+ * The department the first start creates for the first administrator (「（初期設定用の部）」):
+ * not a real part of the city, so left out of the rates and lists.
+ */
+export const SETUP_DEPARTMENT_CODE = "setup";
 
 /** A person who must acknowledge the version (holds a guideline role, derived or assigned). */
 export type RequiredPerson = {

@@ -70,8 +70,11 @@ test("each type opens its own playbook with due times counted from the report", 
     flaming.map((s) => s.position),
     [1, 2, 3, 4],
   );
-  // Every step cites a clause of 7 (or 5 for complaints), and 7.3.2 is the trusted-bodies step.
-  for (const t of incidentTypes) for (const s of playbooks[t]) assert.match(s.clause, /^(7|5)(\.\d+)*$/);
+  // Every step cites a clause of 7 (or 5 for complaints, 4.3.3 — the security policy — for a
+  // hijacked account's credentials and its report), and 7.3.2 is the trusted-bodies step.
+  for (const t of incidentTypes)
+    for (const s of playbooks[t])
+      assert.match(s.clause, t === "hijack" ? /^(7|4\.3)(\.\d+)*$/ : /^(7|5)(\.\d+)*$/);
   assert.equal(playbooks.impersonation.find((s) => s.key === "trusted_bodies")?.clause, "7.3.2");
   assert.equal(playbooks.leak.find((s) => s.key === "containment")?.deletesPost, true);
 });

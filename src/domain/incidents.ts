@@ -1,13 +1,21 @@
 /**
- * Incidents (7) as pure rules: the five types and what the guideline says of each (7.1 情報漏えい,
- * 7.2 炎上 as defined in 2.4, 7.3 成りすまし as defined in 2.5, 7.4 デマ, 5.1.6 誤解・苦情), their
+ * Incidents (7) as pure rules: the six types and what the guideline says of each (7.1 情報漏えい,
+ * 7.2 炎上 as defined in 2.4, 7.3 成りすまし as defined in 2.5 — a fake account, or the city's own
+ * account taken over (乗っ取り) —, 7.4 デマ, 5.1.6 誤解・苦情), their
  * severities, the status state machine (対応中 → 監視中 → 終結, with a closing review), each type's
  * playbook as data (the checklist with owners and due times counted from the report), the state
  * machine of one step, the 炎上 statement reminder (7.2.3), and which attachments are accepted.
  * No I/O.
  */
 
-export const incidentTypes = ["leak", "flaming", "impersonation", "misinformation", "complaint"] as const;
+export const incidentTypes = [
+  "leak",
+  "flaming",
+  "impersonation",
+  "hijack",
+  "misinformation",
+  "complaint",
+] as const;
 export type IncidentType = (typeof incidentTypes)[number];
 
 export function isIncidentType(value: string): value is IncidentType {
@@ -19,6 +27,7 @@ export const incidentTypeLabels: Record<IncidentType, string> = {
   leak: "情報漏えい",
   flaming: "炎上",
   impersonation: "なりすまし",
+  hijack: "乗っ取り",
   misinformation: "デマ・誤情報",
   complaint: "誤解・苦情",
 };
@@ -28,6 +37,7 @@ export const incidentTypeClauses: Record<IncidentType, string> = {
   leak: "7.1",
   flaming: "7.2",
   impersonation: "7.3",
+  hijack: "7.3",
   misinformation: "7.4",
   complaint: "5.1.6",
 };
@@ -39,6 +49,8 @@ export const incidentTypeDescriptions: Record<IncidentType, string> = {
     "ソーシャルメディア上で、自分の投稿に対し批判や苦情の書き込みが殺到し、収拾がつかなくなる状態です（第2-4、第7-2）。",
   impersonation:
     "他の利用者のふりをしてインターネット上のサービスを利用すること、つまり市の公式アカウントを装うアカウントを見つけた場合です（第2-5、第7-3）。",
+  hijack:
+    "市の公式アカウントそのものに第三者が不正にログインし、市のふりをして利用している（乗っ取られた）場合です。所管するアカウントのなりすましが発生している場合にあたります（第2-5、第7-3(1)）。",
   misinformation:
     "所管するアカウントに、第三者から事実に反する情報や間違った情報が投稿・返信された場合です（第7-4）。",
   complaint: "意図せず発信した情報で他者を傷つけたり、誤解を与えたりした場合です（第5-1(6)）。",
@@ -63,6 +75,7 @@ export const defaultSeverity: Record<IncidentType, IncidentSeverity> = {
   leak: "high",
   flaming: "high",
   impersonation: "high",
+  hijack: "critical",
   misinformation: "medium",
   complaint: "medium",
 };
@@ -271,6 +284,62 @@ export const playbooks: Record<IncidentType, readonly StepSpec[]> = {
       dueHours: 168,
     },
   ],
+  hijack: [
+    {
+      key: "recover_login",
+      title: "プラットフォームの手続きでログインを取り戻す",
+      detail:
+        "当該ソーシャルメディアのアカウント回復の手続き（パスワード再設定、サポートへの申告）でログインを取り戻します。申告した日時と受付番号を記録します。",
+      clause: "7.3.1",
+      owner: "manager",
+      dueHours: 1,
+    },
+    {
+      key: "report_security",
+      title: "情報統括管理者（総務部長）へ報告する",
+      detail:
+        "「情報統括管理者へ報告する」を押すと、情報統括管理者に通知とタスクが届きます。情報統括管理者が受け取りを確認すると記録されます（第4-3(3) 市情報セキュリティポリシー）。",
+      clause: "4.3.3",
+      owner: "manager",
+      dueHours: 2,
+    },
+    {
+      key: "public_marking",
+      title: "公開ページに「現在、不正アクセスを受けています」と表示する",
+      detail:
+        "不正アクセスが始まった日時を確認して「公開する」を押すと、公式アカウント一覧・アカウントのページ・公式アカウントの確認・お知らせに直ちに表示されます。アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けた職員が行います。",
+      clause: "7.3.1",
+      owner: "manager",
+      dueHours: 2,
+    },
+    {
+      key: "sns_warning",
+      title: "市の他の公式アカウントで注意を呼びかける",
+      detail:
+        "乗っ取られたアカウント以外の公式アカウントを選んで注意喚起の投稿を作成し、承認を得て発信します。",
+      clause: "7.3.1",
+      owner: "manager",
+      dueHours: 4,
+    },
+    {
+      key: "credentials",
+      title: "パスワードを変更し、二段階認証を設定し直す",
+      detail:
+        "アカウントのIDとパスワードのページで、パスワードを変更した日時と二段階認証の設定を記録します。パスワード変更のタスクも、そこで記録すると完了します（第4-3(3)）。",
+      clause: "4.3.3",
+      owner: "manager",
+      dueHours: 24,
+    },
+    {
+      key: "recovered",
+      title: "回復を確認し、公開ページの表示を終える",
+      detail:
+        "不正な投稿や設定の変更が残っていないことを確かめ、「回復を記録する」を押します。公開ページの表示はその時点で終わります。",
+      clause: "7.3.1",
+      owner: "manager",
+      dueHours: 72,
+    },
+  ],
   misinformation: [
     {
       key: "record_claim",
@@ -465,6 +534,9 @@ export const incidentRefusals = {
     "この操作を行う権限がありません。手順の担当の割り当て、深刻度・状態の変更、対応の記録は、アカウント管理者・総合政策部長・情報統括管理者と、その指名を受けて手順を担当する職員が行います。報告した職員は、メモやファイルで情報を加えることができます（第7）。",
   warning:
     "公開ページの注意喚起を変更する権限がありません。なりすましへの注意喚起の文面・公開・掲載の終了は、アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けて手順を担当する職員が確認して行います（第7、第7-3(1)）。",
+  marking:
+    "公開ページの表示を変更する権限がありません。乗っ取られたアカウントの「現在、不正アクセスを受けています」の表示と回復の記録は、アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けて手順を担当する職員が確認して行います（第7、第7-3(1)）。",
+  confirmReport: "この報告の受け取りを確認できるのは、情報統括管理者だけです（第4-3(3)）。",
   notice:
     "公開ページのお知らせを変更する権限がありません。正しい情報のお知らせの掲載と終了は、アカウント管理者・総合政策部長・情報統括管理者か、その指名を受けて手順を担当する職員が行います（第7、第7-4）。",
   close:
@@ -558,6 +630,10 @@ export const incidentEventLabels: Record<string, string> = {
   notice_published: "公開ページに周知を掲載",
   notice_withdrawn: "公開ページの周知を終了",
   post_deleted: "投稿を削除済みとして記録",
+  hijack_marking_published: "公開ページに不正アクセスの表示を掲載",
+  hijack_reported_to_director: "情報統括管理者へ報告",
+  hijack_report_confirmed: "情報統括管理者が報告を確認",
+  hijack_recovered: "回復を記録（公開ページの表示を終了）",
 };
 
 export function incidentEventLabel(kind: string): string {
@@ -565,7 +641,7 @@ export function incidentEventLabel(kind: string): string {
 }
 
 /** Kinds of post drafted from an incident's templates. */
-export const draftKinds = ["holding", "apology", "warning", "correction"] as const;
+export const draftKinds = ["holding", "apology", "warning", "hijack_warning", "correction"] as const;
 export type DraftKind = (typeof draftKinds)[number];
 
 export function isDraftKind(value: string): value is DraftKind {
@@ -576,6 +652,7 @@ export const draftKindLabels: Record<DraftKind, string> = {
   holding: "対応中である旨の説明（保留声明）",
   apology: "訂正とお詫び",
   warning: "なりすましへの注意喚起",
+  hijack_warning: "乗っ取りへの注意喚起（他の公式アカウントから）",
   correction: "正しい情報のお知らせ",
 };
 
@@ -584,6 +661,7 @@ export const draftsOf: Record<IncidentType, readonly DraftKind[]> = {
   leak: ["apology"],
   flaming: ["holding", "apology"],
   impersonation: ["warning"],
+  hijack: ["hijack_warning"],
   misinformation: ["correction"],
   complaint: ["apology"],
 };
@@ -593,6 +671,7 @@ export const draftStep: Record<IncidentType, Partial<Record<DraftKind, string>>>
   leak: {},
   flaming: { holding: "holding_statement", apology: "correct_apologize" },
   impersonation: { warning: "sns_warning" },
+  hijack: { hijack_warning: "sns_warning" },
   misinformation: { correction: "correct_info" },
   complaint: { apology: "respond" },
 };

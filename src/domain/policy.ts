@@ -48,6 +48,7 @@ export const actions = [
   "incident.note",
   "incident.respond",
   "incident.close",
+  "incident.confirm_report",
   // Posts (5.1.4, 3)
   "post.read",
   "post.read_all",
@@ -64,6 +65,7 @@ export const actions = [
   "guideline.read",
   "guideline.publish",
   "guideline.ack_status",
+  "guideline.ack_scope",
   // The council (6)
   "council.read",
   "council.designate",
@@ -221,6 +223,8 @@ const rules: Record<Action, Rule> = {
     inScope: ["account_manager"],
     responders: true,
   },
+  // 4.3.3: a takeover is reported to the 情報統括管理者, who confirms receiving it.
+  "incident.confirm_report": { anywhere: ["security_director"] },
   // A division's posts are seen by the division and those above it; the post overseers see all.
   "post.read": { anywhere: postOverseers, inScope: ["account_manager", "department_head"], members: true },
   "post.read_all": { anywhere: postOverseers },
@@ -243,10 +247,13 @@ const rules: Record<Action, Rule> = {
   "guideline.publish": { anywhere: ["policy_director"] },
   // 8.2 周知徹底: who has acknowledged the version, by department.
   "guideline.ack_status": { anywhere: ["policy_director", "admin"] },
+  // 8.2: 総合政策部長は…職員に周知徹底 — who must acknowledge is the policy director's choice.
+  "guideline.ack_scope": { anywhere: ["policy_director"] },
   // 6: the council's roster, meetings and rules are open to all staff.
   "council.read": everyone,
-  // 6.2: each department names its member (its 部長, or an administrator for it).
-  "council.designate": { anywhere: ["admin"], inScope: ["department_head"] },
+  // 6.2: a division sits by its 課等の長; the 課等の長 or the 部長 above it (or an administrator)
+  // names someone else to sit instead.
+  "council.designate": { anywhere: ["admin"], inScope: ["department_head", "account_manager"] },
   // Minutes are recorded by the policy director (owner of the guideline) and the members.
   "council.record": { anywhere: ["policy_director", "council_member"], councilMembers: true },
   // 6.3 規約等は別途定める: kept by the policy director.

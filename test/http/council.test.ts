@@ -1,11 +1,13 @@
 /**
- * The council pages and their API twins (6): the roster flags a department with an account and
- * no member, its 部長 names one from the page, the member records a meeting and attaches its
+ * The council pages and their API twins (6): the roster seats each division (課等) with an account
+ * by its 課等の長 and flags one where nobody sits, the 部長 names someone from the page, the member records a meeting and attaches its
  * 次第 (a renamed executable is refused), everyone downloads it, and the rules show what changed.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createApiToken } from "../../src/app/api-tokens.ts";
+import { insertDivision } from "../../src/db/repos/org.ts";
+import { insertStaff } from "../../src/db/repos/staff.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
@@ -45,35 +47,71 @@ function api(who: string, path: string, init: { method?: string; body?: BodyInit
   });
 }
 
-test("the roster flags departments with an account and no member; the 部長 names theirs from the page", async () => {
+test("the roster seats divisions with accounts and flags one where nobody sits; the 部長 names from the page", async () => {
+  // 情報政策課 applies for an account and its 課長 post is vacant.
+  const joho = await insertDivision(app.ctx.db, {
+    departmentId: org.departments.seisaku.id,
+    code: "zjoho",
+    name: "情報政策課",
+    kana: "じょうほうせいさくか",
+  });
+  await seedAccount(app.ctx, {
+    divisionId: joho.id,
+    managerId: org.staff.policyDirector.id,
+    status: "pending_department_head",
+  });
+  const newcomer = await insertStaff(app.ctx.db, {
+    employeeNo: "T0900",
+    name: "情報 主査",
+    kana: "",
+    email: "t900@city.example.lg.jp",
+    departmentId: org.departments.seisaku.id,
+    divisionId: joho.id,
+    positionId: org.positions.kakarichou.id,
+    active: true,
+  });
   const before = await director.text("/council");
-  assert.ok(before.includes("メンバーが指名されていない部署があります: 総合政策部、総務部"), "both flagged");
-  assert.ok(before.includes('action="/council/members/'), "the 部長 has a form");
   assert.ok(
-    !before.includes(`action="/council/members/${org.departments.soumu.id}"`),
-    "not for another department",
+    before.includes("出席者のいない課等があります: 総合政策部 情報政策課"),
+    "the vacant division is flagged",
+  );
+  assert.ok(before.includes("広報 課長"), "広報広聴課 sits by its 課長");
+  assert.ok(before.includes(`action="/council/members/${joho.id}"`), "the 部長 has a form");
+  assert.ok(
+    !before.includes(`action="/council/members/${org.divisions.soumuka.id}"`),
+    "not for another department's division",
   );
   assert.ok(!(await reader.text("/council")).includes('action="/council/members/'), "no form for others");
 
-  const res = await director.post(`/council/members/${org.departments.seisaku.id}`, {
-    [`staffId-${org.departments.seisaku.id}`]: String(org.staff.kouhouStaff.id),
-  });
-  assert.equal(res.status, 303);
+  for (const [divisionId, staffId] of [
+    [joho.id, newcomer.id],
+    [org.divisions.kouhou.id, org.staff.kouhouStaff.id],
+  ] as const) {
+    const res = await director.post(`/council/members/${divisionId}`, {
+      [`staffId-${divisionId}`]: String(staffId),
+    });
+    assert.equal(res.status, 303);
+  }
   const after = await reader.text("/council");
-  assert.ok(after.includes("メンバーが指名されていない部署があります: 総務部"), "only 総務部 is left");
+  assert.ok(!after.includes("出席者のいない課等があります"), "nobody is missing");
 
   const roster: unknown = await (await api("soumuStaff", "/council")).json();
   assert.ok(
     typeof roster === "object" && roster !== null && "items" in roster && Array.isArray(roster.items),
   );
   assert.deepEqual(
-    roster.items.map((r: { departmentName: string; state: string }) => [r.departmentName, r.state]),
+    roster.items.map((r: { divisionName: string; state: string; source: string | null }) => [
+      r.divisionName,
+      r.state,
+      r.source,
+    ]),
     [
-      ["総合政策部", "ok"],
-      ["総務部", "missing"],
+      ["広報広聴課", "ok", "designated"],
+      ["情報政策課", "ok", "designated"],
+      ["総務課", "ok", "head"],
     ],
   );
-  const byAdmin = await api("admin", `/council/members/${org.departments.soumu.id}`, {
+  const byAdmin = await api("admin", `/council/members/${org.divisions.soumuka.id}`, {
     method: "PUT",
     body: JSON.stringify({ staffId: org.staff.soumuStaff.id }),
   });

@@ -152,7 +152,9 @@ test("the dashboard shows rates by department to the policy director and the adm
   const rates = await api("admin", "/guideline/acknowledgements");
   assert.equal(rates.status, 200);
   const body: unknown = await rates.json();
-  assert.ok(typeof body === "object" && body !== null && "required" in body && body.required === 8);
+  // 8.2 職員に周知徹底: by default every active member of staff is counted, not only role holders.
+  const everyone = Object.values(org.staff).filter((p) => p.active).length;
+  assert.ok(typeof body === "object" && body !== null && "required" in body && body.required === everyone);
   assert.equal((await api("auditor", "/guideline/acknowledgements")).status, 403);
 });
 
@@ -246,4 +248,25 @@ test("/api/v1/check uses the version in force: the new clause's wording does not
   assert.ok(!(await check()).includes('"5.2.6"'), "before 10 June the word is not in the rules");
   app.clock.set("2026-06-10T00:00:00Z");
   assert.match(await check(), /"5\.2\.6"/);
+});
+
+test("the policy director changes who must acknowledge on the status page; nobody else can", async () => {
+  const director = await signIn(http, org.staff.policyDirector.employeeNo);
+  const operator = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const page = await director.text("/guideline/acknowledgements");
+  assert.match(page, /確認の対象は「在職しているすべての職員」です/);
+  assert.match(page, /<label for="f-scope">対象/);
+  assert.equal(
+    (await operator.post("/guideline/acknowledgements/scope", { scope: "account_divisions" })).status,
+    403,
+  );
+  const res = await director.post("/guideline/acknowledgements/scope", { scope: "account_divisions" });
+  assert.equal(res.status, 303);
+  assert.match(
+    await director.text("/guideline/acknowledgements"),
+    /確認の対象は「公式アカウントを持つ（または申請中の）課等の職員と、役割のある職員/,
+  );
+  const bad = await director.post("/guideline/acknowledgements/scope", { scope: "nobody" });
+  assert.equal(bad.status, 422);
+  assert.match(await bad.text(), /確認の対象とする職員の範囲を選んでください/);
 });

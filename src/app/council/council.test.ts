@@ -1,7 +1,7 @@
 /**
- * The council (6): the roster comes from departments holding or applying for accounts and flags
- * one with an account and no member; the 部長 names the department's member (another 部長 may
- * not); members and the policy director record meetings with checked attachments; the rules are
+ * The council (6): the roster seats the divisions (課等) holding or applying for accounts by their
+ * 課等の長 and flags one where nobody sits; the 課等の長 or the 部長 names someone to sit instead
+ * (not for another division); members and the policy director record meetings with checked attachments; the rules are
  * a versioned document with a diff.
  */
 import assert from "node:assert/strict";
@@ -10,12 +10,13 @@ import { eq } from "drizzle-orm";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { insertDivision } from "../../db/repos/org.ts";
 import { updateStaff } from "../../db/repos/staff.ts";
 import { notifications } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { myTasks } from "../tasks.ts";
 import { attachToMeeting, createMeeting, downloadAttachment, getMeeting, updateMeeting } from "./meetings.ts";
-import { councilRoster, designateMember } from "./roster.ts";
+import { councilRoster, designateMember, removeMember } from "./roster.ts";
 import { adoptRules, getRulesVersion, listRulesVersions } from "./rules.ts";
 
 let app: TestApp;
@@ -24,14 +25,35 @@ let org: TestOrg;
 const isError = (code: string, pattern?: RegExp) => (e: unknown) =>
   e instanceof AppError && e.code === code && (!pattern || pattern.test(e.message));
 
+let joho = 0;
+
 before(async () => {
   app = await testApp({ start: "2026-06-01T01:00:00Z" });
   org = await seedOrg(app.ctx);
-  // 総合政策部 holds an account; 総務部 only applied for one; a rejected application counts for nothing.
+  // 広報広聴課 holds an account; 総務課 only applied for one; a rejected application counts for
+  // nothing; 情報政策課 applies for one and has no 課長 (the post is vacant).
   await seedAccount(app.ctx, { divisionId: org.divisions.kouhou.id, managerId: org.staff.kouhouManager.id });
   await seedAccount(app.ctx, {
     divisionId: org.divisions.soumuka.id,
     managerId: org.staff.soumuManager.id,
+    status: "pending_department_head",
+  });
+  await seedAccount(app.ctx, {
+    divisionId: org.divisions.furusato.id,
+    managerId: org.staff.desk.id,
+    status: "rejected",
+  });
+  joho = (
+    await insertDivision(app.ctx.db, {
+      departmentId: org.departments.seisaku.id,
+      code: "zjoho",
+      name: "情報政策課",
+      kana: "じょうほうせいさくか",
+    })
+  ).id;
+  await seedAccount(app.ctx, {
+    divisionId: joho,
+    managerId: org.staff.policyDirector.id,
     status: "pending_department_head",
   });
 });
@@ -39,69 +61,96 @@ after(() => app.close());
 
 async function seats() {
   const roster = await councilRoster(app.ctx, { actor: org.actors.kouhouStaff });
-  return roster.map((r) => [r.departmentName, r.accounts, r.member?.name ?? null, r.state]);
+  return roster.map((r) => [r.divisionName, r.accounts, r.seated?.name ?? null, r.source, r.state]);
 }
 
-test("a department with an account and no member is flagged, and its 部長 is asked to name one", async () => {
+test("6.2 seats each division that holds or applies for an account, by its 課等の長; a vacant one is flagged", async () => {
   assert.deepEqual(await seats(), [
-    ["総合政策部", 1, null, "missing"],
-    ["総務部", 1, null, "missing"],
+    ["広報広聴課", 1, "広報 課長", "head", "ok"],
+    ["情報政策課", 1, null, null, "missing"],
+    ["総務課", 1, "総務 課長", "head", "ok"],
   ]);
+  // ふるさと発信課 (only a rejected application) does not sit.
   const tasks = await myTasks(app.ctx, org.actors.policyDirector);
   assert.ok(
     tasks.some(
-      (t) => t.kind === "council_designation" && t.title.includes("総合政策部") && t.clause === "6.2",
+      (t) =>
+        t.kind === "council_designation" && t.title.includes("総合政策部 情報政策課") && t.clause === "6.2",
     ),
+    "the 部長 above the vacant division is asked",
   );
   assert.ok(
-    !tasks.some((t) => t.kind === "council_designation" && t.title.includes("総務部")),
-    "not another department's",
+    !(await myTasks(app.ctx, org.actors.securityDirector)).some((t) => t.kind === "council_designation"),
+  );
+  // The 課等の長 who sits by default may record meetings (council member).
+  assert.equal(
+    (await councilRoster(app.ctx, { actor: org.actors.kouhouManager })).find(
+      (r) => r.divisionId === org.divisions.kouhou.id,
+    )?.canDesignate,
+    true,
   );
 });
 
-test("the 部長 names a member of their own department; not of another; an admin may for any", async () => {
+test("the 課等の長 or the 部長 names who sits instead; not for another division; an admin may for any", async () => {
   await assert.rejects(
     designateMember(app.ctx, {
       actor: org.actors.policyDirector,
-      departmentId: org.departments.soumu.id,
+      divisionId: org.divisions.soumuka.id,
       input: { staffId: org.staff.soumuStaff.id },
     }),
     isError("forbidden"),
   );
   await assert.rejects(
     designateMember(app.ctx, {
-      actor: org.actors.policyDirector,
-      departmentId: org.departments.seisaku.id,
-      input: { staffId: org.staff.soumuStaff.id },
+      actor: org.actors.kouhouManager,
+      divisionId: org.divisions.kouhou.id,
+      input: { staffId: org.staff.desk.id },
     }),
-    isError("validation", /総合政策部の職員を選んでください/),
+    isError("validation", /広報広聴課の職員を選んでください/),
   );
   await designateMember(app.ctx, {
-    actor: org.actors.policyDirector,
-    departmentId: org.departments.seisaku.id,
+    actor: org.actors.kouhouManager,
+    divisionId: org.divisions.kouhou.id,
     input: { staffId: org.staff.kouhouStaff.id },
   });
   await designateMember(app.ctx, {
     actor: org.actors.admin,
-    departmentId: org.departments.soumu.id,
+    divisionId: org.divisions.soumuka.id,
     input: { staffId: org.staff.soumuStaff.id },
   });
+  // The vacant division: its 部長 moves a member of staff there and names them.
+  await updateStaff(app.ctx.db, org.staff.desk.id, { divisionId: joho }, app.ctx.clock.now());
+  await designateMember(app.ctx, {
+    actor: org.actors.policyDirector,
+    divisionId: joho,
+    input: { staffId: org.staff.desk.id },
+  });
   assert.deepEqual(await seats(), [
-    ["総合政策部", 1, "広報 主事", "ok"],
-    ["総務部", 1, "総務 主事", "ok"],
+    ["広報広聴課", 1, "広報 主事", "designated", "ok"],
+    ["情報政策課", 1, "発信 課長", "designated", "ok"],
+    ["総務課", 1, "総務 主事", "designated", "ok"],
   ]);
   assert.ok(
     !(await myTasks(app.ctx, org.actors.policyDirector)).some((t) => t.kind === "council_designation"),
   );
 
-  // The member moves to another department: the seat is flagged again.
+  // The person named moves to another division: the seat is flagged again.
   await updateStaff(
     app.ctx.db,
     org.staff.soumuStaff.id,
     { departmentId: org.departments.seisaku.id, divisionId: org.divisions.furusato.id },
     app.ctx.clock.now(),
   );
-  assert.deepEqual((await seats())[1], ["総務部", 1, "総務 主事", "stale"]);
+  assert.deepEqual((await seats())[2], ["総務課", 1, null, null, "stale"]);
+  assert.ok(
+    (await myTasks(app.ctx, org.actors.soumuManager)).some(
+      (t) => t.kind === "council_designation" && t.title.includes("後任を指名してください（総務部 総務課）"),
+    ),
+    "the 課等の長 is asked to name a successor",
+  );
+  // Removing the naming seats the 課等の長 again.
+  await removeMember(app.ctx, { actor: org.actors.soumuManager, divisionId: org.divisions.soumuka.id });
+  assert.deepEqual((await seats())[2], ["総務課", 1, "総務 課長", "head", "ok"]);
 });
 
 test("members and the policy director record meetings; others read them", async () => {
@@ -112,15 +161,15 @@ test("members and the policy director record meetings; others read them", async 
     minutes: "",
   };
   await assert.rejects(
-    createMeeting(app.ctx, { actor: org.actors.kouhouManager, input }),
+    createMeeting(app.ctx, { actor: org.actors.securityDirector, input }),
     isError("forbidden"),
   );
   const meeting = await createMeeting(app.ctx, { actor: org.actors.kouhouStaff, input });
   const told = await app.ctx.db.select().from(notifications).where(eq(notifications.kind, "council"));
   assert.deepEqual(
-    told.map((n) => n.recipientId),
-    [org.staff.soumuStaff.id],
-    "the other department's member is told; not the one who recorded it",
+    told.map((n) => n.recipientId).sort(),
+    [org.staff.desk.id, org.staff.soumuManager.id].sort(),
+    "the other divisions' seats (named person or 課等の長) are told; not the one who recorded it",
   );
   await updateMeeting(app.ctx, {
     actor: org.actors.policyDirector,

@@ -78,12 +78,13 @@ export async function demoCouncil(ctx: AppContext): Promise<void> {
   if (!director) return;
   await change(ctx, systemActor("demo"), "council.demo", async (tx, at) => {
     const roster = await repo.rosterInputs(tx);
-    const withAccounts = new Set(roster.filter((r) => r.accounts > 0).map((r) => r.departmentId));
+    const withAccounts = new Set(roster.filter((r) => r.accounts > 0).map((r) => r.divisionId));
     for (const person of members) {
-      // Members of departments that hold accounts; 総務部 (if it holds one) is left to be flagged.
-      if (!withAccounts.has(person.departmentId)) continue;
+      // 担当者 named to sit instead of their 課等の長, for divisions that hold accounts.
+      if (person.divisionId === null || !withAccounts.has(person.divisionId)) continue;
       await repo.setMember(tx, {
         departmentId: person.departmentId,
+        divisionId: person.divisionId,
         staffId: person.id,
         designatedAt: new Date(at.getTime() - 200 * 24 * 60 * 60_000),
         designatedBy: null,

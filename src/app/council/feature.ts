@@ -1,7 +1,8 @@
 /**
- * The council feature's plug-in points (see app/feature.ts): "my tasks" asks a department's 部長
- * to name the council member when the department holds or applies for an account and has none
- * (or its member left, 6.2); demo roster, meetings and rules.
+ * The council feature's plug-in points (see app/feature.ts): "my tasks" asks the 部長 above a
+ * division (and its 課等の長, when it has one) to name who sits for it when the division holds or
+ * applies for an account and nobody sits (or the person named left, 6.2); demo roster, meetings
+ * and rules.
  */
 import * as repo from "../../db/repos/council.ts";
 import { councilRoster, flaggedSeats } from "../../domain/council.ts";
@@ -13,16 +14,19 @@ async function designationTasks(ctx: AppContext, actor: StaffActor): Promise<Tas
   const headOf = actor.grants.flatMap((g) =>
     g.role === "department_head" && g.scope.type === "department" ? [g.scope.id] : [],
   );
-  if (headOf.length === 0) return [];
+  const manages = actor.grants.flatMap((g) =>
+    g.role === "account_manager" && g.scope.type === "division" ? [g.scope.id] : [],
+  );
+  if (headOf.length === 0 && manages.length === 0) return [];
   const flagged = flaggedSeats(councilRoster(await repo.rosterInputs(ctx.db)));
   return flagged
-    .filter((row) => headOf.includes(row.departmentId))
+    .filter((row) => headOf.includes(row.departmentId) || manages.includes(row.divisionId))
     .map((row) => ({
       kind: "council_designation",
       title:
         row.state === "missing"
-          ? `ソーシャルメディア等活用連絡協議会のメンバーを指名してください（${row.departmentName}）`
-          : `協議会メンバーが異動等でいなくなりました。後任を指名してください（${row.departmentName}）`,
+          ? `ソーシャルメディア等活用連絡協議会に出席する担当者を指名してください（${row.departmentName} ${row.divisionName}）`
+          : `協議会に出席する担当者が異動等でいなくなりました。後任を指名してください（${row.departmentName} ${row.divisionName}）`,
       href: "/council",
       due: null,
       overdue: false,

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import * as repo from "../../db/repos/council.ts";
 import { checkAttachment } from "../../domain/attachments.ts";
+import { councilRoster } from "../../domain/council.ts";
 import type { Target } from "../../domain/policy.ts";
 import { notFound, validation } from "../../errors.ts";
 import { change } from "../audit.ts";
@@ -52,8 +53,9 @@ export async function createMeeting(ctx: AppContext, props: { actor: Actor; inpu
   const input = parse(meetingInput, props.input);
   return change(ctx, props.actor, "council.meeting_create", async (tx, at) => {
     const meeting = await repo.insertMeeting(tx, { ...input, createdBy: actorId(props.actor), at });
-    const members = (await repo.rosterInputs(tx)).flatMap((r) =>
-      r.member?.active ? [r.member.staffId] : [],
+    // 6.2: everyone who sits — each division's 課等の長 or the person it named.
+    const members = councilRoster(await repo.rosterInputs(tx)).flatMap((r) =>
+      r.required && r.seated?.active ? [r.seated.staffId] : [],
     );
     await notify(ctx, tx, {
       recipientIds: members.filter((id) => id !== actorId(props.actor)),

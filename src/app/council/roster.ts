@@ -1,12 +1,12 @@
 /**
- * The council's roster (6.2): departments that hold or apply for accounts, each with the member
- * it names; a department with an account and no member (or a member who has left it) is
- * flagged. The department's 部長 (情報管理者) or an administrator names the member, who must
- * work in that department.
+ * The council's roster (6.2): the divisions (課等) that hold or apply for accounts, each seated by
+ * its 課等の長 (アカウント管理者) or by the person it names instead; a division where nobody sits (no
+ * 課等の長 and nobody named) or whose named person left is flagged. The division's 課等の長, its
+ * department's 部長 (情報管理者) or an administrator names the person, who must work in that division.
  */
 import { z } from "zod";
 import * as repo from "../../db/repos/council.ts";
-import { findDepartment } from "../../db/repos/org.ts";
+import { findDivision } from "../../db/repos/org.ts";
 import { findStaff, searchStaff } from "../../db/repos/staff.ts";
 import { councilRoster as buildRoster, type RosterRow } from "../../domain/council.ts";
 import { notFound, validation } from "../../errors.ts";
@@ -15,7 +15,12 @@ import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { idOf, parse } from "../validate.ts";
 
-/** The roster, with whether the actor may name the member of each department. */
+const seatTarget = (row: { divisionId: number; departmentId: number }) => ({
+  divisionId: row.divisionId,
+  departmentId: row.departmentId,
+});
+
+/** The roster, with whether the actor may name who sits for each division. */
 export async function councilRoster(
   ctx: AppContext,
   props: { actor: Actor },
@@ -24,77 +29,95 @@ export async function councilRoster(
   const rows = buildRoster(await repo.rosterInputs(ctx.db));
   return rows.map((row) => ({
     ...row,
-    canDesignate: allowed(props.actor, "council.designate", { departmentId: row.departmentId }),
+    canDesignate: allowed(props.actor, "council.designate", seatTarget(row)),
   }));
 }
 
-/** For each department the actor may name a member of: its active staff to choose from. */
+/** For each division the actor may name someone for: its active staff to choose from. */
 export async function designationChoices(
   ctx: AppContext,
-  props: { actor: Actor; departmentIds: readonly number[] },
+  props: { actor: Actor; seats: ReadonlyArray<{ divisionId: number; departmentId: number }> },
 ): Promise<Map<number, Array<{ id: number; label: string }>>> {
   await authorize(ctx, props.actor, "council.read");
   const out = new Map<number, Array<{ id: number; label: string }>>();
-  for (const departmentId of props.departmentIds) {
-    if (!allowed(props.actor, "council.designate", { departmentId })) continue;
-    const { rows } = await searchStaff(ctx.db, { departmentId, active: true }, { offset: 0, limit: 500 });
+  for (const seat of props.seats) {
+    if (!allowed(props.actor, "council.designate", seatTarget(seat))) continue;
+    const { rows } = await searchStaff(
+      ctx.db,
+      { divisionId: seat.divisionId, active: true },
+      { offset: 0, limit: 500 },
+    );
     out.set(
-      departmentId,
-      rows.map((s) => ({
-        id: s.id,
-        label: `${s.name}（${s.divisionName ?? s.departmentName} ${s.positionName}）`,
-      })),
+      seat.divisionId,
+      rows.map((s) => ({ id: s.id, label: `${s.name}（${s.positionName}）` })),
     );
   }
   return out;
 }
 
-export const designateInput = z.object({ staffId: idOf("協議会メンバーにする職員") });
+export const designateInput = z.object({ staffId: idOf("協議会に出席する職員") });
 
-/** Names (or replaces) a department's member of the council (6.2). */
+async function divisionOf(ctx: AppContext, divisionId: number) {
+  const division = await findDivision(ctx.db, divisionId);
+  if (!division) throw notFound("課等");
+  return division;
+}
+
+/** Names (or replaces) the person who sits for a division instead of its 課等の長 (6.2). */
 export async function designateMember(
   ctx: AppContext,
-  props: { actor: Actor; departmentId: number; input: unknown },
+  props: { actor: Actor; divisionId: number; input: unknown },
 ) {
-  await authorize(ctx, props.actor, "council.designate", { departmentId: props.departmentId });
+  const division = await divisionOf(ctx, props.divisionId);
+  await authorize(
+    ctx,
+    props.actor,
+    "council.designate",
+    seatTarget({ divisionId: division.id, departmentId: division.departmentId }),
+  );
   const input = parse(designateInput, props.input);
   return change(ctx, props.actor, "council.designate", async (tx, at) => {
-    const department = await findDepartment(tx, props.departmentId);
-    if (!department) throw notFound("部");
     const person = await findStaff(tx, input.staffId);
     if (!person?.active) throw notFound("職員");
-    if (person.departmentId !== department.id) {
+    if (person.divisionId !== division.id) {
       throw validation(
-        `${department.name}の職員を選んでください（第6-2: 協議会のメンバーは各部署の担当者）。`,
-        [{ field: "staffId", message: `${department.name}の職員を選んでください。` }],
+        `${division.name}の職員を選んでください（第6-2: 協議会のメンバーは、アカウントを取得または取得しようとする部署の担当者）。`,
+        [{ field: "staffId", message: `${division.name}の職員を選んでください。` }],
       );
     }
-    const before = await repo.findMember(tx, department.id);
+    const before = await repo.findMember(tx, division.id);
     await repo.setMember(tx, {
-      departmentId: department.id,
+      departmentId: division.departmentId,
+      divisionId: division.id,
       staffId: person.id,
       designatedAt: at,
       designatedBy: actorId(props.actor),
     });
     return {
-      result: { departmentId: department.id, staffId: person.id, name: person.name },
-      target: { type: "council_member", id: department.id },
-      summary: { department: department.name, before: before?.staffId ?? null, after: person.id },
+      result: { divisionId: division.id, staffId: person.id, name: person.name },
+      target: { type: "council_member", id: division.id },
+      summary: { division: division.name, before: before?.staffId ?? null, after: person.id },
     };
   });
 }
 
-/** Removes a department's member (its seat becomes flagged again while it holds accounts). */
-export async function removeMember(ctx: AppContext, props: { actor: Actor; departmentId: number }) {
-  await authorize(ctx, props.actor, "council.designate", { departmentId: props.departmentId });
+/** Removes a division's named person (its 課等の長 sits again; flagged when there is none). */
+export async function removeMember(ctx: AppContext, props: { actor: Actor; divisionId: number }) {
+  const division = await divisionOf(ctx, props.divisionId);
+  await authorize(
+    ctx,
+    props.actor,
+    "council.designate",
+    seatTarget({ divisionId: division.id, departmentId: division.departmentId }),
+  );
   return change(ctx, props.actor, "council.remove_member", async (tx) => {
-    const before = await repo.findMember(tx, props.departmentId);
+    const before = await repo.findMember(tx, division.id);
     if (!before) throw notFound("協議会メンバー");
-    await repo.removeMember(tx, props.departmentId);
+    await repo.removeMember(tx, division.id);
     return {
       result: null,
-      target: { type: "council_member", id: props.departmentId },
-      summary: { before: before.staffId },
+      target: { type: "council_member", id: division.id },
+      summary: { division: division.name, before: before.staffId },
     };
   });
 }

@@ -30,6 +30,7 @@ export const taskKindLabels: Record<string, string> = {
   post_correction: "誤りのある投稿の訂正",
   incident_report: "インシデントの報告（第7）",
   incident_statement: "炎上への公式な説明（第7-2(3)）",
+  incident_security_report: "乗っ取りの報告の確認（情報統括管理者）",
 };
 
 export function taskKindLabel(kind: string): string {
@@ -82,6 +83,10 @@ export const closedElsewhere: Record<
   },
   incident_statement: {
     text: "このタスクは、インシデントのページで公式な説明の発信を記録するか、インシデントから作成した投稿の発信を記録すると完了します（第7-2(3)）。",
+    path: (_id, cause) => `/incidents/${incidentIdOf(cause)}`,
+  },
+  incident_security_report: {
+    text: "このタスクは、インシデントのページで情報統括管理者が「報告を確認しました」を押すと完了します（第4-3(3)、第7-3(1)）。",
     path: (_id, cause) => `/incidents/${incidentIdOf(cause)}`,
   },
 };

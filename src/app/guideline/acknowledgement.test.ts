@@ -1,6 +1,7 @@
 /**
- * 8.2 周知徹底: who must acknowledge (every role, derived or assigned, and operators), rates by
- * department for fixed data, what a person is shown (the whole text the first time, only the
+ * 8.2 周知徹底: who must acknowledge — in the scope the policy director sets: first the staff of
+ * divisions with accounts plus every role (derived or assigned) and operator, then all staff,
+ * never the setup department —, rates by department for fixed data, what a person is shown (the whole text the first time, only the
  * changes since the version they acknowledged afterwards), and reminders 14 days after
  * publication, once, to those who have not acknowledged.
  */
@@ -9,15 +10,20 @@ import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { lastEntry } from "../../db/repos/audit.ts";
+import { insertDepartment } from "../../db/repos/org.ts";
+import { insertStaff } from "../../db/repos/staff.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
 import { AppError } from "../../errors.ts";
 import { systemActor } from "../context.ts";
 import { myTasks } from "../tasks.ts";
 import {
   acknowledgeGuideline,
+  acknowledgementScope,
   acknowledgementStatus,
   acknowledgementView,
   sendAcknowledgementReminders,
+  setAcknowledgementScope,
 } from "./acknowledgement.ts";
 import { draftFromCurrent, publishGuidelineVersion, updateGuidelineDraft } from "./versions.ts";
 
@@ -34,6 +40,23 @@ before(async () => {
     divisionId: org.divisions.kouhou.id,
     managerId: org.staff.kouhouManager.id,
     operatorIds: [org.staff.kouhouStaff.id],
+  });
+  // The first start's 「（初期設定用の部）」 with its administrator: never counted (8.2).
+  const setup = await insertDepartment(app.ctx.db, { code: "setup", name: "（初期設定用の部）", kana: "" });
+  await insertStaff(app.ctx.db, {
+    employeeNo: "admin-setup",
+    name: "初期管理者",
+    kana: "しょきかんりしゃ",
+    email: "setup-admin@snsgov.invalid",
+    departmentId: setup.id,
+    divisionId: null,
+    positionId: org.positions.shuji.id,
+    active: true,
+  });
+  // The policy director narrows the scope to divisions with accounts and role holders.
+  await setAcknowledgementScope(app.ctx, {
+    actor: org.actors.policyDirector,
+    input: { scope: "account_divisions" },
   });
 });
 after(() => app.close());
@@ -182,4 +205,37 @@ test("after a new version, a person sees only what changed since the version the
     "2026-07-15",
     "14 days after the effective date, which is later than publication",
   );
+});
+
+test("the policy director sets the scope to all staff: everyone is counted, never the setup department", async () => {
+  assert.equal(await acknowledgementScope(app.ctx), "account_divisions");
+  const before = await acknowledgementStatus(app.ctx, { actor: org.actors.policyDirector });
+  assert.ok(!before.departments.flatMap((d) => d.pending).some((p) => p.name === "総務 主事"));
+  for (const actor of [org.actors.admin, org.actors.kouhouManager, org.actors.securityDirector])
+    await assert.rejects(
+      setAcknowledgementScope(app.ctx, { actor, input: { scope: "all_staff" } }),
+      (e: unknown) => e instanceof AppError && e.code === "forbidden",
+    );
+  await assert.rejects(
+    setAcknowledgementScope(app.ctx, { actor: org.actors.policyDirector, input: { scope: "everyone" } }),
+    (e: unknown) => e instanceof AppError && e.code === "validation",
+  );
+
+  await setAcknowledgementScope(app.ctx, { actor: org.actors.policyDirector, input: { scope: "all_staff" } });
+  const entry = await lastEntry(app.ctx.db);
+  assert.equal(entry?.action, "guideline.ack_scope");
+  assert.deepEqual(entry?.summary, { before: "account_divisions", after: "all_staff" });
+  assert.equal(entry?.actorId, org.staff.policyDirector.id);
+
+  const status = await acknowledgementStatus(app.ctx, { actor: org.actors.policyDirector });
+  assert.equal(status.scope, "all_staff");
+  assert.equal(status.required, before.required + 1, "総務 主事, who holds no role, now counts");
+  assert.ok(status.departments.flatMap((d) => d.pending).some((p) => p.name === "総務 主事"));
+  assert.ok(
+    !status.departments.some((d) => d.departmentName === "（初期設定用の部）"),
+    "the setup department is not in the rates",
+  );
+  assert.ok(!status.departments.flatMap((d) => d.pending).some((p) => p.name === "初期管理者"));
+  const view = await acknowledgementView(app.ctx, { actor: org.actors.soumuStaff });
+  assert.equal(view.required, true, "a member of staff with no role is asked now");
 });

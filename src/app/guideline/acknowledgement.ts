@@ -1,17 +1,24 @@
 /**
- * 8.2 周知徹底: every member of staff holding a guideline role acknowledges the newest published
- * version — shown what changed since the version they last acknowledged (or the whole text the
+ * 8.2 周知徹底: every member of staff in the scope the policy director sets (all active staff by
+ * default, or the staff of divisions with accounts plus everyone holding a guideline role; the
+ * setup department never counts) acknowledges the newest published version — shown what changed since the version they last acknowledged (or the whole text the
  * first time) — with 「確認しました」. The policy director and administrators see the rates by
  * department and who has not; those who have not are reminded after the pack's
  * `acknowledgementReminderDays` (default 14) by a task.
  */
 
 import { z } from "zod";
+import { getSetting, putSetting } from "../../db/repos/auth.ts";
 import * as repo from "../../db/repos/guideline.ts";
 import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import {
   type AcknowledgementRates,
+  type AckScope,
   acknowledgementRates,
+  ackScopeLabels,
+  ackScopes,
+  defaultAckScope,
+  isAckScope,
   type RequiredPerson,
   reminderDate,
 } from "../../domain/guideline-ack.ts";
@@ -20,7 +27,7 @@ import { conflict, notFound } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
 import { authorize } from "../authorize.ts";
-import type { Actor, AppContext, StaffActor } from "../context.ts";
+import { type Actor, type AppContext, actorId, type StaffActor } from "../context.ts";
 import type { Task } from "../feature.ts";
 import { idOf, parse } from "../validate.ts";
 import { contentOf } from "./stored.ts";
@@ -40,6 +47,45 @@ export type AcknowledgementView = {
   /** The guideline's headings (section id → heading), shown apart from the clauses' text. */
   headings: Record<string, string>;
 };
+
+/** The settings key of the scope (8.2). */
+export const ACK_SCOPE_SETTING = "guideline.ack_scope";
+
+/** Who must acknowledge (8.2): the policy director's setting, or all staff until they choose. */
+export async function acknowledgementScope(ctx: AppContext): Promise<AckScope> {
+  const value = await getSetting(ctx.db, ACK_SCOPE_SETTING);
+  return isAckScope(value) ? value : defaultAckScope;
+}
+
+const scopeInput = z.object({
+  scope: z.enum(ackScopes, { error: "確認の対象とする職員の範囲を選んでください。" }),
+});
+
+/**
+ * Sets who must acknowledge the guideline (8.2 周知徹底, the policy director's duty): all active
+ * staff, or the staff of divisions with accounts plus role holders. Stored and audited with the
+ * value before and after; the rates and reminders count the new scope at once.
+ * @param props.input `{ scope }` — all_staff | account_divisions
+ */
+export async function setAcknowledgementScope(
+  ctx: AppContext,
+  props: { actor: Actor; input: unknown },
+): Promise<AckScope> {
+  await authorize(ctx, props.actor, "guideline.ack_scope");
+  const input = parse(scopeInput, props.input);
+  return change(ctx, props.actor, "guideline.ack_scope", async (tx, at) => {
+    const before = await getSetting(tx, ACK_SCOPE_SETTING);
+    const previous = isAckScope(before) ? before : defaultAckScope;
+    if (previous === input.scope && before !== undefined)
+      throw conflict(`確認の対象は、すでに「${ackScopeLabels[input.scope]}」です。`);
+    await putSetting(tx, ACK_SCOPE_SETTING, input.scope, actorId(props.actor), at);
+    return {
+      result: input.scope,
+      target: { type: "setting", id: ACK_SCOPE_SETTING },
+      summary: { before: previous, after: input.scope },
+    };
+  });
+}
 
 async function currentVersion(ctx: AppContext): Promise<repo.GuidelineVersionSummary> {
   await ensureShippedVersion(ctx);
@@ -61,7 +107,7 @@ export async function acknowledgementView(
     repo.acknowledgementOf(ctx.db, summary.id, staffId),
     // The base: the newest version acknowledged before this one (none for a first reading).
     repo.lastAcknowledgedVersion(ctx.db, staffId, { exceptVersionId: summary.id }),
-    repo.requiredPeople(ctx.db, { staffId }),
+    repo.requiredPeople(ctx.db, { staffId, scope: await acknowledgementScope(ctx) }),
   ]);
   if (!row) throw notFound("ガイドラインの版");
   const content = await contentOf(row);
@@ -111,6 +157,8 @@ export async function acknowledgeGuideline(ctx: AppContext, props: { actor: Staf
 
 /** Acknowledgement of a version by department, for the policy director and administrators. */
 export type AcknowledgementStatus = AcknowledgementRates & {
+  /** Who must acknowledge (8.2), as the policy director set it. */
+  scope: AckScope;
   version: repo.GuidelineVersionSummary;
   /** The day those who have not are (or were) reminded. */
   remindOn: string;
@@ -136,13 +184,15 @@ export async function acknowledgementStatus(
 ): Promise<AcknowledgementStatus> {
   await authorize(ctx, props.actor, "guideline.ack_status");
   const version = await currentVersion(ctx);
+  const scope = await acknowledgementScope(ctx);
   const [people, acknowledged, reminderDays] = await Promise.all([
-    repo.requiredPeople(ctx.db),
+    repo.requiredPeople(ctx.db, { scope }),
     repo.acknowledgedStaffIds(ctx.db, version.id),
     reminderDaysOf(ctx, version.id),
   ]);
   return {
     ...acknowledgementRates(people, acknowledged),
+    scope,
     version,
     reminderDays,
     remindOn: reminderDate(publishedOn(version), version.effectiveDate, reminderDays),
@@ -162,9 +212,10 @@ export async function sendAcknowledgementReminders(ctx: AppContext, actor: Actor
   const remindOn = reminderDate(publishedOn(version), version.effectiveDate, days);
   const today = tokyoDate(ctx.clock.now());
   if (today < remindOn) return 0;
+  const scope = await acknowledgementScope(ctx);
   const pending = async (db: typeof ctx.db): Promise<RequiredPerson[]> => {
     const [people, acknowledged, reminded] = await Promise.all([
-      repo.requiredPeople(db),
+      repo.requiredPeople(db, { scope }),
       repo.acknowledgedStaffIds(db, version.id),
       repo.remindedStaffIds(db, version.id),
     ]);
@@ -196,7 +247,7 @@ export async function sendAcknowledgementReminders(ctx: AppContext, actor: Actor
 export async function acknowledgementTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   const [version, required] = await Promise.all([
     repo.newestPublished(ctx.db),
-    repo.requiredPeople(ctx.db, { staffId: actor.staffId }),
+    acknowledgementScope(ctx).then((scope) => repo.requiredPeople(ctx.db, { staffId: actor.staffId, scope })),
   ]);
   if (required.length === 0) return [];
   if (!version) {

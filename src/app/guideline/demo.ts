@@ -12,6 +12,7 @@ import { addDays, formatWareki, tokyoDate, tokyoDayStart } from "../../domain/da
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
 import { SAMPLE_MARK, SAMPLE_NOTE, sampleTitle } from "../demo-sample.ts";
+import { acknowledgementScope } from "./acknowledgement.ts";
 import { clauseMapSchema } from "./shipped.ts";
 import { ensureShippedVersion, versionTarget } from "./versions.ts";
 
@@ -42,7 +43,7 @@ export async function demoGuideline(ctx: AppContext): Promise<void> {
   const today = tokyoDate(ctx.clock.now());
   const effectiveDate = addDays(today, -30);
   const publishedAt = tokyoDayStart(addDays(today, -40));
-  const people = await repo.requiredPeople(ctx.db);
+  const people = await repo.requiredPeople(ctx.db, { scope: await acknowledgementScope(ctx) });
 
   await change(ctx, systemActor("demo"), "guideline.demo_history", async (tx) => {
     const revised = await repo.insertVersion(tx, {

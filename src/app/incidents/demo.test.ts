@@ -58,5 +58,11 @@ test("the demo has one open incident of each type, and the なりすまし is on
   assert.ok(answer.knownImpersonation);
 
   const reports = await listTasks(app.ctx.db, { kinds: ["incident_report"], status: "open" });
-  assert.equal(reports.length, 4, "every report but the one its manager received");
+  assert.equal(reports.length, 5, "every report but the one its manager received");
+  // 乗っ取り: reported by an operator, so nothing is marked on the public pages (7).
+  const hijack = rows.find((r) => r.type === "hijack");
+  assert.match(hijack?.title ?? "", /^（サンプル）/);
+  const answer2 = await verifyAccount(app.ctx, { url: "https://www.instagram.com/iwaki_kanko/" });
+  assert.ok(answer2.kind === "answer");
+  assert.equal(answer2.official[0]?.compromise, null);
 });

@@ -5,7 +5,8 @@
  * /public/verify answers "known impersonation"), the takedown requested), a 炎上 on
  * the tourism account with its rules and no public statement yet, a 情報漏えい on the health
  * channel with the manual step done, a デマ on the disaster account with a notice of the correct
- * information on the public pages, and a complaint about a photo on the city's Facebook page.
+ * information on the public pages, a 乗っ取り (labelled サンプル) of the tourism Instagram reported
+ * by an operator and not yet published, and a complaint about a photo on the city's Facebook page.
  */
 import { type AccountView, listAccounts } from "../../db/repos/accounts.ts";
 import { listImpersonations, listSteps } from "../../db/repos/incidents.ts";
@@ -158,6 +159,24 @@ export async function demoIncidents(ctx: AppContext): Promise<void> {
           until: addDays(tokyoDate(ctx.clock.now()), 14),
         },
       });
+  }
+
+  // 乗っ取り (7.3(1)): reported by an operator, waiting for the manager — nothing public yet, so the
+  // demo never shows 「不正アクセスを受けています」 on a real-looking account.
+  const kankouInstagram = account("いわき観光", "instagram");
+  if (kankouOperator && kankouInstagram) {
+    await reportIncident(ctx, {
+      actor: kankouOperator,
+      input: {
+        type: "hijack",
+        title: "（サンプル）観光のInstagramに身に覚えのない投稿",
+        description:
+          "（サンプル）観光のInstagramに、担当者の誰も覚えのない投資の勧誘の投稿が2件あり、ログインもできなくなっています。",
+        accountId: kankouInstagram.id,
+        noticedAt: ago(ctx, 15),
+        compromisedSince: ago(ctx, 50),
+      },
+    });
   }
 
   const cityFacebook = account("いわき市", "facebook");

@@ -5,7 +5,7 @@
  * review, and each type's records (takedown, contacts, warnings, notices, drafts, statements).
  */
 import { z } from "zod";
-import { incidentSeverities, incidentStatuses, incidentTypes } from "../../domain/incidents.ts";
+import { draftKinds, incidentSeverities, incidentStatuses, incidentTypes } from "../../domain/incidents.ts";
 import { tokyoDateTime } from "../credentials/rules.ts";
 import { flag, optionalIdOf, optionalText, plainDate, text } from "../validate.ts";
 
@@ -51,6 +51,8 @@ export const reportInput = z.object({
   /** 7.3: the fake account's URL (required for なりすまし). */
   fakeUrl: z.preprocess((v) => (v === "" ? undefined : v), httpUrl("なりすましアカウントのURL").optional()),
   fakeHandle: optionalText("なりすましアカウントのユーザー名", 200),
+  /** 乗っ取り (7.3(1)): since when the official account has been compromised (required then). */
+  compromisedSince: optionalDateTime("不正アクセスが始まった日時"),
   /** 7.4: the false claim and where it appeared. */
   claim: optionalText("誤った情報の内容", 2000),
   claimWhere: optionalText("誤った情報が掲載された場所", 500),
@@ -124,10 +126,13 @@ export const publicNoticeInput = z.object({
 });
 
 export const draftInput = z.object({
-  kind: z.enum(["holding", "apology", "warning", "correction"], {
-    error: "作成する下書きを選んでください。",
-  }),
+  kind: z.enum(draftKinds, { error: "作成する下書きを選んでください。" }),
   accountId: optionalIdOf("投稿するアカウント"),
+  /** 乗っ取り: the other official accounts to warn from (checkboxes, or a list from JSON). */
+  accountIds: z.preprocess(
+    (v) => (v === undefined || v === null || v === "" ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.coerce.number().int().positive({ error: "投稿するアカウントを選び直してください。" })).max(50),
+  ),
 });
 
 export const statementInput = z.object({

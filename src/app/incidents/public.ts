@@ -1,8 +1,9 @@
 /**
  * What incidents show citizens, through the public pages' extension points: the なりすまし
  * warnings on /public/notices (7.3.1 市公式ホームページで周知), "not official — known
- * impersonation" on /public/verify for a recorded fake account (7.3.1), and the 7.4 notices of
- * correct information. Incident changes are audited with the target type `incident`, which is
+ * impersonation" on /public/verify for a recorded fake account (7.3.1), the marking of a hijacked
+ * official account 「現在、不正アクセスを受けています」 on the registry's pages and its notice
+ * (乗っ取り, 7.3(1)), and the 7.4 notices of correct information. Incident changes are audited with the target type `incident`, which is
  * added to the public pages' target types, so every change drops the public cache and the next
  * request shows it. The fake accounts are read once into memory and kept until the next change
  * (or the cache's TTL), so a surge of verifications does not reach the database.
@@ -10,10 +11,12 @@
 import {
   type Impersonation,
   listKnownImpersonations,
+  listMarkedHijacks,
   listPublishedNotices,
   listShownWarnings,
 } from "../../db/repos/incidents.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { HIJACK_MARKING, hijackNoticeText } from "../../domain/hijack.ts";
 import { canonicalHandle } from "../../domain/lookalike.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import type { AppContext } from "../context.ts";
@@ -25,7 +28,7 @@ import {
   noticeSources,
   type PublicNoticeItem,
 } from "../public/notices.ts";
-import { publicRegistry } from "../public/registry.ts";
+import { type AccountCompromise, compromiseSources, publicRegistry } from "../public/registry.ts";
 import {
   comparableUrl,
   type KnownImpersonation,
@@ -110,6 +113,51 @@ export const correctionNoticeSource: NoticeSource = {
   },
 };
 
+/**
+ * 乗っ取り (7.3(1)): the official accounts marked 「現在、不正アクセスを受けています」 — published by
+ * a responder and not yet recovered — with the notice naming the hour since when.
+ */
+export async function compromisedAccounts(ctx: AppContext): Promise<Map<number, AccountCompromise>> {
+  const rows = await listMarkedHijacks(ctx.db);
+  return new Map(
+    rows.map((r) => [
+      r.accountId,
+      { since: r.compromisedSince, notice: hijackNoticeText(r.compromisedSince) },
+    ]),
+  );
+}
+
+/** 7.3(1) 市公式ホームページで周知: the notice about each hijacked account, while it is marked. */
+export const hijackNoticeSource: NoticeSource = {
+  key: "hijacks",
+  title: "不正アクセスを受けている公式アカウント",
+  description:
+    "市の公式アカウントが第三者による不正アクセス（乗っ取り）を受けたときは、回復するまでこのページと公式アカウント一覧でお知らせします（ガイドライン第7-3(1)）。",
+  empty: "現在、不正アクセスを受けている公式アカウントはありません。",
+  async load(ctx) {
+    const registry = await publicRegistry(ctx);
+    return registry.accounts
+      .filter((a) => a.compromise !== null)
+      .map((account) => {
+        const since = account.compromise?.since ?? new Date(0);
+        const facts: NoticeFact[] = [
+          { label: "サービス", text: account.service },
+          { label: "アカウント", url: account.url },
+          { label: "不正アクセスが始まった日時", text: formatDateTime(since).slice(0, 16) },
+        ];
+        return {
+          anchor: `hijack-${account.id}`,
+          title: `${account.service}の公式アカウント「${account.alias || account.name}」は、${HIJACK_MARKING}`,
+          kindLabel: "不正アクセス",
+          tone: "warning" as const,
+          account,
+          facts,
+          body: `${hijackNoticeText(since)}。このアカウントからのメッセージに返信したり、リンクを開いたりしないでください。回復しましたら、このページでお知らせします。`,
+        };
+      });
+  },
+};
+
 type KnownIndex = Array<{
   platform: string;
   handle: string;
@@ -163,7 +211,8 @@ let registered = false;
 export function registerPublicIncidents(): void {
   if (registered) return;
   registered = true;
-  noticeSources.push(impersonationNoticeSource, correctionNoticeSource);
+  noticeSources.push(hijackNoticeSource, impersonationNoticeSource, correctionNoticeSource);
+  compromiseSources.push(compromisedAccounts);
   knownImpersonationChecks.push(knownImpersonationCheck);
   if (!publicTargetTypes.includes(INCIDENT_TARGET)) publicTargetTypes.push(INCIDENT_TARGET);
 }

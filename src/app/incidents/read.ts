@@ -1,14 +1,16 @@
 /**
  * Reading incidents (7) with the visibility the guideline implies: the list (open ones first,
  * filtered), one incident with its playbook checklist (owners, due times, overdue steps), its
- * timeline, files, type panels (fake accounts, contacts, the false claim and notice, drafted
- * posts) and what the person may do; the open incidents at the top of the dashboard; the
+ * timeline, files, type panels (fake accounts, contacts, the hijacked account, the false claim
+ * and notice, drafted posts) and what the person may do; the open incidents at the top of the dashboard; the
  * incidents recorded on a post (for the post page); and what the report form offers.
  */
-import { type AccountView, findAccountView, listAccounts } from "../../db/repos/accounts.ts";
+import { type AccountView, findAccount, findAccountView, listAccounts } from "../../db/repos/accounts.ts";
 import { activeStaffOf } from "../../db/repos/credentials.ts";
 import {
+  type AccountHijack,
   type AttachmentInfo,
+  findHijack,
   type Impersonation,
   type IncidentContact,
   type IncidentEvent,
@@ -26,6 +28,15 @@ import {
 } from "../../db/repos/incidents.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { publicStatuses } from "../../domain/accounts.ts";
+import {
+  type DirectorReportState,
+  directorReportState,
+  type HijackState,
+  hijackNoticeText,
+  hijackState,
+  type RecoveryProblem,
+  recoveryProblems,
+} from "../../domain/hijack.ts";
 import {
   type DraftKind,
   draftsOf,
@@ -108,8 +119,59 @@ export type IncidentDetail = {
   drafts: { kinds: DraftKind[]; accounts: Array<{ id: number; name: string; platform: string }> };
   /** People a step can be given to. */
   staffChoices: Array<{ id: number; name: string }>;
+  /** 乗っ取り (7.3(1)): the hijacked account's marking, the director's report, recovery. */
+  hijack: HijackItem | null;
   now: Date;
 };
+
+/** A hijacked account as the incident page shows it. */
+export type HijackItem = AccountHijack & {
+  state: HijackState;
+  reportState: DirectorReportState;
+  /** 「○月○日○時以降の投稿は市によるものではありません」 */
+  notice: string;
+  names: {
+    markingPublishedBy: string | null;
+    directorReportedBy: string | null;
+    directorConfirmedBy: string | null;
+    recoveredBy: string | null;
+  };
+  /** The account's credentials as recorded (4.3.3), and what still keeps recovery from being recorded. */
+  credentials: { passwordChangedAt: Date | null; mfaEnabled: boolean; problems: RecoveryProblem[] };
+  /** The person is the 情報統括管理者 and may confirm the report. */
+  canConfirmReport: boolean;
+};
+
+async function staffName(ctx: AppContext, id: number | null): Promise<string | null> {
+  if (id === null) return null;
+  return (await findStaff(ctx.db, id))?.name ?? null;
+}
+
+async function hijackItem(ctx: AppContext, actor: Actor, incidentId: number): Promise<HijackItem | null> {
+  const row = await findHijack(ctx.db, incidentId);
+  if (!row) return null;
+  const account = await findAccount(ctx.db, row.accountId);
+  const passwordChangedAt = account?.passwordChangedAt ?? null;
+  const mfaEnabled = account?.mfaEnabled ?? false;
+  return {
+    ...row,
+    state: hijackState(row),
+    reportState: directorReportState(row),
+    notice: hijackNoticeText(row.compromisedSince),
+    names: {
+      markingPublishedBy: await staffName(ctx, row.markingPublishedBy),
+      directorReportedBy: await staffName(ctx, row.directorReportedBy),
+      directorConfirmedBy: await staffName(ctx, row.directorConfirmedBy),
+      recoveredBy: await staffName(ctx, row.recoveredBy),
+    },
+    credentials: {
+      passwordChangedAt,
+      mfaEnabled,
+      problems: recoveryProblems({ compromisedSince: row.compromisedSince, passwordChangedAt, mfaEnabled }),
+    },
+    canConfirmReport: actor.kind === "staff" && allowed(actor, "incident.confirm_report"),
+  };
+}
 
 /** The latest published linked post: the statement made through the posts workflow (7.2.3). */
 function firstPublished(posts: LinkedPost[]): Date | null {
@@ -169,9 +231,11 @@ export async function incidentDetail(
   if (open && note && actor.kind === "staff") {
     const mine = await postableAccounts(ctx, actor);
     draftAccounts =
-      incident.type === "impersonation" || incident.accountId === null
-        ? mine
-        : mine.filter((a) => a.id === incident.accountId);
+      incident.type === "hijack"
+        ? mine.filter((a) => a.id !== incident.accountId)
+        : incident.type === "impersonation" || incident.accountId === null
+          ? mine
+          : mine.filter((a) => a.id === incident.accountId);
   }
   return {
     incident,
@@ -233,6 +297,7 @@ export async function incidentDetail(
       accounts: draftAccounts.map((a) => ({ id: a.id, name: a.name, platform: a.platform })),
     },
     staffChoices: respond ? await staffChoices(ctx, incident) : [],
+    hijack: incident.type === "hijack" ? await hijackItem(ctx, actor, incident.id) : null,
     now,
   };
 }

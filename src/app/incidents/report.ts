@@ -4,8 +4,9 @@
  * a checklist with owners and due times, the account manager gets a task on their dashboard
  * and an urgent notification at once, screenshots are attached, a なりすまし's fake account is
  * recorded with its public warning (published at once when the reporter responds to the
- * incident, otherwise waiting for a responder to confirm it: 7, 7.3.1), and a デマ's false claim
- * is recorded (7.4).
+ * incident, otherwise waiting for a responder to confirm it: 7, 7.3.1), a 乗っ取り records since
+ * when the official account has been compromised and opens its password rotation (its public
+ * marking always waits for a responder), and a デマ's false claim is recorded (7.4).
  */
 
 import type { Db } from "../../db/client.ts";
@@ -42,6 +43,7 @@ import { verifyAccount } from "../public/verify.ts";
 import { holdersOf } from "../role-grants.ts";
 import { parse } from "../validate.ts";
 import { alertIncident } from "./alert.ts";
+import { checkHijackReport, recordHijack } from "./hijack.ts";
 import { type ReportInput, reportInput } from "./input.ts";
 import { addEvent, changeIncidentCreation, INCIDENT_REPORT_TASK, openIncidentTask } from "./record.ts";
 import { warningText } from "./templates.ts";
@@ -69,7 +71,7 @@ export async function assertNotOfficial(ctx: AppContext, url: string, field: str
   const answer = await verifyAccount(ctx, { url });
   if (answer.kind === "answer" && answer.verdict === "official") {
     const message =
-      "このURLは市の公式アカウントです。公式アカウントを装っている別のアカウントのURLを入力してください（第7-3(1)）。";
+      "このURLは市の公式アカウントです。公式アカウントを装っている別のアカウントのURLを入力してください。公式アカウントそのものに第三者がログインして使っている場合は、種類「乗っ取り」を選び、アカウントを一覧から選んで報告してください（第7-3(1)）。";
     throw validation(message, [{ field, message }]);
   }
 }
@@ -239,6 +241,10 @@ export async function reportIncident(
     await assertNotOfficial(ctx, input.fakeUrl, "fakeUrl");
     fake = readFakeAccount(input.fakeUrl, input.fakeHandle);
   }
+  const hijack =
+    input.type === "hijack"
+      ? await checkHijackReport(ctx, { account, compromisedSince: input.compromisedSince })
+      : null;
   assertAttachable(files);
   const managerId = await managerFor(ctx, account, actor);
   const reporterId = actorId(actor);
@@ -332,6 +338,15 @@ export async function reportIncident(
           "報告と同時に公開ページ（お知らせ・公式アカウントの確認）に掲載しました。",
         );
     }
+    const hijacked = hijack
+      ? await recordHijack(tx, {
+          incident,
+          account: hijack.account,
+          compromisedSince: hijack.compromisedSince,
+          actor,
+          at,
+        })
+      : null;
     if (input.type === "misinformation" && input.claim) {
       await addEvent(tx, {
         incidentId: incident.id,
@@ -415,6 +430,15 @@ export async function reportIncident(
           ? { impersonation: { id: impersonationId, ...fake, warningPublished: reporterResponds } }
           : {}),
         ...(taskId !== null ? { taskId } : {}),
+        ...(hijacked
+          ? {
+              hijack: {
+                id: hijacked.hijack.id,
+                compromisedSince: hijacked.hijack.compromisedSince,
+                rotationTaskId: hijacked.rotationTaskId,
+              },
+            }
+          : {}),
       },
     };
   });

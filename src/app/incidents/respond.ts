@@ -23,6 +23,7 @@ import { conflict, validation } from "../../errors.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { incidentFor } from "./access.ts";
+import { assertHijackClosable } from "./hijack.ts";
 import { closeInput, contactInput, noteInput, severityInput, statementInput, statusInput } from "./input.ts";
 import {
   addEvent,
@@ -250,6 +251,7 @@ export async function closeIncident(
     );
   return changeIncident(ctx, actor, "incident.close", incident.id, async (tx, at, locked) => {
     if (!nextIncidentStatus(locked.status, "close")) throw conflict("このインシデントは終結しています。");
+    await assertHijackClosable(tx, locked);
     const openSteps = (await listSteps(tx, locked.id)).filter((s) => s.doneAt === null).map((s) => s.title);
     const updated = await updateIncident(
       tx,

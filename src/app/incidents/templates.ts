@@ -1,8 +1,9 @@
 /**
  * Texts drafted from the guideline pack's incident templates: the 炎上 holding statement
  * (7.2.3) and apology (7.2.2), the なりすまし warning for the public page and the official
- * accounts (7.3.1), and the 7.4 correction. Pure: the facts come in, the text goes out.
+ * accounts (7.3.1), the 乗っ取り warning from the other official accounts, and the 7.4 correction. Pure: the facts come in, the text goes out.
  */
+import { hijackNoticeText } from "../../domain/hijack.ts";
 import type { DraftKind } from "../../domain/incidents.ts";
 import { fillTemplate, type GuidelinePack, platformLabel } from "../../guideline/pack.ts";
 
@@ -34,6 +35,8 @@ export type TemplateFacts = {
   claim: string;
   /** The public list of official accounts (when no account is named). */
   publicListUrl: string;
+  /** 乗っ取り (7.3(1)): since when the account named by `account` has been compromised. */
+  compromisedSince?: Date | null;
 };
 
 function handleText(handle: string): string {
@@ -50,6 +53,25 @@ export function warningText(facts: TemplateFacts): string {
     handle: fake.handle ? handleText(fake.handle) : "ユーザー名不明",
     officialUrl: facts.account?.url ?? facts.publicListUrl,
   });
+}
+
+/**
+ * The warning posted from the city's other official accounts about a hijacked one (7.3(1)
+ * 当該ソーシャルメディアで周知): which account, and that its posts since the hour it was taken over
+ * are not the city's. The system's own wording, not a text of the guideline.
+ */
+export function hijackWarningText(facts: TemplateFacts): string {
+  const account = facts.account;
+  const name = account
+    ? `${platformLabel(account.platform)}の公式アカウント「${account.name}」`
+    : "公式アカウント";
+  const since = facts.compromisedSince ? `${hijackNoticeText(facts.compromisedSince)}。` : "";
+  return [
+    `【ご注意ください】${facts.pack.municipality}の${name}が、第三者による不正アクセスを受けています。`,
+    `${since}このアカウントからのメッセージに返信したり、リンクを開いたりしないでください。`,
+    "回復しましたら、あらためてお知らせします。",
+    `公式アカウントの一覧: ${facts.publicListUrl}`,
+  ].join("\n");
 }
 
 /** The text of a post drafted from the incident. */
@@ -70,6 +92,8 @@ export function draftText(kind: DraftKind, facts: TemplateFacts): string {
       return fillTemplate(t.apology, common);
     case "warning":
       return warningText(facts);
+    case "hijack_warning":
+      return hijackWarningText(facts);
     case "correction": {
       const claim = facts.claim.replace(/\s+/g, " ").trim();
       return fillTemplate(t.misinformationCorrection, {

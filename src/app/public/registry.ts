@@ -1,7 +1,8 @@
 /**
  * What citizens may see of the registry (4.4.1, 4.4.2): every account in a public status
  * (運用中, 変更予告中, 廃止予告中) and, for the verification page, the closed ones (formerly
- * official, forever). Loaded with four queries into one snapshot per cache generation and Tokyo
+ * official, forever), with the marking of a hijacked account (7.3(1)). Loaded with four queries
+ * (and one per compromise source) into one snapshot per cache generation and Tokyo
  * day, so list pages, feeds and verification answers are computed without the database.
  *
  * Public data needs no authorization: it is what the guideline requires the city to publish.
@@ -57,11 +58,25 @@ export type PublicAccount = {
   /** Version number of the media policy in force, or null when none is published. */
   policyVersion: number | null;
   notice: RunningNotice | null;
+  /**
+   * 乗っ取り (7.3(1)): the account is marked 「現在、不正アクセスを受けています」 — since when, and the
+   * notice 「○月○日○時以降の投稿は市によるものではありません」. Null when it is not.
+   */
+  compromise: AccountCompromise | null;
   /** `platform:handle` as verification compares it (Mastodon keeps its host). */
   key: string;
   /** The handle's skeleton and core, for lookalike warnings. */
   prepared: PreparedHandle;
 };
+
+/** A hijacked account's public marking (7.3(1)). */
+export type AccountCompromise = { since: Date; notice: string };
+
+/**
+ * Sources of compromise markings, keyed by account id; the incidents feature adds one (乗っ取り,
+ * 7.3(1)). Read with the snapshot, so the marking is dropped and reloaded with every change.
+ */
+export const compromiseSources: Array<(ctx: AppContext) => Promise<Map<number, AccountCompromise>>> = [];
 
 /** The new account a running change notice announces (4.5.2), for verification. */
 export type AnnouncedAccount = {
@@ -138,6 +153,9 @@ async function loadRegistry(ctx: AppContext, today: string): Promise<PublicRegis
   const rows = await listAccountsByStatus(ctx.db, [...publicStatuses, "closed"]);
   const policies = await currentPolicyVersions(ctx.db);
   const notices = await listNoticesShownOn(ctx.db, today);
+  const compromised = new Map<number, AccountCompromise>();
+  for (const source of compromiseSources)
+    for (const [id, mark] of await source(ctx)) compromised.set(id, mark);
   const running = new Map<number, RunningNotice>();
   const rowsById = new Map(rows.map((r) => [r.id, r]));
   const announced: AnnouncedAccount[] = [];
@@ -180,6 +198,7 @@ async function loadRegistry(ctx: AppContext, today: string): Promise<PublicRegis
       departmentName: row.departmentName,
       policyVersion: policies.get(row.id) ?? null,
       notice: running.get(row.id) ?? null,
+      compromise: status === "closed" ? null : (compromised.get(row.id) ?? null),
       key,
       prepared: prepareHandle(key.slice(key.indexOf(":") + 1)),
     };

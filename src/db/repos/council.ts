@@ -1,13 +1,13 @@
 /**
- * SQL for the council (6): the departments with their accounts and designated member (the
+ * SQL for the council (6): the divisions with their accounts, 課等の長 and named member (the
  * roster), meetings with agenda and minutes, their attachments (bytes read only for a
  * download), and the versions of the council's rules (規約, 6.3).
  */
-import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { RosterInput } from "../../domain/council.ts";
 import type { Db } from "../client.ts";
 import {
-  accounts,
   councilAttachments,
   councilMeetings,
   councilMembers,
@@ -18,94 +18,146 @@ import {
   staff,
 } from "../schema.ts";
 
-/** Every active department with its accounts (held or applied for: any status but rejected) and its member. */
+/**
+ * Every division with its accounts (held or applied for: any status but rejected or closed), its
+ * 課等の長 (the first active head by position rank) and the person it named, ordered by department
+ * and division code; inactive divisions only when they still have accounts or a named person.
+ */
 export async function rosterInputs(db: Db): Promise<RosterInput[]> {
-  const accountCounts = db.$with("account_counts").as(
-    db
-      .select({
-        departmentId: divisions.departmentId,
-        n: sql<number>`count(*)::int`.as("n"),
-      })
-      .from(divisions)
-      .innerJoin(accounts, and(eq(accounts.divisionId, divisions.id), ne(accounts.status, "rejected")))
-      .groupBy(divisions.departmentId),
-  );
+  const memberStaff = alias(staff, "member_staff");
+  const memberDivision = alias(divisions, "member_division");
+  const memberPosition = alias(positions, "member_position");
   const rows = await db
-    .with(accountCounts)
     .select({
+      divisionId: divisions.id,
+      divisionName: divisions.name,
+      divisionActive: divisions.active,
       departmentId: departments.id,
       departmentName: departments.name,
-      departmentActive: departments.active,
-      accounts: sql<number>`coalesce(${accountCounts.n}, 0)::int`,
+      accounts: sql<number>`(select count(*)::int from accounts a where a.division_id = ${divisions.id} and a.status not in ('rejected', 'closed'))`,
+      headId: sql<number | null>`(
+        select s.id from staff s join positions p on p.id = s.position_id
+        where s.division_id = ${divisions.id} and s.active and p.head_of = 'division'
+        order by p.rank, s.id limit 1)`,
       staffId: councilMembers.staffId,
       designatedAt: councilMembers.designatedAt,
-      name: staff.name,
-      active: staff.active,
-      memberDepartmentId: staff.departmentId,
-      divisionName: divisions.name,
-      positionName: positions.name,
+      name: memberStaff.name,
+      active: memberStaff.active,
+      memberDivisionId: memberStaff.divisionId,
+      memberDivisionName: memberDivision.name,
+      positionName: memberPosition.name,
     })
-    .from(departments)
-    .leftJoin(accountCounts, eq(accountCounts.departmentId, departments.id))
-    .leftJoin(councilMembers, eq(councilMembers.departmentId, departments.id))
-    .leftJoin(staff, eq(staff.id, councilMembers.staffId))
-    .leftJoin(divisions, eq(divisions.id, staff.divisionId))
-    .leftJoin(positions, eq(positions.id, staff.positionId))
-    .orderBy(asc(departments.code));
+    .from(divisions)
+    .innerJoin(departments, eq(departments.id, divisions.departmentId))
+    .leftJoin(councilMembers, eq(councilMembers.divisionId, divisions.id))
+    .leftJoin(memberStaff, eq(memberStaff.id, councilMembers.staffId))
+    .leftJoin(memberDivision, eq(memberDivision.id, memberStaff.divisionId))
+    .leftJoin(memberPosition, eq(memberPosition.id, memberStaff.positionId))
+    .orderBy(asc(departments.code), asc(divisions.code));
+  const headIds = rows.flatMap((r) => (r.headId === null ? [] : [r.headId]));
+  const heads =
+    headIds.length === 0
+      ? []
+      : await db
+          .select({
+            id: staff.id,
+            name: staff.name,
+            active: staff.active,
+            divisionId: staff.divisionId,
+            divisionName: divisions.name,
+            positionName: positions.name,
+          })
+          .from(staff)
+          .leftJoin(divisions, eq(divisions.id, staff.divisionId))
+          .innerJoin(positions, eq(positions.id, staff.positionId))
+          .where(inArray(staff.id, headIds));
+  const headById = new Map(heads.map((h) => [h.id, h]));
   return rows
-    .filter((r) => r.departmentActive || r.accounts > 0 || r.staffId !== null)
-    .map((r) => ({
-      departmentId: r.departmentId,
-      departmentName: r.departmentName,
-      accounts: r.accounts,
-      member:
-        r.staffId !== null && r.designatedAt !== null
+    .filter((r) => r.divisionActive || r.accounts > 0 || r.staffId !== null)
+    .map((r) => {
+      const head = r.headId === null ? undefined : headById.get(r.headId);
+      return {
+        divisionId: r.divisionId,
+        divisionName: r.divisionName,
+        departmentId: r.departmentId,
+        departmentName: r.departmentName,
+        accounts: r.accounts,
+        head: head
           ? {
-              staffId: r.staffId,
-              name: r.name ?? "",
-              active: r.active ?? false,
-              departmentId: r.memberDepartmentId ?? 0,
-              divisionName: r.divisionName,
-              positionName: r.positionName ?? "",
-              designatedAt: r.designatedAt,
+              staffId: head.id,
+              name: head.name,
+              active: head.active,
+              divisionId: head.divisionId,
+              divisionName: head.divisionName,
+              positionName: head.positionName,
             }
           : null,
-    }));
+        member:
+          r.staffId !== null && r.designatedAt !== null
+            ? {
+                staffId: r.staffId,
+                name: r.name ?? "",
+                active: r.active ?? false,
+                divisionId: r.memberDivisionId,
+                divisionName: r.memberDivisionName,
+                positionName: r.positionName ?? "",
+                designatedAt: r.designatedAt,
+              }
+            : null,
+      };
+    });
 }
 
 export type CouncilMember = typeof councilMembers.$inferSelect;
 
-export async function findMember(db: Db, departmentId: number): Promise<CouncilMember | undefined> {
-  const [row] = await db.select().from(councilMembers).where(eq(councilMembers.departmentId, departmentId));
+/** The person a division named to sit on the council. */
+export async function findMember(db: Db, divisionId: number): Promise<CouncilMember | undefined> {
+  const [row] = await db.select().from(councilMembers).where(eq(councilMembers.divisionId, divisionId));
   return row;
 }
 
-/** Names (or replaces) a department's member. */
+/** Names (or replaces) the person who sits for a division. */
 export async function setMember(
   db: Db,
-  values: { departmentId: number; staffId: number; designatedAt: Date; designatedBy: number | null },
+  values: {
+    departmentId: number;
+    divisionId: number;
+    staffId: number;
+    designatedAt: Date;
+    designatedBy: number | null;
+  },
 ): Promise<void> {
   await db
     .insert(councilMembers)
     .values(values)
     .onConflictDoUpdate({
-      target: councilMembers.departmentId,
-      set: { staffId: values.staffId, designatedAt: values.designatedAt, designatedBy: values.designatedBy },
+      target: councilMembers.divisionId,
+      set: {
+        departmentId: values.departmentId,
+        staffId: values.staffId,
+        designatedAt: values.designatedAt,
+        designatedBy: values.designatedBy,
+      },
     });
 }
 
-export async function removeMember(db: Db, departmentId: number): Promise<void> {
-  await db.delete(councilMembers).where(eq(councilMembers.departmentId, departmentId));
+export async function removeMember(db: Db, divisionId: number): Promise<void> {
+  await db.delete(councilMembers).where(eq(councilMembers.divisionId, divisionId));
 }
 
-/** Whether the person is a department's designated member. */
+/**
+ * Whether the person sits on the council (6.2): named for a division, or the 課等の長 of a
+ * division that holds or applies for an account.
+ */
 export async function isDesignatedMember(db: Db, staffId: number): Promise<boolean> {
-  const rows = await db
-    .select({ d: councilMembers.departmentId })
-    .from(councilMembers)
-    .where(eq(councilMembers.staffId, staffId))
-    .limit(1);
-  return rows.length > 0;
+  const rows = await db.execute(sql`
+    select 1 from council_members cm where cm.staff_id = ${staffId} and cm.division_id is not null
+    union all
+    select 1 from staff s join positions p on p.id = s.position_id
+    where s.id = ${staffId} and s.active and p.head_of = 'division' and exists (
+      select 1 from accounts a where a.division_id = s.division_id and a.status not in ('rejected', 'closed'))
+    limit 1`);
+  return rows.rows.length > 0;
 }
 
 // Meetings

@@ -3,8 +3,8 @@
  * on a day, who has acknowledged which version, who must acknowledge (everyone holding a
  * guideline role), and the reminder tasks sent to those who have not.
  */
-import { aliasedTable, and, asc, desc, eq, lte, ne, sql } from "drizzle-orm";
-import type { RequiredPerson } from "../../domain/guideline-ack.ts";
+import { aliasedTable, and, asc, desc, eq, lte, ne, or, sql } from "drizzle-orm";
+import { type AckScope, type RequiredPerson, SETUP_DEPARTMENT_CODE } from "../../domain/guideline-ack.ts";
 import type { Db } from "../client.ts";
 import {
   departments,
@@ -261,12 +261,20 @@ export async function lastAcknowledgedVersion(
 }
 
 /**
- * Everyone who must acknowledge the guideline (8.2): active staff holding a guideline role — a
- * department or division head by position (4.1.2, 4.1.4), any assigned role, or named on the
- * operator list of an account that is not rejected or closed (3, 4.1.3). Ordered by department
- * code, then employee number. With `staffId`, only that person (empty when not required).
+ * Everyone who must acknowledge the guideline (8.2) in `scope`: `all_staff`, every active member
+ * of staff; `account_divisions`, the staff of divisions that hold or apply for an account (any
+ * status but rejected or closed) and everyone holding a guideline role — a department or division
+ * head by position (4.1.2, 4.1.4), any assigned role, or named on the operator list of such an
+ * account (3, 4.1.3). The setup department 「（初期設定用の部）」 is never counted. Ordered by
+ * department code, then employee number. With `staffId`, only that person (empty when not required).
  */
-export async function requiredPeople(db: Db, options: { staffId?: number } = {}): Promise<RequiredPerson[]> {
+export async function requiredPeople(
+  db: Db,
+  options: { staffId?: number; scope: AckScope },
+): Promise<RequiredPerson[]> {
+  const inAccountDivision = sql`exists (
+    select 1 from accounts a where a.division_id = ${staff.divisionId} and a.status not in ('rejected', 'closed')
+  )`;
   const holdsRole = sql`(
     ${positions.headOf} = 'department'
     or (${positions.headOf} = 'division' and ${staff.divisionId} is not null)
@@ -293,7 +301,8 @@ export async function requiredPeople(db: Db, options: { staffId?: number } = {})
     .where(
       and(
         eq(staff.active, true),
-        holdsRole,
+        ne(departments.code, SETUP_DEPARTMENT_CODE),
+        options.scope === "all_staff" ? undefined : or(inAccountDivision, holdsRole),
         options.staffId === undefined ? undefined : eq(staff.id, options.staffId),
       ),
     )

@@ -1,6 +1,7 @@
 /**
  * SQL for incidents (7): the incident with its account and the people it names, its playbook
- * steps, its timeline, attachments, fake accounts (7.3) and contacts (7.3.2); the lists the
+ * steps, its timeline, attachments, fake accounts (7.3), a hijacked account (乗っ取り, 7.3(1)) and
+ * contacts (7.3.2); the lists the
  * pages, the dashboard, the public pages (warnings and notices) and the reminders read.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
@@ -15,6 +16,7 @@ import {
 } from "../../domain/incidents.ts";
 import type { Db } from "../client.ts";
 import {
+  accountHijacks,
   accounts,
   divisions,
   impersonations,
@@ -652,4 +654,69 @@ export async function hasIncidentTask(db: Db, incidentId: number, kind: string):
     .where(and(eq(tasks.kind, kind), sql`${taskIncidentId} = ${incidentId}`))
     .limit(1);
   return row !== undefined;
+}
+
+// ─── 乗っ取り (7.3(1)) ─────────────────────────────────────────────────────────────────────
+
+export type AccountHijack = typeof accountHijacks.$inferSelect;
+
+export async function insertHijack(
+  db: Db,
+  values: typeof accountHijacks.$inferInsert,
+): Promise<AccountHijack> {
+  const [row] = await db.insert(accountHijacks).values(values).returning();
+  if (!row) throw new Error("insert account hijack returned nothing");
+  return row;
+}
+
+/** The hijack record of an incident. */
+export async function findHijack(db: Db, incidentId: number): Promise<AccountHijack | undefined> {
+  const [row] = await db.select().from(accountHijacks).where(eq(accountHijacks.incidentId, incidentId));
+  return row;
+}
+
+/** The hijack record of an incident, locked for update. */
+export async function lockHijack(db: Db, incidentId: number): Promise<AccountHijack | undefined> {
+  const [row] = await db
+    .select()
+    .from(accountHijacks)
+    .where(eq(accountHijacks.incidentId, incidentId))
+    .for("update");
+  return row;
+}
+
+export async function updateHijack(
+  db: Db,
+  id: number,
+  values: Partial<Omit<AccountHijack, "id" | "incidentId" | "accountId">>,
+): Promise<AccountHijack> {
+  const [row] = await db.update(accountHijacks).set(values).where(eq(accountHijacks.id, id)).returning();
+  if (!row) throw new Error(`account hijack ${id} vanished`);
+  return row;
+}
+
+/** Accounts whose marking is on the public pages: published and not recovered. */
+export async function listMarkedHijacks(db: Db): Promise<AccountHijack[]> {
+  return db
+    .select()
+    .from(accountHijacks)
+    .where(and(isNotNull(accountHijacks.markingPublishedAt), isNull(accountHijacks.recoveredAt)))
+    .orderBy(desc(accountHijacks.markingPublishedAt), desc(accountHijacks.id));
+}
+
+/** The account's hijack record that is not recovered, on an incident not closed, if any. */
+export async function findOpenHijackOf(db: Db, accountId: number): Promise<AccountHijack | undefined> {
+  const [row] = await db
+    .select({ hijack: accountHijacks })
+    .from(accountHijacks)
+    .innerJoin(incidents, eq(incidents.id, accountHijacks.incidentId))
+    .where(
+      and(
+        eq(accountHijacks.accountId, accountId),
+        isNull(accountHijacks.recoveredAt),
+        sql`${incidents.status} <> 'closed'`,
+      ),
+    )
+    .limit(1);
+  return row?.hijack;
 }

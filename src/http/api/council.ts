@@ -25,27 +25,40 @@ import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
 
 const tags = ["council"];
 
+const personSchema = z.object({
+  staffId: z.number().int(),
+  name: z.string(),
+  active: z.boolean(),
+  divisionId: z.number().int().nullable(),
+  divisionName: z.string().nullable(),
+  positionName: z.string(),
+});
+
 const seatSchema = z
   .object({
+    divisionId: z.number().int(),
+    divisionName: z.string(),
     departmentId: z.number().int(),
     departmentName: z.string(),
-    accounts: z.number().int().openapi({ description: "取得済み・申請中のアカウント数（却下を除く）" }),
-    required: z.boolean().openapi({ description: "メンバーが必要な部署か（第6-2）" }),
-    state: z.enum(["ok", "missing", "stale", "optional", "extra"]).openapi({
+    accounts: z
+      .number()
+      .int()
+      .openapi({ description: "取得済み・申請中のアカウント数（却下・運用終了を除く）" }),
+    required: z.boolean().openapi({ description: "出席者が必要な課等か（第6-2）" }),
+    state: z.enum(["ok", "missing", "stale", "extra"]).openapi({
       description:
-        "ok: 指名済み、missing: 未指名（要対応）、stale: メンバーが異動等（要再指名）、optional/extra: アカウントなし",
+        "ok: 出席者あり（課等の長、または指名された担当者）、missing: 出席者なし（要対応）、stale: 指名された担当者が異動等（要再指名）、extra: アカウントなし",
     }),
-    member: z
-      .object({
-        staffId: z.number().int(),
-        name: z.string(),
-        active: z.boolean(),
-        departmentId: z.number().int(),
-        divisionName: z.string().nullable(),
-        positionName: z.string(),
-        designatedAt: z.string(),
-      })
-      .nullable(),
+    source: z
+      .enum(["designated", "head"])
+      .nullable()
+      .openapi({ description: "designated: 指名された担当者、head: 課等の長（アカウント管理者）" }),
+    seated: personSchema.nullable().openapi({ description: "出席する職員" }),
+    head: personSchema.nullable().openapi({ description: "課等の長（空席なら null）" }),
+    member: personSchema
+      .extend({ designatedAt: z.string() })
+      .nullable()
+      .openapi({ description: "指名された担当者" }),
   })
   .openapi("CouncilSeat");
 
@@ -115,12 +128,12 @@ const rulesDto = (r: CouncilRulesVersion | Omit<CouncilRulesVersion, "createdByN
   createdAt: r.createdAt.toISOString(),
 });
 
-const departmentParam = z.object({
-  departmentId: z.coerce
+const divisionParam = z.object({
+  divisionId: z.coerce
     .number()
     .int()
     .positive()
-    .openapi({ param: { name: "departmentId", in: "path" }, example: 1 }),
+    .openapi({ param: { name: "divisionId", in: "path" }, example: 1 }),
 });
 const attachmentParams = z.object({
   id: idParam.shape.id,
@@ -143,23 +156,25 @@ const route = {
     method: "get",
     path: "/council",
     tags,
-    summary: "協議会のメンバー（アカウントを取得・申請している部署ごと、未指名の部署を示します。第6-2）",
-    responses: ok(z.object({ items: z.array(seatSchema) }), "部署ごとのメンバー"),
+    summary:
+      "協議会のメンバー（アカウントを取得・申請している課等ごとに、課等の長または指名された担当者。出席者のいない課等を示します。第6-2）",
+    responses: ok(z.object({ items: z.array(seatSchema) }), "課等ごとの出席者"),
   }),
   designate: createRoute({
     method: "put",
-    path: "/council/members/{departmentId}",
+    path: "/council/members/{divisionId}",
     tags,
-    summary: "部署のメンバーを指名（その部の部等の長（情報管理者）またはシステム管理者）",
-    request: { params: departmentParam, ...jsonBody(designateInput) },
-    responses: ok(z.object({ departmentId: z.number().int(), staffId: z.number().int() }), "指名しました"),
+    summary:
+      "課等の長に代わって出席する担当者を指名（その課等の長（アカウント管理者）、部等の長（情報管理者）、またはシステム管理者）",
+    request: { params: divisionParam, ...jsonBody(designateInput) },
+    responses: ok(z.object({ divisionId: z.number().int(), staffId: z.number().int() }), "指名しました"),
   }),
   remove: createRoute({
     method: "delete",
-    path: "/council/members/{departmentId}",
+    path: "/council/members/{divisionId}",
     tags,
-    summary: "部署のメンバーの指名を取り消す",
-    request: { params: departmentParam },
+    summary: "担当者の指名を取り消す（課等の長が出席者に戻ります）",
+    request: { params: divisionParam },
     responses: ok(z.object({ ok: z.literal(true) }), "取り消しました"),
   }),
   meetings: createRoute({
@@ -269,11 +284,16 @@ export function councilApi() {
     return c.json(
       {
         items: rows.map((row) => ({
+          divisionId: row.divisionId,
+          divisionName: row.divisionName,
           departmentId: row.departmentId,
           departmentName: row.departmentName,
           accounts: row.accounts,
           required: row.required,
           state: row.state,
+          source: row.source,
+          seated: row.seated,
+          head: row.head,
           member: row.member ? { ...row.member, designatedAt: row.member.designatedAt.toISOString() } : null,
         })),
       },
@@ -283,13 +303,13 @@ export function councilApi() {
   r.openapi(route.designate, async (c) => {
     const result = await designateMember(c.var.app, {
       actor: apiActor(c),
-      departmentId: c.req.valid("param").departmentId,
+      divisionId: c.req.valid("param").divisionId,
       input: c.req.valid("json"),
     });
-    return c.json({ departmentId: result.departmentId, staffId: result.staffId }, 200);
+    return c.json({ divisionId: result.divisionId, staffId: result.staffId }, 200);
   });
   r.openapi(route.remove, async (c) => {
-    await removeMember(c.var.app, { actor: apiActor(c), departmentId: c.req.valid("param").departmentId });
+    await removeMember(c.var.app, { actor: apiActor(c), divisionId: c.req.valid("param").divisionId });
     return c.json({ ok: true as const }, 200);
   });
   r.openapi(route.meetings, async (c) => {

@@ -11,6 +11,14 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { addAttachment, attachmentFile } from "../../app/incidents/attachments.ts";
 import { draftIncidentPost } from "../../app/incidents/drafts.ts";
 import {
+  confirmHijackReport,
+  markingInput,
+  publishHijackMarking,
+  recordHijackRecovery,
+  recoveryInput,
+  reportHijackToDirector,
+} from "../../app/incidents/hijack.ts";
+import {
   addImpersonation,
   publishWarning,
   recordTakedown,
@@ -50,6 +58,7 @@ import {
 } from "../../app/incidents/respond.ts";
 import { assignStep, completeStep, reopenStep } from "../../app/incidents/steps.ts";
 import type { IncidentView } from "../../db/repos/incidents.ts";
+import { hijackStates } from "../../domain/hijack.ts";
 import { incidentSeverities, incidentStatuses, incidentTypes } from "../../domain/incidents.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, errors, idParam, jsonBody, ok } from "./helpers.ts";
@@ -62,7 +71,7 @@ const incidentSchema = z
     id: z.number().int(),
     type: z.enum(incidentTypes).openapi({
       description:
-        "leak: 情報漏えい（第7-1）、flaming: 炎上（第7-2）、impersonation: なりすまし（第7-3）、misinformation: デマ・誤情報（第7-4）、complaint: 誤解・苦情（第5-1(6)）",
+        "leak: 情報漏えい（第7-1）、flaming: 炎上（第7-2）、impersonation: なりすまし（第7-3）、hijack: 公式アカウントの乗っ取り（第7-3(1)）、misinformation: デマ・誤情報（第7-4）、complaint: 誤解・苦情（第5-1(6)）",
     }),
     severity: z
       .enum(incidentSeverities)
@@ -158,6 +167,25 @@ const detailSchema = z
         createdAt: z.string(),
       }),
     ),
+    hijack: z
+      .object({
+        accountId: z.number().int(),
+        compromisedSince: z.string().openapi({ description: "不正アクセスが始まった日時" }),
+        state: z
+          .enum(hijackStates)
+          .openapi({ description: "pending: 公開前、shown: 公開ページに表示中、recovered: 回復" }),
+        notice: z.string().openapi({ example: "11月24日10時以降の投稿は市によるものではありません" }),
+        markingPublishedAt: z.string().nullable(),
+        reportState: z
+          .enum(["unsent", "sent", "confirmed"])
+          .openapi({ description: "情報統括管理者への報告（第4-3(3)）" }),
+        directorReportedAt: z.string().nullable(),
+        directorConfirmedAt: z.string().nullable(),
+        recoveredAt: z.string().nullable(),
+        recoveryProblems: z.array(z.string()).openapi({ description: "回復を記録する前に必要なこと" }),
+      })
+      .nullable()
+      .openapi({ description: "乗っ取り（第7-3(1)）のときのみ" }),
     impersonations: z.array(
       z.object({
         id: z.number().int(),
@@ -252,6 +280,20 @@ function detailDto(d: IncidentDetail) {
       description: a.description,
       createdAt: a.createdAt.toISOString(),
     })),
+    hijack: d.hijack
+      ? {
+          accountId: d.hijack.accountId,
+          compromisedSince: d.hijack.compromisedSince.toISOString(),
+          state: d.hijack.state,
+          notice: d.hijack.notice,
+          markingPublishedAt: iso(d.hijack.markingPublishedAt),
+          reportState: d.hijack.reportState,
+          directorReportedAt: iso(d.hijack.directorReportedAt),
+          directorConfirmedAt: iso(d.hijack.directorConfirmedAt),
+          recoveredAt: iso(d.hijack.recoveredAt),
+          recoveryProblems: d.hijack.credentials.problems.map((p) => p.message),
+        }
+      : null,
     impersonations: d.impersonations.map((i) => ({
       id: i.id,
       platform: i.platform,
@@ -412,6 +454,21 @@ const route = {
     "なりすましアカウントを追加で記録（対応する職員と報告した職員）。対応する職員の記録は直ちに公開ページに注意喚起を掲載し、報告した職員の記録は確認を待つ（第7-3(1)）",
     impersonationInput,
   ),
+  hijackPublish: action(
+    "/hijack/publish",
+    "乗っ取られたアカウントを公開ページ（公式アカウント一覧・アカウントのページ・確認・お知らせ）に「現在、不正アクセスを受けています」と表示（対応する職員のみ、第7・第7-3(1)）。不正アクセスが始まった日時を直せる",
+    markingInput,
+  ),
+  hijackReport: plainAction(
+    "/hijack/report",
+    "乗っ取りを情報統括管理者へ報告（通知とタスク。対応する職員、第4-3(3)）",
+  ),
+  hijackConfirm: plainAction("/hijack/confirm", "情報統括管理者が乗っ取りの報告を確認（情報統括管理者のみ）"),
+  hijackRecover: action(
+    "/hijack/recover",
+    "回復を記録し、公開ページの表示を終える（不正アクセス後のパスワード変更と二段階認証の記録が必要、第4-3(3)、第7-3(1)）",
+    recoveryInput,
+  ),
   draft: createRoute({
     method: "post",
     path: "/incidents/{id}/drafts",
@@ -541,7 +598,7 @@ export function incidentsApi() {
   r.openapi(route.get, async (c) => c.json(await detail(c, c.req.valid("param").id), 200));
 
   const plain = (
-    def: (typeof route)["acknowledge" | "noticeWithdraw"],
+    def: (typeof route)["acknowledge" | "noticeWithdraw" | "hijackReport" | "hijackConfirm"],
     run: (
       actor: ReturnType<typeof apiActor>,
       incidentId: number,
@@ -555,6 +612,20 @@ export function incidentsApi() {
     });
   plain(route.acknowledge, (actor, incidentId, c) => acknowledgeIncident(c.var.app, { actor, incidentId }));
   plain(route.noticeWithdraw, (actor, incidentId, c) => withdrawNotice(c.var.app, { actor, incidentId }));
+  plain(route.hijackReport, (actor, incidentId, c) =>
+    reportHijackToDirector(c.var.app, { actor, incidentId }),
+  );
+  plain(route.hijackConfirm, (actor, incidentId, c) => confirmHijackReport(c.var.app, { actor, incidentId }));
+  r.openapi(route.hijackPublish, async (c) => {
+    const id = c.req.valid("param").id;
+    await publishHijackMarking(c.var.app, { actor: apiActor(c), incidentId: id, input: c.req.valid("json") });
+    return c.json(await detail(c, id), 200);
+  });
+  r.openapi(route.hijackRecover, async (c) => {
+    const id = c.req.valid("param").id;
+    await recordHijackRecovery(c.var.app, { actor: apiActor(c), incidentId: id, input: c.req.valid("json") });
+    return c.json(await detail(c, id), 200);
+  });
 
   r.openapi(route.note, async (c) => {
     const id = c.req.valid("param").id;

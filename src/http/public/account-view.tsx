@@ -8,6 +8,7 @@ import type { PublicAccountPage, PublishedPolicy } from "../../app/public/polici
 import { readablePolicyValue } from "../../app/public/policies.ts";
 import type { PublicAccount } from "../../app/public/registry.ts";
 import { policyFieldLabels, policyFields } from "../../domain/accounts.ts";
+import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { AccountStatus } from "./accounts-view.tsx";
 import { accountName, JaDate } from "./format.tsx";
 
@@ -177,6 +178,16 @@ export const AccountPage: FC<{ page: PublicAccountPage; cityName: string }> = ({
       <p>
         {account.service}にある{cityName}の公式アカウントです。
       </p>
+      {account.compromise ? (
+        <div class="notice notice-error" role="alert">
+          <h2>{HIJACK_MARKING}</h2>
+          <p>
+            {account.compromise.notice}
+            。このアカウントからのメッセージに返信したり、リンクを開いたりしないでください。回復しましたら、この表示を終えます（ガイドライン第7-3(1)）。
+            <a href={`/public/notices#hijack-${account.id}`}>お知らせを見る</a>
+          </p>
+        </div>
+      ) : null}
       <AccountFacts account={account} />
       <section aria-labelledby="policy">
         <h2 id="policy" tabindex={-1}>

@@ -6,11 +6,34 @@
  */
 import type { FC } from "hono/jsx";
 import type { PublicAccount, PublicFilter, PublicRegistry } from "../../app/public/registry.ts";
+import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { accountName, JaDate } from "./format.tsx";
 
-/** The status cell: 運用中, or the running notice with a link to it. */
-export const AccountStatus: FC<{ account: PublicAccount }> = ({ account }) => {
+/**
+ * 乗っ取り (7.3(1)): 「現在、不正アクセスを受けています」 and since which hour its posts are not the
+ * city's, with a link to the notice. Nothing when the account is not marked.
+ */
+export const CompromiseMark: FC<{ account: PublicAccount }> = ({ account }) => {
+  if (!account.compromise) return null;
+  return (
+    <p class="public-compromised">
+      <span class="badge badge-error">{HIJACK_MARKING}</span>
+      <br />
+      {account.compromise.notice}。<a href={`/public/notices#hijack-${account.id}`}>お知らせを見る</a>
+    </p>
+  );
+};
+
+/** The status cell: 運用中, or the running notice with a link to it (and a hijack's marking first). */
+export const AccountStatus: FC<{ account: PublicAccount }> = ({ account }) => (
+  <>
+    <CompromiseMark account={account} />
+    <StatusLabel account={account} />
+  </>
+);
+
+const StatusLabel: FC<{ account: PublicAccount }> = ({ account }) => {
   if (!account.notice) {
     if (account.status === "active") return <span class="badge badge-ok">{account.statusLabel}</span>;
     return (
@@ -131,6 +154,19 @@ export const AccountsPage: FC<AccountsPageProps> = ({ cityName, registry, filter
         件）。サービス名・アカウント名・アカウントのURLを掲載しています（ガイドライン第4-4(2)）。
         ここに載っていないアカウントは、市の公式アカウントではありません。
       </p>
+      {registry.accounts.some((a) => a.compromise !== null) ? (
+        <div class="notice notice-error" role="alert">
+          <p>
+            {HIJACK_MARKING}：
+            {registry.accounts
+              .filter((a) => a.compromise !== null)
+              .map((a) => `${a.service}「${accountName(a)}」`)
+              .join("、")}
+            。不正アクセスが始まった後の投稿は、市によるものではありません。
+            <a href="/public/notices">お知らせを見る</a>
+          </p>
+        </div>
+      ) : null}
       {running > 0 ? (
         <div class="notice notice-warning">
           <p>

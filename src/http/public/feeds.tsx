@@ -25,6 +25,7 @@
 import type { FC } from "hono/jsx";
 import { formatCsv } from "../../app/csv.ts";
 import type { PublicAccount } from "../../app/public/registry.ts";
+import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { accountName, warekiDate } from "./format.tsx";
 
 /** One account in the JSON feed. */
@@ -43,6 +44,8 @@ export type PublicAccountJson = {
   page: string;
   policyVersion: number | null;
   notice: { kind: "change" | "closure"; effectiveDate: string; page: string } | null;
+  /** 乗っ取り (7.3(1)): 「現在、不正アクセスを受けています」 since when, with the notice's sentence. */
+  compromised: { since: string; message: string; notice: string; page: string } | null;
 };
 
 /** An account as the JSON feed gives it (absolute links from the public URL). */
@@ -66,6 +69,14 @@ export function accountJson(a: PublicAccount, base: string): PublicAccountJson {
           kind: a.notice.kind,
           effectiveDate: a.notice.effectiveDate,
           page: `${base}/public/notices#notice-${a.notice.id}`,
+        }
+      : null,
+    compromised: a.compromise
+      ? {
+          since: a.compromise.since.toISOString(),
+          message: HIJACK_MARKING,
+          notice: a.compromise.notice,
+          page: `${base}/public/notices#hijack-${a.id}`,
         }
       : null,
   };
@@ -165,6 +176,14 @@ export const EmbedAccounts: FC<{
               >
                 メディアポリシー
               </a>
+              {a.compromise ? (
+                <p class="snsgov-compromised">
+                  <a href={`${base}/public/notices#hijack-${a.id}`}>
+                    <strong>{HIJACK_MARKING}。</strong>
+                    {a.compromise.notice}。
+                  </a>
+                </p>
+              ) : null}
               {a.notice ? (
                 <p class="snsgov-notice">
                   <a href={`${base}/public/notices#notice-${a.notice.id}`}>

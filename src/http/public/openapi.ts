@@ -37,6 +37,15 @@ export const publicAccountSchema = z
     page: z.string().openapi({ description: "アカウントとメディアポリシーの公開ページ" }),
     policyVersion: z.number().int().nullable().openapi({ description: "公開中のメディアポリシーの版" }),
     notice: noticeRef,
+    compromised: z
+      .object({
+        since: z.string().openapi({ description: "不正アクセスが始まった日時（ISO 8601, UTC）" }),
+        message: z.string().openapi({ example: "現在、不正アクセスを受けています" }),
+        notice: z.string().openapi({ example: "11月24日10時以降の投稿は市によるものではありません" }),
+        page: z.string().openapi({ description: "お知らせのURL" }),
+      })
+      .nullable()
+      .openapi({ description: "乗っ取り（第7-3(1)）: 回復するまで表示します" }),
   })
   .openapi("PublicAccount");
 

@@ -12,6 +12,7 @@ import {
   type VerifyResult,
   type WarningReason,
 } from "../../app/public/verify.ts";
+import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { lookalikeReasonLabels } from "../../domain/lookalike.ts";
 import { platformLabel, platforms } from "../../guideline/pack.ts";
 import { accountJson, type PublicAccountJson } from "./feeds.tsx";
@@ -35,9 +36,9 @@ export function verdictMessage(result: VerifyResult, cityName: string): string {
       const first = result.official[0];
       if (result.official.length > 1)
         return `このユーザー名は、${result.official.map((a) => a.service).join("・")}にある${cityName}の公式アカウントです。`;
-      return first
-        ? `${first.service}の「${accountName(first)}」（${handleText(first)}）は、${cityName}の公式アカウントです。`
-        : `${cityName}の公式アカウントです。`;
+      if (!first) return `${cityName}の公式アカウントです。`;
+      const marked = first.compromise ? `ただし、${HIJACK_MARKING}。${first.compromise.notice}。` : "";
+      return `${first.service}の「${accountName(first)}」（${handleText(first)}）は、${cityName}の公式アカウントです。${marked}`;
     }
     case "announced": {
       const a = result.announced[0];
@@ -110,6 +111,15 @@ const Answer: FC<{ result: VerifyResult; cityName: string }> = ({ result, cityNa
           {result.official.map((a) => (
             <li>
               <AccountLine account={a} />
+              {a.compromise ? (
+                <p class="public-compromised">
+                  <strong class="badge badge-error">{HIJACK_MARKING}</strong>
+                  <br />
+                  {a.compromise.notice}
+                  。このアカウントからのメッセージに返信したり、リンクを開いたりしないでください。
+                  <a href={`/public/notices#hijack-${a.id}`}>お知らせを見る</a>
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>

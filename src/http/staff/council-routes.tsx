@@ -23,7 +23,7 @@ import {
 } from "../../app/council/roster.ts";
 import { adoptRules, getRulesVersion, listRulesVersions } from "../../app/council/rules.ts";
 import { attachmentExtensions, contentDisposition, MAX_ATTACHMENT_BYTES } from "../../domain/attachments.ts";
-import { type SeatState, seatStateLabels } from "../../domain/council.ts";
+import { flaggedSeats, type SeatState, seatSourceLabels, seatStateLabels } from "../../domain/council.ts";
 import { formatDate, formatDateTime, formatWareki, tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
@@ -47,7 +47,6 @@ const seatTones: Record<SeatState, "ok" | "warn" | "error" | "muted"> = {
   ok: "ok",
   missing: "error",
   stale: "error",
-  optional: "muted",
   extra: "muted",
 };
 
@@ -64,7 +63,7 @@ function sizeText(bytes: number): string {
 
 async function councilPage(
   c: HttpContext,
-  forms: { designate?: { departmentId: number; state: FormState } } = {},
+  forms: { designate?: { divisionId: number; state: FormState } } = {},
   status: Status = 200,
 ) {
   const actor = actorOf(c);
@@ -76,9 +75,9 @@ async function councilPage(
   ]);
   const choices = await designationChoices(ctx, {
     actor,
-    departmentIds: roster.filter((r) => r.canDesignate).map((r) => r.departmentId),
+    seats: roster.filter((r) => r.canDesignate),
   });
-  const flagged = roster.filter((r) => r.state === "missing" || r.state === "stale");
+  const flagged = flaggedSeats(roster);
   const csrf = csrfOf(c);
   return render(
     c,
@@ -86,7 +85,7 @@ async function councilPage(
     <>
       <h1>ソーシャルメディア等活用連絡協議会</h1>
       <p>
-        本市の情報発信に関してソーシャルメディアの有効かつ適正な活用を図るため、協議会を置きます（第6-1）。メンバーには、公式アカウントを取得し、または取得しようとする部署の担当者を充てます（第6-2）。規約は別に定めます（第6-3）。
+        本市の情報発信に関してソーシャルメディアの有効かつ適正な活用を図るため、協議会を置きます（第6-1）。メンバーには、公式アカウントを取得し、または取得しようとする部署の担当者を充てます（第6-2）。このシステムでは、アカウントを持つ（または申請中の）課等ごとに、その課等の長（アカウント管理者）か、課等の長・部長が指名した担当者が出席します。規約は別に定めます（第6-3）。
       </p>
       <p>
         <a href="/council/rules">協議会の規約を見る</a>
@@ -94,46 +93,55 @@ async function councilPage(
       {flagged.length > 0 ? (
         <div class="notice notice-warning" role="status">
           <p>
-            メンバーが指名されていない部署があります: {flagged.map((r) => r.departmentName).join("、")}
-            。各部の部等の長（情報管理者）またはシステム管理者が指名してください（第6-2）。
+            出席者のいない課等があります:{" "}
+            {flagged.map((r) => `${r.departmentName} ${r.divisionName}`).join("、")}
+            。課等の長（アカウント管理者）、部等の長（情報管理者）またはシステム管理者が担当者を指名してください（第6-2）。
           </p>
         </div>
       ) : null}
       <section aria-labelledby="roster-title">
-        <h2 id="roster-title">メンバー（部署ごと）</h2>
+        <h2 id="roster-title">メンバー（課等ごと）</h2>
         <div class="table-wrap">
           <table>
-            <caption>アカウントを取得している・取得しようとしている部署と、そのメンバー</caption>
+            <caption>アカウントを取得している・取得しようとしている課等と、その出席者</caption>
             <thead>
               <tr>
-                <th scope="col">部</th>
+                <th scope="col">課等</th>
                 <th scope="col" class="num">
                   アカウント
                 </th>
-                <th scope="col">メンバー</th>
+                <th scope="col">出席者</th>
                 <th scope="col">状態</th>
                 <th scope="col">指名</th>
               </tr>
             </thead>
             <tbody>
               {roster.map((row) => {
-                const options = choices.get(row.departmentId);
+                const options = choices.get(row.divisionId);
                 const state =
-                  forms.designate?.departmentId === row.departmentId ? forms.designate.state : emptyForm();
+                  forms.designate?.divisionId === row.divisionId ? forms.designate.state : emptyForm();
+                const label = `${row.departmentName} ${row.divisionName}`;
                 return (
                   <tr>
-                    <th scope="row">{row.departmentName}</th>
+                    <th scope="row">{label}</th>
                     <td class="num">{row.accounts}</td>
                     <td>
-                      {row.member ? (
+                      {row.seated ? (
                         <>
-                          <a href={`/staff/${row.member.staffId}`}>{row.member.name}</a>
+                          <a href={`/staff/${row.seated.staffId}`}>{row.seated.name}</a>
                           <span class="hint">
                             {" "}
-                            {row.member.divisionName ?? ""} {row.member.positionName}・
-                            {formatDate(tokyoDate(row.member.designatedAt))}指名
+                            {row.seated.positionName}・{row.source ? seatSourceLabels[row.source] : ""}
+                            {row.source === "designated" && row.member
+                              ? `（${formatDate(tokyoDate(row.member.designatedAt))}指名）`
+                              : ""}
                           </span>
                         </>
+                      ) : row.member ? (
+                        <span>
+                          {row.member.name}
+                          <span class="hint">（指名後に異動・退職）</span>
+                        </span>
                       ) : (
                         "—"
                       )}
@@ -147,14 +155,14 @@ async function councilPage(
                           <ErrorSummary state={state} />
                           <form
                             method="post"
-                            action={`/council/members/${row.departmentId}`}
+                            action={`/council/members/${row.divisionId}`}
                             class="stack"
-                            aria-label={`${row.departmentName}のメンバーを指名`}
+                            aria-label={`${label}の出席者を指名`}
                           >
                             <Csrf token={csrf} />
                             <SelectField
-                              name={`staffId-${row.departmentId}`}
-                              label={`${row.departmentName}のメンバー`}
+                              name={`staffId-${row.divisionId}`}
+                              label={`${label}の担当者`}
                               options={options.map((o) => ({ value: String(o.id), label: o.label }))}
                               value={row.member ? String(row.member.staffId) : ""}
                               blank="選択してください"
@@ -163,10 +171,10 @@ async function councilPage(
                             <button type="submit">指名する</button>
                           </form>
                           {row.member ? (
-                            <form method="post" action={`/council/members/${row.departmentId}/remove`}>
+                            <form method="post" action={`/council/members/${row.divisionId}/remove`}>
                               <Csrf token={csrf} />
                               <button type="submit" class="link">
-                                指名を取り消す<span class="visually-hidden">（{row.departmentName}）</span>
+                                指名を取り消す<span class="visually-hidden">（{label}）</span>
                               </button>
                             </form>
                           ) : null}
@@ -181,7 +189,7 @@ async function councilPage(
             </tbody>
           </table>
         </div>
-        {roster.length === 0 ? <p>アカウントを取得している部署はまだありません。</p> : null}
+        {roster.length === 0 ? <p>アカウントを取得している課等はまだありません。</p> : null}
       </section>
 
       <section aria-labelledby="meetings-title">
@@ -503,28 +511,28 @@ export function councilRoutes() {
 
   r.get("/council", (c) => councilPage(c));
 
-  r.post("/council/members/:departmentId", async (c) => {
-    const departmentId = intParam(c.req.param("departmentId"));
+  r.post("/council/members/:divisionId", async (c) => {
+    const divisionId = intParam(c.req.param("divisionId"));
     const values = await formBody(c);
-    const input = { staffId: values[`staffId-${departmentId}`] };
+    const input = { staffId: values[`staffId-${divisionId}`] };
     const result = await submit(values, () =>
-      designateMember(c.var.app, { actor: actorOf(c), departmentId, input }),
+      designateMember(c.var.app, { actor: actorOf(c), divisionId, input }),
     );
     if (!result.ok) {
       const state = {
         ...result.state,
         issues: result.state.issues.map((i) =>
-          i.field === "staffId" ? { ...i, field: `staffId-${departmentId}` } : i,
+          i.field === "staffId" ? { ...i, field: `staffId-${divisionId}` } : i,
         ),
       };
-      return councilPage(c, { designate: { departmentId, state } }, result.status);
+      return councilPage(c, { designate: { divisionId, state } }, result.status);
     }
-    return done(c, "/council", `${result.result.name}さんを協議会のメンバーに指名しました。`);
+    return done(c, "/council", `${result.result.name}さんを協議会に出席する担当者に指名しました。`);
   });
 
-  r.post("/council/members/:departmentId/remove", async (c) => {
-    await removeMember(c.var.app, { actor: actorOf(c), departmentId: intParam(c.req.param("departmentId")) });
-    return done(c, "/council", "協議会メンバーの指名を取り消しました。");
+  r.post("/council/members/:divisionId/remove", async (c) => {
+    await removeMember(c.var.app, { actor: actorOf(c), divisionId: intParam(c.req.param("divisionId")) });
+    return done(c, "/council", "指名を取り消しました。課等の長が出席者になります。");
   });
 
   r.get("/council/meetings/new", async (c) => {

@@ -10,6 +10,7 @@ import {
   acknowledgeGuideline,
   acknowledgementStatus,
   acknowledgementView,
+  setAcknowledgementScope,
 } from "../../app/guideline/acknowledgement.ts";
 import { versionInForceOn } from "../../app/guideline/in-force.ts";
 import { MAX_PACK_FILE_BYTES } from "../../app/guideline/pack-file.ts";
@@ -25,6 +26,7 @@ import {
 } from "../../app/guideline/versions.ts";
 import type { GuidelineVersionSummary } from "../../db/repos/guideline.ts";
 import { formatDate, formatDateTime, formatWareki, tokyoDate } from "../../domain/dates.ts";
+import { ackScopeLabels, ackScopes } from "../../domain/guideline-ack.ts";
 import { orderedClauseIds } from "../../domain/guideline-diff.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
@@ -36,6 +38,7 @@ import {
   emptyForm,
   type FormState,
   type FormValues,
+  SelectField,
   TextArea,
   TextField,
 } from "../views/components.tsx";
@@ -567,25 +570,59 @@ export function guidelineRoutes() {
     return done(c, "/guideline", "ガイドラインの確認を記録しました。ありがとうございました。");
   });
 
-  r.get("/guideline/acknowledgements", async (c) => {
-    const status = await acknowledgementStatus(c.var.app, { actor: actorOf(c) });
+  const statusPage = async (c: HttpContext, scopeState?: FormState, status: Status = 200) => {
+    const actor = actorOf(c);
+    const ack = await acknowledgementStatus(c.var.app, { actor });
     return render(
       c,
       "ガイドラインの確認状況",
       <>
         <Breadcrumb />
-        <h1>ガイドラインの確認状況（{status.version.label}）</h1>
+        <h1>ガイドラインの確認状況（{ack.version.label}）</h1>
         <p>
-          役割のある職員（部等の長・課等の長、割り当てられた役割のある職員、公式アカウントの運用に携わる職員）は、最新の版を確認する必要があります（第8-2）。まだ確認していない職員には、
-          {formatDate(status.remindOn)}（公開または施行から{status.reminderDays}
+          確認の対象は「{ackScopeLabels[ack.scope]}」です（第8-2 周知徹底。対象は総合政策部長が決めます）。
+          初期設定用の部の職員は数えません。まだ確認していない職員には、
+          {formatDate(ack.remindOn)}（公開または施行から{ack.reminderDays}
           日後）にタスクでお知らせします。
         </p>
-        <AcknowledgementTable
-          rates={status}
-          caption={`部ごとの確認状況（全体 ${status.percent}%）`}
-          pending
-        />
+        {can(actor, "guideline.ack_scope") ? (
+          <section aria-labelledby="scope-title">
+            <h2 id="scope-title">確認の対象とする職員</h2>
+            <ErrorSummary state={scopeState} />
+            <form method="post" action="/guideline/acknowledgements/scope" class="stack" novalidate>
+              <Csrf token={csrfOf(c)} />
+              <SelectField
+                name="scope"
+                label="対象"
+                required
+                state={scopeState}
+                value={ack.scope}
+                options={ackScopes.map((s) => ({ value: s, label: ackScopeLabels[s] }))}
+              />
+              <div class="actions">
+                <button type="submit">対象を変更する</button>
+              </div>
+            </form>
+          </section>
+        ) : null}
+        <AcknowledgementTable rates={ack} caption={`部ごとの確認状況（全体 ${ack.percent}%）`} pending />
       </>,
+      status,
+    );
+  };
+
+  r.get("/guideline/acknowledgements", (c) => statusPage(c));
+
+  r.post("/guideline/acknowledgements/scope", async (c) => {
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      setAcknowledgementScope(c.var.app, { actor: actorOf(c), input: values }),
+    );
+    if (!result.ok) return statusPage(c, result.state, result.status);
+    return done(
+      c,
+      "/guideline/acknowledgements",
+      `確認の対象を「${ackScopeLabels[result.result]}」に変更しました。`,
     );
   });
 

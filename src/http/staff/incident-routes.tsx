@@ -9,6 +9,12 @@ import { toDateTimeLocal } from "../../app/credentials/rules.ts";
 import { addAttachment, attachmentFile } from "../../app/incidents/attachments.ts";
 import { draftIncidentPost } from "../../app/incidents/drafts.ts";
 import {
+  confirmHijackReport,
+  publishHijackMarking,
+  recordHijackRecovery,
+  reportHijackToDirector,
+} from "../../app/incidents/hijack.ts";
+import {
   addImpersonation,
   publishWarning,
   recordTakedown,
@@ -47,7 +53,7 @@ import {
   isIncidentType,
 } from "../../domain/incidents.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
-import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
+import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import { emptyForm, type FormState, type FormValues, Pagination, SelectField } from "../views/components.tsx";
 import { type IncidentForms, IncidentPage } from "../views/incident-page.tsx";
 import { ReportForm } from "../views/incident-report.tsx";
@@ -105,7 +111,7 @@ async function listPage(c: HttpContext) {
     <>
       <h1>インシデント</h1>
       <p>
-        情報漏えい、炎上、なりすまし、デマ・誤情報、投稿への誤解・苦情など、問題が起きたときの報告と対応の記録です（
+        情報漏えい、炎上、なりすまし、公式アカウントの乗っ取り、デマ・誤情報、投稿への誤解・苦情など、問題が起きたときの報告と対応の記録です（
         {clauseRef("7")}）。
         {result.seesAll
           ? "すべてのインシデントを表示しています。"
@@ -398,11 +404,41 @@ export function incidentRoutes() {
     ),
   );
 
+  simple(
+    "hijack/publish",
+    "hijack-publish",
+    (c, incidentId, input) => publishHijackMarking(c.var.app, { actor: actorOf(c), incidentId, input }),
+    "公開ページに「現在、不正アクセスを受けています」と表示しました（第7-3(1)）。",
+    "#hijack-title",
+  );
+  simple(
+    "hijack/report",
+    "hijack-report",
+    (c, incidentId) => reportHijackToDirector(c.var.app, { actor: actorOf(c), incidentId }),
+    "情報統括管理者へ報告しました。通知とタスクが届いています（第4-3(3)）。",
+    "#hijack-title",
+  );
+  simple(
+    "hijack/confirm",
+    "hijack-confirm",
+    (c, incidentId) => confirmHijackReport(c.var.app, { actor: actorOf(c), incidentId }),
+    "報告を確認したことを記録しました。",
+    "#hijack-title",
+  );
+  simple(
+    "hijack/recover",
+    "hijack-recover",
+    (c, incidentId, input) => recordHijackRecovery(c.var.app, { actor: actorOf(c), incidentId, input }),
+    "回復を記録しました。公開ページの表示を終えました（第7-3(1)）。",
+    "#hijack-title",
+  );
+
   r.post("/incidents/:id/drafts", async (c) => {
     const id = intParam(c.req.param("id"));
     const values = await formBody(c);
+    const accountIds = await formAll(c, "accountIds");
     const result = await submit(values, () =>
-      draftIncidentPost(c.var.app, { actor: actorOf(c), incidentId: id, input: values }),
+      draftIncidentPost(c.var.app, { actor: actorOf(c), incidentId: id, input: { ...values, accountIds } }),
     );
     if (!result.ok) return detailPage(c, id, { draft: result.state }, result.status);
     return done(

@@ -1,7 +1,8 @@
 /**
  * The incident page (/incidents/:id): the summary, what the guideline says for the type (7.1
  * the manual; 7.2 the rules shown plainly; 7.3 the fake accounts with takedown and public
- * warning; 7.4 the false claim and the public notice), the playbook checklist with owners and
+ * warning; 乗っ取り the hijacked account's marking, report and recovery; 7.4 the false claim and
+ * the public notice), the playbook checklist with owners and
  * due times, drafts into the posts workflow, files, notes, the timeline, and closing with the
  * review. Each form has its own prefix so a failed one is shown again with its messages.
  */
@@ -25,6 +26,7 @@ import { isPostStatus, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, type FormState } from "./components.tsx";
 import { PCheckbox, PErrorSummary, PFile, PForm, PInput, PSelect, PTextArea } from "./incident-fields.tsx";
+import { HijackPanel } from "./incident-hijack.tsx";
 import { IncidentAccount, IncidentStatusBadge, SeverityBadge, Timeline } from "./incident-views.tsx";
 
 /** Failed forms to show again, by prefix (`step-12`, `close`, `takedown-3`…). */
@@ -600,18 +602,32 @@ const Drafts: FC<Ctx> = ({ d, csrf, forms }) => {
               state={forms.draft}
               options={d.drafts.kinds.map((k) => ({ value: k, label: draftKindLabels[k] }))}
             />
-            <PSelect
-              prefix="draft"
-              name="accountId"
-              label="投稿するアカウント"
-              required
-              state={forms.draft}
-              value={d.incident.accountId === null ? undefined : String(d.incident.accountId)}
-              options={d.drafts.accounts.map((a) => ({
-                value: String(a.id),
-                label: `${a.name}（${platformLabel(a.platform)}）`,
-              }))}
-            />
+            {d.incident.type === "hijack" ? (
+              <fieldset class="field">
+                <legend>
+                  注意を呼びかけるアカウント（乗っ取られたアカウント以外、{clauseRef("7.3.1")}）
+                </legend>
+                {d.drafts.accounts.map((a) => (
+                  <label class="checkbox">
+                    <input type="checkbox" name="accountIds" value={String(a.id)} /> {a.name}（
+                    {platformLabel(a.platform)}）
+                  </label>
+                ))}
+              </fieldset>
+            ) : (
+              <PSelect
+                prefix="draft"
+                name="accountId"
+                label="投稿するアカウント"
+                required
+                state={forms.draft}
+                value={d.incident.accountId === null ? undefined : String(d.incident.accountId)}
+                options={d.drafts.accounts.map((a) => ({
+                  value: String(a.id),
+                  label: `${a.name}（${platformLabel(a.platform)}）`,
+                }))}
+              />
+            )}
             <div class="actions">
               <button type="submit">下書きを作成する</button>
             </div>
@@ -914,6 +930,7 @@ export const IncidentPage: FC<{ d: IncidentDetail; csrf: string; forms: Incident
       {i.type === "leak" ? <LeakPanel d={d} /> : null}
       {i.type === "flaming" ? <FlamingPanel {...c} /> : null}
       {i.type === "impersonation" ? <ImpersonationPanel {...c} /> : null}
+      {i.type === "hijack" ? <HijackPanel {...c} /> : null}
       {i.type === "misinformation" ? <MisinformationPanel {...c} /> : null}
       {i.type === "complaint" ? <ComplaintPanel d={d} /> : null}
       <section aria-labelledby="steps-title">

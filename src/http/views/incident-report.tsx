@@ -125,7 +125,7 @@ export const ReportForm: FC<{ options: ReportOptions; csrf: string; state: FormS
           name="severity"
           label="深刻度"
           state={state}
-          blank="種類に応じて決める（情報漏えい・炎上・なりすましは「高」）"
+          blank="種類に応じて決める（乗っ取りは「重大」、情報漏えい・炎上・なりすましは「高」）"
           options={incidentSeverities.map((s) => ({ value: s, label: incidentSeverityLabels[s] }))}
         />
         <PTextArea
@@ -139,7 +139,7 @@ export const ReportForm: FC<{ options: ReportOptions; csrf: string; state: FormS
         <fieldset class="field">
           <legend>なりすましの場合（{clauseRef("7.3.1")}）</legend>
           <p class="hint">
-            種類が「なりすまし」の場合は、URLが必須です。報告すると直ちに、公開ページのお知らせに注意喚起が掲載され、公式アカウントの確認ページでも「なりすまし」と表示されます。
+            種類が「なりすまし」の場合は、URLが必須です。アカウント管理者など対応する職員が確認して「公開する」を押すと、公開ページのお知らせに注意喚起が掲載され、公式アカウントの確認ページでも「なりすまし」と表示されます。市の公式アカウントそのものに第三者がログインしている場合は、「乗っ取り」を選んでください。
           </p>
           <PInput
             prefix={P}
@@ -150,6 +150,20 @@ export const ReportForm: FC<{ options: ReportOptions; csrf: string; state: FormS
             hint="例: https://x.com/iwaki_city_info"
           />
           <PInput prefix={P} name="fakeHandle" label="ユーザー名（URLから読み取れない場合）" state={state} />
+        </fieldset>
+        <fieldset class="field">
+          <legend>乗っ取りの場合（{clauseRef("7.3.1")}）</legend>
+          <p class="hint">
+            種類が「乗っ取り」の場合は、上の「アカウント」で乗っ取られた公式アカウントを選び、不正アクセスが始まった日時を入力してください（必須）。公開ページへの表示は、アカウント管理者など対応する職員が確認してから行います。
+          </p>
+          <PInput
+            prefix={P}
+            type="datetime-local"
+            name="compromisedSince"
+            label="不正アクセスが始まった日時"
+            state={state}
+            hint="身に覚えのない投稿・ログイン・設定の変更が最初にあった日時。公開ページで「○月○日○時以降の投稿は市によるものではありません」とお知らせする時刻になります。"
+          />
         </fieldset>
         <fieldset class="field">
           <legend>デマ・誤情報の場合（{clauseRef("7.4")}）</legend>
