@@ -27,6 +27,7 @@ const auditQuery = z.object({
 const listRoute = createRoute({
   method: "get",
   path: "/audit",
+  operationId: "listAuditEntries",
   tags: ["audit"],
   summary: "監査ログ（新しい順）",
   request: { query: auditQuery },

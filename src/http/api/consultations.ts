@@ -61,6 +61,7 @@ const route = {
   search: createRoute({
     method: "get",
     path: "/consultations",
+    operationId: "searchConsultations",
     tags,
     summary:
       "相談の検索（回答済みの相談はすべての職員が、回答待ちは相談した職員・相談窓口・総合政策部長が見られます。第10）",
@@ -80,6 +81,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/consultations/{id}",
+    operationId: "getConsultation",
     tags,
     summary: "相談と回答",
     request: { params: idParam },
@@ -88,6 +90,7 @@ const route = {
   ask: createRoute({
     method: "post",
     path: "/consultations",
+    operationId: "askConsultation",
     tags,
     summary: "ふるさと発信課長（相談窓口）に相談する",
     request: jsonBody(askInput),
@@ -96,6 +99,7 @@ const route = {
   answer: createRoute({
     method: "post",
     path: "/consultations/{id}/answer",
+    operationId: "answerConsultation",
     tags,
     summary: "回答する・回答を直す（相談窓口）",
     request: { params: idParam, ...jsonBody(answerInput) },
@@ -104,6 +108,7 @@ const route = {
   close: createRoute({
     method: "post",
     path: "/consultations/{id}/close",
+    operationId: "closeConsultation",
     tags,
     summary: `解決済みにする（相談した職員。相談窓口は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても相談した職員から返事がない場合に限る。ほかは403、第10）`,
     request: { params: idParam },
@@ -112,6 +117,7 @@ const route = {
   reopen: createRoute({
     method: "post",
     path: "/consultations/{id}/reopen",
+    operationId: "reopenConsultation",
     tags,
     summary:
       "相談を再開する（相談した職員は回答済み・解決済みの相談を再開でき、相談は回答待ちに戻る。相談窓口は解決済みの相談を再開できる。第10）",

@@ -142,6 +142,7 @@ const route = {
   roster: createRoute({
     method: "get",
     path: "/council",
+    operationId: "listCouncilMembers",
     tags,
     summary: "協議会のメンバー（アカウントを取得・申請している部署ごと、未指名の部署を示します。第6-2）",
     responses: ok(z.object({ items: z.array(seatSchema) }), "部署ごとのメンバー"),
@@ -149,6 +150,7 @@ const route = {
   designate: createRoute({
     method: "put",
     path: "/council/members/{departmentId}",
+    operationId: "nameCouncilMember",
     tags,
     summary: "部署のメンバーを指名（その部の部長またはシステム管理者）",
     request: { params: departmentParam, ...jsonBody(designateInput) },
@@ -157,6 +159,7 @@ const route = {
   remove: createRoute({
     method: "delete",
     path: "/council/members/{departmentId}",
+    operationId: "removeCouncilMember",
     tags,
     summary: "部署のメンバーの指名を取り消す",
     request: { params: departmentParam },
@@ -165,6 +168,7 @@ const route = {
   meetings: createRoute({
     method: "get",
     path: "/council/meetings",
+    operationId: "listCouncilMeetings",
     tags,
     summary: "会議の一覧（新しい順）",
     responses: ok(z.object({ items: z.array(meetingSchema) }), "会議"),
@@ -172,6 +176,7 @@ const route = {
   meeting: createRoute({
     method: "get",
     path: "/council/meetings/{id}",
+    operationId: "getCouncilMeeting",
     tags,
     summary: "会議（議題・議事録・添付ファイルの一覧）",
     request: { params: idParam },
@@ -180,6 +185,7 @@ const route = {
   create: createRoute({
     method: "post",
     path: "/council/meetings",
+    operationId: "recordCouncilMeeting",
     tags,
     summary: "会議を記録（総合政策部長・協議会メンバー）",
     request: jsonBody(meetingInput),
@@ -188,6 +194,7 @@ const route = {
   update: createRoute({
     method: "put",
     path: "/council/meetings/{id}",
+    operationId: "updateCouncilMeeting",
     tags,
     summary: "会議の開催日・名称・議題・議事録を変更",
     request: { params: idParam, ...jsonBody(meetingInput) },
@@ -196,6 +203,7 @@ const route = {
   attach: createRoute({
     method: "post",
     path: "/council/meetings/{id}/attachments",
+    operationId: "addMeetingAttachment",
     tags,
     summary:
       "ファイルを添付（本文にファイルそのもの、filename にファイル名。PDF・Office・画像、10MB以下。先頭のバイトで形式を確認します）",
@@ -212,6 +220,7 @@ const route = {
   download: createRoute({
     method: "get",
     path: "/council/meetings/{id}/attachments/{attachmentId}",
+    operationId: "downloadMeetingAttachment",
     tags,
     summary: "添付ファイルをダウンロード",
     request: { params: attachmentParams },
@@ -225,6 +234,7 @@ const route = {
   detach: createRoute({
     method: "delete",
     path: "/council/meetings/{id}/attachments/{attachmentId}",
+    operationId: "removeMeetingAttachment",
     tags,
     summary: "添付ファイルを削除",
     request: { params: attachmentParams },
@@ -233,6 +243,7 @@ const route = {
   rules: createRoute({
     method: "get",
     path: "/council/rules",
+    operationId: "listCouncilRules",
     tags,
     summary: "協議会の規約の版の一覧（新しい順、第6-3）",
     responses: ok(z.object({ items: z.array(rulesSchema) }), "版"),
@@ -240,6 +251,7 @@ const route = {
   rulesVersion: createRoute({
     method: "get",
     path: "/council/rules/{version}",
+    operationId: "getCouncilRules",
     tags,
     summary: "規約の版と、前の版からの変更点",
     request: { params: versionParam },
@@ -255,6 +267,7 @@ const route = {
   adopt: createRoute({
     method: "post",
     path: "/council/rules",
+    operationId: "addCouncilRules",
     tags,
     summary: "規約の新しい版を登録（総合政策部長）",
     request: jsonBody(rulesInput),
