@@ -65,6 +65,14 @@ test("changes, findings and times read as words; unknown keys are left to the JS
     }),
     ["状態: 起案中 → 申請中（部等の長（情報管理者）の許可待ち）"],
   );
+  assert.deepEqual(
+    describeAuditEntry({
+      action: "staff.create",
+      targetType: "staff",
+      summary: { after: { name: "新人 一郎", kana: "", employeeNo: "S1234", divisionId: 4, active: true } },
+    }),
+    ["名称: 新人 一郎、職員番号: S1234、在職・有効: はい"],
+  );
   assert.equal(auditValueText("2026-11-24T01:30:00.000Z"), "2026/11/24 10:30:00");
   assert.equal(auditValueText(null), "（なし）");
   assert.deepEqual(describeAuditEntry({ action: "auth.login", targetType: "staff", summary: {} }), []);

@@ -224,6 +224,8 @@ function keySentence(key: string, value: unknown, s: Record<string, unknown>, ta
         : undefined;
     case "justification":
       return `エラーの指摘があるまま進める理由: ${auditValueText(value)}`;
+    case "after":
+      return isObject(value) && !isChange(value) ? recordedFields(value) : undefined;
     case "written":
       return `通知${auditValueText(value)}件`;
     case "resubmission":
@@ -233,6 +235,16 @@ function keySentence(key: string, value: unknown, s: Record<string, unknown>, ta
         ? `${fieldWord(key)}: ${auditValueText(value, wordsFor(key, targetType))}`
         : undefined;
   }
+}
+
+/** 「名称: 広報 太郎、職員番号: S1234」 for the fields of a created record that have a name. */
+function recordedFields(values: Record<string, unknown>): string | undefined {
+  const said = Object.entries(values)
+    .filter(
+      ([key, value]) => fieldWords[key] && !key.endsWith("Id") && value !== "" && typeof value !== "object",
+    )
+    .map(([key, value]) => `${fieldWord(key)}: ${auditValueText(value)}`);
+  return said.length ? said.join("、") : undefined;
 }
 
 /** Keys whose value is said as 「名前: 値」. */

@@ -141,7 +141,7 @@ export function auditRoutes() {
           </p>
         ) : null}
         <div class="table-wrap">
-          <table>
+          <table class="audit-log">
             <caption>{`監査ログ（新しい順、${shown.length}件表示）`}</caption>
             <thead>
               <tr>
@@ -166,7 +166,7 @@ export function auditRoutes() {
                     <div class="hint mono">{e.action}</div>
                   </td>
                   <td>{auditTargetText(e.targetType, e.targetId)}</td>
-                  <td>
+                  <td class="audit-details">
                     <EntryDetails entry={e} />
                   </td>
                 </tr>
