@@ -4,6 +4,7 @@
  */
 import type { Db } from "../db/client.ts";
 import { appendEntry } from "../db/repos/audit.ts";
+import type { AuditAction } from "../domain/audit-actions.ts";
 import { toAuditJson } from "../domain/audit-chain.ts";
 import { type Actor, actorId, actorLabel } from "./context.ts";
 import type { EventBus } from "./events.ts";
@@ -17,7 +18,13 @@ export type AuditTarget = { type: string; id?: string | number | null };
  */
 export async function record(
   tx: Db,
-  props: { actor: Actor; at: Date; action: string; target: AuditTarget; summary?: Record<string, unknown> },
+  props: {
+    actor: Actor;
+    at: Date;
+    action: AuditAction;
+    target: AuditTarget;
+    summary?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await appendEntry(tx, {
     at: props.at.toISOString(),
@@ -56,7 +63,7 @@ export type Changed<T> = { result: T; target: AuditTarget; summary: Record<strin
 export async function change<T>(
   ctx: { db: Db; clock: { now(): Date }; events: Pick<EventBus, "committed"> },
   actor: Actor,
-  action: string,
+  action: AuditAction,
   work: (tx: Db, at: Date) => Promise<Changed<T>>,
 ): Promise<T> {
   let committed: AuditTarget | undefined;

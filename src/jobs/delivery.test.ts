@@ -44,7 +44,7 @@ async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
 
 test("a committed change's notification is e-mailed at once by the delivery job", async () => {
   let seenDuringTransaction = -1;
-  await change(app.ctx, org.actors.admin, "test.notify", async (tx) => {
+  await change(app.ctx, org.actors.admin, "notification.remind", async (tx) => {
     await notify(app.ctx, tx, {
       recipientIds: [org.staff.securityDirector.id],
       kind: "incident",
@@ -64,7 +64,7 @@ test("a committed change's notification is e-mailed at once by the delivery job"
 test("a change that rolls back sends nothing", async () => {
   const before = smtp.received.length;
   await assert.rejects(
-    change(app.ctx, org.actors.admin, "test.notify", async (tx) => {
+    change(app.ctx, org.actors.admin, "notification.remind", async (tx) => {
       await notify(app.ctx, tx, {
         recipientIds: [org.staff.policyDirector.id],
         kind: "incident",

@@ -123,6 +123,29 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   }
   await visit("/audit?action=transfer.");
   assert.equal(await page.locator("tbody tr").count(), 1);
+  assert.equal(
+    await page.getByRole("combobox", { name: "操作" }).inputValue(),
+    "transfer.",
+    "the filter shows the chosen area",
+  );
+
+  // An entry's details read as sentences; its JSON opens with one click (no script needed)
+  await visit("/audit?action=staff.create");
+  assert.match((await page.locator("ul.audit-sentences").first().textContent()) ?? "", /職員番号: /);
+  const json = page.locator("details.audit-json").first();
+  assert.equal(await json.locator("pre").isVisible(), false);
+  await json.locator("summary").click();
+  assert.match((await json.locator("pre").textContent()) ?? "", /"employeeNo"|"name"/);
+  for (const [width, height] of [
+    [390, 844],
+    [1280, 800],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: `.test-cache/screenshots/audit-${width}.png`, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
 });
 
 test("every staff page an administrator can open passes axe-core", async () => {

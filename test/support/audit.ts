@@ -13,14 +13,14 @@ import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { entryHash, keyIdOf } from "../../src/domain/audit-chain.ts";
 import type { TestApp } from "./context.ts";
 
-/** Appends `count` entries (`test.event`, summary `{ n }`), one per `stepMs` of test-clock time. */
+/** Appends `count` entries (`settings.update` by a test job, summary `{ n }`), one per `stepMs` of test-clock time. */
 export async function appendEntries(app: TestApp, count: number, stepMs = 60_000): Promise<void> {
   for (let i = 0; i < count; i++) {
     await app.ctx.db.transaction(async (tx) => {
       await record(tx, {
         actor: systemActor("test"),
         at: app.clock.now(),
-        action: "test.event",
+        action: "settings.update",
         target: { type: "test", id: i + 1 },
         summary: { n: i + 1, note: `event ${i + 1}` },
       });

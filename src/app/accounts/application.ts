@@ -274,20 +274,27 @@ const stepOf: Record<
   {
     step: "department_head" | "policy_director";
     action: "account.approve_department" | "account.approve_policy";
+    /** The audit action of approving at this step. */
+    approved: "account.approve.department_head" | "account.approve.policy_director";
     label: string;
   }
 > = {
   pending_department_head: {
     step: "department_head",
     action: "account.approve_department",
+    approved: "account.approve.department_head",
     label: "部等の長（情報管理者）",
   },
   pending_policy_director: {
     step: "policy_director",
     action: "account.approve_policy",
+    approved: "account.approve.policy_director",
     label: "総合政策部長",
   },
 };
+
+/** The audit action of returning or rejecting an application. */
+const refusedAction = { return: "account.return", reject: "account.reject" } as const;
 
 function isPending(status: AccountStatus): status is "pending_department_head" | "pending_policy_director" {
   return status === "pending_department_head" || status === "pending_policy_director";
@@ -303,7 +310,7 @@ export async function decideApplication(
 ) {
   const view = await getAccount(ctx, { actor: props.actor, id: props.id });
   if (!isPending(props.expected)) throw conflict("この申請は承認待ちではありません。");
-  const { step, action, label } = stepOf[props.expected];
+  const { step, action, approved, label } = stepOf[props.expected];
   await authorize(ctx, props.actor, action, accountTarget(view));
   const comment = (props.comment ?? "").trim();
   if (props.decision !== "approve" && comment === "") {
@@ -312,7 +319,7 @@ export async function decideApplication(
       [{ field: "comment", message: "理由を入力してください。" }],
     );
   }
-  const auditAction = props.decision === "approve" ? `account.approve.${step}` : `account.${props.decision}`;
+  const auditAction = props.decision === "approve" ? approved : refusedAction[props.decision];
   try {
     return await change(ctx, props.actor, auditAction, async (tx, at) => {
       const account = await repo.lockAccount(tx, props.id);

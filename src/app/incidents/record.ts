@@ -13,6 +13,7 @@ import {
   updateIncident,
 } from "../../db/repos/incidents.ts";
 import { closeTask, openTask } from "../../db/repos/tasks.ts";
+import type { AuditAction } from "../../domain/audit-actions.ts";
 import { isOpenIncident } from "../../domain/incidents.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { change } from "../audit.ts";
@@ -36,7 +37,7 @@ export type IncidentWorkResult<T> = { result: T; summary: Record<string, unknown
 export async function changeIncident<T>(
   ctx: AppContext,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   incidentId: number,
   work: (tx: Db, at: Date, incident: Incident) => Promise<IncidentWorkResult<T>>,
   options: { allowClosed?: boolean } = {},
@@ -58,7 +59,7 @@ export async function changeIncident<T>(
 export async function changeIncidentCreation<T>(
   ctx: AppContext,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   work: (tx: Db, at: Date) => Promise<IncidentWorkResult<T> & { incidentId: number }>,
 ): Promise<T> {
   return change(ctx, actor, action, async (tx, at) => {

@@ -153,6 +153,7 @@ export async function approvePost(
           version: post.version,
           rule,
           comment: input.comment,
+          status: { before: post.status, after: status },
           findings: findingSummary(result.findings),
           ...(post.justification ? { justification: post.justification } : {}),
         },
@@ -168,7 +169,7 @@ async function returnOrReject(
 ): Promise<Post> {
   const { rule, account } = await decider(ctx, props.actor, props.id, "post.approve");
   const input = parse(decisionInput, props.input);
-  return change(ctx, props.actor, `post.${decision}`, async (tx, at) => {
+  return change(ctx, props.actor, decision === "return" ? "post.return" : "post.reject", async (tx, at) => {
     const post = await lockPost(tx, props.id);
     if (!post) throw notFound("投稿");
     assertUnchanged(post, { version: input.version });
@@ -192,7 +193,12 @@ async function returnOrReject(
     return {
       result: updated,
       target: { type: "post", id: post.id },
-      summary: { version: post.version, rule, comment: input.comment },
+      summary: {
+        version: post.version,
+        rule,
+        comment: input.comment,
+        status: { before: post.status, after: status },
+      },
     };
   });
 }

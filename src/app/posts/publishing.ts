@@ -23,6 +23,7 @@ import {
   updatePost,
 } from "../../db/repos/posts.ts";
 import { POST_CORRECTION, PUBLISH_REMINDER } from "../../db/repos/publishing.ts";
+import type { AuditAction } from "../../domain/audit-actions.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { checkPostUrl, postUrlRequired } from "../../domain/platforms.ts";
 import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
@@ -190,7 +191,7 @@ export async function postToRecord<S extends z.ZodType>(
 export function changeLockedPost(
   ctx: AppContext,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   postId: number,
   work: (tx: Db, at: Date, current: Post) => Promise<{ updated: Post; summary: Record<string, unknown> }>,
 ): Promise<Post> {

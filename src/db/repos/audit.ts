@@ -102,6 +102,7 @@ export type AuditFilter = {
   from?: Date;
   to?: Date;
   actorId?: number;
+  /** An action (`post.approve`), or an area ending in a dot (`post.`) for all its actions. */
   action?: string;
   targetType?: string;
   targetId?: string;
@@ -115,7 +116,13 @@ function filterConditions(filter: AuditFilter): SQL | undefined {
   if (filter.from) conditions.push(gte(auditLog.at, filter.from));
   if (filter.to) conditions.push(lt(auditLog.at, filter.to));
   if (filter.actorId !== undefined) conditions.push(eq(auditLog.actorId, filter.actorId));
-  if (filter.action) conditions.push(ilike(auditLog.action, `${escapeLike(filter.action)}%`));
+  // "post." is an area (every action in it); "post.approve" is that action only.
+  if (filter.action)
+    conditions.push(
+      filter.action.endsWith(".")
+        ? ilike(auditLog.action, `${escapeLike(filter.action)}%`)
+        : eq(auditLog.action, filter.action),
+    );
   if (filter.targetType) conditions.push(eq(auditLog.targetType, filter.targetType));
   if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));
   for (const type of filter.hiddenTargetTypes ?? []) conditions.push(sql`${auditLog.targetType} <> ${type}`);

@@ -143,6 +143,7 @@ const routes = {
   list: createRoute({
     method: "get",
     path: "/accounts",
+    operationId: "listAccounts",
     tags: ["accounts"],
     summary: "公式アカウントの一覧（見られる範囲）",
     request: { query: listQuery },
@@ -151,6 +152,7 @@ const routes = {
   export: createRoute({
     method: "get",
     path: "/accounts/export.csv",
+    operationId: "exportAccountsCsv",
     tags: ["accounts"],
     summary: "公式アカウント一覧のCSV（UTF-8 BOM付き）",
     request: { query: listQuery },
@@ -159,6 +161,7 @@ const routes = {
   get: createRoute({
     method: "get",
     path: "/accounts/{id}",
+    operationId: "getAccount",
     tags: ["accounts"],
     summary: "アカウントの詳細・運用に携わる職員・ID保持者・経過",
     request: { params: idParam },
@@ -177,6 +180,7 @@ const routes = {
   draft: createRoute({
     method: "post",
     path: "/accounts",
+    operationId: "applyForAccount",
     tags: ["accounts"],
     summary: "取得を申請（起案）",
     request: jsonBody(applicationInput),
@@ -185,6 +189,7 @@ const routes = {
   update: createRoute({
     method: "put",
     path: "/accounts/{id}",
+    operationId: "updateAccountApplication",
     tags: ["accounts"],
     summary: "起案中・差戻しの申請を修正",
     request: { params: idParam, ...jsonBody(applicationInput) },
@@ -193,6 +198,7 @@ const routes = {
   submit: createRoute({
     method: "post",
     path: "/accounts/{id}/submit",
+    operationId: "submitAccountApplication",
     tags: ["accounts"],
     summary: "申請を提出（再提出）",
     request: { params: idParam },
@@ -201,6 +207,7 @@ const routes = {
   decide: createRoute({
     method: "post",
     path: "/accounts/{id}/decision",
+    operationId: "decideAccountApplication",
     tags: ["accounts"],
     summary: "許可・差戻し・却下（第4-1(2)）",
     request: { params: idParam, ...jsonBody(decisionBody) },
@@ -209,6 +216,7 @@ const routes = {
   confirm: createRoute({
     method: "post",
     path: "/accounts/{id}/security-confirmation",
+    operationId: "confirmAccountFiling",
     tags: ["accounts"],
     summary: "情報統括管理者が取得の届出（最新の回）を確認（第4-1(2)）",
     request: { params: idParam },
@@ -217,6 +225,7 @@ const routes = {
   register: createRoute({
     method: "post",
     path: "/accounts/{id}/registration",
+    operationId: "registerAccount",
     tags: ["accounts"],
     summary:
       "取得したアカウントを登録（ログイン用メールアドレス・電話番号と所有者が必要。情報統括管理者へ届出が送られます、第4-1(2) 取得後）",
@@ -226,6 +235,7 @@ const routes = {
   activate: createRoute({
     method: "post",
     path: "/accounts/{id}/activation",
+    operationId: "activateAccount",
     tags: ["accounts"],
     summary: "運用を開始（承認済みの完全なメディアポリシーが必要）",
     request: { params: idParam },
@@ -234,6 +244,7 @@ const routes = {
   existing: createRoute({
     method: "post",
     path: "/accounts/existing",
+    operationId: "registerExistingAccount",
     tags: ["accounts"],
     summary: "既存アカウントとして登録（システム管理者。元の起案の文書番号と紙の許可日を記録）",
     request: jsonBody(existingInput),
@@ -242,6 +253,7 @@ const routes = {
   existingDecision: createRoute({
     method: "post",
     path: "/accounts/{id}/existing-decision",
+    operationId: "decideExistingAccount",
     tags: ["accounts"],
     summary: "既存アカウントの登録を確認する、または登録しない（総合政策部長）",
     request: { params: idParam, ...jsonBody(existingDecisionInput) },
@@ -250,6 +262,7 @@ const routes = {
   document: createRoute({
     method: "get",
     path: "/accounts/{id}/document",
+    operationId: "getAccountDocument",
     tags: ["accounts"],
     summary: "起案の決裁の経過と文書番号・決裁日の記録",
     request: { params: idParam },
@@ -266,6 +279,7 @@ const routes = {
   recordDocument: createRoute({
     method: "post",
     path: "/accounts/{id}/document",
+    operationId: "recordAccountDocument",
     tags: ["accounts"],
     summary: "起案の文書番号・決裁日を記録（訂正は理由を付けて新しい版）",
     request: { params: idParam, ...jsonBody(documentInput) },
@@ -274,6 +288,7 @@ const routes = {
   operators: createRoute({
     method: "put",
     path: "/accounts/{id}/operators",
+    operationId: "setAccountOperators",
     tags: ["accounts"],
     summary: "運用に携わる職員を設定",
     request: { params: idParam, ...jsonBody(operatorsInput) },

@@ -182,6 +182,7 @@ const routes = {
   search: createRoute({
     method: "get",
     path: "/posts/search",
+    operationId: "searchPosts",
     tags: ["posts"],
     summary: "投稿の記録を検索（見られる範囲、新しい順、キーセット方式のページ送り）",
     request: { query: searchQuery },
@@ -201,6 +202,7 @@ const routes = {
   csv: createRoute({
     method: "get",
     path: "/posts/search/export.csv",
+    operationId: "exportPostSearchCsv",
     tags: ["posts"],
     summary: "検索結果のCSV（UTF-8 BOM付き、1万件まで、監査ログに記録）",
     request: { query: filterQuery },
@@ -209,6 +211,7 @@ const routes = {
   report: createRoute({
     method: "get",
     path: "/posts/search/report",
+    operationId: "getPostSearchReport",
     tags: ["posts"],
     summary: "情報公開請求用: 検索結果の全記録（200件まで、監査ログに記録）",
     request: { query: filterQuery },

@@ -11,7 +11,11 @@ const auditQuery = z.object({
   from: z.string().datetime({ offset: true }).optional().openapi({ description: "この時刻以降（ISO 8601）" }),
   to: z.string().datetime({ offset: true }).optional().openapi({ description: "この時刻より前（ISO 8601）" }),
   actorId: z.coerce.number().int().positive().optional(),
-  action: z.string().max(100).optional().openapi({ description: "操作名の前方一致（例: staff.）" }),
+  action: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: "操作名（例: post.approve）。末尾が「.」なら分野のすべての操作（例: staff.）" }),
   targetType: z.string().max(50).optional(),
   targetId: z.string().max(50).optional(),
   text: z.string().max(200).optional(),
@@ -27,6 +31,7 @@ const auditQuery = z.object({
 const listRoute = createRoute({
   method: "get",
   path: "/audit",
+  operationId: "listAuditEntries",
   tags: ["audit"],
   summary: "監査ログ（新しい順）",
   request: { query: auditQuery },

@@ -10,6 +10,7 @@ import { apiActor, jsonBody, ok } from "./helpers.ts";
 const checkRoute = createRoute({
   method: "post",
   path: "/check",
+  operationId: "checkText",
   tags: ["checker"],
   summary: "投稿・プロフィールをガイドラインに照らして確認（指摘ごとに根拠の条項を示します）",
   request: jsonBody(checkInputSchema),

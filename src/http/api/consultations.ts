@@ -61,6 +61,7 @@ const route = {
   search: createRoute({
     method: "get",
     path: "/consultations",
+    operationId: "searchConsultations",
     tags,
     summary:
       "協議の検索（回答済みの協議はすべての職員が、回答待ちは協議を申し出た職員・協議先・総合政策部長が見られます）",
@@ -80,6 +81,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/consultations/{id}",
+    operationId: "getConsultation",
     tags,
     summary: "協議と回答",
     request: { params: idParam },
@@ -88,6 +90,7 @@ const route = {
   ask: createRoute({
     method: "post",
     path: "/consultations",
+    operationId: "askConsultation",
     tags,
     summary: "ふるさと発信課長（協議先）に協議する",
     request: jsonBody(askInput),
@@ -96,6 +99,7 @@ const route = {
   answer: createRoute({
     method: "post",
     path: "/consultations/{id}/answer",
+    operationId: "answerConsultation",
     tags,
     summary: "回答する・回答を直す（協議先）",
     request: { params: idParam, ...jsonBody(answerInput) },
@@ -104,6 +108,7 @@ const route = {
   close: createRoute({
     method: "post",
     path: "/consultations/{id}/close",
+    operationId: "closeConsultation",
     tags,
     summary: `解決済みにする（協議を申し出た職員。協議先は、回答から${DESK_CLOSE_AFTER_DAYS}日たっても協議を申し出た職員から返事がない場合に限る。ほかは403）`,
     request: { params: idParam },
@@ -112,6 +117,7 @@ const route = {
   reopen: createRoute({
     method: "post",
     path: "/consultations/{id}/reopen",
+    operationId: "reopenConsultation",
     tags,
     summary:
       "協議を再開する（協議を申し出た職員は回答済み・解決済みの協議を再開でき、協議は回答待ちに戻る。協議先は解決済みの協議を再開できる）",

@@ -155,6 +155,7 @@ const route = {
   roster: createRoute({
     method: "get",
     path: "/council",
+    operationId: "listCouncilMembers",
     tags,
     summary:
       "協議会のメンバー（アカウントを取得・申請している課等ごとに、課等の長または指名された担当者。出席者のいない課等を示します。第6-2）",
@@ -163,6 +164,7 @@ const route = {
   designate: createRoute({
     method: "put",
     path: "/council/members/{divisionId}",
+    operationId: "nameCouncilMember",
     tags,
     summary:
       "課等の長に代わって出席する担当者を指名（その課等の長（アカウント管理者）、部等の長（情報管理者）、またはシステム管理者）",
@@ -172,6 +174,7 @@ const route = {
   remove: createRoute({
     method: "delete",
     path: "/council/members/{divisionId}",
+    operationId: "removeCouncilMember",
     tags,
     summary: "担当者の指名を取り消す（課等の長が出席者に戻ります）",
     request: { params: divisionParam },
@@ -180,6 +183,7 @@ const route = {
   meetings: createRoute({
     method: "get",
     path: "/council/meetings",
+    operationId: "listCouncilMeetings",
     tags,
     summary: "会議の一覧（新しい順）",
     responses: ok(z.object({ items: z.array(meetingSchema) }), "会議"),
@@ -187,6 +191,7 @@ const route = {
   meeting: createRoute({
     method: "get",
     path: "/council/meetings/{id}",
+    operationId: "getCouncilMeeting",
     tags,
     summary: "会議（議題・議事録・添付ファイルの一覧）",
     request: { params: idParam },
@@ -195,6 +200,7 @@ const route = {
   create: createRoute({
     method: "post",
     path: "/council/meetings",
+    operationId: "recordCouncilMeeting",
     tags,
     summary: "会議を記録（総合政策部長・協議会メンバー）",
     request: jsonBody(meetingInput),
@@ -203,6 +209,7 @@ const route = {
   update: createRoute({
     method: "put",
     path: "/council/meetings/{id}",
+    operationId: "updateCouncilMeeting",
     tags,
     summary: "会議の開催日・名称・議題・議事録を変更",
     request: { params: idParam, ...jsonBody(meetingInput) },
@@ -211,6 +218,7 @@ const route = {
   attach: createRoute({
     method: "post",
     path: "/council/meetings/{id}/attachments",
+    operationId: "addMeetingAttachment",
     tags,
     summary:
       "ファイルを添付（本文にファイルそのもの、filename にファイル名。PDF・Office・画像、10MB以下。先頭のバイトで形式を確認します）",
@@ -227,6 +235,7 @@ const route = {
   download: createRoute({
     method: "get",
     path: "/council/meetings/{id}/attachments/{attachmentId}",
+    operationId: "downloadMeetingAttachment",
     tags,
     summary: "添付ファイルをダウンロード",
     request: { params: attachmentParams },
@@ -240,6 +249,7 @@ const route = {
   detach: createRoute({
     method: "delete",
     path: "/council/meetings/{id}/attachments/{attachmentId}",
+    operationId: "removeMeetingAttachment",
     tags,
     summary: "添付ファイルを削除",
     request: { params: attachmentParams },
@@ -248,6 +258,7 @@ const route = {
   rules: createRoute({
     method: "get",
     path: "/council/rules",
+    operationId: "listCouncilRules",
     tags,
     summary: "協議会の規約の版の一覧（新しい順、第6-3）",
     responses: ok(z.object({ items: z.array(rulesSchema) }), "版"),
@@ -255,6 +266,7 @@ const route = {
   rulesVersion: createRoute({
     method: "get",
     path: "/council/rules/{version}",
+    operationId: "getCouncilRules",
     tags,
     summary: "規約の版と、前の版からの変更点",
     request: { params: versionParam },
@@ -270,6 +282,7 @@ const route = {
   adopt: createRoute({
     method: "post",
     path: "/council/rules",
+    operationId: "addCouncilRules",
     tags,
     summary: "規約の新しい版を登録（総合政策部長）",
     request: jsonBody(rulesInput),

@@ -161,6 +161,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/accounts/{id}/credentials",
+    operationId: "getCredentials",
     tags,
     summary: "ID・パスワード管理の状況（パスワードそのものは保存していません）",
     request: { params: idParam },
@@ -169,6 +170,7 @@ const route = {
   addHolder: createRoute({
     method: "post",
     path: "/accounts/{id}/credentials/holders",
+    operationId: "addCredentialHolder",
     tags,
     summary: "ID・パスワードを扱う職員を追加（第4-3(1)、上限を超えると overLimit=true）",
     request: {
@@ -185,6 +187,7 @@ const route = {
   removeHolder: createRoute({
     method: "delete",
     path: "/accounts/{id}/credentials/holders/{staffId}",
+    operationId: "removeCredentialHolder",
     tags,
     summary: "ID・パスワードを扱う職員から外す",
     request: { params: holderParams },
@@ -193,6 +196,7 @@ const route = {
   passwordChange: createRoute({
     method: "post",
     path: "/accounts/{id}/credentials/password-changes",
+    operationId: "recordPasswordChange",
     tags,
     summary: "パスワードを変更したことを記録（第4-3(2)）。満たされたパスワード変更タスクも完了になります",
     request: {
@@ -209,6 +213,7 @@ const route = {
   security: createRoute({
     method: "put",
     path: "/accounts/{id}/credentials/security",
+    operationId: "setCredentialSecurity",
     tags,
     summary: "2段階認証の状態と情報セキュリティポリシーの該当箇所（第4-3(3)）",
     request: {
@@ -220,6 +225,7 @@ const route = {
   tasks: createRoute({
     method: "get",
     path: "/tasks",
+    operationId: "listTasks",
     tags: ["tasks"],
     summary: "自分のタスク、所管アカウントのタスク（課等の長）、過去90日に完了したタスク",
     responses: ok(
@@ -230,6 +236,7 @@ const route = {
   task: createRoute({
     method: "get",
     path: "/tasks/{id}",
+    operationId: "getTask",
     tags: ["tasks"],
     summary: "タスクの詳細",
     request: { params: idParam },
@@ -247,6 +254,7 @@ const route = {
   close: createRoute({
     method: "post",
     path: "/tasks/{id}/close",
+    operationId: "closeTask",
     tags: ["tasks"],
     summary:
       "タスクを完了にする。password_rotation は changedAt・changedById、manager_change_confirm は operatorIds・holderIds（全員）、その他は note",
@@ -267,6 +275,7 @@ const route = {
   health: createRoute({
     method: "get",
     path: "/account-health",
+    operationId: "listAccountHealth",
     tags: ["accounts"],
     summary: "担当アカウント（総合政策部長・情報統括管理者・監査担当・システム管理者はすべて）の状況",
     responses: ok(z.object({ items: z.array(healthSchema) }), "アカウントごとの状況"),

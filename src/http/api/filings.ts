@@ -104,6 +104,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/filings",
+    operationId: "listFilings",
     tags,
     summary: "届出の一覧（見る権限のあるもの、新しい順）",
     request: {
@@ -114,6 +115,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/filings/{id}",
+    operationId: "getFiling",
     tags,
     summary: "届出の内容、これまでの送付（回）、文書番号・決裁日の記録",
     request: { params: idParam },
@@ -125,6 +127,7 @@ const route = {
   confirm: createRoute({
     method: "post",
     path: "/filings/{id}/confirmation",
+    operationId: "confirmFiling",
     tags,
     summary: "届出を確認する（宛先の総合政策部長・情報統括管理者）",
     request: { params: idParam },
@@ -133,6 +136,7 @@ const route = {
   question: createRoute({
     method: "post",
     path: "/filings/{id}/question",
+    operationId: "askAboutFiling",
     tags,
     summary: "届出に質問する（アカウント管理者に戻ります）",
     request: { params: idParam, ...jsonBody(questionInput) },
@@ -141,6 +145,7 @@ const route = {
   answer: createRoute({
     method: "post",
     path: "/filings/{id}/answer",
+    operationId: "answerFilingQuestion",
     tags,
     summary: "質問に回答し、届出を再送する（アカウント管理者）",
     request: { params: idParam, ...jsonBody(answerInput) },
@@ -149,6 +154,7 @@ const route = {
   document: createRoute({
     method: "post",
     path: "/filings/{id}/document",
+    operationId: "recordFilingDocument",
     tags,
     summary: "届出の文書番号・決裁日を記録（訂正は理由を付けて新しい版）",
     request: { params: idParam, ...jsonBody(documentInput) },

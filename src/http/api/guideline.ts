@@ -162,6 +162,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/guideline/versions",
+    operationId: "listGuidelineVersions",
     tags,
     summary: "ガイドラインの版の一覧と、今日施行中の版（下書きは総合政策部長のみ）",
     responses: ok(
@@ -175,6 +176,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/guideline/versions/{id}",
+    operationId: "getGuidelineVersion",
     tags,
     summary: "版の全文と、前の版からの変更点（条項ごと・規則ごと）",
     request: { params: idParam },
@@ -183,6 +185,7 @@ const route = {
   draft: createRoute({
     method: "post",
     path: "/guideline/versions",
+    operationId: "draftGuidelineVersion",
     tags,
     summary: "現行の版をもとに下書きを作成（総合政策部長、第8-1）",
     responses: created(z.object({ item: versionSchema }), "作成した下書き"),
@@ -190,6 +193,7 @@ const route = {
   import: createRoute({
     method: "post",
     path: "/guideline/versions/import",
+    operationId: "importGuidelinePack",
     tags,
     summary:
       "ガイドラインパックのファイルを取り込んで下書きを作成（総合政策部長）。誤りは項目ごとに日本語で返します",
@@ -204,6 +208,7 @@ const route = {
   update: createRoute({
     method: "put",
     path: "/guideline/versions/{id}",
+    operationId: "editGuidelineDraft",
     tags,
     summary: "下書きの名称・施行日（予定）・概要・条項の文言を変更（本文を空にした条項は削除）",
     request: { params: idParam, ...jsonBody(draftInput) },
@@ -212,6 +217,7 @@ const route = {
   publish: createRoute({
     method: "post",
     path: "/guideline/versions/{id}/publish",
+    operationId: "publishGuidelineVersion",
     tags,
     summary: "下書きを公開（総合政策部長、第8-1）。施行日は今日以降",
     request: { params: idParam, ...jsonBody(publishInput) },
@@ -220,6 +226,7 @@ const route = {
   discard: createRoute({
     method: "delete",
     path: "/guideline/versions/{id}",
+    operationId: "discardGuidelineDraft",
     tags,
     summary: "下書きを破棄（公開済みの版は削除できません）",
     request: { params: idParam },
@@ -228,6 +235,7 @@ const route = {
   export: createRoute({
     method: "get",
     path: "/guideline/versions/{id}/pack",
+    operationId: "getGuidelinePack",
     tags,
     summary: "版のガイドラインパック（取り込みと同じ形式のJSON）",
     request: { params: idParam },
@@ -236,6 +244,7 @@ const route = {
   acknowledgement: createRoute({
     method: "get",
     path: "/guideline/acknowledgement",
+    operationId: "getGuidelineAcknowledgement",
     tags,
     summary: "自分が確認すべき最新の版と、前回確認した版からの変更点（初回は全文）（第8-2）",
     responses: ok(
@@ -252,6 +261,7 @@ const route = {
   acknowledge: createRoute({
     method: "post",
     path: "/guideline/acknowledgement",
+    operationId: "acknowledgeGuideline",
     tags,
     summary: "「確認しました」を記録（最新の版のみ）",
     request: jsonBody(z.object({ versionId: z.number().int().positive() })),
@@ -260,6 +270,7 @@ const route = {
   rates: createRoute({
     method: "get",
     path: "/guideline/acknowledgements",
+    operationId: "listGuidelineAcknowledgements",
     tags,
     summary: "最新の版の部ごとの確認率と未確認の職員（総合政策部長・システム管理者）",
     responses: ok(

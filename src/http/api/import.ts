@@ -36,6 +36,7 @@ const planSchema = z.object({
 const staffImport = createRoute({
   method: "post",
   path: "/staff/import",
+  operationId: "importStaff",
   tags: ["staff"],
   summary: "職員CSVの取込み（既定は確認のみ）",
   request: { query: importQuery, ...csvBody },
@@ -45,6 +46,7 @@ const staffImport = createRoute({
 const orgImport = createRoute({
   method: "post",
   path: "/org/import",
+  operationId: "importOrganisation",
   tags: ["organisation"],
   summary: "組織（部・課・職）CSVの取込み（既定は確認のみ）",
   request: { query: importQuery.omit({ effectiveDate: true }), ...csvBody },
@@ -54,6 +56,7 @@ const orgImport = createRoute({
 const staffExport = createRoute({
   method: "get",
   path: "/staff/export.csv",
+  operationId: "exportStaffCsv",
   tags: ["staff"],
   summary: "職員CSV（UTF-8 BOM付き、Excelで開けます）",
   responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV" }, ...errors },

@@ -367,11 +367,15 @@ const attachmentBody = z.object({
 
 const done = (summary: string) => ok(detailSchema, summary);
 
-/** A POST on one incident with a JSON body, returning the incident as it is afterwards. */
-function action<B extends z.ZodType>(path: string, summary: string, body: B) {
+/**
+ * A POST on one incident with a JSON body, returning the incident as it is afterwards;
+ * `operationId` names it in the OpenAPI document.
+ */
+function action<B extends z.ZodType>(operationId: string, path: string, summary: string, body: B) {
   return createRoute({
     method: "post",
     path: `/incidents/{id}${path}`,
+    operationId,
     tags,
     summary,
     request: { params: idParam, ...jsonBody(body) },
@@ -379,11 +383,12 @@ function action<B extends z.ZodType>(path: string, summary: string, body: B) {
   });
 }
 
-/** A POST on one incident without a body. */
-function plainAction(path: string, summary: string) {
+/** A POST on one incident without a body; `operationId` names it in the OpenAPI document. */
+function plainAction(operationId: string, path: string, summary: string) {
   return createRoute({
     method: "post",
     path: `/incidents/{id}${path}`,
+    operationId,
     tags,
     summary,
     request: { params: idParam },
@@ -395,6 +400,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/incidents",
+    operationId: "listIncidents",
     tags,
     summary:
       "インシデントの一覧（対応中のものから。総合政策部長・情報統括管理者・監査担当はすべて、ほかの職員は報告したもの・課や所管のアカウントのもの・担当するもの）",
@@ -418,6 +424,7 @@ const route = {
   report: createRoute({
     method: "post",
     path: "/incidents",
+    operationId: "reportIncident",
     tags,
     summary:
       "インシデントを報告（すべての職員、第7）。アカウント管理者にタスクと通知、種類ごとの手順を開始。なりすましはURL必須。注意喚起は、報告した職員が対応する職員（アカウント管理者・総合政策部長など）であれば直ちに公開ページに掲載し、それ以外は対応する職員の確認（/publish）を待つ（第7、第7-3(1)）",
@@ -427,44 +434,74 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/incidents/{id}",
+    operationId: "getIncident",
     tags,
     summary: "インシデントの詳細（手順、経過、添付、種類ごとの記録、できる操作）",
     request: { params: idParam },
     responses: ok(detailSchema, "インシデント"),
   }),
   acknowledge: plainAction(
+    "acknowledgeIncident",
     "/acknowledge",
     "アカウント管理者（または対応する職員）が報告を受けたことを記録（報告のタスクが完了）。報告した職員は記録できない（第7）",
   ),
-  note: action("/notes", "メモを残す", noteInput),
-  severity: action("/severity", "深刻度を変更", severityInput),
-  status: action("/status", "対応中・監視中を切り替え（終結は /close）", statusInput),
+  note: action("addIncidentNote", "/notes", "メモを残す", noteInput),
+  severity: action("setIncidentSeverity", "/severity", "深刻度を変更", severityInput),
+  status: action("setIncidentStatus", "/status", "対応中・監視中を切り替え（終結は /close）", statusInput),
   close: action(
+    "closeIncident",
     "/close",
     "振り返り（何が起きたか・今後どう改めるか、いずれも必須）を記録して終結",
     closeInput,
   ),
-  statement: action("/statement", "システムの外で発信した公式な説明を記録（第7-2(3)）", statementInput),
-  contact: action("/contacts", "信用できる機関・メディアへの連絡を記録（第7-3(2)）", contactInput),
-  claim: action("/claim", "誤った情報の内容と掲載場所を記録（第7-4）", claimInput),
-  notice: action("/public-notice", "正しい情報を公開ページのお知らせに掲載（第7-4）", publicNoticeInput),
-  noticeWithdraw: plainAction("/public-notice/withdraw", "公開ページのお知らせの掲載を終了"),
+  statement: action(
+    "recordIncidentStatement",
+    "/statement",
+    "システムの外で発信した公式な説明を記録（第7-2(3)）",
+    statementInput,
+  ),
+  contact: action(
+    "recordIncidentContact",
+    "/contacts",
+    "信用できる機関・メディアへの連絡を記録（第7-3(2)）",
+    contactInput,
+  ),
+  claim: action("recordFalseClaim", "/claim", "誤った情報の内容と掲載場所を記録（第7-4）", claimInput),
+  notice: action(
+    "publishIncidentNotice",
+    "/public-notice",
+    "正しい情報を公開ページのお知らせに掲載（第7-4）",
+    publicNoticeInput,
+  ),
+  noticeWithdraw: plainAction(
+    "withdrawIncidentNotice",
+    "/public-notice/withdraw",
+    "公開ページのお知らせの掲載を終了",
+  ),
   impersonation: action(
+    "addImpersonation",
     "/impersonations",
     "なりすましアカウントを追加で記録（対応する職員と報告した職員）。対応する職員の記録は直ちに公開ページに注意喚起を掲載し、報告した職員の記録は確認を待つ（第7-3(1)）",
     impersonationInput,
   ),
   hijackPublish: action(
+    "publishHijackMarking",
     "/hijack/publish",
     "乗っ取られたアカウントを公開ページ（公式アカウント一覧・アカウントのページ・確認・お知らせ）に「現在、不正アクセスを受けています」と表示（対応する職員のみ、第7・第7-3(1)）。不正アクセスが始まった日時を直せる",
     markingInput,
   ),
   hijackReport: plainAction(
+    "reportHijackToSecurityDirector",
     "/hijack/report",
     "乗っ取りを情報統括管理者へ報告（通知とタスク。対応する職員、第4-3(3)）",
   ),
-  hijackConfirm: plainAction("/hijack/confirm", "情報統括管理者が乗っ取りの報告を確認（情報統括管理者のみ）"),
+  hijackConfirm: plainAction(
+    "confirmHijackReport",
+    "/hijack/confirm",
+    "情報統括管理者が乗っ取りの報告を確認（情報統括管理者のみ）",
+  ),
   hijackRecover: action(
+    "recordHijackRecovery",
     "/hijack/recover",
     "回復を記録し、公開ページの表示を終える（不正アクセス後のパスワード変更と二段階認証の記録が必要、第4-3(3)、第7-3(1)）",
     recoveryInput,
@@ -472,6 +509,7 @@ const route = {
   draft: createRoute({
     method: "post",
     path: "/incidents/{id}/drafts",
+    operationId: "draftIncidentPost",
     tags,
     summary:
       "テンプレートから投稿の下書きを作成（アカウントの運用に携わる職員、第3。発信には通常どおりアカウント管理者の承認が必要、第5-1(4)）",
@@ -484,6 +522,7 @@ const route = {
   complete: createRoute({
     method: "post",
     path: "/incidents/{id}/steps/{stepId}/complete",
+    operationId: "completeIncidentStep",
     tags,
     summary: "手順の完了を記録（情報漏えいの封じ込めでは、発信済みの投稿を削除済みとして記録、第7-1）",
     request: { params: stepParam, ...jsonBody(stepCompleteInput) },
@@ -492,6 +531,7 @@ const route = {
   reopen: createRoute({
     method: "post",
     path: "/incidents/{id}/steps/{stepId}/reopen",
+    operationId: "reopenIncidentStep",
     tags,
     summary: "完了した手順を未完了に戻す",
     request: { params: stepParam },
@@ -500,6 +540,7 @@ const route = {
   assign: createRoute({
     method: "post",
     path: "/incidents/{id}/steps/{stepId}/assign",
+    operationId: "assignIncidentStep",
     tags,
     summary: "手順の担当者・期限を変更",
     request: { params: stepParam, ...jsonBody(stepAssignInput) },
@@ -508,6 +549,7 @@ const route = {
   takedown: createRoute({
     method: "post",
     path: "/incidents/{id}/impersonations/{impersonationId}/takedown",
+    operationId: "recordTakedownRequest",
     tags,
     summary: "プラットフォームへの削除依頼を記録（日時・受付番号、第7-3(1)）",
     request: { params: impersonationParam, ...jsonBody(takedownInput) },
@@ -516,6 +558,7 @@ const route = {
   answer: createRoute({
     method: "post",
     path: "/incidents/{id}/impersonations/{impersonationId}/answer",
+    operationId: "recordPlatformAnswer",
     tags,
     summary: "プラットフォームの回答と削除された日時を記録",
     request: { params: impersonationParam, ...jsonBody(answerInput) },
@@ -524,6 +567,7 @@ const route = {
   publish: createRoute({
     method: "post",
     path: "/incidents/{id}/impersonations/{impersonationId}/publish",
+    operationId: "publishImpersonationWarning",
     tags,
     summary:
       "注意喚起を確認して公開ページ（お知らせ・公式アカウントの確認）に掲載（「公開する」。掲載を終了していれば再掲載。対応する職員のみ、第7・第7-3(1)）",
@@ -533,6 +577,7 @@ const route = {
   warning: createRoute({
     method: "post",
     path: "/incidents/{id}/impersonations/{impersonationId}/warning",
+    operationId: "editImpersonationWarning",
     tags,
     summary: "公開ページの注意喚起の文面を変更（掲載中なら直ちに反映。対応する職員のみ、第7・第7-3(1)）",
     request: { params: impersonationParam, ...jsonBody(warningInput) },
@@ -541,6 +586,7 @@ const route = {
   withdraw: createRoute({
     method: "post",
     path: "/incidents/{id}/impersonations/{impersonationId}/withdraw",
+    operationId: "withdrawImpersonationWarning",
     tags,
     summary: "公開ページのお知らせへの注意喚起の掲載を終了（確認ページは引き続き「なりすまし」と回答）",
     request: { params: impersonationParam },
@@ -549,6 +595,7 @@ const route = {
   attach: createRoute({
     method: "post",
     path: "/incidents/{id}/attachments",
+    operationId: "addIncidentAttachment",
     tags,
     summary: "ファイルを添付（PNG・JPEG・PDF、5MBまで。種類はファイルの中身で判定）",
     request: { params: idParam, ...jsonBody(attachmentBody) },
@@ -557,6 +604,7 @@ const route = {
   file: createRoute({
     method: "get",
     path: "/incidents/{id}/attachments/{attachmentId}",
+    operationId: "downloadIncidentAttachment",
     tags,
     summary: "添付ファイルをダウンロード",
     request: { params: attachmentParam },

@@ -12,6 +12,7 @@ import { apiTokenSchema, grantDto, grantSchema, staffDto, staffSchema } from "./
 const meRoute = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags: ["me"],
   summary: "自分の情報と役割",
   responses: ok(z.object({ staff: staffSchema, grants: z.array(grantSchema) }), "自分の情報"),
@@ -20,6 +21,7 @@ const meRoute = createRoute({
 const listTokens = createRoute({
   method: "get",
   path: "/tokens",
+  operationId: "listApiTokens",
   tags: ["me"],
   summary: "自分のAPIトークンの一覧",
   responses: ok(z.object({ tokens: z.array(apiTokenSchema) }), "一覧"),
@@ -28,6 +30,7 @@ const listTokens = createRoute({
 const createToken = createRoute({
   method: "post",
   path: "/tokens",
+  operationId: "createApiToken",
   tags: ["me"],
   summary: "APIトークンを作成（値は一度だけ返ります）",
   request: jsonBody(apiTokenInput),
@@ -37,6 +40,7 @@ const createToken = createRoute({
 const revokeToken = createRoute({
   method: "delete",
   path: "/tokens/{id}",
+  operationId: "revokeApiToken",
   tags: ["me"],
   summary: "APIトークンを無効にする",
   request: { params: idParam },

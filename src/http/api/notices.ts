@@ -134,6 +134,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/notices",
+    operationId: "listNotices",
     tags,
     summary: "変更・廃止の届出の一覧（見る権限のあるもの。総合政策部長はすべて）",
     request: { query: z.object({ status: z.enum(noticeStatuses).optional() }) },
@@ -142,6 +143,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/notices/{id}",
+    operationId: "getNotice",
     tags,
     summary: "届出の詳細と手続きの状況",
     request: { params: idParam },
@@ -150,6 +152,7 @@ const route = {
   ofAccount: createRoute({
     method: "get",
     path: "/accounts/{id}/notices",
+    operationId: "listAccountNotices",
     tags,
     summary: "アカウントの変更・廃止の届出と手続きの状況",
     request: { params: idParam },
@@ -164,6 +167,7 @@ const route = {
   request: createRoute({
     method: "post",
     path: "/accounts/{id}/notices",
+    operationId: "applyForNotice",
     tags,
     summary:
       "変更・廃止を申請（アカウント管理者。変更日・廃止日は今日周知しても一月以上先であること、第4-5(2)）",
@@ -173,6 +177,7 @@ const route = {
   notify: createRoute({
     method: "post",
     path: "/notices/{id}/notify-policy-director",
+    operationId: "notifyPolicyDirectorOfNotice",
     tags,
     summary:
       "総合政策部長へ届出を送る（第4-5(1)。総合政策部長に通知され、確認されるまで周知日は設定できません）",
@@ -185,6 +190,7 @@ const route = {
   announcement: createRoute({
     method: "get",
     path: "/notices/{id}/announcement",
+    operationId: "getNoticeAnnouncement",
     tags,
     summary: "告知投稿の文案（保存済み、またはテンプレートから作成）とチェック結果",
     request: { params: idParam },
@@ -193,6 +199,7 @@ const route = {
   schedule: createRoute({
     method: "post",
     path: "/notices/{id}/schedule",
+    operationId: "scheduleNotice",
     tags,
     summary:
       "周知日を設定（今日以降。変更日・廃止日は周知日から民法の計算で一月以上後、第4-5(2)。文案に要修正の指摘があると設定できません）",
@@ -202,6 +209,7 @@ const route = {
   security: createRoute({
     method: "post",
     path: "/notices/{id}/security-notification",
+    operationId: "notifySecurityDirectorOfNotice",
     tags,
     summary: "情報統括管理者へ届出を送る（周知後速やかに、第4-5(1)。情報統括管理者に通知されます）",
     request: {
@@ -213,6 +221,7 @@ const route = {
   keepDone: createRoute({
     method: "post",
     path: "/notices/{id}/keep-done",
+    operationId: "recordNoticeKeepDone",
     tags,
     summary: "変更のお知らせの掲載期間（1年程度）が終わり、アカウントから外したことを記録（第4-5(2)）",
     request: {
@@ -224,6 +233,7 @@ const route = {
   document: createRoute({
     method: "post",
     path: "/notices/{id}/document",
+    operationId: "recordNoticeDocument",
     tags,
     summary: "変更・廃止の申請の文書番号・決裁日を記録（訂正は理由を付けて新しい版）",
     request: { params: idParam, ...jsonBody(documentInput) },
@@ -232,6 +242,7 @@ const route = {
   cancel: createRoute({
     method: "post",
     path: "/notices/{id}/cancel",
+    operationId: "cancelNotice",
     tags,
     summary:
       "変更日・廃止日の前に届出を取り消す（周知中なら公開ページから消え、アカウントは運用中に戻ります）",

@@ -73,6 +73,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/notifications",
+    operationId: "listNotifications",
     tags: ["notifications"],
     summary: "自分の通知（新しい順）と未読の件数",
     request: { query: listQuery },
@@ -84,6 +85,7 @@ const route = {
   read: createRoute({
     method: "post",
     path: "/notifications/{id}/read",
+    operationId: "markNotificationRead",
     tags: ["notifications"],
     summary: "通知を既読にする",
     request: { params: idParam },
@@ -92,6 +94,7 @@ const route = {
   readAll: createRoute({
     method: "post",
     path: "/notifications/read-all",
+    operationId: "markAllNotificationsRead",
     tags: ["notifications"],
     summary: "自分の通知をすべて既読にする",
     responses: ok(z.object({ marked: z.number().int() }), "既読にした件数"),
@@ -99,6 +102,7 @@ const route = {
   preferences: createRoute({
     method: "get",
     path: "/notification-preferences",
+    operationId: "getNotificationPreferences",
     tags: ["notifications"],
     summary: "通知の種類ごとのメールの受け取り方",
     responses: ok(preferencesSchema, "設定"),
@@ -106,6 +110,7 @@ const route = {
   savePreferences: createRoute({
     method: "put",
     path: "/notification-preferences",
+    operationId: "setNotificationPreferences",
     tags: ["notifications"],
     summary:
       "受け取り方を変更する（immediate: すぐに / digest: 毎朝8時のまとめ / none: メールなし）。緊急の種類は変更できない",
@@ -115,6 +120,7 @@ const route = {
   calendar: createRoute({
     method: "get",
     path: "/calendar-feed",
+    operationId: "getCalendarFeed",
     tags: ["notifications"],
     summary: "カレンダー（iCalendar）用アドレスの発行状況",
     responses: ok(z.object({ issued: z.boolean(), createdAt: z.string().nullable() }), "状況"),
@@ -122,6 +128,7 @@ const route = {
   issueCalendar: createRoute({
     method: "post",
     path: "/calendar-feed",
+    operationId: "issueCalendarFeed",
     tags: ["notifications"],
     summary:
       "カレンダー用アドレスを発行する（前のアドレスは使えなくなります。アドレスはこの応答でのみ返ります）",
@@ -130,6 +137,7 @@ const route = {
   revokeCalendar: createRoute({
     method: "delete",
     path: "/calendar-feed",
+    operationId: "revokeCalendarFeed",
     tags: ["notifications"],
     summary: "カレンダー用アドレスを無効にする",
     responses: ok(z.object({ revoked: z.boolean() }), "無効にした（発行されていなかったときは false）"),

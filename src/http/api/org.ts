@@ -20,6 +20,8 @@ type Spec<Row> = {
   path: string;
   tag: string;
   noun: string;
+  /** The operationIds of list, create and update (camelCase, stable: clients are generated from them). */
+  operationIds: { list: string; create: string; update: string };
   schema: z.ZodType;
   input: z.ZodType;
   list(ctx: AppContext, actor: Actor): Promise<Row[]>;
@@ -34,6 +36,7 @@ function resource<Row>(r: OpenAPIHono<AppEnv>, spec: Spec<Row>) {
     createRoute({
       method: "get",
       path: spec.path,
+      operationId: spec.operationIds.list,
       tags: [spec.tag],
       summary: `${spec.noun}の一覧`,
       responses: ok(z.object({ items: z.array(spec.schema) }), "一覧"),
@@ -44,6 +47,7 @@ function resource<Row>(r: OpenAPIHono<AppEnv>, spec: Spec<Row>) {
     createRoute({
       method: "post",
       path: spec.path,
+      operationId: spec.operationIds.create,
       tags: [spec.tag],
       summary: `${spec.noun}を追加`,
       request: jsonBody(spec.input),
@@ -59,6 +63,7 @@ function resource<Row>(r: OpenAPIHono<AppEnv>, spec: Spec<Row>) {
     createRoute({
       method: "put",
       path: `${spec.path}/{id}`,
+      operationId: spec.operationIds.update,
       tags: [spec.tag],
       summary: `${spec.noun}を更新`,
       request: { params: idParam, ...jsonBody(spec.input) },
@@ -79,6 +84,7 @@ export function orgApi() {
   const r = new OpenAPIHono<AppEnv>();
   resource(r, {
     path: "/departments",
+    operationIds: { list: "listDepartments", create: "createDepartment", update: "updateDepartment" },
     tag: "organisation",
     noun: "部",
     schema: departmentSchema,
@@ -90,6 +96,7 @@ export function orgApi() {
   });
   resource(r, {
     path: "/divisions",
+    operationIds: { list: "listDivisions", create: "createDivision", update: "updateDivision" },
     tag: "organisation",
     noun: "課",
     schema: divisionSchema,
@@ -101,6 +108,7 @@ export function orgApi() {
   });
   resource(r, {
     path: "/positions",
+    operationIds: { list: "listPositions", create: "createPosition", update: "updatePosition" },
     tag: "organisation",
     noun: "職",
     schema: positionSchema,

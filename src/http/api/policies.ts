@@ -175,6 +175,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/accounts/{id}/policies",
+    operationId: "listPolicyVersions",
     tags: ["policies"],
     summary: "メディアポリシーの版の一覧（新しい順。下書きは所管課・管理者・全体を見る役割のみ）",
     request: { params: idParam },
@@ -183,6 +184,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/accounts/{id}/policies/{version}",
+    operationId: "getPolicyVersion",
     tags: ["policies"],
     summary: "メディアポリシーの版と、前に公開された版からの変更点",
     request: { params: versionParams },
@@ -198,6 +200,7 @@ const route = {
   draft: createRoute({
     method: "post",
     path: "/accounts/{id}/policies",
+    operationId: "draftPolicy",
     tags: ["policies"],
     summary:
       "次の版の下書きを作成（省略した項目は現行の版、初版はガイドラインのひな形から作成）。所管課の職員が作成できます",
@@ -207,6 +210,7 @@ const route = {
   update: createRoute({
     method: "patch",
     path: "/policies/{id}",
+    operationId: "editPolicyDraft",
     tags: ["policies"],
     summary: "下書きを編集（指定した項目だけを変更）",
     request: { params: idParam, ...jsonBody(policyInput.partial()) },
@@ -215,6 +219,7 @@ const route = {
   approve: createRoute({
     method: "post",
     path: "/policies/{id}/approve",
+    operationId: "approvePolicy",
     tags: ["policies"],
     summary:
       "下書きを承認して現行の版にする（アカウント管理者のみ。必須項目が未記入なら422、第2版以降は主な変更点が必要）",
@@ -224,6 +229,7 @@ const route = {
   discard: createRoute({
     method: "delete",
     path: "/policies/{id}",
+    operationId: "discardPolicyDraft",
     tags: ["policies"],
     summary: "下書きを破棄（承認済みの版は削除できません）",
     request: { params: idParam },
@@ -232,6 +238,7 @@ const route = {
   review: createRoute({
     method: "post",
     path: "/accounts/{id}/policy-review",
+    operationId: "completePolicyReview",
     tags: ["policies"],
     summary: "変更なしで見直しを完了（アカウント管理者のみ。見直し期限を更新し、見直しタスクを完了）",
     request: { params: idParam, ...jsonBody(reviewInput) },
@@ -240,6 +247,7 @@ const route = {
   profile: createRoute({
     method: "get",
     path: "/accounts/{id}/profile",
+    operationId: "getAccountProfile",
     tags: ["profiles"],
     summary: "自由記述欄（プロフィール）に設定する文章と文字数、前回確認したプロフィールの結果",
     request: { params: idParam },
@@ -248,6 +256,7 @@ const route = {
   check: createRoute({
     method: "post",
     path: "/accounts/{id}/profile/check",
+    operationId: "checkAccountProfile",
     tags: ["profiles"],
     summary:
       "現在のプロフィールを確認して記録（第4-4(3)(4)、第5-3(1)）。アカウント管理者と所管課の職員が実行できます",

@@ -443,6 +443,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/posts",
+    operationId: "listPosts",
     tags,
     summary: "自分の投稿、自分の承認を待っている投稿、確認待ちの事後報告",
     request: { query: z.object({ status: z.enum(postStatuses).optional() }) },
@@ -458,6 +459,7 @@ const route = {
   draft: createRoute({
     method: "post",
     path: "/posts",
+    operationId: "draftPost",
     tags,
     summary: "投稿を作成（アカウントごとに1件、運用に携わる職員のみ・第3）",
     request: jsonBody(draftBody),
@@ -466,6 +468,7 @@ const route = {
   preview: createRoute({
     method: "post",
     path: "/posts/preview",
+    operationId: "previewPost",
     tags,
     summary: "作成する投稿を保存せずに確認（アカウントごとの本文と指摘、文字数）",
     request: jsonBody(draftBody),
@@ -486,6 +489,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/posts/{id}",
+    operationId: "getPost",
     tags,
     summary: "投稿（指摘、画像、版、承認の記録、できる操作）",
     request: { params: idParam },
@@ -494,6 +498,7 @@ const route = {
   edit: createRoute({
     method: "patch",
     path: "/posts/{id}",
+    operationId: "editPost",
     tags,
     summary: "投稿を変更（新しい版。承認済みの投稿は承認待ちに戻ります・第5-1(4)）",
     request: {
@@ -518,6 +523,7 @@ const route = {
   discard: createRoute({
     method: "delete",
     path: "/posts/{id}",
+    operationId: "discardPost",
     tags,
     summary: "申請前の下書きを破棄",
     request: { params: idParam },
@@ -526,6 +532,7 @@ const route = {
   submit: createRoute({
     method: "post",
     path: "/posts/{id}/submit",
+    operationId: "submitPost",
     tags,
     summary: "承認を申請（範囲の許可に合い、エラーがなければその場で承認）",
     request: { params: idParam, ...jsonBody(versionBody) },
@@ -542,6 +549,7 @@ const route = {
   approve: createRoute({
     method: "post",
     path: "/posts/{id}/approve",
+    operationId: "approvePost",
     tags,
     summary: "承認（アカウント管理者または不在時の代理者。自分の投稿は不可・第5-1(4)）",
     request: { params: idParam, ...jsonBody(versionBody) },
@@ -550,6 +558,7 @@ const route = {
   return: createRoute({
     method: "post",
     path: "/posts/{id}/return",
+    operationId: "returnPost",
     tags,
     summary: "差戻し（コメント必須）",
     request: { params: idParam, ...jsonBody(versionBody) },
@@ -558,6 +567,7 @@ const route = {
   reject: createRoute({
     method: "post",
     path: "/posts/{id}/reject",
+    operationId: "rejectPost",
     tags,
     summary: "却下（コメント必須）",
     request: { params: idParam, ...jsonBody(versionBody) },
@@ -566,6 +576,7 @@ const route = {
   verbal: createRoute({
     method: "post",
     path: "/posts/{id}/verbal-approval",
+    operationId: "recordVerbalApproval",
     tags,
     summary: "口頭で許可したことを、許可した日時とともに記録",
     request: {
@@ -583,6 +594,7 @@ const route = {
   acknowledge: createRoute({
     method: "post",
     path: "/posts/{id}/acknowledge",
+    operationId: "acknowledgePostHocReport",
     tags,
     summary: "事後報告を確認（第5-1(4)①〜④）",
     request: { params: idParam, ...jsonBody(z.object({ comment: z.string().optional() })) },
@@ -591,6 +603,7 @@ const route = {
   publishNow: createRoute({
     method: "post",
     path: "/posts/{id}/publish-post-hoc",
+    operationId: "publishPostHoc",
     tags,
     summary:
       "①〜④の投稿を今すぐ発信したものとし、事後報告する（URLは発信の記録で登録）。エラーの指摘があれば、承認できる方のその場での確認が必要（第5-2）。①は元の内容そのものに限る",
@@ -600,6 +613,7 @@ const route = {
   addImage: createRoute({
     method: "post",
     path: "/posts/{id}/images",
+    operationId: "addPostImage",
     tags,
     summary: "画像を追加（JPEG・PNG・GIF・WebP、代替テキストと権利の確認が必須・第5-1(3)）",
     request: {
@@ -620,6 +634,7 @@ const route = {
   removeImage: createRoute({
     method: "delete",
     path: "/posts/{id}/images/{imageId}",
+    operationId: "removePostImage",
     tags,
     summary: "画像を削除（新しい版になります）",
     request: {
@@ -631,6 +646,7 @@ const route = {
   scopes: createRoute({
     method: "get",
     path: "/accounts/{id}/scopes",
+    operationId: "listApprovalScopes",
     tags,
     summary: "アカウントの範囲の許可（予め範囲を決めた許可・第5-1(4)）",
     request: { params: idParam },
@@ -639,6 +655,7 @@ const route = {
   createScope: createRoute({
     method: "post",
     path: "/accounts/{id}/scopes",
+    operationId: "createApprovalScope",
     tags,
     summary: "範囲の許可を登録（アカウント管理者）",
     request: {
@@ -666,6 +683,7 @@ const route = {
   revokeScope: createRoute({
     method: "post",
     path: "/accounts/{id}/scopes/{scopeId}/revoke",
+    operationId: "revokeApprovalScope",
     tags,
     summary: "範囲の許可を取り消す",
     request: {
@@ -676,6 +694,7 @@ const route = {
   deputies: createRoute({
     method: "get",
     path: "/deputies",
+    operationId: "listDeputies",
     tags,
     summary: "自分の課の不在時の代理者（アカウント管理者）",
     responses: ok(z.object({ items: z.array(deputySchema) }), "代理者"),
@@ -683,6 +702,7 @@ const route = {
   nameDeputy: createRoute({
     method: "post",
     path: "/deputies",
+    operationId: "nameDeputy",
     tags,
     summary: "不在時の代理者を指名（課の職員、期間と理由）",
     request: jsonBody(
@@ -699,6 +719,7 @@ const route = {
   revokeDeputy: createRoute({
     method: "post",
     path: "/deputies/{id}/revoke",
+    operationId: "revokeDeputy",
     tags,
     summary: "代理者の指名を取り消す",
     request: { params: idParam },

@@ -210,6 +210,7 @@ const route = {
   queue: createRoute({
     method: "get",
     path: "/posts/queue",
+    operationId: "listPublishingQueue",
     tags,
     summary:
       "発信予定と記録待ちの投稿: 予約日時のある承認済み（予定時刻を過ぎたものが先頭）、予約なしの承認済み、URL未記録の事後報告（第5-1(4)①〜④）、訂正待ち（第5-3(2)）、告知の投稿がない周知中の変更・廃止",
@@ -236,6 +237,7 @@ const route = {
   info: createRoute({
     method: "get",
     path: "/posts/{id}/publishing",
+    operationId: "getPublishing",
     tags,
     summary: "投稿の発信の記録（予約、発信、削除、誤りの報告、訂正）と、次にできる操作",
     request: { params: idParam },
@@ -244,6 +246,7 @@ const route = {
   publish: createRoute({
     method: "post",
     path: "/posts/{id}/publish",
+    operationId: "recordPublication",
     tags,
     summary:
       "発信を記録（承認済みの投稿、または事後報告で発信済みでURL未記録の投稿）。URLはこのアカウントの投稿のURL（別のアカウントの投稿は不可。LINEのメッセージは省略可）。日時は承認（事後報告では発信した版の保存またはその場での確認）から現在まで、省略時は現在",
@@ -264,6 +267,7 @@ const route = {
   correct: createRoute({
     method: "post",
     path: "/posts/{id}/publishing/correct",
+    operationId: "correctPublication",
     tags,
     summary:
       "発信の記録（発信日時・URL）を訂正（アカウント管理者。理由は必須。訂正前の値は訂正履歴に残ります。値の確認は発信の記録と同じ）",
@@ -285,6 +289,7 @@ const route = {
   schedule: createRoute({
     method: "post",
     path: "/posts/{id}/schedule",
+    operationId: "schedulePost",
     tags,
     summary: "承認済みの投稿の予約日時を変更（null で取消。承認はそのまま有効）",
     request: {
@@ -300,6 +305,7 @@ const route = {
   delete: createRoute({
     method: "post",
     path: "/posts/{id}/delete",
+    operationId: "recordPostDeletion",
     tags,
     summary: "プラットフォームから削除したことを理由とともに記録（投稿の記録は削除済みとして残ります）",
     request: {
@@ -311,6 +317,7 @@ const route = {
   erroneous: createRoute({
     method: "post",
     path: "/posts/{id}/erroneous",
+    operationId: "reportErroneousPost",
     tags,
     summary:
       "発信済みの投稿を誤りとして報告（第5-3(2)。投稿を見られる職員なら誰でも）。作成者とアカウント管理者に訂正のタスクが届きます",
@@ -323,6 +330,7 @@ const route = {
   correction: createRoute({
     method: "post",
     path: "/posts/{id}/correction",
+    operationId: "draftCorrection",
     tags,
     summary:
       "誤りとして報告された投稿の訂正の下書きを作成（運用に携わる職員。第5-3(3)の確認付き。text 省略時は【訂正】と元の本文から作成。作成中の訂正があればそれを返します）",
@@ -332,6 +340,7 @@ const route = {
   announcement: createRoute({
     method: "post",
     path: "/notices/{id}/announcement-post",
+    operationId: "draftNoticeAnnouncementPost",
     tags,
     summary:
       "周知中の変更・廃止の告知文から投稿の下書きを作成（運用に携わる職員、第4-5(2)。作成済みならその投稿を返します）",
@@ -341,6 +350,7 @@ const route = {
   contact: createRoute({
     method: "get",
     path: "/posts/{id}/incident-contact",
+    operationId: "getIncidentContact",
     tags,
     summary: "投稿について問題が起きたときの報告先（アカウント管理者、第7）",
     request: { params: idParam },

@@ -22,6 +22,7 @@ import { consultationsApi } from "./consultations.ts";
 import { councilApi } from "./council.ts";
 import { credentialsApi } from "./credentials.ts";
 import { guidelineApi } from "./guideline.ts";
+import { declareErrorResponses } from "./helpers.ts";
 import { importApi } from "./import.ts";
 import { incidentsApi } from "./incidents.ts";
 import { meApi } from "./me.ts";
@@ -127,6 +128,7 @@ export function apiRoutes() {
   api.route("/", councilApi());
   api.route("/", violationsApi());
   api.route("/", consultationsApi());
+  declareErrorResponses(api.openAPIRegistry);
 
   // Last: any other path under /api/v1 (the site's own not-found page is for pages).
   api.all("*", (c) => errorJson(c, pageNotFound()));

@@ -2,10 +2,13 @@
  * Response shapes of the JSON API (documented in /api/v1/openapi.json) and the functions that
  * turn records into them. Dates are ISO 8601 strings (UTC instants) or YYYY-MM-DD (plain dates).
  */
+
 import { z } from "@hono/zod-openapi";
 import type { Department, Division, Position } from "../../db/repos/org.ts";
 import type { ActingRow, RoleAssignment, StaffView, Transfer } from "../../db/repos/staff.ts";
+import { auditActionLabel } from "../../domain/audit-actions.ts";
 import type { AuditEntryRecord } from "../../domain/audit-chain.ts";
+import { describeAuditEntry } from "../../domain/audit-summary.ts";
 import type { RoleGrant } from "../../domain/roles.ts";
 
 export const errorSchema = z
@@ -128,9 +131,16 @@ export const auditEntrySchema = z
     actorId: z.number().int().nullable(),
     actorLabel: z.string(),
     action: z.string(),
+    actionLabel: z
+      .string()
+      .openapi({ description: "操作の日本語の名前（画面・CSVと同じ表）", example: "投稿の承認" }),
     targetType: z.string(),
     targetId: z.string().nullable(),
     summary: z.unknown(),
+    summaryText: z.array(z.string()).openapi({
+      description: "記録の内容を文にしたもの（画面の「内容」欄と同じ）",
+      example: ["版2を承認（コメントなし）"],
+    }),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -226,4 +236,8 @@ export const transferDto = (t: Transfer) => ({
   status: t.status,
   note: t.note,
 });
-export const auditEntryDto = (e: AuditEntryRecord) => ({ ...e });
+export const auditEntryDto = (e: AuditEntryRecord) => ({
+  ...e,
+  actionLabel: auditActionLabel(e.action),
+  summaryText: describeAuditEntry(e),
+});

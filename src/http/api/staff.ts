@@ -56,6 +56,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/staff",
+    operationId: "searchStaff",
     tags: ["staff"],
     summary: "職員の検索",
     request: { query: staffQuery },
@@ -64,6 +65,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/staff/{id}",
+    operationId: "getStaff",
     tags: ["staff"],
     summary: "職員の詳細と役割",
     request: { params: idParam },
@@ -75,6 +77,7 @@ const route = {
   create: createRoute({
     method: "post",
     path: "/staff",
+    operationId: "createStaff",
     tags: ["staff"],
     summary: "職員を追加",
     request: jsonBody(staffInput),
@@ -83,6 +86,7 @@ const route = {
   update: createRoute({
     method: "put",
     path: "/staff/{id}",
+    operationId: "updateStaff",
     tags: ["staff"],
     summary: "職員情報を更新（所属の変更は人事異動で登録してください）",
     request: { params: idParam, ...jsonBody(staffInput) },
@@ -91,6 +95,7 @@ const route = {
   active: createRoute({
     method: "post",
     path: "/staff/{id}/active",
+    operationId: "setStaffActive",
     tags: ["staff"],
     summary: "在職・無効（退職等）を切り替える。無効にするとログイン中のセッションも終了",
     request: { params: idParam, ...jsonBody(z.object({ active: z.boolean() })) },
@@ -99,6 +104,7 @@ const route = {
   passwordLink: createRoute({
     method: "post",
     path: "/staff/{id}/password-link",
+    operationId: "issuePasswordLink",
     tags: ["staff"],
     summary: "パスワード設定用の一回限りのリンクを発行",
     request: { params: idParam },
@@ -110,6 +116,7 @@ const route = {
   resetTwoFactor: createRoute({
     method: "post",
     path: "/staff/{id}/reset-2fa",
+    operationId: "resetTwoFactor",
     tags: ["staff"],
     summary: "2段階認証をリセット（端末紛失時）",
     request: { params: idParam },
@@ -118,6 +125,7 @@ const route = {
   assign: createRoute({
     method: "post",
     path: "/role-assignments",
+    operationId: "assignRole",
     tags: ["roles"],
     summary:
       "役割を割り当てる（職から決まる役割は不可、第4-1(2)(4)。監査担当は validUntil を付けて提案し、承認後に有効）",
@@ -127,6 +135,7 @@ const route = {
   approve: createRoute({
     method: "post",
     path: "/role-assignments/{id}/approve",
+    operationId: "approveRoleAssignment",
     tags: ["roles"],
     summary: "提案された監査担当を承認する（総合政策部長・情報統括管理者、本人・提案者以外）",
     request: { params: idParam },
@@ -135,6 +144,7 @@ const route = {
   decline: createRoute({
     method: "post",
     path: "/role-assignments/{id}/decline",
+    operationId: "declineRoleAssignment",
     tags: ["roles"],
     summary: "提案された監査担当を却下する",
     request: { params: idParam },
@@ -143,6 +153,7 @@ const route = {
   privileged: createRoute({
     method: "get",
     path: "/privileged-roles",
+    operationId: "listPrivilegedRoles",
     tags: ["roles"],
     summary: "特権の保有者と承認待ちの提案（監査担当・総合政策部長・情報統括管理者）",
     responses: ok(
@@ -178,6 +189,7 @@ const route = {
   acting: createRoute({
     method: "get",
     path: "/staff/{id}/acting-assignments",
+    operationId: "listActingAssignments",
     tags: ["roles"],
     summary: "職員の職務代理・事務取扱（代理する職と、代理される期間）",
     request: { params: idParam },
@@ -186,6 +198,7 @@ const route = {
   recordActing: createRoute({
     method: "post",
     path: "/acting-assignments",
+    operationId: "createActingAssignment",
     tags: ["roles"],
     summary: "職務代理・事務取扱を登録する（期間中だけ代理される職の役割を担う、第4-1(2)(4)）",
     request: jsonBody(actingInput),
@@ -194,6 +207,7 @@ const route = {
   revokeActing: createRoute({
     method: "post",
     path: "/acting-assignments/{id}/revoke",
+    operationId: "revokeActingAssignment",
     tags: ["roles"],
     summary: "職務代理・事務取扱を取り消す",
     request: { params: idParam },
@@ -202,6 +216,7 @@ const route = {
   revoke: createRoute({
     method: "delete",
     path: "/role-assignments/{id}",
+    operationId: "removeRoleAssignment",
     tags: ["roles"],
     summary: "役割の割り当てを外す",
     request: { params: idParam },
@@ -210,6 +225,7 @@ const route = {
   transfers: createRoute({
     method: "get",
     path: "/transfers",
+    operationId: "listTransfers",
     tags: ["transfers"],
     summary: "人事異動の一覧",
     request: {
@@ -223,6 +239,7 @@ const route = {
   recordTransfer: createRoute({
     method: "post",
     path: "/transfers",
+    operationId: "createTransfer",
     tags: ["transfers"],
     summary: "人事異動を登録（発令日が今日以前ならすぐに反映）",
     request: jsonBody(transferInput),
@@ -231,6 +248,7 @@ const route = {
   cancelTransfer: createRoute({
     method: "post",
     path: "/transfers/{id}/cancel",
+    operationId: "cancelTransfer",
     tags: ["transfers"],
     summary: "発令前の人事異動を取り消す",
     request: { params: idParam },
@@ -239,6 +257,7 @@ const route = {
   getTwoFactorRoles: createRoute({
     method: "get",
     path: "/settings/two-factor-roles",
+    operationId: "getTwoFactorRoles",
     tags: ["settings"],
     summary: "2段階認証が必須の役割",
     responses: ok(z.object({ roles: z.array(z.enum(roles)) }), "設定"),
@@ -246,6 +265,7 @@ const route = {
   putTwoFactorRoles: createRoute({
     method: "put",
     path: "/settings/two-factor-roles",
+    operationId: "setTwoFactorRoles",
     tags: ["settings"],
     summary: "2段階認証が必須の役割を設定",
     request: jsonBody(z.object({ roles: z.array(z.enum(roles)) })),

@@ -85,6 +85,7 @@ const route = {
   list: createRoute({
     method: "get",
     path: "/violations",
+    operationId: "listViolations",
     tags,
     summary: `違反の記録の一覧（${restricted}）`,
     request: {
@@ -98,6 +99,7 @@ const route = {
   get: createRoute({
     method: "get",
     path: "/violations/{id}",
+    operationId: "getViolation",
     tags,
     summary: `違反の記録（${restricted}）`,
     request: { params: idParam },
@@ -106,6 +108,7 @@ const route = {
   create: createRoute({
     method: "post",
     path: "/violations",
+    operationId: "recordViolation",
     tags,
     summary: "違反の記録を作成（総合政策部長・情報統括管理者）。関係する職員は職員番号で指定します",
     request: jsonBody(violationInput),
@@ -114,6 +117,7 @@ const route = {
   update: createRoute({
     method: "put",
     path: "/violations/{id}",
+    operationId: "updateViolation",
     tags,
     summary: "違反の記録を変更（対応中の記録のみ）",
     request: { params: idParam, ...jsonBody(violationInput) },
@@ -122,6 +126,7 @@ const route = {
   status: createRoute({
     method: "post",
     path: "/violations/{id}/status",
+    operationId: "setViolationStatus",
     tags,
     summary: "記録を終結にする・対応中に戻す",
     request: { params: idParam, ...jsonBody(violationStatusInput) },

@@ -115,6 +115,7 @@ export function registerPublicApi(registry: OpenAPIHono<AppEnv>["openAPIRegistry
     ...common,
     method: "get",
     path: "/public/accounts.json",
+    operationId: "listPublicAccounts",
     summary: "公式アカウント一覧（認証不要・オープンデータ）",
     description:
       "運用中・変更予告中・廃止予告中の公式アカウント（第4-4(1), (2)）。60秒間キャッシュされます。同じ内容のCSVは /public/accounts.csv、市のCMSに埋め込むHTML断片は /public/embed/accounts です。",
@@ -130,6 +131,7 @@ export function registerPublicApi(registry: OpenAPIHono<AppEnv>["openAPIRegistry
     ...common,
     method: "get",
     path: "/public/verify.json",
+    operationId: "verifyOfficialAccount",
     summary: "公式アカウントか確かめる（認証不要）",
     description:
       "URL（投稿のURL、https:// のないURLも可）または @ユーザー名 が市の公式アカウントかを答え、公式アカウントに似た名前なら lookalikes で知らせます。",
