@@ -46,7 +46,14 @@ pg.Client.prototype.query = function counted(this: pg.Client, ...args: Parameter
         : typeof first === "object" && first
           ? Reflect.get(first, "text")
           : "";
-    process.stdout.write(`  sql: ${String(text).replace(/\s+/g, " ").slice(0, 160)}\n`);
+    const started = performance.now();
+    const result: unknown = Reflect.apply(clientQuery, this, args);
+    const line = String(text).replace(/\s+/g, " ").slice(0, 150);
+    const done = () =>
+      process.stdout.write(`  sql ${(performance.now() - started).toFixed(1)} ms: ${line}\n`);
+    if (result instanceof Promise) result.then(done, done);
+    else done();
+    return result;
   }
   return Reflect.apply(clientQuery, this, args);
 } as typeof clientQuery;
@@ -97,7 +104,7 @@ async function seed(handle: DatabaseHandle): Promise<number> {
 }
 
 type Figures = { label: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
-type PageCost = { label: string; queries: number; ms: number; status: number };
+type PageCost = { label: string; queries: number; ms: number; cpuMs: number; status: number };
 
 /** Statements and mean time of one request of `path`, alone (after two unmeasured requests). */
 async function pageCost(base: string, path: string, cookie: string, driver: string): Promise<PageCost> {
@@ -111,6 +118,7 @@ async function pageCost(base: string, path: string, cookie: string, driver: stri
     printing = false;
   }
   const before = statements;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < times; i++) {
     const res = await fetch(`${base}${path}`, { headers: { cookie }, redirect: "manual" });
@@ -121,6 +129,7 @@ async function pageCost(base: string, path: string, cookie: string, driver: stri
     label: `${driver}: GET ${path}`,
     queries: (statements - before) / times,
     ms: (performance.now() - started) / times,
+    cpuMs: ((u) => (u.user + u.system) / 1000 / times)(process.cpuUsage(cpu)),
     status,
   };
 }
@@ -209,9 +218,13 @@ process.stdout.write("case\trequests/s\tp50 ms\tp99 ms\terrors\tnon-2xx\n");
 for (const f of results.flatMap((r) => r.figures)) {
   process.stdout.write(`${f.label}\t${f.rps.toFixed(0)}\t${f.p50}\t${f.p99}\t${f.errors}\t${f.non2xx}\n`);
 }
-process.stdout.write("\nsigned-in page, one request at a time\tSQL statements per request\tms\tstatus\n");
+process.stdout.write(
+  "\nsigned-in page, one request at a time\tSQL statements per request\tms\tserver CPU ms (this process)\tstatus\n",
+);
 for (const c of results.flatMap((r) => r.costs)) {
-  process.stdout.write(`${c.label}\t${c.queries.toFixed(1)}\t${c.ms.toFixed(1)}\t${c.status}\n`);
+  process.stdout.write(
+    `${c.label}\t${c.queries.toFixed(1)}\t${c.ms.toFixed(1)}\t${c.cpuMs.toFixed(1)}\t${c.status}\n`,
+  );
 }
 if (!measuresExternal)
   process.stdout.write("(set BENCH_DATABASE_URL=postgres://… to measure PostgreSQL too)\n");
