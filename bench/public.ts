@@ -11,11 +11,7 @@
  * Options (environment): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10),
  * BENCH_ACCOUNTS (default 200), BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL too).
  */
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { cpus, loadavg } from "node:os";
-import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { contextFor } from "../src/app/bootstrap.ts";
 import type { AppContext } from "../src/app/context.ts";
@@ -30,7 +26,7 @@ import { createHttpApp } from "../src/http/app.tsx";
 import { seedAccount } from "../test/support/accounts.ts";
 import { testDatabase } from "../test/support/db.ts";
 import { seedOrg } from "../test/support/org.ts";
-import { measuresExternal, onEachServer } from "./servers.ts";
+import { type Figures, listen, measuresExternal, onEachServer, run as runWith } from "./servers.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -103,79 +99,8 @@ async function seed(ctx: AppContext): Promise<void> {
   }
 }
 
-type Figures = {
-  label: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  kb: number;
-  /** The server's own CPU time per request (this process; autocannon runs in another). */
-  cpuUs: number;
-};
-
-const require = createRequire(import.meta.url);
-
-function numberAt(value: unknown, ...path: string[]): number {
-  let v: unknown = value;
-  for (const key of path) v = typeof v === "object" && v !== null ? Reflect.get(v, key) : undefined;
-  return typeof v === "number" ? v : Number.NaN;
-}
-
-/**
- * Runs autocannon in its own process (its CLI, JSON output), so the load generator does not
- * share the server's event loop: on 2 cores, one drives and one serves.
- */
 function run(url: string, label: string, headers: string[] = [], duration = seconds): Promise<Figures> {
-  const cli = require.resolve("autocannon/autocannon.js");
-  const args = [
-    cli,
-    "-c",
-    String(connections),
-    "-d",
-    String(duration),
-    "-j",
-    ...headers.flatMap((h) => ["-H", h]),
-    url,
-  ];
-  const cpuBefore = process.cpuUsage();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err}`));
-      const result: unknown = JSON.parse(out);
-      const cpu = process.cpuUsage(cpuBefore);
-      resolve({
-        cpuUs: (cpu.user + cpu.system) / numberAt(result, "requests", "total"),
-        label,
-        rps: numberAt(result, "requests", "average"),
-        p50: numberAt(result, "latency", "p50"),
-        p99: numberAt(result, "latency", "p99"),
-        errors: numberAt(result, "errors"),
-        non2xx: numberAt(result, "non2xx"),
-        kb: numberAt(result, "throughput", "average") / 1024,
-      });
-    });
-  });
-}
-
-/** Serves `fetch` on a loopback port; returns its base URL and a function that closes it. */
-async function listen(fetch: (request: Request) => Response | Promise<Response>) {
-  const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  const address: AddressInfo | string | null = server.address();
-  const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return runWith(url, label, { connections, seconds: duration, headers });
 }
 
 /** The framework's ceiling on this machine now: a Hono hello-world on the same server adapter. */

@@ -8,10 +8,7 @@
  *
  * Options (environment): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10).
  */
-import type { AddressInfo } from "node:net";
 import { cpus, loadavg } from "node:os";
-import { serve } from "@hono/node-server";
-import autocannon from "autocannon";
 import pg from "pg";
 import { setPasswordDirectly } from "../src/app/auth.ts";
 import { contextFor } from "../src/app/bootstrap.ts";
@@ -25,7 +22,7 @@ import { createHttpApp } from "../src/http/app.tsx";
 import { seedAccount } from "../test/support/accounts.ts";
 import { testDatabase } from "../test/support/db.ts";
 import { seedPost } from "../test/support/posts.ts";
-import { measuresExternal, onEachServer } from "./servers.ts";
+import { type Figures, listen, measuresExternal, onEachServer, run as runWith } from "./servers.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -103,7 +100,6 @@ async function seed(handle: DatabaseHandle): Promise<number> {
   return adminId;
 }
 
-type Figures = { label: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
 type PageCost = { label: string; queries: number; ms: number; cpuMs: number; status: number };
 
 /** Statements and mean time of one request of `path`, alone (after two unmeasured requests). */
@@ -134,20 +130,8 @@ async function pageCost(base: string, path: string, cookie: string, driver: stri
   };
 }
 
-function run(url: string, headers: Record<string, string>, label: string): Promise<Figures> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration: seconds, headers }, (error, result) => {
-      if (error) return reject(error);
-      resolve({
-        label,
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors,
-        non2xx: result.non2xx,
-      });
-    });
-  });
+function run(url: string, headers: string[], label: string): Promise<Figures> {
+  return runWith(url, label, { connections, seconds, headers });
 }
 
 async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figures[]; costs: PageCost[] }> {
@@ -175,10 +159,7 @@ async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figu
       }
     }
     const http = createHttpApp(ctx);
-    const server = serve({ fetch: http.fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    const address: AddressInfo | string | null = server.address();
-    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    const { base, close } = await listen(http.fetch);
     const login = await fetch(`${base}/login`, {
       method: "POST",
       redirect: "manual",
@@ -191,17 +172,18 @@ async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figu
       ?.split(";")[0];
     if (!cookie) throw new Error(`benchmark sign-in failed: ${login.status}`);
     const check = await fetch(`${base}/staff`, { headers: { cookie } });
-    if (!(await check.text()).includes("検索結果 1000件"))
-      throw new Error("staff list did not show 1,000 staff");
+    const page = await check.text();
+    if (!page.includes("検索結果 1000件")) throw new Error("staff list did not show 1,000 staff");
+    process.stdout.write(`${driver}: /staff is ${Buffer.byteLength(page)} bytes of HTML\n`);
     const costs = [];
     for (const path of ["/", "/staff", "/posts", `/posts/${postId}`, "/accounts"])
       costs.push(await pageCost(base, path, cookie, driver));
     const figures = [
-      await run(`${base}/login`, {}, `${driver}: GET /login`),
-      await run(`${base}/staff`, { cookie }, `${driver}: GET /staff (signed in, 1,000 staff)`),
-      await run(`${base}/`, { cookie }, `${driver}: GET / (signed in, dashboard)`),
+      await run(`${base}/login`, [], `${driver}: GET /login`),
+      await run(`${base}/staff`, [`Cookie: ${cookie}`], `${driver}: GET /staff (signed in, 1,000 staff)`),
+      await run(`${base}/`, [`Cookie: ${cookie}`], `${driver}: GET / (signed in, dashboard)`),
     ];
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
     return { figures, costs };
   } finally {
     await handle.close();
@@ -214,9 +196,11 @@ process.stdout.write(
     .map((l) => l.toFixed(2))
     .join(" ")}\n`,
 );
-process.stdout.write("case\trequests/s\tp50 ms\tp99 ms\terrors\tnon-2xx\n");
+process.stdout.write("case\trequests/s\tp50 ms\tp99 ms\terrors\tnon-2xx\tserver CPU µs/request\n");
 for (const f of results.flatMap((r) => r.figures)) {
-  process.stdout.write(`${f.label}\t${f.rps.toFixed(0)}\t${f.p50}\t${f.p99}\t${f.errors}\t${f.non2xx}\n`);
+  process.stdout.write(
+    `${f.label}\t${f.rps.toFixed(0)}\t${f.p50}\t${f.p99}\t${f.errors}\t${f.non2xx}\t${f.cpuUs.toFixed(0)}\n`,
+  );
 }
 process.stdout.write(
   "\nsigned-in page, one request at a time\tSQL statements per request\tms\tserver CPU ms (this process)\tstatus\n",
