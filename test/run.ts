@@ -2,8 +2,9 @@
  * `npm test`: runs every test file in three groups at once, one per core plus one for the tests
  * that start processes of their own.
  *
- * - Two groups share the in-process test files between them (alternately, by path) and run them
- *   with `--test-isolation=none`: one Node process per group loads the application once instead
+ * - Two groups share the in-process test files between them, balanced by size (largest file first
+ *   into the lighter group; a file's size follows its number of tests closely, its path does not)
+ *   and run them with `--test-isolation=none`: one Node process per group loads the application once instead
  *   of once per file, which more than halves the suite's CPU time. Each file still gets its own
  *   fresh database (test/support/db.ts). In that mode every file's top-level `before` hooks run
  *   before the first test and its `after` hooks after the last test of the group, so databases
@@ -22,7 +23,7 @@
  * `npm test -- FILE...` runs just those files, each in its own process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { globSync } from "node:fs";
+import { globSync, statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { startTestServer, type TestServer } from "./support/db.ts";
 import { globalSetup } from "./support/global-setup.ts";
@@ -43,6 +44,24 @@ const common = ["--test", "--test-global-setup=test/support/global-setup.ts"];
 
 type Group = { name: string; args: string[] };
 
+/**
+ * Splits `files` into `n` groups of about the same total size: largest first, each into the
+ * group with the least so far (ties by path, so the split is the same on every machine). Each
+ * group keeps path order.
+ */
+export function balance(files: string[], n: number): string[][] {
+  const sized = files
+    .map((file) => ({ file, size: statSync(file).size }))
+    .sort((a, b) => b.size - a.size || (a.file < b.file ? -1 : 1));
+  const groups = Array.from({ length: n }, () => ({ size: 0, files: [] as string[] }));
+  for (const { file, size } of sized) {
+    const lightest = groups.reduce((min, g) => (g.size < min.size ? g : min));
+    lightest.files.push(file);
+    lightest.size += size;
+  }
+  return groups.map((g) => g.files.sort());
+}
+
 function groups(): Group[] {
   const requested = process.argv.slice(2);
   if (requested.length > 0) return [{ name: "selected", args: [...common, ...requested] }];
@@ -51,10 +70,10 @@ function groups(): Group[] {
   const alone = files.filter((f) => ownProcess.has(f));
   const missing = [...ownProcess].filter((f) => !files.includes(f));
   if (missing.length > 0) throw new Error(`test/run.ts names files that do not exist: ${missing.join(", ")}`);
-  const half = (n: number) => shared.filter((_, i) => i % 2 === n);
+  const [first, second] = balance(shared, 2);
   return [
-    { name: "in-process 1/2", args: [...common, "--test-isolation=none", ...half(0)] },
-    { name: "in-process 2/2", args: [...common, "--test-isolation=none", ...half(1)] },
+    { name: "in-process 1/2", args: [...common, "--test-isolation=none", ...(first ?? [])] },
+    { name: "in-process 2/2", args: [...common, "--test-isolation=none", ...(second ?? [])] },
     { name: "own processes", args: [...common, "--test-concurrency=1", ...alone] },
   ];
 }
