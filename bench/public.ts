@@ -130,7 +130,7 @@ async function coldRender(base: string, path: string, times = 20): Promise<numbe
 }
 
 async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figures[]; cold: string[] }> {
-  const handle = await testDatabase();
+  const handle = await testDatabase({ idleMs: 10_000 }); // as the server runs (pg's default)
   try {
     const config = loadConfig({
       SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",
