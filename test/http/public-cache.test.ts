@@ -141,6 +141,10 @@ test("a conditional request is answered 304 from memory until a change, visible 
     }
     const other = await http.request(path, { headers: { "if-none-match": '"someone-elses"' } });
     assert.equal(other.status, 200, `${path}: another ETag gets the page`);
+    const head = await http.request(path, { method: "HEAD" });
+    assert.equal(head.status, 200, `${path}: HEAD`);
+    assert.equal(head.headers.get("etag"), etag);
+    assert.equal(await head.text(), "", `${path}: HEAD has no body`);
   }
   assert.equal(queries, 0, "conditional requests are answered from memory");
 
