@@ -2,8 +2,11 @@
  * `npm test`: runs every test file in three groups at once, one per core plus one for the tests
  * that start processes of their own.
  *
- * - Two groups share the in-process test files between them (alternately, by path) and run them
- *   with `--test-isolation=none`: one Node process per group loads the application once instead
+ * - Two groups share the in-process test files between them, balanced by time: each file weighs
+ *   what its tests took in the last full run (recorded in .test-cache/durations.json by
+ *   test/support/durations-reporter.ts), or, never measured yet, its size at the measured files'
+ *   seconds per byte (on a fresh clone: its size alone); the heaviest file goes first into the
+ *   lighter group. They run with `--test-isolation=none`: one Node process per group loads the application once instead
  *   of once per file, which more than halves the suite's CPU time. Each file still gets its own
  *   fresh database (test/support/db.ts). In that mode every file's top-level `before` hooks run
  *   before the first test and its `after` hooks after the last test of the group, so databases
@@ -22,8 +25,10 @@
  * `npm test -- FILE...` runs just those files, each in its own process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { globSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { globSync, readFileSync, statSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestServer, type TestServer } from "./support/db.ts";
 import { globalSetup } from "./support/global-setup.ts";
 
@@ -43,6 +48,48 @@ const common = ["--test", "--test-global-setup=test/support/global-setup.ts"];
 
 type Group = { name: string; args: string[] };
 
+/** Where the in-process groups' reporters write this run's times. */
+const timesDir = join(tmpdir(), `snsgov-test-times-${process.pid}`);
+
+/** Where the last full run's time per in-process file is kept (not in git). */
+const durationsFile = ".test-cache/durations.json";
+
+/** Seconds per file of the last full run, or {} before the first one. */
+function recordedDurations(): Record<string, number> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(durationsFile, "utf8"));
+    if (typeof parsed !== "object" || parsed === null) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === "number"),
+    );
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Splits `files` into `n` groups of about the same total weight (recorded seconds, else size at
+ * the recorded seconds per byte): heaviest first, each into the group with the least so far
+ * (ties by path). Each group keeps path order.
+ */
+function balance(files: string[], n: number): string[][] {
+  const recorded = recordedDurations();
+  const known = files.filter((f) => recorded[f] !== undefined);
+  const knownBytes = known.reduce((sum, f) => sum + statSync(f).size, 0);
+  const knownSeconds = known.reduce((sum, f) => sum + (recorded[f] ?? 0), 0);
+  const perByte = knownBytes > 0 && knownSeconds > 0 ? knownSeconds / knownBytes : 1;
+  const sized = files
+    .map((file) => ({ file, size: recorded[file] ?? statSync(file).size * perByte }))
+    .sort((a, b) => b.size - a.size || (a.file < b.file ? -1 : 1));
+  const groups = Array.from({ length: n }, () => ({ size: 0, files: [] as string[] }));
+  for (const { file, size } of sized) {
+    const lightest = groups.reduce((min, g) => (g.size < min.size ? g : min));
+    lightest.files.push(file);
+    lightest.size += size;
+  }
+  return groups.map((g) => g.files.sort());
+}
+
 function groups(): Group[] {
   const requested = process.argv.slice(2);
   if (requested.length > 0) return [{ name: "selected", args: [...common, ...requested] }];
@@ -51,10 +98,16 @@ function groups(): Group[] {
   const alone = files.filter((f) => ownProcess.has(f));
   const missing = [...ownProcess].filter((f) => !files.includes(f));
   if (missing.length > 0) throw new Error(`test/run.ts names files that do not exist: ${missing.join(", ")}`);
-  const half = (n: number) => shared.filter((_, i) => i % 2 === n);
+  const [first, second] = balance(shared, 2);
+  const timed = (n: number) => [
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=./test/support/durations-reporter.ts",
+    `--test-reporter-destination=${join(timesDir, `group-${n}.json`)}`,
+  ];
   return [
-    { name: "in-process 1/2", args: [...common, "--test-isolation=none", ...half(0)] },
-    { name: "in-process 2/2", args: [...common, "--test-isolation=none", ...half(1)] },
+    { name: "in-process 1/2", args: [...common, ...timed(1), "--test-isolation=none", ...(first ?? [])] },
+    { name: "in-process 2/2", args: [...common, ...timed(2), "--test-isolation=none", ...(second ?? [])] },
     { name: "own processes", args: [...common, "--test-concurrency=1", ...alone] },
   ];
 }
@@ -159,6 +212,7 @@ try {
   await stopServer();
   throw error;
 }
+await mkdir(timesDir, { recursive: true });
 const pending = list.map(async (group) => {
   const result = await run(group);
   process.stdout.write(`\n=== ${group.name}: exit ${result.code} after ${result.seconds.toFixed(0)} s ===\n`);
@@ -170,6 +224,23 @@ clearInterval(sampler);
 await sampling;
 await stopServer();
 const failed = results.filter((r) => r.code !== 0);
+// A full run records its times for the next one's balance (a run of chosen files does not).
+if (process.argv.length <= 2) {
+  const times: Record<string, number> = { ...recordedDurations() };
+  for (const n of [1, 2]) {
+    const text = await readFile(join(timesDir, `group-${n}.json`), "utf8").catch(() => "");
+    try {
+      Object.assign(times, JSON.parse(text));
+    } catch {
+      // A group that did not finish leaves no times; the previous record stays.
+    }
+  }
+  if (Object.keys(times).length > 0) {
+    await mkdir(".test-cache", { recursive: true });
+    await writeFile(durationsFile, `${JSON.stringify(times, Object.keys(times).sort(), 2)}\n`);
+  }
+}
+await rm(timesDir, { recursive: true, force: true });
 process.stdout.write("\n=== summary ===\n");
 for (const r of results) {
   const counts = /ℹ tests (\d+)[\s\S]*?ℹ pass (\d+)[\s\S]*?ℹ fail (\d+)/.exec(r.output);

@@ -4,9 +4,10 @@
  * transfer, an acting period or a role change applies at once.
  */
 import type { Db } from "../db/client.ts";
-import { findStaff } from "../db/repos/staff.ts";
+import { findStaff, type Staff } from "../db/repos/staff.ts";
+import type { Placement } from "../domain/roles.ts";
 import type { StaffActor } from "./context.ts";
-import { grantsOf } from "./role-grants.ts";
+import { grantsAt, grantsOf } from "./role-grants.ts";
 
 /**
  * The actor for an active person, or undefined when they do not exist or are inactive.
@@ -27,6 +28,29 @@ export async function loadActor(
     departmentId: person.departmentId,
     divisionId: person.divisionId,
     grants: await grantsOf(db, person, at),
+    via,
+  };
+}
+
+/**
+ * The actor for a person already read with their placement (a session lookup reads both in one
+ * statement), or undefined when they are inactive. Roles are read fresh, as by `loadActor`.
+ */
+export async function actorForPerson(
+  db: Db,
+  person: Staff,
+  placement: Placement,
+  via: StaffActor["via"],
+  at: Date,
+): Promise<StaffActor | undefined> {
+  if (!person.active) return undefined;
+  return {
+    kind: "staff",
+    staffId: person.id,
+    name: person.name,
+    departmentId: person.departmentId,
+    divisionId: person.divisionId,
+    grants: await grantsAt(db, person, placement, at),
     via,
   };
 }

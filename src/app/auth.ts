@@ -15,7 +15,7 @@ import { findStaff, findStaffByLogin } from "../db/repos/staff.ts";
 import { isRole, type Role, type RoleGrant } from "../domain/roles.ts";
 import { addressWaitMs } from "../domain/sign-in-throttle.ts";
 import { AppError } from "../errors.ts";
-import { loadActor } from "./actors.ts";
+import { actorForPerson } from "./actors.ts";
 import { record } from "./audit.ts";
 import { authorize } from "./authorize.ts";
 import { type Actor, type AppContext, type StaffActor, systemActor } from "./context.ts";
@@ -292,14 +292,16 @@ export type ResolvedSession = {
 export async function resolveSession(ctx: AppContext, rawId: string): Promise<ResolvedSession | undefined> {
   const now = ctx.clock.now();
   const idHash = tokenHash(rawId);
-  const session = await repo.findSession(ctx.db, idHash);
-  if (!session) return undefined;
+  // One statement for the session, its person and their placement; then their roles (two more).
+  const found = await repo.findSessionWithPerson(ctx.db, idHash);
+  if (!found) return undefined;
+  const { session } = found;
   const idleLimit = now.getTime() - ctx.config.sessionIdleMinutes * MINUTE;
   if (session.expiresAt <= now || session.lastSeenAt.getTime() < idleLimit) {
     await repo.deleteSession(ctx.db, idHash);
     return undefined;
   }
-  const actor = await loadActor(ctx.db, session.staffId, "session", now);
+  const actor = await actorForPerson(ctx.db, found.person, found.placement, "session", now);
   if (!actor) {
     await repo.deleteSession(ctx.db, idHash);
     return undefined;

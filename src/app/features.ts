@@ -10,6 +10,7 @@ import { guidelineFeature } from "./guideline/feature.ts";
 import { incidentsFeature } from "./incidents/feature.ts";
 import { noticesFeature } from "./notices/feature.ts";
 import { notificationsFeature } from "./notifications/feature.ts";
+import { orgCacheFeature } from "./org-cache.ts";
 import { policiesFeature } from "./policies/feature.ts";
 import { archiveFeature } from "./posts/archive-feature.ts";
 import { postsFeature } from "./posts/posts-feature.ts";
@@ -36,6 +37,7 @@ export function features(): readonly Feature[] {
     notificationsFeature,
     incidentsFeature,
     publicFeature,
+    orgCacheFeature,
     rolesFeature,
   ];
 }

@@ -23,6 +23,7 @@ import {
   isDerivedRole,
   isOversightRole,
   type Offices,
+  type Placement,
   type Role,
   type RoleGrant,
 } from "../domain/roles.ts";
@@ -35,12 +36,25 @@ export function offices(): Offices {
 
 /** Every role `person` holds at `at` (Tokyo day). */
 export async function grantsOf(db: Db, person: Staff, at: Date = new Date()): Promise<RoleGrant[]> {
-  const [placement, assignments, acting] = await Promise.all([
-    placementOf(db, person),
+  return grantsAt(db, person, placementOf(db, person), at);
+}
+
+/**
+ * Every role `person` holds at `at`, their placement already read (with their session, in the
+ * same statement: repos/auth.ts `findSessionWithPerson`).
+ */
+export async function grantsAt(
+  db: Db,
+  person: Staff,
+  placement: Placement | Promise<Placement>,
+  at: Date,
+): Promise<RoleGrant[]> {
+  const [post, assignments, acting] = await Promise.all([
+    placement,
     listAssignments(db, person.id),
     actingOf(db, person.id, "acting"),
   ]);
-  return effectiveGrants({ placement, offices: offices(), acting, assignments, today: tokyoDate(at) });
+  return effectiveGrants({ placement: post, offices: offices(), acting, assignments, today: tokyoDate(at) });
 }
 
 /**

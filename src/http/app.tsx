@@ -5,7 +5,6 @@
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { secureHeaders } from "hono/secure-headers";
 import type { AppContext } from "../app/context.ts";
 import { type AppError, pageNotFound } from "../errors.ts";
 import { apiRoutes } from "./api/routes.ts";
@@ -25,9 +24,10 @@ import { csrfProtection, csrfRefusalMessage } from "./middleware/csrf.ts";
 import { inputGuard } from "./middleware/input-guard.ts";
 import { loadSession, requireSignedIn } from "./middleware/session.ts";
 import { enforceTwoFactor } from "./middleware/two-factor.ts";
-import { embedFraming } from "./public/framing.ts";
 import { publicRoutes } from "./public/routes.tsx";
+import { hasCompleteHeaders } from "./public/serve.ts";
 import { render } from "./render.tsx";
+import { securityHeaders } from "./security-headers.ts";
 import { accountRoutes } from "./staff/account-routes.tsx";
 import { adminRoutes } from "./staff/admin-routes.tsx";
 import { archiveRoutes } from "./staff/archive-routes.tsx";
@@ -57,18 +57,8 @@ export type HttpOptions = {
   dataDir?: string;
 };
 
-const csp = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", "data:"],
-  fontSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+/** Requests without a body to limit (asking one for its body builds a whole WHATWG Request). */
+const bodiless = new Set(["GET", "HEAD"]);
 
 function errorPage(error: AppError) {
   const titles: Record<number, string> = {
@@ -114,23 +104,14 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
     c.set("app", ctx);
     await next();
   });
-  app.use(embedFraming(ctx.config.embedOrigins));
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: csp,
-      crossOriginEmbedderPolicy: false,
-      referrerPolicy: "same-origin",
-      strictTransportSecurity: ctx.config.cookieSecure ? "max-age=31536000; includeSubDomains" : false,
-    }),
-  );
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw tooLarge();
-      },
-    }),
-  );
+  app.use(securityHeaders(ctx.config, hasCompleteHeaders));
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw tooLarge();
+    },
+  });
+  app.use((c, next) => (bodiless.has(c.req.method) ? next() : limit(c, next)));
 
   app.get("/healthz", healthRoute(options.dataDir));
   mountAssets(app);

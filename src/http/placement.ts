@@ -1,15 +1,13 @@
 /**
- * Choices for department / division / position selects, and their names by id.
+ * Choices for department / division / position selects, and their names by id (from the copy in
+ * memory, app/org-cache.ts).
  */
 import type { AppContext } from "../app/context.ts";
-import { listDepartments, listDivisions, listPositions } from "../db/repos/org.ts";
+import { orgLists } from "../app/org-cache.ts";
 
+/** The selects' choices (active units only) and every unit's name by id. */
 export async function placementOptions(ctx: AppContext) {
-  const [departments, divisions, positions] = await Promise.all([
-    listDepartments(ctx.db),
-    listDivisions(ctx.db),
-    listPositions(ctx.db),
-  ]);
+  const { departments, divisions, positions } = await orgLists(ctx);
   const deptName = new Map(departments.map((d) => [d.id, d.name]));
   return {
     departments: departments.filter((d) => d.active).map((d) => ({ value: String(d.id), label: d.name })),

@@ -1,6 +1,8 @@
 /**
  * The public pages under a surge: a repeated request is served from memory without touching the
- * database, a cold cache under concurrent requests loads the registry once, a change committed
+ * database, a conditional request is answered 304 until a change gives the page a new ETag, a
+ * public request never looks up a session (it answers when the database is down, and sets no
+ * cookie), a cold cache under concurrent requests loads the registry once, a change committed
  * through `change()` makes the next request fresh, unrelated changes keep the cache, and a change
  * made behind the application's back (another instance) shows after the TTL.
  */
@@ -22,6 +24,8 @@ let app: TestApp;
 let org: TestOrg;
 let http: ReturnType<typeof createHttpApp>;
 let queries = 0;
+/** When set, every query the application starts fails (the database is down). */
+let databaseDown = false;
 let cityId = 0;
 
 /** The database, counting every query the public pages start through it. */
@@ -38,7 +42,10 @@ function countingDb(db: Db): Db {
   ]);
   return new Proxy(db, {
     get(target, prop, receiver) {
-      if (typeof prop === "string" && starts.has(prop)) queries++;
+      if (typeof prop === "string" && starts.has(prop)) {
+        queries++;
+        if (databaseDown) throw new Error("the database is down");
+      }
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -67,6 +74,7 @@ before(async () => {
 });
 beforeEach(() => {
   queries = 0;
+  databaseDown = false;
 });
 after(async () => {
   await app.close();
@@ -99,6 +107,82 @@ test("a repeated request is answered from memory, without a database query", asy
   assert.equal(queries, 1, "and then no more");
   await get("/public/accounts/999999");
   assert.equal(queries, 1, "an unknown id is a 404 without a query");
+});
+
+/** The public views of one registry, and of the city's account. */
+function publicViews(): string[] {
+  return [
+    "/public/accounts",
+    "/public/accounts.json",
+    "/public/accounts.csv",
+    "/public/embed/accounts",
+    `/public/accounts/${cityId}`,
+    "/public/notices",
+  ];
+}
+
+test("a conditional request is answered 304 from memory until a change, visible at once", async () => {
+  const tags = new Map<string, string>();
+  for (const path of publicViews()) {
+    const res = await http.request(path);
+    assert.equal(res.status, 200, path);
+    const etag = res.headers.get("etag") ?? "";
+    assert.match(etag, /^"[\w-]{22}"$/, `${path}: a strong ETag`);
+    tags.set(path, etag);
+  }
+  queries = 0;
+  for (const [path, etag] of tags) {
+    for (const asked of [etag, `"older", W/${etag}`, "*"]) {
+      const res = await http.request(path, { headers: { "if-none-match": asked } });
+      assert.equal(res.status, 304, `${path} with If-None-Match: ${asked}`);
+      assert.equal(await res.text(), "");
+      assert.equal(res.headers.get("etag"), etag);
+      assert.equal(res.headers.get("cache-control"), "public, max-age=60");
+    }
+    const other = await http.request(path, { headers: { "if-none-match": '"someone-elses"' } });
+    assert.equal(other.status, 200, `${path}: another ETag gets the page`);
+    const head = await http.request(path, { method: "HEAD" });
+    assert.equal(head.status, 200, `${path}: HEAD`);
+    assert.equal(head.headers.get("etag"), etag);
+    assert.equal(await head.text(), "", `${path}: HEAD has no body`);
+  }
+  assert.equal(queries, 0, "conditional requests are answered from memory");
+
+  await change(app.ctx, systemActor("test"), "account.update", async (tx, at) => {
+    await updateAccount(tx, cityId, { name: "いわき市（ETag確認）" }, at);
+    return { result: null, target: { type: "account", id: cityId }, summary: {} };
+  });
+  for (const [path, etag] of tags) {
+    const res = await http.request(path, { headers: { "if-none-match": etag } });
+    if (path === "/public/notices") {
+      // The notices page does not show account names: same bytes, same ETag, still 304.
+      assert.equal(res.status, 304, path);
+      continue;
+    }
+    assert.equal(res.status, 200, `${path}: the very next request after the change`);
+    assert.notEqual(res.headers.get("etag"), etag, `${path}: a new ETag`);
+    assert.ok((await res.text()).includes("いわき市（ETag確認）"), `${path} shows the change`);
+  }
+});
+
+test("a public request does no session or database work: it answers with the database down", async () => {
+  for (const path of publicViews()) assert.equal((await http.request(path)).status, 200, path);
+  databaseDown = true;
+  queries = 0;
+  // A session cookie as a signed-in member of staff would send (unknown here, so a staff page
+  // would look it up and clear it).
+  const cookie = `snsgov_session=${"A".repeat(43)}`;
+  for (const path of publicViews()) {
+    const res = await http.request(path, { headers: { cookie, "accept-encoding": "gzip" } });
+    assert.equal(res.status, 200, `${path} answers while the database is down`);
+    assert.equal(res.headers.get("set-cookie"), null, `${path} sets no cookie`);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff", `${path}: security headers`);
+    assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors/, path);
+  }
+  assert.equal(queries, 0, "not one query, not even a session lookup");
+  // A staff page with the same cookie does look the session up (and so fails here).
+  await http.request("/", { headers: { cookie } });
+  assert.ok(queries > 0, "the staff side reads the session store");
 });
 
 test("concurrent requests on a cold cache load the registry once", async () => {

@@ -3,8 +3,21 @@
  * API tokens. Secrets are stored only as hashes (sessions, links, tokens) or argon2id (passwords).
  */
 import { and, desc, eq, gt, gte, isNull, lt, or, sql } from "drizzle-orm";
+import type { Placement } from "../../domain/roles.ts";
 import type { Db } from "../client.ts";
-import { apiTokens, loginThrottle, oneTimeTokens, sessions, settings, staffCredentials } from "../schema.ts";
+import {
+  apiTokens,
+  departments,
+  divisions,
+  loginThrottle,
+  oneTimeTokens,
+  positions,
+  sessions,
+  settings,
+  staff,
+  staffCredentials,
+} from "../schema.ts";
+import { placementColumns, type Staff, toPlacement } from "./staff.ts";
 
 export type Credentials = typeof staffCredentials.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -49,6 +62,41 @@ export async function insertSession(db: Db, values: typeof sessions.$inferInsert
 export async function findSession(db: Db, idHash: string): Promise<Session | undefined> {
   const [row] = await db.select().from(sessions).where(eq(sessions.idHash, idHash));
   return row;
+}
+
+/**
+ * A session with its person and their placement, in one statement (every signed-in request
+ * starts with it): undefined when the session does not exist.
+ */
+export async function findSessionWithPerson(
+  db: Db,
+  idHash: string,
+): Promise<{ session: Session; person: Staff; placement: Placement } | undefined> {
+  const [row] = await db
+    .select({ session: sessions, person: staff, ...placementColumns })
+    .from(sessions)
+    .innerJoin(staff, eq(staff.id, sessions.staffId))
+    .leftJoin(positions, eq(positions.id, staff.positionId))
+    .leftJoin(departments, eq(departments.id, staff.departmentId))
+    .leftJoin(divisions, eq(divisions.id, staff.divisionId))
+    .where(eq(sessions.idHash, idHash));
+  if (!row) return undefined;
+  // placementOf joins the post and department strictly: without them, the person heads nothing.
+  const placed = row.headOf !== null && row.departmentName !== null;
+  return {
+    session: row.session,
+    person: row.person,
+    placement: toPlacement(
+      row.person,
+      placed
+        ? {
+            headOf: row.headOf ?? "none",
+            departmentName: row.departmentName ?? "",
+            divisionName: row.divisionName,
+          }
+        : undefined,
+    ),
+  };
 }
 
 export async function touchSession(db: Db, idHash: string, at: Date): Promise<void> {

@@ -185,12 +185,27 @@ export type RoleAssignment = typeof roleAssignments.$inferSelect;
 /** A person's placement with the unit names the guideline's named posts are matched on. */
 export async function placementOf(db: Db, person: Staff): Promise<Placement> {
   const [row] = await db
-    .select({ headOf: positions.headOf, departmentName: departments.name, divisionName: divisions.name })
+    .select(placementColumns)
     .from(staff)
     .innerJoin(positions, eq(positions.id, staff.positionId))
     .innerJoin(departments, eq(departments.id, staff.departmentId))
     .leftJoin(divisions, eq(divisions.id, staff.divisionId))
     .where(eq(staff.id, person.id));
+  return toPlacement(person, row);
+}
+
+/** The columns `placementOf` reads, for a query that joins the same tables (repos/auth.ts). */
+export const placementColumns = {
+  headOf: positions.headOf,
+  departmentName: departments.name,
+  divisionName: divisions.name,
+};
+
+/** A person's placement from the `placementColumns` of their row (none found: no post). */
+export function toPlacement(
+  person: Staff,
+  row: { headOf: string; departmentName: string; divisionName: string | null } | undefined,
+): Placement {
   return {
     departmentId: person.departmentId,
     divisionId: person.divisionId,

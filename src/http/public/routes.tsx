@@ -43,7 +43,7 @@ function positiveInt(value: string | undefined): number | null {
 /** A route over the (filtered) registry: the list page and its feeds. */
 function listing(path: string, produce: (c: HttpContext, listing: Listing) => PublicBody) {
   return async (c: HttpContext) => {
-    const registry = await publicRegistry(c.var.app);
+    const registry = await publicRegistry(c.get("app"));
     const filter = parsePublicFilter(registry, c.req.query());
     const key = pageKey(path, { platform: filter.platform, department: filter.departmentId });
     return servePublic(c, "pages", key, async () =>
@@ -64,13 +64,13 @@ export function publicRoutes() {
 
   app.get("/public/accounts/:id", async (c) => {
     const id = positiveInt(c.req.param("id"));
-    const registry = await publicRegistry(c.var.app);
+    const registry = await publicRegistry(c.get("app"));
     if (id === null || !registry.byId.has(id)) return notFoundPage(c);
     return servePublic(c, "pages", `/public/accounts/${id}`, () => accountBody(c, id));
   });
 
   app.get("/public/accounts/:id/policy/:version", async (c) => {
-    const account = (await publicRegistry(c.var.app)).byId.get(positiveInt(c.req.param("id")) ?? 0);
+    const account = (await publicRegistry(c.get("app"))).byId.get(positiveInt(c.req.param("id")) ?? 0);
     const version = positiveInt(c.req.param("version"));
     // Published versions never exceed the one in force, so larger numbers need no query.
     if (!account || version === null || version > (account.policyVersion ?? 0)) return notFoundPage(c);

@@ -1,7 +1,10 @@
 /**
  * Serving public responses from memory: each body is rendered once per cache generation and
- * Tokyo day (see app/public/cache.ts), stored as bytes with a gzip copy and an ETag, and sent
- * with `Cache-Control: public, max-age=60`. A hit costs no rendering and no database query.
+ * Tokyo day (see app/public/cache.ts), stored as bytes with a gzip copy, a strong ETag and its
+ * complete response headers (security headers included, security-headers.ts), and sent with
+ * `Cache-Control: public, max-age=60`; a request whose If-None-Match names the ETag gets a 304.
+ * A hit costs no rendering, no database query and no header built at request time: the stored
+ * header object goes to the server adapter as it is.
  *
  * Two caches per application: pages (keyed by path and normalised query; the key space is small
  * because unknown or unusable query values are dropped before keying) and verification answers
@@ -11,6 +14,7 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { cachePerContext, PUBLIC_CACHE_TTL_MS } from "../../app/public/cache.ts";
 import type { HttpContext } from "../env.ts";
+import { type HeaderList, securityHeadersFor } from "../security-headers.ts";
 
 /** What a public route produces on a miss. */
 export type PublicBody = {
@@ -23,7 +27,10 @@ export type PublicBody = {
 
 type Stored = {
   status: 200 | 404 | 422;
+  /** Complete headers of the plain answer, of the gzip answer and of a 304. */
   headers: Record<string, string>;
+  gzipHeaders: Record<string, string>;
+  notModified: Record<string, string>;
   body: Uint8Array<ArrayBuffer>;
   gzip: Uint8Array<ArrayBuffer> | null;
   etag: string;
@@ -38,22 +45,35 @@ const answers = cachePerContext<Stored>({ maxEntries: 10_000 });
 /** `Cache-Control` of every public response. */
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_CACHE_TTL_MS / 1000}`;
 
-function store(produced: PublicBody): Stored {
+/** Responses whose headers are complete (the security headers need not be added). */
+const complete = new WeakSet<Response>();
+
+/** True when `res` came from the public cache with its headers complete. */
+export function hasCompleteHeaders(res: Response): boolean {
+  return complete.has(res);
+}
+
+function store(produced: PublicBody, security: HeaderList): Stored {
   const body =
     typeof produced.body === "string"
       ? new TextEncoder().encode(produced.body)
       : new Uint8Array(produced.body);
   const gzip = body.byteLength >= GZIP_MIN_BYTES ? new Uint8Array(gzipSync(body, { level: 6 })) : null;
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  const common: Record<string, string> = {
+    ...Object.fromEntries(security),
+    "Cache-Control": PUBLIC_CACHE_CONTROL,
+    Vary: "Accept-Encoding",
+    ETag: etag,
+  };
+  const headers = { ...common, "Content-Type": produced.type, ...produced.headers };
   return {
     status: produced.status,
-    headers: {
-      "Content-Type": produced.type,
-      "Cache-Control": PUBLIC_CACHE_CONTROL,
-      Vary: "Accept-Encoding",
-      ETag: etag,
-      ...produced.headers,
-    },
+    headers: { ...headers, "Content-Length": String(body.byteLength) },
+    gzipHeaders: gzip
+      ? { ...headers, "Content-Encoding": "gzip", "Content-Length": String(gzip.byteLength) }
+      : {},
+    notModified: common,
     body,
     gzip,
     etag,
@@ -62,6 +82,24 @@ function store(produced: PublicBody): Stored {
 
 function acceptsGzip(header: string | undefined): boolean {
   return header !== undefined && /\bgzip\b/i.test(header) && !/\bgzip\s*;\s*q=0(\.0*)?\b/i.test(header);
+}
+
+/**
+ * Whether an If-None-Match header names `etag` (RFC 9110 13.1.2: a list, weak comparison, `*`).
+ */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header === etag) return true;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
+}
+
+function answer(body: Uint8Array<ArrayBuffer> | null, status: number, headers: Record<string, string>) {
+  const res = new Response(body, { status, headers });
+  complete.add(res);
+  return res;
 }
 
 /**
@@ -75,20 +113,16 @@ export async function servePublic(
   key: string,
   produce: () => Promise<PublicBody>,
 ): Promise<Response> {
-  const ctx = c.var.app;
+  const ctx = c.get("app");
   const cache = scope === "pages" ? pages(ctx) : answers(ctx);
-  const stored = await cache.getOrCreate(key, ctx.clock.now(), async () => store(await produce()));
-  if (c.req.header("if-none-match") === stored.etag) {
-    return c.body(null, 304, {
-      ETag: stored.etag,
-      "Cache-Control": PUBLIC_CACHE_CONTROL,
-      Vary: "Accept-Encoding",
-    });
-  }
-  if (stored.gzip && acceptsGzip(c.req.header("accept-encoding"))) {
-    return c.body(stored.gzip, stored.status, { ...stored.headers, "Content-Encoding": "gzip" });
-  }
-  return c.body(stored.body, stored.status, stored.headers);
+  const stored = await cache.getOrCreate(key, ctx.clock.now(), async () =>
+    store(await produce(), securityHeadersFor(ctx.config, c.req.path)),
+  );
+  if (stored.status === 200 && matchesEtag(c.req.header("if-none-match"), stored.etag))
+    return answer(null, 304, stored.notModified);
+  if (stored.gzip && acceptsGzip(c.req.header("accept-encoding")))
+    return answer(stored.gzip, stored.status, stored.gzipHeaders);
+  return answer(stored.body, stored.status, stored.headers);
 }
 
 /** The cache key of a request: its path and the query values a route accepted, sorted. */
