@@ -56,6 +56,7 @@ export const actionLabels: Record<string, string> = {
   "settings.update": "システム設定の変更",
   "system.setup": "初期設定",
   "system.restore": "データベースの復元",
+  "setup.backup_recorded": "バックアップ取得の記録（手入力）",
   "staff.export": "職員CSVの書き出し",
   "org.import": "組織CSVの取込み",
   "account.draft": "アカウント取得の起案",
