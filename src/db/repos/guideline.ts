@@ -5,6 +5,7 @@
  */
 import { aliasedTable, and, asc, desc, eq, lte, ne, sql } from "drizzle-orm";
 import type { RequiredPerson } from "../../domain/guideline-ack.ts";
+import { SETUP_DEPARTMENT_CODE } from "../../domain/org.ts";
 import type { Db } from "../client.ts";
 import {
   departments,
@@ -294,6 +295,8 @@ export async function requiredPeople(db: Db, options: { staffId?: number } = {})
       and(
         eq(staff.active, true),
         holdsRole,
+        // The first start's provisional department holds no staff of the city (domain/org.ts).
+        ne(departments.code, SETUP_DEPARTMENT_CODE),
         options.staffId === undefined ? undefined : eq(staff.id, options.staffId),
       ),
     )

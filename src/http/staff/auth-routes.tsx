@@ -46,7 +46,7 @@ const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: 
       <section aria-labelledby="demo-title" class="notice notice-info">
         <h2 id="demo-title">デモ用のログイン</h2>
         <p>
-          デモ環境です。次のログインID（職員番号）とパスワード「demo-password」で、デモの職員{props.demo.length}人のだれとしてもログインできます。申請を進めるときは、その部の部長（情報管理者）でログインし直してください。
+          {`デモ環境です。次のログインID（職員番号）とパスワード「demo-password」で、デモの職員${props.demo.length}人のだれとしてもログインできます。申請を進めるときは、その部の部長（情報管理者）でログインし直してください。`}
         </p>
         <div class="table-wrap">
           <table>
