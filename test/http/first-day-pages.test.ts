@@ -145,3 +145,14 @@ test("no id is used twice on the pages each role opens", async () => {
   }
   assert.ok(checked.length >= 60, `pages checked: ${checked.length}`);
 });
+
+test("the guideline and council pages keep to 和暦 (the guideline's own convention) throughout", async () => {
+  const b = await demoUser("D0001");
+  for (const path of ["/guideline", "/guideline/acknowledgements", "/council"]) {
+    const res = await b.get(path);
+    assert.equal(res.status, 200, path);
+    const main = /<main[^>]*>(.*)<\/main>/s.exec(await res.text())?.[1] ?? "";
+    assert.match(main, /令和\d+年\d+月\d+日/, `${path}: dates in 和暦`);
+    assert.doesNotMatch(main, /20\d\d年\d+月\d+日|20\d\d\/\d\d\/\d\d/, `${path}: no 西暦 date beside them`);
+  }
+});

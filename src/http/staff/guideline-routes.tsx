@@ -24,7 +24,7 @@ import {
   updateGuidelineDraft,
 } from "../../app/guideline/versions.ts";
 import type { GuidelineVersionSummary } from "../../db/repos/guideline.ts";
-import { formatDate, formatDateTime, formatWareki, tokyoDate } from "../../domain/dates.ts";
+import { formatWareki, formatWarekiDateTime, tokyoDate } from "../../domain/dates.ts";
 import { orderedClauseIds } from "../../domain/guideline-diff.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
@@ -91,7 +91,7 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
       {mine.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
           <p>
-            最新の版（{mine.version.label}）は {formatDateTime(mine.acknowledgedAt)} に確認済みです。
+            最新の版（{mine.version.label}）は {formatWarekiDateTime(mine.acknowledgedAt)} に確認済みです。
           </p>
         </div>
       ) : mine.required ? (
@@ -147,7 +147,7 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
                     </td>
                     <td>
                       {v.publishedAt
-                        ? `${formatDate(tokyoDate(v.publishedAt))}（${v.publishedByName ?? "システム"}）`
+                        ? `${formatWareki(tokyoDate(v.publishedAt))}（${v.publishedByName ?? "システム"}）`
                         : "—"}
                     </td>
                   </tr>
@@ -266,7 +266,7 @@ async function versionPage(
         <dt>公開</dt>
         <dd>
           {v.publishedAt
-            ? `${formatDateTime(v.publishedAt)}（${v.publishedByName ?? "システム"}）`
+            ? `${formatWarekiDateTime(v.publishedAt)}（${v.publishedByName ?? "システム"}）`
             : "未公開（下書き）"}
         </dd>
         {draft ? (
@@ -422,14 +422,14 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       ) : null}
       {view.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
-          <p>この版は {formatDateTime(view.acknowledgedAt)} に確認済みです。</p>
+          <p>この版は {formatWarekiDateTime(view.acknowledgedAt)} に確認済みです。</p>
         </div>
       ) : null}
       <dl class="facts">
         <dt>施行日</dt>
         <dd>{formatWareki(v.effectiveDate)}</dd>
         <dt>公開</dt>
-        <dd>{v.publishedAt ? formatDateTime(v.publishedAt) : "—"}</dd>
+        <dd>{v.publishedAt ? formatWarekiDateTime(v.publishedAt) : "—"}</dd>
       </dl>
       {v.summary ? (
         <section aria-labelledby="summary-title">
@@ -442,7 +442,7 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       {view.base ? (
         <section aria-labelledby="changes-title">
           <h2 id="changes-title">
-            前回確認した版（{view.base.label}、{formatDate(tokyoDate(view.base.acknowledgedAt))}
+            前回確認した版（{view.base.label}、{formatWareki(tokyoDate(view.base.acknowledgedAt))}
             確認）からの変更点
           </h2>
           <ClauseChanges changes={view.clauses} />
@@ -574,7 +574,7 @@ export function guidelineRoutes() {
         <h1>ガイドラインの確認状況（{status.version.label}）</h1>
         <p>
           役割のある職員（部長・課長、割り当てられた役割のある職員、公式アカウントの運用職員）は、最新の版を確認する必要があります（第8-2）。まだ確認していない職員には、
-          {formatDate(status.remindOn)}（公開または施行から{status.reminderDays}
+          {formatWareki(status.remindOn)}（公開または施行から{status.reminderDays}
           日後）にタスクでお知らせします。
         </p>
         <AcknowledgementTable
