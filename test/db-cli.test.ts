@@ -20,6 +20,7 @@ import { silentLogger } from "../src/app/logger.ts";
 import { createDepartment } from "../src/app/org.ts";
 import { execute, parseDbArgs, run } from "../src/cli/db.ts";
 import { loadConfig } from "../src/config.ts";
+import { lastBackup } from "../src/db/backup-log.ts";
 import { openEmbedded } from "../src/db/client.ts";
 import { startEmbeddedServer } from "../src/db/embedded.ts";
 import { auditLog } from "../src/db/schema.ts";
@@ -93,6 +94,9 @@ test("backup, then a new administrator, then restore: the administrator is gone,
   const saved = await snsgov(["db", "backup", backup]);
   ok(saved);
   assert.match(saved.stdout, /^backup written: .*\/nightly\.tar\.gz \(\d+\.\d MB\) in \d+\.\d s\n$/);
+  // The record the setup checklist reads: beside the cluster, so a restore does not take it back.
+  const recorded = await lastBackup(dataDir);
+  assert.equal(recorded?.file, backup, "the backup is recorded in the data folder");
 
   const created = await snsgov([
     "user",

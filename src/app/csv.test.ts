@@ -63,6 +63,25 @@ test("a UTF-16 file (Excel's Unicode text) is refused with advice on how to save
   );
 });
 
+test("an image, a PDF or an Excel workbook renamed to .csv is refused naming what it is; a stray NUL is not", () => {
+  const cases: [number[], string][] = [
+    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG画像"],
+    [[0xff, 0xd8, 0xff, 0xe0], "JPEG画像"],
+    [[0x25, 0x50, 0x44, 0x46, 0x2d], "PDFファイル"],
+    [[0x50, 0x4b, 0x03, 0x04], "Excelのブック（.xlsx）"],
+    [[0x00, 0x01, 0x02, 0x03, 0x41, 0x00, 0x05, 0x06], "画像などのテキストでないファイル"],
+  ];
+  for (const [bytes, name] of cases) {
+    assert.throws(
+      () => decodeCsv(new Uint8Array(bytes)),
+      (e: unknown) => e instanceof AppError && e.status === 400 && e.message.includes(`CSVではなく、${name}`),
+      name,
+    );
+  }
+  const nul = new TextEncoder().encode("職員番号,氏名\n1,ヌル\u0000文字\n");
+  assert.ok(decodeCsv(nul).text.includes("\u0000"), "one NUL in a cell is left to the row checks");
+});
+
 test("quoted fields, doubled quotes, CRLF and newlines inside a cell; blank rows dropped, lines kept", () => {
   const records = parseCsv('a,b\r\n"x, y","say ""hi"""\r\n\r\n,,\r\n"two\r\nlines",z\r\nlast,1');
   assert.deepEqual(records, [

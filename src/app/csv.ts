@@ -44,6 +44,28 @@ function utf8Evidence(text: string, bytes: Uint8Array): { wide: number; invalid:
   return { wide: wide + genuine, invalid: replaced - genuine };
 }
 
+/** File signatures of what people pick by mistake instead of a CSV, with how to name them. */
+const signatures: ReadonlyArray<[readonly number[], string]> = [
+  [[0x89, 0x50, 0x4e, 0x47], "PNG画像"],
+  [[0xff, 0xd8, 0xff], "JPEG画像"],
+  [[0x47, 0x49, 0x46, 0x38], "GIF画像"],
+  [[0x25, 0x50, 0x44, 0x46], "PDFファイル"],
+  [[0x50, 0x4b, 0x03, 0x04], "Excelのブック（.xlsx）などの圧縮されたファイル"],
+  [[0xd0, 0xcf, 0x11, 0xe0], "Excelのブック（.xls）などのOffice文書"],
+];
+
+/**
+ * What a file that is plainly not text is (an image, a PDF, an Excel workbook, or other binary
+ * data: more than one byte in ten of its start is a control character), or undefined for text.
+ */
+function binaryKind(bytes: Uint8Array): string | undefined {
+  for (const [prefix, name] of signatures) if (startsWith(bytes, prefix)) return name;
+  const head = bytes.subarray(0, 4096);
+  let control = 0;
+  for (const b of head) if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  return head.length > 0 && control * 10 > head.length ? "画像などのテキストでないファイル" : undefined;
+}
+
 /** The character the decoders put where bytes cannot be read in the file's encoding. */
 export const REPLACEMENT_CHARACTER = "\uFFFD";
 
@@ -57,8 +79,8 @@ export const REPLACEMENT_CHARACTER = "\uFFFD";
  *   more three- or four-byte UTF-8 characters (Japanese text) than broken sequences (a UTF-8
  *   file damaged in places);
  *   anything else is CP932
- * @throws AppError("bad_request") for UTF-16 files, and for a file forced to UTF-8 that is
- *   plainly not UTF-8
+ * @throws AppError("bad_request") for UTF-16 files, files that are not text (an image, a PDF,
+ *   an Excel workbook renamed to .csv), and for a file forced to UTF-8 that is plainly not UTF-8
  */
 export function decodeCsv(
   data: Uint8Array | string,
@@ -72,6 +94,13 @@ export function decodeCsv(
     throw new AppError(
       "bad_request",
       "UTF-16形式（Excelの「Unicode テキスト」）のファイルには対応していません。Excelでは「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」で保存してください。",
+    );
+  }
+  const binary = binaryKind(data);
+  if (binary) {
+    throw new AppError(
+      "bad_request",
+      `このファイルはCSVではなく、${binary}のようです。ファイル名が「.csv」でも中身が違うと取り込めません。${binary.startsWith("Excel") ? "Excelでファイルを開き、「名前を付けて保存」で「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」を選んで保存したものを選んでください。" : "人事・組織のデータを書き出したCSVファイルを選んでください。"}`,
     );
   }
   const bom = startsWith(data, UTF8_BOM);

@@ -14,6 +14,7 @@ import { change } from "./audit.ts";
 import { type AppContext, systemActor } from "./context.ts";
 import { features } from "./features.ts";
 import { hashPassword } from "./passwords.ts";
+import { offices } from "./role-grants.ts";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -21,7 +22,7 @@ export const DEMO_PASSWORD = "demo-password";
 const DEMO_ADMIN = "D0028";
 const DEMO_POLICY_DIRECTOR = "D0001";
 
-export type DemoLogin = { login: string; name: string; roles: string };
+export type DemoLogin = { login: string; name: string; unit: string; roles: string };
 
 type DemoPerson = {
   no: string;
@@ -31,7 +32,6 @@ type DemoPerson = {
   div: string | null;
   pos: string;
   roles?: Array<{ role: Role; scope: "global" | "department" | "division" }>;
-  note?: string;
 };
 
 const positions = [
@@ -101,7 +101,6 @@ const people: DemoPerson[] = [
     dept: "seisaku",
     div: null,
     pos: "buchou",
-    note: "総合政策部長",
   },
   {
     no: "D0002",
@@ -110,7 +109,6 @@ const people: DemoPerson[] = [
     dept: "soumu",
     div: null,
     pos: "buchou",
-    note: "総務部長（情報統括管理者）",
   },
   { no: "D0003", name: "小名浜 一郎", kana: "おなはま いちろう", dept: "shimin", div: null, pos: "buchou" },
   { no: "D0004", name: "勿来 恵子", kana: "なこそ けいこ", dept: "fukushi", div: null, pos: "buchou" },
@@ -125,7 +123,6 @@ const people: DemoPerson[] = [
     div: "furusato",
     pos: "kachou",
     roles: [{ role: "consultation_desk", scope: "global" }],
-    note: "ふるさと発信課長（協議先）",
   },
   {
     no: "D0012",
@@ -153,7 +150,6 @@ const people: DemoPerson[] = [
       { role: "operator", scope: "division" },
       { role: "council_member", scope: "department" },
     ],
-    note: "広報広聴課の運用に携わる職員・協議会",
   },
   {
     no: "D0021",
@@ -163,7 +159,6 @@ const people: DemoPerson[] = [
     div: "kouhou",
     pos: "shuji",
     roles: [{ role: "operator", scope: "division" }],
-    note: "広報広聴課の運用に携わる職員",
   },
   {
     no: "D0022",
@@ -185,7 +180,6 @@ const people: DemoPerson[] = [
       { role: "operator", scope: "division" },
       { role: "council_member", scope: "department" },
     ],
-    note: "観光振興課の運用に携わる職員・協議会",
   },
   {
     no: "D0024",
@@ -207,7 +201,6 @@ const people: DemoPerson[] = [
       { role: "operator", scope: "division" },
       { role: "council_member", scope: "department" },
     ],
-    note: "危機管理課の運用に携わる職員・協議会",
   },
   {
     no: "D0026",
@@ -241,7 +234,6 @@ const people: DemoPerson[] = [
     div: "jouhou",
     pos: "kakarichou",
     roles: [{ role: "admin", scope: "global" }],
-    note: "システム管理者",
   },
   {
     no: "D0029",
@@ -251,7 +243,6 @@ const people: DemoPerson[] = [
     div: "soumuka",
     pos: "kakarichou",
     roles: [{ role: "auditor", scope: "global" }],
-    note: "監査担当",
   },
   { no: "D0030", name: "新川 悠", kana: "あらかわ ゆう", dept: "soumu", div: "soumuka", pos: "shuji" },
   {
@@ -266,36 +257,34 @@ const people: DemoPerson[] = [
   { no: "D0033", name: "折木 陸", kana: "おりき りく", dept: "fukushi", div: "kenkou", pos: "shunin" },
 ];
 
+/** What a demo person does, from their post (4.1.2, 4.1.4) and the roles they are given. */
 function describe(person: DemoPerson): string {
-  if (person.note) return person.note;
-  const base =
-    person.pos === "buchou"
-      ? roleLabels.department_head
-      : person.pos === "kachou"
-        ? roleLabels.account_manager
-        : "一般職員";
-  return base;
+  const pack = offices();
+  const deptName = departments.find((d) => d.code === person.dept)?.name ?? "";
+  const parts: string[] = [];
+  if (person.pos === "buchou") {
+    if (deptName === pack.policyDirector.department) parts.push(roleLabels.policy_director);
+    if (deptName === pack.securityDirector.department) parts.push(roleLabels.security_director);
+    parts.push(roleLabels.department_head);
+  }
+  if (person.pos === "kachou") parts.push(roleLabels.account_manager);
+  for (const grant of person.roles ?? []) parts.push(roleLabels[grant.role]);
+  return parts.length > 0 ? parts.join("・") : "一般職員（役割なし）";
 }
 
-/** The logins shown on the demo login page (one per kind of role). */
+/** Where a demo person works: 「総合政策部 広報広聴課」. */
+function unitOf(person: DemoPerson): string {
+  const dept = departments.find((d) => d.code === person.dept);
+  const division = dept?.divisions.find(([code]) => code === person.div);
+  return [dept?.name ?? "", division?.[1] ?? ""].filter((x) => x !== "").join(" ");
+}
+
+/**
+ * Every demo login with where the person works and what they do, so that whoever walks an
+ * application through finds the next person to sign in as (the 部長 of its department, 4.1.2).
+ */
 export function demoLogins(): DemoLogin[] {
-  const shown = [
-    "D0001",
-    "D0002",
-    "D0003",
-    "D0010",
-    "D0011",
-    "D0018",
-    "D0020",
-    "D0023",
-    "D0025",
-    "D0028",
-    "D0029",
-    "D0030",
-  ];
-  return people
-    .filter((p) => shown.includes(p.no))
-    .map((p) => ({ login: p.no, name: p.name, roles: describe(p) }));
+  return people.map((p) => ({ login: p.no, name: p.name, unit: unitOf(p), roles: describe(p) }));
 }
 
 /** Seeds the demo municipality into an empty database; returns false when it has data already. */

@@ -6,6 +6,7 @@
 
 import { insertDepartment, insertPosition } from "../db/repos/org.ts";
 import { countStaff, insertAssignment, insertStaff } from "../db/repos/staff.ts";
+import { SETUP_DEPARTMENT_CODE, SETUP_DEPARTMENT_NAME } from "../domain/org.ts";
 import { change } from "./audit.ts";
 import { issuePasswordLink } from "./auth.ts";
 import { type AppContext, systemActor } from "./context.ts";
@@ -17,7 +18,11 @@ export async function ensureFirstAdmin(ctx: AppContext): Promise<FirstAdmin | nu
   if ((await countStaff(ctx.db)) > 0) return null;
   const actor = systemActor("first start");
   const staffId = await change(ctx, actor, "system.setup", async (tx) => {
-    const department = await insertDepartment(tx, { code: "setup", name: "（初期設定用の部）", kana: "" });
+    const department = await insertDepartment(tx, {
+      code: SETUP_DEPARTMENT_CODE,
+      name: SETUP_DEPARTMENT_NAME,
+      kana: "",
+    });
     const position = await insertPosition(tx, {
       code: "admin",
       name: "システム管理者",

@@ -10,6 +10,7 @@ import type { Db } from "../db/client.ts";
 import * as orgRepo from "../db/repos/org.ts";
 import * as staffRepo from "../db/repos/staff.ts";
 import { tokyoDate } from "../domain/dates.ts";
+import { hasOrganisation } from "../domain/org.ts";
 import { AppError } from "../errors.ts";
 import { record } from "./audit.ts";
 import { authorize } from "./authorize.ts";
@@ -112,6 +113,11 @@ export type StaffImportPlan = {
   notInFile: number;
   /** True when the file can be applied as it is: no file errors and no rejected rows. */
   canApply: boolean;
+  /**
+   * True when no department of the city is registered yet (only the first start's setup
+   * department): every row will be refused until the organisation file is imported first.
+   */
+  orgMissing: boolean;
 };
 
 /** The outcome of `importStaff`. */
@@ -625,6 +631,7 @@ async function buildPlan(ctx: AppContext, db: Db, props: StaffImportOptions): Pr
     counts: emptyCounts(),
     notInFile: 0,
     canApply: false,
+    orgMissing: !hasOrganisation(await orgRepo.listDepartments(db)),
   };
   if (!header) {
     plan.fileErrors.push(

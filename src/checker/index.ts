@@ -7,7 +7,13 @@
  */
 import type { Checker } from "./engine.ts";
 import { defaultCheckerIfLoaded } from "./load.ts";
-import type { CheckInput, CheckResult } from "./types.ts";
+import {
+  type CheckInput,
+  type CheckResult,
+  type LengthInfo,
+  type PostKind,
+  platformSchema,
+} from "./types.ts";
 
 export { type CompiledPack, compilePack } from "./compile.ts";
 export { type Checker, createChecker } from "./engine.ts";
@@ -38,4 +44,17 @@ export function check(input: CheckInput, now?: Date): CheckResult {
   const checker: Checker | null = defaultCheckerIfLoaded();
   if (!checker) throw new Error("checker is not loaded yet: await loadChecker() before calling check()");
   return checker.check(input, now);
+}
+
+/**
+ * The count of an empty text on `platform` (0 of the pack's limit): what the counter shows before
+ * anything is typed. Undefined when the pack sets no limit there, or the checker is not loaded.
+ */
+export function emptyLength(platform: string, kind: PostKind): LengthInfo | undefined {
+  const checker = defaultCheckerIfLoaded();
+  const parsed = platformSchema.safeParse(platform);
+  if (!checker || !parsed.success) return undefined;
+  const limits = checker.pack.platforms[parsed.data];
+  const rule = kind === "bio" ? limits?.bio : limits?.post;
+  return rule ? { platform: parsed.data, unit: rule.counter, used: 0, limit: rule.limit } : undefined;
 }

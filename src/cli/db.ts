@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
+import { appendBackupLog } from "../db/backup-log.ts";
 import { type DatabaseHandle, openDatabase, openEmbedded, openPostgres } from "../db/client.ts";
 import { clusterOf, EmbeddedServerError } from "../db/embedded.ts";
 import { DataDirLockedError } from "../db/lock.ts";
@@ -112,6 +113,8 @@ async function migrateCommand(config: Config, io: DbIo): Promise<number> {
 async function backupCommand(config: Config, io: DbIo, file: string): Promise<number> {
   embeddedOnly(config, "backup", "back up PostgreSQL with pg_dump (see docs/operations.md)");
   const result = await backupEmbedded(config.dataDir, file);
+  // The setup checklist reads this record to know that a first backup was taken.
+  await appendBackupLog(config.dataDir, { at: new Date(), file: result.file, bytes: result.bytes });
   io.out(`backup written: ${result.file} (${megabytes(result.bytes)}) in ${seconds(result.ms)}\n`);
   return 0;
 }

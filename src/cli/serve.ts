@@ -86,7 +86,7 @@ async function startUp(config: Config, demo: boolean, running: Running, stopped:
     const seeded = await seedDemo(ctx);
     out(seeded ? "snsgov: demo municipality created." : "snsgov: demo municipality already present.");
     out(`  Sign in with any of these login IDs and the password "demo-password":`);
-    for (const d of demoLogins()) out(`    ${d.login}  ${d.name}  (${d.roles})`);
+    for (const d of demoLogins()) out(`    ${d.login}  ${d.name}  ${d.unit}  (${d.roles})`);
   } else {
     const first = await ensureFirstAdmin(ctx);
     if (first) {

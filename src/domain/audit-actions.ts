@@ -33,6 +33,7 @@ export const auditAreas = {
   consultation: "協議",
   audit: "監査ログ",
   settings: "設定",
+  setup: "初期設定のチェックリスト",
   system: "システム",
 } as const;
 
@@ -210,6 +211,7 @@ export const auditActionLabels = {
   "consultation.demo": "デモ用の経過（協議）",
   "audit.export": "監査ログのCSV書き出し",
   "settings.update": "システム設定の変更",
+  "setup.backup_recorded": "最初のバックアップの記録（手動）",
   "system.setup": "初期設定",
   "system.restore": "データベースの復元",
 } as const satisfies Record<`${AuditArea}.${string}`, string>;

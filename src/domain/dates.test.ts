@@ -5,6 +5,7 @@ import {
   formatDate,
   formatWareki,
   formatWarekiDate,
+  formatWarekiDateTime,
   tokyoDate,
   tokyoDayStart,
   warekiOf,
@@ -31,4 +32,9 @@ test("a Tokyo day starts at 15:00 UTC the day before", () => {
   assert.equal(tokyoDayStart("2026-04-01").toISOString(), "2026-03-31T15:00:00.000Z");
   assert.equal(addDays("2026-02-28", 1), "2026-03-01");
   assert.equal(addDays("2028-02-28", 1), "2028-02-29");
+});
+
+test("an instant in the 和暦 convention: date with weekday and Tokyo time", () => {
+  assert.equal(formatWarekiDateTime(new Date("2026-11-24T00:05:00Z")), "令和8年11月24日(火) 09:05");
+  assert.equal(formatWarekiDateTime(new Date("2026-12-31T15:30:00Z")), "令和9年1月1日(金) 00:30");
 });

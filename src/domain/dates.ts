@@ -63,6 +63,21 @@ export function warekiOf(at: Date): string {
   return formatWarekiDate(tokyoDate(at));
 }
 
+const warekiTimeFormat = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", {
+  timeZone: "Asia/Tokyo",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+
+/**
+ * 令和8年11月24日(火) 09:05 (Tokyo): an instant in the 和暦 convention, for pages whose dates are
+ * in 和暦 (the guideline, the council), so that one page keeps one convention.
+ */
+export function formatWarekiDateTime(at: Date): string {
+  return `${formatWareki(tokyoDate(at))} ${warekiTimeFormat.format(at)}`;
+}
+
 const westernFormat = new Intl.DateTimeFormat("ja-JP", {
   timeZone: "UTC",
   year: "numeric",

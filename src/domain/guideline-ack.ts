@@ -23,12 +23,6 @@ export const ackScopeLabels: Record<AckScope, string> = {
     "公式アカウントを持つ（または申請中の）課等の職員と、役割のある職員（部長・課長、割り当てられた役割、運用職員）",
 };
 
-/**
- * The department the first start creates for the first administrator (「（初期設定用の部）」):
- * not a real part of the city, so left out of the rates and lists.
- */
-export const SETUP_DEPARTMENT_CODE = "setup";
-
 /** A person who must acknowledge the version (holds a guideline role, derived or assigned). */
 export type RequiredPerson = {
   staffId: number;

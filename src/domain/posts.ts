@@ -16,6 +16,12 @@ export const postStatuses = [
 ] as const;
 export type PostStatus = (typeof postStatuses)[number];
 
+/** The first characters of a post's text on one line, so that several posts can be told apart. */
+export function postExcerpt(text: string, length = 30): string {
+  const chars = [...text.replace(/\s+/g, " ").trim()];
+  return chars.length > length ? `${chars.slice(0, length).join("")}…` : chars.join("");
+}
+
 export function isPostStatus(value: string): value is PostStatus {
   return (postStatuses as readonly string[]).includes(value);
 }

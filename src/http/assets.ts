@@ -1,6 +1,8 @@
 /**
  * Static assets (stylesheets, the small browser script) read once at start and served with an
- * ETag. Tokens come from the Digital Agency design-token package.
+ * ETag. Tokens come from the Digital Agency design-token package. The favicon is served at
+ * `/favicon.svg` with a year's cache: the layouts link it with its content hash in the query, so
+ * a changed icon is a new URL.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -37,9 +39,24 @@ function assets(): Map<string, Asset> {
   return map;
 }
 
-/** Mounts `/assets/:name`. */
+const favicon = load(new URL("./assets/favicon.svg", import.meta.url).pathname, "image/svg+xml");
+
+/** The favicon's URL for `<link rel="icon">`, versioned by its content. */
+export const faviconHref = `/favicon.svg?v=${favicon?.etag.slice(1, 9) ?? "0"}`;
+
+/** Mounts `/assets/:name`, `/favicon.svg`, and `/favicon.ico` (sent on to the SVG). */
 export function mountAssets(app: Hono<AppEnv>): void {
   const files = assets();
+  app.get("/favicon.svg", (c) => {
+    if (!favicon) return c.text("見つかりません。", 404);
+    c.header("ETag", favicon.etag);
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    if (c.req.header("if-none-match") === favicon.etag) return c.body(null, 304);
+    c.header("Content-Type", favicon.type);
+    return c.body(favicon.body);
+  });
+  // Browsers and tools that ask for the old name without reading the page.
+  app.get("/favicon.ico", (c) => c.redirect(faviconHref, 301));
   app.get("/assets/:name", (c) => {
     const asset = files.get(c.req.param("name"));
     if (!asset) return c.text("見つかりません。", 404);

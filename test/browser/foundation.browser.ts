@@ -34,7 +34,7 @@ async function visit(path: string) {
 
 test("an administrator signs in, enables two-factor, adds a division and a person, records a transfer, and finds it all in the audit log", async () => {
   await visit("/login");
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(org.staff.admin.employeeNo);
+  await page.getByLabel("ログインID（職員番号）").fill(org.staff.admin.employeeNo);
   await page.getByLabel("パスワード").fill("wrong password");
   await page.getByRole("button", { name: "ログイン" }).click();
   await assertAccessible(page);
@@ -58,7 +58,7 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
   // Sign out and back in with the second factor
   await page.getByRole("button", { name: "ログアウト" }).click();
   await page.waitForURL(`${suite.url}/login`);
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(org.staff.admin.employeeNo);
+  await page.getByLabel("ログインID（職員番号）").fill(org.staff.admin.employeeNo);
   await page.getByLabel("パスワード").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "ログイン" }).click();
   await page.waitForURL(/\/login\/2fa/);

@@ -221,7 +221,9 @@ test("without JavaScript, 「確認する」 shows the server's findings and kee
   await noScript.getByRole("button", { name: "確認する" }).click();
   await noScript.locator(`#findings-${account.id} ol`).waitFor();
   assert.equal(await noScript.getByLabel("広報いわきの本文").inputValue(), text);
-  assert.match((await noScript.locator(`#findings-${account.id}`).textContent()) ?? "", /（第5-2\(2\)②）/);
+  const findingsText = (await noScript.locator(`#findings-${account.id}`).textContent()) ?? "";
+  assert.match(findingsText, /（第5-2\(2\)② 公表前の情報）/);
+  assert.equal(findingsText.split("第5-2(2)②").length - 1, 1, "the clause is said once");
   assert.equal(await noScript.locator(`#marked-${account.id} mark`).first().textContent(), "未公表");
 
   const staff = await suite.signedIn(org.staff.kouhouStaff.employeeNo);

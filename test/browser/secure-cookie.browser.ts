@@ -28,7 +28,7 @@ test("with Secure cookies a person signs in through the form, lands on the dashb
   const page = await context.newPage();
   await page.goto(`${base}/posts`);
   await page.waitForURL(`${base}/login?next=%2Fposts`);
-  await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(org.staff.kouhouManager.email);
+  await page.getByLabel("ログインID（職員番号）").fill(org.staff.kouhouManager.email);
   await page.getByLabel("パスワード").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "ログイン" }).click();
   await page.waitForURL(`${base}/posts`);

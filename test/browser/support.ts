@@ -95,7 +95,7 @@ export function browserSuite(
       return running().browser;
     },
     async logIn(page, login, password = TEST_PASSWORD) {
-      await page.getByLabel("ログインID（メールアドレスまたは職員番号）").fill(login);
+      await page.getByLabel("ログインID（職員番号）").fill(login);
       await page.getByLabel("パスワード").fill(password);
       await page.getByRole("button", { name: "ログイン" }).click();
       await page.waitForURL(`${suite.url}/`);

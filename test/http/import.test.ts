@@ -157,7 +157,8 @@ test("broken Shift_JIS on the page: the row is refused with its line and reason,
   assert.ok(html.includes("取込不可の1行を除いて、残りを取り込む"), "the confirm form is offered");
 
   const applied = await b.post("/staff/import/apply", hiddenFields(html));
-  assert.equal(applied.status, 303);
+  assert.equal(applied.status, 422, "applying without leaving out the refused row is refused");
+  assert.ok((await applied.text()).includes("取込不可の行が1行あるため、ファイル全体を取り込んでいません"));
   assert.equal(await findStaffByEmployeeNo(app.ctx.db, "B9001"), undefined, "nothing applied");
   assert.equal(await findStaffByEmployeeNo(app.ctx.db, "B9002"), undefined);
 });

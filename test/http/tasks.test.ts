@@ -188,11 +188,12 @@ test("an approved post without a schedule is 承認済み・未発信 on the aut
 
   const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
   const home = await staff.text("/");
-  assert.ok(
-    home.includes(
-      `<a href="/posts/${post.id}/publish">承認済み・未発信: 発信して記録してください（いわき市広報（発信待ち）・2026/04/08 09:00:00承認）</a>`,
+  assert.match(
+    home,
+    new RegExp(
+      `<a href="/posts/${post.id}/publish">承認済み・未発信: 発信して記録してください「[^」]+」（いわき市広報（発信待ち）・2026/04/08 09:00:00承認）</a>`,
     ),
-    "on the author's list, linking to the record form",
+    "on the author's list, linking to the record form, with the post's first words",
   );
   assert.ok(!(await manager.text("/")).includes(`href="/posts/${post.id}/publish"`), "not the manager's");
   const published = await staff.post(`/posts/${post.id}/publish`, {

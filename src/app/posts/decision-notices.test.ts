@@ -97,7 +97,7 @@ test("an approval tells the author and the other operators at once; the author's
   const task = (await myTasks(app.ctx, org.actors.kouhouStaff)).find(
     (t) => t.kind === "post_approved_unpublished" && t.href === `/posts/${post.id}/publish`,
   );
-  assert.match(task?.title ?? "", /^承認済み・未発信: 発信して記録してください（いわき市広報・/);
+  assert.match(task?.title ?? "", /^承認済み・未発信: 発信して記録してください「[^」]+」（いわき市広報・/);
   assert.ok(
     !(await myTasks(app.ctx, colleague)).some((t) => t.href === `/posts/${post.id}/publish`),
     "on the author's list",

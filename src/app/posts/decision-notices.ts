@@ -10,6 +10,7 @@ import { listOperators } from "../../db/repos/accounts.ts";
 import type { Post } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
+import { postExcerpt } from "../../domain/posts.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 
@@ -40,14 +41,8 @@ function titleOf(n: DecisionNotice): string {
   }
 }
 
-/** The first characters of the post, so several notifications can be told apart. */
-function excerpt(text: string, length = 30): string {
-  const chars = [...text.replace(/\s+/g, " ").trim()];
-  return chars.length > length ? `${chars.slice(0, length).join("")}…` : chars.join("");
-}
-
 function bodyOf(actor: Actor, n: DecisionNotice): string {
-  return `「${excerpt(n.post.text)}」\n${outcomeOf(actor, n)}`;
+  return `「${postExcerpt(n.post.text)}」\n${outcomeOf(actor, n)}`;
 }
 
 function outcomeOf(actor: Actor, n: DecisionNotice): string {

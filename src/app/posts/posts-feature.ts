@@ -7,11 +7,17 @@
  */
 import { pendingInDivisions, postsByAuthor, unacknowledgedReports } from "../../db/repos/post-queues.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
-import { postCategoryShort } from "../../domain/posts.ts";
+import { postCategoryShort, postExcerpt } from "../../domain/posts.ts";
+import { platformLabel } from "../../guideline/pack.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import type { Feature, Task } from "../feature.ts";
 import { demoPosts } from "./demo.ts";
 import { decidingDivisions, notWrittenBy } from "./read.ts";
+
+/** The account with its service: one text sent to 「いわき市」 on X and on Facebook is two tasks. */
+function accountOf(p: { accountName: string; platform: string }): string {
+  return `${p.accountName}（${platformLabel(p.platform)}）`;
+}
 
 /** The Tokyo date of a due instant that ends a day (24:00 is the end of the day before). */
 function dueDay(at: Date): string {
@@ -30,7 +36,7 @@ async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   // 5.1.4: not the posts they wrote or edited, nor the reports they made.
   const approvals: Task[] = (await notWrittenBy(ctx, actor, waiting)).map((p) => ({
     kind: "post_approval",
-    title: `投稿の承認（${p.accountName}・${p.authorName}さん作成・第${p.version}版）`,
+    title: `投稿の承認「${postExcerpt(p.text, 20)}」（${accountOf(p)}・${p.authorName}さん作成・第${p.version}版）`,
     href: `/posts/${p.id}`,
     due: null,
     overdue: false,
@@ -38,7 +44,7 @@ async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   }));
   const acknowledgements: Task[] = (await notWrittenBy(ctx, actor, reports)).map((p) => ({
     kind: "post_report",
-    title: `事後報告の確認（${p.accountName}・${postCategoryShort[p.category]}・${p.authorName}さん発信）`,
+    title: `事後報告の確認「${postExcerpt(p.text, 20)}」（${accountOf(p)}・${postCategoryShort[p.category]}・${p.authorName}さん発信）`,
     href: `/posts/${p.id}`,
     due: p.reportDueAt ? dueDay(p.reportDueAt) : null,
     overdue: p.reportDueAt !== null && p.reportDueAt.getTime() < now.getTime(),
@@ -46,7 +52,7 @@ async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   }));
   const fixes: Task[] = returned.map((p) => ({
     kind: "post_returned",
-    title: `差し戻された投稿の修正（${p.accountName}）`,
+    title: `差し戻された投稿の修正「${postExcerpt(p.text, 20)}」（${p.accountName}）`,
     href: `/posts/${p.id}`,
     due: null,
     overdue: false,
@@ -59,7 +65,7 @@ async function postTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
     .filter((p) => p.status === "approved" && p.scheduledAt === null)
     .map((p) => ({
       kind: "post_approved_unpublished",
-      title: `承認済み・未発信: 発信して記録してください（${p.accountName}・${p.approvedAt ? `${formatDateTime(p.approvedAt)}承認` : "承認済み"}）`,
+      title: `承認済み・未発信: 発信して記録してください「${postExcerpt(p.text, 20)}」（${p.accountName}・${p.approvedAt ? `${formatDateTime(p.approvedAt)}承認` : "承認済み"}）`,
       href: `/posts/${p.id}/publish`,
       due: null,
       overdue: false,

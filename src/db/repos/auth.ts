@@ -2,7 +2,7 @@
  * SQL for signing in: credentials, sessions, failed-login counters, one-time links and personal
  * API tokens. Secrets are stored only as hashes (sessions, links, tokens) or argon2id (passwords).
  */
-import { and, desc, eq, gt, gte, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Placement } from "../../domain/roles.ts";
 import type { Db } from "../client.ts";
 import {
@@ -282,6 +282,39 @@ export async function findUsableToken(db: Db, tokenHash: string, now: Date) {
       ),
     );
   return row;
+}
+
+/**
+ * Of `staffIds`, those who can sign in (a password is set) and those who have been sent a link
+ * they can still use (unused, unexpired) to set one.
+ */
+export async function signInReadiness(
+  db: Db,
+  staffIds: readonly number[],
+  now: Date,
+): Promise<{ withPassword: Set<number>; withLink: Set<number> }> {
+  if (staffIds.length === 0) return { withPassword: new Set(), withLink: new Set() };
+  const ids = [...staffIds];
+  const [passwords, links] = await Promise.all([
+    db
+      .select({ staffId: staffCredentials.staffId })
+      .from(staffCredentials)
+      .where(and(inArray(staffCredentials.staffId, ids), isNotNull(staffCredentials.passwordHash))),
+    db
+      .selectDistinct({ staffId: oneTimeTokens.staffId })
+      .from(oneTimeTokens)
+      .where(
+        and(
+          inArray(oneTimeTokens.staffId, ids),
+          isNull(oneTimeTokens.usedAt),
+          gt(oneTimeTokens.expiresAt, now),
+        ),
+      ),
+  ]);
+  return {
+    withPassword: new Set(passwords.map((r) => r.staffId)),
+    withLink: new Set(links.map((r) => r.staffId)),
+  };
 }
 
 export async function markTokenUsed(db: Db, id: number, at: Date): Promise<void> {

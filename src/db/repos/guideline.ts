@@ -4,7 +4,8 @@
  * guideline role), and the reminder tasks sent to those who have not.
  */
 import { aliasedTable, and, asc, desc, eq, lte, ne, or, sql } from "drizzle-orm";
-import { type AckScope, type RequiredPerson, SETUP_DEPARTMENT_CODE } from "../../domain/guideline-ack.ts";
+import type { AckScope, RequiredPerson } from "../../domain/guideline-ack.ts";
+import { SETUP_DEPARTMENT_CODE } from "../../domain/org.ts";
 import type { Db } from "../client.ts";
 import {
   departments,

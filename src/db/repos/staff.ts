@@ -1,7 +1,22 @@
 /**
  * SQL for staff, their role assignments, acting assignments (職務代理・事務取扱) and transfers.
  */
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  lte,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { HeadOf, Placement } from "../../domain/roles.ts";
 import type { Db } from "../client.ts";
@@ -175,6 +190,16 @@ export async function updateStaff(
 
 export async function countStaff(db: Db): Promise<number> {
   const [row] = await db.select({ n: count() }).from(staff);
+  return row?.n ?? 0;
+}
+
+/** Active staff placed in a department other than the one with `exceptDepartmentCode`. */
+export async function countActiveStaffOutside(db: Db, exceptDepartmentCode: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(staff)
+    .innerJoin(departments, eq(departments.id, staff.departmentId))
+    .where(and(eq(staff.active, true), ne(departments.code, exceptDepartmentCode)));
   return row?.n ?? 0;
 }
 

@@ -5,6 +5,8 @@
  * Pure; no DOM, no Node.
  */
 
+import { clauseRef } from "../../domain/clauses.ts";
+
 /** A finding as the checker and `POST /api/v1/check` give it. */
 export type FindingLike = {
   rule: string;
@@ -95,4 +97,13 @@ export function findingsSummary(findings: readonly FindingLike[]): string {
     infos ? `参考${infos}件` : "",
   ].filter(Boolean);
   return `指摘が${findings.length}件あります（${parts.join("、")}）。`;
+}
+
+/**
+ * A finding's message with its clause said once: 「…（第5-2(8)）」, or the message alone when it
+ * already names the clause (「…（第5-2(8) 噂・風評）。」).
+ */
+export function findingLine(finding: { message: string; clause: string }): string {
+  const ref = clauseRef(finding.clause);
+  return finding.message.includes(ref) ? finding.message : `${finding.message}（${ref}）`;
 }

@@ -8,10 +8,10 @@
  * form's 「確認する」 button does the same on the server.
  */
 import { postCheckInput, tokyoLocalToIso } from "../../app/posts/check-input.ts";
-import { clauseRef } from "../../domain/clauses.ts";
 import {
   counterText,
   type FindingLike,
+  findingLine,
   findingsSummary,
   type LengthLike,
   markedPieces,
@@ -92,13 +92,7 @@ export function renderCheck(editor: HTMLElement, text: string, result: CheckResp
       for (const f of findings) {
         const b = severityBadges[f.severity];
         list.append(
-          el(
-            "li",
-            {},
-            badge(b.tone, b.label),
-            ` ${f.message}（${clauseRef(f.clause)}）`,
-            el("div", { class: "hint" }, f.hint),
-          ),
+          el("li", {}, badge(b.tone, b.label), ` ${findingLine(f)}`, el("div", { class: "hint" }, f.hint)),
         );
       }
       nodes.push(list);

@@ -5,6 +5,7 @@
  * no cookie; the same design tokens and stylesheet as the staff pages.
  */
 import type { Child, FC } from "hono/jsx";
+import { faviconHref } from "../assets.ts";
 
 /** Which public page is current (marked in the navigation). */
 export type PublicSection = "accounts" | "notices" | "verify" | null;
@@ -61,6 +62,7 @@ export const PublicLayout: FC<PublicLayoutProps> = (props) => (
       {props.description ? <meta name="description" content={props.description} /> : null}
       <link rel="stylesheet" href="/assets/tokens.css" />
       <link rel="stylesheet" href="/assets/app.css" />
+      <link rel="icon" type="image/svg+xml" href={faviconHref} />
       <link
         rel="alternate"
         type="application/json"

@@ -51,6 +51,12 @@ export function adminRoutes() {
             <dd>{config.publicUrl}</dd>
             <dt>データベース</dt>
             <dd>{config.databaseUrl ? "PostgreSQL サーバー" : `内蔵データベース（${config.dataDir}）`}</dd>
+            <dt>メール送信（SMTP）</dt>
+            <dd>
+              {config.smtp
+                ? `${config.smtp.host}:${config.smtp.port}（差出人: ${config.smtp.from}）`
+                : "未設定（SNSGOV_SMTP_HOST と SNSGOV_SMTP_FROM を設定すると、通知をメールでも送ります）"}
+            </dd>
             <dt>無操作でのログアウト</dt>
             <dd>{config.sessionIdleMinutes}分</dd>
             <dt>ログインの最長時間</dt>

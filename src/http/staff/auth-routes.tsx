@@ -12,7 +12,7 @@ import { done, formBody, render } from "../render.tsx";
 import { Csrf, ErrorSummary, emptyForm, type FormState, TextField } from "../views/components.tsx";
 import { safeNext } from "./safe-next.ts";
 
-export type DemoLogin = { login: string; name: string; roles: string };
+export type DemoLogin = { login: string; name: string; unit: string; roles: string };
 
 const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: DemoLogin[] }) => (
   <>
@@ -23,7 +23,8 @@ const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: 
       <input type="hidden" name="next" value={props.next} />
       <TextField
         name="login"
-        label="ログインID（メールアドレスまたは職員番号）"
+        label="ログインID（職員番号）"
+        hint="職員番号の代わりにメールアドレスでもログインできます。"
         state={props.state}
         autocomplete="username"
         required
@@ -44,13 +45,17 @@ const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: 
     {props.demo.length > 0 ? (
       <section aria-labelledby="demo-title" class="notice notice-info">
         <h2 id="demo-title">デモ用のログイン</h2>
-        <p>デモ環境です。次のログインIDとパスワード「demo-password」で各役割の画面を確認できます。</p>
+        <p>
+          {`デモ環境です。次のログインID（職員番号）とパスワード「demo-password」で、デモの職員${props.demo.length}人のだれとしてもログインできます。申請を進めるときは、その部の部長（情報管理者）でログインし直してください。`}
+        </p>
         <div class="table-wrap">
           <table>
+            <caption>{`デモの職員（${props.demo.length}人）`}</caption>
             <thead>
               <tr>
                 <th scope="col">ログインID</th>
                 <th scope="col">氏名</th>
+                <th scope="col">所属</th>
                 <th scope="col">役割</th>
               </tr>
             </thead>
@@ -59,6 +64,7 @@ const LoginForm = (props: { state: FormState; next: string; csrf: string; demo: 
                 <tr>
                   <td class="mono">{d.login}</td>
                   <td>{d.name}</td>
+                  <td>{d.unit}</td>
                   <td>{d.roles}</td>
                 </tr>
               ))}

@@ -24,7 +24,7 @@ import {
 import { adoptRules, getRulesVersion, listRulesVersions } from "../../app/council/rules.ts";
 import { attachmentExtensions, contentDisposition, MAX_ATTACHMENT_BYTES } from "../../domain/attachments.ts";
 import { flaggedSeats, type SeatState, seatSourceLabels, seatStateLabels } from "../../domain/council.ts";
-import { formatDate, formatDateTime, formatWareki, tokyoDate } from "../../domain/dates.ts";
+import { formatWareki, formatWarekiDateTime, tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
@@ -133,7 +133,7 @@ async function councilPage(
                             {" "}
                             {row.seated.positionName}・{row.source ? seatSourceLabels[row.source] : ""}
                             {row.source === "designated" && row.member
-                              ? `（${formatDate(tokyoDate(row.member.designatedAt))}指名）`
+                              ? `（${formatWareki(tokyoDate(row.member.designatedAt))}指名）`
                               : ""}
                           </span>
                         </>
@@ -315,7 +315,7 @@ async function meetingPage(
         <dt>開催日</dt>
         <dd>{formatWareki(meeting.heldOn)}</dd>
         <dt>最終更新</dt>
-        <dd>{formatDateTime(meeting.updatedAt)}</dd>
+        <dd>{formatWarekiDateTime(meeting.updatedAt)}</dd>
       </dl>
       <section aria-labelledby="agenda-title">
         <h2 id="agenda-title">議題</h2>

@@ -1,36 +1,40 @@
 /**
  * The dashboard: who I am, which guideline roles I hold and where, my tasks, and the accounts I
- * look after at a glance (every account for the overseers).
+ * look after at a glance (every account for the overseers); for an administrator, the first-day
+ * setup checklist until everything on it is done.
  */
 import { Hono } from "hono";
 import { accountHealth } from "../../app/accounts/health.ts";
 import { allowed } from "../../app/authorize.ts";
 import { acknowledgementStatus } from "../../app/guideline/acknowledgement.ts";
 import { openIncidentsFor } from "../../app/incidents/read.ts";
+import { recordBackupByHand, setupChecklist } from "../../app/setup-checklist.ts";
 import { myTasks } from "../../app/tasks.ts";
 import { findStaffView } from "../../db/repos/staff.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDate } from "../../domain/dates.ts";
 import type { AppEnv } from "../env.ts";
 import { orgNames } from "../org-names.ts";
-import { actorOf, render } from "../render.tsx";
+import { actorOf, csrfOf, done, render } from "../render.tsx";
 import { AccountHealthTable } from "../views/account-health.tsx";
 import { Badge } from "../views/components.tsx";
 import { AcknowledgementTable } from "../views/guideline-views.tsx";
 import { OpenIncidents } from "../views/incident-views.tsx";
 import { RoleList } from "../views/roles.tsx";
+import { SetupChecklist } from "../views/setup-checklist.tsx";
 
 export function dashboardRoutes() {
   const r = new Hono<AppEnv>();
   r.get("/", async (c) => {
     const actor = actorOf(c);
     const ctx = c.var.app;
-    const [person, names, tasks, health, guideline] = await Promise.all([
+    const [person, names, tasks, health, guideline, setup] = await Promise.all([
       findStaffView(ctx.db, actor.staffId),
       orgNames(ctx.db),
       myTasks(ctx, actor),
       accountHealth(ctx, { actor }),
       allowed(actor, "guideline.ack_status") ? acknowledgementStatus(ctx, { actor }) : Promise.resolve(null),
+      setupChecklist(ctx, { actor }),
     ]);
     // 7: open incidents come first.
     const incidents = await openIncidentsFor(ctx, { actor });
@@ -44,6 +48,7 @@ export function dashboardRoutes() {
           {actor.name} さん（{person?.departmentName}
           {person?.divisionName ? ` ${person.divisionName}` : ""} {person?.positionName}）
         </p>
+        {setup ? <SetupChecklist items={setup} csrf={csrfOf(c)} /> : null}
         <OpenIncidents rows={incidents.rows} total={incidents.total} />
         <section aria-labelledby="tasks-title">
           <h2 id="tasks-title">あなたのタスク</h2>
@@ -106,6 +111,11 @@ export function dashboardRoutes() {
         </section>
       </>,
     );
+  });
+  // The backup of an external PostgreSQL server cannot be seen from here: recorded by hand.
+  r.post("/setup/backup-recorded", async (c) => {
+    await recordBackupByHand(c.var.app, { actor: actorOf(c) });
+    return done(c, "/", "バックアップを取ったことを記録しました。");
   });
   return r;
 }

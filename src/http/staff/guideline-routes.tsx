@@ -25,7 +25,7 @@ import {
   updateGuidelineDraft,
 } from "../../app/guideline/versions.ts";
 import type { GuidelineVersionSummary } from "../../db/repos/guideline.ts";
-import { formatDate, formatDateTime, formatWareki, tokyoDate } from "../../domain/dates.ts";
+import { formatWareki, formatWarekiDateTime, tokyoDate } from "../../domain/dates.ts";
 import { ackScopeLabels, ackScopes } from "../../domain/guideline-ack.ts";
 import { orderedClauseIds } from "../../domain/guideline-diff.ts";
 import { can } from "../../domain/policy.ts";
@@ -94,7 +94,7 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
       {mine.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
           <p>
-            最新の版（{mine.version.label}）は {formatDateTime(mine.acknowledgedAt)} に確認済みです。
+            最新の版（{mine.version.label}）は {formatWarekiDateTime(mine.acknowledgedAt)} に確認済みです。
           </p>
         </div>
       ) : mine.required ? (
@@ -150,7 +150,7 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
                     </td>
                     <td>
                       {v.publishedAt
-                        ? `${formatDate(tokyoDate(v.publishedAt))}（${v.publishedByName ?? "システム"}）`
+                        ? `${formatWareki(tokyoDate(v.publishedAt))}（${v.publishedByName ?? "システム"}）`
                         : "—"}
                     </td>
                   </tr>
@@ -269,7 +269,7 @@ async function versionPage(
         <dt>公開</dt>
         <dd>
           {v.publishedAt
-            ? `${formatDateTime(v.publishedAt)}（${v.publishedByName ?? "システム"}）`
+            ? `${formatWarekiDateTime(v.publishedAt)}（${v.publishedByName ?? "システム"}）`
             : "未公開（下書き）"}
         </dd>
         {draft ? (
@@ -425,14 +425,14 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       ) : null}
       {view.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
-          <p>この版は {formatDateTime(view.acknowledgedAt)} に確認済みです。</p>
+          <p>この版は {formatWarekiDateTime(view.acknowledgedAt)} に確認済みです。</p>
         </div>
       ) : null}
       <dl class="facts">
         <dt>施行日</dt>
         <dd>{formatWareki(v.effectiveDate)}</dd>
         <dt>公開</dt>
-        <dd>{v.publishedAt ? formatDateTime(v.publishedAt) : "—"}</dd>
+        <dd>{v.publishedAt ? formatWarekiDateTime(v.publishedAt) : "—"}</dd>
       </dl>
       {v.summary ? (
         <section aria-labelledby="summary-title">
@@ -445,7 +445,7 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       {view.base ? (
         <section aria-labelledby="changes-title">
           <h2 id="changes-title">
-            前回確認した版（{view.base.label}、{formatDate(tokyoDate(view.base.acknowledgedAt))}
+            前回確認した版（{view.base.label}、{formatWareki(tokyoDate(view.base.acknowledgedAt))}
             確認）からの変更点
           </h2>
           <ClauseChanges changes={view.clauses} />
@@ -582,7 +582,7 @@ export function guidelineRoutes() {
         <p>
           確認の対象は「{ackScopeLabels[ack.scope]}」です（第8-2 周知徹底。対象は総合政策部長が決めます）。
           初期設定用の部の職員は数えません。まだ確認していない職員には、
-          {formatDate(ack.remindOn)}（公開または施行から{ack.reminderDays}
+          {formatWareki(ack.remindOn)}（公開または施行から{ack.reminderDays}
           日後）にタスクでお知らせします。
         </p>
         {can(actor, "guideline.ack_scope") ? (

@@ -20,6 +20,7 @@ import {
   ErrorSummary,
   emptyForm,
   type FormState,
+  issueFor,
   SelectField,
   TextField,
 } from "../views/components.tsx";
@@ -51,8 +52,9 @@ function isFileProblem(error: unknown): error is AppError {
   return error instanceof AppError && ["bad_request", "validation", "conflict"].includes(error.code);
 }
 
-function problemStatus(error: AppError): 400 | 409 | 422 {
-  return error.code === "validation" ? 422 : error.code === "conflict" ? 409 : 400;
+/** A file that cannot be read or a bad 発令日 is 422; a row that clashed while applying is 409. */
+function problemStatus(error: AppError): 409 | 422 {
+  return error.code === "conflict" ? 409 : 422;
 }
 
 const UploadForm = (props: { csrf: string; state: FormState; today: string }) => (
@@ -80,12 +82,7 @@ const UploadForm = (props: { csrf: string; state: FormState; today: string }) =>
         state={props.state}
         required
       />
-      <div class="field">
-        <label for="f-file">
-          CSVファイル<span class="required">必須</span>
-        </label>
-        <input type="file" id="f-file" name="file" accept=".csv,text/csv" required />
-      </div>
+      <FileField error={issueFor(props.state, "file")} />
       <SelectField
         name="encoding"
         label="文字コード"
@@ -109,7 +106,51 @@ const UploadForm = (props: { csrf: string; state: FormState; today: string }) =>
   </>
 );
 
-const FileProblems = (props: { fileErrors: string[]; warnings: string[]; unknownHeaders: string[] }) => (
+/** The file chooser, with the problem of the file last chosen (a browser never keeps the file). */
+const FileField = ({ error }: { error: string | undefined }) => (
+  <div class="field">
+    <label for="f-file">
+      CSVファイル<span class="required">必須</span>
+    </label>
+    {error ? (
+      <>
+        <span class="error" id="f-file-error">
+          <span class="visually-hidden">エラー: </span>
+          {error}
+        </span>
+        <span class="hint" id="f-file-hint">
+          ほかの入力内容はそのままです。ファイルだけ選び直してください。
+        </span>
+      </>
+    ) : null}
+    <input
+      type="file"
+      id="f-file"
+      name="file"
+      accept=".csv,text/csv"
+      required
+      aria-invalid={error ? "true" : undefined}
+      aria-describedby={error ? "f-file-error f-file-hint" : undefined}
+    />
+  </div>
+);
+
+/** Staff rows name departments, divisions and posts, so the organisation file comes first. */
+const OrgMissing = () => (
+  <div class="notice notice-error" role="alert" aria-labelledby="org-missing-title">
+    <h2 id="org-missing-title">先に組織のCSVを取り込んでください</h2>
+    <p>
+      部・課・職がまだ登録されていないため、職員の行はすべて取込不可になります。職員のCSVに書かれた部・課・職を先に登録する必要があります。
+    </p>
+    <p>
+      <a href="/staff/import?kind=org">組織（部・課・職）のCSVを取り込む</a>
+      か、<a href="/org/departments">組織の画面</a>
+      で部・課・職を登録してから、このファイルを取り込み直してください。
+    </p>
+  </div>
+);
+
+const FileProblems = (props: { fileErrors: string[]; warnings: string[] }) => (
   <>
     {props.fileErrors.length > 0 ? (
       <div class="notice notice-error" role="alert">
@@ -121,14 +162,13 @@ const FileProblems = (props: { fileErrors: string[]; warnings: string[]; unknown
         </ul>
       </div>
     ) : null}
-    {props.warnings.length > 0 || props.unknownHeaders.length > 0 ? (
+    {props.warnings.length > 0 ? (
       <div class="notice notice-warning">
         <h2>確認してください</h2>
         <ul>
           {props.warnings.map((w) => (
             <li>{w}</li>
           ))}
-          {props.unknownHeaders.length > 0 ? <li>使われない列: {props.unknownHeaders.join("、")}</li> : null}
         </ul>
       </div>
     ) : null}
@@ -241,6 +281,17 @@ function countsText(counts: Record<string, number>, labels: Record<string, strin
     .join("、");
 }
 
+/** The sentence above a plan: the encoding read and what each outcome counts, one 「。」 each. */
+function summaryText(encoding: string, counts: string, extra?: string): string {
+  return [`文字コード: ${encoding === "shift_jis" ? "Shift_JIS" : "UTF-8"}`, counts, extra ?? ""]
+    .filter((part) => part !== "")
+    .map((part) => `${part}。`)
+    .join("");
+}
+
+/** What the upload form sent, kept to re-show it and to carry it to the confirmation step. */
+type Upload = { kind: Kind; encoding: EncodingOption; effectiveDate: string; bytes: Uint8Array };
+
 async function readUpload(c: HttpContext) {
   const body = await c.req.parseBody();
   const file = body.file;
@@ -251,41 +302,157 @@ async function readUpload(c: HttpContext) {
   return { file: file instanceof File ? file : undefined, data: text("data"), text };
 }
 
-/** Applies a confirmed upload (the file comes back from the confirmation page as base64). */
-async function applyUpload(
+/** The upload form again, with the problem at the top and next to the file field (422). */
+function uploadProblem(
+  c: HttpContext,
+  upload: Omit<Upload, "bytes">,
+  message: string,
+  status: 400 | 409 | 422,
+) {
+  const state: FormState = {
+    values: { kind: upload.kind, encoding: upload.encoding, effectiveDate: upload.effectiveDate },
+    issues: [{ field: "file", message }],
+  };
+  const today = tokyoDate(c.var.app.clock.now());
+  return render(c, "CSVの取込み", <UploadForm csrf={csrfOf(c)} state={state} today={today} />, status);
+}
+
+/**
+ * The confirmation page of an upload: what each row would do, and the form that applies it.
+ * `problem` is why a press of 取り込む did nothing (shown at the top, status 422).
+ */
+async function previewPage(
   c: HttpContext,
   actor: ReturnType<typeof actorOf>,
-  upload: Awaited<ReturnType<typeof readUpload>>,
-  kind: Kind,
-) {
-  const encoding = toEncoding(upload.text("encoding"));
-  const bytes = new Uint8Array(Buffer.from(upload.data ?? "", "base64"));
-  const skipRejected = upload.text("skipRejected") === "on";
+  upload: Upload,
+  problem?: string,
+): Promise<Response> {
+  const { kind, encoding, effectiveDate, bytes } = upload;
+  const data = Buffer.from(bytes).toString("base64");
+  const confirm = (canApply: boolean, rejects: number) => (
+    <form method="post" action="/staff/import/apply" class="stack">
+      <Csrf token={csrfOf(c)} />
+      <input type="hidden" name="kind" value={kind} />
+      <input type="hidden" name="encoding" value={encoding} />
+      <input type="hidden" name="effectiveDate" value={effectiveDate} />
+      <input type="hidden" name="data" value={data} />
+      {!canApply && rejects > 0 ? (
+        <Checkbox
+          name="skipRejected"
+          label={`取込不可の${rejects}行を除いて、残りを取り込む`}
+          checked={false}
+        />
+      ) : null}
+      <div class="actions">
+        <button type="submit">取り込む</button>
+        <a href={`/staff/import${kind === "org" ? "?kind=org" : ""}`}>やり直す</a>
+      </div>
+    </form>
+  );
+  const status = problem ? 422 : 200;
+  const problemBox = problem ? (
+    <div class="notice notice-error" role="alert" aria-labelledby="apply-problem-title">
+      <h2 id="apply-problem-title">まだ何も取り込んでいません</h2>
+      <p>{problem}</p>
+    </div>
+  ) : null;
   if (kind === "org") {
-    const result = await importOrg(c.var.app, { actor, data: bytes, encoding, skipRejected });
-    if (!result.applied)
-      return done(c, "/staff/import?kind=org", "取り込める内容がなかったため、何も変更していません。");
-    return done(
+    const { plan } = await importOrg(c.var.app, { actor, data: bytes, encoding, dryRun: true });
+    return render(
       c,
-      "/org/departments",
-      `組織のCSVを取り込みました（${countsText(result.plan.counts, orgOutcomeLabels)}）。`,
+      "取込内容の確認",
+      <>
+        <h1>取込内容の確認（組織）</h1>
+        {problemBox}
+        <p>{summaryText(plan.encoding, countsText(plan.counts, orgOutcomeLabels))}</p>
+        <FileProblems fileErrors={plan.fileErrors} warnings={plan.warnings} />
+        <OrgPlanTable plan={plan} />
+        {plan.fileErrors.length === 0 ? confirm(plan.canApply, plan.counts.reject) : null}
+      </>,
+      status,
     );
   }
-  const effectiveDate = upload.text("effectiveDate") || undefined;
-  const result = await importStaff(c.var.app, {
+  const { plan } = await importStaff(c.var.app, {
     actor,
     data: bytes,
     encoding,
     effectiveDate,
+    dryRun: true,
+  });
+  return render(
+    c,
+    "取込内容の確認",
+    <>
+      <h1>取込内容の確認（職員）</h1>
+      {problemBox}
+      {plan.orgMissing ? <OrgMissing /> : null}
+      <p>
+        {summaryText(
+          plan.encoding,
+          countsText(plan.counts, staffOutcomeLabels),
+          plan.fileErrors.length === 0 ? `ファイルにない職員（${plan.notInFile}人）はそのままです` : "",
+        )}
+      </p>
+      <FileProblems fileErrors={plan.fileErrors} warnings={plan.warnings} />
+      <StaffPlanTable plan={plan} />
+      {plan.fileErrors.length === 0 ? confirm(plan.canApply, plan.counts.reject) : null}
+    </>,
+    status,
+  );
+}
+
+/** Why applying did nothing although the file was readable, and what to do next. */
+function notAppliedReason(counts: Record<string, number>, fileErrors: number): string {
+  if (fileErrors > 0)
+    return "このファイルには取り込めない問題があります。下の内容を確認し、ファイルを直してから選び直してください。";
+  const rejects = counts.reject ?? 0;
+  const usable = Object.entries(counts)
+    .filter(([k]) => k !== "reject")
+    .reduce((sum, [, n]) => sum + n, 0);
+  if (usable === 0)
+    return `すべての行（${rejects}行）が取込不可のため、取り込める行がありません。下の理由を見てファイルを直し、「やり直す」から選び直してください。`;
+  return `取込不可の行が${rejects}行あるため、ファイル全体を取り込んでいません（取り込める行は${usable}行あります）。その${usable}行だけを取り込むには、「取込不可の${rejects}行を除いて、残りを取り込む」にチェックを入れてから「取り込む」を押してください。すべての行を取り込むには、ファイルを直して「やり直す」から選び直してください。`;
+}
+
+/** Applies a confirmed upload (the file comes back from the confirmation page as base64). */
+async function applyUpload(
+  c: HttpContext,
+  actor: ReturnType<typeof actorOf>,
+  upload: Upload,
+  skipRejected: boolean,
+) {
+  const { kind, encoding, bytes } = upload;
+  if (kind === "org") {
+    const result = await importOrg(c.var.app, { actor, data: bytes, encoding, skipRejected });
+    if (!result.applied)
+      return previewPage(
+        c,
+        actor,
+        upload,
+        notAppliedReason(result.plan.counts, result.plan.fileErrors.length),
+      );
+    return done(c, "/org/departments", appliedText("組織", result.plan.counts, orgOutcomeLabels));
+  }
+  const result = await importStaff(c.var.app, {
+    actor,
+    data: bytes,
+    encoding,
+    effectiveDate: upload.effectiveDate || undefined,
     skipRejected,
   });
   if (!result.applied)
-    return done(c, "/staff/import", "取り込める内容がなかったため、何も変更していません。");
-  return done(
-    c,
-    "/staff",
-    `職員のCSVを取り込みました（${countsText(result.plan.counts, staffOutcomeLabels)}）。`,
-  );
+    return previewPage(c, actor, upload, notAppliedReason(result.plan.counts, result.plan.fileErrors.length));
+  return done(c, "/staff", appliedText("職員", result.plan.counts, staffOutcomeLabels));
+}
+
+/** The message after applying: what changed, and plainly when nothing did. */
+function appliedText(what: string, counts: Record<string, number>, labels: Record<string, string>): string {
+  const changed = Object.entries(counts)
+    .filter(([k]) => k !== "reject" && k !== "unchanged")
+    .reduce((sum, [, n]) => sum + n, 0);
+  const detail = countsText(counts, labels);
+  if (changed === 0) return `${what}のCSVの内容はすでに登録済みのため、何も変更していません（${detail}）。`;
+  return `${what}のCSVを取り込みました（${detail}）。${(counts.reject ?? 0) > 0 ? `取込不可の${counts.reject}行は取り込んでいません。` : ""}`;
 }
 
 export function importRoutes() {
@@ -304,116 +471,40 @@ export function importRoutes() {
 
   r.post("/staff/import", async (c) => {
     const actor = actorOf(c);
-    const upload = await readUpload(c);
-    const kind = toKind(upload.text("kind"));
-    const encoding = toEncoding(upload.text("encoding"));
-    const effectiveDate = upload.text("effectiveDate") || tokyoDate(c.var.app.clock.now());
-    const today = tokyoDate(c.var.app.clock.now());
-    if (!upload.file || upload.file.size === 0) {
-      const state: FormState = {
-        values: { kind },
-        issues: [{ field: "file", message: "CSVファイルを選択してください。" }],
-      };
-      return render(c, "CSVの取込み", <UploadForm csrf={csrfOf(c)} state={state} today={today} />, 422);
+    const form = await readUpload(c);
+    const sent = {
+      kind: toKind(form.text("kind")),
+      encoding: toEncoding(form.text("encoding")),
+      effectiveDate: form.text("effectiveDate") || tokyoDate(c.var.app.clock.now()),
+    };
+    if (!form.file || form.file.size === 0) {
+      // Refused before anything is read: authorise first so a non-administrator gets the 403.
+      await authorize(c.var.app, actor, sent.kind === "org" ? "org.manage" : "staff.manage");
+      return uploadProblem(c, sent, "CSVファイルを選択してください。", 422);
     }
-    const bytes = new Uint8Array(await upload.file.arrayBuffer());
-    const data = Buffer.from(bytes).toString("base64");
-    const confirm = (canApply: boolean, rejects: number) => (
-      <form method="post" action="/staff/import/apply" class="stack">
-        <Csrf token={csrfOf(c)} />
-        <input type="hidden" name="kind" value={kind} />
-        <input type="hidden" name="encoding" value={encoding} />
-        <input type="hidden" name="effectiveDate" value={effectiveDate} />
-        <input type="hidden" name="data" value={data} />
-        {!canApply && rejects > 0 ? (
-          <Checkbox
-            name="skipRejected"
-            label={`取込不可の${rejects}行を除いて、残りを取り込む`}
-            checked={false}
-          />
-        ) : null}
-        <div class="actions">
-          <button type="submit">取り込む</button>
-          <a href="/staff/import">やり直す</a>
-        </div>
-      </form>
-    );
+    const bytes = new Uint8Array(await form.file.arrayBuffer());
     try {
-      if (kind === "org") {
-        const { plan } = await importOrg(c.var.app, { actor, data: bytes, encoding, dryRun: true });
-        return render(
-          c,
-          "取込内容の確認",
-          <>
-            <h1>取込内容の確認（組織）</h1>
-            <p>
-              文字コード: {plan.encoding === "shift_jis" ? "Shift_JIS" : "UTF-8"}。
-              {countsText(plan.counts, orgOutcomeLabels)}
-            </p>
-            <FileProblems
-              fileErrors={plan.fileErrors}
-              warnings={plan.warnings}
-              unknownHeaders={plan.unknownHeaders}
-            />
-            <OrgPlanTable plan={plan} />
-            {plan.fileErrors.length === 0 ? confirm(plan.canApply, plan.counts.reject) : null}
-          </>,
-        );
-      }
-      const { plan } = await importStaff(c.var.app, {
-        actor,
-        data: bytes,
-        encoding,
-        effectiveDate,
-        dryRun: true,
-      });
-      return render(
-        c,
-        "取込内容の確認",
-        <>
-          <h1>取込内容の確認（職員）</h1>
-          <p>
-            文字コード: {plan.encoding === "shift_jis" ? "Shift_JIS" : "UTF-8"}。
-            {countsText(plan.counts, staffOutcomeLabels)}
-            。ファイルにない職員（{plan.notInFile}人）はそのままです。
-          </p>
-          <FileProblems
-            fileErrors={plan.fileErrors}
-            warnings={plan.warnings}
-            unknownHeaders={plan.unknownHeaders}
-          />
-          <StaffPlanTable plan={plan} />
-          {plan.fileErrors.length === 0 ? confirm(plan.canApply, plan.counts.reject) : null}
-        </>,
-      );
+      return await previewPage(c, actor, { ...sent, bytes });
     } catch (error) {
       if (!isFileProblem(error)) throw error;
-      const state: FormState = { values: { kind }, issues: [], message: error.message };
-      return render(
-        c,
-        "CSVの取込み",
-        <UploadForm csrf={csrfOf(c)} state={state} today={today} />,
-        problemStatus(error),
-      );
+      return uploadProblem(c, sent, error.message, problemStatus(error));
     }
   });
 
   r.post("/staff/import/apply", async (c) => {
     const actor = actorOf(c);
-    const upload = await readUpload(c);
-    const kind = toKind(upload.text("kind"));
+    const form = await readUpload(c);
+    const upload: Upload = {
+      kind: toKind(form.text("kind")),
+      encoding: toEncoding(form.text("encoding")),
+      effectiveDate: form.text("effectiveDate") ?? "",
+      bytes: new Uint8Array(Buffer.from(form.data ?? "", "base64")),
+    };
     try {
-      return await applyUpload(c, actor, upload, kind);
+      return await applyUpload(c, actor, upload, form.text("skipRejected") === "on");
     } catch (error) {
       if (!isFileProblem(error)) throw error;
-      const state: FormState = { values: { kind }, issues: [], message: error.message };
-      const today = tokyoDate(c.var.app.clock.now());
-      return render(
-        c,
-        "CSVの取込み",
-        <UploadForm csrf={csrfOf(c)} state={state} today={today} />,
-        problemStatus(error),
-      );
+      return uploadProblem(c, upload, error.message, problemStatus(error));
     }
   });
 

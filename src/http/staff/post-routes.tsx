@@ -29,7 +29,7 @@ import {
   scopeForDrafting,
 } from "../../app/posts/scopes.ts";
 import { submitPost } from "../../app/posts/submit.ts";
-import type { CheckResult } from "../../checker/index.ts";
+import { type CheckResult, loadChecker } from "../../checker/index.ts";
 import { fillScope, isPostStatus } from "../../domain/posts.ts";
 import { AppError } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
@@ -463,7 +463,9 @@ export function postRoutes() {
 
   r.get("/posts", (c) => listPage(c));
 
-  r.get("/posts/new", (c) => {
+  r.get("/posts/new", async (c) => {
+    // The empty editor shows the platform's limit (「0／140文字」), which the checker's pack holds.
+    await loadChecker();
     const scope = c.req.query("scope");
     return scope ? scopePage(c, intParam(scope)) : newPage(c);
   });
@@ -627,18 +629,34 @@ export function postRoutes() {
     );
   });
 
-  const decision = (path: string, work: typeof approvePost, key: keyof ActionStates, message: string) =>
+  /**
+   * One decision form. `commentField` is the form's name for the comment when two forms on the
+   * post page both have one (each field id is unique on the page); the use case reads `comment`.
+   */
+  const decision = (
+    path: string,
+    work: typeof approvePost,
+    key: keyof ActionStates,
+    message: string,
+    commentField = "comment",
+  ) =>
     r.post(`/posts/:id/${path}`, async (c) => {
       const id = intParam(c.req.param("id"));
       const values = await formBody(c);
-      const outcome = await submit(values, () => work(c.var.app, { actor: actorOf(c), id, input: values }));
-      if (!outcome.ok) return postPage(c, id, { [key]: outcome.state }, outcome.status);
+      const input = { ...values, comment: values[commentField] ?? "" };
+      const outcome = await submit(values, () => work(c.var.app, { actor: actorOf(c), id, input }));
+      if (!outcome.ok) {
+        const issues = outcome.state.issues.map((i) =>
+          i.field === "comment" ? { ...i, field: commentField } : i,
+        );
+        return postPage(c, id, { [key]: { ...outcome.state, issues } }, outcome.status);
+      }
       return done(c, `/posts/${id}`, message);
     });
   decision("approve", approvePost, "decide", "承認しました。");
   decision("return", returnPost, "decide", "差し戻しました。作成者にお知らせします。");
   decision("reject", rejectPost, "decide", "却下しました。");
-  decision("verbal", recordVerbalApproval, "verbal", "口頭での許可を記録しました。");
+  decision("verbal", recordVerbalApproval, "verbal", "口頭での許可を記録しました。", "verbalComment");
   decision("acknowledge", acknowledgeReport, "acknowledge", "事後報告を確認しました。");
 
   r.post("/posts/:id/discard", async (c) => {

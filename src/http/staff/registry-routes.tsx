@@ -41,6 +41,7 @@ import { searchStaff } from "../../db/repos/staff.ts";
 import { type AccountStatus, accountStatusLabels, isAccountStatus } from "../../domain/accounts.ts";
 import { formatDate, formatDateTime, formatWarekiDate } from "../../domain/dates.ts";
 import { filingStatusLabels } from "../../domain/filings.ts";
+import { isSetupDepartment } from "../../domain/org.ts";
 import { can } from "../../domain/policy.ts";
 import { guidelinePack, platformLabel, platforms } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
@@ -210,7 +211,9 @@ export function registryRoutes() {
           <SelectField
             name="department"
             label="部"
-            options={departments.map((d) => ({ value: String(d.id), label: d.name }))}
+            options={departments
+              .filter((d) => !isSetupDepartment(d))
+              .map((d) => ({ value: String(d.id), label: d.name }))}
             blank="すべて"
             value={q.department}
           />

@@ -5,6 +5,7 @@
 import type { Child, FC } from "hono/jsx";
 import type { StaffActor } from "../../app/context.ts";
 import { can } from "../../domain/policy.ts";
+import { faviconHref } from "../assets.ts";
 import { Flash, type FlashMessage } from "./components.tsx";
 
 export type NavItem = { href: string; label: string; show: (actor: StaffActor) => boolean };
@@ -95,6 +96,7 @@ export const Page: FC<PageProps> = (props) => (
       <title>{`${props.title} | snsgov ${props.cityName}`}</title>
       <link rel="stylesheet" href="/assets/tokens.css" />
       <link rel="stylesheet" href="/assets/app.css" />
+      <link rel="icon" type="image/svg+xml" href={faviconHref} />
     </head>
     <body>
       <a class="skip-link" href="#main">

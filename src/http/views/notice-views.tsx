@@ -24,6 +24,7 @@ import {
   noticeStatusLabel,
 } from "../../domain/notices.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { findingLine } from "../client/findings-model.ts";
 import {
   Badge,
   Csrf,
@@ -103,8 +104,9 @@ export const Findings: FC<{ findings: Finding[] }> = ({ findings }) => {
     <ul>
       {findings.map((f) => (
         <li>
-          <Badge tone={severityLabels[f.severity].tone}>{severityLabels[f.severity].label}</Badge> {f.message}
-          （{clauseRef(f.clause)}）{f.hint ? <span class="hint"> {f.hint}</span> : null}
+          <Badge tone={severityLabels[f.severity].tone}>{severityLabels[f.severity].label}</Badge>{" "}
+          {findingLine(f)}
+          {f.hint ? <span class="hint"> {f.hint}</span> : null}
         </li>
       ))}
     </ul>

@@ -7,6 +7,7 @@ import type { FC } from "hono/jsx";
 import type { GeneratedProfile, ProfileRequirement } from "../../app/policies/profile.ts";
 import type { Finding, LengthInfo } from "../../checker/index.ts";
 import { clauseRef } from "../../domain/clauses.ts";
+import { findingLine } from "../client/findings-model.ts";
 import { Badge } from "./components.tsx";
 
 const unitNotes: Record<LengthInfo["unit"], string> = {
@@ -152,8 +153,9 @@ export const FindingList: FC<{ findings: readonly Finding[] }> = ({ findings }) 
     <ol>
       {findings.map((f) => (
         <li>
-          <Badge tone={severityBadge[f.severity].tone}>{severityBadge[f.severity].label}</Badge> {f.message}（
-          {clauseRef(f.clause)}）<div class="hint">{f.hint}</div>
+          <Badge tone={severityBadge[f.severity].tone}>{severityBadge[f.severity].label}</Badge>{" "}
+          {findingLine(f)}
+          <div class="hint">{f.hint}</div>
         </li>
       ))}
     </ol>

@@ -7,10 +7,11 @@
  */
 import type { FC } from "hono/jsx";
 import type { CheckAccount } from "../../app/posts/check-input.ts";
-import { clauseRef } from "../../domain/clauses.ts";
+import { emptyLength } from "../../checker/index.ts";
 import {
   counterText,
   type FindingLike,
+  findingLine,
   findingsSummary,
   type LengthLike,
   markedPieces,
@@ -46,7 +47,8 @@ export const FindingItems: FC<{ findings: readonly FindingLike[] }> = ({ finding
         {findings.map((f) => (
           <li>
             <Badge tone={severityBadges[f.severity].tone}>{severityBadges[f.severity].label}</Badge>{" "}
-            {f.message}（{clauseRef(f.clause)}）<div class="hint">{f.hint}</div>
+            {findingLine(f)}
+            <div class="hint">{f.hint}</div>
           </li>
         ))}
       </ol>
@@ -159,7 +161,12 @@ export const PostEditor: FC<EditorProps> = (p) => {
             {p.value}
           </textarea>
         </div>
-        <Counter length={p.length} text={p.value} id={`counter-${p.slot}`} live />
+        <Counter
+          length={p.length ?? (p.value === "" ? emptyLength(p.platform, p.kind) : undefined)}
+          text={p.value}
+          id={`counter-${p.slot}`}
+          live
+        />
       </div>
       <div class="card">
         <Heading level={p.headingLevel} id={`findings-title-${p.slot}`}>

@@ -450,7 +450,7 @@ export const PostActionsPanel: FC<{
               value={nowLocal}
               required
             />
-            <TextArea name="comment" label="補足（任意）" state={states.verbal} rows={2} />
+            <TextArea name="verbalComment" label="補足（任意）" state={states.verbal} rows={2} />
             <div class="actions">
               <button type="submit" class="secondary">
                 口頭での許可を記録する
