@@ -20,7 +20,7 @@ export const defaultAckScope: AckScope = "all_staff";
 export const ackScopeLabels: Record<AckScope, string> = {
   all_staff: "在職しているすべての職員",
   account_divisions:
-    "公式アカウントを持つ（または申請中の）課等の職員と、役割のある職員（部長・課長、割り当てられた役割、運用職員）",
+    "公式アカウントを持つ（または申請中の）課等の職員と、役割のある職員（部等の長・課等の長、割り当てられた役割、運用に携わる職員）",
 };
 
 /** A person who must acknowledge the version (holds a guideline role, derived or assigned). */

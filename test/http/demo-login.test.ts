@@ -32,7 +32,7 @@ test("every demo person is on the login page with their unit and role, and each 
   const everyone = await allStaff(app.ctx.db);
   assert.equal(rows.length, everyone.length, "every demo person is listed");
   assert.ok(html.includes(`デモの職員（${everyone.length}人）`));
-  const heads = rows.filter((r) => r[4]?.includes("情報管理者（部長）")).map((r) => r[3]);
+  const heads = rows.filter((r) => r[4]?.includes("部等の長（情報管理者）")).map((r) => r[3]);
   for (const account of await listAccounts(app.ctx.db, { visibleDivisionIds: null })) {
     assert.ok(heads.includes(account.departmentName), `the 部長 of ${account.departmentName} is listed`);
   }
