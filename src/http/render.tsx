@@ -10,6 +10,7 @@ import { AppError, type ErrorStatus, pageNotFound } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import type { FlashMessage, FormState, FormValues } from "./views/components.tsx";
 import { Page } from "./views/layout.tsx";
+import { labelTableCells } from "./views/table-cards.ts";
 
 const FLASH_COOKIE = "snsgov_flash";
 
@@ -64,7 +65,7 @@ export function render(
       {body}
     </Page>
   );
-  return c.html(`<!doctype html>${html.toString()}`, status);
+  return c.html(`<!doctype html>${labelTableCells(String(html))}`, status);
 }
 
 /** Redirects after a successful POST, with a message for the next page. */

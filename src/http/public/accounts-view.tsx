@@ -7,6 +7,7 @@
 import type { FC } from "hono/jsx";
 import type { PublicAccount, PublicFilter, PublicRegistry } from "../../app/public/registry.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { Url } from "../views/tokens.tsx";
 import { accountName, JaDate } from "./format.tsx";
 
 /** The status cell: 運用中, or the running notice with a link to it. */
@@ -94,7 +95,9 @@ const AccountTable: FC<{ accounts: PublicAccount[]; caption: string }> = ({ acco
               <a href={`/public/accounts/${a.id}`}>{accountName(a)}</a>
             </th>
             <td class="public-url">
-              <a href={a.url}>{a.url}</a>
+              <a href={a.url}>
+                <Url value={a.url} />
+              </a>
             </td>
             <td>
               {a.departmentName} {a.divisionName}

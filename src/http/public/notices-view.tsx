@@ -6,6 +6,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { NoticeFact, PublicNoticeItem, PublicNoticeSection } from "../../app/public/notices.ts";
+import { Url } from "../views/tokens.tsx";
 import { JaDate } from "./format.tsx";
 
 const Fact: FC<{ fact: NoticeFact }> = ({ fact }) => {
@@ -13,7 +14,9 @@ const Fact: FC<{ fact: NoticeFact }> = ({ fact }) => {
   if ("url" in fact)
     return (
       <span class="public-url">
-        <a href={fact.url}>{fact.url}</a>
+        <a href={fact.url}>
+          <Url value={fact.url} />
+        </a>
       </span>
     );
   return <>{fact.text}</>;

@@ -14,6 +14,7 @@ import {
 } from "../../app/public/verify.ts";
 import { lookalikeReasonLabels } from "../../domain/lookalike.ts";
 import { platformLabel, platforms } from "../../guideline/pack.ts";
+import { Url } from "../views/tokens.tsx";
 import { accountJson, type PublicAccountJson } from "./feeds.tsx";
 import { accountName, JaDate, warekiDate } from "./format.tsx";
 
@@ -82,7 +83,9 @@ const headings: Record<VerifyResult["verdict"], { title: string; tone: string }>
 const AccountLine: FC<{ account: PublicAccount }> = ({ account }) => (
   <>
     {account.service}「<a href={`/public/accounts/${account.id}`}>{accountName(account)}</a>」
-    <span class="public-url">{account.url}</span>
+    <span class="public-url">
+      <Url value={account.url} />
+    </span>
   </>
 );
 
