@@ -4,11 +4,13 @@
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { StaffActor } from "../app/context.ts";
 import { AppError, type ErrorStatus, pageNotFound } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import type { FlashMessage, FormState, FormValues } from "./views/components.tsx";
+import { collectErrorSummaries } from "./views/error-summary.tsx";
 import { Page } from "./views/layout.tsx";
 import { labelTableCells } from "./views/table-cards.ts";
 
@@ -52,6 +54,8 @@ export function render(
   status: 200 | 500 | ErrorStatus = 200,
 ) {
   const session = c.var.session;
+  // The body first, so that the problems its forms declare can lead the page (error-summary.tsx).
+  const content = collectErrorSummaries(() => String(<>{body}</>));
   const html = (
     <Page
       title={title}
@@ -61,8 +65,9 @@ export function render(
       currentPath={c.req.path}
       flash={takeFlash(c)}
       unreadNotifications={c.var.unreadNotifications}
+      errors={content.summaries}
     >
-      {body}
+      {raw(content.html)}
     </Page>
   );
   return c.html(`<!doctype html>${labelTableCells(String(html))}`, status);

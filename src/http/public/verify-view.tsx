@@ -14,6 +14,7 @@ import {
 } from "../../app/public/verify.ts";
 import { lookalikeReasonLabels } from "../../domain/lookalike.ts";
 import { platformLabel, platforms } from "../../guideline/pack.ts";
+import { ErrorSummary } from "../views/error-summary.tsx";
 import { Url } from "../views/tokens.tsx";
 import { accountJson, type PublicAccountJson } from "./feeds.tsx";
 import { accountName, JaDate, warekiDate } from "./format.tsx";
@@ -238,12 +239,7 @@ export const VerifyPage: FC<{
       の公式アカウントかどうかを確かめられます。アカウントのURLか、@から始まるユーザー名を入力してください。
     </p>
     {outcome.kind === "invalid" ? (
-      <div class="notice notice-error" role="alert" aria-labelledby="error-summary-title">
-        <h2 id="error-summary-title">入力内容を確認してください</h2>
-        <p>
-          <a href="#f-url">{outcome.message}</a>
-        </p>
-      </div>
+      <ErrorSummary state={{ values: {}, issues: [{ field: "url", message: outcome.message }] }} />
     ) : null}
     {outcome.kind === "answer" ? (
       <>

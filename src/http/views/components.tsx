@@ -1,9 +1,10 @@
 /**
- * Reusable pieces of server-rendered pages: messages, the error summary, labelled form fields
+ * Reusable pieces of server-rendered pages: messages, the error summary (error-summary.tsx), labelled form fields
  * (each with its hint and error tied by aria-describedby), the CSRF field, pagination.
  */
 import type { Child, FC } from "hono/jsx";
 import type { FieldIssue } from "../../errors.ts";
+import { fieldElementId } from "./error-summary.tsx";
 
 export type FlashMessage = { kind: "success" | "error" | "warning" | "info"; text: string };
 
@@ -23,29 +24,14 @@ export type FormState = { values: FormValues; issues: FieldIssue[]; message?: st
 
 export const emptyForm = (values: FormValues = {}): FormState => ({ values, issues: [] });
 
-const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+const fieldId = (name: string) => fieldElementId(name);
 
 export function issueFor(state: FormState | undefined, name: string): string | undefined {
   return state?.issues.find((i) => i.field === name)?.message;
 }
 
-/** The error summary at the top of a form: a heading and a link to each problem field. */
-export const ErrorSummary: FC<{ state?: FormState | undefined }> = ({ state }) => {
-  if (!state || (state.issues.length === 0 && !state.message)) return null;
-  return (
-    <div class="notice notice-error" role="alert" aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">入力内容を確認してください</h2>
-      {state.message ? <p>{state.message}</p> : null}
-      {state.issues.length > 0 ? (
-        <ul>
-          {state.issues.map((issue) => (
-            <li>{issue.field ? <a href={`#${fieldId(issue.field)}`}>{issue.message}</a> : issue.message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-};
+/** The error summary (shown once at the top of the page; see error-summary.tsx). */
+export { ErrorSummary, refusal } from "./error-summary.tsx";
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import { splitTokens, Tokens, Url, urlSegments } from "./tokens.tsx";
 
 test("phone numbers, handles and URLs are found in running Japanese text and nothing is lost", () => {
-  const text = "詳しくは広報広聴課（0246-22-1111）へ。https://www.city.iwaki.lg.jp/www/index.html?id=1&x=2 @iwaki_city まで";
+  const text =
+    "詳しくは広報広聴課（0246-22-1111）へ。https://www.city.iwaki.lg.jp/www/index.html?id=1&x=2 @iwaki_city まで";
   const tokens = splitTokens(text);
   assert.equal(tokens.map((t) => t.text).join(""), text);
   assert.deepEqual(
