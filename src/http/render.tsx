@@ -58,7 +58,7 @@ export function render(
   const content = collectErrorSummaries(() => String(<>{body}</>));
   const html = (
     <Page
-      title={title}
+      title={content.summaries.length > 0 ? `エラー: ${title}` : title}
       actor={session?.state === "active" ? session.actor : undefined}
       csrf={session?.csrf}
       cityName={c.var.app.config.cityName}

@@ -118,10 +118,18 @@ export type AccountsPageProps = {
   registry: PublicRegistry;
   filter: PublicFilter;
   accounts: PublicAccount[];
+  /** Notices other than changes and closures running today (なりすまし, corrections): one line each. */
+  warnings?: ReadonlyArray<{ key: string; title: string; count: number }>;
 };
 
 /** The body of /public/accounts. */
-export const AccountsPage: FC<AccountsPageProps> = ({ cityName, registry, filter, accounts }) => {
+export const AccountsPage: FC<AccountsPageProps> = ({
+  cityName,
+  registry,
+  filter,
+  accounts,
+  warnings = [],
+}) => {
   const running = registry.accounts.filter((a) => a.notice !== null).length;
   const filtered = filter.platform !== undefined || filter.departmentId !== undefined;
   return (
@@ -134,12 +142,19 @@ export const AccountsPage: FC<AccountsPageProps> = ({ cityName, registry, filter
         件）。サービス名・アカウント名・アカウントのURLを掲載しています（ガイドライン第4-4(2)）。
         ここに載っていないアカウントは、市の公式アカウントではありません。
       </p>
-      {running > 0 ? (
+      {running > 0 || warnings.length > 0 ? (
         <div class="notice notice-warning">
-          <p>
-            名前やURLの変更、運用の終了を予定しているアカウントが{running}件あります。
-            <a href="/public/notices">変更・運用終了のお知らせを見る</a>
-          </p>
+          {running > 0 ? (
+            <p>
+              名前やURLの変更、運用の終了を予定しているアカウントが{running}件あります。
+              <a href="/public/notices">変更・運用終了のお知らせを見る</a>
+            </p>
+          ) : null}
+          {warnings.map((w) => (
+            <p>
+              <a href={`/public/notices#section-${w.key}`}>{w.title}</a>（{w.count}件）
+            </p>
+          ))}
         </div>
       ) : null}
       <Filters registry={registry} filter={filter} />

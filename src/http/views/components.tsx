@@ -33,6 +33,26 @@ export function issueFor(state: FormState | undefined, name: string): string | u
 /** The error summary (shown once at the top of the page; see error-summary.tsx). */
 export { ErrorSummary, refusal } from "./error-summary.tsx";
 
+/**
+ * The message of a field group (a fieldset of checkboxes) beside its legend; the fieldset names it
+ * in aria-describedby with `fieldErrorId(name)`, and the error summary links to `#f-<name>`.
+ */
+export const FieldError: FC<{ name: string; state?: FormState | undefined }> = ({ name, state }) => {
+  const error = issueFor(state, name);
+  if (!error) return null;
+  return (
+    <span class="error" id={fieldErrorId(name)}>
+      <span class="visually-hidden">エラー: </span>
+      {error}
+    </span>
+  );
+};
+
+/** The id of a field's error message (for aria-describedby). */
+export function fieldErrorId(name: string): string {
+  return `${fieldId(name)}-error`;
+}
+
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
 type FieldBase = {
