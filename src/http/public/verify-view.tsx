@@ -14,6 +14,7 @@ import {
 } from "../../app/public/verify.ts";
 import { lookalikeReasonLabels } from "../../domain/lookalike.ts";
 import { platformLabel, platforms } from "../../guideline/pack.ts";
+import { TextField } from "../views/components.tsx";
 import { ErrorSummary } from "../views/error-summary.tsx";
 import { Url } from "../views/tokens.tsx";
 import { accountJson, type PublicAccountJson } from "./feeds.tsx";
@@ -184,28 +185,26 @@ const Lookalikes: FC<{ result: VerifyResult }> = ({ result }) => {
   );
 };
 
-const Form: FC<{ input: string; platform: string; again: boolean }> = ({ input, platform, again }) => (
+const Form: FC<{ input: string; platform: string; again: boolean; error?: string | undefined }> = ({
+  input,
+  platform,
+  again,
+  error,
+}) => (
   <form
     method="get"
     action="/public/verify"
     class="stack public-verify-form"
     aria-label="公式アカウントか確かめる"
   >
-    <div class="field">
-      <label for="f-url">アカウントのURLまたはユーザー名</label>
-      <span class="hint" id="f-url-hint">
-        例: https://x.com/iwaki_city または @iwaki_city。投稿のURLを貼り付けても確かめられます。
-      </span>
-      <input
-        type="text"
-        id="f-url"
-        name="url"
-        value={input}
-        autocomplete="off"
-        inputmode="url"
-        aria-describedby="f-url-hint"
-      />
-    </div>
+    <TextField
+      name="url"
+      label="アカウントのURLまたはユーザー名"
+      hint="例: https://x.com/iwaki_city または @iwaki_city。投稿のURLを貼り付けても確かめられます。"
+      state={{ values: { url: input }, issues: error ? [{ field: "url", message: error }] : [] }}
+      autocomplete="off"
+      inputmode="url"
+    />
     <div class="field">
       <label for="f-platform">サービス（ユーザー名で確かめるとき）</label>
       <select id="f-platform" name="platform">
@@ -247,7 +246,12 @@ export const VerifyPage: FC<{
         <Lookalikes result={outcome} />
       </>
     ) : null}
-    <Form input={input} platform={platform} again={outcome.kind === "answer"} />
+    <Form
+      input={input}
+      platform={platform}
+      again={outcome.kind === "answer"}
+      error={outcome.kind === "invalid" ? outcome.message : undefined}
+    />
   </>
 );
 

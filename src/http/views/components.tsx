@@ -104,7 +104,7 @@ export const TextField: FC<
     type?: "text" | "email" | "password" | "date" | "search" | "number" | "url" | "datetime-local";
     value?: string | undefined;
     autocomplete?: string;
-    inputmode?: "numeric" | "text" | "email";
+    inputmode?: "numeric" | "text" | "email" | "url";
     maxlength?: number;
   }
 > = (p) => {
