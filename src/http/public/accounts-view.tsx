@@ -100,7 +100,7 @@ const AccountTable: FC<{ accounts: PublicAccount[]; caption: string }> = ({ acco
               </a>
             </td>
             <td>
-              {a.departmentName} {a.divisionName}
+              <span class="nowrap">{a.departmentName}</span> <span class="nowrap">{a.divisionName}</span>
             </td>
             <td>
               <AccountStatus account={a} />
