@@ -4,12 +4,15 @@
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { StaffActor } from "../app/context.ts";
 import { AppError, type ErrorStatus, pageNotFound } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 import type { FlashMessage, FormState, FormValues } from "./views/components.tsx";
+import { collectErrorSummaries } from "./views/error-summary.tsx";
 import { Page } from "./views/layout.tsx";
+import { labelTableCells } from "./views/table-cards.ts";
 
 const FLASH_COOKIE = "snsgov_flash";
 
@@ -51,20 +54,23 @@ export function render(
   status: 200 | 500 | ErrorStatus = 200,
 ) {
   const session = c.var.session;
+  // The body first, so that the problems its forms declare can lead the page (error-summary.tsx).
+  const content = collectErrorSummaries(() => String(<>{body}</>));
   const html = (
     <Page
-      title={title}
+      title={content.summaries.length > 0 ? `エラー: ${title}` : title}
       actor={session?.state === "active" ? session.actor : undefined}
       csrf={session?.csrf}
       cityName={c.var.app.config.cityName}
       currentPath={c.req.path}
       flash={takeFlash(c)}
       unreadNotifications={c.var.unreadNotifications}
+      errors={content.summaries}
     >
-      {body}
+      {raw(content.html)}
     </Page>
   );
-  return c.html(`<!doctype html>${html.toString()}`, status);
+  return c.html(`<!doctype html>${labelTableCells(String(html))}`, status);
 }
 
 /** Redirects after a successful POST, with a message for the next page. */

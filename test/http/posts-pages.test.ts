@@ -84,7 +84,7 @@ test("「確認する」 lists and marks the findings, pre-fills the same text f
   assert.equal(textarea(page, `text_${insta.id}`), PHONE_TEXT, "the same text for the other account");
   assert.ok(page.includes("個人の携帯電話番号が含まれています（第5-2(2)① 個人情報）。"));
   assert.doesNotMatch(page, /個人情報）。（第5-2\(2\)①）/, "the clause is said once");
-  assert.ok(page.includes("<mark>090-1234-5678</mark>"), "the place is marked");
+  assert.ok(page.includes('<mark><span class="nowrap">090-1234-5678</span></mark>'), "the place is marked");
   assert.ok(page.includes("（指摘1: 個人の携帯電話番号"), "a screen reader hears what the mark is about");
   assert.match(page, /文字数: 56／280（全角文字は2、URLは23として計算）/, "X's weighted length");
   assert.ok(page.includes("要修正2件"));
@@ -104,7 +104,7 @@ test("save, submit with a justification, and the manager approves the version th
   const page = await staff.text(`/posts/${id}`);
   assert.ok(page.includes("下書きを保存しました。"));
   assert.ok(page.includes("承認を申請する"));
-  assert.ok(page.includes("<mark>090-1234-5678</mark>"));
+  assert.ok(page.includes('<mark><span class="nowrap">090-1234-5678</span></mark>'));
 
   const blocked = await staff.post(`/posts/${id}/submit`, { version: "1", justification: "" });
   assert.equal(blocked.status, 422);

@@ -68,7 +68,7 @@ test("a bio with a shortener: the 4.4.4 error is shown, the link marked, the res
   assert.ok(html.includes("第4-4(4)"));
   assert.match(
     html,
-    /短縮URLを使わず、URLを全て表示<div class="hint">[^<]+<\/div><\/td><td>第4-4\(4\)<\/td><td><span class="badge badge-error">要修正/,
+    /短縮URLを使わず、URLを全て表示<div class="hint">[^<]+<\/div><\/td><td[^>]*>第4-4\(4\)<\/td><td[^>]*><span class="badge badge-error">要修正/,
   );
   const stored = await findAccount(app.ctx.db, a.id);
   assert.equal(stored?.bioHasErrors, true);
@@ -82,11 +82,11 @@ test("a bio without the URL is 4.4.3; without the division 5.3.1, except for a c
   const noUrl = await staff.text(`/accounts/${a.id}/profile`);
   assert.match(
     noUrl,
-    /② 所管サイトのURLの記載<div class="hint">[^<]+<\/div><\/td><td>第4-4\(3\)<\/td><td><span class="badge badge-error">要修正/,
+    /② 所管サイトのURLの記載<div class="hint">[^<]+<\/div><\/td><td[^>]*>第4-4\(3\)<\/td><td[^>]*><span class="badge badge-error">要修正/,
   );
   assert.match(
     noUrl,
-    /① メディアポリシー（運用方針）の記載<div class="hint">[^<]+<\/div><\/td><td>第4-4\(3\)<\/td><td><span class="badge badge-error">要修正/,
+    /① メディアポリシー（運用方針）の記載<div class="hint">[^<]+<\/div><\/td><td[^>]*>第4-4\(3\)<\/td><td[^>]*><span class="badge badge-error">要修正/,
   );
 
   const anonymous = `公式アカウントです。運用方針：${homepage}`;
@@ -94,7 +94,7 @@ test("a bio without the URL is 4.4.3; without the division 5.3.1, except for a c
   const noDivision = await staff.text(`/accounts/${a.id}/profile`);
   assert.match(
     noDivision,
-    /所属（課等の名称）の明示<div class="hint">[^<]+<\/div><\/td><td>第5-3\(1\)<\/td><td><span class="badge badge-warn">要確認/,
+    /所属（課等の名称）の明示<div class="hint">[^<]+<\/div><\/td><td[^>]*>第5-3\(1\)<\/td><td[^>]*><span class="badge badge-warn">要確認/,
   );
 
   await app.ctx.db.transaction((tx) => updateAccount(tx, a.id, { isCharacter: true }, app.clock.now()));
@@ -102,7 +102,7 @@ test("a bio without the URL is 4.4.3; without the division 5.3.1, except for a c
   const character = await staff.text(`/accounts/${a.id}/profile`);
   assert.match(
     character,
-    /所属（課等の名称）の明示<div class="hint">[^<]+<\/div><\/td><td>第5-3\(1\)<\/td><td><span class="badge badge-muted">対象外/,
+    /所属（課等の名称）の明示<div class="hint">[^<]+<\/div><\/td><td[^>]*>第5-3\(1\)<\/td><td[^>]*><span class="badge badge-muted">対象外/,
   );
   assert.ok(character.includes("修正が必要な指摘はありません。"));
 });

@@ -9,6 +9,7 @@ import { readablePolicyValue } from "../../app/public/policies.ts";
 import type { PublicAccount } from "../../app/public/registry.ts";
 import { policyFieldLabels, policyFields } from "../../domain/accounts.ts";
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
+import { Url } from "../views/tokens.tsx";
 import { AccountStatus } from "./accounts-view.tsx";
 import { accountName, JaDate } from "./format.tsx";
 
@@ -40,7 +41,13 @@ const AccountFacts: FC<{ account: PublicAccount }> = ({ account }) => (
     ) : null}
     <dt>アカウントURL</dt>
     <dd class="public-url">
-      {account.status === "closed" ? account.url : <a href={account.url}>{account.url}</a>}
+      {account.status === "closed" ? (
+        <Url value={account.url} />
+      ) : (
+        <a href={account.url}>
+          <Url value={account.url} />
+        </a>
+      )}
     </dd>
     <dt>担当課</dt>
     <dd>
@@ -58,7 +65,9 @@ const AccountFacts: FC<{ account: PublicAccount }> = ({ account }) => (
       <>
         <dt>市ホームページ</dt>
         <dd class="public-url">
-          <a href={account.homepageUrl}>{account.homepageUrl}</a>
+          <a href={account.homepageUrl}>
+            <Url value={account.homepageUrl} />
+          </a>
         </dd>
       </>
     ) : null}

@@ -8,6 +8,7 @@ import type { FC } from "hono/jsx";
 import type { PublicAccount, PublicFilter, PublicRegistry } from "../../app/public/registry.ts";
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { Url } from "../views/tokens.tsx";
 import { accountName, JaDate } from "./format.tsx";
 
 /**
@@ -117,10 +118,12 @@ const AccountTable: FC<{ accounts: PublicAccount[]; caption: string }> = ({ acco
               <a href={`/public/accounts/${a.id}`}>{accountName(a)}</a>
             </th>
             <td class="public-url">
-              <a href={a.url}>{a.url}</a>
+              <a href={a.url}>
+                <Url value={a.url} />
+              </a>
             </td>
             <td>
-              {a.departmentName} {a.divisionName}
+              <span class="nowrap">{a.departmentName}</span> <span class="nowrap">{a.divisionName}</span>
             </td>
             <td>
               <AccountStatus account={a} />
@@ -138,10 +141,18 @@ export type AccountsPageProps = {
   registry: PublicRegistry;
   filter: PublicFilter;
   accounts: PublicAccount[];
+  /** Notices other than changes and closures running today (なりすまし, corrections): one line each. */
+  warnings?: ReadonlyArray<{ key: string; title: string; count: number }>;
 };
 
 /** The body of /public/accounts. */
-export const AccountsPage: FC<AccountsPageProps> = ({ cityName, registry, filter, accounts }) => {
+export const AccountsPage: FC<AccountsPageProps> = ({
+  cityName,
+  registry,
+  filter,
+  accounts,
+  warnings = [],
+}) => {
   const running = registry.accounts.filter((a) => a.notice !== null).length;
   const filtered = filter.platform !== undefined || filter.departmentId !== undefined;
   return (
@@ -167,12 +178,19 @@ export const AccountsPage: FC<AccountsPageProps> = ({ cityName, registry, filter
           </p>
         </div>
       ) : null}
-      {running > 0 ? (
+      {running > 0 || warnings.length > 0 ? (
         <div class="notice notice-warning">
-          <p>
-            名前やURLの変更、運用の終了を予定しているアカウントが{running}件あります。
-            <a href="/public/notices">変更・運用終了のお知らせを見る</a>
-          </p>
+          {running > 0 ? (
+            <p>
+              名前やURLの変更、運用の終了を予定しているアカウントが{running}件あります。
+              <a href="/public/notices">変更・運用終了のお知らせを見る</a>
+            </p>
+          ) : null}
+          {warnings.map((w) => (
+            <p>
+              <a href={`/public/notices#section-${w.key}`}>{w.title}</a>（{w.count}件）
+            </p>
+          ))}
         </div>
       ) : null}
       <Filters registry={registry} filter={filter} />

@@ -4,6 +4,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { HttpContext } from "../env.ts";
+import { labelTableCells } from "../views/table-cards.ts";
 import { PublicLayout, type PublicSection } from "./layout.tsx";
 import { PUBLIC_CACHE_CONTROL, type PublicBody } from "./serve.ts";
 
@@ -27,7 +28,7 @@ export function publicPage(
       {body}
     </PublicLayout>
   );
-  return { status, type: HTML, body: `<!doctype html>${html.toString()}` };
+  return { status, type: HTML, body: `<!doctype html>${labelTableCells(String(html))}` };
 }
 
 /** The body of the Japanese 404 page. */

@@ -4,7 +4,7 @@
  * key the cache and hand these to `servePublic`.
  */
 import { toCsvBytes } from "../../app/csv.ts";
-import { publicNotices } from "../../app/public/notices.ts";
+import { accountNoticeSource, publicNotices } from "../../app/public/notices.ts";
 import { publicAccountPage } from "../../app/public/policies.ts";
 import type { PublicAccount, PublicFilter, PublicRegistry } from "../../app/public/registry.ts";
 import { readAs, readVerifyInput, type VerifyInput, verifyAccount } from "../../app/public/verify.ts";
@@ -23,9 +23,13 @@ export type Listing = { registry: PublicRegistry; filter: PublicFilter; accounts
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** /public/accounts */
-export function accountsBody(c: HttpContext, listing: Listing): PublicBody {
+/** /public/accounts, with the running warnings (なりすまし 7.3.1, corrections 7.4) in its banner. */
+export async function accountsBody(c: HttpContext, listing: Listing): Promise<PublicBody> {
   const cityName = c.var.app.config.cityName;
+  const sections = await publicNotices(c.var.app);
+  const warnings = sections
+    .filter((s) => s.key !== accountNoticeSource.key && s.items.length > 0)
+    .map((s) => ({ key: s.key, title: s.title, count: s.items.length }));
   return publicPage(
     c,
     {
@@ -38,6 +42,7 @@ export function accountsBody(c: HttpContext, listing: Listing): PublicBody {
       registry={listing.registry}
       filter={listing.filter}
       accounts={listing.accounts}
+      warnings={warnings}
     />,
   );
 }

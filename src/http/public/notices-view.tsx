@@ -6,6 +6,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { NoticeFact, PublicNoticeItem, PublicNoticeSection } from "../../app/public/notices.ts";
+import { Tokens, Url } from "../views/tokens.tsx";
 import { JaDate } from "./format.tsx";
 
 const Fact: FC<{ fact: NoticeFact }> = ({ fact }) => {
@@ -13,10 +14,12 @@ const Fact: FC<{ fact: NoticeFact }> = ({ fact }) => {
   if ("url" in fact)
     return (
       <span class="public-url">
-        <a href={fact.url}>{fact.url}</a>
+        <a href={fact.url}>
+          <Url value={fact.url} />
+        </a>
       </span>
     );
-  return <>{fact.text}</>;
+  return <Tokens text={fact.text} />;
 };
 
 const Item: FC<{ item: PublicNoticeItem }> = ({ item }) => (
@@ -41,7 +44,9 @@ const Item: FC<{ item: PublicNoticeItem }> = ({ item }) => (
       {item.body ? (
         <>
           <dt>理由・詳細</dt>
-          <dd class="public-text">{item.body}</dd>
+          <dd class="public-text">
+            <Tokens text={item.body} />
+          </dd>
         </>
       ) : null}
     </dl>

@@ -41,7 +41,10 @@ function positiveInt(value: string | undefined): number | null {
 }
 
 /** A route over the (filtered) registry: the list page and its feeds. */
-function listing(path: string, produce: (c: HttpContext, listing: Listing) => PublicBody) {
+function listing(
+  path: string,
+  produce: (c: HttpContext, listing: Listing) => PublicBody | Promise<PublicBody>,
+) {
   return async (c: HttpContext) => {
     const registry = await publicRegistry(c.get("app"));
     const filter = parsePublicFilter(registry, c.req.query());

@@ -15,6 +15,9 @@ import {
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { lookalikeReasonLabels } from "../../domain/lookalike.ts";
 import { platformLabel, platforms } from "../../guideline/pack.ts";
+import { TextField } from "../views/components.tsx";
+import { ErrorSummary } from "../views/error-summary.tsx";
+import { Url } from "../views/tokens.tsx";
 import { accountJson, type PublicAccountJson } from "./feeds.tsx";
 import { accountName, JaDate, warekiDate } from "./format.tsx";
 
@@ -83,7 +86,9 @@ const headings: Record<VerifyResult["verdict"], { title: string; tone: string }>
 const AccountLine: FC<{ account: PublicAccount }> = ({ account }) => (
   <>
     {account.service}「<a href={`/public/accounts/${account.id}`}>{accountName(account)}</a>」
-    <span class="public-url">{account.url}</span>
+    <span class="public-url">
+      <Url value={account.url} />
+    </span>
   </>
 );
 
@@ -190,28 +195,26 @@ const Lookalikes: FC<{ result: VerifyResult }> = ({ result }) => {
   );
 };
 
-const Form: FC<{ input: string; platform: string; again: boolean }> = ({ input, platform, again }) => (
+const Form: FC<{ input: string; platform: string; again: boolean; error?: string | undefined }> = ({
+  input,
+  platform,
+  again,
+  error,
+}) => (
   <form
     method="get"
     action="/public/verify"
     class="stack public-verify-form"
     aria-label="公式アカウントか確かめる"
   >
-    <div class="field">
-      <label for="f-url">アカウントのURLまたはユーザー名</label>
-      <span class="hint" id="f-url-hint">
-        例: https://x.com/iwaki_city または @iwaki_city。投稿のURLを貼り付けても確かめられます。
-      </span>
-      <input
-        type="text"
-        id="f-url"
-        name="url"
-        value={input}
-        autocomplete="off"
-        inputmode="url"
-        aria-describedby="f-url-hint"
-      />
-    </div>
+    <TextField
+      name="url"
+      label="アカウントのURLまたはユーザー名"
+      hint="例: https://x.com/iwaki_city または @iwaki_city。投稿のURLを貼り付けても確かめられます。"
+      state={{ values: { url: input }, issues: error ? [{ field: "url", message: error }] : [] }}
+      autocomplete="off"
+      inputmode="url"
+    />
     <div class="field">
       <label for="f-platform">サービス（ユーザー名で確かめるとき）</label>
       <select id="f-platform" name="platform">
@@ -245,12 +248,7 @@ export const VerifyPage: FC<{
       の公式アカウントかどうかを確かめられます。アカウントのURLか、@から始まるユーザー名を入力してください。
     </p>
     {outcome.kind === "invalid" ? (
-      <div class="notice notice-error" role="alert" aria-labelledby="error-summary-title">
-        <h2 id="error-summary-title">入力内容を確認してください</h2>
-        <p>
-          <a href="#f-url">{outcome.message}</a>
-        </p>
-      </div>
+      <ErrorSummary state={{ values: {}, issues: [{ field: "url", message: outcome.message }] }} />
     ) : null}
     {outcome.kind === "answer" ? (
       <>
@@ -258,7 +256,12 @@ export const VerifyPage: FC<{
         <Lookalikes result={outcome} />
       </>
     ) : null}
-    <Form input={input} platform={platform} again={outcome.kind === "answer"} />
+    <Form
+      input={input}
+      platform={platform}
+      again={outcome.kind === "answer"}
+      error={outcome.kind === "invalid" ? outcome.message : undefined}
+    />
   </>
 );
 

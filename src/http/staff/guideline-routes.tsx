@@ -38,6 +38,7 @@ import {
   emptyForm,
   type FormState,
   type FormValues,
+  refusal,
   SelectField,
   TextArea,
   TextField,
@@ -418,11 +419,7 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       <p>
         総合政策部長は、ガイドラインを見直した場合は速やかに職員に周知徹底しなければなりません（第8-2）。内容を読み、最後の「確認しました」を押してください。
       </p>
-      {error ? (
-        <div class="notice notice-error" role="alert">
-          <p>{error}</p>
-        </div>
-      ) : null}
+      {error ? <ErrorSummary state={refusal(error)} /> : null}
       {view.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
           <p>この版は {formatWarekiDateTime(view.acknowledgedAt)} に確認済みです。</p>

@@ -26,7 +26,15 @@ import { platformLabel } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
 import { AccountHeader } from "../views/account-tabs.tsx";
-import { Badge, Csrf, ErrorSummary, emptyForm, type FormState, TextArea } from "../views/components.tsx";
+import {
+  Badge,
+  Csrf,
+  ErrorSummary,
+  emptyForm,
+  type FormState,
+  refusal,
+  TextArea,
+} from "../views/components.tsx";
 import { PolicyForm } from "../views/policy-form.tsx";
 import {
   FindingList,
@@ -88,11 +96,7 @@ async function policyPage(
     `メディアポリシー: ${account.name}`,
     <>
       <Header account={account} current="/policy" title="メディアポリシー" />
-      {forms.error ? (
-        <div class="notice notice-error" role="alert">
-          <p>{forms.error}</p>
-        </div>
-      ) : null}
+      {forms.error ? <ErrorSummary state={refusal(forms.error)} /> : null}
       <p>
         メディアポリシーには、情報発信の目的、利用するソーシャルメディア、発信する情報の内容、利用方法（担当者・発信頻度・発信時期・発信方法・意見や質問への対応方法）と返信の可否を記載します（第4-2(1)(2)）。アカウント管理者が承認した版が現行の版となり、市公式ホームページで公開されます。
       </p>

@@ -632,13 +632,9 @@ export function registryRoutes() {
           <StatusBadges account={account} />
         </p>
         {forms.problems ? (
-          <div class="notice notice-error" role="alert">
-            <ul>
-              {forms.problems.map((p) => (
-                <li>{p}</li>
-              ))}
-            </ul>
-          </div>
+          <ErrorSummary
+            state={{ values: {}, issues: forms.problems.map((message) => ({ field: "", message })) }}
+          />
         ) : null}
         <dl class="facts">
           <dt>サービス</dt>

@@ -38,6 +38,7 @@ import {
   emptyForm,
   type FormState,
   type FormValues,
+  refusal,
   SelectField,
   TextArea,
   TextField,
@@ -193,11 +194,7 @@ async function detailPage(c: HttpContext, id: number, error?: string, status: St
         <Badge tone={state === "open" ? "warn" : "muted"}>{violationStatusLabels[state]}</Badge>
       </h1>
       {v.properProcedure ? <ProperProcedureNotice /> : null}
-      {error ? (
-        <div class="notice notice-error" role="alert">
-          <p>{error}</p>
-        </div>
-      ) : null}
+      {error ? <ErrorSummary state={refusal(error)} /> : null}
       <Restricted />
       <dl class="facts">
         <dt>違反した条項</dt>

@@ -1,9 +1,10 @@
 /**
- * Reusable pieces of server-rendered pages: messages, the error summary, labelled form fields
+ * Reusable pieces of server-rendered pages: messages, the error summary (error-summary.tsx), labelled form fields
  * (each with its hint and error tied by aria-describedby), the CSRF field, pagination.
  */
 import type { Child, FC } from "hono/jsx";
 import type { FieldIssue } from "../../errors.ts";
+import { fieldElementId } from "./error-summary.tsx";
 
 export type FlashMessage = { kind: "success" | "error" | "warning" | "info"; text: string };
 
@@ -23,29 +24,34 @@ export type FormState = { values: FormValues; issues: FieldIssue[]; message?: st
 
 export const emptyForm = (values: FormValues = {}): FormState => ({ values, issues: [] });
 
-const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+const fieldId = (name: string) => fieldElementId(name);
 
 export function issueFor(state: FormState | undefined, name: string): string | undefined {
   return state?.issues.find((i) => i.field === name)?.message;
 }
 
-/** The error summary at the top of a form: a heading and a link to each problem field. */
-export const ErrorSummary: FC<{ state?: FormState | undefined }> = ({ state }) => {
-  if (!state || (state.issues.length === 0 && !state.message)) return null;
+/** The error summary (shown once at the top of the page; see error-summary.tsx). */
+export { ErrorSummary, refusal } from "./error-summary.tsx";
+
+/**
+ * The message of a field group (a fieldset of checkboxes) beside its legend; the fieldset names it
+ * in aria-describedby with `fieldErrorId(name)`, and the error summary links to `#f-<name>`.
+ */
+export const FieldError: FC<{ name: string; state?: FormState | undefined }> = ({ name, state }) => {
+  const error = issueFor(state, name);
+  if (!error) return null;
   return (
-    <div class="notice notice-error" role="alert" aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">入力内容を確認してください</h2>
-      {state.message ? <p>{state.message}</p> : null}
-      {state.issues.length > 0 ? (
-        <ul>
-          {state.issues.map((issue) => (
-            <li>{issue.field ? <a href={`#${fieldId(issue.field)}`}>{issue.message}</a> : issue.message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
+    <span class="error" id={fieldErrorId(name)}>
+      <span class="visually-hidden">エラー: </span>
+      {error}
+    </span>
   );
 };
+
+/** The id of a field's error message (for aria-describedby). */
+export function fieldErrorId(name: string): string {
+  return `${fieldId(name)}-error`;
+}
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
@@ -98,7 +104,7 @@ export const TextField: FC<
     type?: "text" | "email" | "password" | "date" | "search" | "number" | "url" | "datetime-local";
     value?: string | undefined;
     autocomplete?: string;
-    inputmode?: "numeric" | "text" | "email";
+    inputmode?: "numeric" | "text" | "email" | "url";
     maxlength?: number;
   }
 > = (p) => {

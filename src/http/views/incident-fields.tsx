@@ -5,8 +5,9 @@
  */
 import type { Child, FC } from "hono/jsx";
 import { type FormState, issueFor, type Option } from "./components.tsx";
+import { ErrorSummary, fieldElementId } from "./error-summary.tsx";
 
-const idOf = (prefix: string, name: string) => `f-${prefix}-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+const idOf = (prefix: string, name: string) => fieldElementId(name, prefix);
 
 type Base = {
   prefix: string;
@@ -183,33 +184,16 @@ export const PFile: FC<{
   );
 };
 
-/** The error summary of one form: a heading and a link to each problem field of that form. */
+/**
+ * The error summary of one form, with its fields' prefix: shown in the page's one summary at the
+ * top (error-summary.tsx). `level` is kept for callers; the summary's heading is the page's h2.
+ */
 export const PErrorSummary: FC<{
   prefix: string;
   state?: FormState | undefined;
   title?: string;
-  /** The heading level that fits where the form is (2 right under the page's h1). */
   level?: 2 | 3;
-}> = ({ prefix, state, title, level }) => {
-  if (!state || (state.issues.length === 0 && !state.message)) return null;
-  const headingId = `${prefix}-error-title`;
-  const heading = title ?? "入力内容を確認してください";
-  return (
-    <div class="notice notice-error" role="alert" aria-labelledby={headingId}>
-      {level === 2 ? <h2 id={headingId}>{heading}</h2> : <h3 id={headingId}>{heading}</h3>}
-      {state.message ? <p>{state.message}</p> : null}
-      {state.issues.length > 0 ? (
-        <ul>
-          {state.issues.map((issue) => (
-            <li>
-              {issue.field ? <a href={`#${idOf(prefix, issue.field)}`}>{issue.message}</a> : issue.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-};
+}> = ({ prefix, state, title }) => <ErrorSummary state={state} prefix={prefix} title={title} />;
 
 /** A radio group in a fieldset, each choice with an optional hint. */
 export const PRadios: FC<{

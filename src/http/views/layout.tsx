@@ -7,6 +7,7 @@ import type { StaffActor } from "../../app/context.ts";
 import { can } from "../../domain/policy.ts";
 import { faviconHref } from "../assets.ts";
 import { Flash, type FlashMessage } from "./components.tsx";
+import { ErrorSummaryBox, type SummaryEntry } from "./error-summary.tsx";
 
 export type NavItem = { href: string; label: string; show: (actor: StaffActor) => boolean };
 
@@ -46,6 +47,8 @@ export type PageProps = {
   flash?: FlashMessage | undefined;
   /** Unread notifications (capped at 100, shown as 99+); undefined: not counted. */
   unreadNotifications?: number | undefined;
+  /** The problems of the refused form, shown first in <main> and focused. */
+  errors?: readonly SummaryEntry[] | undefined;
   children?: Child;
 };
 
@@ -128,6 +131,7 @@ export const Page: FC<PageProps> = (props) => (
       </header>
       {props.actor ? <Nav actor={props.actor} currentPath={props.currentPath} /> : null}
       <main id="main" tabindex={-1}>
+        <ErrorSummaryBox summaries={props.errors ?? []} />
         <Flash message={props.flash} />
         {props.children}
       </main>

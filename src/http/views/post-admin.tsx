@@ -14,7 +14,9 @@ import {
   Checkbox,
   Csrf,
   ErrorSummary,
+  FieldError,
   type FormState,
+  fieldErrorId,
   issueFor,
   SelectField,
   TextArea,
@@ -155,16 +157,15 @@ export const ScopeForm: FC<{ accountId: number; csrf: string; state: FormState }
           </div>
         ))}
       </fieldset>
-      <fieldset class="field" id="f-categories">
+      <fieldset
+        class="field"
+        id="f-categories"
+        aria-describedby={categoriesError ? fieldErrorId("categories") : undefined}
+      >
         <legend>
           この範囲で投稿できる区分<span class="required">必須</span>
         </legend>
-        {categoriesError ? (
-          <span class="error">
-            <span class="visually-hidden">エラー: </span>
-            {categoriesError}
-          </span>
-        ) : null}
+        <FieldError name="categories" state={state} />
         {postCategories.map((c) => (
           <Checkbox name="categories" value={c} label={postCategoryShort[c]} checked={chosen.includes(c)} />
         ))}

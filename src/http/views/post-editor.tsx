@@ -19,6 +19,7 @@ import {
   severityBadges,
 } from "../client/findings-model.ts";
 import { Badge, type FormState, issueFor } from "./components.tsx";
+import { Tokens } from "./tokens.tsx";
 
 const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
 
@@ -61,10 +62,12 @@ export const MarkedPieces: FC<{ text: string; findings: readonly FindingLike[] }
   <p>
     {markedPieces(text, findings).map((piece) =>
       piece.findings.length === 0 ? (
-        piece.text
+        <Tokens text={piece.text} />
       ) : (
         <>
-          <mark>{piece.text}</mark>
+          <mark>
+            <Tokens text={piece.text} />
+          </mark>
           <span class="visually-hidden">{markNote(piece.findings, findings)}</span>
         </>
       ),
@@ -122,7 +125,7 @@ export const PostEditor: FC<EditorProps> = (p) => {
     .join(" ");
   return (
     <div
-      class="cards post-editor"
+      class="text-findings post-editor"
       data-editor={p.slot}
       data-platform={p.platform}
       data-kind={p.kind}
@@ -180,7 +183,7 @@ export const PostEditor: FC<EditorProps> = (p) => {
           )}
         </div>
         <Heading level={p.headingLevel === 3 ? 4 : 4}>指摘の箇所</Heading>
-        <div class="secret" id={`marked-${p.slot}`} data-editor-marked>
+        <div class="post-text" id={`marked-${p.slot}`} data-editor-marked>
           <MarkedPieces text={p.value} findings={p.findings ?? []} />
         </div>
       </div>

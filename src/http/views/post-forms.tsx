@@ -24,7 +24,9 @@ import type { FindingLike, LengthLike } from "../client/findings-model.ts";
 import {
   Csrf,
   ErrorSummary,
+  FieldError,
   type FormState,
+  fieldErrorId,
   issueFor,
   SelectField,
   TextArea,
@@ -190,19 +192,18 @@ export const NewPostForm: FC<{
     <form method="post" action="/posts/new" class="stack" novalidate data-post-form>
       <Csrf token={csrf} />
       <ErrorSummary state={state} />
-      <fieldset class="field" id="f-accounts" aria-describedby="f-accounts-hint">
+      <fieldset
+        class="field"
+        id="f-accounts"
+        aria-describedby={error ? `f-accounts-hint ${fieldErrorId("accounts")}` : "f-accounts-hint"}
+      >
         <legend>
           投稿するアカウント<span class="required">必須</span>
         </legend>
         <span class="hint" id="f-accounts-hint">
           あなたが運用に携わる職員として登録されている、運用中のアカウントです（第3）。複数選ぶと、アカウントごとに投稿が作られ、まとめて管理されます。
         </span>
-        {error ? (
-          <span class="error">
-            <span class="visually-hidden">エラー: </span>
-            {error}
-          </span>
-        ) : null}
+        <FieldError name="accounts" state={state} />
         {accounts.map((a) => (
           <div class="checkbox">
             <input

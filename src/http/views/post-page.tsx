@@ -164,10 +164,10 @@ export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
 
 /** The text with the stored findings marked and listed, and the length. */
 export const PostText: FC<{ detail: PostDetail }> = ({ detail }) => (
-  <div class="cards">
+  <div class="text-findings">
     <div class="card">
       <h3>本文</h3>
-      <div class="secret">
+      <div class="post-text">
         <MarkedPieces text={detail.post.text} findings={detail.findings} />
       </div>
       <Counter length={detail.length} text={detail.post.text} />
