@@ -288,7 +288,7 @@ test("a change names what changes, and a new URL must be the new platform's acco
   await refused(
     requested(account.id, "2026-04-01", { url: "https://bit.ly/iwaki" }),
     "validation",
-    /X（旧Twitter）のアカウントURLを、https:\/\/ から始まる正式な形で入力してください.*短縮URLは使えません（第4-4\(4\)）/,
+    /X（旧Twitter）のアカウントURLを、https:\/\/ から始まる正式な形で入力してください.*短縮URLは使えません。/,
   );
   const handleOnly = await requested(account.id, "2026-04-01", { name: "", handle: "@iwaki_new" });
   assert.deepEqual(handleOnly.details, { handle: "iwaki_new", url: "https://x.com/iwaki_new" });
