@@ -8,8 +8,9 @@
  * of this account on its platform (domain/platforms.ts). From then on the post is read-only; a
  * wrong record is corrected by the account manager with a reason, keeping the earlier values
  * (publishing-correct.ts). Its removal from the platform is recorded with a reason. The operator
- * may also move the schedule time of an approved post. This system does not post to the
- * platforms: a publishing connector would, and is not part of it yet.
+ * may also move the schedule time of an approved post. For an account connected to its platform
+ * the publisher (app/publishing/sender.ts) sends the post and records it here with the platform's
+ * own URL and time, through the same checks.
  */
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
@@ -210,10 +211,17 @@ export function changeLockedPost(
  * of the post closes, and a published correction closes the correction tasks of the post it
  * corrects (5.3.2).
  * @param props.input `{ url, publishedAt? }` from a form or JSON
+ * @param props.fromPlatform when the publisher sent the post: marks its outbox row recorded in
+ *   the same transaction and returns what goes into the audit entry as `platform`
  */
 export async function recordPublishing(
   ctx: AppContext,
-  props: { actor: Actor; postId: number; input: unknown },
+  props: {
+    actor: Actor;
+    postId: number;
+    input: unknown;
+    fromPlatform?: (tx: Db, at: Date) => Promise<Record<string, unknown>>;
+  },
 ): Promise<Post> {
   const { actor } = props;
   const { post, input } = await postToRecord(ctx, props, publishInput);
@@ -272,9 +280,11 @@ export async function recordPublishing(
         : [];
     const movedTime =
       current.publishedAt !== null && current.publishedAt.getTime() !== updated.publishedAt?.getTime();
+    const platform = props.fromPlatform ? await props.fromPlatform(tx, at) : undefined;
     return {
       updated,
       summary: {
+        ...(platform ? { platform } : {}),
         status: { before: current.status, after: updated.status },
         publishedUrl: url,
         publishedAt: updated.publishedAt?.toISOString() ?? null,

@@ -22,6 +22,7 @@ export async function startFakeLine(options: {
   basicId?: string;
   displayName?: string;
   port?: number;
+  now?: () => Date;
 }): Promise<FakeLine> {
   const messages: FakeLine["messages"] = [];
   const accepted = new Map<string, string>();
@@ -59,7 +60,7 @@ export async function startFakeLine(options: {
       const text = typeof first === "object" && first !== null && "text" in first ? String(first.text) : "";
       if (text === "") return { status: 400, headers, body: { message: "The request body has 1 error(s)" } };
       if (retryKey) accepted.set(retryKey, requestId);
-      messages.push({ requestId, retryKey, text, at: new Date() });
+      messages.push({ requestId, retryKey, text, at: options.now?.() ?? new Date() });
       return { status: 200, headers, body: {} };
     }
     return { status: 404, headers, body: { message: "Not found" } };

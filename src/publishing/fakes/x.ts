@@ -32,6 +32,7 @@ export async function startFakeX(options: {
   name?: string;
   clientId: string;
   port?: number;
+  now?: () => Date;
 }): Promise<FakeX> {
   const tweets: FakeTweet[] = [];
   const media = new Map<string, { type: string; bytes: number; alt: string }>();
@@ -159,7 +160,13 @@ export async function startFakeX(options: {
         typeof m === "object" && m !== null && "media_ids" in m && Array.isArray(m.media_ids)
           ? m.media_ids.map(String)
           : [];
-      const tweet = { id: newId(), text, mediaIds, createdAt: new Date().toISOString(), deleted: false };
+      const tweet = {
+        id: newId(),
+        text,
+        mediaIds,
+        createdAt: (options.now?.() ?? new Date()).toISOString(),
+        deleted: false,
+      };
       tweets.push(tweet);
       return {
         status: 201,
