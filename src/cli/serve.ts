@@ -22,6 +22,7 @@ import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { createHttpApp } from "../http/app.tsx";
 import { type JobRunner, startJobs } from "../jobs/runner.ts";
+import { webServerJobs } from "./publisher.ts";
 
 /** What has been started so far, to be stopped in reverse order. */
 type Running = {
@@ -121,7 +122,8 @@ async function startUp(config: Config, demo: boolean, running: Running, stopped:
   });
   if (stopped()) return;
 
-  running.jobs = await startJobs(ctx, handle);
+  // SNSGOV_PUBLISHER=separate: sending and the profile watch run in `snsgov publisher` instead.
+  running.jobs = await startJobs(ctx, handle, config.publisher === "separate" ? webServerJobs() : {});
   if (stopped()) return;
   out(
     `snsgov: listening on ${config.publicUrl} (${config.databaseUrl ? "PostgreSQL" : `embedded database in ${resolve(config.dataDir)}`})`,
