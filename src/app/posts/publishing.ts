@@ -34,7 +34,8 @@ import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { tokyoDateTime } from "../credentials/rules.ts";
 import { announcementScheduleProblem, noteAnnouncementPublished } from "../notices/sns.ts";
-import { parse, text } from "../validate.ts";
+import { noteTakedown, type Takedown, takeDownOnPlatform } from "../publishing/takedown.ts";
+import { flag, parse, text } from "../validate.ts";
 import { authorizeOnPost, getPost } from "./access.ts";
 import { platformOf } from "./publishing-rules.ts";
 import { closePostTasks } from "./publishing-tasks.ts";
@@ -58,6 +59,8 @@ export const publishInput = z.object({
 export const deletionInput = z.object({
   reason: text("削除した理由", 1000),
   deletedAt: optionalDateTime("削除した日時"),
+  /** For a post sent through a connection: it was deleted on the platform's own screen instead. */
+  deletedManually: flag(),
 });
 
 export const scheduleInput = z.object({
@@ -303,15 +306,27 @@ export async function recordPublishing(
 
 /**
  * Records that a published post was removed from the platform, with the reason and the time
- * (default now; between the publication and now). The record of the post stays.
- * @param props.input `{ reason, deletedAt? }`
+ * (default now; between the publication and now). The record of the post stays. A post that went
+ * out through a connection is deleted on the platform through it first, and the platform's
+ * answer is recorded (unless `deletedManually`: deleted on the platform's own screen).
+ * @param props.input `{ reason, deletedAt?, deletedManually? }`
+ * @param props.takedown the platform's answer when the caller took the post down already (the
+ *   incident's containment step, which runs this inside its own transaction); null: none
  */
 export async function recordDeletion(
   ctx: AppContext,
-  props: { actor: Actor; postId: number; input: unknown },
+  props: { actor: Actor; postId: number; input: unknown; takedown?: Takedown | null },
 ): Promise<Post> {
   const { actor } = props;
   const { post, input } = await postToRecord(ctx, props, deletionInput);
+  if (post.status !== "published" && post.status !== "deleted")
+    throw conflict("発信済みの投稿だけを、プラットフォームから削除したものとして記録できます。");
+  const takedown =
+    props.takedown === undefined
+      ? post.status === "published"
+        ? await takeDownOnPlatform(ctx, post.id, input.deletedManually)
+        : null
+      : props.takedown;
   return changeLockedPost(ctx, actor, "post.delete", post.id, async (tx, at, current) => {
     const next = nextPostStatus(current.status, "delete");
     if (!next) {
@@ -331,12 +346,14 @@ export async function recordDeletion(
       { status: next, deletedAt, deletedReason: input.reason },
       at,
     );
+    const platform = takedown ? await noteTakedown(tx, takedown, at) : undefined;
     return {
       updated,
       summary: {
         status: { before: current.status, after: next },
         deletedAt: deletedAt.toISOString(),
         reason: input.reason,
+        ...(platform ? { platform } : input.deletedManually ? { deletedManually: true } : {}),
       },
     };
   });

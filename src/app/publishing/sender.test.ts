@@ -254,3 +254,55 @@ test("a refusal of the content becomes a task for the operators with the platfor
   );
   assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved", "the manual record stays possible");
 });
+
+test("7.1: the leak playbook's containment step deletes the post on X through the connection and records X's answer", async () => {
+  const { reportIncident } = await import("../incidents/report.ts");
+  const { completeStep } = await import("../incidents/steps.ts");
+  const { listSteps } = await import("../../db/repos/incidents.ts");
+  const post = await approved(xAccountId);
+  assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+  const tweet = x.tweets.find((t) => t.text === post.text);
+  assert.ok(tweet && !tweet.deleted);
+  const incident = await reportIncident(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    input: {
+      type: "leak",
+      title: "電話番号の写り込み",
+      description: "本文に個人の電話番号",
+      postId: post.id,
+    },
+  });
+  const containment = (await listSteps(app.ctx.db, incident.id)).find((s) => s.stepKey === "containment");
+  assert.ok(containment);
+  const seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  await completeStep(app.ctx, {
+    actor: org.actors.kouhouManager,
+    incidentId: incident.id,
+    stepId: containment.id,
+    input: { note: "削除しました", deletionReason: "個人の電話番号が含まれていたため" },
+  });
+  assert.equal(tweet.deleted, true, "deleted on X");
+  const deleteRequest = x.requests.find((r) => r.method === "DELETE" && r.path === `/2/tweets/${tweet.id}`);
+  assert.ok(deleteRequest);
+  assert.equal((await findPost(app.ctx.db, post.id))?.status, "deleted");
+  const [row] = await outboxOfPost(app.ctx.db, post.id);
+  assert.ok(row?.deletedOnPlatformAt);
+  const entry = (await entriesAfter(app.ctx.db, seq, 100)).find((e) => e.action === "post.delete");
+  assert.match(JSON.stringify(entry?.summary), /Xで投稿を削除しました/);
+});
+
+test("deleting a LINE message is refused with LINE's answer; deleted on LINE's own screen, it is recorded", async () => {
+  const { recordDeletion } = await import("../posts/publishing.ts");
+  const post = await approved(lineAccountId);
+  assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+  const remove = (input: Record<string, string>) =>
+    recordDeletion(app.ctx, { actor: org.actors.kouhouStaff, postId: post.id, input });
+  await assert.rejects(remove({ reason: "誤りがあったため" }), (e: unknown) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /APIで取り消すことができません/);
+    return true;
+  });
+  assert.equal((await findPost(app.ctx.db, post.id))?.status, "published");
+  const done = await remove({ reason: "誤りがあったため", deletedManually: "on" });
+  assert.equal(done.status, "deleted");
+});
