@@ -169,7 +169,12 @@ async function storeConnection(
     };
     const row = current
       ? await updateConnection(tx, current.id, values, at)
-      : await insertConnection(tx, { accountId: account.id, platform: account.platform, ...values });
+      : await insertConnection(tx, {
+          accountId: account.id,
+          platform: account.platform,
+          ...values,
+          createdAt: at,
+        });
     const woken = current ? await wakeOutboxOf(tx, row.id, at) : 0;
     return {
       result: view(row),

@@ -74,6 +74,7 @@ before(async () => {
     tokenKeyId: sealed.keyId,
     connectedBy: org.staff.kouhouManager.id,
     connectedAt: app.clock.now(),
+    createdAt: app.clock.now(),
   });
 });
 after(async () => {
@@ -92,7 +93,7 @@ const approved = (accountId: number, extra: { scheduledAt?: Date } = {}) => {
     status: "approved",
     approvedBy: org.staff.kouhouManager.id,
     text: `【お知らせ】テスト用の投稿 その${n}です。市役所の窓口は17時15分まで開いています。`,
-    createdAt: new Date(app.clock.now().getTime() - 60_000),
+    createdAt: app.clock.now(),
   }).then(async (post) =>
     extra.scheduledAt
       ? updatePost(app.ctx.db, post.id, { scheduledAt: extra.scheduledAt }, app.clock.now())
@@ -130,6 +131,20 @@ test("a scheduled post to X goes out at its time and its record fills itself fro
   const [row] = await outboxOfPost(app.ctx.db, post.id);
   assert.equal(row?.status, "recorded");
   assert.equal(row?.platformPostId, tweet.id);
+});
+
+test("a post approved before the account was connected keeps the manual record", async () => {
+  const post = await seedPost(app.ctx, {
+    accountId: xAccountId,
+    authorId: org.staff.kouhouStaff.id,
+    status: "approved",
+    approvedBy: org.staff.kouhouManager.id,
+    text: "接続前に承認された投稿です。",
+    createdAt: new Date(app.clock.now().getTime() - 24 * 60 * 60_000),
+  });
+  assert.deepEqual(await runSender(app.ctx), []);
+  assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved");
+  assert.equal(x.tweets.filter((t) => t.text === post.text).length, 0);
 });
 
 test("a LINE post goes out at once with its retry key; the request id and time are kept, no URL", async () => {

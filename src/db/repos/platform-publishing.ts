@@ -88,8 +88,8 @@ export async function updateConnection(
 
 /**
  * Approved posts due at `now` (schedule time passed or none, embargo passed, the approved version
- * is the current one) on accounts with an active connection to their platform, without an
- * outbox row for that connection yet.
+ * is the current one, approved after the connection was first made) on accounts with an active
+ * connection to their platform, without an outbox row for that connection yet.
  */
 export async function duePostsToQueue(
   db: Db,
@@ -113,6 +113,9 @@ export async function duePostsToQueue(
       and(
         eq(posts.status, "approved"),
         sql`${posts.approvedVersion} = ${posts.version}`,
+        // Only posts approved since the account was first connected: older approved posts may
+        // have been posted by hand without a record, and keep the manual record.
+        sql`coalesce(${posts.approvedAt}, ${posts.submittedAt}, ${posts.createdAt}) >= ${platformConnections.createdAt}`,
         sql`(${posts.scheduledAt} is null or ${posts.scheduledAt} <= ${at}::timestamptz)`,
         sql`(${posts.embargoUntil} is null or ${posts.embargoUntil} <= ${at}::timestamptz)`,
         sql`not exists (select 1 from ${publishingOutbox} o where o.post_id = ${posts.id} and o.connection_id = ${platformConnections.id})`,
