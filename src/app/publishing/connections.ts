@@ -23,7 +23,7 @@ import {
 import { conflict, notFound, validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
-import { exchangeXCode, pkcePair, xAuthorizeUrl } from "../../publishing/x.ts";
+import { exchangeXCode, pkcePair, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
 import { change } from "../audit.ts";
 import { allowed, refuse } from "../authorize.ts";
@@ -209,6 +209,28 @@ export async function connectLine(
   const profile = await readProfileOrRefuse(ctx, "line", credentials, "token");
   assertSameAccount(account, profile);
   return storeConnection(ctx, props.actor, account, credentials, profile, "");
+}
+
+/**
+ * Connects with an access token obtained elsewhere (the demo's X account against its fake; a
+ * token issued by the platform's own console), after the platform confirms whose it is.
+ */
+export async function connectWithAccessToken(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; accessToken: string },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  const credentials = { accessToken: props.accessToken };
+  const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
+  assertSameAccount(account, profile);
+  return storeConnection(
+    ctx,
+    props.actor,
+    account,
+    credentials,
+    profile,
+    account.platform === "x" ? X_SCOPES.join(" ") : "",
+  );
 }
 
 /** How long the X consent may take before the `state` is no longer accepted. */

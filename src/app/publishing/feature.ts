@@ -6,6 +6,7 @@
  * machine that can reach the platforms, sharing only the database (LGWAN deployments).
  */
 import type { Feature, PeriodicTask } from "../feature.ts";
+import { demoPublishing } from "./demo.ts";
 import { watchProfiles } from "./profile-watch.ts";
 import { publisherActor, runSender } from "./sender.ts";
 
@@ -39,4 +40,5 @@ export const isPublisherTask = (name: string) => publisherTasks.some((t) => t.na
 export const platformPublishingFeature: Feature = {
   name: "platform-publishing",
   periodic: [...publisherTasks],
+  demo: demoPublishing,
 };

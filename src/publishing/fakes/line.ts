@@ -5,7 +5,7 @@
  * for one channel whose access token is `token`. Messages it accepted are in `messages`.
  */
 import { randomUUID } from "node:crypto";
-import { bearerOf, type FakeServer, jsonOf, startFake } from "./server.ts";
+import { bearerOf, type FakeServer, jsonOf, listingPage, startFake } from "./server.ts";
 
 export type FakeLine = FakeServer & {
   /** Every broadcast accepted, in order. */
@@ -33,6 +33,11 @@ export async function startFakeLine(options: {
     displayName: options.displayName ?? "テスト用LINE公式アカウント",
   };
   const server = await startFake((request) => {
+    if (request.method === "GET" && request.path === "/")
+      return listingPage(
+        "LINE",
+        messages.map((m) => ({ at: m.at.toISOString(), text: m.text, id: m.requestId })),
+      );
     const requestId = randomUUID();
     const headers = { "X-Line-Request-Id": requestId };
     if (!tokens.has(bearerOf(request)))

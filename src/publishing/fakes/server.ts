@@ -137,3 +137,16 @@ export function bearerOf(request: RecordedRequest): string {
   const header = request.headers.authorization ?? "";
   return header.startsWith("Bearer ") ? header.slice(7) : "";
 }
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The fake's own page: what it received, clearly labelled as a test server (not the platform). */
+export function listingPage(platform: string, items: { at: string; text: string; id: string }[]): FakeAnswer {
+  const rows = items
+    .map((i) => `<li><p>${escapeHtml(i.text)}</p><p>ID: ${escapeHtml(i.id)}／${escapeHtml(i.at)}</p></li>`)
+    .join("");
+  return {
+    status: 200,
+    html: `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>テスト用の疑似サーバー（${platform}）</title></head><body><main><h1>テスト用の疑似サーバー（${platform}の代わり・サンプル）</h1><p>これは本物の${platform}ではありません。snsgov のデモとテストのために、このパソコンの中だけで動いている疑似サーバーです。受け取った投稿は外部には公開されません。</p><h2>受け取った投稿（${items.length}件）</h2><ol>${rows}</ol></main></body></html>`,
+  };
+}

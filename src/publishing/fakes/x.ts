@@ -7,7 +7,7 @@
  * `DELETE /2/tweets/{id}`, `GET /2/users/{id}/tweets`, `GET /2/users/me`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { bearerOf, type FakeServer, jsonOf, type RecordedRequest, startFake } from "./server.ts";
+import { bearerOf, type FakeServer, jsonOf, listingPage, type RecordedRequest, startFake } from "./server.ts";
 
 export type FakeTweet = { id: string; text: string; mediaIds: string[]; createdAt: string; deleted: boolean };
 
@@ -33,10 +33,12 @@ export async function startFakeX(options: {
   clientId: string;
   port?: number;
   now?: () => Date;
+  /** An access token that works from the start (the demo's stored connection). */
+  presetToken?: string;
 }): Promise<FakeX> {
   const tweets: FakeTweet[] = [];
   const media = new Map<string, { type: string; bytes: number; alt: string }>();
-  const tokens = new Set<string>();
+  const tokens = new Set<string>(options.presetToken ? [options.presetToken] : []);
   const refreshTokens = new Set<string>();
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
   let nextId = 1_866_000_000_000_000_000n;
@@ -118,6 +120,15 @@ export async function startFakeX(options: {
   };
   const server = await startFake((request) => {
     if (request.method === "GET" && request.path === "/i/oauth2/authorize") return authorizePage(request);
+    if (request.method === "GET" && request.path === "/")
+      return listingPage(
+        "X",
+        tweets.map((t) => ({
+          at: t.createdAt,
+          text: `${t.deleted ? "（削除済み）" : ""}${t.text}`,
+          id: t.id,
+        })),
+      );
     if (request.method === "POST" && request.path === "/2/oauth2/token") return oauthToken(request);
     if (!tokens.has(bearerOf(request)))
       return {
