@@ -77,6 +77,17 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         へ自動で発信され、{label}
         が返した投稿のID・URL・日時が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
       </p>
+      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
+        account.platform === "line" ? ctx.config.platforms.lineApiUrl : ctx.config.platforms.xApiUrl,
+      ) ? (
+        <div class="notice notice-warning" role="note">
+          <p>
+            この環境では、{label}
+            の代わりに、このコンピューターの中だけで動くテスト用の疑似サーバー（サンプル）に接続しています。本物の
+            {label}には発信されません。
+          </p>
+        </div>
+      ) : null}
       <section aria-labelledby="live-heading">
         <h2 id="live-heading">現在の接続</h2>
         {live ? (
