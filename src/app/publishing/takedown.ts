@@ -42,7 +42,7 @@ export async function takeDownOnPlatform(
   const connection = await findConnection(ctx.db, row.connectionId);
   const connector = connectorFor(ctx.config, row.platform);
   const label = platformLabel(row.platform);
-  if (!connection || connection.status !== "active" || !connector)
+  if (connection?.status !== "active" || !connector)
     throw conflict(`${label}への接続が有効でないため、システムから削除できません。${manualHint}`);
   let answer: DeletedPost;
   try {

@@ -75,7 +75,11 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
       <p>
         接続すると、承認された投稿が予約した日時に（予約がなければ承認後すぐに）{label}
         へ自動で発信され、{label}
-        が返した投稿のID・URL・日時が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
+        が返した
+        {account.platform === "line"
+          ? "リクエストIDと日時（LINEのメッセージには公開URLがありません）"
+          : "投稿のID・URL・日時"}
+        が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
       </p>
       {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
         account.platform === "line" ? ctx.config.platforms.lineApiUrl : ctx.config.platforms.xApiUrl,
