@@ -92,7 +92,25 @@ const envSchema = z.object({
   SNSGOV_SMTP_USER: z.string().optional(),
   SNSGOV_SMTP_PASSWORD: z.string().optional(),
   SNSGOV_SMTP_FROM: z.string().trim().optional(),
+  SNSGOV_TOKEN_KEY_FILE: z.string().min(1).optional(),
+  SNSGOV_PUBLISHER: z.enum(["in-process", "separate"]).default("in-process"),
+  SNSGOV_LINE_API_URL: z.string().url().default("https://api.line.me"),
+  SNSGOV_X_API_URL: z.string().url().default("https://api.x.com"),
+  SNSGOV_X_AUTHORIZE_URL: z.string().url().default("https://x.com/i/oauth2/authorize"),
+  SNSGOV_X_CLIENT_ID: z.string().trim().optional(),
+  SNSGOV_X_CLIENT_SECRET: z.string().optional(),
 });
+
+/** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
+export type PlatformApiConfig = {
+  lineApiUrl: string;
+  xApiUrl: string;
+  xAuthorizeUrl: string;
+  /** The city's X app (OAuth 2.0 client); without it X cannot be connected. */
+  xClientId: string | undefined;
+  /** Only for a confidential client; never logged. */
+  xClientSecret: string | undefined;
+};
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
 export type SmtpConfig = {
@@ -145,6 +163,11 @@ export type Config = {
   leakManualUrl: string | undefined;
   /** E-mail notifications over SMTP; undefined when not configured (e-mail is off). */
   smtp: SmtpConfig | undefined;
+  /** The AES-256-GCM keys that encrypt platform tokens; a file outside the database, beside the audit key. */
+  tokenKeyFile: string;
+  /** `in-process`: `serve` also sends posts and watches profiles; `separate`: `snsgov publisher` does. */
+  publisher: "in-process" | "separate";
+  platforms: PlatformApiConfig;
 };
 
 /** Thrown when the environment does not describe a usable configuration. */
@@ -190,6 +213,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embedOrigins: e.SNSGOV_EMBED_ORIGINS,
     leakManualUrl: e.SNSGOV_LEAK_MANUAL_URL,
     smtp,
+    tokenKeyFile: resolve(e.SNSGOV_TOKEN_KEY_FILE ?? join(dirname(auditKeyFile), "platform-token-keys.json")),
+    publisher: e.SNSGOV_PUBLISHER,
+    platforms: {
+      lineApiUrl: e.SNSGOV_LINE_API_URL.replace(/\/+$/, ""),
+      xApiUrl: e.SNSGOV_X_API_URL.replace(/\/+$/, ""),
+      xAuthorizeUrl: e.SNSGOV_X_AUTHORIZE_URL,
+      xClientId: e.SNSGOV_X_CLIENT_ID || undefined,
+      xClientSecret: e.SNSGOV_X_CLIENT_SECRET || undefined,
+    },
   };
 }
 

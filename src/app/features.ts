@@ -16,6 +16,7 @@ import { archiveFeature } from "./posts/archive-feature.ts";
 import { postsFeature } from "./posts/posts-feature.ts";
 import { publishingFeature } from "./posts/publishing-feature.ts";
 import { publicFeature } from "./public/feature.ts";
+import { platformPublishingFeature } from "./publishing/feature.ts";
 import { rolesFeature } from "./role-feature.ts";
 
 /**
@@ -30,6 +31,7 @@ export function features(): readonly Feature[] {
     noticesFeature,
     postsFeature,
     publishingFeature,
+    platformPublishingFeature,
     archiveFeature,
     guidelineFeature,
     councilFeature,

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   audit: () => import("./audit.ts"),
   import: () => import("./import.ts"),
   user: () => import("./user.ts"),
+  publisher: () => import("./publisher.ts"),
 };
 
 // A reader that closes early (`snsgov check … | head`) is not an error.

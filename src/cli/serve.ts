@@ -16,12 +16,15 @@ import { loadSigningKey } from "../app/audit-keys.ts";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
 import { demoLogins, seedDemo } from "../app/demo.ts";
+import { startDemoPlatforms } from "../app/publishing/demo.ts";
 import { reconcileRoleAssignments } from "../app/roles.ts";
 import { ensureFirstAdmin } from "../app/setup.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { createHttpApp } from "../http/app.tsx";
 import { type JobRunner, startJobs } from "../jobs/runner.ts";
+import type { FakeServer } from "../publishing/fakes/server.ts";
+import { webServerJobs } from "./publisher.ts";
 
 /** What has been started so far, to be stopped in reverse order. */
 type Running = {
@@ -31,6 +34,8 @@ type Running = {
   stopCheckpoints?: () => Promise<void>;
   server?: ReturnType<typeof serve>;
   jobs?: JobRunner;
+  /** The demo's loopback fakes of LINE and X. */
+  fakes?: FakeServer[];
 };
 
 /** The first SIGINT/SIGTERM: `signal` once one came, `received` resolving with it. */
@@ -56,7 +61,16 @@ function watchSignals() {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Starts everything, step by step, stopping early once a signal has come. */
-async function startUp(config: Config, demo: boolean, running: Running, stopped: () => boolean) {
+async function startUp(given: Config, demo: boolean, running: Running, stopped: () => boolean) {
+  let config = given;
+  if (demo) {
+    // The demo publishes to loopback fakes of LINE and X (サンプル), never to the real platforms.
+    const platforms = await startDemoPlatforms(config);
+    running.fakes = platforms.fakes;
+    config = platforms.config;
+    out("snsgov: demo publishing goes to test servers on this machine (テスト用の疑似サーバー、サンプル):");
+    for (const line of platforms.describe) out(`    ${line}`);
+  }
   const opened = await openApp(config);
   running.ctx = opened.ctx;
   running.handle = opened.handle;
@@ -121,7 +135,8 @@ async function startUp(config: Config, demo: boolean, running: Running, stopped:
   });
   if (stopped()) return;
 
-  running.jobs = await startJobs(ctx, handle);
+  // SNSGOV_PUBLISHER=separate: sending and the profile watch run in `snsgov publisher` instead.
+  running.jobs = await startJobs(ctx, handle, config.publisher === "separate" ? webServerJobs() : {});
   if (stopped()) return;
   out(
     `snsgov: listening on ${config.publicUrl} (${config.databaseUrl ? "PostgreSQL" : `embedded database in ${resolve(config.dataDir)}`})`,
@@ -145,6 +160,7 @@ async function shutDown(running: Running, config: Config): Promise<void> {
     ctx?.log.error("shutdown work failed", { error });
   } finally {
     await handle?.close();
+    for (const fake of running.fakes ?? []) await fake.close().catch(() => undefined);
   }
 }
 
@@ -174,4 +190,5 @@ async function shutDownQuietly(running: Running): Promise<void> {
   await running.jobs?.stop().catch(() => undefined);
   await running.stopCheckpoints?.().catch(() => undefined);
   await running.handle?.close().catch(() => undefined);
+  for (const fake of running.fakes ?? []) await fake.close().catch(() => undefined);
 }

@@ -25,4 +25,8 @@ commands:
   user create-admin --employee-no N --name NAME --email E --department CODE --position CODE [--division CODE]
                                       register an administrator and print a password-setup link
   user reset-password LOGIN           print a one-time password reset link for a person
+  publisher                           run only the sender and the profile watch (SNSGOV_PUBLISHER=separate
+                                      on the web server); LGWAN deployments, see docs/publishing.md
+  publisher send-now | watch-profiles run one pass and exit
+  publisher rotate-key                re-encrypt the stored platform tokens under a new key
 `;

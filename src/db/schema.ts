@@ -1437,3 +1437,107 @@ export const calendarTokens = pgTable("calendar_tokens", {
   tokenHash: text("token_hash").notNull().unique(),
   createdAt: createdAt(),
 });
+
+// ─── Publishing through the platforms' APIs (issue 15) ──────────────────────────────────────
+
+/**
+ * A connection of an official account to its platform's API, made by the account manager
+ * (アカウント管理者, 4.1.4): who connected it and when, and who revoked it. The token (channel
+ * access token, OAuth access and refresh tokens) is kept only encrypted (AES-256-GCM) under a key
+ * kept outside the database; `token_key_id` names that key so it can be rotated. The token is
+ * never shown again. status: active → needs_reconnect (expired or revoked on the platform) →
+ * active (reconnected) | revoked (by the manager).
+ */
+export const platformConnections = pgTable(
+  "platform_connections",
+  {
+    id: id(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    platform: text("platform").notNull(),
+    status: text("status").notNull().default("active"),
+    /** The account's own id on the platform (LINE bot user id, X user id). */
+    externalId: text("external_id").notNull().default(""),
+    /** The handle the platform reported when connecting (`@iwaki_city`, LINE basic id). */
+    externalHandle: text("external_handle").notNull().default(""),
+    tokenCiphertext: text("token_ciphertext").notNull(),
+    tokenKeyId: text("token_key_id").notNull(),
+    /** When the access token expires (refreshed before, where the platform allows). */
+    tokenExpiresAt: instant("token_expires_at"),
+    scopes: text("scopes").notNull().default(""),
+    connectedBy: integer("connected_by").references(() => staff.id),
+    connectedAt: instant("connected_at").notNull(),
+    revokedBy: integer("revoked_by").references(() => staff.id),
+    revokedAt: instant("revoked_at"),
+    revokedReason: text("revoked_reason").notNull().default(""),
+    /** The platform's last refusal (Japanese), e.g. why a reconnection is needed. */
+    lastError: text("last_error").notNull().default(""),
+    /** The profile as last read from the platform (name, handle, bio, link), 4.4.3 / 7.3. */
+    profile: jsonb("profile"),
+    profileCheckedAt: instant("profile_checked_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("platform_connections_status_check", sql`${t.status} in ('active','needs_reconnect','revoked')`),
+    uniqueIndex("platform_connections_live_idx")
+      .on(t.accountId, t.platform)
+      .where(sql`${t.status} <> 'revoked'`),
+  ],
+);
+
+/**
+ * The outbox: one row per post and connection, written when the approved post is due. The
+ * sender claims it (a lease), sends exactly the approved version (its content hash is compared
+ * again at send time), keeps the platform's answer, then records the publication through the
+ * posts' use case. After a crash the row says how far it got; `idempotency_key` is sent as the
+ * platform's retry key where one exists. status: pending → sending → accepted (the platform's
+ * answer is kept) → recorded; failed (a task for the operators); cancelled (edited after
+ * approval, connection revoked).
+ */
+export const publishingOutbox = pgTable(
+  "publishing_outbox",
+  {
+    id: id(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id),
+    connectionId: integer("connection_id")
+      .notNull()
+      .references(() => platformConnections.id),
+    platform: text("platform").notNull(),
+    status: text("status").notNull().default("pending"),
+    /** The approved version and the SHA-256 of its text and images (hex). */
+    version: integer("version").notNull(),
+    contentHash: text("content_hash").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    dueAt: instant("due_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: instant("next_attempt_at").notNull(),
+    /** The first time a send was started (a post found on the platform after it is ours). */
+    firstSentAt: instant("first_sent_at"),
+    leaseUntil: instant("lease_until"),
+    platformPostId: text("platform_post_id"),
+    platformUrl: text("platform_url"),
+    platformRequestId: text("platform_request_id"),
+    platformAt: instant("platform_at"),
+    /** What the platform answered (ids, request id, status), never a token. */
+    response: jsonb("response"),
+    /** The last refusal, in Japanese, and its kind (auth, scope, rate, transient, invalid, changed). */
+    lastError: text("last_error").notNull().default(""),
+    errorKind: text("error_kind").notNull().default(""),
+    taskId: integer("task_id").references(() => tasks.id),
+    deletedOnPlatformAt: instant("deleted_on_platform_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      "publishing_outbox_status_check",
+      sql`${t.status} in ('pending','sending','accepted','recorded','failed','cancelled')`,
+    ),
+    uniqueIndex("publishing_outbox_post_idx").on(t.postId, t.connectionId),
+    index("publishing_outbox_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);

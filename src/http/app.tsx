@@ -33,6 +33,7 @@ import { adminRoutes } from "./staff/admin-routes.tsx";
 import { archiveRoutes } from "./staff/archive-routes.tsx";
 import { auditRoutes } from "./staff/audit-routes.tsx";
 import { authRoutes, type DemoLogin } from "./staff/auth-routes.tsx";
+import { connectionRoutes } from "./staff/connection-routes.tsx";
 import { consultationRoutes } from "./staff/consultation-routes.tsx";
 import { councilRoutes } from "./staff/council-routes.tsx";
 import { credentialRoutes } from "./staff/credential-routes.tsx";
@@ -141,6 +142,7 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
   staff.route("/", policyRoutes());
   staff.route("/", noticeRoutes());
   staff.route("/", credentialRoutes());
+  staff.route("/", connectionRoutes());
   staff.route("/", archiveRoutes());
   staff.route("/", incidentRoutes());
   staff.route("/", publishingRoutes());

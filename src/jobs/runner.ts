@@ -40,6 +40,11 @@ export type JobOptions = {
   connectionString?: string;
   /** Passed to pg-boss (tests shorten its intervals). */
   boss?: Partial<ConstructorOptions>;
+  /**
+   * Queues another process runs (the web server and `snsgov publisher` split the tasks): their
+   * schedules are not removed as stale.
+   */
+  othersQueues?: readonly string[];
 };
 
 function createBoss(ctx: AppContext, handle: DatabaseHandle, options: JobOptions): PgBoss {
@@ -77,13 +82,14 @@ export async function startJobs(
 ): Promise<JobRunner> {
   const jobs = scheduledJobs(options.tasks ?? periodicTasks());
   const isScheduled = (queue: string) => jobs.some((j) => j.queue === queue);
+  const isOthers = (queue: string) => options.othersQueues?.includes(queue) ?? false;
   const boss = createBoss(ctx, handle, options);
   boss.on("error", (error) => ctx.log.error("job queue error", { error }));
   boss.on("warning", (warning) => ctx.log.warn("job queue warning", { message: warning.message }));
   await boss.start();
   try {
     for (const stale of await boss.getSchedules()) {
-      if (stale.name.startsWith(QUEUE_PREFIX) && !isScheduled(stale.name)) {
+      if (stale.name.startsWith(QUEUE_PREFIX) && !isScheduled(stale.name) && !isOthers(stale.name)) {
         await boss.unschedule(stale.name, stale.key);
         ctx.log.info("job schedule removed", { job: stale.name });
       }

@@ -63,6 +63,8 @@ export const stepCompleteInput = z.object({
   note: optionalText("記録", 2000),
   /** 7.1 containment: why the post was removed (recorded on the post). */
   deletionReason: optionalText("削除した理由", 1000),
+  /** The post went out through a connection but was deleted on the platform's own screen. */
+  deletedManually: flag(),
 });
 
 export const stepAssignInput = z.object({

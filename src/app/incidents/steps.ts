@@ -25,6 +25,7 @@ import { allowed } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { authorizeOnPost } from "../posts/access.ts";
 import { recordDeletion } from "../posts/publishing.ts";
+import { takeDownOnPlatform } from "../publishing/takedown.ts";
 import { parse } from "../validate.ts";
 import { incidentFor, requireAction, visibleIncident } from "./access.ts";
 import { stepAssignInput, stepCompleteInput } from "./input.ts";
@@ -136,6 +137,8 @@ export async function completeStep(
     // The posts' own rule decides who records a removal (the operators and the account manager).
     await authorizeOnPost(ctx, actor, "post.publish_record", post);
   }
+  // 7.1: a post that went out through a connection is deleted on the platform first; its answer is recorded.
+  const takedown = deletesPost && post ? await takeDownOnPlatform(ctx, post.id, input.deletedManually) : null;
   return changeIncident(ctx, actor, "incident.step_complete", incident.id, async (tx, at, locked) => {
     const current = await findStep(tx, locked.id, step.id);
     if (!current) throw notFound("手順");
@@ -157,14 +160,22 @@ export async function completeStep(
       // 7.1 containment: the post is recorded as removed from the platform, through the posts' use case.
       await recordDeletion(
         { ...ctx, db: tx },
-        { actor, postId: post.id, input: { reason: input.deletionReason } },
+        {
+          actor,
+          postId: post.id,
+          input: { reason: input.deletionReason, deletedManually: input.deletedManually },
+          takedown,
+        },
       );
       deletedPostId = post.id;
       await addEvent(tx, {
         incidentId: locked.id,
         kind: "post_deleted",
-        note: input.deletionReason,
-        data: { postId: post.id },
+        note: takedown ? `${input.deletionReason}\n${takedown.answer.note}` : input.deletionReason,
+        data: {
+          postId: post.id,
+          ...(takedown ? { platform: takedown.platform, platformNote: takedown.answer.note } : {}),
+        },
         actor,
         at,
       });

@@ -74,7 +74,7 @@ export function checkerPlatform(platform: string): Platform {
 }
 
 /** The account as the checker sees it for a bio (policyUrl: the policy is on the same page). */
-function checkerAccount(account: ProfileAccount) {
+export function checkerAccount(account: ProfileAccount) {
   return {
     division: account.divisionName,
     homepageUrl: account.homepageUrl,

@@ -8,8 +8,9 @@
  * of this account on its platform (domain/platforms.ts). From then on the post is read-only; a
  * wrong record is corrected by the account manager with a reason, keeping the earlier values
  * (publishing-correct.ts). Its removal from the platform is recorded with a reason. The operator
- * may also move the schedule time of an approved post. This system does not post to the
- * platforms: a publishing connector would, and is not part of it yet.
+ * may also move the schedule time of an approved post. For an account connected to its platform
+ * the publisher (app/publishing/sender.ts) sends the post and records it here with the platform's
+ * own URL and time, through the same checks.
  */
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
@@ -34,7 +35,8 @@ import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { tokyoDateTime } from "../credentials/rules.ts";
 import { announcementScheduleProblem, noteAnnouncementPublished } from "../notices/sns.ts";
-import { parse, text } from "../validate.ts";
+import { noteTakedown, type Takedown, takeDownOnPlatform } from "../publishing/takedown.ts";
+import { flag, parse, text } from "../validate.ts";
 import { authorizeOnPost, getPost } from "./access.ts";
 import { platformOf } from "./publishing-rules.ts";
 import { closePostTasks } from "./publishing-tasks.ts";
@@ -58,6 +60,8 @@ export const publishInput = z.object({
 export const deletionInput = z.object({
   reason: text("削除した理由", 1000),
   deletedAt: optionalDateTime("削除した日時"),
+  /** For a post sent through a connection: it was deleted on the platform's own screen instead. */
+  deletedManually: flag(),
 });
 
 export const scheduleInput = z.object({
@@ -211,10 +215,17 @@ export function changeLockedPost(
  * of the post closes, and a published correction closes the correction tasks of the post it
  * corrects (5.3.2).
  * @param props.input `{ url, publishedAt? }` from a form or JSON
+ * @param props.fromPlatform when the publisher sent the post: marks its outbox row recorded in
+ *   the same transaction and returns what goes into the audit entry as `platform`
  */
 export async function recordPublishing(
   ctx: AppContext,
-  props: { actor: Actor; postId: number; input: unknown },
+  props: {
+    actor: Actor;
+    postId: number;
+    input: unknown;
+    fromPlatform?: (tx: Db, at: Date) => Promise<Record<string, unknown>>;
+  },
 ): Promise<Post> {
   const { actor } = props;
   const { post, input } = await postToRecord(ctx, props, publishInput);
@@ -273,9 +284,11 @@ export async function recordPublishing(
         : [];
     const movedTime =
       current.publishedAt !== null && current.publishedAt.getTime() !== updated.publishedAt?.getTime();
+    const platform = props.fromPlatform ? await props.fromPlatform(tx, at) : undefined;
     return {
       updated,
       summary: {
+        ...(platform ? { platform } : {}),
         status: { before: current.status, after: updated.status },
         publishedUrl: url,
         publishedAt: updated.publishedAt?.toISOString() ?? null,
@@ -294,15 +307,27 @@ export async function recordPublishing(
 
 /**
  * Records that a published post was removed from the platform, with the reason and the time
- * (default now; between the publication and now). The record of the post stays.
- * @param props.input `{ reason, deletedAt? }`
+ * (default now; between the publication and now). The record of the post stays. A post that went
+ * out through a connection is deleted on the platform through it first, and the platform's
+ * answer is recorded (unless `deletedManually`: deleted on the platform's own screen).
+ * @param props.input `{ reason, deletedAt?, deletedManually? }`
+ * @param props.takedown the platform's answer when the caller took the post down already (the
+ *   incident's containment step, which runs this inside its own transaction); null: none
  */
 export async function recordDeletion(
   ctx: AppContext,
-  props: { actor: Actor; postId: number; input: unknown },
+  props: { actor: Actor; postId: number; input: unknown; takedown?: Takedown | null },
 ): Promise<Post> {
   const { actor } = props;
   const { post, input } = await postToRecord(ctx, props, deletionInput);
+  if (post.status !== "published" && post.status !== "deleted")
+    throw conflict("発信済みの投稿だけを、プラットフォームから削除したものとして記録できます。");
+  const takedown =
+    props.takedown === undefined
+      ? post.status === "published"
+        ? await takeDownOnPlatform(ctx, post.id, input.deletedManually)
+        : null
+      : props.takedown;
   return changeLockedPost(ctx, actor, "post.delete", post.id, async (tx, at, current) => {
     const next = nextPostStatus(current.status, "delete");
     if (!next) {
@@ -322,12 +347,14 @@ export async function recordDeletion(
       { status: next, deletedAt, deletedReason: input.reason },
       at,
     );
+    const platform = takedown ? await noteTakedown(tx, takedown, at) : undefined;
     return {
       updated,
       summary: {
         status: { before: current.status, after: next },
         deletedAt: deletedAt.toISOString(),
         reason: input.reason,
+        ...(platform ? { platform } : input.deletedManually ? { deletedManually: true } : {}),
       },
     };
   });

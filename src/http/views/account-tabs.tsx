@@ -20,12 +20,13 @@ const tabs = [
   { suffix: "/profile", label: "プロフィール" },
   { suffix: "/credentials", label: "ID・パスワード管理" },
   { suffix: "/notices", label: "変更・廃止" },
+  { suffix: "/connection", label: "自動発信の接続" },
 ];
 
 /** The account's name as the page heading, its status, and the tabs. */
 export const AccountHeader: FC<{
   account: AccountHeading;
-  current: "" | "/policy" | "/profile" | "/credentials" | "/notices";
+  current: "" | "/policy" | "/profile" | "/credentials" | "/notices" | "/connection";
   title?: string;
 }> = ({ account, current, title }) => (
   <>

@@ -692,8 +692,16 @@ const Step: FC<Ctx & { step: StepItem; n: number }> = ({ d, csrf, forms, step, n
                 label="投稿を削除した理由"
                 required
                 state={forms[p]}
-                hint="この投稿をプラットフォームから削除したものとして記録します（投稿の記録は残ります）。"
+                hint="この投稿をプラットフォームから削除したものとして記録します（投稿の記録は残ります）。自動発信した投稿は、接続を通じてプラットフォームから削除し、その応答を記録します。"
               />
+            ) : null}
+            {step.deletesPost ? (
+              <div class="field">
+                <div class="checkbox">
+                  <input type="checkbox" id={`${p}-deletedManually`} name="deletedManually" value="on" />
+                  <label for={`${p}-deletedManually`}>接続を使わずにプラットフォームの画面で削除した</label>
+                </div>
+              </div>
             ) : null}
             <div class="actions">
               <button type="submit">完了を記録する</button>

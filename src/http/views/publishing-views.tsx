@@ -11,7 +11,7 @@ import { formatDateTime } from "../../domain/dates.ts";
 import { postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
 import { type Bound, windowText } from "../../domain/time-window.ts";
 import { platformLabel } from "../../guideline/pack.ts";
-import { Badge, Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
+import { Badge, Checkbox, Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
 import { CorrectedBadge, ScheduleText } from "./publishing-panel.tsx";
 
 /** The first characters of a post's text, for tables. */
@@ -234,6 +234,12 @@ export const DeleteForm: FC<{ post: PostView; csrf: string; state?: FormState | 
       <ErrorSummary state={state} />
       <TextArea name="reason" label="削除した理由" rows={4} state={state} required />
       <TextField name="deletedAt" label="削除した日時" type="datetime-local" value={now} state={state} />
+      <Checkbox
+        name="deletedManually"
+        label="接続を使わずにプラットフォームの画面で削除した"
+        checked={state?.values.deletedManually === "on"}
+        hint="自動発信した投稿は、チェックしなければ接続を通じてプラットフォームから削除し、その応答を記録します。"
+      />
       <div class="actions">
         <button type="submit" class="danger">
           削除を記録する

@@ -1,0 +1,374 @@
+/**
+ * Connecting an official account to its platform's API (issue 15): only the account manager
+ * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE is connected with the channel
+ * access token pasted once; X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
+ * sealed inside the `state` so nothing waits in the database. Before a token is kept, the
+ * platform is asked who it speaks for, and a token of another account than the registered handle
+ * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in
+ * an audit entry or a log line; the connection records who connected it and when, and who
+ * revoked it. A reconnection wakes the posts waiting for it.
+ */
+import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import {
+  type ConnectionRow,
+  cancelOutboxOf,
+  connectionsOf,
+  findConnection,
+  insertConnection,
+  liveConnection,
+  updateConnection,
+  wakeOutboxOf,
+} from "../../db/repos/platform-publishing.ts";
+import { conflict, notFound, validation } from "../../errors.ts";
+import { platformLabel } from "../../guideline/pack.ts";
+import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
+import { exchangeXCode, pkcePair, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
+import { accountTarget, getAccount } from "../accounts/read.ts";
+import { change } from "../audit.ts";
+import { allowed, refuse } from "../authorize.ts";
+import { type Actor, type AppContext, actorId } from "../context.ts";
+import { parse, text } from "../validate.ts";
+import { connectablePlatforms, connectorFor, sealCredentials } from "./connectors.ts";
+import { loadTokenKeys, openToken, sealToken } from "./token-keys.ts";
+
+/** A connection as the account page shows it (never the token). */
+export type ConnectionView = {
+  id: number;
+  platform: string;
+  status: string;
+  externalHandle: string;
+  connectedBy: number | null;
+  connectedAt: Date;
+  revokedBy: number | null;
+  revokedAt: Date | null;
+  revokedReason: string;
+  lastError: string;
+  profileCheckedAt: Date | null;
+};
+
+export type ConnectionsInfo = {
+  connections: ConnectionView[];
+  /** The live connection (active or needing reconnection), if any. */
+  live: ConnectionView | null;
+  /** The account's platform has a connector (and, for X, the city's app is configured). */
+  available: boolean;
+  /** Why it is not available, in Japanese. */
+  unavailableReason: string;
+  /** The actor is the account manager (may connect and revoke). */
+  mayManage: boolean;
+};
+
+const view = (c: ConnectionRow): ConnectionView => ({
+  id: c.id,
+  platform: c.platform,
+  status: c.status,
+  externalHandle: c.externalHandle,
+  connectedBy: c.connectedBy,
+  connectedAt: c.connectedAt,
+  revokedBy: c.revokedBy,
+  revokedAt: c.revokedAt,
+  revokedReason: c.revokedReason,
+  lastError: c.lastError,
+  profileCheckedAt: c.profileCheckedAt,
+});
+
+const MANAGER_ONLY =
+  "プラットフォームへの接続と接続の取り消しは、このアカウントのアカウント管理者（課等の長、第4-1(4)）だけが行えます。";
+
+async function managedAccount(ctx: AppContext, actor: Actor, accountId: number, action: string) {
+  const account = await getAccount(ctx, { actor, id: accountId });
+  const isManager =
+    actor.kind === "system" || (actor.kind === "staff" && actor.staffId === account.managerId);
+  if (!isManager || !allowed(actor, "account.manage", accountTarget(account)))
+    throw await refuse(ctx, actor, action, { accountId }, MANAGER_ONLY);
+  return account;
+}
+
+function unavailable(ctx: AppContext, platform: string): string {
+  if (!connectablePlatforms.some((p) => p === platform))
+    return `${platformLabel(platform)}への自動発信には、まだ対応していません。発信後に発信の記録を入力してください。`;
+  if (!connectorFor(ctx.config, platform))
+    return "Xに接続するには、市のXアプリ（OAuth 2.0 クライアントID）をシステム管理者が設定する必要があります（SNSGOV_X_CLIENT_ID）。";
+  return "";
+}
+
+/** The connections of an account for its page. */
+export async function connectionsInfo(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number },
+): Promise<ConnectionsInfo> {
+  const account = await getAccount(ctx, { actor: props.actor, id: props.accountId });
+  const rows = await connectionsOf(ctx.db, account.id);
+  const live = rows.find((c) => c.status !== "revoked");
+  const reason = unavailable(ctx, account.platform);
+  return {
+    connections: rows.map(view),
+    live: live ? view(live) : null,
+    available: reason === "",
+    unavailableReason: reason,
+    mayManage:
+      props.actor.kind === "staff" &&
+      props.actor.staffId === account.managerId &&
+      allowed(props.actor, "account.manage", accountTarget(account)),
+  };
+}
+
+const normalHandle = (h: string) => h.trim().replace(/^@/, "").toLowerCase();
+
+/** Refuses a token that speaks for another account than the registered handle. */
+function assertSameAccount(account: { handle: string; platform: string }, profile: Profile): void {
+  if (account.handle.trim() === "" || normalHandle(account.handle) === normalHandle(profile.handle)) return;
+  const message = `このトークンは${platformLabel(account.platform)}の別のアカウント（@${profile.handle}）のものです。登録されているアカウント（@${normalHandle(account.handle)}）のトークンで接続してください。`;
+  throw validation(message, [{ field: "token", message }]);
+}
+
+async function readProfileOrRefuse(
+  ctx: AppContext,
+  platform: string,
+  credentials: Credentials,
+  field: string,
+): Promise<Profile> {
+  const connector = connectorFor(ctx.config, platform);
+  if (!connector) throw conflict(unavailable(ctx, platform));
+  try {
+    return await connector.readProfile(credentials);
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    const message =
+      error.kind === "auth"
+        ? `${platformLabel(platform)}がこのトークンを受け付けませんでした。正しいトークンか確認してください。`
+        : error.message;
+    throw validation(message, [{ field, message }]);
+  }
+}
+
+/** Stores a new connection or reconnects the live one, in one audited change. */
+async function storeConnection(
+  ctx: AppContext,
+  actor: Actor,
+  account: { id: number; platform: string },
+  credentials: Credentials,
+  profile: Profile,
+  scopes: string,
+): Promise<ConnectionView> {
+  const sealed = await sealCredentials(ctx.config, account.id, account.platform, credentials);
+  return change(ctx, actor, "publishing.connect", async (tx: Db, at) => {
+    const current = await liveConnection(tx, account.id, account.platform, true);
+    const values = {
+      status: "active",
+      externalId: profile.externalId,
+      externalHandle: profile.handle,
+      tokenCiphertext: sealed.ciphertext,
+      tokenKeyId: sealed.keyId,
+      tokenExpiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
+      scopes,
+      connectedBy: actorId(actor),
+      connectedAt: at,
+      lastError: "",
+    };
+    const row = current
+      ? await updateConnection(tx, current.id, values, at)
+      : await insertConnection(tx, {
+          accountId: account.id,
+          platform: account.platform,
+          ...values,
+          createdAt: at,
+        });
+    const woken = current ? await wakeOutboxOf(tx, row.id, at) : 0;
+    return {
+      result: view(row),
+      target: { type: "account", id: account.id },
+      summary: {
+        connectionId: row.id,
+        platform: account.platform,
+        externalHandle: profile.handle,
+        reconnected: current !== undefined,
+        keyId: sealed.keyId,
+        ...(woken > 0 ? { postsWoken: woken } : {}),
+      },
+    };
+  });
+}
+
+export const lineConnectInput = z.object({ token: text("チャネルアクセストークン", 2000) });
+
+/**
+ * Connects a LINE公式アカウント with its channel access token (long-lived, issued in the LINE
+ * Developers console), after LINE confirms whose it is (`GET /v2/bot/info`).
+ * @param props.input `{ token }`
+ */
+export async function connectLine(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; input: unknown },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  if (account.platform !== "line") throw conflict("このアカウントはLINE公式アカウントではありません。");
+  const { token } = parse(lineConnectInput, props.input);
+  const credentials = { accessToken: token };
+  const profile = await readProfileOrRefuse(ctx, "line", credentials, "token");
+  assertSameAccount(account, profile);
+  return storeConnection(ctx, props.actor, account, credentials, profile, "");
+}
+
+/**
+ * Connects with an access token obtained elsewhere (the demo's X account against its fake; a
+ * token issued by the platform's own console), after the platform confirms whose it is.
+ */
+export async function connectWithAccessToken(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; accessToken: string },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  const credentials = { accessToken: props.accessToken };
+  const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
+  assertSameAccount(account, profile);
+  return storeConnection(
+    ctx,
+    props.actor,
+    account,
+    credentials,
+    profile,
+    account.platform === "x" ? X_SCOPES.join(" ") : "",
+  );
+}
+
+/** How long the X consent may take before the `state` is no longer accepted. */
+const STATE_TTL_MS = 15 * 60_000;
+const stateContext = (accountId: number, staffId: number | null) =>
+  `x-oauth-state:${accountId}:${staffId ?? 0}`;
+
+/**
+ * Starts connecting an X account: the authorize URL (scopes, S256 challenge) with a `state` that
+ * carries the PKCE verifier sealed under the token key, bound to this account and person.
+ */
+export async function beginXConnect(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; redirectUri: string },
+): Promise<{ url: string }> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  const clientId = ctx.config.platforms.xClientId;
+  if (account.platform !== "x" || !clientId)
+    throw conflict(unavailable(ctx, account.platform) || "このアカウントはXのアカウントではありません。");
+  const { verifier, challenge } = pkcePair();
+  const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
+  const expires = ctx.clock.now().getTime() + STATE_TTL_MS;
+  const sealed = sealToken(
+    keys,
+    JSON.stringify({ verifier, expires }),
+    stateContext(account.id, actorId(props.actor)),
+  );
+  const state = `${sealed.keyId}~${sealed.ciphertext}`;
+  return {
+    url: xAuthorizeUrl(ctx.config.platforms.xAuthorizeUrl, {
+      clientId,
+      redirectUri: props.redirectUri,
+      state,
+      challenge,
+    }),
+  };
+}
+
+export const xCallbackInput = z.object({
+  code: z
+    .string({ error: "Xから認可コードが返されませんでした。もう一度接続してください。" })
+    .min(1)
+    .max(2000),
+  state: z.string({ error: "Xからの応答が正しくありません。もう一度接続してください。" }).min(1).max(4000),
+});
+
+/**
+ * Finishes connecting an X account: checks the `state` (this account, this person, not expired),
+ * exchanges the code with the verifier for tokens, asks X whose they are, and keeps them sealed.
+ * @param props.input `{ code, state }` from X's redirect
+ */
+export async function finishXConnect(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; input: unknown; redirectUri: string },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  const clientId = ctx.config.platforms.xClientId;
+  if (account.platform !== "x" || !clientId) throw conflict(unavailable(ctx, account.platform));
+  const { code, state } = parse(xCallbackInput, props.input);
+  const stale = "Xへの接続の手続きが無効か、時間切れです。もう一度「Xに接続する」からやり直してください。";
+  let verifier = "";
+  try {
+    const [keyId = "", ciphertext = ""] = state.split("~");
+    const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
+    const opened: unknown = JSON.parse(
+      openToken(keys, { keyId, ciphertext }, stateContext(account.id, actorId(props.actor))),
+    );
+    if (typeof opened === "object" && opened !== null && "verifier" in opened && "expires" in opened) {
+      if (typeof opened.verifier === "string" && Number(opened.expires) > ctx.clock.now().getTime())
+        verifier = opened.verifier;
+    }
+  } catch {
+    verifier = "";
+  }
+  if (verifier === "") throw validation(stale, [{ field: "state", message: stale }]);
+  let credentials: Credentials;
+  try {
+    credentials = await exchangeXCode(
+      { apiUrl: ctx.config.platforms.xApiUrl, clientId, clientSecret: ctx.config.platforms.xClientSecret },
+      { code, verifier, redirectUri: props.redirectUri },
+    );
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    throw validation(`Xとの接続を完了できませんでした。${error.message}`, [
+      { field: "code", message: error.message },
+    ]);
+  }
+  const profile = await readProfileOrRefuse(ctx, "x", credentials, "code");
+  assertSameAccount(account, profile);
+  return storeConnection(
+    ctx,
+    props.actor,
+    account,
+    credentials,
+    profile,
+    "tweet.read tweet.write users.read media.write offline.access",
+  );
+}
+
+export const revokeInput = z.object({ reason: text("取り消す理由", 500) });
+
+/**
+ * Revokes the live connection: the token is no longer used (the sealed token is overwritten),
+ * posts waiting to go out through it are cancelled (they keep the manual record).
+ * @param props.input `{ reason }`
+ */
+export async function revokeConnection(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; connectionId: number; input: unknown },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.revoke");
+  const { reason } = parse(revokeInput, props.input);
+  return change(ctx, props.actor, "publishing.revoke", async (tx, at) => {
+    const current = await findConnection(tx, props.connectionId, true);
+    if (!current || current.accountId !== account.id) throw notFound("接続");
+    if (current.status === "revoked") throw conflict("この接続は既に取り消されています。");
+    const row = await updateConnection(
+      tx,
+      current.id,
+      {
+        status: "revoked",
+        revokedBy: actorId(props.actor),
+        revokedAt: at,
+        revokedReason: reason,
+        tokenCiphertext: "",
+      },
+      at,
+    );
+    const cancelled = await cancelOutboxOf(
+      tx,
+      current.id,
+      at,
+      "接続が取り消されたため、自動発信を取りやめました。",
+    );
+    return {
+      result: view(row),
+      target: { type: "account", id: account.id },
+      summary: { connectionId: row.id, platform: row.platform, reason, cancelledOutbox: cancelled },
+    };
+  });
+}

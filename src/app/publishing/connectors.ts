@@ -1,0 +1,68 @@
+/**
+ * Which connector speaks for a platform (the configured API base URLs: the real platforms, or the
+ * loopback fakes in tests and the demo), and the credentials of a connection: sealed with the
+ * token keys when stored, opened only to call the platform. Platforms without a connector keep
+ * the manual record (docs/posts.md).
+ */
+import type { Config } from "../../config.ts";
+import type { ConnectionRow } from "../../db/repos/platform-publishing.ts";
+import type { Platform } from "../../guideline/pack.ts";
+import type { Connector, Credentials } from "../../publishing/connector.ts";
+import { lineConnector } from "../../publishing/line.ts";
+import { xConnector } from "../../publishing/x.ts";
+import { loadTokenKeys, openToken, type SealedToken, sealToken } from "./token-keys.ts";
+
+/** Platforms snsgov can publish to (the others keep the manual record). */
+export const connectablePlatforms: readonly Platform[] = ["line", "x"];
+
+/** The connector of a platform, or null when there is none (or X has no app configured). */
+export function connectorFor(config: Config, platform: string): Connector | null {
+  if (platform === "line") return lineConnector(config.platforms.lineApiUrl);
+  if (platform === "x" && config.platforms.xClientId)
+    return xConnector({
+      apiUrl: config.platforms.xApiUrl,
+      clientId: config.platforms.xClientId,
+      clientSecret: config.platforms.xClientSecret,
+    });
+  return null;
+}
+
+/** What the token is bound to (a ciphertext moved to another account's row does not open). */
+export const tokenContext = (accountId: number, platform: string) => `connection:${accountId}:${platform}`;
+
+/** Seals credentials for storing on a connection of `accountId` to `platform`. */
+export async function sealCredentials(
+  config: Config,
+  accountId: number,
+  platform: string,
+  credentials: Credentials,
+): Promise<SealedToken> {
+  const keys = await loadTokenKeys(config.tokenKeyFile);
+  return sealToken(keys, JSON.stringify(credentials), tokenContext(accountId, platform));
+}
+
+/** Opens the credentials of a connection (only to call the platform; never logged). */
+export async function openCredentials(config: Config, connection: ConnectionRow): Promise<Credentials> {
+  const keys = await loadTokenKeys(config.tokenKeyFile);
+  const text = openToken(
+    keys,
+    { ciphertext: connection.tokenCiphertext, keyId: connection.tokenKeyId },
+    tokenContext(connection.accountId, connection.platform),
+  );
+  const value: unknown = JSON.parse(text);
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    !("accessToken" in value) ||
+    typeof value.accessToken !== "string"
+  )
+    throw new Error(`connection ${connection.id}: the stored credentials are not readable`);
+  const refresh =
+    "refreshToken" in value && typeof value.refreshToken === "string" ? value.refreshToken : undefined;
+  const expires = "expiresAt" in value && typeof value.expiresAt === "string" ? value.expiresAt : undefined;
+  return {
+    accessToken: value.accessToken,
+    ...(refresh ? { refreshToken: refresh } : {}),
+    ...(expires ? { expiresAt: expires } : {}),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Publishing in the demo (`npm run demo`): loopback fakes of LINE and X — サンプル, テスト用の疑似
+ * サーバー, never the real platforms — take the place of the platforms' APIs, the city's demo X
+ * (@iwaki_city) and LINE (@iwakicity) accounts are connected by their account manager, and a
+ * サンプル post approved for five minutes after the start goes out by itself and fills its record.
+ */
+import type { Config } from "../../config.ts";
+import { listAccounts } from "../../db/repos/accounts.ts";
+import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
+import { startFakeLine } from "../../publishing/fakes/line.ts";
+import type { FakeServer } from "../../publishing/fakes/server.ts";
+import { startFakeX } from "../../publishing/fakes/x.ts";
+import { loadActor } from "../actors.ts";
+import type { AppContext } from "../context.ts";
+import { approvePost } from "../posts/decide.ts";
+import { draftPost } from "../posts/draft.ts";
+import { reschedulePost } from "../posts/publishing.ts";
+import { submitPost } from "../posts/submit.ts";
+import { connectLine, connectWithAccessToken } from "./connections.ts";
+
+/** The demo's tokens: only the fakes accept them. */
+export const DEMO_LINE_TOKEN = "demo-line-channel-access-token-sample";
+export const DEMO_X_TOKEN = "demo-x-access-token-sample";
+export const DEMO_X_CLIENT_ID = "snsgov-demo-app";
+
+/** Starts the fakes and returns the configuration that points at them. */
+export async function startDemoPlatforms(
+  config: Config,
+): Promise<{ config: Config; fakes: FakeServer[]; describe: string[] }> {
+  const line = await startFakeLine({
+    token: DEMO_LINE_TOKEN,
+    basicId: "@iwakicity",
+    displayName: "いわき市（サンプル）",
+  });
+  const x = await startFakeX({
+    username: "iwaki_city",
+    name: "いわき市（サンプル）",
+    clientId: DEMO_X_CLIENT_ID,
+    presetToken: DEMO_X_TOKEN,
+  });
+  x.user.description =
+    "いわき市の公式アカウント（サンプル）です。運用方針（メディアポリシー）：https://www.city.iwaki.lg.jp/www/sns/koho-x.html";
+  x.user.url = "https://www.city.iwaki.lg.jp/www/sns/koho-x.html";
+  return {
+    config: {
+      ...config,
+      platforms: {
+        lineApiUrl: line.url,
+        xApiUrl: x.url,
+        xAuthorizeUrl: `${x.url}/i/oauth2/authorize`,
+        xClientId: DEMO_X_CLIENT_ID,
+        xClientSecret: undefined,
+      },
+    },
+    fakes: [line, x],
+    describe: [
+      `LINE Messaging API のテスト用の疑似サーバー（サンプル）: ${line.url}（受け取ったメッセージの一覧: ${line.url}/）`,
+      `X API v2 のテスト用の疑似サーバー（サンプル）: ${x.url}（受け取った投稿の一覧: ${x.url}/）`,
+    ],
+  };
+}
+
+async function person(ctx: AppContext, employeeNo: string) {
+  const staff = await findStaffByEmployeeNo(ctx.db, employeeNo);
+  return staff ? loadActor(ctx.db, staff.id, "cli") : undefined;
+}
+
+/**
+ * Connects the demo's X and LINE accounts (when the configuration points at loopback fakes) and
+ * approves a サンプル post on X scheduled five minutes ahead.
+ */
+export async function demoPublishing(ctx: AppContext): Promise<void> {
+  const { lineApiUrl, xApiUrl } = ctx.config.platforms;
+  const loopback = (url: string) => /^http:\/\/127\.0\.0\.1:/.test(url);
+  if (!loopback(lineApiUrl) || !loopback(xApiUrl)) return; // never connect real platforms in a demo
+  const accounts = await listAccounts(ctx.db, { visibleDivisionIds: null });
+  const x = accounts.find((a) => a.platform === "x" && a.handle === "iwaki_city");
+  const line = accounts.find((a) => a.platform === "line" && a.handle.replace(/^@/, "") === "iwakicity");
+  const operator = await person(ctx, "D0021");
+  if (!x || !line || !operator) return;
+  const managerOf = (managerId: number | null) =>
+    managerId === null ? Promise.resolve(undefined) : loadActor(ctx.db, managerId, "cli");
+  const [xManager, lineManager] = await Promise.all([managerOf(x.managerId), managerOf(line.managerId)]);
+  if (lineManager)
+    await connectLine(ctx, { actor: lineManager, accountId: line.id, input: { token: DEMO_LINE_TOKEN } });
+  if (xManager)
+    await connectWithAccessToken(ctx, { actor: xManager, accountId: x.id, accessToken: DEMO_X_TOKEN });
+  const [post] = await draftPost(ctx, {
+    actor: operator,
+    input: {
+      accounts: [
+        {
+          accountId: x.id,
+          text: "【サンプル】この投稿はデモ用です。承認された投稿が予約した日時に自動で発信され、発信の記録が自動で入ります。",
+        },
+      ],
+    },
+  });
+  if (!post || !xManager) return;
+  await submitPost(ctx, { actor: operator, id: post.id, input: { version: 1 } });
+  await approvePost(ctx, { actor: xManager, id: post.id, input: { version: 1 } });
+  const inFive = new Date(ctx.clock.now().getTime() + 5 * 60_000).toISOString();
+  await reschedulePost(ctx, { actor: operator, postId: post.id, input: { scheduledAt: inFive } });
+}

@@ -1,0 +1,306 @@
+/**
+ * 自動発信の接続 of an account (/accounts/:id/connection, issue 15): whether the account is
+ * connected to its platform's API, who connected it and when, who revoked it; the account manager
+ * connects (LINE: the channel access token, typed once and never shown again; X: OAuth 2.0, the
+ * platform's consent page and back) and revokes with a reason; anyone who may check the profile
+ * reads it from the platform now (4.4.3, 7).
+ */
+import { Hono } from "hono";
+import { getAccount } from "../../app/accounts/read.ts";
+import {
+  beginXConnect,
+  type ConnectionView,
+  connectionsInfo,
+  connectLine,
+  finishXConnect,
+  revokeConnection,
+} from "../../app/publishing/connections.ts";
+import { checkProfileNow, fieldLabels } from "../../app/publishing/profile-watch.ts";
+import { findStaff } from "../../db/repos/staff.ts";
+import { accountStatusLabels } from "../../domain/accounts.ts";
+import { formatDateTime } from "../../domain/dates.ts";
+import { platformLabel } from "../../guideline/pack.ts";
+import type { AppEnv, HttpContext } from "../env.ts";
+import { actorOf, csrfOf, done, formBody, intParam, render, setFlash, submit } from "../render.tsx";
+import { AccountHeader } from "../views/account-tabs.tsx";
+import { Badge, Csrf, ErrorSummary, type FormState, TextField } from "../views/components.tsx";
+
+type Forms = { connect?: FormState; revoke?: FormState };
+
+const statusBadge = (c: ConnectionView) =>
+  c.status === "active" ? (
+    <Badge tone="ok">接続中</Badge>
+  ) : c.status === "needs_reconnect" ? (
+    <Badge tone="error">接続し直してください</Badge>
+  ) : (
+    <Badge tone="muted">取り消し済み</Badge>
+  );
+
+async function nameOf(c: HttpContext, id: number | null): Promise<string> {
+  if (id === null) return "システム";
+  return (await findStaff(c.var.app.db, id))?.name ?? `職員#${id}`;
+}
+
+const callbackUri = (c: HttpContext, accountId: number) =>
+  `${c.var.app.config.publicUrl}/accounts/${accountId}/connection/x/callback`;
+
+async function page(c: HttpContext, accountId: number, forms: Forms = {}, status: 200 | 409 | 422 = 200) {
+  const actor = actorOf(c);
+  const ctx = c.var.app;
+  const account = await getAccount(ctx, { actor, id: accountId });
+  const info = await connectionsInfo(ctx, { actor, accountId });
+  const names = new Map<number, string>();
+  for (const conn of info.connections)
+    for (const id of [conn.connectedBy, conn.revokedBy])
+      if (id !== null && !names.has(id)) names.set(id, await nameOf(c, id));
+  const who = (id: number | null) => (id === null ? "システム" : (names.get(id) ?? `職員#${id}`));
+  const csrf = csrfOf(c);
+  const label = platformLabel(account.platform);
+  const live = info.live;
+  return render(
+    c,
+    `自動発信の接続: ${account.name}`,
+    <>
+      <AccountHeader
+        account={{
+          id: account.id,
+          name: account.name,
+          platform: account.platform,
+          divisionName: account.divisionName,
+          statusLabel: accountStatusLabels[account.status],
+        }}
+        current="/connection"
+        title="自動発信の接続"
+      />
+      <p>
+        接続すると、承認された投稿が予約した日時に（予約がなければ承認後すぐに）{label}
+        へ自動で発信され、{label}
+        が返した
+        {account.platform === "line"
+          ? "リクエストIDと日時（LINEのメッセージには公開URLがありません）"
+          : "投稿のID・URL・日時"}
+        が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
+      </p>
+      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
+        account.platform === "line" ? ctx.config.platforms.lineApiUrl : ctx.config.platforms.xApiUrl,
+      ) ? (
+        <div class="notice notice-warning" role="note">
+          <p>
+            この環境では、{label}
+            の代わりに、このコンピューターの中だけで動くテスト用の疑似サーバー（サンプル）に接続しています。本物の
+            {label}には発信されません。
+          </p>
+        </div>
+      ) : null}
+      <section aria-labelledby="live-heading">
+        <h2 id="live-heading">現在の接続</h2>
+        {live ? (
+          <dl class="facts">
+            <dt>状態</dt>
+            <dd>{statusBadge(live)}</dd>
+            <dt>{label}上のアカウント</dt>
+            <dd>{live.externalHandle ? `@${live.externalHandle.replace(/^@/, "")}` : "—"}</dd>
+            <dt>接続した人・日時</dt>
+            <dd>
+              {who(live.connectedBy)}（{formatDateTime(live.connectedAt)}）
+            </dd>
+            <dt>プロフィールの最終確認</dt>
+            <dd>{live.profileCheckedAt ? formatDateTime(live.profileCheckedAt) : "まだ確認していません"}</dd>
+            {live.lastError ? (
+              <>
+                <dt>{label}からの最後の応答</dt>
+                <dd>{live.lastError}</dd>
+              </>
+            ) : null}
+          </dl>
+        ) : (
+          <p>接続していません。</p>
+        )}
+        {live && live.status === "active" ? (
+          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/check`}>
+            <Csrf token={csrf} />
+            <button type="submit" class="secondary">
+              プロフィールを今すぐ確認する（第4-4(3)、第7）
+            </button>
+          </form>
+        ) : null}
+      </section>
+      {!info.available ? (
+        <div class="notice notice-warning">
+          <p>{info.unavailableReason}</p>
+        </div>
+      ) : info.mayManage ? (
+        <section aria-labelledby="connect-heading">
+          <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
+          <ErrorSummary state={forms.connect} />
+          {account.platform === "line" ? (
+            <form method="post" action={`/accounts/${account.id}/connection/line`}>
+              <Csrf token={csrf} />
+              <TextField
+                name="token"
+                type="password"
+                label="チャネルアクセストークン（長期）"
+                hint="LINE Developersコンソールの「Messaging API設定」で発行したものを貼り付けてください。保存後は暗号化して保管し、二度と表示しません。"
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <button type="submit">接続する</button>
+            </form>
+          ) : (
+            <form method="post" action={`/accounts/${account.id}/connection/x`}>
+              <Csrf token={csrf} />
+              <p>
+                Xの画面で、このアカウント（@{account.handle.replace(/^@/, "")}
+                ）として許可してください。投稿・削除・プロフィールの読み取りの権限を求めます。
+              </p>
+              <button type="submit">Xの画面で許可する</button>
+            </form>
+          )}
+        </section>
+      ) : (
+        <p>接続と取り消しは、このアカウントのアカウント管理者（課等の長、第4-1(4)）が行います。</p>
+      )}
+      {live && info.mayManage ? (
+        <section aria-labelledby="revoke-heading">
+          <h2 id="revoke-heading">接続を取り消す</h2>
+          <ErrorSummary state={forms.revoke} />
+          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`}>
+            <Csrf token={csrf} />
+            <TextField name="reason" label="取り消す理由" required maxlength={500} state={forms.revoke} />
+            <p>
+              取り消すと、まだ発信されていない投稿の自動発信は取りやめになり、手動での発信と記録に戻ります。
+            </p>
+            <button type="submit" class="danger">
+              接続を取り消す
+            </button>
+          </form>
+        </section>
+      ) : null}
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">接続の履歴</h2>
+        {info.connections.length === 0 ? (
+          <p>履歴はありません。</p>
+        ) : (
+          <table>
+            <caption class="visually-hidden">接続の履歴</caption>
+            <thead>
+              <tr>
+                <th scope="col">接続</th>
+                <th scope="col">状態</th>
+                <th scope="col">取り消し</th>
+              </tr>
+            </thead>
+            <tbody>
+              {info.connections.map((conn) => (
+                <tr>
+                  <td>
+                    {who(conn.connectedBy)}（{formatDateTime(conn.connectedAt)}）
+                  </td>
+                  <td>{statusBadge(conn)}</td>
+                  <td>
+                    {conn.revokedAt
+                      ? `${who(conn.revokedBy)}（${formatDateTime(conn.revokedAt)}）理由: ${conn.revokedReason}`
+                      : "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>,
+    status,
+  );
+}
+
+export function connectionRoutes() {
+  const r = new Hono<AppEnv>();
+  const accountId = (c: HttpContext) => intParam(c.req.param("id"));
+  const here = (id: number) => `/accounts/${id}/connection`;
+
+  r.get("/accounts/:id/connection", (c) => page(c, accountId(c)));
+
+  r.post("/accounts/:id/connection/line", async (c) => {
+    const id = accountId(c);
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      connectLine(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
+    );
+    // The token is never put back into the form.
+    if (!result.ok) return page(c, id, { connect: { ...result.state, values: {} } }, result.status);
+    return done(c, here(id), `LINEに接続しました（${result.result.externalHandle}）。`);
+  });
+
+  r.post("/accounts/:id/connection/x", async (c) => {
+    const id = accountId(c);
+    const result = await submit({}, () =>
+      beginXConnect(c.var.app, { actor: actorOf(c), accountId: id, redirectUri: callbackUri(c, id) }),
+    );
+    if (!result.ok) return page(c, id, { connect: result.state }, result.status);
+    return c.redirect(result.result.url, 303);
+  });
+
+  r.get("/accounts/:id/connection/x/callback", async (c) => {
+    const id = accountId(c);
+    const denied = c.req.query("error");
+    if (denied) {
+      setFlash(c, { kind: "warning", text: "Xの画面で許可されなかったため、接続しませんでした。" });
+      return c.redirect(here(id), 303);
+    }
+    const values = { code: c.req.query("code") ?? "", state: c.req.query("state") ?? "" };
+    const result = await submit({}, () =>
+      finishXConnect(c.var.app, {
+        actor: actorOf(c),
+        accountId: id,
+        input: values,
+        redirectUri: callbackUri(c, id),
+      }),
+    );
+    if (!result.ok) return page(c, id, { connect: { ...result.state, values: {} } }, result.status);
+    return done(c, here(id), `Xに接続しました（@${result.result.externalHandle}）。`);
+  });
+
+  r.post("/accounts/:id/connection/:cid/revoke", async (c) => {
+    const id = accountId(c);
+    const values = await formBody(c);
+    const result = await submit(values, () =>
+      revokeConnection(c.var.app, {
+        actor: actorOf(c),
+        accountId: id,
+        connectionId: intParam(c.req.param("cid")),
+        input: values,
+      }),
+    );
+    if (!result.ok) return page(c, id, { revoke: result.state }, result.status);
+    return done(c, here(id), "接続を取り消しました。");
+  });
+
+  r.post("/accounts/:id/connection/:cid/check", async (c) => {
+    const id = accountId(c);
+    const result = await checkProfileNow(c.var.app, {
+      actor: actorOf(c),
+      accountId: id,
+      connectionId: intParam(c.req.param("cid")),
+    });
+    const unrecorded = result.changed.filter((ch) => ch.unrecorded);
+    if (result.failed.length > 0) {
+      setFlash(c, { kind: "error", text: result.failed.map((f) => f.reason).join(" ") });
+    } else if (unrecorded.length > 0) {
+      setFlash(c, {
+        kind: "error",
+        text: `記録のない変更があります: ${unrecorded.map((ch) => `${fieldLabels[ch.field]}「${ch.before}」→「${ch.after}」`).join("、")}。心当たりがなければインシデントとして報告してください（第7）。`,
+      });
+    } else if (result.bioErrors.length > 0) {
+      setFlash(c, {
+        kind: "warning",
+        text: `プロフィールに第4-4(3)で必要な記載が足りません: ${result.bioErrors.flatMap((b) => b.messages).join(" ")}`,
+      });
+    } else {
+      setFlash(c, { kind: "success", text: "プロフィールを確認しました。記録のない変更はありません。" });
+    }
+    return c.redirect(unrecorded.length > 0 ? `/incidents/new?accountId=${id}&type=hijack` : here(id), 303);
+  });
+
+  return r;
+}

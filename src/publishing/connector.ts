@@ -1,0 +1,145 @@
+/**
+ * What every platform connector offers, behind one interface: send a post, delete one, read the
+ * account's profile, and say its limits. A connector is a small module per platform
+ * (`line.ts`, `x.ts`) that speaks the platform's documented HTTP API with Node's fetch; it keeps
+ * no state and never logs a token. Its errors are `PlatformError`s whose `kind` tells the sender
+ * what to do (retry later, ask the account manager to reconnect, give the operators a task) and
+ * whose `message` is the reason in Japanese, with the platform's own words kept apart.
+ */
+import type { Platform } from "../guideline/pack.ts";
+
+/** The credentials of a connection, as kept encrypted (sealed) in `platform_connections`. */
+export type Credentials = {
+  accessToken: string;
+  /** OAuth refresh token (X), when the platform issues one. */
+  refreshToken?: string;
+  /** When the access token expires (ISO 8601), when the platform says. */
+  expiresAt?: string;
+};
+
+/** The account on the platform the connection speaks for. */
+export type ConnectedAccount = {
+  /** The platform's id of the account (X user id, LINE bot user id). */
+  externalId: string;
+  /** Its handle without `@` (X username, LINE basic id). */
+  handle: string;
+};
+
+/** An image of a post, with its alt text (5.1.3). */
+export type OutgoingImage = { bytes: Uint8Array; contentType: string; filename: string; alt: string };
+
+/** Exactly what goes out: the approved version's text and images, and the outbox row's retry key. */
+export type OutgoingPost = {
+  text: string;
+  images: readonly OutgoingImage[];
+  /** A UUID, the same for every attempt of one outbox row (sent where the platform honours one). */
+  idempotencyKey: string;
+};
+
+/** The platform's answer to a post that went out. */
+export type SentPost = {
+  /** The platform's id of the post (none for a LINE broadcast). */
+  platformPostId: string | null;
+  /** The public URL (none for a LINE message). */
+  url: string | null;
+  /** The platform's request id (LINE `X-Line-Request-Id`), kept for inquiries. */
+  requestId: string | null;
+  /** When the platform accepted it. */
+  at: Date;
+  /** True when the platform said it had this request already (a retry after a crash). */
+  duplicate: boolean;
+  /** The answer's identifying fields, kept on the outbox row (never a token). */
+  raw: Record<string, unknown>;
+};
+
+/** The platform's answer to a deletion. */
+export type DeletedPost = {
+  deleted: boolean;
+  /** What the platform answered, in Japanese, for the post's record. */
+  note: string;
+  raw: Record<string, unknown>;
+};
+
+/** The profile as the platform shows it (4.4.3: what the profile must say; 7.3: hijacking). */
+export type Profile = {
+  externalId: string;
+  name: string;
+  handle: string;
+  bio: string;
+  link: string;
+};
+
+export type Limits = {
+  /** Characters of text the platform accepts (X counts weighted; the checker warns earlier). */
+  maxTextLength: number;
+  /** Images per post this connector sends (0: none). */
+  maxImages: number;
+  /** The platform honours a retry key: a resend after a crash cannot post twice. */
+  idempotent: boolean;
+  /** Posts can be deleted through the API. */
+  canDelete: boolean;
+  /** A post has a public URL. */
+  hasPublicUrl: boolean;
+};
+
+export type PlatformErrorKind =
+  /** The token expired or was revoked: the account manager reconnects. */
+  | "auth"
+  /** The token lacks a permission (scope). */
+  | "scope"
+  /** Too many requests: retry after `retryAfterMs`. */
+  | "rate"
+  /** 5xx, timeout, network: retry with back-off. */
+  | "transient"
+  /** The platform refused the content or request: the operators look at it. */
+  | "invalid"
+  /** The post is not there (already deleted). */
+  | "not_found"
+  /** The platform offers no such operation. */
+  | "unsupported";
+
+/** A refusal or failure of the platform, with the reason in Japanese. */
+export class PlatformError extends Error {
+  override name = "PlatformError";
+  constructor(
+    readonly kind: PlatformErrorKind,
+    /** The reason in Japanese (shown to people). */
+    message: string,
+    readonly details: {
+      status?: number;
+      retryAfterMs?: number;
+      /** The platform's own message (English as it came), for the record. */
+      platformMessage?: string;
+      requestId?: string | null;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** What a connector of one platform offers. */
+export type Connector = {
+  platform: Platform;
+  limits: Limits;
+  /** Sends the post; resolves with the platform's answer. */
+  send(credentials: Credentials, account: ConnectedAccount, post: OutgoingPost): Promise<SentPost>;
+  /**
+   * For a platform without a retry key: looks for the post among the account's posts since
+   * `since` (after a crash between sending and recording), so it is not sent twice.
+   */
+  findSent?(
+    credentials: Credentials,
+    account: ConnectedAccount,
+    post: { text: string; since: Date },
+  ): Promise<SentPost | null>;
+  /** Deletes a post it sent (or says it cannot). */
+  delete(
+    credentials: Credentials,
+    account: ConnectedAccount,
+    platformPostId: string | null,
+  ): Promise<DeletedPost>;
+  /** Reads the account's profile. */
+  readProfile(credentials: Credentials): Promise<Profile>;
+  /** Gets a new access token with the refresh token (where the platform has one). */
+  refresh?(credentials: Credentials): Promise<Credentials>;
+};
