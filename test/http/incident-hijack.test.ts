@@ -96,6 +96,12 @@ test("the city's own URL is refused as a なりすまし, and the message points
   assert.match(html, /value="https:\/\/x\.com\/iwaki_bousai"/, "what was typed is kept");
 });
 
+test("a link from the profile watch opens the report form with 乗っ取り and the account chosen", async () => {
+  const html = await staff.text(`/incidents/new?type=hijack&accountId=${hijackedId}`);
+  assert.match(html, /<input[^>]*value="hijack"[^>]*checked/);
+  assert.match(html, new RegExp(`<option[^>]*value="${hijackedId}"[^>]*selected`));
+});
+
 test("a 乗っ取り needs an official account from the list and the time it began", async () => {
   const res = await staff.post("/incidents", {
     type: "hijack",

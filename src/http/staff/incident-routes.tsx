@@ -170,7 +170,13 @@ async function listPage(c: HttpContext) {
   );
 }
 
-async function reportPage(c: HttpContext, state: FormState = emptyForm(), status: Status = 200) {
+async function reportPage(c: HttpContext, given: FormState = emptyForm(), status: Status = 200) {
+  // A link may preselect the type (the profile watch offers `?type=hijack&accountId=…`).
+  const typeRaw = c.req.query("type");
+  const state =
+    given.values.type === undefined && typeRaw !== undefined && isIncidentType(typeRaw)
+      ? { ...given, values: { ...given.values, type: typeRaw } }
+      : given;
   const postRaw = state.values.postId ?? c.req.query("postId");
   const accountRaw = c.req.query("accountId");
   const options = await reportOptions(c.var.app, {
