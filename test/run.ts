@@ -224,8 +224,10 @@ clearInterval(sampler);
 await sampling;
 await stopServer();
 const failed = results.filter((r) => r.code !== 0);
-// A full run records its times for the next one's balance (a run of chosen files does not).
-if (process.argv.length <= 2) {
+// A full run that passed records its times for the next one's balance (a run of chosen files does
+// not, nor a failed one: tests failing at once, say on a refused connection, would record times
+// that crowd the next run's files into one group).
+if (process.argv.length <= 2 && failed.length === 0) {
   const times: Record<string, number> = { ...recordedDurations() };
   for (const n of [1, 2]) {
     const text = await readFile(join(timesDir, `group-${n}.json`), "utf8").catch(() => "");

@@ -26,7 +26,7 @@ test("every demo person is on the login page with their unit and role, and each 
   const html = await (await http.request("/login")).text();
   const rows = [
     ...html.matchAll(
-      /<tr><td class="mono">([^<]+)<\/td><td>([^<]+)<\/td><td>([^<]*)<\/td><td>([^<]+)<\/td><\/tr>/g,
+      /<tr><td[^>]*class="mono"[^>]*>([^<]+)<\/td><td[^>]*>([^<]+)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]+)<\/td><\/tr>/g,
     ),
   ];
   const everyone = await allStaff(app.ctx.db);
