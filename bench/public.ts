@@ -130,7 +130,7 @@ async function coldRender(base: string, path: string, times = 20): Promise<numbe
 }
 
 async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figures[]; cold: string[] }> {
-  const handle = await testDatabase({ idleMs: 10_000 }); // as the server runs (pg's default)
+  const handle = await testDatabase({ idleMs: 10_000, max: 10 }); // as the server runs (pg's defaults)
   try {
     const config = loadConfig({
       SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",

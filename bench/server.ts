@@ -135,7 +135,7 @@ function run(url: string, headers: string[], label: string): Promise<Figures> {
 }
 
 async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figures[]; costs: PageCost[] }> {
-  const handle = await testDatabase({ idleMs: 10_000 }); // as the server runs (pg's default)
+  const handle = await testDatabase({ idleMs: 10_000, max: 10 }); // as the server runs (pg's defaults)
   try {
     const config = loadConfig({
       SNSGOV_DATA_DIR: "/tmp/snsgov-bench-unused",

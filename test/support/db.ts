@@ -141,8 +141,42 @@ export async function emptyTestDatabase(): Promise<{ url: string; drop(): Promis
  * A migrated, empty database for one test file. Close it in `after()`.
  * @param options.idleMs how long an unused connection stays open: 50 ms for tests; benchmarks
  *   pass the server's default (10 s) so that they do not measure reconnecting
+ * @param options.max connections at most: 5 for tests; benchmarks pass the server's 10
  */
-export async function testDatabase(options: { idleMs?: number } = {}): Promise<DatabaseHandle> {
+export async function testDatabase(options: { idleMs?: number; max?: number } = {}): Promise<DatabaseHandle> {
+  // The files of an in-process group start together: at most a few create their database at the
+  // same moment, so that their connections do not add up to the server's limit of 100.
+  await creating.acquire();
+  try {
+    return await createTestDatabase(options);
+  } finally {
+    creating.release();
+  }
+}
+
+/** A counting semaphore (this process). */
+function semaphore(slots: number) {
+  let free = slots;
+  const waiting: Array<() => void> = [];
+  return {
+    async acquire(): Promise<void> {
+      if (free > 0) {
+        free--;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
+const creating = semaphore(3);
+
+async function createTestDatabase(options: { idleMs?: number; max?: number }): Promise<DatabaseHandle> {
   const url = testServerUrl();
   const template = await preparePostgresTemplate(url);
   const name = `snsgov_t_${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -151,8 +185,12 @@ export async function testDatabase(options: { idleMs?: number } = {}): Promise<D
   await admin.query(`create database ${name} template ${template}`);
   await admin.end();
   // Test files of one process keep their databases open until the run ends (test/run.ts):
-  // unused connections close at once so they do not add up to the server's limit.
-  const handle = await openPostgres(adminUrl(url, name), { idleMs: options.idleMs ?? 50 });
+  // unused connections close at once, and a file holds at most 5 at a time (seeding runs queries
+  // in parallel), so that two groups of files do not add up to the server's limit of 100.
+  const handle = await openPostgres(adminUrl(url, name), {
+    idleMs: options.idleMs ?? 50,
+    max: options.max ?? 5,
+  });
   return {
     ...handle,
     async close() {
