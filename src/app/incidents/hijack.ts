@@ -147,6 +147,19 @@ export const markingInput = z.object({
   compromisedSince: optionalDateTime("不正アクセスが始まった日時"),
 });
 
+/** The 乗っ取り incident a responder (7) acts on: the public marking and the recovery. */
+async function respondingToHijack(ctx: AppContext, actor: Actor, incidentId: number) {
+  const { incident } = await incidentFor(
+    ctx,
+    actor,
+    incidentId,
+    "incident.respond",
+    incidentRefusals.marking,
+  );
+  if (incident.type !== "hijack") throw notHijack();
+  return incident;
+}
+
 /**
  * Publishes the marking 「現在、不正アクセスを受けています」 on /public/accounts, the account's
  * page, /public/verify and /public/notices, with the notice 「○月○日○時以降の投稿は市によるもの
@@ -159,14 +172,7 @@ export async function publishHijackMarking(
   props: { actor: Actor; incidentId: number; input: unknown },
 ): Promise<AccountHijack> {
   const { actor } = props;
-  const { incident } = await incidentFor(
-    ctx,
-    actor,
-    props.incidentId,
-    "incident.respond",
-    incidentRefusals.marking,
-  );
-  if (incident.type !== "hijack") throw notHijack();
+  const incident = await respondingToHijack(ctx, actor, props.incidentId);
   const input = parse(markingInput, props.input);
   if (input.compromisedSince && input.compromisedSince.getTime() > ctx.clock.now().getTime() + ONE_MINUTE)
     fieldError("compromisedSince", "不正アクセスが始まった日時に、未来の日時は入力できません。");
@@ -349,14 +355,7 @@ export async function recordHijackRecovery(
   props: { actor: Actor; incidentId: number; input: unknown },
 ): Promise<AccountHijack> {
   const { actor } = props;
-  const { incident } = await incidentFor(
-    ctx,
-    actor,
-    props.incidentId,
-    "incident.respond",
-    incidentRefusals.marking,
-  );
-  if (incident.type !== "hijack") throw notHijack();
+  const incident = await respondingToHijack(ctx, actor, props.incidentId);
   const input = parse(recoveryInput, props.input);
   const hijack = await hijackOf(ctx, incident.id);
   const account = await findAccount(ctx.db, hijack.accountId);
