@@ -5,48 +5,31 @@
  * profile now, and revokes with a reason; the token never appears on any page.
  */
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createHttpApp } from "../../src/http/app.tsx";
-import { type FakeLine, startFakeLine } from "../../src/publishing/fakes/line.ts";
-import { type FakeX, startFakeX } from "../../src/publishing/fakes/x.ts";
 import { seedKouhouAccount } from "../support/accounts.ts";
-import { type TestApp, testApp } from "../support/context.ts";
+import type { TestApp } from "../support/context.ts";
 import { givePassword, signIn } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
+import { type PlatformsApp, testAppWithPlatforms } from "../support/platforms.ts";
 
 let app: TestApp;
 let org: TestOrg;
 let http: ReturnType<typeof createHttpApp>;
-let line: FakeLine;
-let x: FakeX;
-const keyFile = join(tmpdir(), `snsgov-token-keys-page-${process.pid}.json`);
+let platforms: PlatformsApp;
 
 before(async () => {
-  line = await startFakeLine({ token: "line-page-token", basicId: "@iwaki_page" });
-  x = await startFakeX({ username: "iwaki_xpage", clientId: "city-app" });
-  app = await testApp({
-    env: {
-      SNSGOV_TOKEN_KEY_FILE: keyFile,
-      SNSGOV_LINE_API_URL: line.url,
-      SNSGOV_X_API_URL: x.url,
-      SNSGOV_X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
-      SNSGOV_X_CLIENT_ID: "city-app",
-      SNSGOV_PUBLIC_URL: "http://localhost:3000",
-    },
+  platforms = await testAppWithPlatforms({
+    line: { token: "line-page-token", basicId: "@iwaki_page" },
+    x: { username: "iwaki_xpage" },
+    env: { SNSGOV_PUBLIC_URL: "http://localhost:3000" },
   });
+  app = platforms.app;
   org = await seedOrg(app.ctx);
   for (const p of [org.staff.kouhouManager, org.staff.kouhouStaff]) await givePassword(app, p.id);
   http = createHttpApp(app.ctx);
 });
-after(async () => {
-  await app.close();
-  await line.close();
-  await x.close();
-  await rm(keyFile, { force: true });
-});
+after(() => platforms.close());
 
 test("LINE: the manager connects with the token, which no page shows again; the operator has no form", async () => {
   const account = await seedKouhouAccount(app.ctx, org, {
@@ -98,7 +81,7 @@ test("X: the manager is sent to X's consent page and back; the callback connects
   const go = await manager.post(`${path}/x`, {});
   assert.equal(go.status, 303);
   const consent = go.headers.get("location") ?? "";
-  assert.ok(consent.startsWith(`${x.url}/i/oauth2/authorize?`));
+  assert.ok(consent.startsWith(`${platforms.x.url}/i/oauth2/authorize?`));
   const html = await (await fetch(consent)).text();
   const back = new URL(/href="([^"]+)"/.exec(html)?.[1]?.replaceAll("&#38;", "&") ?? "");
   assert.equal(back.pathname, `${path}/x/callback`);

@@ -7,19 +7,18 @@
  * alerts the manager to an unrecorded change and to a bio missing what 4.4.3 requires.
  */
 import assert from "node:assert/strict";
-import { readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, stat } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { seedKouhouAccount } from "../../../test/support/accounts.ts";
-import { type TestApp, testApp } from "../../../test/support/context.ts";
+import type { TestApp } from "../../../test/support/context.ts";
 import { refused } from "../../../test/support/errors.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { type PlatformsApp, testAppWithPlatforms } from "../../../test/support/platforms.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
 import { listNotifications } from "../../db/repos/notifications.ts";
 import { connectionsOf } from "../../db/repos/platform-publishing.ts";
-import { type FakeLine, startFakeLine } from "../../publishing/fakes/line.ts";
-import { type FakeX, startFakeX } from "../../publishing/fakes/x.ts";
+import type { FakeLine } from "../../publishing/fakes/line.ts";
+import type { FakeX } from "../../publishing/fakes/x.ts";
 import {
   beginXConnect,
   connectionsInfo,
@@ -34,31 +33,21 @@ import { publisherActor } from "./sender.ts";
 
 let app: TestApp;
 let org: TestOrg;
+let platforms: PlatformsApp;
 let line: FakeLine;
 let x: FakeX;
-const keyFile = join(tmpdir(), `snsgov-token-keys-conn-${process.pid}.json`);
+let keyFile: string;
 const redirectUri = "http://localhost:3000/accounts/callback";
 
 before(async () => {
-  line = await startFakeLine({ token: "line-secret-token", basicId: "@iwaki_line" });
-  x = await startFakeX({ username: "iwaki_x", clientId: "city-app" });
-  app = await testApp({
-    env: {
-      SNSGOV_TOKEN_KEY_FILE: keyFile,
-      SNSGOV_LINE_API_URL: line.url,
-      SNSGOV_X_API_URL: x.url,
-      SNSGOV_X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
-      SNSGOV_X_CLIENT_ID: "city-app",
-    },
+  platforms = await testAppWithPlatforms({
+    line: { token: "line-secret-token", basicId: "@iwaki_line" },
+    x: { username: "iwaki_x" },
   });
+  ({ app, line, x, keyFile } = platforms);
   org = await seedOrg(app.ctx);
 });
-after(async () => {
-  await app.close();
-  await line.close();
-  await x.close();
-  await rm(keyFile, { force: true });
-});
+after(() => platforms.close());
 
 test("only the account manager connects LINE; another account's token is refused; the token is kept sealed", async () => {
   const account = await seedKouhouAccount(app.ctx, org, {

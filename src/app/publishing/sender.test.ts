@@ -8,46 +8,38 @@
  * manager to reconnect; a refusal becomes a task for the operators with the reason in Japanese.
  */
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { seedKouhouAccount } from "../../../test/support/accounts.ts";
-import { type TestApp, testApp } from "../../../test/support/context.ts";
+import type { TestApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
+import { type PlatformsApp, testAppWithPlatforms } from "../../../test/support/platforms.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
 import { insertConnection, outboxOfPost } from "../../db/repos/platform-publishing.ts";
 import { findPost, updatePost } from "../../db/repos/posts.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
-import { type FakeLine, startFakeLine } from "../../publishing/fakes/line.ts";
-import { type FakeX, startFakeX } from "../../publishing/fakes/x.ts";
+import type { FakeLine } from "../../publishing/fakes/line.ts";
+import type { FakeX } from "../../publishing/fakes/x.ts";
 import { connectLine } from "./connections.ts";
 import { sealCredentials } from "./connectors.ts";
 import { type CrashPoint, LEASE_MS, runSender } from "./sender.ts";
 
 let app: TestApp;
 let org: TestOrg;
+let platforms: PlatformsApp;
 let line: FakeLine;
 let x: FakeX;
 let xAccountId: number;
 let lineAccountId: number;
-const keyFile = join(tmpdir(), `snsgov-token-keys-${process.pid}.json`);
 
 before(async () => {
-  // The fakes keep the test's time, as the platforms keep real time.
-  const now = () => app.clock.now();
-  line = await startFakeLine({ token: "line-token", basicId: "@iwaki_line", now });
-  x = await startFakeX({ username: "iwaki_x", clientId: "city-app", now });
-  app = await testApp({
+  platforms = await testAppWithPlatforms({
+    line: { token: "line-token", basicId: "@iwaki_line" },
+    x: { username: "iwaki_x" },
     running: true,
-    env: {
-      SNSGOV_TOKEN_KEY_FILE: keyFile,
-      SNSGOV_LINE_API_URL: line.url,
-      SNSGOV_X_API_URL: x.url,
-      SNSGOV_X_CLIENT_ID: "city-app",
-    },
+    fakesKeepAppTime: true,
   });
+  ({ app, line, x } = platforms);
   org = await seedOrg(app.ctx);
   const xAccount = await seedKouhouAccount(app.ctx, org, { platform: "x", handle: "iwaki_x" });
   const lineAccount = await seedKouhouAccount(app.ctx, org, {
@@ -77,12 +69,7 @@ before(async () => {
     createdAt: app.clock.now(),
   });
 });
-after(async () => {
-  await app.close();
-  await line.close();
-  await x.close();
-  await rm(keyFile, { force: true });
-});
+after(() => platforms.close());
 
 let n = 0;
 const approved = (accountId: number, extra: { scheduledAt?: Date } = {}) => {
