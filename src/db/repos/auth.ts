@@ -68,10 +68,6 @@ export async function findSession(db: Db, idHash: string): Promise<Session | und
   return row;
 }
 
-/**
- * A session with its person and their placement, in one statement (every signed-in request
- * starts with it): undefined when the session does not exist.
- */
 /** What a session lookup reads beside the session and its person, in the same statement. */
 export type SessionExtras = {
   /** The person's role assignments, in id order (as `listAssignments`). */
@@ -113,19 +109,8 @@ function toAssignments(value: unknown): RoleAssignment[] {
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ra.${column}) * 1000)::float8`);
 
-/**
- * A session with its person, their placement, and what every signed-in request needs (their role
- * assignments, whether they stand in for anyone, the two-factor rule and their own two-factor
- * state, their unread notification count) in one statement: each request costs one round trip
- * before its page's own queries, and nothing is cached between requests (a role change or a
- * two-factor requirement applies on the very next request, on every instance).
- */
-export async function findSessionWithPerson(
-  db: Db,
-  idHash: string,
-  unreadCap = 100,
-): Promise<({ session: Session; person: Staff; placement: Placement } & SessionExtras) | undefined> {
-  const [row] = await db
+function sessionLookup(db: Db) {
+  return db
     .select({
       session: sessions,
       person: staff,
@@ -143,14 +128,39 @@ export async function findSessionWithPerson(
       totpEnabled: sql<boolean>`exists (select 1 from ${staffCredentials} sc
         where sc.staff_id = ${sessions.staffId} and sc.totp_enabled_at is not null)`,
       unread: sql<number>`(select count(*)::int from (select 1 from ${notifications} n
-        where n.recipient_id = ${sessions.staffId} and n.read_at is null limit ${unreadCap}) u)`,
+        where n.recipient_id = ${sessions.staffId} and n.read_at is null
+        limit ${sql.placeholder("unreadCap")}) u)`,
     })
     .from(sessions)
     .innerJoin(staff, eq(staff.id, sessions.staffId))
     .leftJoin(positions, eq(positions.id, staff.positionId))
     .leftJoin(departments, eq(departments.id, staff.departmentId))
     .leftJoin(divisions, eq(divisions.id, staff.divisionId))
-    .where(eq(sessions.idHash, idHash));
+    .where(eq(sessions.idHash, sql.placeholder("idHash")))
+    .prepare("snsgov_session_lookup");
+}
+
+/** The lookup built once per database (every signed-in request runs it; PostgreSQL keeps its plan). */
+const sessionLookups = new WeakMap<Db, ReturnType<typeof sessionLookup>>();
+
+/**
+ * A session with its person, their placement, and what every signed-in request needs (their role
+ * assignments, whether they stand in for anyone, the two-factor rule and their own two-factor
+ * state, their unread notification count) in one statement: each request costs one round trip
+ * before its page's own queries, and nothing is cached between requests (a role change or a
+ * two-factor requirement applies on the very next request, on every instance).
+ */
+export async function findSessionWithPerson(
+  db: Db,
+  idHash: string,
+  unreadCap = 100,
+): Promise<({ session: Session; person: Staff; placement: Placement } & SessionExtras) | undefined> {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = sessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ idHash, unreadCap });
   if (!row) return undefined;
   // placementOf joins the post and department strictly: without them, the person heads nothing.
   const placed = row.headOf !== null && row.departmentName !== null;
