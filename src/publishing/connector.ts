@@ -142,4 +142,9 @@ export type Connector = {
   readProfile(credentials: Credentials): Promise<Profile>;
   /** Gets a new access token with the refresh token (where the platform has one). */
   refresh?(credentials: Credentials): Promise<Credentials>;
+  /**
+   * Revokes the token on the platform's side, so that a copy of it (a backup, a leaked database)
+   * is worthless too. Resolves when the platform confirmed it; a PlatformError otherwise.
+   */
+  revoke?(credentials: Credentials): Promise<void>;
 };

@@ -9,6 +9,8 @@
  * - profile: `GET /v2/bot/info` → `{ userId, basicId, displayName, pictureUrl? }` (LINE's API
  *   offers no status message: the bio is not read).
  * - delete: a delivered broadcast cannot be taken back through the API; the answer says so.
+ * - revoke: `POST /v2/oauth/revoke` with `access_token` (form), for short- and long-lived channel
+ *   access tokens alike (a stateless token cannot be revoked; snsgov does not take those).
  * - images: an image message needs a public https URL of the image (`originalContentUrl`), which
  *   a city's LGWAN-side server does not have; this connector sends text only and refuses a post
  *   with images before sending (limits.maxImages 0).
@@ -69,6 +71,15 @@ export function lineConnector(baseUrl: string): Connector {
         note: "LINEで配信済みのメッセージは、APIで取り消すことができません。LINE公式アカウントの管理画面やお知らせで、訂正・お詫びを配信してください（第7-1）。",
         raw: { unsupported: "broadcast messages cannot be unsent" },
       };
+    },
+    async revoke(credentials: Credentials) {
+      const response = await callApi("LINE", {
+        method: "POST",
+        url: `${baseUrl}/v2/oauth/revoke`,
+        form: { access_token: credentials.accessToken },
+      });
+      if (response.status !== 200)
+        throw errorFor("LINE", response, response.headers.get("x-line-request-id"));
     },
     async readProfile(credentials: Credentials) {
       const response = await callApi("LINE", {

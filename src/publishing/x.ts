@@ -12,7 +12,8 @@
  * - delete: `DELETE /2/tweets/{id}` → `{ data: { deleted: true } }`.
  * - profile: `GET /2/users/me?user.fields=description,url,entities`.
  * - tokens: `POST /2/oauth2/token` (authorization_code with `code_verifier`; refresh_token), with
- *   HTTP Basic client authentication for a confidential client.
+ *   HTTP Basic client authentication for a confidential client; `POST /2/oauth2/revoke` (RFC 7009:
+ *   `token`, `token_type_hint`, `client_id`) when the connection is revoked.
  * Scopes asked: tweet.read tweet.write users.read media.write offline.access (docs/publishing.md).
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -248,6 +249,21 @@ export function xConnector(app: XApp): Connector {
         bio: str(data, "description"),
         link: expanded || str(data, "url"),
       };
+    },
+    async revoke(credentials) {
+      // The refresh token first: revoking it ends the grant, so no new access token can be had.
+      const tokens: { token: string; hint: string }[] = [];
+      if (credentials.refreshToken) tokens.push({ token: credentials.refreshToken, hint: "refresh_token" });
+      tokens.push({ token: credentials.accessToken, hint: "access_token" });
+      for (const { token, hint } of tokens) {
+        const response = await callApi("X", {
+          method: "POST",
+          url: `${base}/2/oauth2/revoke`,
+          headers: clientAuth(app),
+          form: { token, token_type_hint: hint, client_id: app.clientId },
+        });
+        if (response.status !== 200) throw errorFor("X", response, null);
+      }
     },
     async refresh(credentials) {
       if (!credentials.refreshToken)

@@ -72,6 +72,7 @@ test("LINE: the manager connects with the token, which no page shows again; the 
   const revoked = await manager.text(path);
   assert.match(revoked, /取り消し済み/);
   assert.match(revoked, /運用を終えるため/);
+  assert.match(revoked, /接続を取り消しました。LINE公式アカウントの側でもトークンを無効にしました。/);
 });
 
 test("X: the manager is sent to X's consent page and back; the callback connects the account", async () => {

@@ -29,7 +29,7 @@ import { change } from "../audit.ts";
 import { allowed, refuse } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse, text } from "../validate.ts";
-import { connectablePlatforms, connectorFor, sealCredentials } from "./connectors.ts";
+import { connectablePlatforms, connectorFor, openCredentials, sealCredentials } from "./connectors.ts";
 import { loadTokenKeys, openToken, sealToken } from "./token-keys.ts";
 
 /** A connection as the account page shows it (never the token). */
@@ -332,17 +332,59 @@ export async function finishXConnect(
 
 export const revokeInput = z.object({ reason: text("取り消す理由", 500) });
 
+/** What the platform said to the revocation of the token on its side. */
+export type PlatformRevocation = {
+  outcome: "revoked" | "unsupported" | "failed";
+  /** In Japanese, for the person who revoked (and the audit entry). */
+  note: string;
+};
+
+/** Asks the platform to revoke the token (before it is wiped here); never throws. */
+async function revokeOnPlatform(ctx: AppContext, connection: ConnectionRow): Promise<PlatformRevocation> {
+  const label = platformLabel(connection.platform);
+  const connector = connectorFor(ctx.config, connection.platform);
+  if (!connector?.revoke || connection.tokenCiphertext === "")
+    return {
+      outcome: "unsupported",
+      note: `${label}の側でトークンを無効にする手段がこの接続にはありません。${label}の管理画面で、snsgovに発行したトークンを無効にしてください。`,
+    };
+  try {
+    await connector.revoke(await openCredentials(ctx.config, connection));
+    return { outcome: "revoked", note: `${label}の側でもトークンを無効にしました。` };
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    if (error.kind === "auth")
+      return { outcome: "revoked", note: `トークンは${label}の側で既に無効になっていました。` };
+    const answer = [
+      error.details.status ? `HTTP ${error.details.status}` : "応答なし",
+      error.details.platformMessage,
+    ]
+      .filter(Boolean)
+      .join(": ");
+    return {
+      outcome: "failed",
+      note: `${label}の側でトークンを無効にできませんでした（${answer}）。snsgovではもう使いませんが、${label}の管理画面でもトークンを無効にしてください。`,
+    };
+  }
+}
+
 /**
- * Revokes the live connection: the token is no longer used (the sealed token is overwritten),
- * posts waiting to go out through it are cancelled (they keep the manual record).
+ * Revokes the live connection: the platform is asked to revoke the token first (so that a copy is
+ * worthless too; its answer is kept in the audit entry), then the token is no longer used here
+ * (the sealed token is overwritten) and posts waiting to go out through it are cancelled (they
+ * keep the manual record). A platform that cannot be reached does not keep the city connected.
  * @param props.input `{ reason }`
  */
 export async function revokeConnection(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; connectionId: number; input: unknown },
-): Promise<ConnectionView> {
+): Promise<ConnectionView & { platformRevocation: PlatformRevocation }> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.revoke");
   const { reason } = parse(revokeInput, props.input);
+  const before = await findConnection(ctx.db, props.connectionId);
+  if (!before || before.accountId !== account.id) throw notFound("接続");
+  if (before.status === "revoked") throw conflict("この接続は既に取り消されています。");
+  const platformRevocation = await revokeOnPlatform(ctx, before);
   return change(ctx, props.actor, "publishing.revoke", async (tx, at) => {
     const current = await findConnection(tx, props.connectionId, true);
     if (!current || current.accountId !== account.id) throw notFound("接続");
@@ -366,9 +408,15 @@ export async function revokeConnection(
       "接続が取り消されたため、自動発信を取りやめました。",
     );
     return {
-      result: view(row),
+      result: { ...view(row), platformRevocation },
       target: { type: "account", id: account.id },
-      summary: { connectionId: row.id, platform: row.platform, reason, cancelledOutbox: cancelled },
+      summary: {
+        connectionId: row.id,
+        platform: row.platform,
+        reason,
+        cancelledOutbox: cancelled,
+        platformRevocation: platformRevocation.outcome,
+      },
     };
   });
 }

@@ -273,7 +273,12 @@ export function connectionRoutes() {
       }),
     );
     if (!result.ok) return page(c, id, { revoke: result.state }, result.status);
-    return done(c, here(id), "接続を取り消しました。");
+    const { platformRevocation } = result.result;
+    if (platformRevocation.outcome !== "revoked") {
+      setFlash(c, { kind: "warning", text: `接続を取り消しました。${platformRevocation.note}` });
+      return c.redirect(here(id), 303);
+    }
+    return done(c, here(id), `接続を取り消しました。${platformRevocation.note}`);
   });
 
   r.post("/accounts/:id/connection/:cid/check", async (c) => {

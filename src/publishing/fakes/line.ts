@@ -40,6 +40,17 @@ export async function startFakeLine(options: {
       );
     const requestId = randomUUID();
     const headers = { "X-Line-Request-Id": requestId };
+    if (request.method === "POST" && request.path === "/v2/oauth/revoke") {
+      // The token is in the form, not in the Authorization header; an unknown one is a 400.
+      const token = new URLSearchParams(request.body).get("access_token") ?? "";
+      if (!tokens.delete(token))
+        return {
+          status: 400,
+          headers,
+          body: { error: "invalid_request", error_description: "invalid access_token" },
+        };
+      return { status: 200, headers, body: {} };
+    }
     if (!tokens.has(bearerOf(request)))
       return {
         status: 401,
