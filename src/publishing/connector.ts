@@ -15,6 +15,11 @@ export type Credentials = {
   refreshToken?: string;
   /** When the access token expires (ISO 8601), when the platform says. */
   expiresAt?: string;
+  /**
+   * The platform's id of the account the token acts for, when the token alone does not say
+   * (Instagram user id): typed by the account manager with the token.
+   */
+  accountId?: string;
 };
 
 /** The account on the platform the connection speaks for. */

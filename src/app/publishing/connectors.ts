@@ -27,6 +27,20 @@ export function connectorFor(config: Config, platform: string): Connector | null
   return null;
 }
 
+/** Why a platform with a connector cannot be used with this configuration, in Japanese ("" when it can). */
+export function missingSetting(config: Config, platform: string): string {
+  if (platform === "x" && !config.platforms.xClientId)
+    return "Xに接続するには、市のXアプリ（OAuth 2.0 クライアントID）をシステム管理者が設定する必要があります（SNSGOV_X_CLIENT_ID）。";
+  return "";
+}
+
+/** The API base URL a platform's connector talks to ("" when none), e.g. to tell the fakes apart. */
+export function platformApiUrl(config: Config, platform: string): string {
+  if (platform === "line") return config.platforms.lineApiUrl;
+  if (platform === "x") return config.platforms.xApiUrl;
+  return "";
+}
+
 /** What the token is bound to (a ciphertext moved to another account's row does not open). */
 export const tokenContext = (accountId: number, platform: string) => `connection:${accountId}:${platform}`;
 
@@ -60,9 +74,11 @@ export async function openCredentials(config: Config, connection: ConnectionRow)
   const refresh =
     "refreshToken" in value && typeof value.refreshToken === "string" ? value.refreshToken : undefined;
   const expires = "expiresAt" in value && typeof value.expiresAt === "string" ? value.expiresAt : undefined;
+  const accountId = "accountId" in value && typeof value.accountId === "string" ? value.accountId : undefined;
   return {
     accessToken: value.accessToken,
     ...(refresh ? { refreshToken: refresh } : {}),
     ...(expires ? { expiresAt: expires } : {}),
+    ...(accountId ? { accountId } : {}),
   };
 }
