@@ -45,6 +45,7 @@ export async function startDemoPlatforms(
     config: {
       ...config,
       platforms: {
+        ...config.platforms,
         lineApiUrl: line.url,
         xApiUrl: x.url,
         xAuthorizeUrl: `${x.url}/i/oauth2/authorize`,

@@ -27,6 +27,20 @@ export const tokenForms: Partial<Record<Platform, TokenForm>> = {
     tokenHint: `LINE Developersコンソールの「Messaging API設定」で発行したものを貼り付けてください。${KEPT}`,
     scopes: "",
   },
+  facebook: {
+    tokenLabel: "ページアクセストークン（長期）",
+    tokenHint: `Metaの開発者向けツールで、市のアプリにこのページの pages_manage_posts・pages_read_engagement・pages_show_list を許可して発行した、期限のないページアクセストークンを貼り付けてください。${KEPT}`,
+    scopes: "pages_manage_posts pages_read_engagement pages_show_list",
+  },
+  instagram: {
+    tokenLabel: "アクセストークン（長期）",
+    tokenHint: `Instagramとつながっているページを管理できる人が、市のアプリに instagram_basic・instagram_content_publish・pages_read_engagement・pages_show_list を許可して発行した長期のトークンを貼り付けてください。${KEPT}`,
+    accountId: {
+      label: "InstagramビジネスアカウントのID",
+      hint: "数字のIDです（ページの設定、またはグラフAPIエクスプローラーで instagram_business_account として確認できます）。",
+    },
+    scopes: "instagram_basic instagram_content_publish pages_read_engagement pages_show_list",
+  },
 };
 
 /** The token form of a platform, if it is connected with a pasted token. */
