@@ -55,8 +55,11 @@ export async function startFakeFacebook(options: {
     website: "",
     link: `https://www.facebook.com/${options.username}`,
   };
-  let next = 1_000_000_000_000_000;
-  const newId = () => String(++next);
+  let next = 1_000_000_000_000_000n;
+  const newId = () => {
+    next += 1n;
+    return next.toString();
+  };
   const now = () => (options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "+0000");
   const publish = (message: string, photoIds: string[]) => {
     if (message !== "" && posts.some((p) => !p.deleted && p.message === message))

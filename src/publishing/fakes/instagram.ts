@@ -68,8 +68,11 @@ export async function startFakeInstagram(options: {
     biography: "",
     website: "",
   };
-  let next = 17_900_000_000_000_000;
-  const newId = () => String(++next);
+  let next = 17_900_000_000_000_000n;
+  const newId = () => {
+    next += 1n;
+    return next.toString();
+  };
   const tokens = new Set([options.token]);
   const state = {
     apiUrl: "",
