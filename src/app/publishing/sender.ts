@@ -347,12 +347,12 @@ async function sendOrFind(
 async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<OutboxRow> {
   return change(ctx, publisherActor, "post.platform_accepted", async (tx, at) => {
     const latest = (await findOutbox(tx, loaded.row.id, true)) ?? loaded.row;
-    // The platform's own time when it gave one within reason, else when its answer came.
+    // The platform's own time when it gave one within reason, else when its answer came; never
+    // before the first attempt (Graph gives whole seconds, a platform's clock may run behind).
+    const first = (latest.firstSentAt ?? at).getTime();
     const platformAt =
-      sent.at &&
-      sent.at.getTime() <= at.getTime() + 60_000 &&
-      sent.at.getTime() >= (latest.firstSentAt ?? at).getTime() - 120_000
-        ? sent.at
+      sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first - 120_000
+        ? new Date(Math.max(sent.at.getTime(), first))
         : at;
     const row = await updateOutbox(
       tx,
