@@ -50,6 +50,9 @@ export type FakeInstagram = FakeServer & {
   fetches: { url: string; status: number }[];
 };
 
+/** The IG user id of the fake's account (typed with the token when connecting to it). */
+export const FAKE_INSTAGRAM_USER_ID = "17841400000000001";
+
 /** Starts the fake for the account `username` (IG user id `user.id`), token `token`. */
 export async function startFakeInstagram(options: {
   token: string;
@@ -62,7 +65,7 @@ export async function startFakeInstagram(options: {
   const media: FakeMedia[] = [];
   const fetches: FakeInstagram["fetches"] = [];
   const user = {
-    id: "17841400000000001",
+    id: FAKE_INSTAGRAM_USER_ID,
     username: options.username,
     name: options.name ?? "テスト用Instagramアカウント",
     biography: "",
