@@ -142,7 +142,9 @@ async function readProfileOrRefuse(
     const message =
       error.kind === "auth"
         ? `${platformLabel(platform)}がこのトークンを受け付けませんでした。正しいトークンか確認してください。`
-        : error.message;
+        : error.kind === "not_found"
+          ? `${platformLabel(platform)}上にそのアカウントが見つかりません（またはこのトークンでは読めません）。アカウントのIDとトークンを確認してください。`
+          : error.message;
     throw validation(message, [{ field, message }]);
   }
 }
