@@ -56,6 +56,11 @@ test("Instagram: the form asks for the business account id and the token; a wron
   const connected = await manager.text(path);
   assert.match(connected, /接続中/);
   assert.match(connected, /@iwaki_page_ig/);
+  const connectionId = /connection\/(\d+)\/check/.exec(connected)?.[1];
+  const reads = platforms.instagram?.requests.length ?? 0;
+  assert.equal((await manager.post(`${path}/${connectionId}/check`, {})).status, 303);
+  assert.equal(platforms.instagram?.requests.length, reads + 1, "the profile was read from Instagram");
+  assert.match(await manager.text(path), /プロフィールの最終確認/);
 });
 
 test("Facebook: the page token alone connects the page it belongs to; another page's token is refused", async () => {

@@ -72,6 +72,9 @@ test("a valid URL serves exactly its image, with its type, no caching and no ses
   assert.equal(res.headers.get("cache-control"), "private, no-store");
   assert.equal(res.headers.get("set-cookie"), null);
   assert.deepEqual(new Uint8Array(await res.arrayBuffer()), JPEG);
+  const head = await http.request(new URL(url).pathname, { method: "HEAD" });
+  assert.equal(head.status, 200, "a HEAD before the download is answered too");
+  assert.equal(head.headers.get("content-type"), "image/jpeg");
 });
 
 test("a tampered token, another image's id under the signature, or an unknown key is 404", async () => {
