@@ -69,8 +69,8 @@ export async function startDemoPlatforms(
         xClientSecret: undefined,
         facebookApiUrl: facebook.apiUrl,
         instagramApiUrl: instagram.apiUrl,
-        // The Instagram fake fetches images from the demo server itself.
-        mediaPublicUrl: config.platforms.mediaPublicUrl ?? config.publicUrl,
+        // The Instagram fake fetches images from the demo server itself, on loopback.
+        mediaPublicUrl: config.platforms.mediaPublicUrl ?? `http://127.0.0.1:${config.port}`,
       },
     },
     fakes: [line, x, facebook, instagram],
