@@ -2,9 +2,11 @@
  * Configuration from the environment, parsed once with zod. An invalid value stops the program
  * with a message naming the variable, so a typo never starts a half-configured server.
  */
+
 import { isIP } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { GRAPH_API_URL } from "./publishing/graph.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -99,6 +101,9 @@ const envSchema = z.object({
   SNSGOV_X_AUTHORIZE_URL: z.string().url().default("https://x.com/i/oauth2/authorize"),
   SNSGOV_X_CLIENT_ID: z.string().trim().optional(),
   SNSGOV_X_CLIENT_SECRET: z.string().optional(),
+  SNSGOV_FACEBOOK_API_URL: z.string().url().default(GRAPH_API_URL),
+  SNSGOV_INSTAGRAM_API_URL: z.string().url().default(GRAPH_API_URL),
+  SNSGOV_MEDIA_PUBLIC_URL: z.string().url().optional(),
 });
 
 /** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
@@ -110,6 +115,14 @@ export type PlatformApiConfig = {
   xClientId: string | undefined;
   /** Only for a confidential client; never logged. */
   xClientSecret: string | undefined;
+  /** Graph API base URL with its version, for Facebook Pages and for Instagram. */
+  facebookApiUrl: string;
+  instagramApiUrl: string;
+  /**
+   * The base URL at which the platforms can fetch a post's image (`/media/s/…`, signed, expiring);
+   * Instagram needs it. Undefined: Instagram cannot be connected.
+   */
+  mediaPublicUrl: string | undefined;
 };
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
@@ -221,6 +234,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       xAuthorizeUrl: e.SNSGOV_X_AUTHORIZE_URL,
       xClientId: e.SNSGOV_X_CLIENT_ID || undefined,
       xClientSecret: e.SNSGOV_X_CLIENT_SECRET || undefined,
+      facebookApiUrl: e.SNSGOV_FACEBOOK_API_URL.replace(/\/+$/, ""),
+      instagramApiUrl: e.SNSGOV_INSTAGRAM_API_URL.replace(/\/+$/, ""),
+      mediaPublicUrl: e.SNSGOV_MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
     },
   };
 }

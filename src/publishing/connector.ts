@@ -15,6 +15,11 @@ export type Credentials = {
   refreshToken?: string;
   /** When the access token expires (ISO 8601), when the platform says. */
   expiresAt?: string;
+  /**
+   * The platform's id of the account the token acts for, when the token alone does not say
+   * (Instagram user id): typed by the account manager with the token.
+   */
+  accountId?: string;
 };
 
 /** The account on the platform the connection speaks for. */
@@ -26,7 +31,17 @@ export type ConnectedAccount = {
 };
 
 /** An image of a post, with its alt text (5.1.3). */
-export type OutgoingImage = { bytes: Uint8Array; contentType: string; filename: string; alt: string };
+export type OutgoingImage = {
+  bytes: Uint8Array;
+  contentType: string;
+  filename: string;
+  alt: string;
+  /**
+   * A signed, expiring public URL of this image (`/media/s/…`), set by the sender for a platform
+   * that fetches images itself (`limits.imagesByUrl`), when a public media URL is configured.
+   */
+  publicUrl?: string;
+};
 
 /** Exactly what goes out: the approved version's text and images, and the outbox row's retry key. */
 export type OutgoingPost = {
@@ -80,6 +95,8 @@ export type Limits = {
   canDelete: boolean;
   /** A post has a public URL. */
   hasPublicUrl: boolean;
+  /** The platform fetches each image from a public URL (Instagram) instead of an upload. */
+  imagesByUrl?: boolean;
 };
 
 export type PlatformErrorKind =

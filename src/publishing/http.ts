@@ -14,13 +14,15 @@ export type ApiRequest = {
   /** A JSON body (sent as application/json) or form fields (x-www-form-urlencoded). */
   json?: unknown;
   form?: Record<string, string>;
+  /** A multipart/form-data body (file uploads; fetch sets the boundary). */
+  multipart?: FormData;
   timeoutMs?: number;
 };
 
 export type ApiResponse = { status: number; headers: Headers; body: Record<string, unknown> };
 
-/** The platform's name in Japanese messages. */
-export type PlatformLabel = "LINE" | "X";
+/** The platform's name in Japanese messages ("LINE", "X", "Facebook", …). */
+export type PlatformLabel = string;
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -103,8 +105,10 @@ export function errorFor(
  */
 export async function callApi(label: PlatformLabel, request: ApiRequest): Promise<ApiResponse> {
   const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
-  let body: string | undefined;
-  if (request.json !== undefined) {
+  let body: string | FormData | undefined;
+  if (request.multipart) {
+    body = request.multipart;
+  } else if (request.json !== undefined) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(request.json);
   } else if (request.form) {
@@ -153,4 +157,15 @@ export function list(body: Record<string, unknown> | unknown, key: string): unkn
   if (typeof body !== "object" || body === null) return [];
   const value: unknown = Object.entries(body).find(([k]) => k === key)?.[1];
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Text compared as a platform shows it (finding a post after a crash): links stand for any link
+ * (platforms shorten them), white space ignored.
+ */
+export function comparableText(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/https?:\/\/\S+/g, "<link>")
+    .replace(/\s+/g, "");
 }

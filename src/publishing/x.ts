@@ -25,7 +25,7 @@ import {
   PlatformError,
   type SentPost,
 } from "./connector.ts";
-import { type ApiResponse, callApi, errorFor, list, obj, str } from "./http.ts";
+import { type ApiResponse, callApi, comparableText, errorFor, list, obj, str } from "./http.ts";
 
 /** The scopes asked for when connecting (why each: docs/publishing.md). */
 export const X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"] as const;
@@ -33,14 +33,6 @@ export const X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write
 export type XApp = { apiUrl: string; clientId: string; clientSecret?: string | undefined };
 
 const postUrl = (handle: string, id: string) => `https://x.com/${handle}/status/${id}`;
-
-/** Text compared as X shows it: links stand for any link, white space ignored. */
-function comparable(text: string): string {
-  return text
-    .normalize("NFKC")
-    .replace(/https?:\/\/\S+/g, "<link>")
-    .replace(/\s+/g, "");
-}
 
 /** A PKCE verifier and its S256 challenge (RFC 7636). */
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -203,8 +195,8 @@ export function xConnector(app: XApp): Connector {
         }),
         200,
       );
-      const wanted = comparable(post.text);
-      const found = list(body, "data").find((t) => comparable(str(t, "text")) === wanted);
+      const wanted = comparableText(post.text);
+      const found = list(body, "data").find((t) => comparableText(str(t, "text")) === wanted);
       return found ? sent(account, obj({ found }, "found"), true) : null;
     },
     async delete(credentials, _account, platformPostId) {

@@ -43,15 +43,15 @@ test("LINE: the manager connects with the token, which no page shows again; the 
   assert.match(seen, /接続していません/);
   assert.match(seen, /アカウント管理者（課等の長、第4-1\(4\)）が行います/);
   assert.ok(!seen.includes('name="token"'));
-  assert.equal((await staff.post(`${path}/line`, { token: "line-page-token" })).status, 403);
+  assert.equal((await staff.post(`${path}/token`, { token: "line-page-token" })).status, 403);
 
   const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
-  const wrong = await manager.post(`${path}/line`, { token: "not-the-token" });
+  const wrong = await manager.post(`${path}/token`, { token: "not-the-token" });
   assert.equal(wrong.status, 422);
   const wrongHtml = await wrong.text();
   assert.match(wrongHtml, /トークンを受け付けませんでした/);
   assert.ok(!wrongHtml.includes("not-the-token"), "what was typed as a token is not echoed");
-  const ok = await manager.post(`${path}/line`, { token: "line-page-token" });
+  const ok = await manager.post(`${path}/token`, { token: "line-page-token" });
   assert.equal(ok.status, 303);
   const page = await manager.text(path);
   assert.match(page, /接続中/);

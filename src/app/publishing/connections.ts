@@ -1,7 +1,7 @@
 /**
  * Connecting an official account to its platform's API (issue 15): only the account manager
- * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE is connected with the channel
- * access token pasted once; X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
+ * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE (and every platform in
+ * token-forms.ts) is connected with a token pasted once; X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
  * sealed inside the `state` so nothing waits in the database. Before a token is kept, the
  * platform is asked who it speaks for, and a token of another account than the registered handle
  * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in
@@ -29,7 +29,14 @@ import { change } from "../audit.ts";
 import { allowed, refuse } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse, text } from "../validate.ts";
-import { connectablePlatforms, connectorFor, openCredentials, sealCredentials } from "./connectors.ts";
+import {
+  connectablePlatforms,
+  connectorFor,
+  missingSetting,
+  openCredentials,
+  sealCredentials,
+} from "./connectors.ts";
+import { tokenFormOf } from "./token-forms.ts";
 import { loadTokenKeys, openToken, sealToken } from "./token-keys.ts";
 
 /** A connection as the account page shows it (never the token). */
@@ -89,7 +96,10 @@ function unavailable(ctx: AppContext, platform: string): string {
   if (!connectablePlatforms.some((p) => p === platform))
     return `${platformLabel(platform)}への自動発信には、まだ対応していません。発信後に発信の記録を入力してください。`;
   if (!connectorFor(ctx.config, platform))
-    return "Xに接続するには、市のXアプリ（OAuth 2.0 クライアントID）をシステム管理者が設定する必要があります（SNSGOV_X_CLIENT_ID）。";
+    return (
+      missingSetting(ctx.config, platform) ||
+      `${platformLabel(platform)}への自動発信は、この環境では設定されていません。`
+    );
   return "";
 }
 
@@ -138,7 +148,9 @@ async function readProfileOrRefuse(
     const message =
       error.kind === "auth"
         ? `${platformLabel(platform)}がこのトークンを受け付けませんでした。正しいトークンか確認してください。`
-        : error.message;
+        : error.kind === "not_found"
+          ? `${platformLabel(platform)}上にそのアカウントが見つかりません（またはこのトークンでは読めません）。アカウントのIDとトークンを確認してください。`
+          : error.message;
     throw validation(message, [{ field, message }]);
   }
 }
@@ -191,25 +203,48 @@ async function storeConnection(
   });
 }
 
-export const lineConnectInput = z.object({ token: text("チャネルアクセストークン", 2000) });
+export const tokenConnectInput = z.object({
+  token: text("アクセストークン", 2000),
+  accountId: z
+    .string()
+    .trim()
+    .max(100, "アカウントのIDは100文字以内で入力してください。")
+    .regex(/^[A-Za-z0-9_.:-]*$/, "アカウントのIDは英数字で入力してください。")
+    .optional(),
+});
 
 /**
- * Connects a LINE公式アカウント with its channel access token (long-lived, issued in the LINE
- * Developers console), after LINE confirms whose it is (`GET /v2/bot/info`).
- * @param props.input `{ token }`
+ * Connects an account whose platform takes a token pasted once (LINE's channel access token, a
+ * page access token; see token-forms.ts), after the platform confirms whose it is.
+ * @param props.input `{ token, accountId? }`
  */
-export async function connectLine(
+export async function connectWithToken(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; input: unknown },
 ): Promise<ConnectionView> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  if (account.platform !== "line") throw conflict("このアカウントはLINE公式アカウントではありません。");
-  const { token } = parse(lineConnectInput, props.input);
-  const credentials = { accessToken: token };
-  const profile = await readProfileOrRefuse(ctx, "line", credentials, "token");
+  const form = tokenFormOf(account.platform);
+  if (!form)
+    throw conflict(
+      `${platformLabel(account.platform)}はトークンの貼り付けでは接続できません。${unavailable(ctx, account.platform)}`,
+    );
+  const input = parse(tokenConnectInput, props.input);
+  const externalId = form.accountId ? (input.accountId ?? "") : "";
+  if (form.accountId && externalId === "") {
+    const message = `${form.accountId.label}を入力してください。`;
+    throw validation(message, [{ field: "accountId", message }]);
+  }
+  const credentials: Credentials = {
+    accessToken: input.token,
+    ...(externalId ? { accountId: externalId } : {}),
+  };
+  const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(ctx, props.actor, account, credentials, profile, "");
+  return storeConnection(ctx, props.actor, account, credentials, profile, form.scopes);
 }
+
+/** The LINE-only name of `connectWithToken`, kept for its callers. */
+export const connectLine = connectWithToken;
 
 /**
  * Connects with an access token obtained elsewhere (the demo's X account against its fake; a

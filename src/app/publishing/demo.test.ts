@@ -1,6 +1,6 @@
 /**
- * The demo's publishing (`npm run demo`): with the loopback fakes in place of LINE and X, the
- * city's X and LINE demo accounts are connected, and the サンプル post approved for five minutes
+ * The demo's publishing (`npm run demo`): with the loopback fakes in place of LINE, X, Facebook
+ * and Instagram, the city's demo accounts on each are connected, and the サンプル post approved for five minutes
  * ahead goes out by itself at its time and fills its record; without fakes (real platform URLs)
  * nothing is connected.
  */
@@ -40,6 +40,8 @@ test("the demo connects @iwaki_city and LINE to the fakes; the サンプル post
   await seedDemo(ctx);
   const connections = await activeConnections(ctx.db);
   assert.deepEqual(connections.map((c) => [c.platform, c.externalHandle]).sort(), [
+    ["facebook", "iwakicity"],
+    ["instagram", "iwaki_kanko"],
     ["line", "iwakicity"],
     ["x", "iwaki_city"],
   ]);

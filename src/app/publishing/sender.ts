@@ -49,6 +49,8 @@ import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
 import { connectorFor, openCredentials, sealCredentials } from "./connectors.ts";
+import { signedMediaUrl } from "./media-urls.ts";
+import { loadTokenKeys } from "./token-keys.ts";
 
 /** The actor the publisher records as. */
 export const publisherActor: Actor = systemActor("snsgov publisher");
@@ -78,7 +80,10 @@ export function contentHash(text: string, images: readonly OutgoingImage[]): str
     .digest("hex");
 }
 
-async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
+/** Gives the signed public URL of an image (for a platform that fetches images itself). */
+type SignImage = (imageId: number) => string;
+
+async function imagesOf(db: Db, postId: number, sign?: SignImage): Promise<OutgoingImage[]> {
   const out: OutgoingImage[] = [];
   for (const info of await listImages(db, postId)) {
     const image = await findImage(db, info.id);
@@ -88,15 +93,26 @@ async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
         contentType: image.contentType,
         filename: image.filename,
         alt: image.alt,
+        ...(sign ? { publicUrl: sign(image.id) } : {}),
       });
   }
   return out;
+}
+
+/** Signs image URLs when the connector's platform fetches images and a public media URL is set. */
+async function signerFor(ctx: AppContext, connector: Connector): Promise<SignImage | undefined> {
+  const base = ctx.config.platforms.mediaPublicUrl;
+  if (!connector.limits.imagesByUrl || !base) return undefined;
+  const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
+  const now = ctx.clock.now();
+  return (imageId) => signedMediaUrl(keys, base, imageId, now);
 }
 
 /** The post as it is now, if it is still the approved version (else why not, in Japanese). */
 async function approvedContent(
   db: Db,
   post: Post,
+  sign?: SignImage,
 ): Promise<{ text: string; images: OutgoingImage[]; hash: string } | { stop: string }> {
   if (post.status !== "approved")
     return { stop: "投稿が承認済みの状態ではなくなったため、自動発信を取りやめました。" };
@@ -107,7 +123,7 @@ async function approvedContent(
   const approved = (await listVersions(db, post.id)).find((v) => v.version === post.approvedVersion);
   if (approved && approved.text !== post.text)
     return { stop: "承認された版と本文が一致しないため、自動発信を止めました（第5-1(4)）。" };
-  const images = await imagesOf(db, post.id);
+  const images = await imagesOf(db, post.id, sign);
   return { text: post.text, images, hash: contentHash(post.text, images) };
 }
 
@@ -331,12 +347,12 @@ async function sendOrFind(
 async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<OutboxRow> {
   return change(ctx, publisherActor, "post.platform_accepted", async (tx, at) => {
     const latest = (await findOutbox(tx, loaded.row.id, true)) ?? loaded.row;
-    // The platform's own time when it gave one within reason, else when its answer came.
+    // The platform's own time when it gave one within reason, else when its answer came; never
+    // before the first attempt (Graph gives whole seconds, a platform's clock may run behind).
+    const first = (latest.firstSentAt ?? at).getTime();
     const platformAt =
-      sent.at &&
-      sent.at.getTime() <= at.getTime() + 60_000 &&
-      sent.at.getTime() >= (latest.firstSentAt ?? at).getTime() - 120_000
-        ? sent.at
+      sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first - 120_000
+        ? new Date(Math.max(sent.at.getTime(), first))
         : at;
     const row = await updateOutbox(
       tx,
@@ -444,7 +460,7 @@ async function processRow(
   let row = claimed.row;
   hooks.at?.("claimed", row);
   if (row.status !== "accepted") {
-    const content = await approvedContent(ctx.db, loaded.post);
+    const content = await approvedContent(ctx.db, loaded.post, await signerFor(ctx, loaded.connector));
     if ("stop" in content || content.hash !== row.contentHash) {
       const reason =
         "stop" in content

@@ -1,7 +1,7 @@
 /**
  * 自動発信の接続 of an account (/accounts/:id/connection, issue 15): whether the account is
  * connected to its platform's API, who connected it and when, who revoked it; the account manager
- * connects (LINE: the channel access token, typed once and never shown again; X: OAuth 2.0, the
+ * connects (LINE and the platforms of token-forms.ts: a token, typed once and never shown again; X: OAuth 2.0, the
  * platform's consent page and back) and revokes with a reason; anyone who may check the profile
  * reads it from the platform now (4.4.3, 7).
  */
@@ -11,11 +11,13 @@ import {
   beginXConnect,
   type ConnectionView,
   connectionsInfo,
-  connectLine,
+  connectWithToken,
   finishXConnect,
   revokeConnection,
 } from "../../app/publishing/connections.ts";
+import { platformApiUrl } from "../../app/publishing/connectors.ts";
 import { checkProfileNow, fieldLabels } from "../../app/publishing/profile-watch.ts";
+import { tokenFormOf } from "../../app/publishing/token-forms.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { accountStatusLabels } from "../../domain/accounts.ts";
 import { formatDateTime } from "../../domain/dates.ts";
@@ -57,6 +59,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
   const csrf = csrfOf(c);
   const label = platformLabel(account.platform);
   const live = info.live;
+  const tokenForm = tokenFormOf(account.platform);
   return render(
     c,
     `自動発信の接続: ${account.name}`,
@@ -81,9 +84,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           : "投稿のID・URL・日時"}
         が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
       </p>
-      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
-        account.platform === "line" ? ctx.config.platforms.lineApiUrl : ctx.config.platforms.xApiUrl,
-      ) ? (
+      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(platformApiUrl(ctx.config, account.platform)) ? (
         <div class="notice notice-warning" role="note">
           <p>
             この環境では、{label}
@@ -133,14 +134,24 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="connect-heading">
           <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
           <ErrorSummary state={forms.connect} />
-          {account.platform === "line" ? (
-            <form method="post" action={`/accounts/${account.id}/connection/line`}>
+          {tokenForm ? (
+            <form method="post" action={`/accounts/${account.id}/connection/token`}>
               <Csrf token={csrf} />
+              {tokenForm.accountId ? (
+                <TextField
+                  name="accountId"
+                  label={tokenForm.accountId.label}
+                  hint={tokenForm.accountId.hint}
+                  required
+                  autocomplete="off"
+                  state={forms.connect}
+                />
+              ) : null}
               <TextField
                 name="token"
                 type="password"
-                label="チャネルアクセストークン（長期）"
-                hint="LINE Developersコンソールの「Messaging API設定」で発行したものを貼り付けてください。保存後は暗号化して保管し、二度と表示しません。"
+                label={tokenForm.tokenLabel}
+                hint={tokenForm.tokenHint}
                 required
                 autocomplete="off"
                 state={forms.connect}
@@ -221,15 +232,25 @@ export function connectionRoutes() {
 
   r.get("/accounts/:id/connection", (c) => page(c, accountId(c)));
 
-  r.post("/accounts/:id/connection/line", async (c) => {
+  r.post("/accounts/:id/connection/token", async (c) => {
     const id = accountId(c);
     const values = await formBody(c);
     const result = await submit(values, () =>
-      connectLine(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
+      connectWithToken(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
     );
-    // The token is never put back into the form.
-    if (!result.ok) return page(c, id, { connect: { ...result.state, values: {} } }, result.status);
-    return done(c, here(id), `LINEに接続しました（${result.result.externalHandle}）。`);
+    // The token is never put back into the form (the account id is).
+    if (!result.ok)
+      return page(
+        c,
+        id,
+        { connect: { ...result.state, values: { accountId: String(values.accountId ?? "") } } },
+        result.status,
+      );
+    return done(
+      c,
+      here(id),
+      `${platformLabel(result.result.platform)}に接続しました（${result.result.externalHandle}）。`,
+    );
   });
 
   r.post("/accounts/:id/connection/x", async (c) => {
