@@ -1,10 +1,11 @@
 /**
  * What every platform connector offers, behind one interface: send a post, delete one, read the
- * account's profile, and say its limits. A connector is a small module per platform
- * (`line.ts`, `x.ts`) that speaks the platform's documented HTTP API with Node's fetch; it keeps
- * no state and never logs a token. Its errors are `PlatformError`s whose `kind` tells the sender
- * what to do (retry later, ask the account manager to reconnect, give the operators a task) and
- * whose `message` is the reason in Japanese, with the platform's own words kept apart.
+ * account's profile, and say its limits. A connector is a small module per platform (`line.ts`,
+ * `x.ts`, `mastodon.ts`, `bluesky.ts`, `threads.ts`) that speaks the platform's documented HTTP
+ * API with Node's fetch; it keeps no state and never logs a token. Its errors are
+ * `PlatformError`s whose `kind` tells the sender what to do (retry later, ask the account manager
+ * to reconnect, give the operators a task) and whose `message` is the reason in Japanese, with the
+ * platform's own words kept apart.
  */
 import type { Platform } from "../guideline/pack.ts";
 
@@ -15,6 +16,11 @@ export type Credentials = {
   refreshToken?: string;
   /** When the access token expires (ISO 8601), when the platform says. */
   expiresAt?: string;
+  /**
+   * The server the token belongs to, for platforms with many (a Mastodon instance, a Bluesky
+   * PDS): its base URL, kept sealed with the token.
+   */
+  server?: string;
 };
 
 /** The account on the platform the connection speaks for. */
@@ -26,7 +32,17 @@ export type ConnectedAccount = {
 };
 
 /** An image of a post, with its alt text (5.1.3). */
-export type OutgoingImage = { bytes: Uint8Array; contentType: string; filename: string; alt: string };
+export type OutgoingImage = {
+  bytes: Uint8Array;
+  contentType: string;
+  filename: string;
+  alt: string;
+  /**
+   * A public https URL the platform can fetch the image from (a signed URL that expires), for
+   * platforms that take images only by URL (Threads); absent when there is none.
+   */
+  publicUrl?: string;
+};
 
 /** Exactly what goes out: the approved version's text and images, and the outbox row's retry key. */
 export type OutgoingPost = {
@@ -34,6 +50,11 @@ export type OutgoingPost = {
   images: readonly OutgoingImage[];
   /** A UUID, the same for every attempt of one outbox row (sent where the platform honours one). */
   idempotencyKey: string;
+  /**
+   * When the first attempt of this outbox row began (the same for every attempt): a platform that
+   * keys records by time (Bluesky's TID record keys) derives a stable key from it.
+   */
+  firstAttemptAt?: Date;
 };
 
 /** The platform's answer to a post that went out. */
