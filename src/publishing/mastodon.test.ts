@@ -42,8 +42,8 @@ test("a post with an image: media upload, polling until processed, then the stat
     fake.requests.map((r) => `${r.method} ${r.path}`),
     [
       "POST /api/v2/media",
-      "GET /api/v1/media/" + [...fake.media.keys()].at(-1),
-      "GET /api/v1/media/" + [...fake.media.keys()].at(-1),
+      `GET /api/v1/media/${[...fake.media.keys()].at(-1)}`,
+      `GET /api/v1/media/${[...fake.media.keys()].at(-1)}`,
       "POST /api/v1/statuses",
     ],
   );
