@@ -99,6 +99,10 @@ const envSchema = z.object({
   SNSGOV_X_AUTHORIZE_URL: z.string().url().default("https://x.com/i/oauth2/authorize"),
   SNSGOV_X_CLIENT_ID: z.string().trim().optional(),
   SNSGOV_X_CLIENT_SECRET: z.string().optional(),
+  /** Instead of each Mastodon account's own server (tests and the demo: the loopback fake). */
+  SNSGOV_MASTODON_API_URL: z.string().url().optional(),
+  SNSGOV_BLUESKY_PDS_URL: z.string().url().default("https://bsky.social"),
+  SNSGOV_THREADS_API_URL: z.string().url().default("https://graph.threads.net/v1.0"),
 });
 
 /** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
@@ -110,6 +114,15 @@ export type PlatformApiConfig = {
   xClientId: string | undefined;
   /** Only for a confidential client; never logged. */
   xClientSecret: string | undefined;
+  /**
+   * Mastodon: unset, each account's own server (from its registered URL); set, every Mastodon
+   * connection uses this server (the loopback fake in tests and the demo).
+   */
+  mastodonApiUrl: string | undefined;
+  /** The Bluesky PDS accounts sign in to (https://bsky.social unless the city runs its own). */
+  blueskyPdsUrl: string;
+  /** The Threads API with its version. */
+  threadsApiUrl: string;
 };
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
@@ -221,6 +234,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       xAuthorizeUrl: e.SNSGOV_X_AUTHORIZE_URL,
       xClientId: e.SNSGOV_X_CLIENT_ID || undefined,
       xClientSecret: e.SNSGOV_X_CLIENT_SECRET || undefined,
+      mastodonApiUrl: e.SNSGOV_MASTODON_API_URL?.replace(/\/+$/, ""),
+      blueskyPdsUrl: e.SNSGOV_BLUESKY_PDS_URL.replace(/\/+$/, ""),
+      threadsApiUrl: e.SNSGOV_THREADS_API_URL.replace(/\/+$/, ""),
     },
   };
 }

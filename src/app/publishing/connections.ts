@@ -1,7 +1,9 @@
 /**
  * Connecting an official account to its platform's API (issue 15): only the account manager
- * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE is connected with the channel
- * access token pasted once; X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
+ * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE, Mastodon and Threads are
+ * connected with an access token pasted once (one form and one use case for the three); Bluesky
+ * with the handle and an app password, exchanged at once for the session's tokens (the app
+ * password is not kept); X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
  * sealed inside the `state` so nothing waits in the database. Before a token is kept, the
  * platform is asked who it speaks for, and a token of another account than the registered handle
  * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in
@@ -22,7 +24,10 @@ import {
 } from "../../db/repos/platform-publishing.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { createBlueskySession } from "../../publishing/bluesky.ts";
 import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
+import { MASTODON_SCOPES } from "../../publishing/mastodon.ts";
+import { THREADS_SCOPES } from "../../publishing/threads.ts";
 import { exchangeXCode, pkcePair, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
 import { change } from "../audit.ts";
@@ -88,7 +93,7 @@ async function managedAccount(ctx: AppContext, actor: Actor, accountId: number, 
 function unavailable(ctx: AppContext, platform: string): string {
   if (!connectablePlatforms.some((p) => p === platform))
     return `${platformLabel(platform)}への自動発信には、まだ対応していません。発信後に発信の記録を入力してください。`;
-  if (!connectorFor(ctx.config, platform))
+  if (!connectorFor(ctx.config, platform) && platform === "x")
     return "Xに接続するには、市のXアプリ（OAuth 2.0 クライアントID）をシステム管理者が設定する必要があります（SNSGOV_X_CLIENT_ID）。";
   return "";
 }
@@ -115,10 +120,14 @@ export async function connectionsInfo(
 }
 
 const normalHandle = (h: string) => h.trim().replace(/^@/, "").toLowerCase();
+/** A Mastodon handle may be registered with its server (`name@server`); the server is checked apart. */
+const localHandle = (platform: string, h: string) =>
+  platform === "mastodon" ? (normalHandle(h).split("@")[0] ?? "") : normalHandle(h);
 
 /** Refuses a token that speaks for another account than the registered handle. */
 function assertSameAccount(account: { handle: string; platform: string }, profile: Profile): void {
-  if (account.handle.trim() === "" || normalHandle(account.handle) === normalHandle(profile.handle)) return;
+  const registered = localHandle(account.platform, account.handle);
+  if (registered === "" || registered === localHandle(account.platform, profile.handle)) return;
   const message = `このトークンは${platformLabel(account.platform)}の別のアカウント（@${profile.handle}）のものです。登録されているアカウント（@${normalHandle(account.handle)}）のトークンで接続してください。`;
   throw validation(message, [{ field: "token", message }]);
 }
@@ -191,7 +200,68 @@ async function storeConnection(
   });
 }
 
-export const lineConnectInput = z.object({ token: text("チャネルアクセストークン", 2000) });
+/** The scopes (permissions) a connection of each platform is made with (docs/publishing.md). */
+const scopesOf: Record<string, string> = {
+  x: X_SCOPES.join(" "),
+  mastodon: MASTODON_SCOPES.join(" "),
+  threads: THREADS_SCOPES.join(" "),
+  bluesky: "app password",
+};
+
+/** The platforms connected with an access token pasted once, and what the token is called. */
+export const tokenPlatforms: Record<string, string> = {
+  line: "チャネルアクセストークン",
+  mastodon: "アクセストークン",
+  threads: "長期アクセストークン",
+};
+
+export const tokenConnectInput = z.object({ token: text("アクセストークン", 2000) });
+export const lineConnectInput = tokenConnectInput;
+
+/** The Mastodon server of an account: the configured one (tests, demo), else its registered URL's. */
+function mastodonServer(ctx: AppContext, account: { url: string }): string {
+  if (ctx.config.platforms.mastodonApiUrl) return ctx.config.platforms.mastodonApiUrl;
+  try {
+    const url = new URL(account.url);
+    if (url.protocol === "https:") return url.origin;
+  } catch {
+    // falls through to the message below
+  }
+  throw conflict(
+    "MastodonのサーバーがアカウントのURLから分かりません。アカウントの登録で、https:// から始まるプロフィールのURL（例: https://mstdn.jp/@iwaki_city）を記録してください。",
+  );
+}
+
+/** The credentials of a pasted token (with the server it belongs to, for Mastodon). */
+function pastedCredentials(
+  ctx: AppContext,
+  account: { platform: string; url: string },
+  token: string,
+): Credentials {
+  return account.platform === "mastodon"
+    ? { accessToken: token, server: mastodonServer(ctx, account) }
+    : { accessToken: token };
+}
+
+/**
+ * Connects an account of a token platform (LINE: the long-lived channel access token from the
+ * LINE Developers console; Mastodon: an access token made in the server's 設定 → 開発; Threads: a
+ * long-lived user access token), after the platform confirms whose it is.
+ * @param props.input `{ token }`
+ */
+export async function connectWithToken(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; input: unknown },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  if (!(account.platform in tokenPlatforms))
+    throw conflict(`${platformLabel(account.platform)}のアカウントは、アクセストークンでは接続しません。`);
+  const { token } = parse(tokenConnectInput, props.input);
+  const credentials = pastedCredentials(ctx, account, token);
+  const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
+  assertSameAccount(account, profile);
+  return storeConnection(ctx, props.actor, account, credentials, profile, scopesOf[account.platform] ?? "");
+}
 
 /**
  * Connects a LINE公式アカウント with its channel access token (long-lived, issued in the LINE
@@ -202,17 +272,46 @@ export async function connectLine(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; input: unknown },
 ): Promise<ConnectionView> {
-  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  const account = await getAccount(ctx, { actor: props.actor, id: props.accountId });
   if (account.platform !== "line") throw conflict("このアカウントはLINE公式アカウントではありません。");
-  const { token } = parse(lineConnectInput, props.input);
-  const credentials = { accessToken: token };
-  const profile = await readProfileOrRefuse(ctx, "line", credentials, "token");
+  return connectWithToken(ctx, props);
+}
+
+export const blueskyConnectInput = z.object({
+  identifier: text("ハンドル", 253),
+  appPassword: text("アプリパスワード", 100),
+});
+
+/**
+ * Connects a Bluesky account: signs in with the handle and an app password (used once, never
+ * kept) at the configured PDS, keeps the session's tokens sealed, after Bluesky confirms whose
+ * they are.
+ * @param props.input `{ identifier, appPassword }`
+ */
+export async function connectBluesky(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; input: unknown },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  if (account.platform !== "bluesky") throw conflict("このアカウントはBlueskyのアカウントではありません。");
+  const { identifier, appPassword } = parse(blueskyConnectInput, props.input);
+  let credentials: Credentials;
+  try {
+    ({ credentials } = await createBlueskySession(ctx.config.platforms.blueskyPdsUrl, {
+      identifier: identifier.replace(/^@/, ""),
+      password: appPassword,
+    }));
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    throw validation(error.message, [{ field: "appPassword", message: error.message }]);
+  }
+  const profile = await readProfileOrRefuse(ctx, "bluesky", credentials, "identifier");
   assertSameAccount(account, profile);
-  return storeConnection(ctx, props.actor, account, credentials, profile, "");
+  return storeConnection(ctx, props.actor, account, credentials, profile, scopesOf.bluesky ?? "");
 }
 
 /**
- * Connects with an access token obtained elsewhere (the demo's X account against its fake; a
+ * Connects with an access token obtained elsewhere (the demo's accounts against their fakes; a
  * token issued by the platform's own console), after the platform confirms whose it is.
  */
 export async function connectWithAccessToken(
@@ -220,17 +319,10 @@ export async function connectWithAccessToken(
   props: { actor: Actor; accountId: number; accessToken: string },
 ): Promise<ConnectionView> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  const credentials = { accessToken: props.accessToken };
+  const credentials = pastedCredentials(ctx, account, props.accessToken);
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(
-    ctx,
-    props.actor,
-    account,
-    credentials,
-    profile,
-    account.platform === "x" ? X_SCOPES.join(" ") : "",
-  );
+  return storeConnection(ctx, props.actor, account, credentials, profile, scopesOf[account.platform] ?? "");
 }
 
 /** How long the X consent may take before the `state` is no longer accepted. */
@@ -320,14 +412,7 @@ export async function finishXConnect(
   }
   const profile = await readProfileOrRefuse(ctx, "x", credentials, "code");
   assertSameAccount(account, profile);
-  return storeConnection(
-    ctx,
-    props.actor,
-    account,
-    credentials,
-    profile,
-    "tweet.read tweet.write users.read media.write offline.access",
-  );
+  return storeConnection(ctx, props.actor, account, credentials, profile, scopesOf.x ?? "");
 }
 
 export const revokeInput = z.object({ reason: text("取り消す理由", 500) });

@@ -1,14 +1,19 @@
 /**
- * Publishing in the demo (`npm run demo`): loopback fakes of LINE and X — サンプル, テスト用の疑似
- * サーバー, never the real platforms — take the place of the platforms' APIs, the city's demo X
- * (@iwaki_city) and LINE (@iwakicity) accounts are connected by their account manager, and a
- * サンプル post approved for five minutes after the start goes out by itself and fills its record.
+ * Publishing in the demo (`npm run demo`): loopback fakes of LINE, X, Mastodon, Bluesky and
+ * Threads — サンプル, テスト用の疑似サーバー, never the real platforms — take the place of the
+ * platforms' APIs, the city's demo X (@iwaki_city) and LINE (@iwakicity) accounts are connected by
+ * their account manager, and a サンプル post approved for five minutes after the start goes out by
+ * itself and fills its record. The Mastodon, Bluesky and Threads fakes accept the sample tokens
+ * (and app password) printed at the start, for connecting by hand on the account's page.
  */
 import type { Config } from "../../config.ts";
 import { listAccounts } from "../../db/repos/accounts.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
+import { startFakeBluesky } from "../../publishing/fakes/bluesky.ts";
 import { startFakeLine } from "../../publishing/fakes/line.ts";
+import { startFakeMastodon } from "../../publishing/fakes/mastodon.ts";
 import type { FakeServer } from "../../publishing/fakes/server.ts";
+import { startFakeThreads } from "../../publishing/fakes/threads.ts";
 import { startFakeX } from "../../publishing/fakes/x.ts";
 import { loadActor } from "../actors.ts";
 import type { AppContext } from "../context.ts";
@@ -22,6 +27,9 @@ import { connectLine, connectWithAccessToken } from "./connections.ts";
 export const DEMO_LINE_TOKEN = "demo-line-channel-access-token-sample";
 export const DEMO_X_TOKEN = "demo-x-access-token-sample";
 export const DEMO_X_CLIENT_ID = "snsgov-demo-app";
+export const DEMO_MASTODON_TOKEN = "demo-mastodon-access-token-sample";
+export const DEMO_BLUESKY_APP_PASSWORD = "demo-bsky-appp-assw";
+export const DEMO_THREADS_TOKEN = "demo-threads-access-token-sample";
 
 /** Starts the fakes and returns the configuration that points at them. */
 export async function startDemoPlatforms(
@@ -41,6 +49,21 @@ export async function startDemoPlatforms(
   x.user.description =
     "いわき市の公式アカウント（サンプル）です。運用方針（メディアポリシー）：https://www.city.iwaki.lg.jp/www/sns/koho-x.html";
   x.user.url = "https://www.city.iwaki.lg.jp/www/sns/koho-x.html";
+  const mastodon = await startFakeMastodon({
+    username: "iwaki_city",
+    token: DEMO_MASTODON_TOKEN,
+    displayName: "いわき市（サンプル）",
+  });
+  const bluesky = await startFakeBluesky({
+    handle: "seisaku.iwaki.example.jp",
+    appPassword: DEMO_BLUESKY_APP_PASSWORD,
+    displayName: "いわき市政策企画（サンプル）",
+  });
+  const threads = await startFakeThreads({
+    username: "iwaki_furusato",
+    token: DEMO_THREADS_TOKEN,
+    name: "いわきふるさと便り（サンプル）",
+  });
   return {
     config: {
       ...config,
@@ -50,12 +73,18 @@ export async function startDemoPlatforms(
         xAuthorizeUrl: `${x.url}/i/oauth2/authorize`,
         xClientId: DEMO_X_CLIENT_ID,
         xClientSecret: undefined,
+        mastodonApiUrl: mastodon.url,
+        blueskyPdsUrl: bluesky.url,
+        threadsApiUrl: threads.apiUrl,
       },
     },
-    fakes: [line, x],
+    fakes: [line, x, mastodon, bluesky, threads],
     describe: [
       `LINE Messaging API のテスト用の疑似サーバー（サンプル）: ${line.url}（受け取ったメッセージの一覧: ${line.url}/）`,
       `X API v2 のテスト用の疑似サーバー（サンプル）: ${x.url}（受け取った投稿の一覧: ${x.url}/）`,
+      `Mastodon のテスト用の疑似サーバー（サンプル）: ${mastodon.url}（@iwaki_city、アクセストークン ${DEMO_MASTODON_TOKEN}）`,
+      `Bluesky のテスト用の疑似サーバー（サンプル）: ${bluesky.url}（seisaku.iwaki.example.jp、アプリパスワード ${DEMO_BLUESKY_APP_PASSWORD}）`,
+      `Threads API のテスト用の疑似サーバー（サンプル）: ${threads.url}（@iwaki_furusato、長期アクセストークン ${DEMO_THREADS_TOKEN}）`,
     ],
   };
 }

@@ -309,7 +309,11 @@ async function sendOrFind(
       });
       if (found) return found;
     }
-    return connector.send(credentials, account, { ...content, idempotencyKey: row.idempotencyKey });
+    return connector.send(credentials, account, {
+      ...content,
+      idempotencyKey: row.idempotencyKey,
+      firstAttemptAt: row.firstSentAt ?? ctx.clock.now(),
+    });
   };
   const credentials = await credentialsFor(ctx, loaded);
   try {
@@ -331,12 +335,13 @@ async function sendOrFind(
 async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<OutboxRow> {
   return change(ctx, publisherActor, "post.platform_accepted", async (tx, at) => {
     const latest = (await findOutbox(tx, loaded.row.id, true)) ?? loaded.row;
-    // The platform's own time when it gave one within reason, else when its answer came.
+    // The platform's own time when it gave one within reason, else when its answer came; never
+    // before the first attempt (a platform may answer in whole seconds, as Threads does, or run a
+    // little behind).
+    const first = latest.firstSentAt ?? at;
     const platformAt =
-      sent.at &&
-      sent.at.getTime() <= at.getTime() + 60_000 &&
-      sent.at.getTime() >= (latest.firstSentAt ?? at).getTime() - 120_000
-        ? sent.at
+      sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first.getTime() - 120_000
+        ? new Date(Math.max(sent.at.getTime(), first.getTime()))
         : at;
     const row = await updateOutbox(
       tx,

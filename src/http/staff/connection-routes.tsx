@@ -1,8 +1,9 @@
 /**
  * 自動発信の接続 of an account (/accounts/:id/connection, issue 15): whether the account is
  * connected to its platform's API, who connected it and when, who revoked it; the account manager
- * connects (LINE: the channel access token, typed once and never shown again; X: OAuth 2.0, the
- * platform's consent page and back) and revokes with a reason; anyone who may check the profile
+ * connects (LINE, Mastodon, Threads: an access token, typed once and never shown again; Bluesky:
+ * the handle and an app password, exchanged for tokens at once; X: OAuth 2.0, the platform's
+ * consent page and back) and revokes with a reason; anyone who may check the profile
  * reads it from the platform now (4.4.3, 7).
  */
 import { Hono } from "hono";
@@ -10,10 +11,12 @@ import { getAccount } from "../../app/accounts/read.ts";
 import {
   beginXConnect,
   type ConnectionView,
+  connectBluesky,
   connectionsInfo,
-  connectLine,
+  connectWithToken,
   finishXConnect,
   revokeConnection,
+  tokenPlatforms,
 } from "../../app/publishing/connections.ts";
 import { checkProfileNow, fieldLabels } from "../../app/publishing/profile-watch.ts";
 import { findStaff } from "../../db/repos/staff.ts";
@@ -26,6 +29,27 @@ import { AccountHeader } from "../views/account-tabs.tsx";
 import { Badge, Csrf, ErrorSummary, type FormState, TextField } from "../views/components.tsx";
 
 type Forms = { connect?: FormState; revoke?: FormState };
+
+const KEPT = "保存後は暗号化して保管し、二度と表示しません。";
+/** Where to get the token of each token platform (the scopes: docs/publishing.md). */
+const tokenHints: Record<string, string> = {
+  line: `LINE Developersコンソールの「Messaging API設定」で発行したものを貼り付けてください。${KEPT}`,
+  mastodon: `アカウントのサーバーの「設定」→「開発」→「新規アプリ」で、権限 read:accounts・read:statuses・write:statuses・write:media を選んで作ったアプリの「アクセストークン」を貼り付けてください。${KEPT}`,
+  threads: `市のMetaアプリ（Threads API）で、権限 threads_basic・threads_content_publish・threads_delete を許可して発行した長期アクセストークン（有効期間60日）を貼り付けてください。${KEPT}`,
+};
+
+/** The base URL snsgov calls for a platform (to tell the loopback test servers apart). */
+function apiUrlOf(c: HttpContext, platform: string): string {
+  const p = c.var.app.config.platforms;
+  const urls: Record<string, string | undefined> = {
+    line: p.lineApiUrl,
+    x: p.xApiUrl,
+    mastodon: p.mastodonApiUrl,
+    bluesky: p.blueskyPdsUrl,
+    threads: p.threadsApiUrl,
+  };
+  return urls[platform] ?? "";
+}
 
 const statusBadge = (c: ConnectionView) =>
   c.status === "active" ? (
@@ -81,9 +105,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           : "投稿のID・URL・日時"}
         が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
       </p>
-      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
-        account.platform === "line" ? ctx.config.platforms.lineApiUrl : ctx.config.platforms.xApiUrl,
-      ) ? (
+      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(apiUrlOf(c, account.platform)) ? (
         <div class="notice notice-warning" role="note">
           <p>
             この環境では、{label}
@@ -133,14 +155,36 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="connect-heading">
           <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
           <ErrorSummary state={forms.connect} />
-          {account.platform === "line" ? (
-            <form method="post" action={`/accounts/${account.id}/connection/line`}>
+          {account.platform in tokenPlatforms ? (
+            <form method="post" action={`/accounts/${account.id}/connection/token`}>
               <Csrf token={csrf} />
               <TextField
                 name="token"
                 type="password"
-                label="チャネルアクセストークン（長期）"
-                hint="LINE Developersコンソールの「Messaging API設定」で発行したものを貼り付けてください。保存後は暗号化して保管し、二度と表示しません。"
+                label={tokenPlatforms[account.platform] ?? "アクセストークン"}
+                hint={tokenHints[account.platform] ?? KEPT}
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <button type="submit">接続する</button>
+            </form>
+          ) : account.platform === "bluesky" ? (
+            <form method="post" action={`/accounts/${account.id}/connection/bluesky`}>
+              <Csrf token={csrf} />
+              <TextField
+                name="identifier"
+                label="ハンドル"
+                hint="例: iwaki.bsky.social（@は不要です）"
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <TextField
+                name="appPassword"
+                type="password"
+                label="アプリパスワード"
+                hint="Blueskyの「設定」→「プライバシーとセキュリティ」→「アプリパスワード」で作ったものを入力してください（アカウントのパスワードは使いません）。アプリパスワードは保存せず、Blueskyから受け取ったトークンだけを暗号化して保管します。"
                 required
                 autocomplete="off"
                 state={forms.connect}
@@ -221,16 +265,32 @@ export function connectionRoutes() {
 
   r.get("/accounts/:id/connection", (c) => page(c, accountId(c)));
 
-  r.post("/accounts/:id/connection/line", async (c) => {
-    const id = accountId(c);
-    const values = await formBody(c);
-    const result = await submit(values, () =>
-      connectLine(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
-    );
-    // The token is never put back into the form.
-    if (!result.ok) return page(c, id, { connect: { ...result.state, values: {} } }, result.status);
-    return done(c, here(id), `LINEに接続しました（${result.result.externalHandle}）。`);
-  });
+  const connectBy =
+    (connect: typeof connectWithToken) =>
+    async (c: HttpContext): Promise<Response> => {
+      const id = accountId(c);
+      const values = await formBody(c);
+      const result = await submit(values, () =>
+        connect(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
+      );
+      // Tokens and passwords are never put back into the form (the handle may be).
+      if (!result.ok)
+        return page(
+          c,
+          id,
+          { connect: { ...result.state, values: { identifier: values.identifier ?? "" } } },
+          result.status,
+        );
+      const conn = result.result;
+      return done(
+        c,
+        here(id),
+        `${platformLabel(conn.platform)}に接続しました（@${conn.externalHandle.replace(/^@/, "")}）。`,
+      );
+    };
+  r.post("/accounts/:id/connection/token", connectBy(connectWithToken));
+  r.post("/accounts/:id/connection/line", connectBy(connectWithToken));
+  r.post("/accounts/:id/connection/bluesky", connectBy(connectBluesky));
 
   r.post("/accounts/:id/connection/x", async (c) => {
     const id = accountId(c);

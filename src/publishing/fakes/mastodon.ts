@@ -41,6 +41,8 @@ export async function startFakeMastodon(options: {
   username: string;
   token: string;
   displayName?: string;
+  /** The public address its statuses' URLs carry (the account's server; default the fake's own). */
+  publicUrl?: string;
   port?: number;
   now?: () => Date;
 }): Promise<FakeMastodon> {
@@ -192,6 +194,6 @@ export async function startFakeMastodon(options: {
     }
     return { status: 404, body: { error: "Record not found" } };
   }, options.port);
-  base = server.url;
+  base = options.publicUrl ?? server.url;
   return Object.assign(server, { statuses, media, account, tokens });
 }
