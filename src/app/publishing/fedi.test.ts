@@ -248,3 +248,21 @@ test("the leak playbook's deletion goes through the Mastodon, Bluesky and Thread
     assert.ok(row?.deletedOnPlatformAt);
   }
 });
+
+test("hours later the Bluesky access token has expired: the deletion refreshes it first and goes through", async () => {
+  const { recordDeletion } = await import("../posts/publishing.ts");
+  const post = await approved("bluesky");
+  assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+  app.clock.advance(3 * 60 * 60_000);
+  fedi.bluesky.expireAccessTokens();
+  const refreshesBefore = fedi.bluesky.requests.filter((r) => r.path.endsWith("refreshSession")).length;
+  const done = await recordDeletion(app.ctx, {
+    actor: org.actors.kouhouStaff,
+    postId: post.id,
+    input: { reason: "誤りがあったため" },
+  });
+  assert.equal(done.status, "deleted");
+  assert.equal(onPlatform("bluesky", post.text).count, 0);
+  const refreshes = fedi.bluesky.requests.filter((r) => r.path.endsWith("refreshSession")).length;
+  assert.equal(refreshes, refreshesBefore + 1, "refreshed once before deleting");
+});

@@ -48,7 +48,8 @@ import { change } from "../audit.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
-import { connectorFor, openCredentials, sealCredentials } from "./connectors.ts";
+import { connectorFor } from "./connectors.ts";
+import { freshCredentials } from "./fresh-credentials.ts";
 
 /** The actor the publisher records as. */
 export const publisherActor: Actor = systemActor("snsgov publisher");
@@ -263,34 +264,8 @@ async function needsReconnect(ctx: AppContext, loaded: Loaded, reason: string): 
 }
 
 /** Fresh credentials: refreshed first when the access token is about to expire. */
-async function credentialsFor(ctx: AppContext, loaded: Loaded, force = false): Promise<Credentials> {
-  const credentials = await openCredentials(ctx.config, loaded.connection);
-  const expiring =
-    credentials.expiresAt !== undefined &&
-    Date.parse(credentials.expiresAt) < ctx.clock.now().getTime() + 60_000;
-  if ((!expiring && !force) || !loaded.connector.refresh || !credentials.refreshToken) return credentials;
-  const refreshed = await loaded.connector.refresh(credentials);
-  const sealed = await sealCredentials(
-    ctx.config,
-    loaded.connection.accountId,
-    loaded.connection.platform,
-    refreshed,
-  );
-  // Kept at once: X's refresh token is single-use.
-  await ctx.db.transaction((tx) =>
-    updateConnection(
-      tx,
-      loaded.connection.id,
-      {
-        tokenCiphertext: sealed.ciphertext,
-        tokenKeyId: sealed.keyId,
-        tokenExpiresAt: refreshed.expiresAt ? new Date(refreshed.expiresAt) : null,
-      },
-      ctx.clock.now(),
-    ),
-  );
-  return refreshed;
-}
+const credentialsFor = (ctx: AppContext, loaded: Loaded, force = false): Promise<Credentials> =>
+  freshCredentials(ctx, loaded.connection, loaded.connector, force);
 
 /** Sends (or, after an attempt that may have reached a platform without retry key, finds) the post. */
 async function sendOrFind(
