@@ -210,13 +210,15 @@ const scopesOf: Record<string, string> = {
 
 /** The platforms connected with an access token pasted once, and what the token is called. */
 export const tokenPlatforms: Record<string, string> = {
-  line: "チャネルアクセストークン",
+  line: "チャネルアクセストークン（長期）",
   mastodon: "アクセストークン",
   threads: "長期アクセストークン",
 };
 
-export const tokenConnectInput = z.object({ token: text("アクセストークン", 2000) });
-export const lineConnectInput = tokenConnectInput;
+/** The form of a token platform (the field named as the platform names the token). */
+export const tokenConnectInput = (platform: string) =>
+  z.object({ token: text(tokenPlatforms[platform] ?? "アクセストークン", 2000) });
+export const lineConnectInput = tokenConnectInput("line");
 
 /** The Mastodon server of an account: the configured one (tests, demo), else its registered URL's. */
 function mastodonServer(ctx: AppContext, account: { url: string }): string {
@@ -256,7 +258,7 @@ export async function connectWithToken(
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
   if (!(account.platform in tokenPlatforms))
     throw conflict(`${platformLabel(account.platform)}のアカウントは、アクセストークンでは接続しません。`);
-  const { token } = parse(tokenConnectInput, props.input);
+  const { token } = parse(tokenConnectInput(account.platform), props.input);
   const credentials = pastedCredentials(ctx, account, token);
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
