@@ -12,6 +12,7 @@ import {
   createBlueskySession,
   graphemeCount,
   linkFacets,
+  pdsEndpoint,
   recordKeyFor,
 } from "./bluesky.ts";
 import { type Credentials, PlatformError } from "./connector.ts";
@@ -48,6 +49,18 @@ test("link facets count UTF-8 bytes: Japanese text before a URL", () => {
   const bytes = Buffer.from(text, "utf8");
   assert.equal(bytes.subarray(21, 50).toString("utf8"), "https://www.city.iwaki.lg.jp/");
   assert.equal(graphemeCount("👨‍👩‍👧あ"), 2, "a family emoji is one grapheme");
+});
+
+test("the account's own PDS is taken from the session's DID document (https only)", () => {
+  const doc = (serviceEndpoint: string) => ({
+    didDoc: { service: [{ id: "#atproto_pds", type: "AtprotoPersonalDataServer", serviceEndpoint }] },
+  });
+  assert.equal(
+    pdsEndpoint(doc("https://morel.us-east.host.bsky.network"), "https://bsky.social"),
+    "https://morel.us-east.host.bsky.network",
+  );
+  assert.equal(pdsEndpoint(doc("http://10.0.0.5"), "https://bsky.social"), "https://bsky.social");
+  assert.equal(pdsEndpoint({}, "https://bsky.social"), "https://bsky.social");
 });
 
 test("signing in keeps the tokens (never the app password); the refresh replaces them", async () => {

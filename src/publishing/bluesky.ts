@@ -3,8 +3,9 @@
  * https://bsky.social, kept sealed with the tokens as `credentials.server`):
  *
  * - connect: `POST /xrpc/com.atproto.server.createSession` with the handle and an **app password**
- *   (設定 → プライバシーとセキュリティ → アプリパスワード) → `{ accessJwt, refreshJwt, did, handle }`.
- *   Only the two tokens are kept (sealed); the app password is used once and never stored.
+ *   (設定 → プライバシーとセキュリティ → アプリパスワード) → `{ accessJwt, refreshJwt, did, handle,
+ *   didDoc }`. Only the two tokens are kept (sealed), with the account's own PDS from the DID
+ *   document (bsky.social is an entryway); the app password is used once and never stored.
  * - refresh: `POST /xrpc/com.atproto.server.refreshSession` with the refresh token (the access
  *   token lives about two hours; the refresh token is replaced each time).
  * - send: each image `POST /xrpc/com.atproto.repo.uploadBlob` (the bytes, their type; at most
@@ -110,7 +111,27 @@ function expiryOf(jwt: string): string | undefined {
   }
 }
 
-function sessionCredentials(server: string, body: Record<string, unknown>): Credentials {
+/**
+ * The account's own PDS from the session's DID document (`service` of type
+ * AtprotoPersonalDataServer): bsky.social is an entryway in front of many PDS hosts, and clients
+ * talk to the account's PDS itself. Only an https endpoint (or the server signed in to) is taken.
+ */
+export function pdsEndpoint(body: Record<string, unknown>, signedInTo: string): string {
+  const service = list(obj(body, "didDoc"), "service").find(
+    (s) => str(s, "type") === "AtprotoPersonalDataServer" || str(s, "id").endsWith("#atproto_pds"),
+  );
+  const endpoint = str(service, "serviceEndpoint").replace(/\/+$/, "");
+  if (endpoint === "") return signedInTo;
+  try {
+    const url = new URL(endpoint);
+    return url.protocol === "https:" || endpoint === signedInTo ? endpoint : signedInTo;
+  } catch {
+    return signedInTo;
+  }
+}
+
+function sessionCredentials(signedInTo: string, body: Record<string, unknown>): Credentials {
+  const server = pdsEndpoint(body, signedInTo);
   const accessToken = str(body, "accessJwt");
   const refreshToken = str(body, "refreshJwt");
   if (accessToken === "" || refreshToken === "")

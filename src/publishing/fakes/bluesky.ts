@@ -80,7 +80,20 @@ export async function startFakeBluesky(options: {
     refreshTokens.add(refreshJwt);
     return { accessJwt, refreshJwt };
   };
-  const session = () => ({ ...issueSession(), did: profile.did, handle: profile.handle, active: true });
+  let self = "";
+  const didDoc = () => ({
+    "@context": ["https://www.w3.org/ns/did/v1"],
+    id: profile.did,
+    alsoKnownAs: [`at://${profile.handle}`],
+    service: [{ id: "#atproto_pds", type: "AtprotoPersonalDataServer", serviceEndpoint: self }],
+  });
+  const session = () => ({
+    ...issueSession(),
+    did: profile.did,
+    didDoc: didDoc(),
+    handle: profile.handle,
+    active: true,
+  });
   const fail = (status: number, error: string, message: string) => ({ status, body: { error, message } });
   const authorised = (request: RecordedRequest) => {
     const token = bearerOf(request);
@@ -178,6 +191,7 @@ export async function startFakeBluesky(options: {
     }
     return fail(501, "MethodNotImplemented", "Method Not Implemented");
   }, options.port);
+  self = server.url;
   return Object.assign(server, {
     posts,
     blobs,
