@@ -104,6 +104,10 @@ const envSchema = z.object({
   SNSGOV_FACEBOOK_API_URL: z.string().url().default(GRAPH_API_URL),
   SNSGOV_INSTAGRAM_API_URL: z.string().url().default(GRAPH_API_URL),
   SNSGOV_MEDIA_PUBLIC_URL: z.string().url().optional(),
+  /** Instead of each Mastodon account's own server (tests and the demo: the loopback fake). */
+  SNSGOV_MASTODON_API_URL: z.string().url().optional(),
+  SNSGOV_BLUESKY_PDS_URL: z.string().url().default("https://bsky.social"),
+  SNSGOV_THREADS_API_URL: z.string().url().default("https://graph.threads.net/v1.0"),
 });
 
 /** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
@@ -123,6 +127,15 @@ export type PlatformApiConfig = {
    * Instagram needs it. Undefined: Instagram cannot be connected.
    */
   mediaPublicUrl: string | undefined;
+  /**
+   * Mastodon: unset, each account's own server (from its registered URL); set, every Mastodon
+   * connection uses this server (the loopback fake in tests and the demo).
+   */
+  mastodonApiUrl: string | undefined;
+  /** The Bluesky PDS accounts sign in to (https://bsky.social unless the city runs its own). */
+  blueskyPdsUrl: string;
+  /** The Threads API with its version. */
+  threadsApiUrl: string;
 };
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
@@ -237,6 +250,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       facebookApiUrl: e.SNSGOV_FACEBOOK_API_URL.replace(/\/+$/, ""),
       instagramApiUrl: e.SNSGOV_INSTAGRAM_API_URL.replace(/\/+$/, ""),
       mediaPublicUrl: e.SNSGOV_MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
+      mastodonApiUrl: e.SNSGOV_MASTODON_API_URL?.replace(/\/+$/, ""),
+      blueskyPdsUrl: e.SNSGOV_BLUESKY_PDS_URL.replace(/\/+$/, ""),
+      threadsApiUrl: e.SNSGOV_THREADS_API_URL.replace(/\/+$/, ""),
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
  * What every platform connector offers, behind one interface: send a post, delete one, read the
- * account's profile, and say its limits. A connector is a small module per platform
- * (`line.ts`, `x.ts`) that speaks the platform's documented HTTP API with Node's fetch; it keeps
- * no state and never logs a token. Its errors are `PlatformError`s whose `kind` tells the sender
- * what to do (retry later, ask the account manager to reconnect, give the operators a task) and
- * whose `message` is the reason in Japanese, with the platform's own words kept apart.
+ * account's profile, and say its limits. A connector is a small module per platform (`line.ts`,
+ * `x.ts`, `mastodon.ts`, `bluesky.ts`, `threads.ts`) that speaks the platform's documented HTTP
+ * API with Node's fetch; it keeps no state and never logs a token. Its errors are
+ * `PlatformError`s whose `kind` tells the sender what to do (retry later, ask the account manager
+ * to reconnect, give the operators a task) and whose `message` is the reason in Japanese, with the
+ * platform's own words kept apart.
  */
 import type { Platform } from "../guideline/pack.ts";
 
@@ -20,6 +21,11 @@ export type Credentials = {
    * (Instagram user id): typed by the account manager with the token.
    */
   accountId?: string;
+  /**
+   * The server the token belongs to, for platforms with many (a Mastodon instance, a Bluesky
+   * PDS): its base URL, kept sealed with the token.
+   */
+  server?: string;
 };
 
 /** The account on the platform the connection speaks for. */
@@ -38,7 +44,8 @@ export type OutgoingImage = {
   alt: string;
   /**
    * A signed, expiring public URL of this image (`/media/s/…`), set by the sender for a platform
-   * that fetches images itself (`limits.imagesByUrl`), when a public media URL is configured.
+   * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads), when a public media URL
+   * is configured.
    */
   publicUrl?: string;
 };
@@ -49,6 +56,11 @@ export type OutgoingPost = {
   images: readonly OutgoingImage[];
   /** A UUID, the same for every attempt of one outbox row (sent where the platform honours one). */
   idempotencyKey: string;
+  /**
+   * When the first attempt of this outbox row began (the same for every attempt): a platform that
+   * keys records by time (Bluesky's TID record keys) derives a stable key from it.
+   */
+  firstAttemptAt?: Date;
 };
 
 /** The platform's answer to a post that went out. */

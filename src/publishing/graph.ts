@@ -10,7 +10,7 @@
  * Authorization header (Graph accepts a Bearer token), never in a URL.
  */
 import { PlatformError } from "./connector.ts";
-import { type ApiResponse, errorFor, obj, retryAfterMs, str } from "./http.ts";
+import { type ApiResponse, errorFor, obj, type PlatformLabel, retryAfterMs, str } from "./http.ts";
 
 /** The Graph API version the connectors are written against (Meta keeps a version ~2 years). */
 export const GRAPH_VERSION = "v25.0";
@@ -43,7 +43,7 @@ export function usageWaitMs(headers: Headers): number {
 }
 
 /** The PlatformError for a Graph API answer that is not a success. */
-export function graphError(label: string, response: ApiResponse): PlatformError {
+export function graphError(label: PlatformLabel, response: ApiResponse): PlatformError {
   const error = obj(response.body, "error");
   const code = num(error, "code");
   const subcode = num(error, "error_subcode");
@@ -77,7 +77,7 @@ export function graphError(label: string, response: ApiResponse): PlatformError 
 }
 
 /** The body of a successful Graph answer, or the PlatformError for it. */
-export function graphOk(label: string, response: ApiResponse): Record<string, unknown> {
+export function graphOk(label: PlatformLabel, response: ApiResponse): Record<string, unknown> {
   if (response.status >= 200 && response.status < 300 && !("error" in response.body)) return response.body;
   throw graphError(label, response);
 }

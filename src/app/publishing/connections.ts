@@ -1,7 +1,9 @@
 /**
  * Connecting an official account to its platform's API (issue 15): only the account manager
- * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE (and every platform in
- * token-forms.ts) is connected with a token pasted once; X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
+ * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE, Facebook, Instagram, Mastodon
+ * and Threads are connected with a token pasted once (one form and one use case, token-forms.ts);
+ * Bluesky with the handle and an app password, exchanged at once for the session's tokens (the app
+ * password is not kept); X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
  * sealed inside the `state` so nothing waits in the database. Before a token is kept, the
  * platform is asked who it speaks for, and a token of another account than the registered handle
  * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in
@@ -22,6 +24,7 @@ import {
 } from "../../db/repos/platform-publishing.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { createBlueskySession } from "../../publishing/bluesky.ts";
 import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
 import { exchangeXCode, pkcePair, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
@@ -125,10 +128,14 @@ export async function connectionsInfo(
 }
 
 const normalHandle = (h: string) => h.trim().replace(/^@/, "").toLowerCase();
+/** A Mastodon handle may be registered with its server (`name@server`); the server is checked apart. */
+const localHandle = (platform: string, h: string) =>
+  platform === "mastodon" ? (normalHandle(h).split("@")[0] ?? "") : normalHandle(h);
 
 /** Refuses a token that speaks for another account than the registered handle. */
 function assertSameAccount(account: { handle: string; platform: string }, profile: Profile): void {
-  if (account.handle.trim() === "" || normalHandle(account.handle) === normalHandle(profile.handle)) return;
+  const registered = localHandle(account.platform, account.handle);
+  if (registered === "" || registered === localHandle(account.platform, profile.handle)) return;
   const message = `このトークンは${platformLabel(account.platform)}の別のアカウント（@${profile.handle}）のものです。登録されているアカウント（@${normalHandle(account.handle)}）のトークンで接続してください。`;
   throw validation(message, [{ field: "token", message }]);
 }
@@ -213,6 +220,20 @@ export const tokenConnectInput = z.object({
     .optional(),
 });
 
+/** The Mastodon server of an account: the configured one (tests, demo), else its registered URL's. */
+function mastodonServer(ctx: AppContext, account: { url: string }): string {
+  if (ctx.config.platforms.mastodonApiUrl) return ctx.config.platforms.mastodonApiUrl;
+  try {
+    const url = new URL(account.url);
+    if (url.protocol === "https:") return url.origin;
+  } catch {
+    // falls through to the message below
+  }
+  throw conflict(
+    "MastodonのサーバーがアカウントのURLから分かりません。アカウントの登録で、https:// から始まるプロフィールのURL（例: https://mstdn.jp/@iwaki_city）を記録してください。",
+  );
+}
+
 /**
  * Connects an account whose platform takes a token pasted once (LINE's channel access token, a
  * page access token; see token-forms.ts), after the platform confirms whose it is.
@@ -237,17 +258,51 @@ export async function connectWithToken(
   const credentials: Credentials = {
     accessToken: input.token,
     ...(externalId ? { accountId: externalId } : {}),
+    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx, account) } : {}),
   };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
   return storeConnection(ctx, props.actor, account, credentials, profile, form.scopes);
 }
 
+export const blueskyConnectInput = z.object({
+  identifier: text("ハンドル", 253),
+  appPassword: text("アプリパスワード", 100),
+});
+
+/**
+ * Connects a Bluesky account: signs in with the handle and an app password (used once, never
+ * kept) at the configured PDS, keeps the session's tokens sealed, after Bluesky confirms whose
+ * they are.
+ * @param props.input `{ identifier, appPassword }`
+ */
+export async function connectBluesky(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; input: unknown },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  if (account.platform !== "bluesky") throw conflict("このアカウントはBlueskyのアカウントではありません。");
+  const { identifier, appPassword } = parse(blueskyConnectInput, props.input);
+  let credentials: Credentials;
+  try {
+    ({ credentials } = await createBlueskySession(ctx.config.platforms.blueskyPdsUrl, {
+      identifier: identifier.replace(/^@/, ""),
+      password: appPassword,
+    }));
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    throw validation(error.message, [{ field: "appPassword", message: error.message }]);
+  }
+  const profile = await readProfileOrRefuse(ctx, "bluesky", credentials, "identifier");
+  assertSameAccount(account, profile);
+  return storeConnection(ctx, props.actor, account, credentials, profile, "app password");
+}
+
 /** The LINE-only name of `connectWithToken`, kept for its callers. */
 export const connectLine = connectWithToken;
 
 /**
- * Connects with an access token obtained elsewhere (the demo's X account against its fake; a
+ * Connects with an access token obtained elsewhere (the demo's accounts against their fakes; a
  * token issued by the platform's own console), after the platform confirms whose it is.
  */
 export async function connectWithAccessToken(
@@ -255,17 +310,15 @@ export async function connectWithAccessToken(
   props: { actor: Actor; accountId: number; accessToken: string },
 ): Promise<ConnectionView> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  const credentials = { accessToken: props.accessToken };
+  const credentials: Credentials = {
+    accessToken: props.accessToken,
+    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx, account) } : {}),
+  };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(
-    ctx,
-    props.actor,
-    account,
-    credentials,
-    profile,
-    account.platform === "x" ? X_SCOPES.join(" ") : "",
-  );
+  const scopes =
+    account.platform === "x" ? X_SCOPES.join(" ") : (tokenFormOf(account.platform)?.scopes ?? "");
+  return storeConnection(ctx, props.actor, account, credentials, profile, scopes);
 }
 
 /** How long the X consent may take before the `state` is no longer accepted. */
@@ -355,14 +408,7 @@ export async function finishXConnect(
   }
   const profile = await readProfileOrRefuse(ctx, "x", credentials, "code");
   assertSameAccount(account, profile);
-  return storeConnection(
-    ctx,
-    props.actor,
-    account,
-    credentials,
-    profile,
-    "tweet.read tweet.write users.read media.write offline.access",
-  );
+  return storeConnection(ctx, props.actor, account, credentials, profile, X_SCOPES.join(" "));
 }
 
 export const revokeInput = z.object({ reason: text("取り消す理由", 500) });

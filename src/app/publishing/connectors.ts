@@ -7,19 +7,33 @@
 import type { Config } from "../../config.ts";
 import type { ConnectionRow } from "../../db/repos/platform-publishing.ts";
 import type { Platform } from "../../guideline/pack.ts";
+import { blueskyConnector } from "../../publishing/bluesky.ts";
 import type { Connector, Credentials } from "../../publishing/connector.ts";
 import { facebookConnector } from "../../publishing/facebook.ts";
 import { instagramConnector } from "../../publishing/instagram.ts";
 import { lineConnector } from "../../publishing/line.ts";
+import { mastodonConnector } from "../../publishing/mastodon.ts";
+import { threadsConnector } from "../../publishing/threads.ts";
 import { xConnector } from "../../publishing/x.ts";
 import { loadTokenKeys, openToken, type SealedToken, sealToken } from "./token-keys.ts";
 
 /** Platforms snsgov can publish to (the others keep the manual record). */
-export const connectablePlatforms: readonly Platform[] = ["line", "x", "facebook", "instagram"];
+export const connectablePlatforms: readonly Platform[] = [
+  "line",
+  "x",
+  "facebook",
+  "instagram",
+  "mastodon",
+  "bluesky",
+  "threads",
+];
 
 /** The connector of a platform, or null when there is none (or X has no app configured). */
 export function connectorFor(config: Config, platform: string): Connector | null {
   if (platform === "line") return lineConnector(config.platforms.lineApiUrl);
+  if (platform === "mastodon") return mastodonConnector();
+  if (platform === "bluesky") return blueskyConnector();
+  if (platform === "threads") return threadsConnector({ apiUrl: config.platforms.threadsApiUrl });
   if (platform === "x" && config.platforms.xClientId)
     return xConnector({
       apiUrl: config.platforms.xApiUrl,
@@ -47,6 +61,9 @@ export function platformApiUrl(config: Config, platform: string): string {
   if (platform === "x") return config.platforms.xApiUrl;
   if (platform === "facebook") return config.platforms.facebookApiUrl;
   if (platform === "instagram") return config.platforms.instagramApiUrl;
+  if (platform === "threads") return config.platforms.threadsApiUrl;
+  if (platform === "bluesky") return config.platforms.blueskyPdsUrl;
+  if (platform === "mastodon") return config.platforms.mastodonApiUrl ?? "";
   return "";
 }
 
@@ -84,10 +101,12 @@ export async function openCredentials(config: Config, connection: ConnectionRow)
     "refreshToken" in value && typeof value.refreshToken === "string" ? value.refreshToken : undefined;
   const expires = "expiresAt" in value && typeof value.expiresAt === "string" ? value.expiresAt : undefined;
   const accountId = "accountId" in value && typeof value.accountId === "string" ? value.accountId : undefined;
+  const server = "server" in value && typeof value.server === "string" ? value.server : undefined;
   return {
     accessToken: value.accessToken,
     ...(refresh ? { refreshToken: refresh } : {}),
     ...(expires ? { expiresAt: expires } : {}),
     ...(accountId ? { accountId } : {}),
+    ...(server ? { server } : {}),
   };
 }

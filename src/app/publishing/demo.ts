@@ -1,18 +1,23 @@
 /**
- * Publishing in the demo (`npm run demo`): loopback fakes of LINE, X, Facebook and Instagram —
- * サンプル, テスト用の疑似サーバー, never the real platforms — take the place of the platforms'
- * APIs, the city's demo X (@iwaki_city), LINE (@iwakicity), Facebook page (iwakicity) and
- * Instagram (@iwaki_kanko) accounts are connected by their account manager, and a サンプル post
- * approved for five minutes after the start goes out by itself and fills its record. The
- * Instagram fake fetches images from the demo server's own signed URLs (the public URL).
+ * Publishing in the demo (`npm run demo`): loopback fakes of LINE, X, Facebook, Instagram,
+ * Mastodon, Bluesky and Threads — サンプル, テスト用の疑似サーバー, never the real platforms — take
+ * the place of the platforms' APIs, the city's demo X (@iwaki_city), LINE (@iwakicity), Facebook
+ * page (iwakicity) and Instagram (@iwaki_kanko) accounts are connected by their account manager,
+ * and a サンプル post approved for five minutes after the start goes out by itself and fills its
+ * record. The Instagram fake fetches images from the demo server's own signed URLs (the public
+ * URL). The Mastodon, Bluesky and Threads fakes accept the sample tokens (and app password)
+ * printed at the start, for connecting by hand on the account's page.
  */
 import type { Config } from "../../config.ts";
 import { listAccounts } from "../../db/repos/accounts.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
+import { startFakeBluesky } from "../../publishing/fakes/bluesky.ts";
 import { startFakeFacebook } from "../../publishing/fakes/facebook.ts";
 import { FAKE_INSTAGRAM_USER_ID, startFakeInstagram } from "../../publishing/fakes/instagram.ts";
 import { startFakeLine } from "../../publishing/fakes/line.ts";
+import { startFakeMastodon } from "../../publishing/fakes/mastodon.ts";
 import type { FakeServer } from "../../publishing/fakes/server.ts";
+import { startFakeThreads } from "../../publishing/fakes/threads.ts";
 import { startFakeX } from "../../publishing/fakes/x.ts";
 import { loadActor } from "../actors.ts";
 import type { AppContext } from "../context.ts";
@@ -28,6 +33,9 @@ export const DEMO_X_TOKEN = "demo-x-access-token-sample";
 export const DEMO_X_CLIENT_ID = "snsgov-demo-app";
 export const DEMO_FACEBOOK_TOKEN = "demo-facebook-page-token-sample";
 export const DEMO_INSTAGRAM_TOKEN = "demo-instagram-token-sample";
+export const DEMO_MASTODON_TOKEN = "demo-mastodon-access-token-sample";
+export const DEMO_BLUESKY_APP_PASSWORD = "demo-bsky-appp-assw";
+export const DEMO_THREADS_TOKEN = "demo-threads-access-token-sample";
 
 /** Starts the fakes and returns the configuration that points at them. */
 export async function startDemoPlatforms(
@@ -57,6 +65,21 @@ export async function startDemoPlatforms(
     username: "iwaki_kanko",
     name: "いわき観光（サンプル）",
   });
+  const mastodon = await startFakeMastodon({
+    username: "iwaki_city",
+    token: DEMO_MASTODON_TOKEN,
+    displayName: "いわき市（サンプル）",
+  });
+  const bluesky = await startFakeBluesky({
+    handle: "seisaku.iwaki.example.jp",
+    appPassword: DEMO_BLUESKY_APP_PASSWORD,
+    displayName: "いわき市政策企画（サンプル）",
+  });
+  const threads = await startFakeThreads({
+    username: "iwaki_furusato",
+    token: DEMO_THREADS_TOKEN,
+    name: "いわきふるさと便り（サンプル）",
+  });
   return {
     config: {
       ...config,
@@ -71,14 +94,20 @@ export async function startDemoPlatforms(
         instagramApiUrl: instagram.apiUrl,
         // The Instagram fake fetches images from the demo server itself, on loopback.
         mediaPublicUrl: config.platforms.mediaPublicUrl ?? `http://127.0.0.1:${config.port}`,
+        mastodonApiUrl: mastodon.url,
+        blueskyPdsUrl: bluesky.url,
+        threadsApiUrl: threads.apiUrl,
       },
     },
-    fakes: [line, x, facebook, instagram],
+    fakes: [line, x, facebook, instagram, mastodon, bluesky, threads],
     describe: [
       `LINE Messaging API のテスト用の疑似サーバー（サンプル）: ${line.url}（受け取ったメッセージの一覧: ${line.url}/）`,
       `X API v2 のテスト用の疑似サーバー（サンプル）: ${x.url}（受け取った投稿の一覧: ${x.url}/）`,
       `Facebook Graph API のテスト用の疑似サーバー（サンプル）: ${facebook.url}（受け取った投稿の一覧: ${facebook.url}/）`,
       `Instagram Graph API のテスト用の疑似サーバー（サンプル）: ${instagram.url}（受け取った投稿の一覧: ${instagram.url}/）`,
+      `Mastodon のテスト用の疑似サーバー（サンプル）: ${mastodon.url}（@iwaki_city、アクセストークン ${DEMO_MASTODON_TOKEN}）`,
+      `Bluesky のテスト用の疑似サーバー（サンプル）: ${bluesky.url}（seisaku.iwaki.example.jp、アプリパスワード ${DEMO_BLUESKY_APP_PASSWORD}）`,
+      `Threads API のテスト用の疑似サーバー（サンプル）: ${threads.url}（@iwaki_furusato、長期アクセストークン ${DEMO_THREADS_TOKEN}）`,
     ],
   };
 }

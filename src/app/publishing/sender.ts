@@ -48,7 +48,8 @@ import { change } from "../audit.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
-import { connectorFor, openCredentials, sealCredentials } from "./connectors.ts";
+import { connectorFor } from "./connectors.ts";
+import { freshCredentials } from "./fresh-credentials.ts";
 import { signedMediaUrl } from "./media-urls.ts";
 import { loadTokenKeys } from "./token-keys.ts";
 
@@ -279,34 +280,8 @@ async function needsReconnect(ctx: AppContext, loaded: Loaded, reason: string): 
 }
 
 /** Fresh credentials: refreshed first when the access token is about to expire. */
-async function credentialsFor(ctx: AppContext, loaded: Loaded, force = false): Promise<Credentials> {
-  const credentials = await openCredentials(ctx.config, loaded.connection);
-  const expiring =
-    credentials.expiresAt !== undefined &&
-    Date.parse(credentials.expiresAt) < ctx.clock.now().getTime() + 60_000;
-  if ((!expiring && !force) || !loaded.connector.refresh || !credentials.refreshToken) return credentials;
-  const refreshed = await loaded.connector.refresh(credentials);
-  const sealed = await sealCredentials(
-    ctx.config,
-    loaded.connection.accountId,
-    loaded.connection.platform,
-    refreshed,
-  );
-  // Kept at once: X's refresh token is single-use.
-  await ctx.db.transaction((tx) =>
-    updateConnection(
-      tx,
-      loaded.connection.id,
-      {
-        tokenCiphertext: sealed.ciphertext,
-        tokenKeyId: sealed.keyId,
-        tokenExpiresAt: refreshed.expiresAt ? new Date(refreshed.expiresAt) : null,
-      },
-      ctx.clock.now(),
-    ),
-  );
-  return refreshed;
-}
+const credentialsFor = (ctx: AppContext, loaded: Loaded, force = false): Promise<Credentials> =>
+  freshCredentials(ctx, loaded.connection, loaded.connector, force);
 
 /** Sends (or, after an attempt that may have reached a platform without retry key, finds) the post. */
 async function sendOrFind(
@@ -325,7 +300,11 @@ async function sendOrFind(
       });
       if (found) return found;
     }
-    return connector.send(credentials, account, { ...content, idempotencyKey: row.idempotencyKey });
+    return connector.send(credentials, account, {
+      ...content,
+      idempotencyKey: row.idempotencyKey,
+      firstAttemptAt: row.firstSentAt ?? ctx.clock.now(),
+    });
   };
   const credentials = await credentialsFor(ctx, loaded);
   try {
@@ -348,7 +327,7 @@ async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<
   return change(ctx, publisherActor, "post.platform_accepted", async (tx, at) => {
     const latest = (await findOutbox(tx, loaded.row.id, true)) ?? loaded.row;
     // The platform's own time when it gave one within reason, else when its answer came; never
-    // before the first attempt (Graph gives whole seconds, a platform's clock may run behind).
+    // before the first attempt (Graph and Threads give whole seconds, a platform's clock may run behind).
     const first = (latest.firstSentAt ?? at).getTime();
     const platformAt =
       sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first - 120_000

@@ -4,6 +4,8 @@
  * (`connectWithToken`) and one form serve them all; a platform is added here, not copied.
  */
 import type { Platform } from "../../guideline/pack.ts";
+import { MASTODON_SCOPES } from "../../publishing/mastodon.ts";
+import { THREADS_SCOPES } from "../../publishing/threads.ts";
 
 export type TokenForm = {
   /** The label of the token field. */
@@ -40,6 +42,16 @@ export const tokenForms: Partial<Record<Platform, TokenForm>> = {
       hint: "数字のIDです（ページの設定、またはグラフAPIエクスプローラーで instagram_business_account として確認できます）。",
     },
     scopes: "instagram_basic instagram_content_publish pages_read_engagement pages_show_list",
+  },
+  mastodon: {
+    tokenLabel: "アクセストークン",
+    tokenHint: `アカウントのサーバーの「設定」→「開発」→「新規アプリ」で、権限 ${MASTODON_SCOPES.join("・")} を選んで作ったアプリの「アクセストークン」を貼り付けてください。${KEPT}`,
+    scopes: MASTODON_SCOPES.join(" "),
+  },
+  threads: {
+    tokenLabel: "長期アクセストークン",
+    tokenHint: `市のMetaアプリ（Threads API）で、権限 ${THREADS_SCOPES.join("・")} を許可して発行した長期アクセストークン（有効期間60日）を貼り付けてください。${KEPT}`,
+    scopes: THREADS_SCOPES.join(" "),
   },
 };
 

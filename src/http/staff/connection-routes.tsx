@@ -1,8 +1,10 @@
 /**
  * 自動発信の接続 of an account (/accounts/:id/connection, issue 15): whether the account is
  * connected to its platform's API, who connected it and when, who revoked it; the account manager
- * connects (LINE and the platforms of token-forms.ts: a token, typed once and never shown again; X: OAuth 2.0, the
- * platform's consent page and back) and revokes with a reason; anyone who may check the profile
+ * connects (LINE, Facebook, Instagram, Mastodon, Threads — the platforms of token-forms.ts: a
+ * token, typed once and never shown again; Bluesky: the handle and an app password, exchanged for
+ * tokens at once; X: OAuth 2.0, the platform's consent page and back) and revokes with a reason;
+ * anyone who may check the profile
  * reads it from the platform now (4.4.3, 7).
  */
 import { Hono } from "hono";
@@ -10,6 +12,7 @@ import { getAccount } from "../../app/accounts/read.ts";
 import {
   beginXConnect,
   type ConnectionView,
+  connectBluesky,
   connectionsInfo,
   connectWithToken,
   finishXConnect,
@@ -158,6 +161,28 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
               />
               <button type="submit">接続する</button>
             </form>
+          ) : account.platform === "bluesky" ? (
+            <form method="post" action={`/accounts/${account.id}/connection/bluesky`}>
+              <Csrf token={csrf} />
+              <TextField
+                name="identifier"
+                label="ハンドル"
+                hint="例: iwaki.bsky.social（@は不要です）"
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <TextField
+                name="appPassword"
+                type="password"
+                label="アプリパスワード"
+                hint="Blueskyの「設定」→「プライバシーとセキュリティ」→「アプリパスワード」で作ったものを入力してください（アカウントのパスワードは使いません）。アプリパスワードは保存せず、Blueskyから受け取ったトークンだけを暗号化して保管します。"
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <button type="submit">接続する</button>
+            </form>
           ) : (
             <form method="post" action={`/accounts/${account.id}/connection/x`}>
               <Csrf token={csrf} />
@@ -232,26 +257,35 @@ export function connectionRoutes() {
 
   r.get("/accounts/:id/connection", (c) => page(c, accountId(c)));
 
-  r.post("/accounts/:id/connection/token", async (c) => {
-    const id = accountId(c);
-    const values = await formBody(c);
-    const result = await submit(values, () =>
-      connectWithToken(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
-    );
-    // The token is never put back into the form (the account id is).
-    if (!result.ok)
-      return page(
-        c,
-        id,
-        { connect: { ...result.state, values: { accountId: String(values.accountId ?? "") } } },
-        result.status,
+  const connectBy =
+    (connect: typeof connectWithToken) =>
+    async (c: HttpContext): Promise<Response> => {
+      const id = accountId(c);
+      const values = await formBody(c);
+      const result = await submit(values, () =>
+        connect(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
       );
-    return done(
-      c,
-      here(id),
-      `${platformLabel(result.result.platform)}に接続しました（${result.result.externalHandle}）。`,
-    );
-  });
+      // Tokens and passwords are never put back into the form (the account id and handle are).
+      if (!result.ok)
+        return page(
+          c,
+          id,
+          {
+            connect: {
+              ...result.state,
+              values: {
+                accountId: String(values.accountId ?? ""),
+                identifier: String(values.identifier ?? ""),
+              },
+            },
+          },
+          result.status,
+        );
+      const conn = result.result;
+      return done(c, here(id), `${platformLabel(conn.platform)}に接続しました（${conn.externalHandle}）。`);
+    };
+  r.post("/accounts/:id/connection/token", connectBy(connectWithToken));
+  r.post("/accounts/:id/connection/bluesky", connectBy(connectBluesky));
 
   r.post("/accounts/:id/connection/x", async (c) => {
     const id = accountId(c);
