@@ -325,9 +325,18 @@ test("on a phone the staff menu is one button that opens with the keyboard, with
   assert.ok(closed.summary && closed.summaryHeight >= 44, "the menu button is a 44px target");
   assert.ok(closed.notifications?.startsWith("通知"), "the notifications (and their count) stay in sight");
 
-  // Keyboard only: Tab reaches the button, Enter opens it, the links follow it, Space closes it.
-  const summary = page.locator(".nav-menu > summary");
-  await summary.focus();
+  // Keyboard only: Tab reaches the button (with a visible focus ring), Enter opens it, the links
+  // follow it, Space closes it.
+  await page.getByRole("button", { name: "ログアウト" }).focus();
+  await page.keyboard.press("Tab");
+  const ring = await page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el?.matches(".nav-menu > summary")) return null;
+    const style = getComputedStyle(el);
+    return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
+  });
+  assert.ok(ring, "Tab goes from ログアウト to the menu button");
+  assert.ok(ring.style !== "none" && ring.width >= 2, `the focus is visible (${ring.style} ${ring.width}px)`);
   await page.keyboard.press("Enter");
   const opened = await header(page);
   await shoot(page, "menu-open-phone");
