@@ -6,6 +6,7 @@
  */
 import type { Child, FC } from "hono/jsx";
 import { faviconHref } from "../assets.ts";
+import { NavMenu } from "../views/nav-menu.tsx";
 
 /** Which public page is current (marked in the navigation). */
 export type PublicSection = "accounts" | "notices" | "verify" | null;
@@ -80,17 +81,14 @@ export const PublicLayout: FC<PublicLayoutProps> = (props) => (
           <small>公式ソーシャルメディアアカウント</small>
         </p>
       </header>
-      <nav class="site-nav" aria-label="公開ページ">
-        <ul>
-          {nav.map((item) => (
-            <li>
-              <a href={item.href} aria-current={props.current === item.key ? "page" : undefined}>
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <NavMenu
+        label="公開ページ"
+        links={nav.map((item) => ({
+          href: item.href,
+          label: item.label,
+          current: props.current === item.key,
+        }))}
+      />
       <main id="main" tabindex={-1}>
         {props.children}
         <About cityName={props.cityName} />

@@ -8,6 +8,7 @@ import { can } from "../../domain/policy.ts";
 import { faviconHref } from "../assets.ts";
 import { Flash, type FlashMessage } from "./components.tsx";
 import { ErrorSummaryBox, type SummaryEntry } from "./error-summary.tsx";
+import { NavMenu } from "./nav-menu.tsx";
 
 export type NavItem = { href: string; label: string; show: (actor: StaffActor) => boolean };
 
@@ -61,19 +62,12 @@ function isCurrent(href: string, path: string | undefined): boolean {
 }
 
 const Nav: FC<{ actor: StaffActor; currentPath?: string | undefined }> = ({ actor, currentPath }) => (
-  <nav class="site-nav" aria-label="メインメニュー">
-    <ul>
-      {navItems
-        .filter((item) => item.show(actor))
-        .map((item) => (
-          <li>
-            <a href={item.href} aria-current={isCurrent(item.href, currentPath) ? "page" : undefined}>
-              {item.label}
-            </a>
-          </li>
-        ))}
-    </ul>
-  </nav>
+  <NavMenu
+    label="メインメニュー"
+    links={navItems
+      .filter((item) => item.show(actor))
+      .map((item) => ({ href: item.href, label: item.label, current: isCurrent(item.href, currentPath) }))}
+  />
 );
 
 /** The header's link to the notifications, with the unread count. */
@@ -105,14 +99,14 @@ export const Page: FC<PageProps> = (props) => (
       <a class="skip-link" href="#main">
         本文へ移動
       </a>
-      <header class="site-header">
+      <header class="site-header staff-header">
         <p class="site-title">
           <a href="/">snsgov</a>
           <small>{props.cityName} ソーシャルメディア運用管理</small>
         </p>
         {props.actor ? (
           <div class="user-box">
-            <span>
+            <span class="user-name">
               <span class="visually-hidden">ログイン中: </span>
               {props.actor.name} さん
             </span>
