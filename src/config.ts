@@ -194,6 +194,8 @@ export type Config = {
   /** `in-process`: `serve` also sends posts and watches profiles; `separate`: `snsgov publisher` does. */
   publisher: "in-process" | "separate";
   platforms: PlatformApiConfig;
+  /** The demo (`snsgov serve --demo`): pages say that what they show is a sample. */
+  demo: boolean;
 };
 
 /** Thrown when the environment does not describe a usable configuration. */
@@ -218,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(e.SNSGOV_DATA_DIR);
   const auditKeyFile = resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`);
   return {
+    demo: false,
     port: e.PORT,
     host: e.HOST,
     dataDir,

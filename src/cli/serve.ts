@@ -168,7 +168,7 @@ export async function run(args: string[]): Promise<number> {
   const demo = args.includes("--demo");
   const env = { ...process.env };
   if (demo && !env.SNSGOV_DATA_DIR && !env.DATABASE_URL) env.SNSGOV_DATA_DIR = "./data-demo";
-  const config = loadConfig(env);
+  const config = { ...loadConfig(env), demo };
   const signals = watchSignals();
   const running: Running = {};
 

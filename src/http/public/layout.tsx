@@ -4,8 +4,10 @@
  * is, how to check one and where to report a suspicious one, and a footer. No login, no script,
  * no cookie; the same design tokens and stylesheet as the staff pages.
  */
+
 import type { Child, FC } from "hono/jsx";
 import { faviconHref } from "../assets.ts";
+import { DemoBanner } from "../views/demo-banner.tsx";
 import { NavMenu } from "../views/nav-menu.tsx";
 
 /** Which public page is current (marked in the navigation). */
@@ -50,6 +52,8 @@ export type PublicLayoutProps = {
   current: PublicSection;
   /** Short description for search engines and link previews. */
   description?: string;
+  /** The demo (`npm run demo`): every page says its texts are samples. */
+  demo?: boolean | undefined;
   children?: Child;
 };
 
@@ -90,6 +94,7 @@ export const PublicLayout: FC<PublicLayoutProps> = (props) => (
         }))}
       />
       <main id="main" tabindex={-1}>
+        <DemoBanner demo={props.demo} />
         {props.children}
         <About cityName={props.cityName} />
       </main>

@@ -2,11 +2,13 @@
  * Page layout for staff pages: skip link, site header with the signed-in person, navigation by
  * role, one <main>, footer. Server-rendered; works without JavaScript.
  */
+
 import type { Child, FC } from "hono/jsx";
 import type { StaffActor } from "../../app/context.ts";
 import { can } from "../../domain/policy.ts";
 import { faviconHref } from "../assets.ts";
 import { Flash, type FlashMessage } from "./components.tsx";
+import { DemoBanner } from "./demo-banner.tsx";
 import { ErrorSummaryBox, type SummaryEntry } from "./error-summary.tsx";
 import { NavMenu } from "./nav-menu.tsx";
 
@@ -50,6 +52,8 @@ export type PageProps = {
   unreadNotifications?: number | undefined;
   /** The problems of the refused form, shown first in <main> and focused. */
   errors?: readonly SummaryEntry[] | undefined;
+  /** The demo (`npm run demo`): every page says its texts are samples. */
+  demo?: boolean | undefined;
   children?: Child;
 };
 
@@ -125,6 +129,7 @@ export const Page: FC<PageProps> = (props) => (
       </header>
       {props.actor ? <Nav actor={props.actor} currentPath={props.currentPath} /> : null}
       <main id="main" tabindex={-1}>
+        <DemoBanner demo={props.demo} />
         <ErrorSummaryBox summaries={props.errors ?? []} />
         <Flash message={props.flash} />
         {props.children}
