@@ -8,6 +8,6 @@ export const DemoBanner: FC<{ demo: boolean | undefined }> = ({ demo }) =>
   demo ? (
     <p class="notice notice-warning demo-banner" role="note">
       <strong>デモ環境（サンプル）です。</strong>
-      表示されている自治体名・公式アカウント・運用方針・お知らせ・投稿などはすべてデモ用のサンプルで、実在の自治体の公式情報ではありません。
+      表示内容はすべてデモ用のサンプルで、実在の自治体の公式情報ではありません。
     </p>
   ) : null;
