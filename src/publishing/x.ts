@@ -16,7 +16,6 @@
  *   `token`, `token_type_hint`, `client_id`) when the connection is revoked.
  * Scopes asked: tweet.read tweet.write users.read media.write offline.access (docs/publishing.md).
  */
-import { createHash, randomBytes } from "node:crypto";
 import {
   type ConnectedAccount,
   type Connector,
@@ -26,6 +25,7 @@ import {
   type SentPost,
 } from "./connector.ts";
 import { type ApiResponse, callApi, comparableText, errorFor, list, obj, str } from "./http.ts";
+import { withQuery } from "./oauth.ts";
 
 /** The scopes asked for when connecting (why each: docs/publishing.md). */
 export const X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"] as const;
@@ -34,19 +34,14 @@ export type XApp = { apiUrl: string; clientId: string; clientSecret?: string | u
 
 const postUrl = (handle: string, id: string) => `https://x.com/${handle}/status/${id}`;
 
-/** A PKCE verifier and its S256 challenge (RFC 7636). */
-export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
+export { pkcePair } from "./oauth.ts";
 
 /** The authorize URL the account manager is sent to. */
 export function xAuthorizeUrl(
   authorizeUrl: string,
   props: { clientId: string; redirectUri: string; state: string; challenge: string },
 ): string {
-  const url = new URL(authorizeUrl);
-  url.search = new URLSearchParams({
+  return withQuery(authorizeUrl, {
     response_type: "code",
     client_id: props.clientId,
     redirect_uri: props.redirectUri,
@@ -54,8 +49,7 @@ export function xAuthorizeUrl(
     state: props.state,
     code_challenge: props.challenge,
     code_challenge_method: "S256",
-  }).toString();
-  return url.toString();
+  });
 }
 
 function clientAuth(app: XApp): Record<string, string> {

@@ -3,8 +3,9 @@
  * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE, Facebook, Instagram, Mastodon
  * and Threads are connected with a token pasted once (one form and one use case, token-forms.ts);
  * Bluesky with the handle and an app password, exchanged at once for the session's tokens (the app
- * password is not kept); X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
- * sealed inside the `state` so nothing waits in the database. Before a token is kept, the
+ * password is not kept); through the platform's OAuth where the city's app allows it (X, and
+ * Mastodon and Threads beside the pasted token: oauth-flows.ts), the PKCE verifier kept sealed
+ * inside the `state` (oauth-state.ts) so nothing waits in the database. Before a token is kept, the
  * platform is asked who it speaks for, and a token of another account than the registered handle
  * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in
  * an audit entry or a log line; the connection records who connected it and when, and who
@@ -26,7 +27,7 @@ import { conflict, notFound, validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { createBlueskySession } from "../../publishing/bluesky.ts";
 import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
-import { exchangeXCode, pkcePair, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
+import { X_SCOPES } from "../../publishing/x.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
 import { change } from "../audit.ts";
 import { allowed, refuse } from "../authorize.ts";
@@ -39,8 +40,9 @@ import {
   openCredentials,
   sealCredentials,
 } from "./connectors.ts";
+import { oauthFlowFor } from "./oauth-flows.ts";
+import { openOAuthState, sealOAuthState } from "./oauth-state.ts";
 import { tokenFormOf } from "./token-forms.ts";
-import { loadTokenKeys, openToken, sealToken } from "./token-keys.ts";
 
 /** A connection as the account page shows it (never the token). */
 export type ConnectionView = {
@@ -321,95 +323,76 @@ export async function connectWithAccessToken(
   return storeConnection(ctx, props.actor, account, credentials, profile, scopes);
 }
 
-/** How long the X consent may take before the `state` is no longer accepted. */
-const STATE_TTL_MS = 15 * 60_000;
-const stateContext = (accountId: number, staffId: number | null) =>
-  `x-oauth-state:${accountId}:${staffId ?? 0}`;
-
 /**
- * Starts connecting an X account: the authorize URL (scopes, S256 challenge) with a `state` that
- * carries the PKCE verifier sealed under the token key, bound to this account and person.
+ * Starts connecting an account through its platform's OAuth (oauth-flows.ts): the consent page's
+ * URL with a `state` carrying the PKCE verifier sealed for this platform, account and person
+ * (oauth-state.ts).
  */
-export async function beginXConnect(
+export async function beginOAuthConnect(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; redirectUri: string },
 ): Promise<{ url: string }> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  const clientId = ctx.config.platforms.xClientId;
-  if (account.platform !== "x" || !clientId)
-    throw conflict(unavailable(ctx, account.platform) || "このアカウントはXのアカウントではありません。");
-  const { verifier, challenge } = pkcePair();
-  const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
-  const expires = ctx.clock.now().getTime() + STATE_TTL_MS;
-  const sealed = sealToken(
-    keys,
-    JSON.stringify({ verifier, expires }),
-    stateContext(account.id, actorId(props.actor)),
-  );
-  const state = `${sealed.keyId}~${sealed.ciphertext}`;
-  return {
-    url: xAuthorizeUrl(ctx.config.platforms.xAuthorizeUrl, {
-      clientId,
-      redirectUri: props.redirectUri,
-      state,
-      challenge,
-    }),
-  };
+  const flow = oauthFlowFor(ctx.config, account.platform);
+  if (!flow)
+    throw conflict(
+      unavailable(ctx, account.platform) ||
+        `${platformLabel(account.platform)}は、この環境ではトークンの貼り付けで接続します。`,
+    );
+  const binding = { platform: account.platform, accountId: account.id, staffId: actorId(props.actor) };
+  const { state, challenge } = await sealOAuthState(ctx, binding);
+  return { url: await flow.authorizeUrl(ctx, account, { redirectUri: props.redirectUri, state, challenge }) };
 }
 
-export const xCallbackInput = z.object({
+export const oauthCallbackInput = z.object({
   code: z
-    .string({ error: "Xから認可コードが返されませんでした。もう一度接続してください。" })
+    .string({ error: "プラットフォームから認可コードが返されませんでした。もう一度接続してください。" })
     .min(1)
     .max(2000),
-  state: z.string({ error: "Xからの応答が正しくありません。もう一度接続してください。" }).min(1).max(4000),
+  state: z
+    .string({ error: "プラットフォームからの応答が正しくありません。もう一度接続してください。" })
+    .min(1)
+    .max(4000),
 });
 
 /**
- * Finishes connecting an X account: checks the `state` (this account, this person, not expired),
- * exchanges the code with the verifier for tokens, asks X whose they are, and keeps them sealed.
- * @param props.input `{ code, state }` from X's redirect
+ * Finishes connecting through OAuth: checks the `state` (this platform, account and person, not
+ * expired), exchanges the code (with the verifier) for tokens, asks the platform whose they are,
+ * and keeps them sealed.
+ * @param props.input `{ code, state }` from the platform's redirect
  */
-export async function finishXConnect(
+export async function finishOAuthConnect(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; input: unknown; redirectUri: string },
 ): Promise<ConnectionView> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  const clientId = ctx.config.platforms.xClientId;
-  if (account.platform !== "x" || !clientId) throw conflict(unavailable(ctx, account.platform));
-  const { code, state } = parse(xCallbackInput, props.input);
-  const stale = "Xへの接続の手続きが無効か、時間切れです。もう一度「Xに接続する」からやり直してください。";
-  let verifier = "";
-  try {
-    const [keyId = "", ciphertext = ""] = state.split("~");
-    const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
-    const opened: unknown = JSON.parse(
-      openToken(keys, { keyId, ciphertext }, stateContext(account.id, actorId(props.actor))),
-    );
-    if (typeof opened === "object" && opened !== null && "verifier" in opened && "expires" in opened) {
-      if (typeof opened.verifier === "string" && Number(opened.expires) > ctx.clock.now().getTime())
-        verifier = opened.verifier;
-    }
-  } catch {
-    verifier = "";
+  const label = platformLabel(account.platform);
+  const flow = oauthFlowFor(ctx.config, account.platform);
+  if (!flow) throw conflict(unavailable(ctx, account.platform) || `${label}はOAuthでは接続できません。`);
+  const { code, state } = parse(oauthCallbackInput, props.input);
+  const binding = { platform: account.platform, accountId: account.id, staffId: actorId(props.actor) };
+  const verifier = await openOAuthState(ctx, binding, state);
+  if (verifier === "") {
+    const stale = `${label}への接続の手続きが無効か、時間切れです。もう一度「${label}の画面で許可する」からやり直してください。`;
+    throw validation(stale, [{ field: "state", message: stale }]);
   }
-  if (verifier === "") throw validation(stale, [{ field: "state", message: stale }]);
   let credentials: Credentials;
   try {
-    credentials = await exchangeXCode(
-      { apiUrl: ctx.config.platforms.xApiUrl, clientId, clientSecret: ctx.config.platforms.xClientSecret },
-      { code, verifier, redirectUri: props.redirectUri },
-    );
+    credentials = await flow.exchange(ctx, account, { code, verifier, redirectUri: props.redirectUri });
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
-    throw validation(`Xとの接続を完了できませんでした。${error.message}`, [
+    throw validation(`${label}との接続を完了できませんでした。${error.message}`, [
       { field: "code", message: error.message },
     ]);
   }
-  const profile = await readProfileOrRefuse(ctx, "x", credentials, "code");
+  const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "code");
   assertSameAccount(account, profile);
-  return storeConnection(ctx, props.actor, account, credentials, profile, X_SCOPES.join(" "));
+  return storeConnection(ctx, props.actor, account, credentials, profile, flow.scopes);
 }
+
+/** The X names of the OAuth connection, kept for their callers. */
+export const beginXConnect = beginOAuthConnect;
+export const finishXConnect = finishOAuthConnect;
 
 export const revokeInput = z.object({ reason: text("取り消す理由", 500) });
 

@@ -10,20 +10,22 @@
 import { Hono } from "hono";
 import { getAccount } from "../../app/accounts/read.ts";
 import {
-  beginXConnect,
+  beginOAuthConnect,
   type ConnectionView,
   connectBluesky,
   connectionsInfo,
   connectWithToken,
-  finishXConnect,
+  finishOAuthConnect,
   revokeConnection,
 } from "../../app/publishing/connections.ts";
 import { platformApiUrl } from "../../app/publishing/connectors.ts";
+import { oauthStateAccountId } from "../../app/publishing/oauth-state.ts";
 import { checkProfileNow, fieldLabels } from "../../app/publishing/profile-watch.ts";
 import { tokenFormOf } from "../../app/publishing/token-forms.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { accountStatusLabels } from "../../domain/accounts.ts";
 import { formatDateTime } from "../../domain/dates.ts";
+import { notFound } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, setFlash, submit } from "../render.tsx";
@@ -46,8 +48,11 @@ async function nameOf(c: HttpContext, id: number | null): Promise<string> {
   return (await findStaff(c.var.app.db, id))?.name ?? `職員#${id}`;
 }
 
-const callbackUri = (c: HttpContext, accountId: number) =>
-  `${c.var.app.config.publicUrl}/accounts/${accountId}/connection/x/callback`;
+/** Where the platform sends the browser back: X's names the account; the others' are per platform. */
+const callbackUri = (c: HttpContext, platform: string, accountId: number) =>
+  platform === "x"
+    ? `${c.var.app.config.publicUrl}/accounts/${accountId}/connection/x/callback`
+    : `${c.var.app.config.publicUrl}/connection/${platform}/callback`;
 
 async function page(c: HttpContext, accountId: number, forms: Forms = {}, status: 200 | 409 | 422 = 200) {
   const actor = actorOf(c);
@@ -287,33 +292,45 @@ export function connectionRoutes() {
   r.post("/accounts/:id/connection/token", connectBy(connectWithToken));
   r.post("/accounts/:id/connection/bluesky", connectBy(connectBluesky));
 
-  r.post("/accounts/:id/connection/x", async (c) => {
+  const beginOAuth = async (c: HttpContext): Promise<Response> => {
     const id = accountId(c);
+    const ctx = c.var.app;
+    const { platform } = await getAccount(ctx, { actor: actorOf(c), id });
     const result = await submit({}, () =>
-      beginXConnect(c.var.app, { actor: actorOf(c), accountId: id, redirectUri: callbackUri(c, id) }),
+      beginOAuthConnect(ctx, { actor: actorOf(c), accountId: id, redirectUri: callbackUri(c, platform, id) }),
     );
     if (!result.ok) return page(c, id, { connect: result.state }, result.status);
     return c.redirect(result.result.url, 303);
-  });
+  };
+  r.post("/accounts/:id/connection/oauth", beginOAuth);
+  r.post("/accounts/:id/connection/x", beginOAuth);
 
-  r.get("/accounts/:id/connection/x/callback", async (c) => {
-    const id = accountId(c);
-    const denied = c.req.query("error");
-    if (denied) {
-      setFlash(c, { kind: "warning", text: "Xの画面で許可されなかったため、接続しませんでした。" });
+  const finishOAuth = async (c: HttpContext, id: number, platform: string): Promise<Response> => {
+    const label = platformLabel(platform);
+    if (c.req.query("error")) {
+      setFlash(c, { kind: "warning", text: `${label}の画面で許可されなかったため、接続しませんでした。` });
       return c.redirect(here(id), 303);
     }
     const values = { code: c.req.query("code") ?? "", state: c.req.query("state") ?? "" };
     const result = await submit({}, () =>
-      finishXConnect(c.var.app, {
+      finishOAuthConnect(c.var.app, {
         actor: actorOf(c),
         accountId: id,
         input: values,
-        redirectUri: callbackUri(c, id),
+        redirectUri: callbackUri(c, platform, id),
       }),
     );
     if (!result.ok) return page(c, id, { connect: { ...result.state, values: {} } }, result.status);
-    return done(c, here(id), `Xに接続しました（@${result.result.externalHandle}）。`);
+    return done(c, here(id), `${label}に接続しました（@${result.result.externalHandle}）。`);
+  };
+  // X's callback names the account (the address registered in X's developer portal).
+  r.get("/accounts/:id/connection/x/callback", (c) => finishOAuth(c, accountId(c), "x"));
+  // One callback per platform for the others (registered once with the app): the account is the
+  // one the `state` names, checked when the state is opened.
+  r.get("/connection/:platform{mastodon|threads}/callback", async (c) => {
+    const id = oauthStateAccountId(c.req.query("state") ?? "");
+    if (id === 0) throw notFound("接続の手続き");
+    return finishOAuth(c, id, c.req.param("platform"));
   });
 
   r.post("/accounts/:id/connection/:cid/revoke", async (c) => {

@@ -1,0 +1,54 @@
+/**
+ * The platforms connected through OAuth (issue 15) and what differs between them: where the
+ * consent page is, how the code becomes a token, which scopes are asked. The `state` (PKCE
+ * verifier sealed, bound to the account and person, 15 minutes: oauth-state.ts) and the rest of
+ * the connection (whose token, sealing, audit: connections.ts) are the same for all. A platform
+ * without its flow here, or without the city's app configured, is connected with a pasted token
+ * (token-forms.ts), which stays available beside OAuth: on LGWAN the staff PC's browser may not
+ * reach the platform's consent page (docs/publishing.md).
+ */
+import type { Config } from "../../config.ts";
+import type { Credentials } from "../../publishing/connector.ts";
+import { exchangeXCode, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
+import type { AppContext } from "../context.ts";
+
+/** The account being connected, as a flow needs it. */
+export type OAuthAccount = { id: number; url: string };
+
+export type OAuthFlow = {
+  /** The scopes asked (recorded on the connection). */
+  scopes: string;
+  /** The consent page's URL for this `state` (PKCE `challenge` where the platform has PKCE). */
+  authorizeUrl(
+    ctx: AppContext,
+    account: OAuthAccount,
+    props: { redirectUri: string; state: string; challenge: string },
+  ): Promise<string>;
+  /** The platform's code exchanged for credentials (throws PlatformError). */
+  exchange(
+    ctx: AppContext,
+    account: OAuthAccount,
+    props: { code: string; verifier: string; redirectUri: string },
+  ): Promise<Credentials>;
+};
+
+function xFlow(config: Config): OAuthFlow | null {
+  const clientId = config.platforms.xClientId;
+  if (!clientId) return null;
+  return {
+    scopes: X_SCOPES.join(" "),
+    authorizeUrl: async (_ctx, _account, props) =>
+      xAuthorizeUrl(config.platforms.xAuthorizeUrl, { clientId, ...props }),
+    exchange: (_ctx, _account, props) =>
+      exchangeXCode(
+        { apiUrl: config.platforms.xApiUrl, clientId, clientSecret: config.platforms.xClientSecret },
+        props,
+      ),
+  };
+}
+
+/** The OAuth flow of a platform with this configuration, or null (then: a pasted token, if any). */
+export function oauthFlowFor(config: Config, platform: string): OAuthFlow | null {
+  if (platform === "x") return xFlow(config);
+  return null;
+}
