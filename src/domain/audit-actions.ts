@@ -154,6 +154,7 @@ export const auditActionLabels = {
   "publishing.revoke": "自動発信の接続の解除",
   "publishing.reconnect_needed": "再接続の依頼（トークンの期限切れ・失効）",
   "publishing.rotate_key": "接続トークンの暗号鍵の更新",
+  "publishing.register_app": "Mastodonのサーバーへのsnsgovのアプリの登録",
   "post.export": "投稿の記録の書き出し",
   "incident.report": "インシデントの報告",
   "incident.acknowledge": "報告の受領",

@@ -2,13 +2,22 @@
  * Contract of the Mastodon connector against the loopback fake: the image upload (multipart with
  * the alt text as `description`, polled while the server processes it), the status with the
  * `Idempotency-Key` (a repeat gets the first status back), the post found after a crash, deletion,
- * the profile (HTML note as text, link from the fields), and refusals as Japanese reasons.
+ * the profile (HTML note as text, link from the fields), and refusals as Japanese reasons; OAuth:
+ * the app registered on the server, the consent page with the S256 challenge, and the code
+ * exchanged with the verifier (exact form fields).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { PlatformError } from "./connector.ts";
 import { type FakeMastodon, startFakeMastodon } from "./fakes/mastodon.ts";
-import { mastodonConnector } from "./mastodon.ts";
+import {
+  exchangeMastodonCode,
+  MASTODON_SCOPES,
+  mastodonAuthorizeUrl,
+  mastodonConnector,
+  registerMastodonApp,
+} from "./mastodon.ts";
+import { pkcePair } from "./oauth.ts";
 
 let fake: FakeMastodon;
 const token = "mastodon-token";
@@ -152,4 +161,65 @@ test("refusals: revoked token, missing scope, 422 with Mastodon's words, 429 wit
     }),
     { kind: "transient" },
   );
+});
+
+test("OAuth: snsgov's app registered on the server, the consent page with S256, the code and verifier exchanged", async () => {
+  fake.requests.length = 0;
+  const redirectUri = "http://localhost:3000/connection/mastodon/callback";
+  const app = await registerMastodonApp(`${fake.url}/`, { redirectUri, website: "http://localhost:3000" });
+  const register = fake.requests.at(-1);
+  assert.equal(register?.method, "POST");
+  assert.equal(register?.path, "/api/v1/apps");
+  assert.equal(register?.headers["content-type"], "application/x-www-form-urlencoded");
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(register?.body)), {
+    client_name: "snsgov",
+    redirect_uris: redirectUri,
+    scopes: "read:accounts read:statuses write:statuses write:media",
+    website: "http://localhost:3000",
+  });
+  assert.equal(fake.apps.get(app.clientId)?.secret, app.clientSecret);
+
+  const { verifier, challenge } = pkcePair();
+  const url = new URL(
+    mastodonAuthorizeUrl(fake.url, { clientId: app.clientId, redirectUri, state: "s1", challenge }),
+  );
+  assert.equal(url.pathname, "/oauth/authorize");
+  assert.deepEqual(Object.fromEntries(url.searchParams), {
+    response_type: "code",
+    client_id: app.clientId,
+    redirect_uri: redirectUri,
+    scope: MASTODON_SCOPES.join(" "),
+    state: "s1",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  });
+  const consent = async () => {
+    const page = await (await fetch(url)).text();
+    assert.match(page, /テスト用の疑似サーバー/);
+    const back = new URL(/href="([^"]+)"/.exec(page)?.[1]?.replaceAll("&#38;", "&") ?? "");
+    assert.equal(back.searchParams.get("state"), "s1");
+    return back.searchParams.get("code") ?? "";
+  };
+  const code = await consent();
+  await assert.rejects(
+    exchangeMastodonCode(fake.url, app, { code, verifier: "wrong-verifier", redirectUri }),
+    (e: unknown) => e instanceof PlatformError && e.kind !== "transient",
+  );
+  const code2 = await consent();
+  const credentials = await exchangeMastodonCode(fake.url, app, { code: code2, verifier, redirectUri });
+  const exchange = fake.requests.at(-1);
+  assert.equal(exchange?.path, "/oauth/token");
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(exchange?.body)), {
+    grant_type: "authorization_code",
+    code: code2,
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    redirect_uri: redirectUri,
+    code_verifier: verifier,
+    scope: MASTODON_SCOPES.join(" "),
+  });
+  assert.equal(credentials.server, fake.url);
+  assert.deepEqual(fake.tokens.get(credentials.accessToken), [...MASTODON_SCOPES]);
+  const profile = await connector().readProfile(credentials);
+  assert.equal(profile.handle, "iwaki_city");
 });

@@ -30,6 +30,7 @@ import {
   type SentPost,
 } from "./connector.ts";
 import { type ApiResponse, callApi, errorFor, list, str, withResetAsRetryAfter } from "./http.ts";
+import { withQuery } from "./oauth.ts";
 import { comparableText, firstLink, htmlToText } from "./text.ts";
 
 /** The scopes of the access token made in the server's 設定 → 開発 (why each: above). */
@@ -205,4 +206,85 @@ export function mastodonConnector(options: MastodonOptions = {}): Connector {
       };
     },
   };
+}
+
+// OAuth (beside the pasted token): the city's app is registered on each server on first use.
+
+/** The city's app on one Mastodon server (the secret is kept sealed; never logged). */
+export type MastodonApp = { clientId: string; clientSecret: string };
+
+/**
+ * Registers snsgov on a server: `POST /api/v1/apps` (form `client_name=snsgov`, `redirect_uris`,
+ * `scopes`, `website`) → `client_id`, `client_secret`.
+ */
+export async function registerMastodonApp(
+  server: string,
+  props: { redirectUri: string; website: string },
+): Promise<MastodonApp> {
+  const response = await callApi("Mastodon", {
+    method: "POST",
+    url: `${server.replace(/\/+$/, "")}/api/v1/apps`,
+    form: {
+      client_name: "snsgov",
+      redirect_uris: props.redirectUri,
+      scopes: MASTODON_SCOPES.join(" "),
+      website: props.website,
+    },
+  });
+  const body = ok(response, 200);
+  const app = { clientId: str(body, "client_id"), clientSecret: str(body, "client_secret") };
+  if (app.clientId === "" || app.clientSecret === "")
+    throw new PlatformError(
+      "invalid",
+      "Mastodonのサーバーがsnsgovのアプリを登録しませんでした（client_id がありません）。",
+    );
+  return app;
+}
+
+/** The consent page: `GET /oauth/authorize` with the scopes and the S256 challenge. */
+export function mastodonAuthorizeUrl(
+  server: string,
+  props: { clientId: string; redirectUri: string; state: string; challenge: string },
+): string {
+  return withQuery(`${server.replace(/\/+$/, "")}/oauth/authorize`, {
+    response_type: "code",
+    client_id: props.clientId,
+    redirect_uri: props.redirectUri,
+    scope: MASTODON_SCOPES.join(" "),
+    state: props.state,
+    code_challenge: props.challenge,
+    code_challenge_method: "S256",
+  });
+}
+
+/**
+ * Exchanges the code: `POST /oauth/token` (form `grant_type=authorization_code`, `code`,
+ * `client_id`, `client_secret`, `redirect_uri`, `code_verifier`) → `access_token` (no expiry).
+ */
+export async function exchangeMastodonCode(
+  server: string,
+  app: MastodonApp,
+  props: { code: string; verifier: string; redirectUri: string },
+): Promise<Credentials> {
+  const base = server.replace(/\/+$/, "");
+  const response = await callApi("Mastodon", {
+    method: "POST",
+    url: `${base}/oauth/token`,
+    form: {
+      grant_type: "authorization_code",
+      code: props.code,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      redirect_uri: props.redirectUri,
+      code_verifier: props.verifier,
+      scope: MASTODON_SCOPES.join(" "),
+    },
+  });
+  const accessToken = str(ok(response, 200), "access_token");
+  if (accessToken === "")
+    throw new PlatformError(
+      "invalid",
+      "Mastodonからアクセストークンを受け取れませんでした。もう一度接続してください。",
+    );
+  return { accessToken, server: base };
 }

@@ -36,6 +36,7 @@ import { parse, text } from "../validate.ts";
 import {
   connectablePlatforms,
   connectorFor,
+  mastodonServer,
   missingSetting,
   openCredentials,
   sealCredentials,
@@ -67,6 +68,8 @@ export type ConnectionsInfo = {
   available: boolean;
   /** Why it is not available, in Japanese. */
   unavailableReason: string;
+  /** The platform's OAuth can be used here (its consent page), beside any pasted token. */
+  oauth: boolean;
   /** The actor is the account manager (may connect and revoke). */
   mayManage: boolean;
 };
@@ -122,6 +125,7 @@ export async function connectionsInfo(
     live: live ? view(live) : null,
     available: reason === "",
     unavailableReason: reason,
+    oauth: reason === "" && oauthFlowFor(ctx.config, account.platform) !== null,
     mayManage:
       props.actor.kind === "staff" &&
       props.actor.staffId === account.managerId &&
@@ -222,20 +226,6 @@ export const tokenConnectInput = z.object({
     .optional(),
 });
 
-/** The Mastodon server of an account: the configured one (tests, demo), else its registered URL's. */
-function mastodonServer(ctx: AppContext, account: { url: string }): string {
-  if (ctx.config.platforms.mastodonApiUrl) return ctx.config.platforms.mastodonApiUrl;
-  try {
-    const url = new URL(account.url);
-    if (url.protocol === "https:") return url.origin;
-  } catch {
-    // falls through to the message below
-  }
-  throw conflict(
-    "MastodonのサーバーがアカウントのURLから分かりません。アカウントの登録で、https:// から始まるプロフィールのURL（例: https://mstdn.jp/@iwaki_city）を記録してください。",
-  );
-}
-
 /**
  * Connects an account whose platform takes a token pasted once (LINE's channel access token, a
  * page access token; see token-forms.ts), after the platform confirms whose it is.
@@ -260,7 +250,7 @@ export async function connectWithToken(
   const credentials: Credentials = {
     accessToken: input.token,
     ...(externalId ? { accountId: externalId } : {}),
-    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx, account) } : {}),
+    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx.config, account) } : {}),
   };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
@@ -314,7 +304,7 @@ export async function connectWithAccessToken(
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
   const credentials: Credentials = {
     accessToken: props.accessToken,
-    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx, account) } : {}),
+    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx.config, account) } : {}),
   };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
@@ -341,7 +331,13 @@ export async function beginOAuthConnect(
     );
   const binding = { platform: account.platform, accountId: account.id, staffId: actorId(props.actor) };
   const { state, challenge } = await sealOAuthState(ctx, binding);
-  return { url: await flow.authorizeUrl(ctx, account, { redirectUri: props.redirectUri, state, challenge }) };
+  return {
+    url: await flow.authorizeUrl(ctx, props.actor, account, {
+      redirectUri: props.redirectUri,
+      state,
+      challenge,
+    }),
+  };
 }
 
 export const oauthCallbackInput = z.object({
@@ -378,7 +374,11 @@ export async function finishOAuthConnect(
   }
   let credentials: Credentials;
   try {
-    credentials = await flow.exchange(ctx, account, { code, verifier, redirectUri: props.redirectUri });
+    credentials = await flow.exchange(ctx, props.actor, account, {
+      code,
+      verifier,
+      redirectUri: props.redirectUri,
+    });
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
     throw validation(`${label}との接続を完了できませんでした。${error.message}`, [

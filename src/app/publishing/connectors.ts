@@ -6,6 +6,7 @@
  */
 import type { Config } from "../../config.ts";
 import type { ConnectionRow } from "../../db/repos/platform-publishing.ts";
+import { conflict } from "../../errors.ts";
 import type { Platform } from "../../guideline/pack.ts";
 import { blueskyConnector } from "../../publishing/bluesky.ts";
 import type { Connector, Credentials } from "../../publishing/connector.ts";
@@ -65,6 +66,20 @@ export function platformApiUrl(config: Config, platform: string): string {
   if (platform === "bluesky") return config.platforms.blueskyPdsUrl;
   if (platform === "mastodon") return config.platforms.mastodonApiUrl ?? "";
   return "";
+}
+
+/** The Mastodon server of an account: the configured one (tests, demo), else its registered URL's. */
+export function mastodonServer(config: Config, account: { url: string }): string {
+  if (config.platforms.mastodonApiUrl) return config.platforms.mastodonApiUrl;
+  try {
+    const url = new URL(account.url);
+    if (url.protocol === "https:") return url.origin;
+  } catch {
+    // falls through to the message below
+  }
+  throw conflict(
+    "MastodonのサーバーがアカウントのURLから分かりません。アカウントの登録で、https:// から始まるプロフィールのURL（例: https://mstdn.jp/@iwaki_city）を記録してください。",
+  );
 }
 
 /** What the token is bound to (a ciphertext moved to another account's row does not open). */

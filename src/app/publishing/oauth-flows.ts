@@ -9,8 +9,11 @@
  */
 import type { Config } from "../../config.ts";
 import type { Credentials } from "../../publishing/connector.ts";
+import { exchangeMastodonCode, MASTODON_SCOPES, mastodonAuthorizeUrl } from "../../publishing/mastodon.ts";
 import { exchangeXCode, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
-import type { AppContext } from "../context.ts";
+import type { Actor, AppContext } from "../context.ts";
+import { mastodonServer } from "./connectors.ts";
+import { mastodonAppFor } from "./mastodon-apps.ts";
 
 /** The account being connected, as a flow needs it. */
 export type OAuthAccount = { id: number; url: string };
@@ -21,12 +24,14 @@ export type OAuthFlow = {
   /** The consent page's URL for this `state` (PKCE `challenge` where the platform has PKCE). */
   authorizeUrl(
     ctx: AppContext,
+    actor: Actor,
     account: OAuthAccount,
     props: { redirectUri: string; state: string; challenge: string },
   ): Promise<string>;
   /** The platform's code exchanged for credentials (throws PlatformError). */
   exchange(
     ctx: AppContext,
+    actor: Actor,
     account: OAuthAccount,
     props: { code: string; verifier: string; redirectUri: string },
   ): Promise<Credentials>;
@@ -37,9 +42,9 @@ function xFlow(config: Config): OAuthFlow | null {
   if (!clientId) return null;
   return {
     scopes: X_SCOPES.join(" "),
-    authorizeUrl: async (_ctx, _account, props) =>
+    authorizeUrl: async (_ctx, _actor, _account, props) =>
       xAuthorizeUrl(config.platforms.xAuthorizeUrl, { clientId, ...props }),
-    exchange: (_ctx, _account, props) =>
+    exchange: (_ctx, _actor, _account, props) =>
       exchangeXCode(
         { apiUrl: config.platforms.xApiUrl, clientId, clientSecret: config.platforms.xClientSecret },
         props,
@@ -47,8 +52,27 @@ function xFlow(config: Config): OAuthFlow | null {
   };
 }
 
+/**
+ * Mastodon: snsgov's app on the account's server (registered on first use, mastodon-apps.ts),
+ * then the server's consent page with PKCE. Always available: no city-wide app to configure.
+ */
+const mastodonFlow: OAuthFlow = {
+  scopes: MASTODON_SCOPES.join(" "),
+  async authorizeUrl(ctx, actor, account, props) {
+    const server = mastodonServer(ctx.config, account);
+    const app = await mastodonAppFor(ctx, { actor, server, redirectUri: props.redirectUri });
+    return mastodonAuthorizeUrl(server, { clientId: app.clientId, ...props });
+  },
+  async exchange(ctx, actor, account, props) {
+    const server = mastodonServer(ctx.config, account);
+    const app = await mastodonAppFor(ctx, { actor, server, redirectUri: props.redirectUri });
+    return exchangeMastodonCode(server, app, props);
+  },
+};
+
 /** The OAuth flow of a platform with this configuration, or null (then: a pasted token, if any). */
 export function oauthFlowFor(config: Config, platform: string): OAuthFlow | null {
   if (platform === "x") return xFlow(config);
+  if (platform === "mastodon") return mastodonFlow;
   return null;
 }

@@ -21,7 +21,7 @@ import {
 import { platformApiUrl } from "../../app/publishing/connectors.ts";
 import { oauthStateAccountId } from "../../app/publishing/oauth-state.ts";
 import { checkProfileNow, fieldLabels } from "../../app/publishing/profile-watch.ts";
-import { tokenFormOf } from "../../app/publishing/token-forms.ts";
+import { type TokenForm as TokenFormSpec, tokenFormOf } from "../../app/publishing/token-forms.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { accountStatusLabels } from "../../domain/accounts.ts";
 import { formatDateTime } from "../../domain/dates.ts";
@@ -53,6 +53,41 @@ const callbackUri = (c: HttpContext, platform: string, accountId: number) =>
   platform === "x"
     ? `${c.var.app.config.publicUrl}/accounts/${accountId}/connection/x/callback`
     : `${c.var.app.config.publicUrl}/connection/${platform}/callback`;
+
+/** The form for a token pasted once (token-forms.ts); what was typed as a token is never put back. */
+function TokenForm(props: {
+  accountId: number;
+  form: TokenFormSpec;
+  csrf: string;
+  state: FormState | undefined;
+}) {
+  const { form, state } = props;
+  return (
+    <form method="post" action={`/accounts/${props.accountId}/connection/token`}>
+      <Csrf token={props.csrf} />
+      {form.accountId ? (
+        <TextField
+          name="accountId"
+          label={form.accountId.label}
+          hint={form.accountId.hint}
+          required
+          autocomplete="off"
+          state={state}
+        />
+      ) : null}
+      <TextField
+        name="token"
+        type="password"
+        label={form.tokenLabel}
+        hint={form.tokenHint}
+        required
+        autocomplete="off"
+        state={state}
+      />
+      <button type="submit">接続する</button>
+    </form>
+  );
+}
 
 async function page(c: HttpContext, accountId: number, forms: Forms = {}, status: 200 | 409 | 422 = 200) {
   const actor = actorOf(c);
@@ -142,30 +177,27 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="connect-heading">
           <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
           <ErrorSummary state={forms.connect} />
-          {tokenForm ? (
-            <form method="post" action={`/accounts/${account.id}/connection/token`}>
+          {info.oauth ? (
+            <form method="post" action={`/accounts/${account.id}/connection/oauth`}>
               <Csrf token={csrf} />
-              {tokenForm.accountId ? (
-                <TextField
-                  name="accountId"
-                  label={tokenForm.accountId.label}
-                  hint={tokenForm.accountId.hint}
-                  required
-                  autocomplete="off"
-                  state={forms.connect}
-                />
-              ) : null}
-              <TextField
-                name="token"
-                type="password"
-                label={tokenForm.tokenLabel}
-                hint={tokenForm.tokenHint}
-                required
-                autocomplete="off"
-                state={forms.connect}
-              />
-              <button type="submit">接続する</button>
+              <p>
+                {label}の画面で、このアカウント（@{account.handle.replace(/^@/, "")}
+                ）として許可してください。投稿・削除・プロフィールの読み取りの権限を求めます。許可すると、この画面に戻ります。
+              </p>
+              <button type="submit">{label}の画面で許可する</button>
             </form>
+          ) : null}
+          {tokenForm && info.oauth ? (
+            <details open={forms.connect !== undefined}>
+              <summary>トークンを貼り付けて接続する</summary>
+              <p>
+                この端末から{label}
+                の画面を開けない場合（LGWAN内の端末など）は、インターネットにつながる端末で発行したトークンを貼り付けて接続できます。
+              </p>
+              <TokenForm accountId={account.id} form={tokenForm} csrf={csrf} state={forms.connect} />
+            </details>
+          ) : tokenForm ? (
+            <TokenForm accountId={account.id} form={tokenForm} csrf={csrf} state={forms.connect} />
           ) : account.platform === "bluesky" ? (
             <form method="post" action={`/accounts/${account.id}/connection/bluesky`}>
               <Csrf token={csrf} />
@@ -188,16 +220,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
               />
               <button type="submit">接続する</button>
             </form>
-          ) : (
-            <form method="post" action={`/accounts/${account.id}/connection/x`}>
-              <Csrf token={csrf} />
-              <p>
-                Xの画面で、このアカウント（@{account.handle.replace(/^@/, "")}
-                ）として許可してください。投稿・削除・プロフィールの読み取りの権限を求めます。
-              </p>
-              <button type="submit">Xの画面で許可する</button>
-            </form>
-          )}
+          ) : null}
         </section>
       ) : (
         <p>接続と取り消しは、このアカウントのアカウント管理者（課等の長、第4-1(4)）が行います。</p>

@@ -5,8 +5,11 @@
  * status created the first time, as Mastodon does within an hour; 422 over 500 characters),
  * `DELETE /api/v1/statuses/:id`, `GET /api/v1/accounts/:id/statuses`,
  * `GET /api/v1/accounts/verify_credentials`; 401 for an unknown token, 403 for a token without
- * the scope an endpoint needs.
+ * the scope an endpoint needs. OAuth: `POST /api/v1/apps` registers an app, `GET /oauth/authorize`
+ * shows a consent page labelled as a test server, `POST /oauth/token` checks the client, the
+ * redirect address and the PKCE verifier against the S256 challenge, and issues a token.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { bearerOf, type FakeServer, listingPage, type RecordedRequest, startFake } from "./server.ts";
 
 export type FakeStatus = {
@@ -25,7 +28,11 @@ export type FakeMastodon = FakeServer & {
   account: { id: string; username: string; display_name: string; note: string; fieldLink: string };
   /** Tokens and their scopes (remove one to simulate a revoked token). */
   tokens: Map<string, string[]>;
+  /** Apps registered through `POST /api/v1/apps`, by client id. */
+  apps: Map<string, { secret: string; redirectUri: string; scopes: string; name: string; website: string }>;
 };
+
+const randomToken = () => randomBytes(18).toString("base64url");
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const asHtml = (text: string) =>
@@ -64,6 +71,102 @@ export async function startFakeMastodon(options: {
     return nextId.toString();
   };
   let base = "";
+  const apps: FakeMastodon["apps"] = new Map();
+  const codes = new Map<
+    string,
+    { clientId: string; challenge: string; redirectUri: string; scopes: string[] }
+  >();
+  const oauthError = (status: number, error: string, description: string) => ({
+    status,
+    body: { error, error_description: description },
+  });
+  const registerApp = (request: RecordedRequest) => {
+    const form = new URLSearchParams(request.body);
+    const name = form.get("client_name") ?? "";
+    const redirectUri = form.get("redirect_uris") ?? "";
+    if (name === "" || redirectUri === "")
+      return { status: 422, body: { error: "Validation failed: Application name can't be blank" } };
+    const clientId = randomToken();
+    const app = {
+      secret: randomToken(),
+      redirectUri,
+      scopes: form.get("scopes") ?? "read",
+      name,
+      website: form.get("website") ?? "",
+    };
+    apps.set(clientId, app);
+    return {
+      status: 200,
+      body: {
+        id: String(apps.size),
+        name,
+        website: app.website,
+        scopes: app.scopes.split(" "),
+        redirect_uri: redirectUri,
+        redirect_uris: [redirectUri],
+        client_id: clientId,
+        client_secret: app.secret,
+      },
+    };
+  };
+  const authorizePage = (request: RecordedRequest) => {
+    const q = request.query;
+    const app = apps.get(q.get("client_id") ?? "");
+    if (!app || app.redirectUri !== q.get("redirect_uri") || q.get("response_type") !== "code")
+      return oauthError(400, "invalid_client", "Client authentication failed due to unknown client.");
+    if (q.get("code_challenge_method") !== "S256" || !q.get("code_challenge"))
+      return oauthError(400, "invalid_request", "The code challenge is missing.");
+    const scopes = (q.get("scope") ?? "").split(" ").filter(Boolean);
+    const code = randomToken();
+    codes.set(code, {
+      clientId: q.get("client_id") ?? "",
+      challenge: q.get("code_challenge") ?? "",
+      redirectUri: app.redirectUri,
+      scopes,
+    });
+    const back = new URL(app.redirectUri);
+    back.searchParams.set("code", code);
+    back.searchParams.set("state", q.get("state") ?? "");
+    return {
+      status: 200,
+      html: `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>テスト用の疑似サーバー（Mastodon）</title></head><body><main><h1>テスト用の疑似サーバー（Mastodonの代わり）</h1><p>これは本物のMastodonのサーバーではありません。デモとテストのための疑似サーバーです。</p><p>アプリ「${escapeHtml(app.name)}」に、アカウント @${escapeHtml(account.username)} の権限（${escapeHtml(scopes.join(" "))}）を許可します。</p><p><a href="${escapeHtml(back.toString())}">許可する</a></p></main></body></html>`,
+    };
+  };
+  const oauthToken = (request: RecordedRequest) => {
+    const form = new URLSearchParams(request.body);
+    const app = apps.get(form.get("client_id") ?? "");
+    if (!app || app.secret !== form.get("client_secret"))
+      return oauthError(401, "invalid_client", "Client authentication failed due to unknown client.");
+    if (form.get("grant_type") !== "authorization_code")
+      return oauthError(400, "unsupported_grant_type", "The authorization grant type is not supported.");
+    const code = codes.get(form.get("code") ?? "");
+    const challenge = createHash("sha256")
+      .update(form.get("code_verifier") ?? "")
+      .digest("base64url");
+    if (
+      !code ||
+      code.clientId !== form.get("client_id") ||
+      code.redirectUri !== form.get("redirect_uri") ||
+      code.challenge !== challenge
+    )
+      return oauthError(
+        400,
+        "invalid_grant",
+        "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+      );
+    codes.delete(form.get("code") ?? "");
+    const accessToken = randomToken();
+    tokens.set(accessToken, code.scopes);
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        token_type: "Bearer",
+        scope: code.scopes.join(" "),
+        created_at: Math.floor(Date.now() / 1000),
+      },
+    };
+  };
   const statusJson = (s: FakeStatus) => ({
     id: s.id,
     created_at: s.createdAt,
@@ -84,6 +187,9 @@ export async function startFakeMastodon(options: {
     return null;
   };
   const server = await startFake((request) => {
+    if (request.method === "POST" && request.path === "/api/v1/apps") return registerApp(request);
+    if (request.method === "GET" && request.path === "/oauth/authorize") return authorizePage(request);
+    if (request.method === "POST" && request.path === "/oauth/token") return oauthToken(request);
     if (request.method === "GET" && request.path === "/")
       return listingPage(
         "Mastodon",
@@ -195,5 +301,5 @@ export async function startFakeMastodon(options: {
     return { status: 404, body: { error: "Record not found" } };
   }, options.port);
   base = options.publicUrl ?? server.url;
-  return Object.assign(server, { statuses, media, account, tokens });
+  return Object.assign(server, { statuses, media, account, tokens, apps });
 }
