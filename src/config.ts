@@ -108,6 +108,9 @@ const envSchema = z.object({
   SNSGOV_MASTODON_API_URL: z.string().url().optional(),
   SNSGOV_BLUESKY_PDS_URL: z.string().url().default("https://bsky.social"),
   SNSGOV_THREADS_API_URL: z.string().url().default("https://graph.threads.net/v1.0"),
+  SNSGOV_THREADS_AUTHORIZE_URL: z.string().url().default("https://threads.net/oauth/authorize"),
+  SNSGOV_THREADS_APP_ID: z.string().trim().optional(),
+  SNSGOV_THREADS_APP_SECRET: z.string().optional(),
 });
 
 /** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
@@ -136,6 +139,13 @@ export type PlatformApiConfig = {
   blueskyPdsUrl: string;
   /** The Threads API with its version. */
   threadsApiUrl: string;
+  /** Threads' consent page (OAuth). */
+  threadsAuthorizeUrl: string;
+  /**
+   * The city's Threads app (Meta app id and secret; the secret never logged): with both, Threads
+   * is connected through its consent page too; without, only with a pasted token.
+   */
+  threadsApp: { id: string; secret: string } | undefined;
 };
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
@@ -256,6 +266,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mastodonApiUrl: e.SNSGOV_MASTODON_API_URL?.replace(/\/+$/, ""),
       blueskyPdsUrl: e.SNSGOV_BLUESKY_PDS_URL.replace(/\/+$/, ""),
       threadsApiUrl: e.SNSGOV_THREADS_API_URL.replace(/\/+$/, ""),
+      threadsAuthorizeUrl: e.SNSGOV_THREADS_AUTHORIZE_URL,
+      threadsApp:
+        e.SNSGOV_THREADS_APP_ID && e.SNSGOV_THREADS_APP_SECRET
+          ? { id: e.SNSGOV_THREADS_APP_ID, secret: e.SNSGOV_THREADS_APP_SECRET }
+          : undefined,
     },
   };
 }

@@ -32,6 +32,7 @@ import {
   type SentPost,
 } from "./connector.ts";
 import { type ApiResponse, callApi, errorFor, list, obj, str } from "./http.ts";
+import { withQuery } from "./oauth.ts";
 import { comparableText, firstLink } from "./text.ts";
 
 export const THREADS_SCOPES = ["threads_basic", "threads_content_publish", "threads_delete"] as const;
@@ -255,5 +256,78 @@ export function threadsConnector(options: ThreadsOptions): Connector {
         link: firstLink(bio),
       };
     },
+  };
+}
+
+// OAuth (beside the pasted token), with the city's Threads app.
+
+/** The city's Threads app (Meta app id and secret; the secret never logged). */
+export type ThreadsApp = { apiUrl: string; appId: string; appSecret: string };
+
+/** The Graph host without the version: the token endpoints are not versioned. */
+const threadsOrigin = (apiUrl: string) => apiUrl.replace(/\/+$/, "").replace(/\/v\d+(\.\d+)?$/, "");
+
+/**
+ * The consent page: `https://threads.net/oauth/authorize?client_id&redirect_uri&scope&response_type=code&state`
+ * (scopes comma-separated; Threads has no PKCE, the sealed `state` is the check).
+ */
+export function threadsAuthorizeUrl(
+  authorizeUrl: string,
+  props: { appId: string; redirectUri: string; state: string },
+): string {
+  return withQuery(authorizeUrl, {
+    client_id: props.appId,
+    redirect_uri: props.redirectUri,
+    scope: THREADS_SCOPES.join(","),
+    response_type: "code",
+    state: props.state,
+  });
+}
+
+/**
+ * The code for a long-lived token: `POST /oauth/access_token` (form `client_id`, `client_secret`,
+ * `grant_type=authorization_code`, `redirect_uri`, `code`) → a short-lived token (one hour), then
+ * `GET /access_token?grant_type=th_exchange_token&client_secret&access_token` → the long-lived
+ * token (60 days, `expires_in`), which is kept with its expiry.
+ */
+export async function exchangeThreadsCode(
+  app: ThreadsApp,
+  props: { code: string; redirectUri: string },
+): Promise<Credentials> {
+  const origin = threadsOrigin(app.apiUrl);
+  const short = await callApi("Threads", {
+    method: "POST",
+    url: `${origin}/oauth/access_token`,
+    form: {
+      client_id: app.appId,
+      client_secret: app.appSecret,
+      grant_type: "authorization_code",
+      redirect_uri: props.redirectUri,
+      code: props.code,
+    },
+  });
+  if (short.status !== 200) throw threadsError(short);
+  const shortToken = str(short.body, "access_token");
+  const missing = () =>
+    new PlatformError(
+      "invalid",
+      "Threadsからアクセストークンを受け取れませんでした。もう一度接続してください。",
+    );
+  if (shortToken === "") throw missing();
+  const query = new URLSearchParams({
+    grant_type: "th_exchange_token",
+    client_secret: app.appSecret,
+    access_token: shortToken,
+  });
+  const long = await callApi("Threads", { method: "GET", url: `${origin}/access_token?${query}` });
+  if (long.status !== 200) throw threadsError(long);
+  const accessToken = str(long.body, "access_token");
+  if (accessToken === "") throw missing();
+  const expiresIn = Number(str(long.body, "expires_in"));
+  return {
+    accessToken,
+    ...(Number.isFinite(expiresIn) && expiresIn > 0
+      ? { expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() }
+      : {}),
   };
 }

@@ -3,7 +3,8 @@
  * pasted token, as the account manager uses it against the loopback fake: 「Mastodonの画面で許可する」
  * is the main way, the token form waits under 「トークンを貼り付けて接続する」; the manager is sent to
  * the server's consent page and back to snsgov's callback, which connects the account the state
- * names; a refusal on the platform's page connects nothing and says so.
+ * names; a refusal on the platform's page connects nothing and says so. Threads without the city's
+ * app configured offers the pasted token only.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -73,4 +74,18 @@ test("Mastodon: the manager allows snsgov on the server's page and comes back co
     "a used code does not connect twice",
   );
   assert.equal((await manager.get(`${back.pathname}?code=x&state=garbage`)).status, 404);
+});
+
+test("Threads without the city's app configured: only the pasted token is offered", async () => {
+  const account = await seedKouhouAccount(app.ctx, org, {
+    platform: "threads",
+    handle: `@${FEDI.threads.username}`,
+    url: `https://www.threads.net/@${FEDI.threads.username}`,
+  });
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  const html = await manager.text(`/accounts/${account.id}/connection`);
+  assert.ok(!html.includes("Threadsの画面で許可する"));
+  assert.ok(!html.includes("トークンを貼り付けて接続する"), "the token form is the way, not folded away");
+  assert.match(html, /name="token"/);
+  assert.equal((await manager.post(`/accounts/${account.id}/connection/oauth`, {})).status, 409);
 });

@@ -18,8 +18,14 @@ export const FEDI = {
 
 export type FediApp = PlatformsApp & { mastodon: FakeMastodon; bluesky: FakeBluesky; threads: FakeThreads };
 
-/** Starts the three fakes (keeping the application's time), then the application pointing at them. */
-export async function testAppWithFediPlatforms(): Promise<FediApp> {
+/** The city's Threads app in the tests that connect Threads through OAuth. */
+export const THREADS_APP = { id: "1234567890", secret: "threads-app-secret" } as const;
+
+/**
+ * Starts the three fakes (keeping the application's time), then the application pointing at them.
+ * @param options.threadsApp the city's Threads app is configured (OAuth offered beside the pasted token)
+ */
+export async function testAppWithFediPlatforms(options: { threadsApp?: boolean } = {}): Promise<FediApp> {
   let app: TestApp | undefined;
   const now = () => app?.clock.now() ?? new Date();
   const mastodon = await startFakeMastodon({
@@ -29,7 +35,12 @@ export async function testAppWithFediPlatforms(): Promise<FediApp> {
     now,
   });
   const bluesky = await startFakeBluesky({ ...FEDI.bluesky, now });
-  const threads = await startFakeThreads({ username: FEDI.threads.username, token: FEDI.threads.token, now });
+  const threads = await startFakeThreads({
+    username: FEDI.threads.username,
+    token: FEDI.threads.token,
+    now,
+    ...(options.threadsApp ? { app: THREADS_APP } : {}),
+  });
   const platforms = await testAppWithPlatforms({
     line: { token: "line-token", basicId: "@iwaki_line" },
     x: { username: "iwaki_x" },
@@ -39,6 +50,13 @@ export async function testAppWithFediPlatforms(): Promise<FediApp> {
       SNSGOV_MASTODON_API_URL: mastodon.url,
       SNSGOV_BLUESKY_PDS_URL: bluesky.url,
       SNSGOV_THREADS_API_URL: threads.apiUrl,
+      ...(options.threadsApp
+        ? {
+            SNSGOV_THREADS_AUTHORIZE_URL: `${threads.url}/oauth/authorize`,
+            SNSGOV_THREADS_APP_ID: THREADS_APP.id,
+            SNSGOV_THREADS_APP_SECRET: THREADS_APP.secret,
+          }
+        : {}),
     },
   });
   app = platforms.app;

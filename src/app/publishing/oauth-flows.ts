@@ -10,6 +10,7 @@
 import type { Config } from "../../config.ts";
 import type { Credentials } from "../../publishing/connector.ts";
 import { exchangeMastodonCode, MASTODON_SCOPES, mastodonAuthorizeUrl } from "../../publishing/mastodon.ts";
+import { exchangeThreadsCode, THREADS_SCOPES, threadsAuthorizeUrl } from "../../publishing/threads.ts";
 import { exchangeXCode, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { mastodonServer } from "./connectors.ts";
@@ -70,9 +71,28 @@ const mastodonFlow: OAuthFlow = {
   },
 };
 
+/** Threads: the city's Meta app (SNSGOV_THREADS_APP_ID/SECRET); the code becomes a 60-day token. */
+function threadsFlow(config: Config): OAuthFlow | null {
+  const app = config.platforms.threadsApp;
+  if (!app) return null;
+  const threads = { apiUrl: config.platforms.threadsApiUrl, appId: app.id, appSecret: app.secret };
+  return {
+    scopes: THREADS_SCOPES.join(" "),
+    authorizeUrl: async (_ctx, _actor, _account, props) =>
+      threadsAuthorizeUrl(config.platforms.threadsAuthorizeUrl, {
+        appId: app.id,
+        redirectUri: props.redirectUri,
+        state: props.state,
+      }),
+    exchange: (_ctx, _actor, _account, props) =>
+      exchangeThreadsCode(threads, { code: props.code, redirectUri: props.redirectUri }),
+  };
+}
+
 /** The OAuth flow of a platform with this configuration, or null (then: a pasted token, if any). */
 export function oauthFlowFor(config: Config, platform: string): OAuthFlow | null {
   if (platform === "x") return xFlow(config);
   if (platform === "mastodon") return mastodonFlow;
+  if (platform === "threads") return threadsFlow(config);
   return null;
 }

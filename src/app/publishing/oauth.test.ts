@@ -3,7 +3,8 @@
  * Mastodon registers snsgov's app on the account's server once (audited, the secret sealed), sends
  * the manager to the server's consent page and keeps the token the code brings back, after the
  * server says whose it is; a state made for another account, another person, or too long ago is
- * refused; the pasted token still connects.
+ * refused; the pasted token still connects. Threads, with the city's app configured, turns the
+ * code into a long-lived token kept with its expiry.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -15,7 +16,7 @@ import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
 import { getSetting } from "../../db/repos/auth.ts";
 import { connectionsOf } from "../../db/repos/platform-publishing.ts";
-import { beginOAuthConnect, connectWithToken, finishOAuthConnect } from "./connections.ts";
+import { beginOAuthConnect, connectionsInfo, connectWithToken, finishOAuthConnect } from "./connections.ts";
 import { openCredentials } from "./connectors.ts";
 
 let app: TestApp;
@@ -24,7 +25,7 @@ let fedi: FediApp;
 const redirectUri = "http://localhost:3000/connection/mastodon/callback";
 
 before(async () => {
-  fedi = await testAppWithFediPlatforms();
+  fedi = await testAppWithFediPlatforms({ threadsApp: true });
   app = fedi.app;
   org = await seedOrg(app.ctx);
 });
@@ -128,4 +129,50 @@ test("Mastodon: a state older than 15 minutes or started by another person is re
     input: { token: FEDI.mastodon.token },
   });
   assert.equal(pasted.status, "active");
+});
+
+test("Threads: with the city's app, the consent page's code becomes a 60-day token kept with its expiry", async () => {
+  const account = await seedKouhouAccount(app.ctx, org, {
+    platform: "threads",
+    handle: `@${FEDI.threads.username}`,
+    url: `https://www.threads.net/@${FEDI.threads.username}`,
+  });
+  const info = await connectionsInfo(app.ctx, { actor: org.actors.kouhouManager, accountId: account.id });
+  assert.equal(info.oauth, true);
+  const threadsRedirect = "http://localhost:3000/connection/threads/callback";
+  const { url } = await beginOAuthConnect(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: account.id,
+    redirectUri: threadsRedirect,
+  });
+  const query = new URL(url).searchParams;
+  assert.equal(query.get("client_id"), "1234567890");
+  assert.equal(query.get("code_challenge"), null, "Threads has no PKCE: the sealed state is the check");
+  const input = await consent(url);
+  const connection = await finishOAuthConnect(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: account.id,
+    input,
+    redirectUri: threadsRedirect,
+  });
+  assert.equal(connection.externalHandle, FEDI.threads.username);
+  const [row] = await connectionsOf(app.ctx.db, account.id);
+  assert.ok(row);
+  assert.equal(row.scopes, "threads_basic threads_content_publish threads_delete");
+  const days = ((row.tokenExpiresAt?.getTime() ?? 0) - Date.now()) / 86_400_000;
+  assert.ok(days > 59 && days <= 60, `expires in 60 days (${days})`);
+  const credentials = await openCredentials(app.ctx.config, row);
+  assert.ok(
+    fedi.threads.longLivedTokens.has(credentials.accessToken),
+    "the long-lived token, not the short one",
+  );
+  await assert.rejects(
+    finishOAuthConnect(app.ctx, {
+      actor: org.actors.kouhouManager,
+      accountId: account.id,
+      input,
+      redirectUri: threadsRedirect,
+    }),
+    refused("validation", /Threadsとの接続を完了できませんでした/),
+  );
 });

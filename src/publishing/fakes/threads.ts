@@ -5,8 +5,12 @@
  * look, then FINISHED), `POST /{user-id}/threads_publish` (a container published already is
  * refused), `GET /{id}?fields=permalink,timestamp`, `GET /{user-id}/threads`, `DELETE /{id}`,
  * `GET /me`; Meta's error object with code 190 for an unknown token, 10 for a missing permission,
- * 100/33 for an unknown object.
+ * 100/33 for an unknown object. With the city's app (`options.app`), OAuth at the host's root:
+ * `GET /oauth/authorize` (a consent page labelled as a test server), `POST /oauth/access_token`
+ * (the code for a short-lived token) and `GET /access_token?grant_type=th_exchange_token` (for a
+ * long-lived one, 60 days).
  */
+import { randomBytes } from "node:crypto";
 import { bearerOf, type FakeServer, listingPage, type RecordedRequest, startFake } from "./server.ts";
 
 export type FakeThreadsPost = {
@@ -35,7 +39,11 @@ export type FakeThreads = FakeServer & {
   user: { id: string; username: string; name: string; threads_biography: string };
   /** Tokens and their permissions (remove one to simulate a revoked token). */
   tokens: Map<string, string[]>;
+  /** Long-lived tokens issued through OAuth (`th_exchange_token`). */
+  longLivedTokens: Set<string>;
 };
+
+const oauthToken = () => `TH${randomBytes(18).toString("base64url")}`;
 
 const metaError = (message: string, code: number, subcode?: number) => ({
   status: 400,
@@ -57,6 +65,8 @@ export async function startFakeThreads(options: {
   name?: string;
   port?: number;
   now?: () => Date;
+  /** The city's Meta app, for OAuth (`/oauth/authorize`, `/oauth/access_token`, `/access_token`). */
+  app?: { id: string; secret: string };
 }): Promise<FakeThreads> {
   const posts: FakeThreadsPost[] = [];
   const containers = new Map<string, Container>();
@@ -87,7 +97,58 @@ export async function startFakeThreads(options: {
     timestamp: p.timestamp,
     permalink: `https://www.threads.net/@${user.username}/post/${p.shortcode}`,
   });
+  const codes = new Map<string, string>();
+  const shortTokens = new Set<string>();
+  const longLivedTokens = new Set<string>();
+  const scopes = ["threads_basic", "threads_content_publish", "threads_delete"];
+  const esc = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  /** OAuth with the city's app: the consent page, the code, the long-lived token; else null. */
+  const oauth = (request: RecordedRequest) => {
+    const app = options.app;
+    if (!app) return null;
+    if (request.method === "GET" && request.path === "/oauth/authorize") {
+      const q = request.query;
+      const redirectUri = q.get("redirect_uri") ?? "";
+      if (q.get("client_id") !== app.id || q.get("response_type") !== "code" || redirectUri === "")
+        return metaError("Invalid platform app", 100);
+      const code = oauthToken();
+      codes.set(code, redirectUri);
+      const back = new URL(redirectUri);
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", q.get("state") ?? "");
+      return {
+        status: 200,
+        html: `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>テスト用の疑似サーバー（Threads）</title></head><body><main><h1>テスト用の疑似サーバー（Threadsの代わり）</h1><p>これは本物のThreadsではありません。デモとテストのための疑似サーバーです。</p><p>アカウント @${esc(user.username)} の権限（${esc(q.get("scope") ?? "")}）を snsgov に許可します。</p><p><a href="${esc(back.toString())}">許可する</a></p></main></body></html>`,
+      };
+    }
+    if (request.method === "POST" && request.path === "/oauth/access_token") {
+      const form = new URLSearchParams(request.body);
+      if (form.get("client_id") !== app.id || form.get("client_secret") !== app.secret)
+        return metaError("Error validating client secret.", 1);
+      const redirectUri = codes.get(form.get("code") ?? "");
+      if (form.get("grant_type") !== "authorization_code" || redirectUri !== form.get("redirect_uri"))
+        return metaError("Invalid verification code format.", 100);
+      codes.delete(form.get("code") ?? "");
+      const token = oauthToken();
+      shortTokens.add(token);
+      tokens.set(token, scopes);
+      return { status: 200, body: { access_token: token, user_id: Number(user.id) } };
+    }
+    if (request.method === "GET" && request.path === "/access_token") {
+      const q = request.query;
+      if (q.get("client_secret") !== app.secret) return metaError("Error validating client secret.", 1);
+      if (q.get("grant_type") !== "th_exchange_token" || !shortTokens.delete(q.get("access_token") ?? ""))
+        return metaError("Invalid OAuth access token - Cannot parse access token", 190);
+      const token = oauthToken();
+      longLivedTokens.add(token);
+      tokens.set(token, scopes);
+      return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5_184_000 } };
+    }
+    return null;
+  };
   const server = await startFake((request) => {
+    const oauthAnswer = oauth(request);
+    if (oauthAnswer) return oauthAnswer;
     if (request.method === "GET" && request.path === "/")
       return listingPage(
         "Threads",
@@ -176,5 +237,12 @@ export async function startFakeThreads(options: {
     }
     return metaError("Unsupported request", 100, 33);
   }, options.port);
-  return Object.assign(server, { apiUrl: `${server.url}/v1.0`, posts, containers, user, tokens });
+  return Object.assign(server, {
+    apiUrl: `${server.url}/v1.0`,
+    posts,
+    containers,
+    user,
+    tokens,
+    longLivedTokens,
+  });
 }
