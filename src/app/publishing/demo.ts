@@ -36,6 +36,8 @@ export const DEMO_INSTAGRAM_TOKEN = "demo-instagram-token-sample";
 export const DEMO_MASTODON_TOKEN = "demo-mastodon-access-token-sample";
 export const DEMO_BLUESKY_APP_PASSWORD = "demo-bsky-appp-assw";
 export const DEMO_THREADS_TOKEN = "demo-threads-access-token-sample";
+/** The demo city's Threads app (OAuth against the fake; サンプル). */
+const DEMO_THREADS_APP = { id: "100000000000001", secret: "demo-threads-app-secret" } as const;
 
 /** Starts the fakes and returns the configuration that points at them. */
 export async function startDemoPlatforms(
@@ -79,6 +81,7 @@ export async function startDemoPlatforms(
     username: "iwaki_furusato",
     token: DEMO_THREADS_TOKEN,
     name: "いわきふるさと便り（サンプル）",
+    app: DEMO_THREADS_APP,
   });
   return {
     config: {
@@ -97,6 +100,8 @@ export async function startDemoPlatforms(
         mastodonApiUrl: mastodon.url,
         blueskyPdsUrl: bluesky.url,
         threadsApiUrl: threads.apiUrl,
+        threadsAuthorizeUrl: `${threads.url}/oauth/authorize`,
+        threadsApp: DEMO_THREADS_APP,
       },
     },
     fakes: [line, x, facebook, instagram, mastodon, bluesky, threads],
@@ -105,9 +110,9 @@ export async function startDemoPlatforms(
       `X API v2 のテスト用の疑似サーバー（サンプル）: ${x.url}（受け取った投稿の一覧: ${x.url}/）`,
       `Facebook Graph API のテスト用の疑似サーバー（サンプル）: ${facebook.url}（受け取った投稿の一覧: ${facebook.url}/）`,
       `Instagram Graph API のテスト用の疑似サーバー（サンプル）: ${instagram.url}（受け取った投稿の一覧: ${instagram.url}/）`,
-      `Mastodon のテスト用の疑似サーバー（サンプル）: ${mastodon.url}（@iwaki_city、アクセストークン ${DEMO_MASTODON_TOKEN}）`,
+      `Mastodon のテスト用の疑似サーバー（サンプル）: ${mastodon.url}（@iwaki_city、「Mastodonの画面で許可する」でも、アクセストークン ${DEMO_MASTODON_TOKEN} の貼り付けでも接続できます）`,
       `Bluesky のテスト用の疑似サーバー（サンプル）: ${bluesky.url}（seisaku.iwaki.example.jp、アプリパスワード ${DEMO_BLUESKY_APP_PASSWORD}）`,
-      `Threads API のテスト用の疑似サーバー（サンプル）: ${threads.url}（@iwaki_furusato、長期アクセストークン ${DEMO_THREADS_TOKEN}）`,
+      `Threads API のテスト用の疑似サーバー（サンプル）: ${threads.url}（@iwaki_furusato、「Threadsの画面で許可する」でも、長期アクセストークン ${DEMO_THREADS_TOKEN} の貼り付けでも接続できます）`,
     ],
   };
 }
