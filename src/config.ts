@@ -6,7 +6,7 @@
 import { isIP } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { GRAPH_API_URL } from "./publishing/graph.ts";
+import { GRAPH_API_URL, GRAPH_VERSION } from "./publishing/graph.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -111,6 +111,12 @@ const envSchema = z.object({
   SNSGOV_THREADS_AUTHORIZE_URL: z.string().url().default("https://threads.net/oauth/authorize"),
   SNSGOV_THREADS_APP_ID: z.string().trim().optional(),
   SNSGOV_THREADS_APP_SECRET: z.string().optional(),
+  SNSGOV_FACEBOOK_DIALOG_URL: z
+    .string()
+    .url()
+    .default(`https://www.facebook.com/${GRAPH_VERSION}/dialog/oauth`),
+  SNSGOV_META_APP_ID: z.string().trim().optional(),
+  SNSGOV_META_APP_SECRET: z.string().optional(),
 });
 
 /** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
@@ -146,6 +152,13 @@ export type PlatformApiConfig = {
    * is connected through its consent page too; without, only with a pasted token.
    */
   threadsApp: { id: string; secret: string } | undefined;
+  /** Facebook Login's consent page. */
+  facebookDialogUrl: string;
+  /**
+   * The city's Meta app (id and secret; the secret never logged): with both, a Facebook page is
+   * connected through Facebook Login too; without, only with a pasted page token.
+   */
+  metaApp: { id: string; secret: string } | undefined;
 };
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
@@ -270,6 +283,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       threadsApp:
         e.SNSGOV_THREADS_APP_ID && e.SNSGOV_THREADS_APP_SECRET
           ? { id: e.SNSGOV_THREADS_APP_ID, secret: e.SNSGOV_THREADS_APP_SECRET }
+          : undefined,
+      facebookDialogUrl: e.SNSGOV_FACEBOOK_DIALOG_URL,
+      metaApp:
+        e.SNSGOV_META_APP_ID && e.SNSGOV_META_APP_SECRET
+          ? { id: e.SNSGOV_META_APP_ID, secret: e.SNSGOV_META_APP_SECRET }
           : undefined,
     },
   };

@@ -42,7 +42,8 @@ export type PlatformsApp = {
 export async function testAppWithPlatforms(options: {
   line: { token: string; basicId: string };
   x: { username: string };
-  facebook?: { token: string; username: string };
+  /** `app`: the city's Meta app is configured (Facebook Login offered beside the pasted token). */
+  facebook?: { token: string; username: string; app?: { id: string; secret: string } };
   instagram?: { token: string; username: string };
   running?: boolean;
   fakesKeepAppTime?: boolean;
@@ -77,6 +78,13 @@ export async function testAppWithPlatforms(options: {
       SNSGOV_X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
       SNSGOV_X_CLIENT_ID: "city-app",
       ...(facebook ? { SNSGOV_FACEBOOK_API_URL: facebook.apiUrl } : {}),
+      ...(facebook && options.facebook?.app
+        ? {
+            SNSGOV_FACEBOOK_DIALOG_URL: `${facebook.apiUrl}/dialog/oauth`,
+            SNSGOV_META_APP_ID: options.facebook.app.id,
+            SNSGOV_META_APP_SECRET: options.facebook.app.secret,
+          }
+        : {}),
       ...(instagram ? { SNSGOV_INSTAGRAM_API_URL: instagram.apiUrl, SNSGOV_MEDIA_PUBLIC_URL: webUrl } : {}),
       ...options.env,
     },

@@ -9,6 +9,12 @@
  */
 import type { Config } from "../../config.ts";
 import type { Credentials } from "../../publishing/connector.ts";
+import {
+  exchangeFacebookCode,
+  FACEBOOK_LOGIN_SCOPES,
+  facebookDialogUrl,
+  facebookPageToken,
+} from "../../publishing/facebook-login.ts";
 import { exchangeMastodonCode, MASTODON_SCOPES, mastodonAuthorizeUrl } from "../../publishing/mastodon.ts";
 import { exchangeThreadsCode, THREADS_SCOPES, threadsAuthorizeUrl } from "../../publishing/threads.ts";
 import { exchangeXCode, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
@@ -17,7 +23,7 @@ import { mastodonServer } from "./connectors.ts";
 import { mastodonAppFor } from "./mastodon-apps.ts";
 
 /** The account being connected, as a flow needs it. */
-export type OAuthAccount = { id: number; url: string };
+export type OAuthAccount = { id: number; url: string; handle: string };
 
 export type OAuthFlow = {
   /** The scopes asked (recorded on the connection). */
@@ -89,10 +95,37 @@ function threadsFlow(config: Config): OAuthFlow | null {
   };
 }
 
+/**
+ * A Facebook page: Facebook Login with the city's Meta app (SNSGOV_META_APP_ID/SECRET); the code
+ * becomes a long-lived user token, and that the page access token of the registered page.
+ */
+function facebookFlow(config: Config): OAuthFlow | null {
+  const app = config.platforms.metaApp;
+  if (!app) return null;
+  const meta = { apiUrl: config.platforms.facebookApiUrl, appId: app.id, appSecret: app.secret };
+  return {
+    scopes: FACEBOOK_LOGIN_SCOPES.join(" "),
+    authorizeUrl: async (_ctx, _actor, _account, props) =>
+      facebookDialogUrl(config.platforms.facebookDialogUrl, {
+        appId: app.id,
+        redirectUri: props.redirectUri,
+        state: props.state,
+      }),
+    async exchange(_ctx, _actor, account, props) {
+      const userToken = await exchangeFacebookCode(meta, {
+        code: props.code,
+        redirectUri: props.redirectUri,
+      });
+      return facebookPageToken(meta, userToken, account.handle);
+    },
+  };
+}
+
 /** The OAuth flow of a platform with this configuration, or null (then: a pasted token, if any). */
 export function oauthFlowFor(config: Config, platform: string): OAuthFlow | null {
   if (platform === "x") return xFlow(config);
   if (platform === "mastodon") return mastodonFlow;
   if (platform === "threads") return threadsFlow(config);
+  if (platform === "facebook") return facebookFlow(config);
   return null;
 }

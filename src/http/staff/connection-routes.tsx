@@ -350,7 +350,7 @@ export function connectionRoutes() {
   r.get("/accounts/:id/connection/x/callback", (c) => finishOAuth(c, accountId(c), "x"));
   // One callback per platform for the others (registered once with the app): the account is the
   // one the `state` names, checked when the state is opened.
-  r.get("/connection/:platform{mastodon|threads}/callback", async (c) => {
+  r.get("/connection/:platform{mastodon|threads|facebook}/callback", async (c) => {
     const id = oauthStateAccountId(c.req.query("state") ?? "");
     if (id === 0) throw notFound("接続の手続き");
     return finishOAuth(c, id, c.req.param("platform"));
