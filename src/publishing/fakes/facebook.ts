@@ -8,10 +8,17 @@
  * server), `GET /oauth/access_token` (the code for a short-lived user token; `fb_exchange_token` for
  * a long-lived one), `GET /me/accounts` (the page with a fresh page access token).
  */
-import { randomBytes } from "node:crypto";
 import { GRAPH_VERSION } from "../graph.ts";
-import { graphFault, graphFields, graphPath, graphToken, multipartOf, noSuchObject } from "./graph.ts";
-import { type FakeServer, listingPage, type RecordedRequest, startFake } from "./server.ts";
+import {
+  facebookLoginFake,
+  graphFault,
+  graphFields,
+  graphPath,
+  graphToken,
+  multipartOf,
+  noSuchObject,
+} from "./graph.ts";
+import { type FakeServer, listingPage, startFake } from "./server.ts";
 
 export type FakeFacebookPost = {
   id: string;
@@ -41,8 +48,6 @@ export type FakeFacebook = FakeServer & {
   /** Long-lived user tokens issued through Facebook Login (`fb_exchange_token`). */
   userTokens: Set<string>;
 };
-
-const loginToken = () => `EAA${randomBytes(18).toString("base64url")}`;
 
 /** Starts the fake for the page `username` with page access token `token`. */
 export async function startFakeFacebook(options: {
@@ -78,64 +83,21 @@ export async function startFakeFacebook(options: {
     posts.push(post);
     return { status: 200, body: { id: post.id } };
   };
-  const codes = new Map<string, string>();
-  const shortTokens = new Set<string>();
   const userTokens = new Set<string>();
-  const esc = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  /** Facebook Login with the city's app: the consent page, the tokens, the pages; else null. */
-  const login = (request: RecordedRequest, path: string | null) => {
-    const app = options.app;
-    if (!app || path === null) return null;
-    const q = request.query;
-    if (request.method === "GET" && path === "/dialog/oauth") {
-      const redirectUri = q.get("redirect_uri") ?? "";
-      if (q.get("client_id") !== app.id || redirectUri === "")
-        return graphFault(400, { message: "Invalid App ID", code: 101 });
-      const code = loginToken();
-      codes.set(code, redirectUri);
-      const back = new URL(redirectUri);
-      back.searchParams.set("code", code);
-      back.searchParams.set("state", q.get("state") ?? "");
-      return {
-        status: 200,
-        html: `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>テスト用の疑似サーバー（Facebook）</title></head><body><main><h1>テスト用の疑似サーバー（Facebookの代わり）</h1><p>これは本物のFacebookではありません。デモとテストのための疑似サーバーです。</p><p>ページ「${esc(page.name)}」の権限（${esc(q.get("scope") ?? "")}）を snsgov に許可します。</p><p><a href="${esc(back.toString())}">許可する</a></p></main></body></html>`,
-      };
-    }
-    if (request.method === "GET" && path === "/oauth/access_token") {
-      if (q.get("client_id") !== app.id || q.get("client_secret") !== app.secret)
-        return graphFault(400, {
-          message: "Error validating client secret.",
-          code: 1,
-          type: "OAuthException",
-        });
-      if (q.get("grant_type") === "fb_exchange_token") {
-        if (!shortTokens.delete(q.get("fb_exchange_token") ?? ""))
-          return graphFault(400, { message: "Invalid OAuth access token.", code: 190 });
-        const token = loginToken();
-        userTokens.add(token);
-        return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5_183_944 } };
-      }
-      const code = q.get("code") ?? "";
-      if (codes.get(code) !== q.get("redirect_uri"))
-        return graphFault(400, { message: "Invalid verification code format.", code: 100 });
-      codes.delete(code);
-      const token = loginToken();
-      shortTokens.add(token);
-      return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5_400 } };
-    }
-    if (request.method === "GET" && path === "/me/accounts" && userTokens.has(graphToken(request))) {
-      const pageToken = loginToken();
-      tokens.add(pageToken);
-      return {
-        status: 200,
-        body: {
-          data: [{ id: page.id, name: page.name, username: page.username, access_token: pageToken }],
-          paging: { cursors: { before: "a", after: "b" } },
-        },
-      };
-    }
-    return null;
-  };
+  const login = options.app
+    ? facebookLoginFake({
+        app: options.app,
+        consentName: page.name,
+        userTokens,
+        pageTokens: tokens,
+        accountsEntry: (accessToken) => ({
+          id: page.id,
+          name: page.name,
+          username: page.username,
+          access_token: accessToken,
+        }),
+      })
+    : () => null;
   const server = await startFake(async (request) => {
     if (request.method === "GET" && request.path === "/")
       return listingPage(

@@ -8,6 +8,77 @@ import { randomBytes } from "node:crypto";
 import { GRAPH_VERSION } from "../graph.ts";
 import { bearerOf, type FakeAnswer, type RecordedRequest } from "./server.ts";
 
+const loginToken = () => `EAA${randomBytes(18).toString("base64url")}`;
+const esc = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Facebook Login with the city's app, as the Facebook and Instagram fakes answer it (paths without
+ * the version): `GET /dialog/oauth` (a consent page labelled as a test server),
+ * `GET /oauth/access_token` (the code for a short-lived user token; `fb_exchange_token` for a
+ * long-lived one, kept in `userTokens`), `GET /me/accounts` with a long-lived user token (the
+ * pages, each with a fresh page token added to `pageTokens`). Anything else: null.
+ */
+export function facebookLoginFake(options: {
+  app: { id: string; secret: string };
+  consentName: string;
+  userTokens: Set<string>;
+  pageTokens: Set<string>;
+  accountsEntry: (pageToken: string) => Record<string, unknown>;
+}): (request: RecordedRequest, path: string | null) => FakeAnswer | null {
+  const { app, userTokens } = options;
+  const codes = new Map<string, string>();
+  const shortTokens = new Set<string>();
+  return (request, path) => {
+    if (path === null || request.method !== "GET") return null;
+    const q = request.query;
+    if (path === "/dialog/oauth") {
+      const redirectUri = q.get("redirect_uri") ?? "";
+      if (q.get("client_id") !== app.id || redirectUri === "")
+        return graphFault(400, { message: "Invalid App ID", code: 101 });
+      const code = loginToken();
+      codes.set(code, redirectUri);
+      const back = new URL(redirectUri);
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", q.get("state") ?? "");
+      return {
+        status: 200,
+        html: `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>テスト用の疑似サーバー（Facebookログイン）</title></head><body><main><h1>テスト用の疑似サーバー（Facebookログインの代わり）</h1><p>これは本物のFacebookではありません。デモとテストのための疑似サーバーです。</p><p>「${esc(options.consentName)}」の権限（${esc(q.get("scope") ?? "")}）を snsgov に許可します。</p><p><a href="${esc(back.toString())}">許可する</a></p></main></body></html>`,
+      };
+    }
+    if (path === "/oauth/access_token") {
+      if (q.get("client_id") !== app.id || q.get("client_secret") !== app.secret)
+        return graphFault(400, {
+          message: "Error validating client secret.",
+          code: 1,
+          type: "OAuthException",
+        });
+      if (q.get("grant_type") === "fb_exchange_token") {
+        if (!shortTokens.delete(q.get("fb_exchange_token") ?? ""))
+          return graphFault(400, { message: "Invalid OAuth access token.", code: 190 });
+        const token = loginToken();
+        userTokens.add(token);
+        return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5_183_944 } };
+      }
+      const code = q.get("code") ?? "";
+      if (codes.get(code) !== q.get("redirect_uri"))
+        return graphFault(400, { message: "Invalid verification code format.", code: 100 });
+      codes.delete(code);
+      const token = loginToken();
+      shortTokens.add(token);
+      return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5_400 } };
+    }
+    if (path === "/me/accounts" && userTokens.has(graphToken(request))) {
+      const pageToken = loginToken();
+      options.pageTokens.add(pageToken);
+      return {
+        status: 200,
+        body: { data: [options.accountsEntry(pageToken)], paging: { cursors: { before: "a", after: "b" } } },
+      };
+    }
+    return null;
+  };
+}
+
 /** A Graph error answer. */
 export function graphFault(
   status: number,
