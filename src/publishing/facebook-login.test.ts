@@ -2,7 +2,8 @@
  * Contract of Facebook Login for a page against the loopback fake: the consent page's URL (exact
  * query), the code for a short-lived user token and that for a long-lived one (exact requests),
  * then the registered page's access token from `/me/accounts`; a page the person does not manage
- * is refused in Japanese.
+ * is refused in Japanese; for Instagram, the page linked to the registered account gives its token
+ * and the Instagram user id.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -13,8 +14,11 @@ import {
   FACEBOOK_LOGIN_SCOPES,
   facebookDialogUrl,
   facebookPageToken,
+  INSTAGRAM_LOGIN_SCOPES,
+  instagramAccountFor,
 } from "./facebook-login.ts";
 import { type FakeFacebook, startFakeFacebook } from "./fakes/facebook.ts";
+import { FAKE_INSTAGRAM_USER_ID, startFakeInstagram } from "./fakes/instagram.ts";
 
 let fake: FakeFacebook;
 const cityApp = { id: "2345678901", secret: "meta-app-secret" };
@@ -76,4 +80,47 @@ test("the code becomes a long-lived user token, and that the registered page's a
     (e: unknown) =>
       e instanceof PlatformError && /登録されているページ（another_page）がありませんでした/.test(e.message),
   );
+});
+
+test("Instagram: the page linked to the registered account gives its page token and the Instagram user id", async () => {
+  const instagram = await startFakeInstagram({
+    token: "pasted-ig-token",
+    username: "iwaki_kanko",
+    app: cityApp,
+  });
+  try {
+    const igMeta = { apiUrl: instagram.apiUrl, appId: cityApp.id, appSecret: cityApp.secret };
+    const url = new URL(
+      facebookDialogUrl(`${instagram.apiUrl}/dialog/oauth`, {
+        appId: cityApp.id,
+        redirectUri,
+        state: "s2",
+        scopes: INSTAGRAM_LOGIN_SCOPES,
+      }),
+    );
+    assert.equal(
+      url.searchParams.get("scope"),
+      "instagram_basic,instagram_content_publish,pages_read_engagement,pages_show_list",
+    );
+    const page = await (await fetch(url)).text();
+    const code =
+      new URL(/href="([^"]+)"/.exec(page)?.[1]?.replaceAll("&#38;", "&") ?? "").searchParams.get("code") ??
+      "";
+    const userToken = await exchangeFacebookCode(igMeta, { code, redirectUri });
+    const credentials = await instagramAccountFor(igMeta, userToken, "@iwaki_kanko");
+    const accounts = instagram.requests.at(-1);
+    assert.equal(accounts?.path, "/v25.0/me/accounts");
+    assert.equal(
+      accounts?.query.get("fields"),
+      "id,name,access_token,instagram_business_account{id,username}",
+    );
+    assert.equal(credentials.accountId, FAKE_INSTAGRAM_USER_ID);
+    assert.ok(instagram.tokens.has(credentials.accessToken), "the linked page's token");
+    await assert.rejects(
+      instagramAccountFor(igMeta, userToken, "someone_else"),
+      (e: unknown) => e instanceof PlatformError && /Instagramアカウント（@someone_else）/.test(e.message),
+    );
+  } finally {
+    await instagram.close();
+  }
 });

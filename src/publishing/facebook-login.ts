@@ -10,12 +10,15 @@
  * - the page: `GET /me/accounts?fields=id,name,username,access_token` with the long-lived user token
  *   → the page whose username (or id) is the registered handle; its page access token, which does
  *   not expire when it comes from a long-lived user token, is what is kept. The user token is not.
+ * - Instagram: `GET /me/accounts?fields=id,name,access_token,instagram_business_account{id,username}`
+ *   → the page linked to the registered Instagram account; its page token and the Instagram user id
+ *   (`Credentials.accountId`) are kept.
  * The app's secret and the tokens travel in the query of these GETs as Meta documents them, from the
  * server only, and are never logged.
  */
 import { type Credentials, PlatformError } from "./connector.ts";
 import { bearer, graphError } from "./graph.ts";
-import { callApi, list, str } from "./http.ts";
+import { callApi, list, obj, str } from "./http.ts";
 import { withQuery } from "./oauth.ts";
 
 /** The permissions asked (the same as for a pasted page token). */
@@ -28,16 +31,24 @@ export const FACEBOOK_LOGIN_SCOPES = [
 /** The city's Meta app and the Graph base URL (version included). */
 export type MetaApp = { apiUrl: string; appId: string; appSecret: string };
 
-/** The consent page's URL. */
+/** The permissions asked for an Instagram professional account (as for a pasted token). */
+export const INSTAGRAM_LOGIN_SCOPES = [
+  "instagram_basic",
+  "instagram_content_publish",
+  "pages_read_engagement",
+  "pages_show_list",
+] as const;
+
+/** The consent page's URL (`scopes`: the page's by default, Instagram's for an Instagram account). */
 export function facebookDialogUrl(
   dialogUrl: string,
-  props: { appId: string; redirectUri: string; state: string },
+  props: { appId: string; redirectUri: string; state: string; scopes?: readonly string[] },
 ): string {
   return withQuery(dialogUrl, {
     client_id: props.appId,
     redirect_uri: props.redirectUri,
     state: props.state,
-    scope: FACEBOOK_LOGIN_SCOPES.join(","),
+    scope: (props.scopes ?? FACEBOOK_LOGIN_SCOPES).join(","),
     response_type: "code",
   });
 }
@@ -100,4 +111,33 @@ export async function facebookPageToken(
       `許可した人が管理するFacebookページの中に、登録されているページ（${wanted}）がありませんでした。このページを管理できる人が許可してください。`,
     );
   return { accessToken };
+}
+
+/**
+ * The Instagram professional account `handle` among those linked to the pages the user manages:
+ * the linked page's access token with the Instagram user id; refused when none is `handle`.
+ */
+export async function instagramAccountFor(
+  app: MetaApp,
+  userToken: string,
+  handle: string,
+): Promise<Credentials> {
+  const fields = "id,name,access_token,instagram_business_account{id,username}";
+  const response = await callApi("Instagram", {
+    method: "GET",
+    url: `${app.apiUrl}/me/accounts?${new URLSearchParams({ fields, limit: "100" })}`,
+    headers: bearer(userToken),
+  });
+  if (response.status !== 200) throw graphError("Instagram", response);
+  const wanted = handle.trim().replace(/^@/, "").toLowerCase();
+  for (const page of list(response.body, "data")) {
+    const ig = obj(page, "instagram_business_account");
+    if (str(ig, "username").toLowerCase() !== wanted || str(ig, "id") === "") continue;
+    const accessToken = str(page, "access_token");
+    if (accessToken !== "") return { accessToken, accountId: str(ig, "id") };
+  }
+  throw new PlatformError(
+    "not_found",
+    `許可した人が管理するFacebookページに、登録されているInstagramアカウント（@${wanted}）とつながっているものがありませんでした。Instagramとつながっているページを管理できる人が許可してください。`,
+  );
 }

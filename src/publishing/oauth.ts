@@ -1,5 +1,5 @@
 /**
- * What the OAuth connections of every platform share (X, Mastodon, Threads): the PKCE pair
+ * What the OAuth connections of every platform share (X, Mastodon, Threads, Facebook Login): the PKCE pair
  * (RFC 7636) and the authorize URL with its query.
  */
 import { createHash, randomBytes } from "node:crypto";

@@ -44,7 +44,8 @@ export async function testAppWithPlatforms(options: {
   x: { username: string };
   /** `app`: the city's Meta app is configured (Facebook Login offered beside the pasted token). */
   facebook?: { token: string; username: string; app?: { id: string; secret: string } };
-  instagram?: { token: string; username: string };
+  /** `app`: the city's Meta app is configured (Facebook Login offered for Instagram too). */
+  instagram?: { token: string; username: string; app?: { id: string; secret: string } };
   running?: boolean;
   fakesKeepAppTime?: boolean;
   env?: Record<string, string>;
@@ -86,6 +87,13 @@ export async function testAppWithPlatforms(options: {
           }
         : {}),
       ...(instagram ? { SNSGOV_INSTAGRAM_API_URL: instagram.apiUrl, SNSGOV_MEDIA_PUBLIC_URL: webUrl } : {}),
+      ...(instagram && options.instagram?.app
+        ? {
+            SNSGOV_FACEBOOK_DIALOG_URL: `${instagram.apiUrl}/dialog/oauth`,
+            SNSGOV_META_APP_ID: options.instagram.app.id,
+            SNSGOV_META_APP_SECRET: options.instagram.app.secret,
+          }
+        : {}),
       ...options.env,
     },
   });

@@ -3,8 +3,8 @@
  * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE, Facebook, Instagram, Mastodon
  * and Threads are connected with a token pasted once (one form and one use case, token-forms.ts);
  * Bluesky with the handle and an app password, exchanged at once for the session's tokens (the app
- * password is not kept); through the platform's OAuth where the city's app allows it (X, and
- * Mastodon and Threads beside the pasted token: oauth-flows.ts), the PKCE verifier kept sealed
+ * password is not kept); through the platform's OAuth where the city's app allows it (X; and
+ * Mastodon, Threads, Facebook and Instagram beside the pasted token: oauth-flows.ts), the PKCE verifier kept sealed
  * inside the `state` (oauth-state.ts) so nothing waits in the database. Before a token is kept, the
  * platform is asked who it speaks for, and a token of another account than the registered handle
  * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in

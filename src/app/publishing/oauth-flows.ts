@@ -14,6 +14,8 @@ import {
   FACEBOOK_LOGIN_SCOPES,
   facebookDialogUrl,
   facebookPageToken,
+  INSTAGRAM_LOGIN_SCOPES,
+  instagramAccountFor,
 } from "../../publishing/facebook-login.ts";
 import { exchangeMastodonCode, MASTODON_SCOPES, mastodonAuthorizeUrl } from "../../publishing/mastodon.ts";
 import { exchangeThreadsCode, THREADS_SCOPES, threadsAuthorizeUrl } from "../../publishing/threads.ts";
@@ -121,11 +123,40 @@ function facebookFlow(config: Config): OAuthFlow | null {
   };
 }
 
+/**
+ * An Instagram professional account: Facebook Login with the city's Meta app; the long-lived user
+ * token finds the page linked to the registered account, whose page token is kept with the
+ * Instagram user id.
+ */
+function instagramFlow(config: Config): OAuthFlow | null {
+  const app = config.platforms.metaApp;
+  if (!app) return null;
+  const meta = { apiUrl: config.platforms.instagramApiUrl, appId: app.id, appSecret: app.secret };
+  return {
+    scopes: INSTAGRAM_LOGIN_SCOPES.join(" "),
+    authorizeUrl: async (_ctx, _actor, _account, props) =>
+      facebookDialogUrl(config.platforms.facebookDialogUrl, {
+        appId: app.id,
+        redirectUri: props.redirectUri,
+        state: props.state,
+        scopes: INSTAGRAM_LOGIN_SCOPES,
+      }),
+    async exchange(_ctx, _actor, account, props) {
+      const userToken = await exchangeFacebookCode(meta, {
+        code: props.code,
+        redirectUri: props.redirectUri,
+      });
+      return instagramAccountFor(meta, userToken, account.handle);
+    },
+  };
+}
+
 /** The OAuth flow of a platform with this configuration, or null (then: a pasted token, if any). */
 export function oauthFlowFor(config: Config, platform: string): OAuthFlow | null {
   if (platform === "x") return xFlow(config);
   if (platform === "mastodon") return mastodonFlow;
   if (platform === "threads") return threadsFlow(config);
   if (platform === "facebook") return facebookFlow(config);
+  if (platform === "instagram") return instagramFlow(config);
   return null;
 }

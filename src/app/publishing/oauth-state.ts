@@ -1,11 +1,11 @@
 /**
  * The `state` of an OAuth consent (issue 15), shared by every platform connected through OAuth
- * (X, Mastodon, Threads): it carries a PKCE verifier sealed under the token key (AES-256-GCM,
+ * (X, Mastodon, Threads, Facebook, Instagram): it carries a PKCE verifier sealed under the token key (AES-256-GCM,
  * token-keys.ts), bound to the platform, the account and the person who started, and expiring
  * after 15 minutes, so nothing waits in the database between the start and the platform's
  * redirect. The account id travels in the clear in front (a callback shared by all accounts of a
  * platform learns from it which account is being connected); changing it makes the seal fail.
- * Platforms without PKCE (Threads) still get a verifier: the sealed state is their CSRF check.
+ * Platforms without PKCE (Threads, Facebook Login) still get a verifier: the sealed state is their CSRF check.
  */
 import { pkcePair } from "../../publishing/oauth.ts";
 import type { AppContext } from "../context.ts";

@@ -1,6 +1,7 @@
 /**
- * Platforms connected with a token the account manager pastes once (no OAuth in snsgov): what the
- * form asks for and which permissions the token is expected to carry. One connect path
+ * Platforms connected with a token the account manager pastes once (the fallback where OAuth is
+ * offered too: oauth-flows.ts): what the form asks for and which permissions the token is expected
+ * to carry. One connect path
  * (`connectWithToken`) and one form serve them all; a platform is added here, not copied.
  */
 import type { Platform } from "../../guideline/pack.ts";

@@ -1,11 +1,12 @@
 /**
  * 自動発信の接続 of an account (/accounts/:id/connection, issue 15): whether the account is
  * connected to its platform's API, who connected it and when, who revoked it; the account manager
- * connects (LINE, Facebook, Instagram, Mastodon, Threads — the platforms of token-forms.ts: a
- * token, typed once and never shown again; Bluesky: the handle and an app password, exchanged for
- * tokens at once; X: OAuth 2.0, the platform's consent page and back) and revokes with a reason;
- * anyone who may check the profile
- * reads it from the platform now (4.4.3, 7).
+ * connects and revokes with a reason; anyone who may check the profile reads it from the platform
+ * now (4.4.3, 7). Connecting: through the platform's consent page and back where OAuth is available
+ * (X; Mastodon; Threads, Facebook and Instagram with the city's app: 「…の画面で許可する」), with
+ * the token pasted once for LINE and as the fallback beside OAuth (token-forms.ts, folded under
+ * 「トークンを貼り付けて接続する」), and for Bluesky with the handle and an app password, exchanged
+ * for tokens at once.
  */
 import { Hono } from "hono";
 import { getAccount } from "../../app/accounts/read.ts";
@@ -350,7 +351,7 @@ export function connectionRoutes() {
   r.get("/accounts/:id/connection/x/callback", (c) => finishOAuth(c, accountId(c), "x"));
   // One callback per platform for the others (registered once with the app): the account is the
   // one the `state` names, checked when the state is opened.
-  r.get("/connection/:platform{mastodon|threads|facebook}/callback", async (c) => {
+  r.get("/connection/:platform{mastodon|threads|facebook|instagram}/callback", async (c) => {
     const id = oauthStateAccountId(c.req.query("state") ?? "");
     if (id === 0) throw notFound("接続の手続き");
     return finishOAuth(c, id, c.req.param("platform"));

@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { GRAPH_VERSION } from "../graph.ts";
-import { graphFault, graphFields, graphPath, graphToken, noSuchObject } from "./graph.ts";
+import { facebookLoginFake, graphFault, graphFields, graphPath, graphToken, noSuchObject } from "./graph.ts";
 import { type FakeServer, listingPage, startFake } from "./server.ts";
 
 export type FakeContainer = {
@@ -60,6 +60,8 @@ export async function startFakeInstagram(options: {
   name?: string;
   port?: number;
   now?: () => Date;
+  /** The city's Meta app, for Facebook Login (the linked page's `instagram_business_account`). */
+  app?: { id: string; secret: string };
 }): Promise<FakeInstagram> {
   const containers = new Map<string, FakeContainer>();
   const media: FakeMedia[] = [];
@@ -77,6 +79,21 @@ export async function startFakeInstagram(options: {
     return next.toString();
   };
   const tokens = new Set([options.token]);
+  const userTokens = new Set<string>();
+  const login = options.app
+    ? facebookLoginFake({
+        app: options.app,
+        consentName: `${user.name}（Instagram）とつながっているFacebookページ`,
+        userTokens,
+        pageTokens: tokens,
+        accountsEntry: (accessToken) => ({
+          id: "104000000000002",
+          name: `${user.name}のページ`,
+          access_token: accessToken,
+          instagram_business_account: { id: user.id, username: user.username },
+        }),
+      })
+    : () => null;
   const state = {
     apiUrl: "",
     containers,
@@ -121,6 +138,8 @@ export async function startFakeInstagram(options: {
         })),
       );
     const path = graphPath(request);
+    const loginAnswer = login(request, path);
+    if (loginAnswer) return loginAnswer;
     if (path === null) return graphFault(400, { message: "Unknown path components", code: 2500 });
     if (!tokens.has(graphToken(request)))
       return graphFault(401, {
