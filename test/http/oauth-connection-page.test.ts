@@ -60,6 +60,8 @@ test("Mastodon: the manager allows snsgov on the server's page and comes back co
   assert.match(await manager.text(path), /Mastodonの画面で許可されなかったため、接続しませんでした。/);
 
   const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  assert.equal((await staff.post(`${path}/oauth`, {})).status, 403, "only the manager starts");
+  assert.ok(!(await staff.text(path)).includes("Mastodonの画面で許可する"), "the operator has no button");
   assert.equal((await staff.get(`${back.pathname}${back.search}`)).status, 403, "only the manager");
 
   const done = await manager.get(`${back.pathname}${back.search}`);
