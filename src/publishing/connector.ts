@@ -44,7 +44,7 @@ export type OutgoingImage = {
   alt: string;
   /**
    * A signed, expiring public URL of this image (`/media/s/…`), set by the sender for a platform
-   * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads), when a public media URL
+   * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads, LINE), when a public media URL
    * is configured.
    */
   publicUrl?: string;
@@ -107,7 +107,7 @@ export type Limits = {
   canDelete: boolean;
   /** A post has a public URL. */
   hasPublicUrl: boolean;
-  /** The platform fetches each image from a public URL (Instagram) instead of an upload. */
+  /** The platform fetches each image from a public URL (Instagram, Threads, LINE) instead of an upload. */
   imagesByUrl?: boolean;
 };
 
