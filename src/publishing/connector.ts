@@ -169,8 +169,20 @@ export type Connector = {
   ): Promise<DeletedPost>;
   /** Reads the account's profile. */
   readProfile(credentials: Credentials): Promise<Profile>;
-  /** Gets a new access token with the refresh token (where the platform has one). */
-  refresh?(credentials: Credentials): Promise<Credentials>;
+  /**
+   * Gets a new access token with the refresh token (where the platform has one), or with the
+   * access token itself (`refreshesAccessToken`: Threads). `now` dates the new token's expiry.
+   */
+  refresh?(credentials: Credentials, now?: Date): Promise<Credentials>;
+  /** The access token itself is refreshed (Threads' long-lived token): no refresh token needed. */
+  refreshesAccessToken?: boolean;
+  /** How long before its expiry a token is refreshed (default one minute; Threads seven days). */
+  refreshAheadMs?: number;
+  /**
+   * When connecting: the credentials completed with what the platform says of the token (its
+   * expiry, `expiresAt`), before they are kept.
+   */
+  inspect?(credentials: Credentials, now: Date): Promise<Credentials>;
   /**
    * Revokes the token on the platform's side, so that a copy of it (a backup, a leaked database)
    * is worthless too. Resolves when the platform confirmed it; a PlatformError otherwise.

@@ -262,7 +262,9 @@ export async function connectWithToken(
   };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(ctx, props.actor, account, credentials, profile, form.scopes);
+  const inspect = connectorFor(ctx.config, account.platform)?.inspect;
+  const kept = inspect ? await inspect(credentials, ctx.clock.now()) : credentials;
+  return storeConnection(ctx, props.actor, account, kept, profile, form.scopes);
 }
 
 export const blueskyConnectInput = z.object({
