@@ -138,7 +138,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
           <ErrorSummary state={forms.connect} />
           {tokenForm ? (
-            <form method="post" action={`/accounts/${account.id}/connection/token`}>
+            <form method="post" action={`/accounts/${account.id}/connection/token`} novalidate>
               <Csrf token={csrf} />
               {tokenForm.accountId ? (
                 <TextField
@@ -162,7 +162,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
               <button type="submit">接続する</button>
             </form>
           ) : account.platform === "bluesky" ? (
-            <form method="post" action={`/accounts/${account.id}/connection/bluesky`}>
+            <form method="post" action={`/accounts/${account.id}/connection/bluesky`} novalidate>
               <Csrf token={csrf} />
               <TextField
                 name="identifier"
@@ -201,7 +201,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="revoke-heading">
           <h2 id="revoke-heading">接続を取り消す</h2>
           <ErrorSummary state={forms.revoke} />
-          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`}>
+          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`} novalidate>
             <Csrf token={csrf} />
             <TextField name="reason" label="取り消す理由" required maxlength={500} state={forms.revoke} />
             <p>
