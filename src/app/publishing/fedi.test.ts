@@ -20,7 +20,8 @@ import { connectionsOf, outboxOfPost } from "../../db/repos/platform-publishing.
 import { findPost } from "../../db/repos/posts.ts";
 import { connectBluesky, connectWithToken } from "./connections.ts";
 import { openCredentials } from "./connectors.ts";
-import { type CrashPoint, LEASE_MS, runSender } from "./sender.ts";
+import { watchProfiles } from "./profile-watch.ts";
+import { type CrashPoint, LEASE_MS, publisherActor, runSender } from "./sender.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -275,7 +276,7 @@ test("hours later the Bluesky access token has expired: the deletion refreshes i
   assert.equal(refreshes, refreshesBefore + 1, "refreshed once before deleting");
 });
 
-// Last in this file: it moves the clock 54 days ahead.
+// Last in this file: these move the clock weeks ahead.
 test("Threads: within seven days of its expiry the long-lived token is refreshed before use, and the new one kept", async () => {
   const [before] = await connectionsOf(app.ctx.db, ids.threads);
   assert.ok(before?.tokenExpiresAt);
@@ -306,4 +307,31 @@ test("Threads: within seven days of its expiry the long-lived token is refreshed
   assert.equal(published?.headers.authorization, `Bearer ${fresh.accessToken}`, "sent with the new token");
   const log = JSON.stringify(await entriesAfter(app.ctx.db, 0, 100000));
   assert.ok(!log.includes(fresh.accessToken), "the token is in no audit entry");
+});
+
+test("Threads: the daily profile watch refreshes a token within seven days of its expiry too (an account without posts)", async () => {
+  const [before] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.ok(before?.tokenExpiresAt);
+  const old = await openCredentials(app.ctx.config, before);
+  app.clock.set(new Date(before.tokenExpiresAt.getTime() - 3 * DAY));
+  const refreshes = fedi.threads.requests.filter((r) => r.path === "/refresh_access_token").length;
+  const result = await watchProfiles(app.ctx, { actor: publisherActor, accountId: ids.threads });
+  assert.equal(result.checked, 1);
+  assert.deepEqual(result.failed, []);
+  assert.equal(
+    fedi.threads.requests.filter((r) => r.path === "/refresh_access_token").length,
+    refreshes + 1,
+    "refreshed once, before reading the profile",
+  );
+  const [afterRow] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.ok(afterRow?.tokenExpiresAt);
+  const fresh = await openCredentials(app.ctx.config, afterRow);
+  assert.notEqual(fresh.accessToken, old.accessToken);
+  assert.ok(afterRow.tokenExpiresAt.getTime() > app.clock.now().getTime() + 59 * DAY);
+  const me = fedi.threads.requests.filter((r) => r.path === "/v1.0/me").at(-1);
+  assert.equal(
+    me?.headers.authorization,
+    `Bearer ${fresh.accessToken}`,
+    "the profile read with the new token",
+  );
 });
