@@ -117,7 +117,7 @@ for (const viewport of viewports) {
       // A wrong token: LINE refuses it, and it is not put back into the page.
       await page.locator("#f-token").fill("wrong-token-not-echoed");
       await page.getByRole("button", { name: "接続する" }).click();
-      await page.locator("#error-summary").waitFor();
+      await page.locator("#error-summary", { hasText: "このトークンを受け付けませんでした" }).waitFor();
       assert.match(
         (await page.locator("#error-summary").textContent()) ?? "",
         /LINE公式アカウントがこのトークンを受け付けませんでした/,
@@ -140,6 +140,8 @@ for (const viewport of viewports) {
 
       // Revoking without a reason is refused; with one, LINE revokes the token.
       await page.getByRole("button", { name: "接続を取り消す" }).click();
+      await page.waitForURL(/\/revoke$/);
+      await page.locator("#error-summary").waitFor();
       assert.deepEqual(await assertSummary(page, "revoke without a reason"), [
         "reason: 取り消す理由を入力してください。",
       ]);

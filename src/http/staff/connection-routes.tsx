@@ -96,6 +96,13 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           </p>
         </div>
       ) : null}
+      {account.platform === "line" && !ctx.config.platforms.mediaPublicUrl ? (
+        <div class="notice notice-info" role="note">
+          <p>
+            画像つきの投稿はLINEへ自動発信されません（LINEは画像をインターネット上のURLから取り込むため、画像を一時的に公開するURL「SNSGOV_MEDIA_PUBLIC_URL」の設定が必要です。システム管理者にご相談ください）。文字だけの投稿は自動発信されます。
+          </p>
+        </div>
+      ) : null}
       <section aria-labelledby="live-heading">
         <h2 id="live-heading">現在の接続</h2>
         {live ? (
