@@ -96,6 +96,13 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           </p>
         </div>
       ) : null}
+      {account.platform === "line" && !ctx.config.platforms.mediaPublicUrl ? (
+        <div class="notice notice-info" role="note">
+          <p>
+            画像つきの投稿はLINEへ自動発信されません（LINEは画像をインターネット上のURLから取り込むため、画像を一時的に公開するURL「SNSGOV_MEDIA_PUBLIC_URL」の設定が必要です。システム管理者にご相談ください）。文字だけの投稿は自動発信されます。
+          </p>
+        </div>
+      ) : null}
       <section aria-labelledby="live-heading">
         <h2 id="live-heading">現在の接続</h2>
         {live ? (
@@ -138,7 +145,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
           <ErrorSummary state={forms.connect} />
           {tokenForm ? (
-            <form method="post" action={`/accounts/${account.id}/connection/token`}>
+            <form method="post" action={`/accounts/${account.id}/connection/token`} novalidate>
               <Csrf token={csrf} />
               {tokenForm.accountId ? (
                 <TextField
@@ -162,7 +169,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
               <button type="submit">接続する</button>
             </form>
           ) : account.platform === "bluesky" ? (
-            <form method="post" action={`/accounts/${account.id}/connection/bluesky`}>
+            <form method="post" action={`/accounts/${account.id}/connection/bluesky`} novalidate>
               <Csrf token={csrf} />
               <TextField
                 name="identifier"
@@ -201,7 +208,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="revoke-heading">
           <h2 id="revoke-heading">接続を取り消す</h2>
           <ErrorSummary state={forms.revoke} />
-          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`}>
+          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`} novalidate>
             <Csrf token={csrf} />
             <TextField name="reason" label="取り消す理由" required maxlength={500} state={forms.revoke} />
             <p>
