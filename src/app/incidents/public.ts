@@ -143,7 +143,7 @@ export const hijackNoticeSource: NoticeSource = {
         const facts: NoticeFact[] = [
           { label: "サービス", text: account.service },
           { label: "アカウント", url: account.url },
-          { label: "不正アクセスが始まった日時", text: formatDateTime(since).slice(0, 16) },
+          { label: "不正アクセスが始まった日時", text: formatDateTime(since) },
         ];
         return {
           anchor: `hijack-${account.id}`,

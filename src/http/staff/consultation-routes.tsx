@@ -34,6 +34,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 import { Lines } from "../views/policy-view.tsx";
 
 type Status = 200 | 409 | 422;
@@ -128,7 +129,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
       <section aria-labelledby="question-title">
         <h2 id="question-title">協議の内容</h2>
         <p class="hint">
-          {row.askedByName ?? "—"}（{formatDateTime(row.askedAt)}）
+          {row.askedByName ?? "—"}（<DateTime at={row.askedAt} />）
         </p>
         <p>
           <Lines text={row.question} />
@@ -139,7 +140,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
         {row.answer ? (
           <>
             <p class="hint">
-              {row.answeredByName ?? "—"}（{row.answeredAt ? formatDateTime(row.answeredAt) : "—"}）
+              {row.answeredByName ?? "—"}（{row.answeredAt ? <DateTime at={row.answeredAt} /> : "—"}）
             </p>
             <p>
               <Lines text={row.answer} />
@@ -284,7 +285,9 @@ export function consultationRoutes() {
                     <td>
                       <StatusBadge status={row.status} />
                     </td>
-                    <td>{formatDateTime(row.askedAt)}</td>
+                    <td>
+                      <DateTime at={row.askedAt} />
+                    </td>
                     <td>
                       <Tags tags={row.tags} />
                     </td>

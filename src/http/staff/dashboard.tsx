@@ -12,12 +12,12 @@ import { recordBackupByHand, setupChecklist } from "../../app/setup-checklist.ts
 import { myTasks } from "../../app/tasks.ts";
 import { findStaffView } from "../../db/repos/staff.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDate } from "../../domain/dates.ts";
 import type { AppEnv } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { actorOf, csrfOf, done, render } from "../render.tsx";
 import { AccountHealthTable } from "../views/account-health.tsx";
 import { Badge } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { AcknowledgementTable } from "../views/guideline-views.tsx";
 import { OpenIncidents } from "../views/incident-views.tsx";
 import { RoleList } from "../views/roles.tsx";
@@ -71,7 +71,7 @@ export function dashboardRoutes() {
                         <a href={t.href}>{t.title}</a>
                       </td>
                       <td>
-                        {t.due ? formatDate(t.due) : "—"}{" "}
+                        {t.due ? <DateText date={t.due} /> : "—"}{" "}
                         {t.overdue ? <Badge tone="error">期限超過</Badge> : null}
                       </td>
                       <td>{t.clause ? clauseRef(t.clause) : "—"}</td>

@@ -25,6 +25,7 @@ import { guidelinePack, platformLabel } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
 import { Csrf, emptyForm, type FormState } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { PublishingPanel } from "../views/publishing-panel.tsx";
 import {
   CorrectRecordForm,
@@ -214,7 +215,8 @@ export function publishingRoutes() {
               {q.announcements.map((n) => (
                 <li>
                   「{n.accountName}」（{platformLabel(n.platform)}）の
-                  {isNoticeKind(n.kind) ? noticeKindLabels[n.kind] : n.kind}（{formatDate(n.effectiveDate)}
+                  {isNoticeKind(n.kind) ? noticeKindLabels[n.kind] : n.kind}（
+                  <DateText date={n.effectiveDate} />
                   ）の告知です{n.announcementDate ? `（周知日 ${formatDate(n.announcementDate)}）` : ""}。
                   {n.canDraft ? (
                     <form method="post" action={`/notices/${n.noticeId}/announcement-post`} class="actions">

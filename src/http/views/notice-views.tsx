@@ -35,6 +35,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 import { FilingStatusBadge } from "./filing-views.tsx";
 
 const stateBadges: Record<ChecklistState, { tone: "ok" | "warn" | "error" | "muted"; label: string }> = {
@@ -218,8 +219,8 @@ const FilingStatusLine: FC<{ filing: FilingView | undefined; director: string; c
   return (
     <div class={filing.status === "questioned" ? "notice notice-warning" : undefined}>
       <p>
-        {director}への届出（第{filing.round}回、{formatDateTime(filing.sentAt)} 送付）:{" "}
-        <FilingStatusBadge status={filing.status} />
+        {director}への届出（第{filing.round}回、
+        <DateTime at={filing.sentAt} /> 送付）: <FilingStatusBadge status={filing.status} />
         {filing.confirmedAt
           ? ` ${formatDateTime(filing.confirmedAt)} ${filing.confirmedByName ?? ""} が確認`
           : ""}
@@ -253,7 +254,7 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
       )}
       {n.snsPublishedAt ? (
         <p>
-          {formatDateTime(n.snsPublishedAt)} に発信しました
+          <DateTime at={n.snsPublishedAt} /> に発信しました
           {n.snsPublishedUrl ? (
             <>
               （<span class="mono">{n.snsPublishedUrl}</span>）
