@@ -238,7 +238,7 @@ test("④ published at once: the manager's report is due in business days and sh
   const after = await staff.text(`/posts/${id}`);
   assert.ok(after.includes("事後報告の確認期限"));
   assert.ok(
-    after.includes("2026/11/26 23:59:59まで"),
+    after.includes("令和8年（2026年）11月26日（木）23時59分</time>まで"),
     "two business days after Tuesday: the end of Thursday",
   );
 
