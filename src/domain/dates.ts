@@ -3,7 +3,7 @@
  * `YYYY-MM-DD`, and both are shown in Japan time (Asia/Tokyo). This module is the one place that
  * writes a date for people; pages wrap its text in <time datetime="…"> (src/http/views/dates.tsx).
  *
- * One convention (docs/pages.md 「日付と時刻の書き方」):
+ * One convention (docs/pages.md, "Dates and times"):
  * - Pages, notifications and messages: 和暦 with the 西暦 in brackets and the weekday, times as
  *   hours and minutes: 「令和8年（2026年）11月24日（火）」, 「令和8年（2026年）11月24日（火）9時05分」.
  * - Seconds only where a precise time is evidence (the audit log):

@@ -162,7 +162,7 @@ function mainText(html: string): string {
   );
 }
 
-// One convention for dates on every page (docs/pages.md 「日付と時刻の書き方」): 和暦 with the 西暦 in
+// One convention for dates on every page (docs/pages.md, "Dates and times"): 和暦 with the 西暦 in
 // brackets and the weekday, times as 9時05分 (seconds in the audit log); printed documents 和暦 only.
 const SHOWN_DATE =
   /^(令和|平成)(\d{1,2}|元)年（\d{4}年）\d{1,2}月\d{1,2}日（[日月火水木金土]）(\d{1,2}時\d{2}分(\d{2}秒)?)?$/;
