@@ -20,7 +20,6 @@ import {
   isConsultationStatus,
   tagsOf,
 } from "../../domain/consultations.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
@@ -176,7 +175,15 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
             回答で解決したかどうかは、協議を申し出た職員が判断します。解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押すと、協議先が改めて回答します。回答から
             {DESK_CLOSE_AFTER_DAYS}
             日たっても協議を申し出た職員から返事（解決済みにする・協議を再開する）がない場合に限り、協議先が解決済みにできます。
-            {deskMayCloseFrom ? `この協議では、${formatDateTime(deskMayCloseFrom)}以降です。` : ""}
+            {deskMayCloseFrom ? (
+              <>
+                この協議では、
+                <DateTime at={deskMayCloseFrom} />
+                以降です。
+              </>
+            ) : (
+              ""
+            )}
           </p>
           {closeRefusal && !may.close ? <p class="hint">{closeRefusal}</p> : null}
         </section>

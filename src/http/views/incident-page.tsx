@@ -9,7 +9,7 @@
 import type { FC } from "hono/jsx";
 import type { ImpersonationItem, IncidentDetail, StepItem } from "../../app/incidents/read.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import {
   draftKindLabels,
   flamingRules,
@@ -25,7 +25,7 @@ import {
 import { isPostStatus, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, type FormState } from "./components.tsx";
-import { DateTime } from "./dates.tsx";
+import { DateText, DateTime } from "./dates.tsx";
 import { PCheckbox, PErrorSummary, PFile, PForm, PInput, PSelect, PTextArea } from "./incident-fields.tsx";
 import { HijackPanel } from "./incident-hijack.tsx";
 import { IncidentAccount, IncidentStatusBadge, SeverityBadge, Timeline } from "./incident-views.tsx";
@@ -62,8 +62,15 @@ const Summary: FC<{ d: IncidentDetail }> = ({ d }) => {
           <dt>投稿</dt>
           <dd>
             <a href={`/posts/${d.post.id}`}>#{d.post.id}</a>（{postStatus(d.post.status)}
-            {d.post.publishedAt ? `・${formatDateTime(d.post.publishedAt)}発信` : ""}）
-            <p class="public-text">{d.post.text}</p>
+            {d.post.publishedAt ? (
+              <>
+                ・<DateTime at={d.post.publishedAt} />
+                発信
+              </>
+            ) : (
+              ""
+            )}
+            ）<p class="public-text">{d.post.text}</p>
           </dd>
         </>
       ) : null}
@@ -238,7 +245,14 @@ const FakeAccount: FC<Ctx & { imp: ImpersonationItem }> = ({ d, csrf, forms, now
         <dt>プラットフォームの回答</dt>
         <dd>
           {imp.platformAnswer || "—"}
-          {imp.takenDownAt ? `（${formatDateTime(imp.takenDownAt)}に削除）` : ""}
+          {imp.takenDownAt ? (
+            <>
+              （<DateTime at={imp.takenDownAt} />
+              に削除）
+            </>
+          ) : (
+            ""
+          )}
         </dd>
         <dt>注意喚起の文面</dt>
         <dd class="public-text">{imp.publicWarning}</dd>
@@ -476,7 +490,14 @@ const MisinformationPanel: FC<Ctx> = ({ d, csrf, forms }) => (
         {d.notice ? (
           <>
             <Badge tone="ok">掲載中</Badge> 「{d.notice.title}」
-            {d.notice.until ? `（${formatDate(d.notice.until)}まで）` : ""}{" "}
+            {d.notice.until ? (
+              <>
+                （<DateText date={d.notice.until} />
+                まで）
+              </>
+            ) : (
+              ""
+            )}{" "}
             <a href={`/public/notices#correction-${d.incident.id}`}>お知らせで見る</a>
           </>
         ) : (
@@ -590,7 +611,15 @@ const Drafts: FC<Ctx> = ({ d, csrf, forms }) => {
                 #{p.postId} {isDraftKind(p.draftKind) ? draftKindLabels[p.draftKind] : "投稿"}
               </a>
               （{p.accountName}・{postStatus(p.status)}
-              {p.publishedAt ? `・${formatDateTime(p.publishedAt)}発信` : ""}）
+              {p.publishedAt ? (
+                <>
+                  ・<DateTime at={p.publishedAt} />
+                  発信
+                </>
+              ) : (
+                ""
+              )}
+              ）
             </li>
           ))}
         </ul>

@@ -266,7 +266,13 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
       ) : post ? (
         <p>
           告知投稿: <a href={`/posts/${post.id}`}>投稿 番号{post.id}</a>（
-          {post.scheduledAt ? `予約 ${formatDateTime(post.scheduledAt)}、` : ""}
+          {post.scheduledAt ? (
+            <>
+              予約 <DateTime at={post.scheduledAt} />、
+            </>
+          ) : (
+            ""
+          )}
           {postStatusWord(post.status)}）
         </p>
       ) : canDraft ? (
@@ -421,7 +427,14 @@ export const NoticeSection: FC<{
             まで、アカウントの固定投稿またはプロフィール欄に変更のお知らせを掲載し続けてください
             {n.snsPublishedUrl ? `（告知投稿: ${n.snsPublishedUrl}）` : ""}
             。市ホームページへの掲載は自動です。
-            {entry.keep.dueDate ? `${formatDate(entry.keep.dueDate)}から外せます。` : ""}
+            {entry.keep.dueDate ? (
+              <>
+                <DateText date={entry.keep.dueDate} />
+                から外せます。
+              </>
+            ) : (
+              ""
+            )}
           </p>
           <ErrorSummary state={mine(forms.keep)} />
           <form method="post" action={`/notices/${n.id}/keep-done`} class="stack" novalidate>

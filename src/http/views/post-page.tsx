@@ -9,7 +9,6 @@ import type { PostDetail } from "../../app/posts/read.ts";
 import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { PostDecision, PostView } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { postCategoryLabels, postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
@@ -157,7 +156,13 @@ export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
           <dt>{post.approvalRule === "post_hoc" ? "発信の根拠" : "承認"}</dt>
           <dd>
             {ruleLabel(post.approvalRule)}
-            {post.approvedAt ? `・${formatDateTime(post.approvedAt)}` : ""}
+            {post.approvedAt ? (
+              <>
+                ・<DateTime at={post.approvedAt} />
+              </>
+            ) : (
+              ""
+            )}
             {post.approvedVersion ? `・第${post.approvedVersion}版` : ""}
           </dd>
         </>

@@ -201,7 +201,14 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
                 {info.published.map((c) => (
                   <li>
                     <a href={`/posts/${c.id}`}>訂正の投稿（#{c.id}）</a>
-                    {c.publishedAt ? `　${formatDateTime(c.publishedAt)}に発信` : ""}
+                    {c.publishedAt ? (
+                      <>
+                        　<DateTime at={c.publishedAt} />
+                        に発信
+                      </>
+                    ) : (
+                      ""
+                    )}
                   </li>
                 ))}
               </ul>
