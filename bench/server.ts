@@ -6,7 +6,8 @@
  * the SQL statements one signed-in request of each main staff page sends (every `pg` query is
  * counted) and its mean time alone.
  *
- * Options (environment): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10).
+ * Options (environment): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10), BENCH_ONLY
+ * (a path such as `/staff`: load only that signed-in page, e.g. under `--cpu-prof`).
  */
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
@@ -27,6 +28,7 @@ import { type Figures, listen, measuresExternal, onEachServer, run as runWith } 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PASSWORD = "benchmark passphrase for the admin";
+const only = process.env.BENCH_ONLY;
 
 /** Every statement any `pg` client of this process sends (pool queries included, once). */
 let statements = 0;
@@ -175,6 +177,13 @@ async function measure(driver: "embedded" | "postgres"): Promise<{ figures: Figu
     const page = await check.text();
     if (!page.includes("検索結果 1000件")) throw new Error("staff list did not show 1,000 staff");
     process.stdout.write(`${driver}: /staff is ${Buffer.byteLength(page)} bytes of HTML\n`);
+    if (only) {
+      const figures = [
+        await run(`${base}${only}`, [`Cookie: ${cookie}`], `${driver}: GET ${only} (signed in)`),
+      ];
+      await close();
+      return { figures, costs: [] };
+    }
     const costs = [];
     for (const path of ["/", "/staff", "/posts", `/posts/${postId}`, "/accounts"])
       costs.push(await pageCost(base, path, cookie, driver));

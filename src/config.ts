@@ -2,9 +2,11 @@
  * Configuration from the environment, parsed once with zod. An invalid value stops the program
  * with a message naming the variable, so a typo never starts a half-configured server.
  */
+
 import { isIP } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { GRAPH_API_URL } from "./publishing/graph.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -99,6 +101,13 @@ const envSchema = z.object({
   SNSGOV_X_AUTHORIZE_URL: z.string().url().default("https://x.com/i/oauth2/authorize"),
   SNSGOV_X_CLIENT_ID: z.string().trim().optional(),
   SNSGOV_X_CLIENT_SECRET: z.string().optional(),
+  SNSGOV_FACEBOOK_API_URL: z.string().url().default(GRAPH_API_URL),
+  SNSGOV_INSTAGRAM_API_URL: z.string().url().default(GRAPH_API_URL),
+  SNSGOV_MEDIA_PUBLIC_URL: z.string().url().optional(),
+  /** Instead of each Mastodon account's own server (tests and the demo: the loopback fake). */
+  SNSGOV_MASTODON_API_URL: z.string().url().optional(),
+  SNSGOV_BLUESKY_PDS_URL: z.string().url().default("https://bsky.social"),
+  SNSGOV_THREADS_API_URL: z.string().url().default("https://graph.threads.net/v1.0"),
 });
 
 /** Where the platforms' APIs are (the real ones by default; the loopback fakes in tests and the demo). */
@@ -110,6 +119,23 @@ export type PlatformApiConfig = {
   xClientId: string | undefined;
   /** Only for a confidential client; never logged. */
   xClientSecret: string | undefined;
+  /** Graph API base URL with its version, for Facebook Pages and for Instagram. */
+  facebookApiUrl: string;
+  instagramApiUrl: string;
+  /**
+   * The base URL at which the platforms can fetch a post's image (`/media/s/…`, signed, expiring);
+   * Instagram needs it. Undefined: Instagram cannot be connected.
+   */
+  mediaPublicUrl: string | undefined;
+  /**
+   * Mastodon: unset, each account's own server (from its registered URL); set, every Mastodon
+   * connection uses this server (the loopback fake in tests and the demo).
+   */
+  mastodonApiUrl: string | undefined;
+  /** The Bluesky PDS accounts sign in to (https://bsky.social unless the city runs its own). */
+  blueskyPdsUrl: string;
+  /** The Threads API with its version. */
+  threadsApiUrl: string;
 };
 
 /** SMTP settings for e-mail notifications; absent when SNSGOV_SMTP_HOST is not set (e-mail off). */
@@ -168,6 +194,8 @@ export type Config = {
   /** `in-process`: `serve` also sends posts and watches profiles; `separate`: `snsgov publisher` does. */
   publisher: "in-process" | "separate";
   platforms: PlatformApiConfig;
+  /** The demo (`snsgov serve --demo`): pages say that what they show is a sample. */
+  demo: boolean;
 };
 
 /** Thrown when the environment does not describe a usable configuration. */
@@ -192,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(e.SNSGOV_DATA_DIR);
   const auditKeyFile = resolve(e.SNSGOV_AUDIT_KEY_FILE ?? `${dataDir}/audit-signing-key.pem`);
   return {
+    demo: false,
     port: e.PORT,
     host: e.HOST,
     dataDir,
@@ -221,6 +250,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       xAuthorizeUrl: e.SNSGOV_X_AUTHORIZE_URL,
       xClientId: e.SNSGOV_X_CLIENT_ID || undefined,
       xClientSecret: e.SNSGOV_X_CLIENT_SECRET || undefined,
+      facebookApiUrl: e.SNSGOV_FACEBOOK_API_URL.replace(/\/+$/, ""),
+      instagramApiUrl: e.SNSGOV_INSTAGRAM_API_URL.replace(/\/+$/, ""),
+      mediaPublicUrl: e.SNSGOV_MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
+      mastodonApiUrl: e.SNSGOV_MASTODON_API_URL?.replace(/\/+$/, ""),
+      blueskyPdsUrl: e.SNSGOV_BLUESKY_PDS_URL.replace(/\/+$/, ""),
+      threadsApiUrl: e.SNSGOV_THREADS_API_URL.replace(/\/+$/, ""),
     },
   };
 }

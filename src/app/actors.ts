@@ -42,6 +42,7 @@ export async function actorForPerson(
   placement: Placement,
   via: StaffActor["via"],
   at: Date,
+  read?: Parameters<typeof grantsAt>[4],
 ): Promise<StaffActor | undefined> {
   if (!person.active) return undefined;
   return {
@@ -50,7 +51,7 @@ export async function actorForPerson(
     name: person.name,
     departmentId: person.departmentId,
     divisionId: person.divisionId,
-    grants: await grantsAt(db, person, placement, at),
+    grants: await grantsAt(db, person, placement, at, read),
     via,
   };
 }

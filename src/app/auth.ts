@@ -19,6 +19,7 @@ import { actorForPerson } from "./actors.ts";
 import { record } from "./audit.ts";
 import { authorize } from "./authorize.ts";
 import { type Actor, type AppContext, type StaffActor, systemActor } from "./context.ts";
+import { UNREAD_CAP } from "./notifications/inbox.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { acceptTotp } from "./totp.ts";
 
@@ -126,7 +127,11 @@ async function createSession(
 
 /** Roles for which an administrator requires two-factor sign-in (setting `auth.require_2fa_roles`). */
 export async function rolesRequiringTwoFactor(db: Db): Promise<Role[]> {
-  const value = await repo.getSetting(db, "auth.require_2fa_roles");
+  return requiredRolesOf(await repo.getSetting(db, "auth.require_2fa_roles"));
+}
+
+/** The roles in the stored `auth.require_2fa_roles` setting (anything else ignored). */
+function requiredRolesOf(value: unknown): Role[] {
   if (!Array.isArray(value)) return [];
   return value.filter((v): v is Role => typeof v === "string" && isRole(v));
 }
@@ -283,6 +288,10 @@ export type ResolvedSession = {
   idHash: string;
   state: "active" | "pending_2fa";
   createdAt: Date;
+  /** Their role requires two-factor sign-in and they have not set it up (as `secondFactorMissing`). */
+  secondFactorMissing: boolean;
+  /** Their unread notifications, up to UNREAD_CAP (the header's count). */
+  unreadNotifications: number;
 };
 
 /**
@@ -293,7 +302,7 @@ export async function resolveSession(ctx: AppContext, rawId: string): Promise<Re
   const now = ctx.clock.now();
   const idHash = tokenHash(rawId);
   // One statement for the session, its person and their placement; then their roles (two more).
-  const found = await repo.findSessionWithPerson(ctx.db, idHash);
+  const found = await repo.findSessionWithPerson(ctx.db, idHash, UNREAD_CAP);
   if (!found) return undefined;
   const { session } = found;
   const idleLimit = now.getTime() - ctx.config.sessionIdleMinutes * MINUTE;
@@ -301,7 +310,7 @@ export async function resolveSession(ctx: AppContext, rawId: string): Promise<Re
     await repo.deleteSession(ctx.db, idHash);
     return undefined;
   }
-  const actor = await actorForPerson(ctx.db, found.person, found.placement, "session", now);
+  const actor = await actorForPerson(ctx.db, found.person, found.placement, "session", now, found);
   if (!actor) {
     await repo.deleteSession(ctx.db, idHash);
     return undefined;
@@ -309,7 +318,15 @@ export async function resolveSession(ctx: AppContext, rawId: string): Promise<Re
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS)
     await repo.touchSession(ctx.db, idHash, now);
   const state = session.state === "pending_2fa" ? "pending_2fa" : "active";
-  return { actor, idHash, state, createdAt: session.createdAt };
+  const required = requiredRolesOf(found.requireTwoFactorRoles);
+  return {
+    actor,
+    idHash,
+    state,
+    createdAt: session.createdAt,
+    secondFactorMissing: !found.totpEnabled && actor.grants.some((g) => required.includes(g.role)),
+    unreadNotifications: found.unread,
+  };
 }
 
 /** Ends one session. */

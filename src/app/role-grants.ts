@@ -13,6 +13,7 @@ import {
   findStaff,
   listAssignments,
   placementOf,
+  type RoleAssignment,
   type Staff,
 } from "../db/repos/staff.ts";
 import { tokyoDate } from "../domain/dates.ts";
@@ -48,11 +49,13 @@ export async function grantsAt(
   person: Staff,
   placement: Placement | Promise<Placement>,
   at: Date,
+  /** Already read with the session (repos/auth.ts): the assignments, and whether any acting exists. */
+  read?: { assignments: RoleAssignment[]; hasActing: boolean },
 ): Promise<RoleGrant[]> {
   const [post, assignments, acting] = await Promise.all([
     placement,
-    listAssignments(db, person.id),
-    actingOf(db, person.id, "acting"),
+    read ? read.assignments : listAssignments(db, person.id),
+    read && !read.hasActing ? [] : actingOf(db, person.id, "acting"),
   ]);
   return effectiveGrants({ placement: post, offices: offices(), acting, assignments, today: tokyoDate(at) });
 }

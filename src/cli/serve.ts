@@ -34,7 +34,7 @@ type Running = {
   stopCheckpoints?: () => Promise<void>;
   server?: ReturnType<typeof serve>;
   jobs?: JobRunner;
-  /** The demo's loopback fakes of LINE and X. */
+  /** The demo's loopback fakes of LINE, X, Mastodon, Bluesky and Threads. */
   fakes?: FakeServer[];
 };
 
@@ -64,7 +64,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 async function startUp(given: Config, demo: boolean, running: Running, stopped: () => boolean) {
   let config = given;
   if (demo) {
-    // The demo publishes to loopback fakes of LINE and X (サンプル), never to the real platforms.
+    // The demo publishes to loopback fakes of the platforms (サンプル), never to the real ones.
     const platforms = await startDemoPlatforms(config);
     running.fakes = platforms.fakes;
     config = platforms.config;
@@ -168,7 +168,7 @@ export async function run(args: string[]): Promise<number> {
   const demo = args.includes("--demo");
   const env = { ...process.env };
   if (demo && !env.SNSGOV_DATA_DIR && !env.DATABASE_URL) env.SNSGOV_DATA_DIR = "./data-demo";
-  const config = loadConfig(env);
+  const config = { ...loadConfig(env), demo };
   const signals = watchSignals();
   const running: Running = {};
 

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   directorReportState,
   hijackNoticeText,
+  hijackRecoveryText,
   hijackState,
   hijackTransitionTable,
   nextHijackState,
@@ -90,4 +91,15 @@ test("乗っ取り is an incident type with its own playbook and a warning from 
   const steps = openingSteps("hijack", { reportedAt, statementHours: 2 });
   assert.equal(steps[0]?.dueAt.toISOString(), "2026-11-24T02:00:00.000Z");
   assert.ok(steps.every((s) => s.owner === "manager"));
+});
+
+test("the recovery notice names the hours whose posts were not the city's, rounded outwards (Tokyo)", () => {
+  assert.equal(
+    hijackRecoveryText(new Date("2026-11-24T01:37:00Z"), new Date("2026-11-25T03:05:00Z")),
+    "11月24日10時から11月25日13時までの投稿は市によるものではありません",
+  );
+  assert.equal(
+    hijackRecoveryText(new Date("2026-11-24T01:00:00Z"), new Date("2026-11-24T05:00:00Z")),
+    "11月24日10時から11月24日14時までの投稿は市によるものではありません",
+  );
 });

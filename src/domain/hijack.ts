@@ -68,6 +68,20 @@ export function hijackNoticeText(since: Date): string {
   return `${month}月${day}日${hour}時以降の投稿は市によるものではありません`;
 }
 
+/** How long the public notice of a recovery stays on /public/notices (snsgov's default). */
+export const RECOVERY_NOTICE_DAYS = 30;
+
+/**
+ * The sentence of the recovery notice: which hours' posts were not the city's — from the hour of
+ * the compromise to the hour recovery was recorded, both rounded outwards (Tokyo).
+ */
+export function hijackRecoveryText(since: Date, recoveredAt: Date): string {
+  const from = noticeHour(since);
+  const end = new Date(recoveredAt.getTime() + 3_600_000 - 1);
+  const to = noticeHour(end);
+  return `${from.month}月${from.day}日${from.hour}時から${to.month}月${to.day}日${to.hour}時までの投稿は市によるものではありません`;
+}
+
 /** A problem that keeps recovery from being recorded, on a field of the form. */
 export type RecoveryProblem = { field: string; message: string };
 

@@ -24,6 +24,7 @@ import { csrfProtection, csrfRefusalMessage } from "./middleware/csrf.ts";
 import { inputGuard } from "./middleware/input-guard.ts";
 import { loadSession, requireSignedIn } from "./middleware/session.ts";
 import { enforceTwoFactor } from "./middleware/two-factor.ts";
+import { mediaRoutes } from "./public/media-routes.ts";
 import { publicRoutes } from "./public/routes.tsx";
 import { hasCompleteHeaders } from "./public/serve.ts";
 import { render } from "./render.tsx";
@@ -120,6 +121,7 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
 
   app.route("/api/v1", apiRoutes());
   app.route("/", publicRoutes());
+  app.route("/", mediaRoutes());
   app.route("/", calendarRoutes());
 
   app.use(loadSession);

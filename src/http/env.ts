@@ -11,6 +11,10 @@ export type SessionInfo = {
   idHash: string;
   state: "active" | "pending_2fa";
   csrf: string;
+  /** Their role requires two-factor sign-in and they have not set it up yet. */
+  secondFactorMissing: boolean;
+  /** Their unread notifications (up to 100), read with the session. */
+  unreadNotifications: number;
 };
 
 export type AppEnv = {

@@ -62,6 +62,7 @@ export function render(
       actor={session?.state === "active" ? session.actor : undefined}
       csrf={session?.csrf}
       cityName={c.var.app.config.cityName}
+      demo={c.var.app.config.demo}
       currentPath={c.req.path}
       flash={takeFlash(c)}
       unreadNotifications={c.var.unreadNotifications}

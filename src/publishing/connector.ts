@@ -1,10 +1,11 @@
 /**
  * What every platform connector offers, behind one interface: send a post, delete one, read the
- * account's profile, and say its limits. A connector is a small module per platform
- * (`line.ts`, `x.ts`) that speaks the platform's documented HTTP API with Node's fetch; it keeps
- * no state and never logs a token. Its errors are `PlatformError`s whose `kind` tells the sender
- * what to do (retry later, ask the account manager to reconnect, give the operators a task) and
- * whose `message` is the reason in Japanese, with the platform's own words kept apart.
+ * account's profile, and say its limits. A connector is a small module per platform (`line.ts`,
+ * `x.ts`, `mastodon.ts`, `bluesky.ts`, `threads.ts`) that speaks the platform's documented HTTP
+ * API with Node's fetch; it keeps no state and never logs a token. Its errors are
+ * `PlatformError`s whose `kind` tells the sender what to do (retry later, ask the account manager
+ * to reconnect, give the operators a task) and whose `message` is the reason in Japanese, with the
+ * platform's own words kept apart.
  */
 import type { Platform } from "../guideline/pack.ts";
 
@@ -15,6 +16,16 @@ export type Credentials = {
   refreshToken?: string;
   /** When the access token expires (ISO 8601), when the platform says. */
   expiresAt?: string;
+  /**
+   * The platform's id of the account the token acts for, when the token alone does not say
+   * (Instagram user id): typed by the account manager with the token.
+   */
+  accountId?: string;
+  /**
+   * The server the token belongs to, for platforms with many (a Mastodon instance, a Bluesky
+   * PDS): its base URL, kept sealed with the token.
+   */
+  server?: string;
 };
 
 /** The account on the platform the connection speaks for. */
@@ -26,7 +37,18 @@ export type ConnectedAccount = {
 };
 
 /** An image of a post, with its alt text (5.1.3). */
-export type OutgoingImage = { bytes: Uint8Array; contentType: string; filename: string; alt: string };
+export type OutgoingImage = {
+  bytes: Uint8Array;
+  contentType: string;
+  filename: string;
+  alt: string;
+  /**
+   * A signed, expiring public URL of this image (`/media/s/…`), set by the sender for a platform
+   * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads, LINE), when a public media URL
+   * is configured.
+   */
+  publicUrl?: string;
+};
 
 /** Exactly what goes out: the approved version's text and images, and the outbox row's retry key. */
 export type OutgoingPost = {
@@ -34,6 +56,11 @@ export type OutgoingPost = {
   images: readonly OutgoingImage[];
   /** A UUID, the same for every attempt of one outbox row (sent where the platform honours one). */
   idempotencyKey: string;
+  /**
+   * When the first attempt of this outbox row began (the same for every attempt): a platform that
+   * keys records by time (Bluesky's TID record keys) derives a stable key from it.
+   */
+  firstAttemptAt?: Date;
 };
 
 /** The platform's answer to a post that went out. */
@@ -80,6 +107,8 @@ export type Limits = {
   canDelete: boolean;
   /** A post has a public URL. */
   hasPublicUrl: boolean;
+  /** The platform fetches each image from a public URL (Instagram, Threads, LINE) instead of an upload. */
+  imagesByUrl?: boolean;
 };
 
 export type PlatformErrorKind =
@@ -140,6 +169,23 @@ export type Connector = {
   ): Promise<DeletedPost>;
   /** Reads the account's profile. */
   readProfile(credentials: Credentials): Promise<Profile>;
-  /** Gets a new access token with the refresh token (where the platform has one). */
-  refresh?(credentials: Credentials): Promise<Credentials>;
+  /**
+   * Gets a new access token with the refresh token (where the platform has one), or with the
+   * access token itself (`refreshesAccessToken`: Threads). `now` dates the new token's expiry.
+   */
+  refresh?(credentials: Credentials, now?: Date): Promise<Credentials>;
+  /** The access token itself is refreshed (Threads' long-lived token): no refresh token needed. */
+  refreshesAccessToken?: boolean;
+  /** How long before its expiry a token is refreshed (default one minute; Threads seven days). */
+  refreshAheadMs?: number;
+  /**
+   * When connecting: the credentials completed with what the platform says of the token (its
+   * expiry, `expiresAt`), before they are kept.
+   */
+  inspect?(credentials: Credentials, now: Date): Promise<Credentials>;
+  /**
+   * Revokes the token on the platform's side, so that a copy of it (a backup, a leaked database)
+   * is worthless too. Resolves when the platform confirmed it; a PlatformError otherwise.
+   */
+  revoke?(credentials: Credentials): Promise<void>;
 };

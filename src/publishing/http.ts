@@ -14,13 +14,16 @@ export type ApiRequest = {
   /** A JSON body (sent as application/json) or form fields (x-www-form-urlencoded). */
   json?: unknown;
   form?: Record<string, string>;
+  /** A multipart body (Facebook photos, Mastodon media; fetch sets the boundary), or raw bytes with their type (Bluesky blobs). */
+  multipart?: FormData;
+  bytes?: { data: Uint8Array; contentType: string };
   timeoutMs?: number;
 };
 
 export type ApiResponse = { status: number; headers: Headers; body: Record<string, unknown> };
 
 /** The platform's name in Japanese messages. */
-export type PlatformLabel = "LINE" | "X";
+export type PlatformLabel = "LINE" | "X" | "Facebook" | "Instagram" | "Mastodon" | "Bluesky" | "Threads";
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -103,8 +106,13 @@ export function errorFor(
  */
 export async function callApi(label: PlatformLabel, request: ApiRequest): Promise<ApiResponse> {
   const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
-  let body: string | undefined;
-  if (request.json !== undefined) {
+  let body: string | FormData | Blob | undefined;
+  if (request.multipart) {
+    body = request.multipart; // fetch sets the multipart Content-Type with its boundary
+  } else if (request.bytes) {
+    headers["Content-Type"] = request.bytes.contentType;
+    body = new Blob([Buffer.from(request.bytes.data)], { type: request.bytes.contentType });
+  } else if (request.json !== undefined) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(request.json);
   } else if (request.form) {
@@ -132,6 +140,20 @@ export async function callApi(label: PlatformLabel, request: ApiRequest): Promis
   return { status: response.status, headers: response.headers, body: await bodyOf(response) };
 }
 
+/**
+ * The answer with a `Retry-After` taken from a rate-limit reset header when the platform sends
+ * none (Mastodon `X-RateLimit-Reset`: an ISO time; Bluesky `ratelimit-reset`: Unix seconds).
+ */
+export function withResetAsRetryAfter(response: ApiResponse, header: string, now = Date.now()): ApiResponse {
+  const reset = response.headers.get(header);
+  if (response.status !== 429 || response.headers.get("retry-after") || !reset) return response;
+  const at = /^\d+$/.test(reset.trim()) ? Number(reset.trim()) * 1000 : Date.parse(reset);
+  if (Number.isNaN(at)) return response;
+  const headers = new Headers(response.headers);
+  headers.set("retry-after", String(Math.max(1, Math.ceil((at - now) / 1000))));
+  return { ...response, headers };
+}
+
 /** A string field of a JSON object ("" when absent). */
 export function str(body: Record<string, unknown> | unknown, key: string): string {
   if (typeof body !== "object" || body === null) return "";
@@ -153,4 +175,15 @@ export function list(body: Record<string, unknown> | unknown, key: string): unkn
   if (typeof body !== "object" || body === null) return [];
   const value: unknown = Object.entries(body).find(([k]) => k === key)?.[1];
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Text compared as a platform shows it (finding a post after a crash): links stand for any link
+ * (platforms shorten them), white space ignored.
+ */
+export function comparableText(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/https?:\/\/\S+/g, "<link>")
+    .replace(/\s+/g, "");
 }

@@ -12,7 +12,8 @@
  * - delete: `DELETE /2/tweets/{id}` → `{ data: { deleted: true } }`.
  * - profile: `GET /2/users/me?user.fields=description,url,entities`.
  * - tokens: `POST /2/oauth2/token` (authorization_code with `code_verifier`; refresh_token), with
- *   HTTP Basic client authentication for a confidential client.
+ *   HTTP Basic client authentication for a confidential client; `POST /2/oauth2/revoke` (RFC 7009:
+ *   `token`, `token_type_hint`, `client_id`) when the connection is revoked.
  * Scopes asked: tweet.read tweet.write users.read media.write offline.access (docs/publishing.md).
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -24,7 +25,7 @@ import {
   PlatformError,
   type SentPost,
 } from "./connector.ts";
-import { type ApiResponse, callApi, errorFor, list, obj, str } from "./http.ts";
+import { type ApiResponse, callApi, comparableText, errorFor, list, obj, str } from "./http.ts";
 
 /** The scopes asked for when connecting (why each: docs/publishing.md). */
 export const X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"] as const;
@@ -32,14 +33,6 @@ export const X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write
 export type XApp = { apiUrl: string; clientId: string; clientSecret?: string | undefined };
 
 const postUrl = (handle: string, id: string) => `https://x.com/${handle}/status/${id}`;
-
-/** Text compared as X shows it: links stand for any link, white space ignored. */
-function comparable(text: string): string {
-  return text
-    .normalize("NFKC")
-    .replace(/https?:\/\/\S+/g, "<link>")
-    .replace(/\s+/g, "");
-}
 
 /** A PKCE verifier and its S256 challenge (RFC 7636). */
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -202,8 +195,8 @@ export function xConnector(app: XApp): Connector {
         }),
         200,
       );
-      const wanted = comparable(post.text);
-      const found = list(body, "data").find((t) => comparable(str(t, "text")) === wanted);
+      const wanted = comparableText(post.text);
+      const found = list(body, "data").find((t) => comparableText(str(t, "text")) === wanted);
       return found ? sent(account, obj({ found }, "found"), true) : null;
     },
     async delete(credentials, _account, platformPostId) {
@@ -248,6 +241,21 @@ export function xConnector(app: XApp): Connector {
         bio: str(data, "description"),
         link: expanded || str(data, "url"),
       };
+    },
+    async revoke(credentials) {
+      // The refresh token first: revoking it ends the grant, so no new access token can be had.
+      const tokens: { token: string; hint: string }[] = [];
+      if (credentials.refreshToken) tokens.push({ token: credentials.refreshToken, hint: "refresh_token" });
+      tokens.push({ token: credentials.accessToken, hint: "access_token" });
+      for (const { token, hint } of tokens) {
+        const response = await callApi("X", {
+          method: "POST",
+          url: `${base}/2/oauth2/revoke`,
+          headers: clientAuth(app),
+          form: { token, token_type_hint: hint, client_id: app.clientId },
+        });
+        if (response.status !== 200) throw errorFor("X", response, null);
+      }
     },
     async refresh(credentials) {
       if (!credentials.refreshToken)

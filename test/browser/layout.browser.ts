@@ -289,3 +289,115 @@ test("refused forms: the summary leads the page, has the focus and links to the 
   assert.equal((await assertErrorSummary(citizen, "verify")).length, 1);
   await citizen.context().close();
 });
+
+/** Where <main> starts, whether the menu's links show, and the header's notifications link. */
+function header(page: Page) {
+  return page.evaluate(() => {
+    const links = Array.from(document.querySelectorAll<HTMLElement>(".site-nav li a"));
+    const shown = links.filter((a) => a.checkVisibility());
+    const summary = document.querySelector<HTMLElement>(".nav-menu > summary");
+    const notifications = document.querySelector<HTMLElement>('.user-box a[href="/notifications"]');
+    return {
+      mainTop: Math.round(document.querySelector("main")?.getBoundingClientRect().top ?? -1),
+      links: links.length,
+      shown: shown.length,
+      rows: new Set(shown.map((a) => Math.round(a.getBoundingClientRect().top))).size,
+      heights: shown.map((a) => Math.round(a.getBoundingClientRect().height)),
+      summary: summary?.checkVisibility() ?? false,
+      summaryHeight: Math.round(summary?.getBoundingClientRect().height ?? 0),
+      notifications: notifications?.checkVisibility() ? (notifications.textContent ?? "") : null,
+      current: document.querySelector('.site-nav a[aria-current="page"]')?.textContent ?? null,
+      focused: document.activeElement?.closest(".site-nav")
+        ? (document.activeElement.textContent ?? "")
+        : null,
+    };
+  });
+}
+
+test("on a phone the staff menu is one button that opens with the keyboard, without script", async () => {
+  const page = await open("D0010", phone, false);
+  await page.goto(`${suite.url}/tasks`);
+  const closed = await header(page);
+  await shoot(page, "menu-closed-phone");
+  assert.ok(closed.mainTop > 0 && closed.mainTop <= 120, `the header is ${closed.mainTop}px tall`);
+  assert.ok(closed.links > 5, "the manager's menu has its links");
+  assert.equal(closed.shown, 0, "the links wait behind the menu button");
+  assert.ok(closed.summary && closed.summaryHeight >= 44, "the menu button is a 44px target");
+  assert.ok(closed.notifications?.startsWith("通知"), "the notifications (and their count) stay in sight");
+
+  // Keyboard only: Tab reaches the button (with a visible focus ring), Enter opens it, the links
+  // follow it, Space closes it.
+  await page.getByRole("button", { name: "ログアウト" }).focus();
+  await page.keyboard.press("Tab");
+  const ring = await page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el?.matches(".nav-menu > summary")) return null;
+    const style = getComputedStyle(el);
+    return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
+  });
+  assert.ok(ring, "Tab goes from ログアウト to the menu button");
+  assert.ok(ring.style !== "none" && ring.width >= 2, `the focus is visible (${ring.style} ${ring.width}px)`);
+  await page.keyboard.press("Enter");
+  const opened = await header(page);
+  await shoot(page, "menu-open-phone");
+  assert.equal(opened.shown, closed.links, "every link shows once the menu is open");
+  assert.equal(opened.rows, opened.links, "one link a line");
+  assert.ok(
+    opened.heights.every((h) => h >= 44),
+    `every link is a 44px target (${opened.heights.join(", ")})`,
+  );
+  assert.equal(opened.current, "タスク", "the page you are on is marked");
+  await page.keyboard.press("Tab");
+  assert.equal((await header(page)).focused, "ダッシュボード", "Tab goes from the button to the first link");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${suite.url}/`);
+  await page.locator(".nav-menu > summary").focus();
+  await page.keyboard.press(" ");
+  assert.equal((await header(page)).shown, closed.links, "Space opens it too");
+  await page.keyboard.press(" ");
+  assert.equal((await header(page)).shown, 0, "and closes it");
+  await page.context().close();
+});
+
+test("at a desk the menu's links show inline, with no button", async () => {
+  const page = await open("D0010", desk);
+  await page.goto(`${suite.url}/tasks`);
+  const wide = await header(page);
+  await shoot(page, "menu-desk");
+  assert.equal(wide.summary, false, "no menu button at a desk");
+  assert.equal(wide.shown, wide.links, "every link shows");
+  assert.equal(wide.rows, 1, "on one line");
+  assert.equal(wide.current, "タスク");
+  assert.ok(wide.notifications?.startsWith("通知"));
+  // Tab from the skip link and the header reaches the menu's links directly.
+  await page.locator('.site-nav a[href="/"]').focus();
+  await page.keyboard.press("Tab");
+  assert.equal((await header(page)).focused, "投稿");
+  // The open menu on a phone passes axe too (the closed one is checked on every page of the tour).
+  await page.setViewportSize(phone);
+  await page.locator(".nav-menu > summary").click();
+  assert.equal((await header(page)).shown, wide.links);
+  await assertAccessible(page);
+  await page.context().close();
+});
+
+test("the public pages' header fits a phone: the menu button, then the page", async () => {
+  const page = await open(null, phone, false);
+  await page.goto(`${suite.url}/public/notices`);
+  const closed = await header(page);
+  await shoot(page, "public-menu-closed-phone");
+  assert.ok(closed.mainTop > 0 && closed.mainTop <= 120, `the header is ${closed.mainTop}px tall`);
+  assert.equal(closed.shown, 0);
+  await page.locator(".nav-menu > summary").focus();
+  await page.keyboard.press("Enter");
+  const opened = await header(page);
+  assert.equal(opened.shown, 3, "the three public pages");
+  assert.equal(opened.current, "お知らせ（変更・運用終了など）");
+  await shoot(page, "public-menu-open-phone");
+  await page.setViewportSize(desk);
+  await page.goto(`${suite.url}/public/notices`);
+  const wide = await header(page);
+  assert.equal(wide.summary, false);
+  assert.equal(wide.rows, 1, "at a desk the three links on one line");
+  await page.context().close();
+});

@@ -41,17 +41,22 @@ test("LINE: the manager connects with the token, which no page shows again; the 
   const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
   const seen = await staff.text(path);
   assert.match(seen, /接続していません/);
+  assert.match(
+    seen,
+    /画像つきの投稿はLINEへ自動発信されません.*SNSGOV_MEDIA_PUBLIC_URL/,
+    "no public media URL here",
+  );
   assert.match(seen, /アカウント管理者（課等の長、第4-1\(4\)）が行います/);
   assert.ok(!seen.includes('name="token"'));
-  assert.equal((await staff.post(`${path}/line`, { token: "line-page-token" })).status, 403);
+  assert.equal((await staff.post(`${path}/token`, { token: "line-page-token" })).status, 403);
 
   const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
-  const wrong = await manager.post(`${path}/line`, { token: "not-the-token" });
+  const wrong = await manager.post(`${path}/token`, { token: "not-the-token" });
   assert.equal(wrong.status, 422);
   const wrongHtml = await wrong.text();
   assert.match(wrongHtml, /トークンを受け付けませんでした/);
   assert.ok(!wrongHtml.includes("not-the-token"), "what was typed as a token is not echoed");
-  const ok = await manager.post(`${path}/line`, { token: "line-page-token" });
+  const ok = await manager.post(`${path}/token`, { token: "line-page-token" });
   assert.equal(ok.status, 303);
   const page = await manager.text(path);
   assert.match(page, /接続中/);
@@ -72,6 +77,7 @@ test("LINE: the manager connects with the token, which no page shows again; the 
   const revoked = await manager.text(path);
   assert.match(revoked, /取り消し済み/);
   assert.match(revoked, /運用を終えるため/);
+  assert.match(revoked, /接続を取り消しました。LINE公式アカウントの側でもトークンを無効にしました。/);
 });
 
 test("X: the manager is sent to X's consent page and back; the callback connects the account", async () => {

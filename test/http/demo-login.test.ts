@@ -60,3 +60,17 @@ test("the login field is named for the employee number people type; the e-mail a
     assert.equal(res.status, 303, login);
   }
 });
+
+test("in the demo every page, staff and public, says that what it shows is a sample, and the media policies say so too", async () => {
+  const demoHttp = createHttpApp({ ...app.ctx, config: { ...app.ctx.config, demo: true } });
+  const banner = /デモ環境（サンプル）です。.*実在の自治体の公式情報ではありません/;
+  const [account] = await listAccounts(app.ctx.db, { visibleDivisionIds: null, statuses: ["active"] });
+  assert.ok(account);
+  for (const path of ["/login", "/public/accounts", `/public/accounts/${account.id}`, "/public/notices"]) {
+    const html = await (await demoHttp.request(path)).text();
+    assert.match(html, banner, path);
+    assert.doesNotMatch(await (await http.request(path)).text(), banner, `${path} outside the demo`);
+  }
+  const policy = await (await demoHttp.request(`/public/accounts/${account.id}`)).text();
+  assert.match(policy, /※これはデモ用のサンプルです。実在の自治体の文書ではありません。/);
+});

@@ -270,6 +270,10 @@ test("recovery needs the recorded password change and two-factor; closing needs 
   });
   assert.equal(res.status, 303);
   for (const path of publicPaths()) assert.doesNotMatch(await publicText(path), new RegExp(MARK), path);
+  // 7.3(1): the notice promised 「回復しましたら、このページでお知らせします」.
+  const notices = await publicText("/public/notices");
+  assert.match(notices, /」は、不正アクセスから回復しました/);
+  assert.match(notices, /\d+月\d+日\d+時から\d+月\d+日\d+時までの投稿は市によるものではありません/);
   const page = await manager.text(`/incidents/${incidentId}`);
   assert.match(page, /回復（表示を終了）/);
   assert.equal(

@@ -207,9 +207,14 @@ test("an approved post without a schedule is 承認済み・未発信 on the aut
     "on the author's list, linking to the record form, with the post's first words",
   );
   assert.ok(!(await manager.text("/")).includes(`href="/posts/${post.id}/publish"`), "not the manager's");
+  // The タスク page lists it too, beside the stored tasks.
+  const tasks = await staff.text("/tasks");
+  assert.match(tasks, /<h2 id="other-title">ほかに対応が必要なこと<\/h2>/);
+  assert.ok(tasks.includes(`href="/posts/${post.id}/publish"`), "on /tasks as on the dashboard");
   const published = await staff.post(`/posts/${post.id}/publish`, {
     url: "https://x.com/iwaki_waiting/status/1777000000000000001",
   });
   assert.equal(published.status, 303);
   assert.ok(!(await staff.text("/")).includes(`href="/posts/${post.id}/publish"`), "gone once published");
+  assert.ok(!(await staff.text("/tasks")).includes(`href="/posts/${post.id}/publish"`), "from /tasks too");
 });

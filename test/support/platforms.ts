@@ -1,11 +1,19 @@
 /**
- * A test application wired to loopback fakes of LINE and X (src/publishing/fakes), with its own
- * token key file: the setup the publishing tests share. No test reaches the internet.
+ * A test application wired to loopback fakes of LINE and X (and, when asked, Facebook and
+ * Instagram) (src/publishing/fakes), with its own token key file: the setup the publishing tests
+ * share. With Instagram, the web application also listens on loopback, so the fake fetches the
+ * signed image URLs (`/media/s/…`) as Instagram would. No test reaches the internet.
  */
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getRequestListener } from "@hono/node-server";
+import { createHttpApp } from "../../src/http/app.tsx";
+import { type FakeFacebook, startFakeFacebook } from "../../src/publishing/fakes/facebook.ts";
+import { type FakeInstagram, startFakeInstagram } from "../../src/publishing/fakes/instagram.ts";
 import { type FakeLine, startFakeLine } from "../../src/publishing/fakes/line.ts";
 import { type FakeX, startFakeX } from "../../src/publishing/fakes/x.ts";
 import { type TestApp, testApp } from "./context.ts";
@@ -14,6 +22,9 @@ export type PlatformsApp = {
   app: TestApp;
   line: FakeLine;
   x: FakeX;
+  /** Started when `options.facebook` / `options.instagram` is given. */
+  facebook: FakeFacebook | undefined;
+  instagram: FakeInstagram | undefined;
   /** Where the token encryption keys are kept (mode 0600). */
   keyFile: string;
   /** Closes the application and the fakes and removes the key file. */
@@ -31,6 +42,8 @@ export type PlatformsApp = {
 export async function testAppWithPlatforms(options: {
   line: { token: string; basicId: string };
   x: { username: string };
+  facebook?: { token: string; username: string };
+  instagram?: { token: string; username: string };
   running?: boolean;
   fakesKeepAppTime?: boolean;
   env?: Record<string, string>;
@@ -39,6 +52,21 @@ export async function testAppWithPlatforms(options: {
   const clock = options.fakesKeepAppTime ? { now: () => app?.clock.now() ?? new Date() } : {};
   const line = await startFakeLine({ ...options.line, ...clock });
   const x = await startFakeX({ username: options.x.username, clientId: "city-app", ...clock });
+  const facebook = options.facebook ? await startFakeFacebook({ ...options.facebook, ...clock }) : undefined;
+  const instagram = options.instagram
+    ? await startFakeInstagram({ ...options.instagram, ...clock })
+    : undefined;
+  // The application on loopback for Instagram's image fetches (its handler is set once it exists).
+  let listener: ReturnType<typeof getRequestListener> | undefined;
+  const web: Server | undefined = instagram
+    ? createServer((req, res) => {
+        if (listener) void listener(req, res);
+        else res.writeHead(503).end();
+      })
+    : undefined;
+  if (web) await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+  const webAddress: AddressInfo | string | null | undefined = web?.address();
+  const webUrl = typeof webAddress === "object" && webAddress ? `http://127.0.0.1:${webAddress.port}` : "";
   const keyFile = join(tmpdir(), `snsgov-token-keys-${randomUUID()}.json`);
   const started = await testApp({
     ...(options.running ? { running: true } : {}),
@@ -48,19 +76,30 @@ export async function testAppWithPlatforms(options: {
       SNSGOV_X_API_URL: x.url,
       SNSGOV_X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
       SNSGOV_X_CLIENT_ID: "city-app",
+      ...(facebook ? { SNSGOV_FACEBOOK_API_URL: facebook.apiUrl } : {}),
+      ...(instagram ? { SNSGOV_INSTAGRAM_API_URL: instagram.apiUrl, SNSGOV_MEDIA_PUBLIC_URL: webUrl } : {}),
       ...options.env,
     },
   });
   app = started;
+  if (web) listener = getRequestListener(createHttpApp(started.ctx).fetch);
   return {
     app: started,
     line,
     x,
+    facebook,
+    instagram,
     keyFile,
     async close() {
+      if (web) {
+        web.closeAllConnections();
+        await new Promise<void>((resolve) => web.close(() => resolve()));
+      }
       await started.close();
       await line.close();
       await x.close();
+      await facebook?.close();
+      await instagram?.close();
       await rm(keyFile, { force: true });
     },
   };

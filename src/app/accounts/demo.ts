@@ -25,8 +25,7 @@ import { change } from "../audit.ts";
 import { type AppContext, type StaffActor, systemActor } from "../context.ts";
 import { recordDocument } from "../documents/record.ts";
 import { questionFiling } from "../filings/decide.ts";
-import { approvePolicy } from "../policies/approve.ts";
-import { draftPolicy } from "../policies/draft.ts";
+import { approveSamplePolicy } from "../policies/demo.ts";
 import { accountProfile, checkCurrentProfile } from "../policies/profile.ts";
 import {
   confirmSecurityNotice,
@@ -518,8 +517,7 @@ async function startOperating(
       },
     });
   }
-  const draft = await draftPolicy(ctx, { actor: manager, accountId });
-  await approvePolicy(ctx, { actor: manager, policyId: draft.id });
+  await approveSamplePolicy(ctx, manager, accountId);
   await activateAccount(ctx, { actor: manager, id: accountId });
   // Most divisions have pasted their profile as generated (4.4.3); one has not yet.
   if (spec.handle !== "iwaki_eco") {

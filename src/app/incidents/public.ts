@@ -36,6 +36,7 @@ import {
   knownImpersonationChecks,
 } from "../public/verify.ts";
 import { INCIDENT_TARGET } from "./record.ts";
+import { hijackRecoveredNoticeSource } from "./recovered-notice.ts";
 
 /** The public warning about one fake account, as /public/notices shows it (anchor `impersonation-{id}`). */
 export function warningItem(
@@ -211,7 +212,12 @@ let registered = false;
 export function registerPublicIncidents(): void {
   if (registered) return;
   registered = true;
-  noticeSources.push(hijackNoticeSource, impersonationNoticeSource, correctionNoticeSource);
+  noticeSources.push(
+    hijackNoticeSource,
+    hijackRecoveredNoticeSource,
+    impersonationNoticeSource,
+    correctionNoticeSource,
+  );
   compromiseSources.push(compromisedAccounts);
   knownImpersonationChecks.push(knownImpersonationCheck);
   if (!publicTargetTypes.includes(INCIDENT_TARGET)) publicTargetTypes.push(INCIDENT_TARGET);

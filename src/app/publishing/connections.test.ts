@@ -171,7 +171,11 @@ test("X connects through OAuth 2.0 with PKCE; a state made for another account i
   assert.equal(alert.href, `/incidents/new?accountId=${account.id}&type=hijack`);
   assert.match(alert.body, /表示名: 「テスト用Xアカウント」→「Free crypto giveaway」/);
 
-  // Revoking: the sealed token is wiped; the page shows who revoked and why.
+  // Revoking: X revokes both tokens on its side; the sealed token is wiped here.
+  const [live] = await connectionsOf(app.ctx.db, account.id);
+  assert.ok(live);
+  const sealed = await openCredentials(app.ctx.config, live);
+  assert.ok(x.tokens.has(sealed.accessToken) && sealed.refreshToken);
   const revoked = await revokeConnection(app.ctx, {
     actor: org.actors.kouhouManager,
     accountId: account.id,
@@ -179,5 +183,60 @@ test("X connects through OAuth 2.0 with PKCE; a state made for another account i
     input: { reason: "担当替えのため接続し直します" },
   });
   assert.equal(revoked.status, "revoked");
+  assert.equal(revoked.platformRevocation.outcome, "revoked");
+  assert.equal(x.tokens.has(sealed.accessToken), false, "X no longer accepts the access token");
+  assert.equal(x.refreshTokens.has(sealed.refreshToken ?? ""), false, "nor the refresh token");
   assert.equal((await connectionsOf(app.ctx.db, account.id))[0]?.tokenCiphertext, "");
+});
+
+test("a revocation the platform cannot confirm still disconnects, and says what to do on the platform", async () => {
+  const other = line.bot.basicId;
+  line.bot.basicId = "@iwaki_line2";
+  line.tokens.add("line-token-2");
+  try {
+    const account = await seedKouhouAccount(app.ctx, org, {
+      platform: "line",
+      handle: "@iwaki_line2",
+      url: "https://lin.ee/b",
+    });
+    const connect = () =>
+      connectLine(app.ctx, {
+        actor: org.actors.kouhouManager,
+        accountId: account.id,
+        input: { token: "line-token-2" },
+      });
+    const revoke = (connectionId: number) =>
+      revokeConnection(app.ctx, {
+        actor: org.actors.kouhouManager,
+        accountId: account.id,
+        connectionId,
+        input: { reason: "運用を終了するため" },
+      });
+    line.fail({
+      status: 500,
+      body: { message: "Internal error" },
+      when: (r) => r.path === "/v2/oauth/revoke",
+    });
+    const failed = await revoke((await connect()).id);
+    assert.equal(failed.status, "revoked", "disconnected here all the same");
+    assert.equal(failed.platformRevocation.outcome, "failed");
+    assert.match(
+      failed.platformRevocation.note,
+      /できませんでした（HTTP 500: Internal error）。.*管理画面でもトークンを無効にしてください/,
+    );
+    assert.ok(line.tokens.has("line-token-2"), "LINE did not revoke it");
+
+    const seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+    const done = await revoke((await connect()).id);
+    assert.equal(done.platformRevocation.outcome, "revoked");
+    assert.equal(line.tokens.has("line-token-2"), false, "LINE no longer accepts the token");
+    const call = line.requests.filter((r) => r.path === "/v2/oauth/revoke").at(-1);
+    assert.equal(call?.body, "access_token=line-token-2");
+    assert.equal(call?.headers.authorization, undefined, "the token travels only in the form");
+    const entry = (await entriesAfter(app.ctx.db, seq, 10)).find((e) => e.action === "publishing.revoke");
+    assert.match(JSON.stringify(entry?.summary), /"platformRevocation":"revoked"/);
+    assert.ok(!JSON.stringify(entry).includes("line-token-2"), "not in the audit log");
+  } finally {
+    line.bot.basicId = other;
+  }
 });

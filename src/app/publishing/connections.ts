@@ -1,7 +1,9 @@
 /**
  * Connecting an official account to its platform's API (issue 15): only the account manager
- * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE is connected with the channel
- * access token pasted once; X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
+ * (アカウント管理者、課等の長, 4.1.4) connects and revokes. LINE, Facebook, Instagram, Mastodon
+ * and Threads are connected with a token pasted once (one form and one use case, token-forms.ts);
+ * Bluesky with the handle and an app password, exchanged at once for the session's tokens (the app
+ * password is not kept); X with OAuth 2.0 (Authorization Code with PKCE), the verifier kept
  * sealed inside the `state` so nothing waits in the database. Before a token is kept, the
  * platform is asked who it speaks for, and a token of another account than the registered handle
  * is refused. The token is sealed (AES-256-GCM, token-keys.ts), never shown again and never in
@@ -22,6 +24,7 @@ import {
 } from "../../db/repos/platform-publishing.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { createBlueskySession } from "../../publishing/bluesky.ts";
 import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
 import { exchangeXCode, pkcePair, X_SCOPES, xAuthorizeUrl } from "../../publishing/x.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
@@ -29,7 +32,14 @@ import { change } from "../audit.ts";
 import { allowed, refuse } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse, text } from "../validate.ts";
-import { connectablePlatforms, connectorFor, sealCredentials } from "./connectors.ts";
+import {
+  connectablePlatforms,
+  connectorFor,
+  missingSetting,
+  openCredentials,
+  sealCredentials,
+} from "./connectors.ts";
+import { tokenFormOf } from "./token-forms.ts";
 import { loadTokenKeys, openToken, sealToken } from "./token-keys.ts";
 
 /** A connection as the account page shows it (never the token). */
@@ -89,7 +99,10 @@ function unavailable(ctx: AppContext, platform: string): string {
   if (!connectablePlatforms.some((p) => p === platform))
     return `${platformLabel(platform)}への自動発信には、まだ対応していません。発信後に発信の記録を入力してください。`;
   if (!connectorFor(ctx.config, platform))
-    return "Xに接続するには、市のXアプリ（OAuth 2.0 クライアントID）をシステム管理者が設定する必要があります（SNSGOV_X_CLIENT_ID）。";
+    return (
+      missingSetting(ctx.config, platform) ||
+      `${platformLabel(platform)}への自動発信は、この環境では設定されていません。`
+    );
   return "";
 }
 
@@ -115,10 +128,14 @@ export async function connectionsInfo(
 }
 
 const normalHandle = (h: string) => h.trim().replace(/^@/, "").toLowerCase();
+/** A Mastodon handle may be registered with its server (`name@server`); the server is checked apart. */
+const localHandle = (platform: string, h: string) =>
+  platform === "mastodon" ? (normalHandle(h).split("@")[0] ?? "") : normalHandle(h);
 
 /** Refuses a token that speaks for another account than the registered handle. */
 function assertSameAccount(account: { handle: string; platform: string }, profile: Profile): void {
-  if (account.handle.trim() === "" || normalHandle(account.handle) === normalHandle(profile.handle)) return;
+  const registered = localHandle(account.platform, account.handle);
+  if (registered === "" || registered === localHandle(account.platform, profile.handle)) return;
   const message = `このトークンは${platformLabel(account.platform)}の別のアカウント（@${profile.handle}）のものです。登録されているアカウント（@${normalHandle(account.handle)}）のトークンで接続してください。`;
   throw validation(message, [{ field: "token", message }]);
 }
@@ -138,7 +155,9 @@ async function readProfileOrRefuse(
     const message =
       error.kind === "auth"
         ? `${platformLabel(platform)}がこのトークンを受け付けませんでした。正しいトークンか確認してください。`
-        : error.message;
+        : error.kind === "not_found"
+          ? `${platformLabel(platform)}上にそのアカウントが見つかりません（またはこのトークンでは読めません）。アカウントのIDとトークンを確認してください。`
+          : error.message;
     throw validation(message, [{ field, message }]);
   }
 }
@@ -191,28 +210,103 @@ async function storeConnection(
   });
 }
 
-export const lineConnectInput = z.object({ token: text("チャネルアクセストークン", 2000) });
+/** The token form's input; the token is named as the platform's form labels it. */
+export const tokenConnectInput = (tokenLabel = "アクセストークン") =>
+  z.object({
+    token: text(tokenLabel, 2000),
+    accountId: z
+      .string()
+      .trim()
+      .max(100, "アカウントのIDは100文字以内で入力してください。")
+      .regex(/^[A-Za-z0-9_.:-]*$/, "アカウントのIDは英数字で入力してください。")
+      .optional(),
+  });
+
+/** The Mastodon server of an account: the configured one (tests, demo), else its registered URL's. */
+function mastodonServer(ctx: AppContext, account: { url: string }): string {
+  if (ctx.config.platforms.mastodonApiUrl) return ctx.config.platforms.mastodonApiUrl;
+  try {
+    const url = new URL(account.url);
+    if (url.protocol === "https:") return url.origin;
+  } catch {
+    // falls through to the message below
+  }
+  throw conflict(
+    "MastodonのサーバーがアカウントのURLから分かりません。アカウントの登録で、https:// から始まるプロフィールのURL（例: https://mstdn.jp/@iwaki_city）を記録してください。",
+  );
+}
 
 /**
- * Connects a LINE公式アカウント with its channel access token (long-lived, issued in the LINE
- * Developers console), after LINE confirms whose it is (`GET /v2/bot/info`).
- * @param props.input `{ token }`
+ * Connects an account whose platform takes a token pasted once (LINE's channel access token, a
+ * page access token; see token-forms.ts), after the platform confirms whose it is.
+ * @param props.input `{ token, accountId? }`
  */
-export async function connectLine(
+export async function connectWithToken(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; input: unknown },
 ): Promise<ConnectionView> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  if (account.platform !== "line") throw conflict("このアカウントはLINE公式アカウントではありません。");
-  const { token } = parse(lineConnectInput, props.input);
-  const credentials = { accessToken: token };
-  const profile = await readProfileOrRefuse(ctx, "line", credentials, "token");
+  const form = tokenFormOf(account.platform);
+  if (!form)
+    throw conflict(
+      `${platformLabel(account.platform)}はトークンの貼り付けでは接続できません。${unavailable(ctx, account.platform)}`,
+    );
+  const input = parse(tokenConnectInput(form.tokenLabel), props.input);
+  const externalId = form.accountId ? (input.accountId ?? "") : "";
+  if (form.accountId && externalId === "") {
+    const message = `${form.accountId.label}を入力してください。`;
+    throw validation(message, [{ field: "accountId", message }]);
+  }
+  const credentials: Credentials = {
+    accessToken: input.token,
+    ...(externalId ? { accountId: externalId } : {}),
+    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx, account) } : {}),
+  };
+  const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(ctx, props.actor, account, credentials, profile, "");
+  const inspect = connectorFor(ctx.config, account.platform)?.inspect;
+  const kept = inspect ? await inspect(credentials, ctx.clock.now()) : credentials;
+  return storeConnection(ctx, props.actor, account, kept, profile, form.scopes);
 }
 
+export const blueskyConnectInput = z.object({
+  identifier: text("ハンドル", 253),
+  appPassword: text("アプリパスワード", 100),
+});
+
 /**
- * Connects with an access token obtained elsewhere (the demo's X account against its fake; a
+ * Connects a Bluesky account: signs in with the handle and an app password (used once, never
+ * kept) at the configured PDS, keeps the session's tokens sealed, after Bluesky confirms whose
+ * they are.
+ * @param props.input `{ identifier, appPassword }`
+ */
+export async function connectBluesky(
+  ctx: AppContext,
+  props: { actor: Actor; accountId: number; input: unknown },
+): Promise<ConnectionView> {
+  const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
+  if (account.platform !== "bluesky") throw conflict("このアカウントはBlueskyのアカウントではありません。");
+  const { identifier, appPassword } = parse(blueskyConnectInput, props.input);
+  let credentials: Credentials;
+  try {
+    ({ credentials } = await createBlueskySession(ctx.config.platforms.blueskyPdsUrl, {
+      identifier: identifier.replace(/^@/, ""),
+      password: appPassword,
+    }));
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    throw validation(error.message, [{ field: "appPassword", message: error.message }]);
+  }
+  const profile = await readProfileOrRefuse(ctx, "bluesky", credentials, "identifier");
+  assertSameAccount(account, profile);
+  return storeConnection(ctx, props.actor, account, credentials, profile, "app password");
+}
+
+/** The LINE-only name of `connectWithToken`, kept for its callers. */
+export const connectLine = connectWithToken;
+
+/**
+ * Connects with an access token obtained elsewhere (the demo's accounts against their fakes; a
  * token issued by the platform's own console), after the platform confirms whose it is.
  */
 export async function connectWithAccessToken(
@@ -220,17 +314,15 @@ export async function connectWithAccessToken(
   props: { actor: Actor; accountId: number; accessToken: string },
 ): Promise<ConnectionView> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.connect");
-  const credentials = { accessToken: props.accessToken };
+  const credentials: Credentials = {
+    accessToken: props.accessToken,
+    ...(account.platform === "mastodon" ? { server: mastodonServer(ctx, account) } : {}),
+  };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(
-    ctx,
-    props.actor,
-    account,
-    credentials,
-    profile,
-    account.platform === "x" ? X_SCOPES.join(" ") : "",
-  );
+  const scopes =
+    account.platform === "x" ? X_SCOPES.join(" ") : (tokenFormOf(account.platform)?.scopes ?? "");
+  return storeConnection(ctx, props.actor, account, credentials, profile, scopes);
 }
 
 /** How long the X consent may take before the `state` is no longer accepted. */
@@ -320,29 +412,64 @@ export async function finishXConnect(
   }
   const profile = await readProfileOrRefuse(ctx, "x", credentials, "code");
   assertSameAccount(account, profile);
-  return storeConnection(
-    ctx,
-    props.actor,
-    account,
-    credentials,
-    profile,
-    "tweet.read tweet.write users.read media.write offline.access",
-  );
+  return storeConnection(ctx, props.actor, account, credentials, profile, X_SCOPES.join(" "));
 }
 
 export const revokeInput = z.object({ reason: text("取り消す理由", 500) });
 
+/** What the platform said to the revocation of the token on its side. */
+export type PlatformRevocation = {
+  outcome: "revoked" | "unsupported" | "failed";
+  /** In Japanese, for the person who revoked (and the audit entry). */
+  note: string;
+};
+
+/** Asks the platform to revoke the token (before it is wiped here); never throws. */
+async function revokeOnPlatform(ctx: AppContext, connection: ConnectionRow): Promise<PlatformRevocation> {
+  const label = platformLabel(connection.platform);
+  const connector = connectorFor(ctx.config, connection.platform);
+  if (!connector?.revoke || connection.tokenCiphertext === "")
+    return {
+      outcome: "unsupported",
+      note: `${label}の側でトークンを無効にする手段がこの接続にはありません。${label}の管理画面で、snsgovに発行したトークンを無効にしてください。`,
+    };
+  try {
+    await connector.revoke(await openCredentials(ctx.config, connection));
+    return { outcome: "revoked", note: `${label}の側でもトークンを無効にしました。` };
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    if (error.kind === "auth")
+      return { outcome: "revoked", note: `トークンは${label}の側で既に無効になっていました。` };
+    const answer = [
+      error.details.status ? `HTTP ${error.details.status}` : "応答なし",
+      error.details.platformMessage,
+    ]
+      .filter(Boolean)
+      .join(": ");
+    return {
+      outcome: "failed",
+      note: `${label}の側でトークンを無効にできませんでした（${answer}）。snsgovではもう使いませんが、${label}の管理画面でもトークンを無効にしてください。`,
+    };
+  }
+}
+
 /**
- * Revokes the live connection: the token is no longer used (the sealed token is overwritten),
- * posts waiting to go out through it are cancelled (they keep the manual record).
+ * Revokes the live connection: the platform is asked to revoke the token first (so that a copy is
+ * worthless too; its answer is kept in the audit entry), then the token is no longer used here
+ * (the sealed token is overwritten) and posts waiting to go out through it are cancelled (they
+ * keep the manual record). A platform that cannot be reached does not keep the city connected.
  * @param props.input `{ reason }`
  */
 export async function revokeConnection(
   ctx: AppContext,
   props: { actor: Actor; accountId: number; connectionId: number; input: unknown },
-): Promise<ConnectionView> {
+): Promise<ConnectionView & { platformRevocation: PlatformRevocation }> {
   const account = await managedAccount(ctx, props.actor, props.accountId, "publishing.revoke");
   const { reason } = parse(revokeInput, props.input);
+  const before = await findConnection(ctx.db, props.connectionId);
+  if (!before || before.accountId !== account.id) throw notFound("接続");
+  if (before.status === "revoked") throw conflict("この接続は既に取り消されています。");
+  const platformRevocation = await revokeOnPlatform(ctx, before);
   return change(ctx, props.actor, "publishing.revoke", async (tx, at) => {
     const current = await findConnection(tx, props.connectionId, true);
     if (!current || current.accountId !== account.id) throw notFound("接続");
@@ -366,9 +493,15 @@ export async function revokeConnection(
       "接続が取り消されたため、自動発信を取りやめました。",
     );
     return {
-      result: view(row),
+      result: { ...view(row), platformRevocation },
       target: { type: "account", id: account.id },
-      summary: { connectionId: row.id, platform: row.platform, reason, cancelledOutbox: cancelled },
+      summary: {
+        connectionId: row.id,
+        platform: row.platform,
+        reason,
+        cancelledOutbox: cancelled,
+        platformRevocation: platformRevocation.outcome,
+      },
     };
   });
 }

@@ -1,6 +1,6 @@
 /**
- * The demo's publishing (`npm run demo`): with the loopback fakes in place of LINE and X, the
- * city's X and LINE demo accounts are connected, and the サンプル post approved for five minutes
+ * The demo's publishing (`npm run demo`): with the loopback fakes in place of LINE, X, Facebook
+ * and Instagram, the city's demo accounts on each are connected, and the サンプル post approved for five minutes
  * ahead goes out by itself at its time and fills its record; without fakes (real platform URLs)
  * nothing is connected.
  */
@@ -40,6 +40,8 @@ test("the demo connects @iwaki_city and LINE to the fakes; the サンプル post
   await seedDemo(ctx);
   const connections = await activeConnections(ctx.db);
   assert.deepEqual(connections.map((c) => [c.platform, c.externalHandle]).sort(), [
+    ["facebook", "iwakicity"],
+    ["instagram", "iwaki_kanko"],
     ["line", "iwakicity"],
     ["x", "iwaki_city"],
   ]);
@@ -55,4 +57,18 @@ test("the demo connects @iwaki_city and LINE to the fakes; the サンプル post
   const outbox = await ctx.db.query.publishingOutbox.findFirst();
   const post = outbox ? await findPost(ctx.db, outbox.postId) : undefined;
   assert.equal(post?.publishedUrl, `https://x.com/iwaki_city/status/${tweet?.id}`);
+  // Mastodon, Bluesky and Threads run as labelled test servers with the sample credentials printed.
+  for (const [name, fake] of [
+    ["Mastodon", fakes[4]],
+    ["Bluesky", fakes[5]],
+    ["Threads", fakes[6]],
+  ] as const) {
+    const line = platforms.describe.find((d) => d.startsWith(name));
+    assert.match(
+      line ?? "",
+      /テスト用の疑似サーバー（サンプル）: http:\/\/127\.0\.0\.1:\d+（.*(アクセストークン|アプリパスワード) demo-/,
+    );
+    const page = await (await fetch(`${fake?.url}/`)).text();
+    assert.ok(page.includes(`本物の${name}ではありません`), `${name}'s fake says it is not ${name}`);
+  }
 });

@@ -1,14 +1,23 @@
 /**
- * Publishing in the demo (`npm run demo`): loopback fakes of LINE and X — サンプル, テスト用の疑似
- * サーバー, never the real platforms — take the place of the platforms' APIs, the city's demo X
- * (@iwaki_city) and LINE (@iwakicity) accounts are connected by their account manager, and a
- * サンプル post approved for five minutes after the start goes out by itself and fills its record.
+ * Publishing in the demo (`npm run demo`): loopback fakes of LINE, X, Facebook, Instagram,
+ * Mastodon, Bluesky and Threads — サンプル, テスト用の疑似サーバー, never the real platforms — take
+ * the place of the platforms' APIs, the city's demo X (@iwaki_city), LINE (@iwakicity), Facebook
+ * page (iwakicity) and Instagram (@iwaki_kanko) accounts are connected by their account manager,
+ * and a サンプル post approved for five minutes after the start goes out by itself and fills its
+ * record. The Instagram fake fetches images from the demo server's own signed URLs (the public
+ * URL). The Mastodon, Bluesky and Threads fakes accept the sample tokens (and app password)
+ * printed at the start, for connecting by hand on the account's page.
  */
 import type { Config } from "../../config.ts";
 import { listAccounts } from "../../db/repos/accounts.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
+import { startFakeBluesky } from "../../publishing/fakes/bluesky.ts";
+import { startFakeFacebook } from "../../publishing/fakes/facebook.ts";
+import { FAKE_INSTAGRAM_USER_ID, startFakeInstagram } from "../../publishing/fakes/instagram.ts";
 import { startFakeLine } from "../../publishing/fakes/line.ts";
+import { startFakeMastodon } from "../../publishing/fakes/mastodon.ts";
 import type { FakeServer } from "../../publishing/fakes/server.ts";
+import { startFakeThreads } from "../../publishing/fakes/threads.ts";
 import { startFakeX } from "../../publishing/fakes/x.ts";
 import { loadActor } from "../actors.ts";
 import type { AppContext } from "../context.ts";
@@ -16,12 +25,17 @@ import { approvePost } from "../posts/decide.ts";
 import { draftPost } from "../posts/draft.ts";
 import { reschedulePost } from "../posts/publishing.ts";
 import { submitPost } from "../posts/submit.ts";
-import { connectLine, connectWithAccessToken } from "./connections.ts";
+import { connectWithAccessToken, connectWithToken } from "./connections.ts";
 
 /** The demo's tokens: only the fakes accept them. */
 export const DEMO_LINE_TOKEN = "demo-line-channel-access-token-sample";
 export const DEMO_X_TOKEN = "demo-x-access-token-sample";
 export const DEMO_X_CLIENT_ID = "snsgov-demo-app";
+export const DEMO_FACEBOOK_TOKEN = "demo-facebook-page-token-sample";
+export const DEMO_INSTAGRAM_TOKEN = "demo-instagram-token-sample";
+export const DEMO_MASTODON_TOKEN = "demo-mastodon-access-token-sample";
+export const DEMO_BLUESKY_APP_PASSWORD = "demo-bsky-appp-assw";
+export const DEMO_THREADS_TOKEN = "demo-threads-access-token-sample";
 
 /** Starts the fakes and returns the configuration that points at them. */
 export async function startDemoPlatforms(
@@ -41,21 +55,59 @@ export async function startDemoPlatforms(
   x.user.description =
     "いわき市の公式アカウント（サンプル）です。運用方針（メディアポリシー）：https://www.city.iwaki.lg.jp/www/sns/koho-x.html";
   x.user.url = "https://www.city.iwaki.lg.jp/www/sns/koho-x.html";
+  const facebook = await startFakeFacebook({
+    token: DEMO_FACEBOOK_TOKEN,
+    username: "iwakicity",
+    name: "いわき市（サンプル）",
+  });
+  const instagram = await startFakeInstagram({
+    token: DEMO_INSTAGRAM_TOKEN,
+    username: "iwaki_kanko",
+    name: "いわき観光（サンプル）",
+  });
+  const mastodon = await startFakeMastodon({
+    username: "iwaki_city",
+    token: DEMO_MASTODON_TOKEN,
+    displayName: "いわき市（サンプル）",
+  });
+  const bluesky = await startFakeBluesky({
+    handle: "seisaku.iwaki.example.jp",
+    appPassword: DEMO_BLUESKY_APP_PASSWORD,
+    displayName: "いわき市政策企画（サンプル）",
+  });
+  const threads = await startFakeThreads({
+    username: "iwaki_furusato",
+    token: DEMO_THREADS_TOKEN,
+    name: "いわきふるさと便り（サンプル）",
+  });
   return {
     config: {
       ...config,
       platforms: {
+        ...config.platforms,
         lineApiUrl: line.url,
         xApiUrl: x.url,
         xAuthorizeUrl: `${x.url}/i/oauth2/authorize`,
         xClientId: DEMO_X_CLIENT_ID,
         xClientSecret: undefined,
+        facebookApiUrl: facebook.apiUrl,
+        instagramApiUrl: instagram.apiUrl,
+        // The Instagram fake fetches images from the demo server itself, on loopback.
+        mediaPublicUrl: config.platforms.mediaPublicUrl ?? `http://127.0.0.1:${config.port}`,
+        mastodonApiUrl: mastodon.url,
+        blueskyPdsUrl: bluesky.url,
+        threadsApiUrl: threads.apiUrl,
       },
     },
-    fakes: [line, x],
+    fakes: [line, x, facebook, instagram, mastodon, bluesky, threads],
     describe: [
       `LINE Messaging API のテスト用の疑似サーバー（サンプル）: ${line.url}（受け取ったメッセージの一覧: ${line.url}/）`,
       `X API v2 のテスト用の疑似サーバー（サンプル）: ${x.url}（受け取った投稿の一覧: ${x.url}/）`,
+      `Facebook Graph API のテスト用の疑似サーバー（サンプル）: ${facebook.url}（受け取った投稿の一覧: ${facebook.url}/）`,
+      `Instagram Graph API のテスト用の疑似サーバー（サンプル）: ${instagram.url}（受け取った投稿の一覧: ${instagram.url}/）`,
+      `Mastodon のテスト用の疑似サーバー（サンプル）: ${mastodon.url}（@iwaki_city、アクセストークン ${DEMO_MASTODON_TOKEN}）`,
+      `Bluesky のテスト用の疑似サーバー（サンプル）: ${bluesky.url}（seisaku.iwaki.example.jp、アプリパスワード ${DEMO_BLUESKY_APP_PASSWORD}）`,
+      `Threads API のテスト用の疑似サーバー（サンプル）: ${threads.url}（@iwaki_furusato、長期アクセストークン ${DEMO_THREADS_TOKEN}）`,
     ],
   };
 }
@@ -82,9 +134,14 @@ export async function demoPublishing(ctx: AppContext): Promise<void> {
     managerId === null ? Promise.resolve(undefined) : loadActor(ctx.db, managerId, "cli");
   const [xManager, lineManager] = await Promise.all([managerOf(x.managerId), managerOf(line.managerId)]);
   if (lineManager)
-    await connectLine(ctx, { actor: lineManager, accountId: line.id, input: { token: DEMO_LINE_TOKEN } });
+    await connectWithToken(ctx, {
+      actor: lineManager,
+      accountId: line.id,
+      input: { token: DEMO_LINE_TOKEN },
+    });
   if (xManager)
     await connectWithAccessToken(ctx, { actor: xManager, accountId: x.id, accessToken: DEMO_X_TOKEN });
+  await connectMetaAccounts(ctx, accounts);
   const [post] = await draftPost(ctx, {
     actor: operator,
     input: {
@@ -101,4 +158,28 @@ export async function demoPublishing(ctx: AppContext): Promise<void> {
   await approvePost(ctx, { actor: xManager, id: post.id, input: { version: 1 } });
   const inFive = new Date(ctx.clock.now().getTime() + 5 * 60_000).toISOString();
   await reschedulePost(ctx, { actor: operator, postId: post.id, input: { scheduledAt: inFive } });
+}
+
+/** Connects the demo's Facebook page and Instagram account when their APIs are the loopback fakes. */
+async function connectMetaAccounts(
+  ctx: AppContext,
+  accounts: Awaited<ReturnType<typeof listAccounts>>,
+): Promise<void> {
+  const { facebookApiUrl, instagramApiUrl } = ctx.config.platforms;
+  const loopback = (url: string) => /^http:\/\/127\.0\.0\.1:/.test(url);
+  const targets = [
+    { platform: "facebook", handle: "iwakicity", url: facebookApiUrl, input: { token: DEMO_FACEBOOK_TOKEN } },
+    {
+      platform: "instagram",
+      handle: "iwaki_kanko",
+      url: instagramApiUrl,
+      input: { token: DEMO_INSTAGRAM_TOKEN, accountId: FAKE_INSTAGRAM_USER_ID },
+    },
+  ];
+  for (const target of targets) {
+    const account = accounts.find((a) => a.platform === target.platform && a.handle === target.handle);
+    if (!account || account.managerId === null || !loopback(target.url)) continue;
+    const manager = await loadActor(ctx.db, account.managerId, "cli");
+    if (manager) await connectWithToken(ctx, { actor: manager, accountId: account.id, input: target.input });
+  }
 }

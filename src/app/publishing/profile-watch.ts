@@ -26,7 +26,8 @@ import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { checkerAccount, checkerPlatform } from "../policies/profile.ts";
-import { connectorFor, openCredentials } from "./connectors.ts";
+import { connectorFor } from "./connectors.ts";
+import { freshCredentials } from "./fresh-credentials.ts";
 
 type Field = "name" | "handle" | "bio" | "link";
 const fields: readonly Field[] = ["name", "handle", "bio", "link"];
@@ -97,7 +98,7 @@ async function watchOne(
   if (!connector || !account) return;
   let profile: Profile;
   try {
-    profile = await connector.readProfile(await openCredentials(ctx.config, connection));
+    profile = await connector.readProfile(await freshCredentials(ctx, connection, connector));
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
     result.failed.push({ accountId: account.id, reason: error.message });

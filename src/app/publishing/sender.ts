@@ -48,7 +48,10 @@ import { change } from "../audit.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
-import { connectorFor, openCredentials, sealCredentials } from "./connectors.ts";
+import { connectorFor } from "./connectors.ts";
+import { freshCredentials } from "./fresh-credentials.ts";
+import { signedMediaUrl } from "./media-urls.ts";
+import { loadTokenKeys } from "./token-keys.ts";
 
 /** The actor the publisher records as. */
 export const publisherActor: Actor = systemActor("snsgov publisher");
@@ -78,7 +81,10 @@ export function contentHash(text: string, images: readonly OutgoingImage[]): str
     .digest("hex");
 }
 
-async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
+/** Gives the signed public URL of an image (for a platform that fetches images itself). */
+type SignImage = (imageId: number) => string;
+
+async function imagesOf(db: Db, postId: number, sign?: SignImage): Promise<OutgoingImage[]> {
   const out: OutgoingImage[] = [];
   for (const info of await listImages(db, postId)) {
     const image = await findImage(db, info.id);
@@ -88,15 +94,26 @@ async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
         contentType: image.contentType,
         filename: image.filename,
         alt: image.alt,
+        ...(sign ? { publicUrl: sign(image.id) } : {}),
       });
   }
   return out;
+}
+
+/** Signs image URLs when the connector's platform fetches images and a public media URL is set. */
+async function signerFor(ctx: AppContext, connector: Connector): Promise<SignImage | undefined> {
+  const base = ctx.config.platforms.mediaPublicUrl;
+  if (!connector.limits.imagesByUrl || !base) return undefined;
+  const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
+  const now = ctx.clock.now();
+  return (imageId) => signedMediaUrl(keys, base, imageId, now);
 }
 
 /** The post as it is now, if it is still the approved version (else why not, in Japanese). */
 async function approvedContent(
   db: Db,
   post: Post,
+  sign?: SignImage,
 ): Promise<{ text: string; images: OutgoingImage[]; hash: string } | { stop: string }> {
   if (post.status !== "approved")
     return { stop: "投稿が承認済みの状態ではなくなったため、自動発信を取りやめました。" };
@@ -107,7 +124,7 @@ async function approvedContent(
   const approved = (await listVersions(db, post.id)).find((v) => v.version === post.approvedVersion);
   if (approved && approved.text !== post.text)
     return { stop: "承認された版と本文が一致しないため、自動発信を止めました（第5-1(4)）。" };
-  const images = await imagesOf(db, post.id);
+  const images = await imagesOf(db, post.id, sign);
   return { text: post.text, images, hash: contentHash(post.text, images) };
 }
 
@@ -263,34 +280,8 @@ async function needsReconnect(ctx: AppContext, loaded: Loaded, reason: string): 
 }
 
 /** Fresh credentials: refreshed first when the access token is about to expire. */
-async function credentialsFor(ctx: AppContext, loaded: Loaded, force = false): Promise<Credentials> {
-  const credentials = await openCredentials(ctx.config, loaded.connection);
-  const expiring =
-    credentials.expiresAt !== undefined &&
-    Date.parse(credentials.expiresAt) < ctx.clock.now().getTime() + 60_000;
-  if ((!expiring && !force) || !loaded.connector.refresh || !credentials.refreshToken) return credentials;
-  const refreshed = await loaded.connector.refresh(credentials);
-  const sealed = await sealCredentials(
-    ctx.config,
-    loaded.connection.accountId,
-    loaded.connection.platform,
-    refreshed,
-  );
-  // Kept at once: X's refresh token is single-use.
-  await ctx.db.transaction((tx) =>
-    updateConnection(
-      tx,
-      loaded.connection.id,
-      {
-        tokenCiphertext: sealed.ciphertext,
-        tokenKeyId: sealed.keyId,
-        tokenExpiresAt: refreshed.expiresAt ? new Date(refreshed.expiresAt) : null,
-      },
-      ctx.clock.now(),
-    ),
-  );
-  return refreshed;
-}
+const credentialsFor = (ctx: AppContext, loaded: Loaded, force = false): Promise<Credentials> =>
+  freshCredentials(ctx, loaded.connection, loaded.connector, force);
 
 /** Sends (or, after an attempt that may have reached a platform without retry key, finds) the post. */
 async function sendOrFind(
@@ -309,7 +300,11 @@ async function sendOrFind(
       });
       if (found) return found;
     }
-    return connector.send(credentials, account, { ...content, idempotencyKey: row.idempotencyKey });
+    return connector.send(credentials, account, {
+      ...content,
+      idempotencyKey: row.idempotencyKey,
+      firstAttemptAt: row.firstSentAt ?? ctx.clock.now(),
+    });
   };
   const credentials = await credentialsFor(ctx, loaded);
   try {
@@ -331,12 +326,12 @@ async function sendOrFind(
 async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<OutboxRow> {
   return change(ctx, publisherActor, "post.platform_accepted", async (tx, at) => {
     const latest = (await findOutbox(tx, loaded.row.id, true)) ?? loaded.row;
-    // The platform's own time when it gave one within reason, else when its answer came.
+    // The platform's own time when it gave one within reason, else when its answer came; never
+    // before the first attempt (Graph and Threads give whole seconds, a platform's clock may run behind).
+    const first = (latest.firstSentAt ?? at).getTime();
     const platformAt =
-      sent.at &&
-      sent.at.getTime() <= at.getTime() + 60_000 &&
-      sent.at.getTime() >= (latest.firstSentAt ?? at).getTime() - 120_000
-        ? sent.at
+      sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first - 120_000
+        ? new Date(Math.max(sent.at.getTime(), first))
         : at;
     const row = await updateOutbox(
       tx,
@@ -444,7 +439,7 @@ async function processRow(
   let row = claimed.row;
   hooks.at?.("claimed", row);
   if (row.status !== "accepted") {
-    const content = await approvedContent(ctx.db, loaded.post);
+    const content = await approvedContent(ctx.db, loaded.post, await signerFor(ctx, loaded.connector));
     if ("stop" in content || content.hash !== row.contentHash) {
       const reason =
         "stop" in content

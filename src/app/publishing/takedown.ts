@@ -16,7 +16,8 @@ import { conflict } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { type DeletedPost, PlatformError } from "../../publishing/connector.ts";
 import type { AppContext } from "../context.ts";
-import { connectorFor, openCredentials } from "./connectors.ts";
+import { connectorFor } from "./connectors.ts";
+import { freshCredentials } from "./fresh-credentials.ts";
 
 /** The platform's answer to a takedown, for the deletion's record. */
 export type Takedown = { outboxId: number; platform: string; answer: DeletedPost };
@@ -47,7 +48,7 @@ export async function takeDownOnPlatform(
   let answer: DeletedPost;
   try {
     answer = await connector.delete(
-      await openCredentials(ctx.config, connection),
+      await freshCredentials(ctx, connection, connector),
       { externalId: connection.externalId, handle: connection.externalHandle },
       row.platformPostId,
     );

@@ -3,21 +3,25 @@
  * API tokens. Secrets are stored only as hashes (sessions, links, tokens) or argon2id (passwords).
  */
 import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Placement } from "../../domain/roles.ts";
 import type { Db } from "../client.ts";
 import {
+  actingAssignments,
   apiTokens,
   departments,
   divisions,
   loginThrottle,
+  notifications,
   oneTimeTokens,
   positions,
+  roleAssignments,
   sessions,
   settings,
   staff,
   staffCredentials,
 } from "../schema.ts";
-import { placementColumns, type Staff, toPlacement } from "./staff.ts";
+import { placementColumns, type RoleAssignment, type Staff, toPlacement } from "./staff.ts";
 
 export type Credentials = typeof staffCredentials.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -64,22 +68,99 @@ export async function findSession(db: Db, idHash: string): Promise<Session | und
   return row;
 }
 
-/**
- * A session with its person and their placement, in one statement (every signed-in request
- * starts with it): undefined when the session does not exist.
- */
-export async function findSessionWithPerson(
-  db: Db,
-  idHash: string,
-): Promise<{ session: Session; person: Staff; placement: Placement } | undefined> {
-  const [row] = await db
-    .select({ session: sessions, person: staff, ...placementColumns })
+/** What a session lookup reads beside the session and its person, in the same statement. */
+export type SessionExtras = {
+  /** The person's role assignments, in id order (as `listAssignments`). */
+  assignments: RoleAssignment[];
+  /** Whether any acting assignment names them (not revoked): only then is it read. */
+  hasActing: boolean;
+  /** The stored setting `auth.require_2fa_roles` (raw JSON; null when unset). */
+  requireTwoFactorRoles: unknown;
+  /** Whether they have two-factor sign-in enabled. */
+  totpEnabled: boolean;
+  /** Their unread notifications, counted up to `unreadCap`. */
+  unread: number;
+};
+
+const assignmentJson = z.object({
+  id: z.number(),
+  staffId: z.number(),
+  role: z.string(),
+  scopeType: z.string(),
+  scopeId: z.number().nullable(),
+  assignedBy: z.number().nullable(),
+  createdAt: z.number(),
+  status: z.string(),
+  validUntil: z.string().nullable(),
+  approvedBy: z.number().nullable(),
+  approvedAt: z.number().nullable(),
+});
+
+function toAssignments(value: unknown): RoleAssignment[] {
+  return z
+    .array(assignmentJson)
+    .parse(value ?? [])
+    .map((a) => ({
+      ...a,
+      createdAt: new Date(a.createdAt),
+      approvedAt: a.approvedAt === null ? null : new Date(a.approvedAt),
+    }));
+}
+
+const epochMs = (column: string) => sql.raw(`(extract(epoch from ra.${column}) * 1000)::float8`);
+
+function sessionLookup(db: Db) {
+  return db
+    .select({
+      session: sessions,
+      person: staff,
+      ...placementColumns,
+      assignments: sql<unknown>`(select coalesce(json_agg(json_build_object(
+        'id', ra.id, 'staffId', ra.staff_id, 'role', ra.role, 'scopeType', ra.scope_type,
+        'scopeId', ra.scope_id, 'assignedBy', ra.assigned_by, 'createdAt', ${epochMs("created_at")},
+        'status', ra.status, 'validUntil', ra.valid_until, 'approvedBy', ra.approved_by,
+        'approvedAt', ${epochMs("approved_at")}) order by ra.id), '[]'::json)
+        from ${roleAssignments} ra where ra.staff_id = ${sessions.staffId})`,
+      hasActing: sql<boolean>`exists (select 1 from ${actingAssignments} aa
+        where aa.staff_id = ${sessions.staffId} and aa.revoked_at is null)`,
+      requireTwoFactorRoles: sql<unknown>`(select st.value from ${settings} st
+        where st.key = 'auth.require_2fa_roles')`,
+      totpEnabled: sql<boolean>`exists (select 1 from ${staffCredentials} sc
+        where sc.staff_id = ${sessions.staffId} and sc.totp_enabled_at is not null)`,
+      unread: sql<number>`(select count(*)::int from (select 1 from ${notifications} n
+        where n.recipient_id = ${sessions.staffId} and n.read_at is null
+        limit ${sql.placeholder("unreadCap")}) u)`,
+    })
     .from(sessions)
     .innerJoin(staff, eq(staff.id, sessions.staffId))
     .leftJoin(positions, eq(positions.id, staff.positionId))
     .leftJoin(departments, eq(departments.id, staff.departmentId))
     .leftJoin(divisions, eq(divisions.id, staff.divisionId))
-    .where(eq(sessions.idHash, idHash));
+    .where(eq(sessions.idHash, sql.placeholder("idHash")))
+    .prepare("snsgov_session_lookup");
+}
+
+/** The lookup built once per database (every signed-in request runs it; PostgreSQL keeps its plan). */
+const sessionLookups = new WeakMap<Db, ReturnType<typeof sessionLookup>>();
+
+/**
+ * A session with its person, their placement, and what every signed-in request needs (their role
+ * assignments, whether they stand in for anyone, the two-factor rule and their own two-factor
+ * state, their unread notification count) in one statement: each request costs one round trip
+ * before its page's own queries, and nothing is cached between requests (a role change or a
+ * two-factor requirement applies on the very next request, on every instance).
+ */
+export async function findSessionWithPerson(
+  db: Db,
+  idHash: string,
+  unreadCap = 100,
+): Promise<({ session: Session; person: Staff; placement: Placement } & SessionExtras) | undefined> {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = sessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ idHash, unreadCap });
   if (!row) return undefined;
   // placementOf joins the post and department strictly: without them, the person heads nothing.
   const placed = row.headOf !== null && row.departmentName !== null;
@@ -96,6 +177,11 @@ export async function findSessionWithPerson(
           }
         : undefined,
     ),
+    assignments: toAssignments(row.assignments),
+    hasActing: row.hasActing === true,
+    requireTwoFactorRoles: row.requireTwoFactorRoles,
+    totpEnabled: row.totpEnabled === true,
+    unread: Number(row.unread),
   };
 }
 

@@ -4,7 +4,7 @@
  * contacts (7.3.2); the lists the
  * pages, the dashboard, the public pages (warnings and notices) and the reminders read.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   type IncidentSeverity,
@@ -702,6 +702,15 @@ export async function listMarkedHijacks(db: Db): Promise<AccountHijack[]> {
     .from(accountHijacks)
     .where(and(isNotNull(accountHijacks.markingPublishedAt), isNull(accountHijacks.recoveredAt)))
     .orderBy(desc(accountHijacks.markingPublishedAt), desc(accountHijacks.id));
+}
+
+/** Hijacks whose marking was public and whose recovery was recorded since `after`, newest first. */
+export async function listRecoveredHijacks(db: Db, after: Date): Promise<AccountHijack[]> {
+  return db
+    .select()
+    .from(accountHijacks)
+    .where(and(isNotNull(accountHijacks.markingPublishedAt), gte(accountHijacks.recoveredAt, after)))
+    .orderBy(desc(accountHijacks.recoveredAt), desc(accountHijacks.id));
 }
 
 /** The account's hijack record that is not recovered, on an incident not closed, if any. */

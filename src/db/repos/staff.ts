@@ -104,13 +104,22 @@ export async function searchStaff(
   page: { offset: number; limit: number },
 ): Promise<{ rows: StaffView[]; total: number }> {
   const where = staffConditions(filter);
-  const rows = await viewQuery(db)
+  // The page and the total in one statement; only a page past the end counts on its own.
+  const rows = await db
+    .select({ ...viewColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(staff)
+    .innerJoin(departments, eq(departments.id, staff.departmentId))
+    .leftJoin(divisions, eq(divisions.id, staff.divisionId))
+    .innerJoin(positions, eq(positions.id, staff.positionId))
     .where(where)
     .orderBy(asc(staff.employeeNo))
     .limit(page.limit)
     .offset(page.offset);
+  const first = rows[0];
+  if (first) return { rows: rows.map(({ total: _, ...row }) => toView(row)), total: first.total };
+  if (page.offset === 0) return { rows: [], total: 0 };
   const [total] = await db.select({ n: count() }).from(staff).where(where);
-  return { rows: rows.map(toView), total: total?.n ?? 0 };
+  return { rows: [], total: total?.n ?? 0 };
 }
 
 export async function allStaff(db: Db): Promise<StaffView[]> {

@@ -54,8 +54,7 @@ const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     const session = c.var.session;
     if (session?.state !== "active")
       throw new AppError("unauthenticated", "認証が必要です。APIトークンを指定してください。");
-    if (await secondFactorMissing(c.var.app.db, session.actor))
-      throw new AppError("forbidden", SECOND_FACTOR_MISSING);
+    if (session.secondFactorMissing) throw new AppError("forbidden", SECOND_FACTOR_MISSING);
     c.set("apiActor", session.actor);
     if (!(await csrfAllows(c))) throw csrfRefused();
     await next();

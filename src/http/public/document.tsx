@@ -23,6 +23,7 @@ export function publicPage(
       title={props.title}
       current={props.current}
       cityName={c.var.app.config.cityName}
+      demo={c.var.app.config.demo}
       {...(props.description ? { description: props.description } : {})}
     >
       {body}

@@ -4,8 +4,11 @@
  * is, how to check one and where to report a suspicious one, and a footer. No login, no script,
  * no cookie; the same design tokens and stylesheet as the staff pages.
  */
+
 import type { Child, FC } from "hono/jsx";
 import { faviconHref } from "../assets.ts";
+import { DemoBanner } from "../views/demo-banner.tsx";
+import { NavMenu } from "../views/nav-menu.tsx";
 
 /** Which public page is current (marked in the navigation). */
 export type PublicSection = "accounts" | "notices" | "verify" | null;
@@ -49,6 +52,8 @@ export type PublicLayoutProps = {
   current: PublicSection;
   /** Short description for search engines and link previews. */
   description?: string;
+  /** The demo (`npm run demo`): every page says its texts are samples. */
+  demo?: boolean | undefined;
   children?: Child;
 };
 
@@ -80,18 +85,16 @@ export const PublicLayout: FC<PublicLayoutProps> = (props) => (
           <small>公式ソーシャルメディアアカウント</small>
         </p>
       </header>
-      <nav class="site-nav" aria-label="公開ページ">
-        <ul>
-          {nav.map((item) => (
-            <li>
-              <a href={item.href} aria-current={props.current === item.key ? "page" : undefined}>
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <NavMenu
+        label="公開ページ"
+        links={nav.map((item) => ({
+          href: item.href,
+          label: item.label,
+          current: props.current === item.key,
+        }))}
+      />
       <main id="main" tabindex={-1}>
+        <DemoBanner demo={props.demo} />
         {props.children}
         <About cityName={props.cityName} />
       </main>

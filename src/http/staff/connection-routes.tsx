@@ -1,8 +1,10 @@
 /**
  * 自動発信の接続 of an account (/accounts/:id/connection, issue 15): whether the account is
  * connected to its platform's API, who connected it and when, who revoked it; the account manager
- * connects (LINE: the channel access token, typed once and never shown again; X: OAuth 2.0, the
- * platform's consent page and back) and revokes with a reason; anyone who may check the profile
+ * connects (LINE, Facebook, Instagram, Mastodon, Threads — the platforms of token-forms.ts: a
+ * token, typed once and never shown again; Bluesky: the handle and an app password, exchanged for
+ * tokens at once; X: OAuth 2.0, the platform's consent page and back) and revokes with a reason;
+ * anyone who may check the profile
  * reads it from the platform now (4.4.3, 7).
  */
 import { Hono } from "hono";
@@ -10,12 +12,15 @@ import { getAccount } from "../../app/accounts/read.ts";
 import {
   beginXConnect,
   type ConnectionView,
+  connectBluesky,
   connectionsInfo,
-  connectLine,
+  connectWithToken,
   finishXConnect,
   revokeConnection,
 } from "../../app/publishing/connections.ts";
+import { platformApiUrl } from "../../app/publishing/connectors.ts";
 import { checkProfileNow, fieldLabels } from "../../app/publishing/profile-watch.ts";
+import { tokenFormOf } from "../../app/publishing/token-forms.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { accountStatusLabels } from "../../domain/accounts.ts";
 import { formatDateTime } from "../../domain/dates.ts";
@@ -58,6 +63,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
   const csrf = csrfOf(c);
   const label = platformLabel(account.platform);
   const live = info.live;
+  const tokenForm = tokenFormOf(account.platform);
   return render(
     c,
     `自動発信の接続: ${account.name}`,
@@ -82,14 +88,19 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           : "投稿のID・URL・日時"}
         が発信の記録になります。承認後に内容が変わった投稿は発信されません（第5-1(4)）。接続しない場合は、これまでどおり発信後に発信の記録を入力します。
       </p>
-      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
-        account.platform === "line" ? ctx.config.platforms.lineApiUrl : ctx.config.platforms.xApiUrl,
-      ) ? (
+      {/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(platformApiUrl(ctx.config, account.platform)) ? (
         <div class="notice notice-warning" role="note">
           <p>
             この環境では、{label}
             の代わりに、このコンピューターの中だけで動くテスト用の疑似サーバー（サンプル）に接続しています。本物の
             {label}には発信されません。
+          </p>
+        </div>
+      ) : null}
+      {account.platform === "line" && !ctx.config.platforms.mediaPublicUrl ? (
+        <div class="notice notice-info" role="note">
+          <p>
+            画像つきの投稿はLINEへ自動発信されません（LINEは画像をインターネット上のURLから取り込むため、画像を一時的に公開するURL「SNSGOV_MEDIA_PUBLIC_URL」の設定が必要です。システム管理者にご相談ください）。文字だけの投稿は自動発信されます。
           </p>
         </div>
       ) : null}
@@ -136,14 +147,46 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="connect-heading">
           <h2 id="connect-heading">{live ? "接続し直す" : `${label}に接続する`}</h2>
           <ErrorSummary state={forms.connect} />
-          {account.platform === "line" ? (
-            <form method="post" action={`/accounts/${account.id}/connection/line`}>
+          {tokenForm ? (
+            <form method="post" action={`/accounts/${account.id}/connection/token`} novalidate>
               <Csrf token={csrf} />
+              {tokenForm.accountId ? (
+                <TextField
+                  name="accountId"
+                  label={tokenForm.accountId.label}
+                  hint={tokenForm.accountId.hint}
+                  required
+                  autocomplete="off"
+                  state={forms.connect}
+                />
+              ) : null}
               <TextField
                 name="token"
                 type="password"
-                label="チャネルアクセストークン（長期）"
-                hint="LINE Developersコンソールの「Messaging API設定」で発行したものを貼り付けてください。保存後は暗号化して保管し、二度と表示しません。"
+                label={tokenForm.tokenLabel}
+                hint={tokenForm.tokenHint}
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <button type="submit">接続する</button>
+            </form>
+          ) : account.platform === "bluesky" ? (
+            <form method="post" action={`/accounts/${account.id}/connection/bluesky`} novalidate>
+              <Csrf token={csrf} />
+              <TextField
+                name="identifier"
+                label="ハンドル"
+                hint="例: iwaki.bsky.social（@は不要です）"
+                required
+                autocomplete="off"
+                state={forms.connect}
+              />
+              <TextField
+                name="appPassword"
+                type="password"
+                label="アプリパスワード"
+                hint="Blueskyの「設定」→「プライバシーとセキュリティ」→「アプリパスワード」で作ったものを入力してください（アカウントのパスワードは使いません）。アプリパスワードは保存せず、Blueskyから受け取ったトークンだけを暗号化して保管します。"
                 required
                 autocomplete="off"
                 state={forms.connect}
@@ -168,7 +211,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="revoke-heading">
           <h2 id="revoke-heading">接続を取り消す</h2>
           <ErrorSummary state={forms.revoke} />
-          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`}>
+          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`} novalidate>
             <Csrf token={csrf} />
             <TextField name="reason" label="取り消す理由" required maxlength={500} state={forms.revoke} />
             <p>
@@ -224,16 +267,35 @@ export function connectionRoutes() {
 
   r.get("/accounts/:id/connection", (c) => page(c, accountId(c)));
 
-  r.post("/accounts/:id/connection/line", async (c) => {
-    const id = accountId(c);
-    const values = await formBody(c);
-    const result = await submit(values, () =>
-      connectLine(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
-    );
-    // The token is never put back into the form.
-    if (!result.ok) return page(c, id, { connect: { ...result.state, values: {} } }, result.status);
-    return done(c, here(id), `LINEに接続しました（${result.result.externalHandle}）。`);
-  });
+  const connectBy =
+    (connect: typeof connectWithToken) =>
+    async (c: HttpContext): Promise<Response> => {
+      const id = accountId(c);
+      const values = await formBody(c);
+      const result = await submit(values, () =>
+        connect(c.var.app, { actor: actorOf(c), accountId: id, input: values }),
+      );
+      // Tokens and passwords are never put back into the form (the account id and handle are).
+      if (!result.ok)
+        return page(
+          c,
+          id,
+          {
+            connect: {
+              ...result.state,
+              values: {
+                accountId: String(values.accountId ?? ""),
+                identifier: String(values.identifier ?? ""),
+              },
+            },
+          },
+          result.status,
+        );
+      const conn = result.result;
+      return done(c, here(id), `${platformLabel(conn.platform)}に接続しました（${conn.externalHandle}）。`);
+    };
+  r.post("/accounts/:id/connection/token", connectBy(connectWithToken));
+  r.post("/accounts/:id/connection/bluesky", connectBy(connectBluesky));
 
   r.post("/accounts/:id/connection/x", async (c) => {
     const id = accountId(c);
@@ -276,7 +338,12 @@ export function connectionRoutes() {
       }),
     );
     if (!result.ok) return page(c, id, { revoke: result.state }, result.status);
-    return done(c, here(id), "接続を取り消しました。");
+    const { platformRevocation } = result.result;
+    if (platformRevocation.outcome !== "revoked") {
+      setFlash(c, { kind: "warning", text: `接続を取り消しました。${platformRevocation.note}` });
+      return c.redirect(here(id), 303);
+    }
+    return done(c, here(id), `接続を取り消しました。${platformRevocation.note}`);
   });
 
   r.post("/accounts/:id/connection/:cid/check", async (c) => {

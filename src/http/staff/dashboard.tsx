@@ -11,17 +11,15 @@ import { openIncidentsFor } from "../../app/incidents/read.ts";
 import { recordBackupByHand, setupChecklist } from "../../app/setup-checklist.ts";
 import { myTasks } from "../../app/tasks.ts";
 import { findStaffView } from "../../db/repos/staff.ts";
-import { clauseRef } from "../../domain/clauses.ts";
 import type { AppEnv } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { actorOf, csrfOf, done, render } from "../render.tsx";
 import { AccountHealthTable } from "../views/account-health.tsx";
-import { Badge } from "../views/components.tsx";
-import { DateText } from "../views/dates.tsx";
 import { AcknowledgementTable } from "../views/guideline-views.tsx";
 import { OpenIncidents } from "../views/incident-views.tsx";
 import { RoleList } from "../views/roles.tsx";
 import { SetupChecklist } from "../views/setup-checklist.tsx";
+import { WorkTable } from "../views/task-list.tsx";
 
 export function dashboardRoutes() {
   const r = new Hono<AppEnv>();
@@ -52,35 +50,7 @@ export function dashboardRoutes() {
         <OpenIncidents rows={incidents.rows} total={incidents.total} />
         <section aria-labelledby="tasks-title">
           <h2 id="tasks-title">あなたのタスク</h2>
-          {tasks.length === 0 ? (
-            <p>現在、対応が必要なタスクはありません。</p>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">タスク</th>
-                    <th scope="col">期限</th>
-                    <th scope="col">根拠</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tasks.map((t) => (
-                    <tr>
-                      <td>
-                        <a href={t.href}>{t.title}</a>
-                      </td>
-                      <td>
-                        {t.due ? <DateText date={t.due} /> : "—"}{" "}
-                        {t.overdue ? <Badge tone="error">期限超過</Badge> : null}
-                      </td>
-                      <td>{t.clause ? clauseRef(t.clause) : "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          {tasks.length === 0 ? <p>現在、対応が必要なタスクはありません。</p> : <WorkTable tasks={tasks} />}
         </section>
         <section aria-labelledby="health-title">
           <h2 id="health-title">{overseer ? "公式アカウントの状況" : "担当アカウントの状況"}</h2>

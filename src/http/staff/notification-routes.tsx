@@ -15,7 +15,6 @@ import {
   markNotificationRead,
   myNotifications,
   openNotification,
-  unreadCount,
 } from "../../app/notifications/inbox.ts";
 import { myPreferences, savePreferences } from "../../app/notifications/preferences.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
@@ -23,12 +22,11 @@ import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../re
 import type { FormState } from "../views/components.tsx";
 import { CalendarSection, NotificationList, PreferencesForm } from "../views/notification-views.tsx";
 
-/** Counts the signed-in person's unread notifications for the header: one indexed query. */
+/** The signed-in person's unread notifications for the header (counted with the session). */
 export const loadUnreadNotifications: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("unreadNotifications", undefined);
   const session = c.var.session;
-  if (session?.state === "active")
-    c.set("unreadNotifications", await unreadCount(c.var.app, session.actor.staffId));
+  if (session?.state === "active") c.set("unreadNotifications", session.unreadNotifications);
   await next();
 };
 

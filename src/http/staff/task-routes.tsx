@@ -11,13 +11,14 @@ import {
   type TaskDetail,
   taskBoard,
 } from "../../app/credentials/tasks.ts";
+import { myTasks } from "../../app/tasks.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import type { FormState } from "../views/components.tsx";
 import { DateText, DateTime } from "../views/dates.tsx";
 import { TaskCloseForm } from "../views/task-forms.tsx";
-import { DueBadge, TaskAccount, TaskTable } from "../views/task-list.tsx";
+import { DueBadge, TaskAccount, TaskTable, WorkTable } from "../views/task-list.tsx";
 
 async function taskPage(c: HttpContext, id: number, state?: FormState, status: 200 | 409 | 422 = 200) {
   const actor = actorOf(c);
@@ -95,7 +96,10 @@ export function taskRoutes() {
   const r = new Hono<AppEnv>();
 
   r.get("/tasks", async (c) => {
-    const board = await taskBoard(c.var.app, { actor: actorOf(c) });
+    const actor = actorOf(c);
+    const [board, work] = await Promise.all([taskBoard(c.var.app, { actor }), myTasks(c.var.app, actor)]);
+    // The dashboard's other work (posts to approve, 届出 to confirm, …): the stored tasks are above.
+    const other = work.filter((t) => !/^\/tasks\/\d+$/.test(t.href));
     return render(
       c,
       "タスク",
@@ -110,6 +114,14 @@ export function taskRoutes() {
               tasks={board.mine}
               caption={`あなたが担当する未完了のタスク（${board.mine.length}件）`}
             />
+          )}
+        </section>
+        <section aria-labelledby="other-title">
+          <h2 id="other-title">ほかに対応が必要なこと</h2>
+          {other.length === 0 ? (
+            <p>承認や確認を待っているものはありません。</p>
+          ) : (
+            <WorkTable tasks={other} caption={`承認・確認などを待っているもの（${other.length}件）`} />
           )}
         </section>
         {board.managesDivisions ? (

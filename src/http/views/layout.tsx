@@ -2,12 +2,15 @@
  * Page layout for staff pages: skip link, site header with the signed-in person, navigation by
  * role, one <main>, footer. Server-rendered; works without JavaScript.
  */
+
 import type { Child, FC } from "hono/jsx";
 import type { StaffActor } from "../../app/context.ts";
 import { can } from "../../domain/policy.ts";
 import { faviconHref } from "../assets.ts";
 import { Flash, type FlashMessage } from "./components.tsx";
+import { DemoBanner } from "./demo-banner.tsx";
 import { ErrorSummaryBox, type SummaryEntry } from "./error-summary.tsx";
+import { NavMenu } from "./nav-menu.tsx";
 
 export type NavItem = { href: string; label: string; show: (actor: StaffActor) => boolean };
 
@@ -49,6 +52,8 @@ export type PageProps = {
   unreadNotifications?: number | undefined;
   /** The problems of the refused form, shown first in <main> and focused. */
   errors?: readonly SummaryEntry[] | undefined;
+  /** The demo (`npm run demo`): every page says its texts are samples. */
+  demo?: boolean | undefined;
   children?: Child;
 };
 
@@ -61,19 +66,12 @@ function isCurrent(href: string, path: string | undefined): boolean {
 }
 
 const Nav: FC<{ actor: StaffActor; currentPath?: string | undefined }> = ({ actor, currentPath }) => (
-  <nav class="site-nav" aria-label="メインメニュー">
-    <ul>
-      {navItems
-        .filter((item) => item.show(actor))
-        .map((item) => (
-          <li>
-            <a href={item.href} aria-current={isCurrent(item.href, currentPath) ? "page" : undefined}>
-              {item.label}
-            </a>
-          </li>
-        ))}
-    </ul>
-  </nav>
+  <NavMenu
+    label="メインメニュー"
+    links={navItems
+      .filter((item) => item.show(actor))
+      .map((item) => ({ href: item.href, label: item.label, current: isCurrent(item.href, currentPath) }))}
+  />
 );
 
 /** The header's link to the notifications, with the unread count. */
@@ -105,14 +103,14 @@ export const Page: FC<PageProps> = (props) => (
       <a class="skip-link" href="#main">
         本文へ移動
       </a>
-      <header class="site-header">
+      <header class="site-header staff-header">
         <p class="site-title">
           <a href="/">snsgov</a>
           <small>{props.cityName} ソーシャルメディア運用管理</small>
         </p>
         {props.actor ? (
           <div class="user-box">
-            <span>
+            <span class="user-name">
               <span class="visually-hidden">ログイン中: </span>
               {props.actor.name} さん
             </span>
@@ -131,6 +129,7 @@ export const Page: FC<PageProps> = (props) => (
       </header>
       {props.actor ? <Nav actor={props.actor} currentPath={props.currentPath} /> : null}
       <main id="main" tabindex={-1}>
+        <DemoBanner demo={props.demo} />
         <ErrorSummaryBox summaries={props.errors ?? []} />
         <Flash message={props.flash} />
         {props.children}

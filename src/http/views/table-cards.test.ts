@@ -32,3 +32,16 @@ test("a heading with quotes or markup becomes a safe attribute", () => {
     '<table><thead><tr><th>「状態」 &amp; "メモ"</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>';
   assert.ok(labelTableCells(html).includes('<td data-label="「状態」 &amp; &quot;メモ&quot;">1</td>'));
 });
+
+test("every table of a page is labelled from its own headings, and the rest of the page is kept", () => {
+  const page =
+    "<p>前</p><table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>" +
+    "<p>間</p><table><thead><tr><th>C</th><th>D</th></tr></thead><tbody><tr><td>3</td><td>4</td></tr>" +
+    "<tr><td>5</td></tr></tbody></table><p>後</p>";
+  assert.equal(
+    labelTableCells(page),
+    '<p>前</p><table data-cards=""><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td data-label="A">1</td><td data-label="B">2</td></tr></tbody></table>' +
+      '<p>間</p><table data-cards=""><thead><tr><th>C</th><th>D</th></tr></thead><tbody><tr><td data-label="C">3</td><td data-label="D">4</td></tr>' +
+      '<tr><td data-label="C">5</td></tr></tbody></table><p>後</p>',
+  );
+});

@@ -11,11 +11,8 @@
  * <thead>, one inside another table, or one marked `data-cards="off"` is left as it is.
  */
 
-const TABLE = /<table\b[^>]*>[\s\S]*?<\/table>/g;
 const HEAD = /<thead\b[^>]*>([\s\S]*?)<\/thead>/;
 const HEADER_CELL = /<th\b[^>]*>([\s\S]*?)<\/th>/g;
-const ROW = /<tr\b[^>]*>([\s\S]*?)<\/tr>/g;
-const CELL_OPEN = /<(td|th)\b([^>]*)>/g;
 
 /** The text of a header cell as a label: tags dropped, spaces collapsed, quotes escaped. */
 function labelText(cellHtml: string): string {
@@ -26,33 +23,38 @@ function labelText(cellHtml: string): string {
     .replaceAll('"', "&quot;");
 }
 
-/** Adds data-label to the cells of one row, column by column. */
-function labelRow(rowHtml: string, labels: string[]): string {
-  let column = 0;
-  return rowHtml.replace(CELL_OPEN, (tag: string, name: string, attributes: string) => {
-    const label = labels[column] ?? "";
-    column += 1;
-    if (!label || /\sdata-label=/.test(attributes)) return tag;
-    return `<${name} data-label="${label}"${attributes}>`;
-  });
-}
-
 function labelTable(tableHtml: string): string {
   const open = tableHtml.slice(0, tableHtml.indexOf(">") + 1);
-  if (/data-cards=/.test(open) || tableHtml.indexOf("<table", 1) !== -1) return tableHtml;
+  if (open.includes("data-cards=") || tableHtml.indexOf("<table", 1) !== -1) return tableHtml;
   const head = HEAD.exec(tableHtml);
   if (!head?.[1]) return tableHtml;
   const labels = Array.from(head[1].matchAll(HEADER_CELL), (m) => labelText(m[1] ?? ""));
   if (labels.length < 2) return tableHtml;
-  const headEnd = (head.index ?? 0) + head[0].length;
-  const body = tableHtml
-    .slice(headEnd)
-    .replace(ROW, (row: string) =>
-      row.replace(
-        /^(<tr\b[^>]*>)([\s\S]*)$/,
-        (_m, start: string, cells: string) => start + labelRow(cells, labels),
-      ),
-    );
+  const headEnd = head.index + head[0].length;
+  // One pass over the body's cells: each gets its column's heading; a row starts again.
+  const rest = tableHtml.slice(headEnd);
+  const parts: string[] = [];
+  let column = 0;
+  let copied = 0;
+  for (let at = rest.indexOf("<t"); at !== -1; at = rest.indexOf("<t", at + 2)) {
+    const kind = rest.charCodeAt(at + 2);
+    const after = rest.charCodeAt(at + 3);
+    if (!(after === 32 || after === 62)) continue; // `<tr `/`<tr>` and the like only
+    if (kind === 114) {
+      column = 0; // r: a new row
+      continue;
+    }
+    if (kind !== 100 && kind !== 104) continue; // d, h: a cell
+    const label = labels[column] ?? "";
+    column += 1;
+    if (!label) continue;
+    const close = rest.indexOf(">", at);
+    if (/\sdata-label=/.test(rest.slice(at + 3, close))) continue;
+    parts.push(rest.slice(copied, at + 3), ` data-label="${label}"`);
+    copied = at + 3;
+  }
+  parts.push(rest.slice(copied));
+  const body = parts.join("");
   return `<table data-cards=""${open.slice("<table".length)}${tableHtml.slice(open.length, headEnd)}${body}`;
 }
 
@@ -62,5 +64,17 @@ function labelTable(tableHtml: string): string {
  */
 export function labelTableCells(html: string): string {
   if (!html.includes("<thead")) return html;
-  return html.replace(TABLE, labelTable);
+  // Scanned with indexOf: a lazy regex over the whole page costs more than the labelling itself.
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const start = html.indexOf("<table", from);
+    if (start === -1) break;
+    const end = html.indexOf("</table>", start);
+    if (end === -1) break;
+    const stop = end + "</table>".length;
+    out += html.slice(from, start) + labelTable(html.slice(start, stop));
+    from = stop;
+  }
+  return from === 0 ? html : out + html.slice(from);
 }

@@ -4,6 +4,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { TaskItem } from "../../app/credentials/tasks.ts";
+import type { Task } from "../../app/feature.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge } from "./components.tsx";
@@ -71,6 +72,36 @@ export const TaskTable: FC<{ tasks: TaskItem[]; caption: string; done?: boolean 
               )}
             </td>
             <td>{t.assigneeName ?? "未割当て"}</td>
+            <td>{t.clause ? clauseRef(t.clause) : "—"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </div>
+);
+
+/** What is waiting for someone, from every feature (dashboard, /tasks): each links to where it is done. */
+export const WorkTable: FC<{ tasks: readonly Task[]; caption?: string }> = ({ tasks, caption }) => (
+  <div class="table-wrap">
+    <table>
+      {caption ? <caption>{caption}</caption> : null}
+      <thead>
+        <tr>
+          <th scope="col">タスク</th>
+          <th scope="col">期限</th>
+          <th scope="col">根拠</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tasks.map((t) => (
+          <tr>
+            <td>
+              <a href={t.href}>{t.title}</a>
+            </td>
+            <td>
+              {t.due ? <DateText date={t.due} /> : "—"}{" "}
+              {t.overdue ? <Badge tone="error">期限超過</Badge> : null}
+            </td>
             <td>{t.clause ? clauseRef(t.clause) : "—"}</td>
           </tr>
         ))}

@@ -15,6 +15,8 @@ export type RecordedRequest = {
   query: URLSearchParams;
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes as received (multipart uploads). */
+  bytes: Buffer;
 };
 
 /** A programmed answer: a status, or `hang` (never answer: the client times out). */
@@ -47,10 +49,10 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function answer(res: ServerResponse, reply: FakeAnswer): void {
@@ -78,12 +80,14 @@ export async function startFake(
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://fake");
+      const bytes = await readBody(req);
       const recorded: RecordedRequest = {
         method: req.method ?? "GET",
         path: url.pathname,
         query: url.searchParams,
         headers: headersOf(req),
-        body: await readBody(req),
+        body: bytes.toString("utf8"),
+        bytes,
       };
       requests.push(recorded);
       const index = faults.findIndex((f) => !f.when || f.when(recorded));

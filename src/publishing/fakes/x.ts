@@ -130,6 +130,19 @@ export async function startFakeX(options: {
         })),
       );
     if (request.method === "POST" && request.path === "/2/oauth2/token") return oauthToken(request);
+    if (request.method === "POST" && request.path === "/2/oauth2/revoke") {
+      // RFC 7009: the client identifies itself; an unknown token is answered like a known one.
+      const form = new URLSearchParams(request.body);
+      if (form.get("client_id") !== options.clientId)
+        return {
+          status: 401,
+          body: { error: "invalid_client", error_description: "Missing valid authorization header" },
+        };
+      const token = form.get("token") ?? "";
+      tokens.delete(token);
+      refreshTokens.delete(token);
+      return { status: 200, body: { revoked: true } };
+    }
     if (!tokens.has(bearerOf(request)))
       return {
         status: 401,

@@ -1,0 +1,86 @@
+/**
+ * What the Facebook Pages and Instagram connectors share: Meta's Graph API (graph.facebook.com,
+ * a pinned version in the base URL) and its error object
+ * `{ error: { message, type, code, error_subcode, fbtrace_id, is_transient } }`, turned into a
+ * PlatformError by its code rather than by the HTTP status alone (Graph answers most errors with
+ * 400): 190 (and 102) the token expired or was revoked; 10 and 200–299 a missing permission;
+ * 4, 17, 32, 613, 80001–80002 (and Instagram's publishing limit, 9 / 2207042) too many calls,
+ * waiting as long as `Retry-After` or `X-Business-Use-Case-Usage` says; 1, 2 and 5xx transient;
+ * 100 / 33 (no such object) not found; anything else refused. The token travels in the
+ * Authorization header (Graph accepts a Bearer token), never in a URL.
+ */
+import { PlatformError } from "./connector.ts";
+import { type ApiResponse, errorFor, obj, type PlatformLabel, retryAfterMs, str } from "./http.ts";
+
+/** The Graph API version the connectors are written against (Meta keeps a version ~2 years). */
+export const GRAPH_VERSION = "v25.0";
+/** The default base URL, version included. */
+export const GRAPH_API_URL = `https://graph.facebook.com/${GRAPH_VERSION}`;
+
+const AUTH_CODES = new Set([102, 190]);
+const RATE_CODES = new Set([4, 17, 32, 613, 80001, 80002]);
+const TRANSIENT_CODES = new Set([1, 2]);
+/** Graph's "duplicate status message" (a Page posting the same text again). */
+const DUPLICATE_CODE = 506;
+/** Instagram: the account reached its publishing limit for the moving 24 hours. */
+const IG_LIMIT = { code: 9, subcode: 2207042 };
+
+const num = (body: Record<string, unknown>, key: string) => {
+  const value = Number(str(body, key));
+  return Number.isFinite(value) ? value : 0;
+};
+
+/** The longest `estimated_time_to_regain_access` (minutes) in Meta's usage headers, in ms. */
+export function usageWaitMs(headers: Headers): number {
+  let minutes = 0;
+  for (const name of ["x-business-use-case-usage", "x-page-usage", "x-app-usage"]) {
+    const raw = headers.get(name);
+    if (!raw) continue;
+    for (const m of raw.matchAll(/"estimated_time_to_regain_access"\s*:\s*(\d+)/g))
+      minutes = Math.max(minutes, Number(m[1]));
+  }
+  return minutes * 60_000;
+}
+
+/** The PlatformError for a Graph API answer that is not a success. */
+export function graphError(label: PlatformLabel, response: ApiResponse): PlatformError {
+  const error = obj(response.body, "error");
+  const code = num(error, "code");
+  const subcode = num(error, "error_subcode");
+  const message = [str(error, "message"), str(error, "error_user_msg")].filter(Boolean).join(" / ");
+  const trace = str(error, "fbtrace_id") || null;
+  const as = (status: number, headers: Headers = response.headers) => {
+    const mapped = errorFor(label, { status, headers, body: message ? { message } : {} }, trace);
+    return new PlatformError(mapped.kind, mapped.message, { ...mapped.details, status: response.status });
+  };
+  if (AUTH_CODES.has(code)) return as(401);
+  if (code === 10 || (code >= 200 && code <= 299)) return as(403);
+  const igLimit = code === IG_LIMIT.code && subcode === IG_LIMIT.subcode;
+  if (RATE_CODES.has(code) || igLimit || response.status === 429) {
+    const header = response.headers.get("retry-after");
+    const wait = header
+      ? retryAfterMs(header)
+      : Math.max(usageWaitMs(response.headers), igLimit ? 60 * 60_000 : 5 * 60_000);
+    return as(429, new Headers({ "retry-after": String(Math.ceil(wait / 1000)) }));
+  }
+  if (TRANSIENT_CODES.has(code) || error.is_transient === true || response.status >= 500) return as(503);
+  if (code === 100 && subcode === 33) return as(404);
+  if (code === DUPLICATE_CODE)
+    return new PlatformError(
+      "invalid",
+      `同じ内容の投稿が既に${label}にあるため、${label}が受け付けませんでした（${label}の応答: ${message}）。`,
+      { status: response.status, platformMessage: message, requestId: trace },
+    );
+  if (response.status === 401 || response.status === 403 || response.status === 404)
+    return as(response.status);
+  return as(400);
+}
+
+/** The body of a successful Graph answer, or the PlatformError for it. */
+export function graphOk(label: PlatformLabel, response: ApiResponse): Record<string, unknown> {
+  if (response.status >= 200 && response.status < 300 && !("error" in response.body)) return response.body;
+  throw graphError(label, response);
+}
+
+/** `Authorization: Bearer` for a Graph token. */
+export const bearer = (accessToken: string) => ({ Authorization: `Bearer ${accessToken}` });
