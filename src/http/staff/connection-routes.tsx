@@ -29,6 +29,7 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, setFlash, submit } from "../render.tsx";
 import { AccountHeader } from "../views/account-tabs.tsx";
 import { Badge, Csrf, ErrorSummary, type FormState, TextField } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 
 type Forms = { connect?: FormState; revoke?: FormState };
 
@@ -113,10 +114,12 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
             <dd>{live.externalHandle ? `@${live.externalHandle.replace(/^@/, "")}` : "—"}</dd>
             <dt>接続した人・日時</dt>
             <dd>
-              {who(live.connectedBy)}（{formatDateTime(live.connectedAt)}）
+              {who(live.connectedBy)}（<DateTime at={live.connectedAt} />）
             </dd>
             <dt>プロフィールの最終確認</dt>
-            <dd>{live.profileCheckedAt ? formatDateTime(live.profileCheckedAt) : "まだ確認していません"}</dd>
+            <dd>
+              {live.profileCheckedAt ? <DateTime at={live.profileCheckedAt} /> : "まだ確認していません"}
+            </dd>
             {live.lastError ? (
               <>
                 <dt>{label}からの最後の応答</dt>
@@ -238,7 +241,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
               {info.connections.map((conn) => (
                 <tr>
                   <td>
-                    {who(conn.connectedBy)}（{formatDateTime(conn.connectedAt)}）
+                    {who(conn.connectedBy)}（<DateTime at={conn.connectedAt} />）
                   </td>
                   <td>{statusBadge(conn)}</td>
                   <td>
