@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import * as repo from "../db/repos/staff.ts";
-import { tokyoDate } from "../domain/dates.ts";
+import { formatDate, tokyoDate } from "../domain/dates.ts";
 import { derivedGrants, effectiveGrants, roleLabels } from "../domain/roles.ts";
 import { conflict, notFound, validation } from "../errors.ts";
 import { change } from "./audit.ts";
@@ -109,7 +109,7 @@ export async function recordActing(ctx: AppContext, props: { actor: Actor; input
     );
     if (overlapping)
       throw conflict(
-        `${absent.name}さんには、期間が重なる${actingKinds[overlapping.kind === "in_charge" ? "in_charge" : "deputy"]}（${overlapping.actingName}さん、${overlapping.fromDate}〜${overlapping.untilDate}）がすでに登録されています。`,
+        `${absent.name}さんには、期間が重なる${actingKinds[overlapping.kind === "in_charge" ? "in_charge" : "deputy"]}（${overlapping.actingName}さん、${formatDate(overlapping.fromDate)}〜${formatDate(overlapping.untilDate)}）がすでに登録されています。`,
       );
     const row = await repo.insertActing(tx, {
       staffId: acting.id,

@@ -11,7 +11,7 @@ import {
   auditAreaOf,
 } from "../domain/audit-actions.ts";
 import { auditTargetText, describeAuditEntry } from "../domain/audit-summary.ts";
-import { formatDateTime, tokyoDate } from "../domain/dates.ts";
+import { formatCsvDateTime, tokyoDate } from "../domain/dates.ts";
 import { change } from "./audit.ts";
 import { loadVerificationKey } from "./audit-keys.ts";
 import { type AuditVerifyResult, verifyAudit } from "./audit-verify.ts";
@@ -81,7 +81,7 @@ export async function exportAuditCsv(
   const entries = found.slice(0, AUDIT_CSV_LIMIT);
   const rows = entries.map((e) => [
     String(e.seq),
-    formatDateTime(new Date(e.at)),
+    formatCsvDateTime(new Date(e.at)),
     e.actorLabel,
     auditAreaOf(e.action).label,
     auditActionLabel(e.action),

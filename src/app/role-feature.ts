@@ -4,6 +4,7 @@
  * grantee, nor of whoever proposed it.
  */
 
+import { formatDate } from "../domain/dates.ts";
 import { roleLabels } from "../domain/roles.ts";
 import { allowed } from "./authorize.ts";
 import type { Feature, Task } from "./feature.ts";
@@ -17,7 +18,7 @@ export const rolesFeature: Feature = {
       .filter((p) => p.canDecide)
       .map((p) => ({
         kind: "role_approval",
-        title: `${roleLabels[p.role]}の承認（${p.name}さん${p.validUntil ? `、${p.validUntil}まで` : ""}）`,
+        title: `${roleLabels[p.role]}の承認（${p.name}さん${p.validUntil ? `、${formatDate(p.validUntil)}まで` : ""}）`,
         href: "/roles",
         due: null,
         overdue: false,

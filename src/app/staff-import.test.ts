@@ -289,7 +289,7 @@ test("a transfer dated 1 April is scheduled, and importing the same file again d
   const again = await importStaff(app.ctx, { actor, data, effectiveDate: "2026-04-01" });
   const r = row(again.plan, 2);
   assert.equal(r.outcome, "unchanged");
-  assert.match(r.notes.join(), /発令日 2026-04-01 の異動として登録済み/);
+  assert.match(r.notes.join(), /発令日 令和8年（2026年）4月1日（水） の異動として登録済み/);
   const scheduled = await listTransfers(app.ctx.db, { staffId: person.id, status: "scheduled" });
   assert.equal(scheduled.length, 1);
 });

@@ -9,7 +9,7 @@
 import type { Db } from "../db/client.ts";
 import * as orgRepo from "../db/repos/org.ts";
 import * as staffRepo from "../db/repos/staff.ts";
-import { tokyoDate } from "../domain/dates.ts";
+import { formatDate, tokyoDate } from "../domain/dates.ts";
 import { hasOrganisation } from "../domain/org.ts";
 import { AppError } from "../errors.ts";
 import { record } from "./audit.ts";
@@ -571,12 +571,12 @@ function decide(
   for (const t of pending) {
     if (t === alreadyScheduled) {
       row.notes.push(
-        `発令日 ${t.effectiveDate} の異動として登録済みです（この配置への異動は追加しません）。`,
+        `発令日 ${formatDate(t.effectiveDate)} の異動として登録済みです（この配置への異動は追加しません）。`,
       );
       continue;
     }
     row.notes.push(
-      `発令日 ${t.effectiveDate} に「${placementText(org, { departmentId: t.toDepartmentId, divisionId: t.toDivisionId, positionId: t.toPositionId })}」への異動が予定されています。`,
+      `発令日 ${formatDate(t.effectiveDate)} に「${placementText(org, { departmentId: t.toDepartmentId, divisionId: t.toDivisionId, positionId: t.toPositionId })}」への異動が予定されています。`,
     );
   }
   // A placement already waiting as a scheduled transfer is not a change now.
@@ -593,7 +593,7 @@ function decide(
     row.outcome = "transfer";
     row.transfer = { effectiveDate, scheduled: effectiveDate > today };
     if (effectiveDate > today) {
-      row.notes.push(`発令日 ${effectiveDate} に異動します（それまでは現在の配置のままです）。`);
+      row.notes.push(`発令日 ${formatDate(effectiveDate)} に異動します（それまでは現在の配置のままです）。`);
     }
     return;
   }

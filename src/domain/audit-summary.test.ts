@@ -73,7 +73,7 @@ test("changes, findings and times read as words; unknown keys are left to the JS
     }),
     ["名称: 新人 一郎、職員番号: S1234、在職・有効: はい"],
   );
-  assert.equal(auditValueText("2026-11-24T01:30:00.000Z"), "2026/11/24 10:30:00");
+  assert.equal(auditValueText("2026-11-24T01:30:00.000Z"), "令和8年（2026年）11月24日（火）10時30分00秒");
   assert.equal(auditValueText(null), "（なし）");
   assert.deepEqual(describeAuditEntry({ action: "auth.login", targetType: "staff", summary: {} }), []);
 });

@@ -122,7 +122,7 @@ export function auditValueText(value: unknown, words: Record<string, string> = {
   if (typeof value === "number") return String(value);
   if (typeof value === "string") {
     if (words[value]) return words[value];
-    if (INSTANT.test(value)) return formatDateTime(new Date(value));
+    if (INSTANT.test(value)) return formatDateTime(new Date(value), { seconds: true });
     return value.length > 80 ? `${value.slice(0, 80)}…` : value;
   }
   if (Array.isArray(value)) {

@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   addDays,
+  formatCsvDateTime,
   formatDate,
-  formatWareki,
+  formatDateTime,
+  formatTime,
   formatWarekiDate,
   formatWarekiDateTime,
+  isoTokyo,
   tokyoDate,
   tokyoDayStart,
   warekiOf,
@@ -16,9 +19,24 @@ test("the Tokyo date changes at 15:00 UTC", () => {
   assert.equal(tokyoDate(new Date("2026-03-31T15:00:00Z")), "2026-04-01");
 });
 
-test("dates are shown in 和暦 and in the western calendar with the weekday", () => {
-  assert.equal(formatWareki("2026-11-24"), "令和8年11月24日(火)");
-  assert.equal(formatDate("2026-11-24"), "2026年11月24日(火)");
+test("pages write a date in 和暦 with the 西暦 in brackets and the weekday", () => {
+  assert.equal(formatDate("2026-11-24"), "令和8年（2026年）11月24日（火）");
+  assert.equal(formatDate("2019-05-01"), "令和元年（2019年）5月1日（水）");
+  assert.equal(formatDate("2019-04-30"), "平成31年（2019年）4月30日（火）");
+});
+
+test("pages write an instant in Japan time, hours and minutes; seconds only when asked", () => {
+  const at = new Date("2026-11-24T00:05:03Z");
+  assert.equal(formatTime(at), "9時05分");
+  assert.equal(formatDateTime(at), "令和8年（2026年）11月24日（火）9時05分");
+  assert.equal(formatDateTime(at, { seconds: true }), "令和8年（2026年）11月24日（火）9時05分03秒");
+  assert.equal(formatDateTime(new Date("2026-12-31T15:30:00Z")), "令和9年（2027年）1月1日（金）0時30分");
+  assert.equal(isoTokyo(at), "2026-11-24T09:05:03+09:00", "the machine-readable form for <time datetime>");
+});
+
+test("the CSV exports keep their spreadsheet date-time format", () => {
+  assert.equal(formatCsvDateTime(new Date("2026-11-24T00:05:03Z")), "2026/11/24 09:05:03");
+  assert.equal(formatCsvDateTime(new Date("2026-12-31T15:00:00Z")), "2027/01/01 00:00:00");
 });
 
 test("documents write dates in 和暦 without the weekday, the first year of an era as 元年", () => {
@@ -34,7 +52,7 @@ test("a Tokyo day starts at 15:00 UTC the day before", () => {
   assert.equal(addDays("2028-02-28", 1), "2028-02-29");
 });
 
-test("an instant in the 和暦 convention: date with weekday and Tokyo time", () => {
-  assert.equal(formatWarekiDateTime(new Date("2026-11-24T00:05:00Z")), "令和8年11月24日(火) 09:05");
-  assert.equal(formatWarekiDateTime(new Date("2026-12-31T15:30:00Z")), "令和9年1月1日(金) 00:30");
+test("a printed document writes an instant as its 和暦 date and the time", () => {
+  assert.equal(formatWarekiDateTime(new Date("2026-11-24T00:05:00Z")), "令和8年11月24日 9時05分");
+  assert.equal(formatWarekiDateTime(new Date("2026-12-31T15:30:00Z")), "令和9年1月1日 0時30分");
 });

@@ -49,7 +49,7 @@ test("the refusal names the latest announcement date and the earliest effective 
   });
   assert.equal(
     message,
-    "変更日を2026年3月1日（令和8年3月1日）にする場合、周知は2026年1月31日までに始めてください。2月1日に周知する場合、変更日は3月2日以降にしてください（第4-5(2) 一月以上前に周知）。",
+    "変更日を令和8年（2026年）3月1日（日）にする場合、周知は令和8年（2026年）1月31日（土）までに始めてください。2月1日に周知する場合、変更日は3月2日以降にしてください（第4-5(2) 一月以上前に周知）。",
   );
   assert.equal(
     announcementDateProblem({
@@ -70,7 +70,7 @@ test("the refusal names the latest announcement date and the earliest effective 
   });
   assert.match(
     closure ?? "",
-    /廃止日を2026年2月15日.*周知は2026年1月14日までに始める必要があり、今からでは間に合いません/,
+    /廃止日を令和8年（2026年）2月15日（日）.*周知は令和8年（2026年）1月14日（水）までに始める必要があり、今からでは間に合いません/,
   );
   assert.match(closure ?? "", /1月15日に周知する場合、廃止日は2月16日以降にしてください/);
 });
@@ -84,14 +84,14 @@ test("an announcement date in the past is refused", () => {
       today: "2026-01-15",
       months: 1,
     }) ?? "",
-    /周知日は今日（2026年1月15日）以降/,
+    /周知日は今日（令和8年（2026年）1月15日（木））以降/,
   );
 });
 
 test("a request whose effective date cannot get a month's notice even if announced today is refused", () => {
   assert.match(
     requestDateProblem({ kind: "change", effectiveDate: "2026-02-15", today: "2026-01-15", months: 1 }) ?? "",
-    /変更日は、今日（2026年1月15日）周知を始めても2026年2月16日（令和8年2月16日）以降になります/,
+    /変更日は、今日（令和8年（2026年）1月15日（木））周知を始めても令和8年（2026年）2月16日（月）以降になります/,
   );
   assert.equal(
     requestDateProblem({ kind: "change", effectiveDate: "2026-02-16", today: "2026-01-15", months: 1 }),
@@ -271,7 +271,7 @@ test("the announcement post must go out by the latest announcement date, counted
   assert.match(
     snsLateProblem({ kind: "change", effectiveDate: "2026-03-01", publishedOn: "2026-02-01", months: 1 }) ??
       "",
-    /2026年2月1日になり、変更日（2026年3月1日）の一月以上前（2026年1月31日まで）に間に合っていません/,
+    /令和8年（2026年）2月1日（日）になり、変更日（令和8年（2026年）3月1日（日））の一月以上前（令和8年（2026年）1月31日（土）まで）に間に合っていません/,
   );
   assert.equal(
     snsScheduleProblem({
@@ -289,6 +289,6 @@ test("the announcement post must go out by the latest announcement date, counted
       scheduledOn: "2026-01-16",
       months: 1,
     }) ?? "",
-    /2026年1月15日までに発信するよう予約してください/,
+    /令和8年（2026年）1月15日（木）までに発信するよう予約してください/,
   );
 });

@@ -6,6 +6,7 @@
  */
 import { type Platform, platforms } from "../guideline/pack.ts";
 import { clauseRef } from "./clauses.ts";
+import { formatDate } from "./dates.ts";
 import { displayUntil, earliestEffectiveDate, latestAnnouncementDate } from "./deadlines.ts";
 
 export const noticeKinds = ["change", "closure"] as const;
@@ -197,7 +198,10 @@ function ymd(date: string): { y: number; m: number; d: number } {
   return { y, m, d };
 }
 
-/** 「2026年3月1日」 for 2026-03-01 (as the announcement text writes {effectiveDate}). */
+/**
+ * 「2026年3月1日」 for 2026-03-01: only for the announcement text posted on the account
+ * ({effectiveDate}); pages write dates with formatDate (src/domain/dates.ts).
+ */
 export function japaneseDate(date: string): string {
   const { y, m, d } = ymd(date);
   return `${y}年${m}月${d}日`;
@@ -207,19 +211,6 @@ export function japaneseDate(date: string): string {
 function shortDate(date: string, sameYearAs: string): string {
   const { y, m, d } = ymd(date);
   return y === ymd(sameYearAs).y ? `${m}月${d}日` : japaneseDate(date);
-}
-
-const wareki = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", {
-  timeZone: "UTC",
-  era: "long",
-  year: "numeric",
-  month: "long",
-  day: "numeric",
-});
-
-/** 「2026年3月1日（令和8年3月1日）」. */
-export function dateWithWareki(date: string): string {
-  return `${japaneseDate(date)}（${wareki.format(new Date(`${date}T00:00:00Z`))}）`;
 }
 
 /** 「一月」「2か月」: the notice period in words. */
@@ -244,7 +235,7 @@ export function requestDateProblem(props: {
   const earliest = earliestEffectiveDate(props.today, props.months);
   if (props.effectiveDate >= earliest) return null;
   const label = effectiveDateLabel(props.kind);
-  return `${label}は、今日（${japaneseDate(props.today)}）周知を始めても${dateWithWareki(earliest)}以降になります。${label}を${japaneseDate(earliest)}以降にしてください${noticeRule(props.months)}。`;
+  return `${label}は、今日（${formatDate(props.today)}）周知を始めても${formatDate(earliest)}以降になります。${label}を${formatDate(earliest)}以降にしてください${noticeRule(props.months)}。`;
 }
 
 /**
@@ -262,7 +253,7 @@ export function announcementDateProblem(props: {
 }): string | null {
   const { kind, announcementDate, effectiveDate, months } = props;
   if (announcementDate < props.today) {
-    return `周知日は今日（${japaneseDate(props.today)}）以降の日付を指定してください。`;
+    return `周知日は今日（${formatDate(props.today)}）以降の日付を指定してください。`;
   }
   const earliest = earliestEffectiveDate(announcementDate, months);
   if (effectiveDate >= earliest) return null;
@@ -270,8 +261,8 @@ export function announcementDateProblem(props: {
   const latest = latestAnnouncementDate(effectiveDate, months);
   const first =
     latest < props.today
-      ? `${label}を${dateWithWareki(effectiveDate)}にする場合、周知は${japaneseDate(latest)}までに始める必要があり、今からでは間に合いません。`
-      : `${label}を${dateWithWareki(effectiveDate)}にする場合、周知は${japaneseDate(latest)}までに始めてください。`;
+      ? `${label}を${formatDate(effectiveDate)}にする場合、周知は${formatDate(latest)}までに始める必要があり、今からでは間に合いません。`
+      : `${label}を${formatDate(effectiveDate)}にする場合、周知は${formatDate(latest)}までに始めてください。`;
   return `${first}${shortDate(announcementDate, effectiveDate)}に周知する場合、${label}は${shortDate(earliest, effectiveDate)}以降にしてください${noticeRule(months)}。`;
 }
 
@@ -327,7 +318,7 @@ export function snsLateProblem(props: {
   const latest = latestAnnouncementDate(props.effectiveDate, props.months);
   if (props.publishedOn <= latest) return null;
   const label = effectiveDateLabel(props.kind);
-  return `アカウントでの周知が${japaneseDate(props.publishedOn)}になり、${label}（${japaneseDate(props.effectiveDate)}）の${periodWords(props.months)}以上前（${japaneseDate(latest)}まで）に間に合っていません${noticeRule(props.months)}。`;
+  return `アカウントでの周知が${formatDate(props.publishedOn)}になり、${label}（${formatDate(props.effectiveDate)}）の${periodWords(props.months)}以上前（${formatDate(latest)}まで）に間に合っていません${noticeRule(props.months)}。`;
 }
 
 /**
@@ -342,7 +333,7 @@ export function snsScheduleProblem(props: {
 }): string | null {
   const latest = latestAnnouncementDate(props.effectiveDate, props.months);
   if (props.scheduledOn <= latest) return null;
-  return `この投稿は${effectiveDateLabel(props.kind)}（${japaneseDate(props.effectiveDate)}）の告知です。${japaneseDate(latest)}までに発信するよう予約してください${noticeRule(props.months)}。`;
+  return `この投稿は${effectiveDateLabel(props.kind)}（${formatDate(props.effectiveDate)}）の告知です。${formatDate(latest)}までに発信するよう予約してください${noticeRule(props.months)}。`;
 }
 
 // ─── The checklist on the staff page ─────────────────────────────────────────────────────────
@@ -422,12 +413,12 @@ function filingItem(
 ): Pick<ChecklistItem, "key" | "label" | "clause" | "state" | "detail"> {
   const base = { key, label, clause: "4.5.1" };
   if (!filing || filing.status === "withdrawn" || filing.status === "superseded") return { ...base, ...open };
-  const sent = `${japaneseDate(filing.sentOn)}${who(filing.sentByName)} 送付${filing.round > 1 ? `（第${filing.round}回）` : ""}`;
+  const sent = `${formatDate(filing.sentOn)}${who(filing.sentByName)} 送付${filing.round > 1 ? `（第${filing.round}回）` : ""}`;
   if (filing.status === "confirmed")
     return {
       ...base,
       state: "done",
-      detail: `${sent}、${filing.confirmedOn ? japaneseDate(filing.confirmedOn) : ""}${who(filing.confirmedByName)} 確認`,
+      detail: `${sent}、${filing.confirmedOn ? formatDate(filing.confirmedOn) : ""}${who(filing.confirmedByName)} 確認`,
     };
   if (filing.status === "questioned")
     return {
@@ -454,14 +445,14 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
       label: "申請",
       clause: "4.5.1",
       state: "done",
-      detail: `${japaneseDate(n.requestedOn)}${who(n.requestedByName)}`,
+      detail: `${formatDate(n.requestedOn)}${who(n.requestedByName)}`,
     },
   ];
   const legacyPolicy =
     !n.policyFiling && n.legacyPolicyNotifiedOn
       ? {
           state: "done" as const,
-          detail: `${japaneseDate(n.legacyPolicyNotifiedOn)} 届け出たことを記録（確認の記録はありません）`,
+          detail: `${formatDate(n.legacyPolicyNotifiedOn)} 届け出たことを記録（確認の記録はありません）`,
         }
       : null;
   items.push(
@@ -483,7 +474,7 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
     state: scheduled ? "done" : n.status === "notified" ? "todo" : pending,
     detail:
       n.announcementDate && (scheduled || cancelled)
-        ? `周知日 ${japaneseDate(n.announcementDate)}`
+        ? `周知日 ${formatDate(n.announcementDate)}`
         : `${dateLabel}の${periodWords(1)}以上前の日を設定します。`,
   });
   items.push({
@@ -492,9 +483,9 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
     clause: "4.5.2",
     state: n.announcedOn ? "done" : n.status === "scheduled" ? "auto" : pending,
     detail: n.announcedOn
-      ? `${japaneseDate(n.announcedOn)} 公開ページに掲載`
+      ? `${formatDate(n.announcedOn)} 公開ページに掲載`
       : n.status === "scheduled" && n.announcementDate
-        ? `${japaneseDate(n.announcementDate)}に公開ページへ自動で掲載します。`
+        ? `${formatDate(n.announcementDate)}に公開ページへ自動で掲載します。`
         : "周知日に公開ページへ自動で掲載します。",
   });
   const latest = latestAnnouncementDate(n.effectiveDate, n.months);
@@ -505,22 +496,22 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
     snsState = n.sns.publishedOn <= latest ? "done" : "late";
     snsDetail =
       snsState === "done"
-        ? `${japaneseDate(n.sns.publishedOn)} 告知投稿を発信`
-        : `${japaneseDate(n.sns.publishedOn)} 告知投稿を発信（期限の${japaneseDate(latest)}を過ぎています）`;
+        ? `${formatDate(n.sns.publishedOn)} 告知投稿を発信`
+        : `${formatDate(n.sns.publishedOn)} 告知投稿を発信（期限の${formatDate(latest)}を過ぎています）`;
   } else if (!snsOpen) {
     snsState = pending;
-    snsDetail = `周知日を設定したら、告知投稿を作成して${japaneseDate(latest)}までに発信します。`;
+    snsDetail = `周知日を設定したら、告知投稿を作成して${formatDate(latest)}までに発信します。`;
   } else if (n.today > latest) {
     snsState = "late";
-    snsDetail = `${japaneseDate(latest)}までに告知投稿を発信した記録がありません。`;
+    snsDetail = `${formatDate(latest)}までに告知投稿を発信した記録がありません。`;
   } else if (n.sns.scheduledOn && n.sns.scheduledOn > latest) {
     snsState = "late";
-    snsDetail = `告知投稿の予約日（${japaneseDate(n.sns.scheduledOn)}）が期限の${japaneseDate(latest)}より後です。予約日時を変更してください。`;
+    snsDetail = `告知投稿の予約日（${formatDate(n.sns.scheduledOn)}）が期限の${formatDate(latest)}より後です。予約日時を変更してください。`;
   } else {
     snsState = "todo";
     snsDetail = n.sns.postId
-      ? `告知投稿を作成済み${n.sns.scheduledOn ? `（予約 ${japaneseDate(n.sns.scheduledOn)}）` : ""}。承認を得て${japaneseDate(latest)}までに発信し、発信を記録してください。`
-      : `告知投稿を作成し、承認を得て${japaneseDate(latest)}までに発信してください。`;
+      ? `告知投稿を作成済み${n.sns.scheduledOn ? `（予約 ${formatDate(n.sns.scheduledOn)}）` : ""}。承認を得て${formatDate(latest)}までに発信し、発信を記録してください。`
+      : `告知投稿を作成し、承認を得て${formatDate(latest)}までに発信してください。`;
   }
   items.push({
     key: "sns",
@@ -534,7 +525,7 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
     !n.securityFiling && task?.status === "done"
       ? {
           state: "done" as const,
-          detail: `${task.notifiedOn ? japaneseDate(task.notifiedOn) : ""}${task.method ? `（${task.method}）` : ""}${who(task.doneByName)} 届け出たことを記録（確認の記録はありません）`,
+          detail: `${task.notifiedOn ? formatDate(task.notifiedOn) : ""}${task.method ? `（${task.method}）` : ""}${who(task.doneByName)} 届け出たことを記録（確認の記録はありません）`,
         }
       : null;
   items.push(
@@ -559,11 +550,11 @@ export function noticeChecklist(n: ChecklistInput): ChecklistItem[] {
     clause: "4.5.2",
     state: n.effectiveOn ? "done" : n.status === "announced" ? "auto" : pending,
     detail: n.effectiveOn
-      ? `${japaneseDate(n.effectiveOn)} ${n.kind === "change" ? "変更を反映" : "廃止"}`
-      : `${japaneseDate(n.effectiveDate)}に自動で${n.kind === "change" ? "変更を反映します" : "廃止します"}。`,
+      ? `${formatDate(n.effectiveOn)} ${n.kind === "change" ? "変更を反映" : "廃止"}`
+      : `${formatDate(n.effectiveDate)}に自動で${n.kind === "change" ? "変更を反映します" : "廃止します"}。`,
   });
   if (n.kind === "change") {
-    const until = n.displayUntil ? japaneseDate(n.displayUntil) : "変更日から1年程度";
+    const until = n.displayUntil ? formatDate(n.displayUntil) : "変更日から1年程度";
     items.push({
       key: "keep",
       label: "変更後の掲載（ホームページ・アカウント）",

@@ -3,7 +3,9 @@
  * in business days, what blocks a submission, and whether a post fits a pre-approved scope.
  * Pure: the use cases ask here.
  */
+
 import holidayJp from "@holiday-jp/holiday_jp";
+import { formatDate } from "./dates.ts";
 
 export const postStatuses = [
   "draft",
@@ -196,7 +198,8 @@ export function scopeProblems(
 ): string[] {
   const problems: string[] = [];
   if (!scope.active) problems.push("この範囲の許可は取り消されています。");
-  if (today > scope.validUntil) problems.push(`この範囲の許可は${scope.validUntil}で期限が切れています。`);
+  if (today > scope.validUntil)
+    problems.push(`この範囲の許可は${formatDate(scope.validUntil)}で期限が切れています。`);
   if (!scope.categories.includes(post.category))
     problems.push("この範囲の許可では、この区分の投稿はできません。");
   for (const field of scope.fields) {

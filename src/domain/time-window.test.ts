@@ -16,7 +16,7 @@ test("before the event, or in the future beyond the skew, is refused with the ra
   assert.equal(early.ok, false);
   assert.match(
     early.ok ? "" : early.message,
-    /（2026\/12\/01 09:00:00）が、承認（2026\/12\/05 10:00:37）より前です。.*承認（2026\/12\/05 10:00:37）から現在（2026\/12\/05 12:00:00）までの日時/,
+    /（令和8年（2026年）12月1日（火）9時00分）が、承認（令和8年（2026年）12月5日（土）10時00分）より前です。.*承認（令和8年（2026年）12月5日（土）10時00分）から現在（令和8年（2026年）12月5日（土）12時00分）までの日時/,
   );
   const late = place("2026-12-05T03:01:01Z");
   assert.equal(late.ok, false);
@@ -35,6 +35,6 @@ test("a later event bounds it instead of now", () => {
   assert.equal(r.ok, false);
   assert.match(
     r.ok ? "" : r.message,
-    /削除（2026\/12\/05 11:00:00）より後です。.*から削除（2026\/12\/05 11:00:00）までの日時/,
+    /削除（令和8年（2026年）12月5日（土）11時00分）より後です。.*から削除（令和8年（2026年）12月5日（土）11時00分）までの日時/,
   );
 });

@@ -30,8 +30,9 @@ function givenToTheMinute(at: Date): boolean {
 }
 
 /**
- * The allowed range in words: 「承認（2026/12/05 10:00:37）から現在（2026/12/05 10:30:00）
- * までの日時」.
+ * The allowed range in words: 「承認（令和8年（2026年）12月5日（土）10時00分）から現在
+ * （令和8年（2026年）12月5日（土）10時30分）までの日時」. Minutes suffice: a time given to the
+ * minute is compared with the start of its minute.
  */
 export function windowText(earliest: Bound | null, latest: Bound | null, now: Date): string {
   const from = earliest ? `${earliest.what}（${formatDateTime(earliest.at)}）から` : "";

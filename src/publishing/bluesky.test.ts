@@ -96,6 +96,19 @@ test("signing in keeps the tokens (never the app password); the refresh replaces
   await assert.rejects(connector.refresh?.(signed.credentials) ?? Promise.resolve(), { kind: "auth" });
 });
 
+test("revoking ends the session on the PDS: its refresh token no longer works", async () => {
+  const connector = blueskyConnector();
+  const credentials = session();
+  await connector.revoke?.(credentials);
+  const call = fake.requests.at(-1);
+  assert.equal(call?.method, "POST");
+  assert.equal(call?.path, "/xrpc/com.atproto.server.deleteSession");
+  assert.equal(call?.headers.authorization, `Bearer ${credentials.refreshToken}`);
+  assert.equal(fake.refreshTokens.has(credentials.refreshToken ?? ""), false);
+  await assert.rejects(connector.refresh?.(credentials) ?? Promise.resolve(), { kind: "auth" });
+  await assert.rejects(connector.revoke?.(credentials) ?? Promise.resolve(), { kind: "auth" });
+});
+
 test("a post with a link and an image: uploadBlob, then createRecord with facets, langs, alt text and the TID key", async () => {
   const credentials = session();
   fake.requests.length = 0;

@@ -8,6 +8,8 @@
  *   document (bsky.social is an entryway); the app password is used once and never stored.
  * - refresh: `POST /xrpc/com.atproto.server.refreshSession` with the refresh token (the access
  *   token lives about two hours; the refresh token is replaced each time).
+ * - revoke: `POST /xrpc/com.atproto.server.deleteSession` with the refresh token, when the
+ *   connection is revoked (the session ends; the app password is revoked in Bluesky's settings).
  * - send: each image `POST /xrpc/com.atproto.repo.uploadBlob` (the bytes, their type; at most
  *   1,000,000 bytes) → `blob`; then `POST /xrpc/com.atproto.repo.createRecord` `{ repo: did,
  *   collection: "app.bsky.feed.post", rkey, record: { $type, text, createdAt, langs: ["ja"],
@@ -343,6 +345,17 @@ export function blueskyConnector(): Connector {
         bio,
         link: linksOf(bio)[0]?.url ?? "",
       };
+    },
+    async revoke(credentials) {
+      // Ends the app-password session: its refresh token stops working at once, its access
+      // token (about two hours) runs out. The app password itself is revoked in Bluesky's settings.
+      if (!credentials.refreshToken) return;
+      const response = await callApi("Bluesky", {
+        method: "POST",
+        url: xrpc(credentials, "com.atproto.server.deleteSession"),
+        headers: { Authorization: `Bearer ${credentials.refreshToken}` },
+      });
+      if (response.status !== 200) throw blueskyError(response);
     },
     async refresh(credentials) {
       if (!credentials.refreshToken)

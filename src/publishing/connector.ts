@@ -44,7 +44,7 @@ export type OutgoingImage = {
   alt: string;
   /**
    * A signed, expiring public URL of this image (`/media/s/…`), set by the sender for a platform
-   * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads), when a public media URL
+   * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads, LINE), when a public media URL
    * is configured.
    */
   publicUrl?: string;
@@ -107,7 +107,7 @@ export type Limits = {
   canDelete: boolean;
   /** A post has a public URL. */
   hasPublicUrl: boolean;
-  /** The platform fetches each image from a public URL (Instagram) instead of an upload. */
+  /** The platform fetches each image from a public URL (Instagram, Threads, LINE) instead of an upload. */
   imagesByUrl?: boolean;
 };
 
@@ -169,8 +169,20 @@ export type Connector = {
   ): Promise<DeletedPost>;
   /** Reads the account's profile. */
   readProfile(credentials: Credentials): Promise<Profile>;
-  /** Gets a new access token with the refresh token (where the platform has one). */
-  refresh?(credentials: Credentials): Promise<Credentials>;
+  /**
+   * Gets a new access token with the refresh token (where the platform has one), or with the
+   * access token itself (`refreshesAccessToken`: Threads). `now` dates the new token's expiry.
+   */
+  refresh?(credentials: Credentials, now?: Date): Promise<Credentials>;
+  /** The access token itself is refreshed (Threads' long-lived token): no refresh token needed. */
+  refreshesAccessToken?: boolean;
+  /** How long before its expiry a token is refreshed (default one minute; Threads seven days). */
+  refreshAheadMs?: number;
+  /**
+   * When connecting: the credentials completed with what the platform says of the token (its
+   * expiry, `expiresAt`), before they are kept.
+   */
+  inspect?(credentials: Credentials, now: Date): Promise<Credentials>;
   /**
    * Revokes the token on the platform's side, so that a copy of it (a backup, a leaked database)
    * is worthless too. Resolves when the platform confirmed it; a PlatformError otherwise.

@@ -4,8 +4,10 @@
  * key taken as the earlier send (409), and each refusal as the Japanese reason the operators see.
  */
 import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { PlatformError } from "./connector.ts";
+import { type OutgoingImage, PlatformError } from "./connector.ts";
 import { type FakeLine, startFakeLine } from "./fakes/line.ts";
 import { lineConnector } from "./line.ts";
 
@@ -13,10 +15,27 @@ let fake: FakeLine;
 const credentials = { accessToken: "line-channel-token" };
 const account = { externalId: "", handle: "000test" };
 
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1, 1, 0]);
+/** Serves the images LINE fetches (the application's signed URLs in real use). */
+let images: Server;
+let imageHost: string;
+
 before(async () => {
   fake = await startFakeLine({ token: credentials.accessToken, basicId: "@000test" });
+  images = createServer((req, res) => {
+    if (req.url === "/a.png") res.writeHead(200, { "Content-Type": "image/png" }).end(PNG);
+    else if (req.url === "/b.jpg") res.writeHead(200, { "Content-Type": "image/jpeg" }).end(JPEG);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => images.listen(0, "127.0.0.1", resolve));
+  const address: AddressInfo | string | null = images.address();
+  imageHost = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
 });
-after(() => fake.close());
+after(async () => {
+  await fake.close();
+  await new Promise<void>((resolve) => images.close(() => resolve()));
+});
 
 const post = (text: string, key = crypto.randomUUID()) => ({ text, images: [], idempotencyKey: key });
 
@@ -86,18 +105,106 @@ test("no answer in time is a transient failure (the retry key makes the resend s
   );
 });
 
-test("an image is refused before anything is sent; a revoked token is a reconnection", async () => {
+test("images go as image messages after the text, by their public URL; LINE fetches each", async () => {
+  const line = lineConnector(fake.url);
+  fake.requests.length = 0;
+  const images = [
+    {
+      bytes: PNG,
+      contentType: "image/png",
+      filename: "a.png",
+      alt: "写真1",
+      publicUrl: `${imageHost}/a.png`,
+    },
+    {
+      bytes: JPEG,
+      contentType: "image/jpeg",
+      filename: "b.jpg",
+      alt: "写真2",
+      publicUrl: `${imageHost}/b.jpg`,
+    },
+  ];
+  const key = crypto.randomUUID();
+  const sent = await line.send(credentials, account, {
+    text: "画像つきのお知らせ",
+    images,
+    idempotencyKey: key,
+  });
+  assert.equal(fake.requests.length, 1);
+  assert.deepEqual(JSON.parse(fake.requests[0]?.body ?? ""), {
+    messages: [
+      { type: "text", text: "画像つきのお知らせ" },
+      { type: "image", originalContentUrl: `${imageHost}/a.png`, previewImageUrl: `${imageHost}/a.png` },
+      { type: "image", originalContentUrl: `${imageHost}/b.jpg`, previewImageUrl: `${imageHost}/b.jpg` },
+    ],
+  });
+  const message = fake.messages.at(-1);
+  assert.equal(message?.requestId, sent.requestId);
+  assert.deepEqual(
+    message?.images.map((i) => i.url),
+    [`${imageHost}/a.png`, `${imageHost}/b.jpg`],
+    "the fake fetched both images as LINE would",
+  );
+});
+
+test("an image LINE would refuse is refused before anything is sent, with the reason in Japanese", async () => {
   const line = lineConnector(fake.url);
   const before = fake.requests.length;
+  const image = { bytes: JPEG, contentType: "image/jpeg", filename: "a.jpg", alt: "写真" };
+  const attempt = (images: OutgoingImage[]) =>
+    line.send(credentials, account, { text: "画像つき", images, idempotencyKey: crypto.randomUUID() });
+  await assert.rejects(attempt([image]), (e: unknown) => {
+    assert.ok(e instanceof PlatformError);
+    assert.equal(e.kind, "invalid");
+    assert.match(e.message, /SNSGOV_MEDIA_PUBLIC_URL/, "says which setting is missing");
+    return true;
+  });
+  const withUrl = { ...image, publicUrl: `${imageHost}/b.jpg` };
+  await assert.rejects(
+    attempt([{ ...withUrl, contentType: "image/gif", filename: "a.gif" }]),
+    (e: unknown) => {
+      assert.ok(e instanceof PlatformError);
+      assert.match(e.message, /1枚目の画像（a\.gif）の形式（image\/gif）はLINEで送れません/);
+      return true;
+    },
+  );
+  await assert.rejects(attempt([{ ...withUrl, bytes: new Uint8Array(1_000_001) }]), (e: unknown) => {
+    assert.ok(e instanceof PlatformError);
+    assert.match(e.message, /上限（1MB）を超えています/);
+    return true;
+  });
+  await assert.rejects(attempt([withUrl, withUrl, withUrl, withUrl, withUrl]), (e: unknown) => {
+    assert.ok(e instanceof PlatformError);
+    assert.match(e.message, /画像は4枚までです/);
+    return true;
+  });
+  assert.equal(fake.requests.length, before, "nothing reached LINE");
+});
+
+test("an image LINE cannot fetch is LINE's refusal (400), not a message without it", async () => {
+  const line = lineConnector(fake.url);
+  const count = fake.messages.length;
   await assert.rejects(
     line.send(credentials, account, {
-      text: "画像つき",
-      images: [{ bytes: new Uint8Array([1]), contentType: "image/png", filename: "a.png", alt: "写真" }],
+      text: "取れない画像",
+      images: [
+        {
+          bytes: JPEG,
+          contentType: "image/jpeg",
+          filename: "x.jpg",
+          alt: "写真",
+          publicUrl: `${imageHost}/gone`,
+        },
+      ],
       idempotencyKey: crypto.randomUUID(),
     }),
     { kind: "invalid" },
   );
-  assert.equal(fake.requests.length, before);
+  assert.equal(fake.messages.length, count);
+});
+
+test("the profile is the bot's; a revoked token is a reconnection; a broadcast cannot be deleted", async () => {
+  const line = lineConnector(fake.url);
   const profile = await line.readProfile(credentials);
   assert.deepEqual(
     { name: profile.name, handle: profile.handle },

@@ -11,9 +11,14 @@
  * - delete: a delivered broadcast cannot be taken back through the API; the answer says so.
  * - revoke: `POST /v2/oauth/revoke` with `access_token` (form), for short- and long-lived channel
  *   access tokens alike (a stateless token cannot be revoked; snsgov does not take those).
- * - images: an image message needs a public https URL of the image (`originalContentUrl`), which
- *   a city's LGWAN-side server does not have; this connector sends text only and refuses a post
- *   with images before sending (limits.maxImages 0).
+ * - images: LINE fetches each image itself from a public URL, so an image goes as an image message
+ *   `{"type":"image","originalContentUrl":url,"previewImageUrl":url}` with the signed, expiring
+ *   URL the sender gives (`limits.imagesByUrl`, `OutgoingImage.publicUrl`): the text message
+ *   first, then at most 4 images (a broadcast carries at most 5 messages). LINE's image message
+ *   reference: JPEG or PNG, HTTPS (TLS 1.2 or later) in production, URL at most 2000 characters,
+ *   the original at most 10 MB and the preview at most 1 MB — one URL serves both, so an image
+ *   must be at most 1 MB. A post breaking these, or with images but no public URL configured, is
+ *   refused before anything is sent.
  */
 import {
   type ConnectedAccount,
@@ -24,23 +29,71 @@ import {
 } from "./connector.ts";
 import { callApi, errorFor, str } from "./http.ts";
 
+/** A broadcast carries at most 5 messages: the text, then at most 4 images. */
+export const LINE_MAX_IMAGES = 4;
+/** The preview image's limit (the original's is 10 MB; one URL serves both). */
+export const LINE_MAX_IMAGE_BYTES = 1_000_000;
+const LINE_IMAGE_TYPES = ["image/jpeg", "image/png"];
+const LINE_MAX_URL = 2000;
+
+/** The messages of a broadcast (text, then images by URL), or why LINE would refuse them. */
+export function lineMessages(post: OutgoingPost): Record<string, string>[] {
+  const text = { type: "text", text: post.text };
+  if (post.images.length === 0) return [text];
+  const refuse = (why: string) =>
+    new PlatformError(
+      "invalid",
+      `${why}画像を直すか外して承認を得直すか、LINE公式アカウントの管理画面から送信してください。`,
+    );
+  if (post.images.length > LINE_MAX_IMAGES)
+    throw refuse(
+      `LINEに一度に送れる画像は${LINE_MAX_IMAGES}枚までです（本文と合わせて5通まで。この投稿は${post.images.length}枚）。`,
+    );
+  return [
+    text,
+    ...post.images.map((image, i) => {
+      const which = `${i + 1}枚目の画像（${image.filename}）`;
+      if (!image.publicUrl)
+        throw new PlatformError(
+          "invalid",
+          "LINEへ画像を自動発信するには、画像を一時的に公開するURL（SNSGOV_MEDIA_PUBLIC_URL）の設定が必要です（LINEは画像をURLから取り込みます）。システム管理者に設定を依頼するか、画像を外すか、LINE公式アカウントの管理画面から送信してください。",
+        );
+      if (!LINE_IMAGE_TYPES.includes(image.contentType))
+        throw refuse(
+          `${which}の形式（${image.contentType}）はLINEで送れません。LINEが受け付けるのはJPEGとPNGです。`,
+        );
+      if (image.bytes.length > LINE_MAX_IMAGE_BYTES)
+        throw refuse(
+          `${which}は${Math.ceil(image.bytes.length / 1000)}KBあり、LINEのプレビュー画像の上限（1MB）を超えています。`,
+        );
+      if (image.publicUrl.length > LINE_MAX_URL)
+        throw refuse(`${which}の公開URLが${LINE_MAX_URL}文字を超えています。`);
+      return { type: "image", originalContentUrl: image.publicUrl, previewImageUrl: image.publicUrl };
+    }),
+  ];
+}
+
 /** A LINE connector against `baseUrl` (https://api.line.me, or the loopback fake). */
 export function lineConnector(baseUrl: string): Connector {
   const auth = (credentials: Credentials) => ({ Authorization: `Bearer ${credentials.accessToken}` });
   return {
     platform: "line",
-    limits: { maxTextLength: 5000, maxImages: 0, idempotent: true, canDelete: false, hasPublicUrl: false },
+    limits: {
+      maxTextLength: 5000,
+      maxImages: LINE_MAX_IMAGES,
+      idempotent: true,
+      canDelete: false,
+      hasPublicUrl: false,
+      // LINE fetches each image itself: the sender gives it a signed URL that expires.
+      imagesByUrl: true,
+    },
     async send(credentials: Credentials, _account: ConnectedAccount, post: OutgoingPost) {
-      if (post.images.length > 0)
-        throw new PlatformError(
-          "invalid",
-          "LINEへの画像の自動送信には対応していません（画像は公開URLが必要です）。画像を外すか、LINE公式アカウントの管理画面から送信してください。",
-        );
+      const messages = lineMessages(post);
       const response = await callApi("LINE", {
         method: "POST",
         url: `${baseUrl}/v2/bot/message/broadcast`,
         headers: { ...auth(credentials), "X-Line-Retry-Key": post.idempotencyKey },
-        json: { messages: [{ type: "text", text: post.text }] },
+        json: { messages },
       });
       const requestId = response.headers.get("x-line-request-id");
       if (response.status === 409) {

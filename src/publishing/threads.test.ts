@@ -148,3 +148,80 @@ test("Meta's error codes: 190 reconnect, 10 permission, 4 rate, 2 temporary, 500
   });
   assert.equal(fake.requests.length, before);
 });
+
+const DAY = 86_400_000;
+
+test("refresh: GET /refresh_access_token outside the versioned path, th_refresh_token; the new token lives 60 days", async () => {
+  const aged = "threads-aged-token";
+  fake.tokens.set(aged, ["threads_basic"]);
+  fake.issued.set(aged, new Date(Date.now() - 30 * DAY));
+  fake.requests.length = 0;
+  const now = new Date();
+  const fresh = await connector().refresh?.({ accessToken: aged, accountId: "keep" }, now);
+  assert.equal(fake.requests.length, 1);
+  const [request] = fake.requests;
+  assert.equal(request?.method, "GET");
+  assert.equal(request?.path, "/refresh_access_token");
+  assert.deepEqual(Object.fromEntries(request?.query ?? []), {
+    grant_type: "th_refresh_token",
+    access_token: aged,
+  });
+  assert.ok(fresh);
+  assert.notEqual(fresh.accessToken, aged);
+  assert.ok(fake.tokens.has(fresh.accessToken), "a token Threads issued");
+  assert.equal(fresh.expiresAt, new Date(now.getTime() + 60 * DAY).toISOString());
+  assert.equal(fresh.accountId, "keep", "the rest of the credentials is kept");
+});
+
+test("refresh refused: a token younger than 24 hours, or expired (a reconnection)", async () => {
+  const young = "threads-young-token";
+  fake.tokens.set(young, ["threads_basic"]);
+  fake.issued.set(young, new Date(Date.now() - 60_000));
+  await assert.rejects(connector().refresh?.({ accessToken: young }) ?? Promise.resolve(), {
+    kind: "invalid",
+  });
+  const expired = "threads-expired-token";
+  fake.tokens.set(expired, ["threads_basic"]);
+  fake.issued.set(expired, new Date(Date.now() - 61 * DAY));
+  await assert.rejects(connector().refresh?.({ accessToken: expired }) ?? Promise.resolve(), (e: unknown) => {
+    assert.ok(e instanceof PlatformError);
+    assert.equal(e.kind, "auth");
+    assert.match(e.message, /接続し直してください/);
+    return true;
+  });
+});
+
+test("inspect at connecting: the expiry from debug_token; else from a refresh; else 59 days for a young token", async () => {
+  const issuedAt = new Date(Date.now() - 10 * DAY);
+  const pasted = "threads-pasted-token";
+  fake.tokens.set(pasted, ["threads_basic"]);
+  fake.issued.set(pasted, issuedAt);
+  const now = new Date();
+  fake.requests.length = 0;
+  const debugged = await connector().inspect?.({ accessToken: pasted }, now);
+  const [debug] = fake.requests;
+  assert.equal(debug?.path, "/v1.0/debug_token");
+  assert.equal(debug?.query.get("input_token"), pasted);
+  assert.equal(debug?.headers.authorization, `Bearer ${pasted}`);
+  assert.deepEqual(debugged, {
+    accessToken: pasted,
+    expiresAt: new Date(Math.floor((issuedAt.getTime() + 60 * DAY) / 1000) * 1000).toISOString(),
+  });
+
+  fake.settings.debugTokenAllowed = false;
+  try {
+    const refreshed = await connector().inspect?.({ accessToken: pasted }, now);
+    assert.notEqual(refreshed?.accessToken, pasted, "refreshed at once: the new token is kept");
+    assert.equal(refreshed?.expiresAt, new Date(now.getTime() + 60 * DAY).toISOString());
+
+    const young = "threads-new-token";
+    fake.tokens.set(young, ["threads_basic"]);
+    fake.issued.set(young, new Date());
+    assert.deepEqual(await connector().inspect?.({ accessToken: young }, now), {
+      accessToken: young,
+      expiresAt: new Date(now.getTime() + 59 * DAY).toISOString(),
+    });
+  } finally {
+    fake.settings.debugTokenAllowed = true;
+  }
+});

@@ -20,8 +20,17 @@
  * - errors: Meta's `{ error: { message, type, code, error_subcode } }`, mostly with HTTP 400:
  *   code 190 (token expired or revoked), 10 and 200–299 (permission), 4/17/32/613 (rate), 1/2
  *   (temporary), 100 with subcode 33 (no such object); 5xx transient.
- * Scopes: threads_basic (every call; profile), threads_content_publish (post), threads_delete
- * (delete).
+ * - refresh: a long-lived token lives 60 days and is refreshed, when at least 24 hours old and
+ *   not expired, with `GET https://graph.threads.net/refresh_access_token?grant_type=
+ *   th_refresh_token&access_token=…` (outside the versioned path; the token in the query, as
+ *   documented) → `{ access_token, token_type, expires_in }`; the new token lives 60 days from the
+ *   refresh. Done seven days ahead of the expiry (`refreshAheadMs`).
+ * - inspect (when connecting, to know the pasted token's expiry): `GET /debug_token?input_token=…`
+ *   → `data.expires_at` (answered when the token's user is a tester of the city's app); else a
+ *   refresh at once (its `expires_in`); else (a token younger than 24 hours cannot be refreshed)
+ *   59 days from now, the earliest such a token can expire.
+ * Scopes: threads_basic (every call; profile, refresh), threads_content_publish (post),
+ * threads_delete (delete).
  */
 import {
   type ConnectedAccount,
@@ -46,6 +55,12 @@ export type ThreadsOptions = {
   /** How many looks before giving up (default 24: two minutes). */
   pollAttempts?: number;
 };
+
+const DAY_MS = 86_400_000;
+/** A token is refreshed this long before it expires (the profile watch looks daily). */
+export const THREADS_REFRESH_AHEAD_MS = 7 * DAY_MS;
+/** The earliest a long-lived token younger than 24 hours (not yet refreshable) can expire. */
+const YOUNG_TOKEN_LIFE_MS = 59 * DAY_MS;
 
 /** Meta's error codes as what to do: an HTTP status `errorFor` understands. */
 function statusForMetaCode(status: number, code: number, subcode: number): number {
@@ -166,8 +181,51 @@ export function threadsConnector(options: ThreadsOptions): Connector {
     };
   };
 
+  /** `GET /refresh_access_token` → the new token and its expiry from `now`. */
+  async function refresh(credentials: Credentials, now = new Date()): Promise<Credentials> {
+    const host = base.replace(/\/v\d+(\.\d+)?$/, "");
+    const body = ok(
+      await callApi("Threads", {
+        method: "GET",
+        url: `${host}/refresh_access_token?${new URLSearchParams({
+          grant_type: "th_refresh_token",
+          access_token: credentials.accessToken,
+        })}`,
+      }),
+    );
+    const accessToken = str(body, "access_token");
+    const expiresIn = Number(str(body, "expires_in"));
+    if (accessToken === "" || !Number.isFinite(expiresIn) || expiresIn <= 0)
+      throw new PlatformError("transient", "Threadsのトークン更新の応答に新しいトークンがありませんでした。");
+    return {
+      ...credentials,
+      accessToken,
+      expiresAt: new Date(now.getTime() + expiresIn * 1000).toISOString(),
+    };
+  }
+
   return {
     platform: "threads",
+    refresh,
+    refreshesAccessToken: true,
+    refreshAheadMs: THREADS_REFRESH_AHEAD_MS,
+    async inspect(credentials, now) {
+      const debug = await get(credentials, "debug_token", { input_token: credentials.accessToken }).catch(
+        (error: unknown) => {
+          if (error instanceof PlatformError) return null;
+          throw error;
+        },
+      );
+      const expiresAt = Number(str(obj(debug ?? {}, "data"), "expires_at"));
+      if (Number.isFinite(expiresAt) && expiresAt > 0)
+        return { ...credentials, expiresAt: new Date(expiresAt * 1000).toISOString() };
+      try {
+        return await refresh(credentials, now);
+      } catch (error) {
+        if (!(error instanceof PlatformError)) throw error;
+        return { ...credentials, expiresAt: new Date(now.getTime() + YOUNG_TOKEN_LIFE_MS).toISOString() };
+      }
+    },
     limits: {
       maxTextLength: MAX_TEXT,
       maxImages: 20,

@@ -210,7 +210,10 @@ test("the printable report: one section per post with its approval trail, one pr
   const section = html.slice(start, html.indexOf("<article", start));
   assert.ok(section.includes("口頭による許可（事後に記録）"));
   assert.ok(section.includes("電話で確認しました。"));
-  assert.ok(section.includes("2026/07/01 09:10:00"), "when the verbal approval was given (Tokyo)");
+  assert.ok(
+    section.includes("令和8年（2026年）7月1日（水）9時10分"),
+    "when the verbal approval was given (Tokyo)",
+  );
   assert.ok(section.includes("https://x.com/iwaki_koho/status/777"));
   assert.ok(html.includes("台数を確認してください。"), "the return with its comment");
   assert.ok(html.includes("第5-2(8)（警告）"), "the findings of each version");

@@ -41,6 +41,11 @@ test("LINE: the manager connects with the token, which no page shows again; the 
   const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
   const seen = await staff.text(path);
   assert.match(seen, /接続していません/);
+  assert.match(
+    seen,
+    /画像つきの投稿はLINEへ自動発信されません.*SNSGOV_MEDIA_PUBLIC_URL/,
+    "no public media URL here",
+  );
   assert.match(seen, /アカウント管理者（課等の長、第4-1\(4\)）が行います/);
   assert.ok(!seen.includes('name="token"'));
   assert.equal((await staff.post(`${path}/token`, { token: "line-page-token" })).status, 403);

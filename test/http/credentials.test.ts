@@ -9,7 +9,7 @@ import { findAccount } from "../../src/db/repos/accounts.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, signIn } from "../support/http.ts";
+import { givePassword, signIn, withoutTags } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
 
 let app: TestApp;
@@ -75,7 +75,7 @@ test("the manager sees the page in Japanese, says the password is never stored, 
   });
   assert.equal(okChange.status, 303);
   const recorded = await b.text(`/accounts/${a.id}/credentials`);
-  assert.ok(recorded.includes("2026/04/02 09:45:00"));
+  assert.ok(withoutTags(recorded).includes("令和8年（2026年）4月2日（木）9時45分"));
   assert.ok(recorded.includes("広報 主事さん"));
 
   const saved = await b.post(`/accounts/${a.id}/credentials/security`, {

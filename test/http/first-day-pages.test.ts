@@ -146,13 +146,94 @@ test("no id is used twice on the pages each role opens", async () => {
   assert.ok(checked.length >= 60, `pages checked: ${checked.length}`);
 });
 
-test("the guideline and council pages keep to 和暦 (the guideline's own convention) throughout", async () => {
-  const b = await demoUser("D0001");
-  for (const path of ["/guideline", "/guideline/acknowledgements", "/council"]) {
-    const res = await b.get(path);
-    assert.equal(res.status, 200, path);
-    const main = /<main[^>]*>(.*)<\/main>/s.exec(await res.text())?.[1] ?? "";
-    assert.match(main, /令和\d+年\d+月\d+日/, `${path}: dates in 和暦`);
-    assert.doesNotMatch(main, /20\d\d年\d+月\d+日|20\d\d\/\d\d\/\d\d/, `${path}: no 西暦 date beside them`);
+/**
+ * What a page says, without its tags and attributes (the <time datetime> values are for machines)
+ * and without text people typed.
+ */
+function mainText(html: string): string {
+  const main = /<main[^>]*>(.*)<\/main>/s.exec(html)?.[1] ?? html;
+  return (
+    main
+      .replace(/<textarea[^>]*>.*?<\/textarea>/gs, "")
+      // The announcement posted on an account is post text, which writes 「2026年3月1日」 as posts do.
+      .replace(/【お知らせ】[^。]*。/g, "")
+      .replace(/<[^>]+>/g, "")
+      .replace(/&amp;/g, "&")
+  );
+}
+
+// One convention for dates on every page (docs/pages.md, "Dates and times"): 和暦 with the 西暦 in
+// brackets and the weekday, times as 9時05分 (seconds in the audit log); printed documents 和暦 only.
+const SHOWN_DATE =
+  /^(令和|平成)(\d{1,2}|元)年（\d{4}年）\d{1,2}月\d{1,2}日（[日月火水木金土]）(\d{1,2}時\d{2}分(\d{2}秒)?)?$/;
+const DOCUMENT_DATE = /^(令和|平成)(\d{1,2}|元)年\d{1,2}月\d{1,2}日$/;
+
+test("every page writes dates one way: 令和8年（2026年）11月24日（火）9時05分, never 2026/11/24 09:05:03", async () => {
+  const accounts = await listAccounts(demo.ctx.db, { visibleDivisionIds: null });
+  const incidents = (await listIncidentViews(demo.ctx.db, { visibleTo: null })).rows;
+  const staffPages = [
+    "/",
+    "/posts",
+    "/posts/queue",
+    "/accounts",
+    "/notices",
+    "/filings",
+    "/incidents",
+    "/tasks",
+    "/notifications",
+    "/guideline",
+    "/guideline/acknowledgements",
+    "/council",
+    "/consultations",
+    "/transfers",
+    "/audit",
+    "/archive",
+    "/account",
+    ...accounts
+      .slice(0, 4)
+      .flatMap((a) => [`/accounts/${a.id}`, `/accounts/${a.id}/policy`, `/accounts/${a.id}/notices`]),
+    ...incidents.slice(0, 3).map((i) => `/incidents/${i.id}`),
+    ...Array.from({ length: 8 }, (_, i) => `/posts/${i + 1}`),
+  ];
+  const pages: { path: string; html: string }[] = [];
+  for (const login of ["D0001", "D0010"]) {
+    const b = await demoUser(login);
+    for (const path of staffPages) {
+      const res = await b.get(path);
+      if (res.status === 200) pages.push({ path: `${login} ${path}`, html: await res.text() });
+    }
   }
+  for (const path of [
+    "/public/accounts",
+    "/public/notices",
+    ...accounts.slice(0, 3).map((a) => `/public/accounts/${a.id}`),
+  ]) {
+    const res = await demoHttp.request(path);
+    if (res.status === 200) pages.push({ path, html: await res.text() });
+  }
+  assert.ok(pages.length >= 40, `pages fetched: ${pages.length}`);
+  let times = 0;
+  for (const { path, html } of pages) {
+    const text = mainText(html);
+    assert.doesNotMatch(
+      text,
+      /\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}:\d{2}:\d{2}/,
+      `${path}: a date as 2026/11/24 or a time as 09:05:03`,
+    );
+    assert.doesNotMatch(
+      text,
+      /(?<!（)\d{4}年\d{1,2}月\d{1,2}日/,
+      `${path}: a 西暦 date outside the brackets of 和暦`,
+    );
+    for (const m of html.matchAll(/<time datetime="([^"]+)">(.*?)<\/time>/g)) {
+      times += 1;
+      const [, iso = "", inner = ""] = m;
+      const shown = inner.replace(/<[^>]+>/g, "");
+      assert.match(iso, /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+09:00)?$/, `${path}: datetime="${iso}"`);
+      const ok =
+        SHOWN_DATE.test(shown) || (html.includes('class="document-sheet"') && DOCUMENT_DATE.test(shown));
+      assert.ok(ok, `${path}: <time> reads 「${shown}」`);
+    }
+  }
+  assert.ok(times >= 100, `dates seen in <time> elements: ${times}`);
 });

@@ -14,7 +14,7 @@ import { advanceDueNotices } from "../../src/app/notices/job.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, signIn } from "../support/http.ts";
+import { givePassword, signIn, withoutTags } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
 
 let app: TestApp;
@@ -78,7 +78,7 @@ test("the account manager requests a change, the policy director receives and co
   assert.match(tooSoonHtml, /入力内容を確認してください/);
   assert.match(
     tooSoonHtml,
-    /変更日は、今日（2026年1月15日）周知を始めても2026年2月16日（令和8年2月16日）以降になります/,
+    /変更日は、今日（令和8年（2026年）1月15日（木））周知を始めても令和8年（2026年）2月16日（月）以降になります/,
   );
   assert.match(tooSoonHtml, /value="いわき市広報広聴課"/, "what was typed is kept");
 
@@ -109,7 +109,10 @@ test("the account manager requests a change, the policy director receives and co
   assert.equal((await b.post(`/notices/${noticeId}/notify-policy-director`, {})).status, 303);
   const sent = await b.text(page);
   assert.match(sent, /総合政策部長へ届出を送りました/);
-  assert.match(sent, /総合政策部長への届出（第1回、2026\/01\/15 10:00:00 送付）/);
+  assert.match(
+    withoutTags(sent),
+    /総合政策部長への届出（第1回、令和8年（2026年）1月15日（木）10時00分 送付）/,
+  );
   const stillEarly = await b.post(`/notices/${noticeId}/schedule`, { announcementDate: "2026-01-31" });
   assert.equal(stillEarly.status, 409, "sending is not enough: the director confirms first (4.5.1)");
 
@@ -130,13 +133,16 @@ test("the account manager requests a change, the policy director receives and co
   assert.equal((await director.post(`/filings/${filingId}/confirm`, {})).status, 303);
 
   const notified = await b.text(page);
-  assert.match(notified, / 2026\/01\/15 10:00:00 政策 部長 が確認/);
+  assert.match(notified, / 令和8年（2026年）1月15日（木）10時00分 政策 部長 が確認/);
   assert.match(notified, /<h3 id="schedule-\d+-title">周知日の設定<\/h3>/);
   assert.match(
     notified,
     /【お知らせ】いわき市広報広聴課の公式X（旧Twitter）アカウント「いわき市広報課」は、2026年3月1日にアカウント名を「いわき市広報広聴課」に変更します/,
   );
-  assert.match(notified, /変更日（2026年3月1日）に間に合う周知日は2026年1月31日までです/);
+  assert.match(
+    notified,
+    /変更日（令和8年（2026年）3月1日（日））に間に合う周知日は令和8年（2026年）1月31日（土）までです/,
+  );
 
   const text = notified.match(/<textarea id="f-announcementText"[^>]*>([^<]*)<\/textarea>/)?.[1] ?? "";
   const late = await b.post(`/notices/${noticeId}/schedule`, {
@@ -147,7 +153,7 @@ test("the account manager requests a change, the policy director receives and co
   assert.equal(late.status, 422);
   assert.match(
     await late.text(),
-    /変更日を2026年3月1日（令和8年3月1日）にする場合、周知は2026年1月31日までに始めてください。2月1日に周知する場合、変更日は3月2日以降にしてください（第4-5\(2\) 一月以上前に周知）。/,
+    /変更日を令和8年（2026年）3月1日（日）にする場合、周知は令和8年（2026年）1月31日（土）までに始めてください。2月1日に周知する場合、変更日は3月2日以降にしてください（第4-5\(2\) 一月以上前に周知）。/,
   );
 
   const secret = await b.post(`/notices/${noticeId}/schedule`, {
@@ -172,13 +178,16 @@ test("the account manager requests a change, the policy director receives and co
   assert.equal(scheduled.status, 303);
   const scheduledHtml = await b.text(page);
   assert.match(scheduledHtml, /周知予定/);
-  assert.match(scheduledHtml, /2026年1月31日から2027年3月1日まで（第4-5\(2\)）/);
+  assert.match(
+    scheduledHtml,
+    /令和8年（2026年）1月31日（土）から令和9年（2027年）3月1日（月）まで（第4-5\(2\)）/,
+  );
 
   // The policy director follows every notice, and cannot change one.
   const list = await director.text("/notices?status=scheduled");
   assert.match(list, /<caption>変更・廃止の届出（1件）<\/caption>/);
   assert.match(list, new RegExp(`href="/accounts/${account.id}/notices#notice-${noticeId}"`));
-  assert.match(list, /2026年1月15日 送付・確認済み/);
+  assert.match(list, /令和8年（2026年）1月15日（木） 送付・確認済み/);
   const directorPage = await director.text(page);
   assert.doesNotMatch(directorPage, /周知日を変更する/, "no forms for someone who may not change it");
   const denied = await director.post(`/notices/${noticeId}/cancel`, {});
@@ -210,7 +219,7 @@ test("the account manager requests a change, the policy director receives and co
   assert.equal((await security.post(`/filings/${securityFiling}/confirm`, {})).status, 303);
   assert.match(
     await manager.text(page),
-    /<strong>情報統括管理者へ届出<\/strong> <span class="badge badge-ok">完了<\/span> 2026年1月31日 広報 課長 送付、2026年1月31日 総務 部長 確認/,
+    /<strong>情報統括管理者へ届出<\/strong> <span class="badge badge-ok">完了<\/span> 令和8年（2026年）1月31日（土） 広報 課長 送付、令和8年（2026年）1月31日（土） 総務 部長 確認/,
   );
   // An auditor sees who sent each 届出 and who confirmed it, when.
   const auditor = await signIn(http, org.staff.auditor.employeeNo);
@@ -226,7 +235,7 @@ test("the account manager requests a change, the policy director receives and co
   assert.match(docHtml, /ソーシャルメディア公式アカウントの変更について（伺い）/);
   assert.match(
     docHtml,
-    /<th[^>]*scope="row">総合政策部長の確認<\/th><td[^>]*>[^<]+<\/td><td[^>]*>令和8年1月15日<\/td>/,
+    /<th[^>]*scope="row">総合政策部長の確認<\/th><td[^>]*>[^<]+<\/td><td[^>]*><time datetime="[^"]+">令和8年1月15日<\/time><\/td>/,
   );
   assert.match(docHtml, /<h2 id="docno-title">文書番号・決裁日（文書管理システム）<\/h2>/);
   const otherAgain = await signIn(http, org.staff.soumuManager.employeeNo);
@@ -304,7 +313,7 @@ test("the API does the same: request, send the 届出, the director confirms, re
   const lateBody = errorBody.parse(await late.json());
   assert.match(
     lateBody.error.message,
-    /廃止日を2026年4月1日（令和8年4月1日）にする場合、周知は2026年2月28日までに始めてください。3月1日に周知する場合、廃止日は4月2日以降にしてください/,
+    /廃止日を令和8年（2026年）4月1日（水）にする場合、周知は令和8年（2026年）2月28日（土）までに始めてください。3月1日に周知する場合、廃止日は4月2日以降にしてください/,
   );
   assert.equal(lateBody.error.fields[0]?.field, "announcementDate");
 

@@ -106,9 +106,9 @@ test("the manager's approval of an incomplete draft shows the form with each mis
   const approved = await manager.post(`/accounts/${a.id}/policy/approve`, { policyId: String(draft?.id) });
   assert.equal(approved.status, 303);
   const after = await manager.text(`/accounts/${a.id}/policy`);
-  assert.ok(after.includes("第1版を承認しました。見直し期限は2027年4月1日(木)です。"));
+  assert.ok(after.includes("第1版を承認しました。見直し期限は令和9年（2027年）4月1日（木）です。"));
   assert.ok(after.includes("現行（公開中）"));
-  assert.ok(after.includes("2027年4月1日(木)"));
+  assert.ok(after.includes("令和9年（2027年）4月1日（木）"));
   assert.ok(after.includes("市政情報を迅速にお届けするため"));
   assert.equal((await currentPolicy(app.ctx.db, a.id))?.version, 1);
 });
@@ -205,7 +205,9 @@ test("an overdue review is badged; the manager completes it without change, and 
   });
   assert.equal(reviewed.status, 303);
   const after = await manager.text(`/accounts/${a.id}/policy`);
-  assert.ok(after.includes("見直しの完了を記録しました。次の見直し期限は2027年4月1日(木)です。"));
+  assert.ok(
+    after.includes("見直しの完了を記録しました。次の見直し期限は令和9年（2027年）4月1日（木）です。"),
+  );
   assert.ok(!after.includes('badge-error">期限超過'));
 
   const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);

@@ -13,7 +13,7 @@ import { findPost } from "../../src/db/repos/posts.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, signIn } from "../support/http.ts";
+import { givePassword, signIn, withoutTags } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
 import { seedPost } from "../support/posts.ts";
 
@@ -238,7 +238,7 @@ test("④ published at once: the manager's report is due in business days and sh
   const after = await staff.text(`/posts/${id}`);
   assert.ok(after.includes("事後報告の確認期限"));
   assert.ok(
-    after.includes("2026/11/26 23:59:59まで"),
+    withoutTags(after).includes("令和8年（2026年）11月26日（木）23時59分まで"),
     "two business days after Tuesday: the end of Thursday",
   );
 

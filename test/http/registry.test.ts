@@ -178,7 +178,7 @@ test("apply, submit, approve twice, register (the 届出 goes out) and confirm t
   assert.match(doc, /ソーシャルメディア公式アカウントの取得について（伺い）/);
   assert.match(
     doc,
-    /<th[^>]*scope="row">総合政策部長の許可<\/th><td[^>]*>政策 部長<\/td><td[^>]*>令和8年11月24日<\/td>/,
+    /<th[^>]*scope="row">総合政策部長の許可<\/th><td[^>]*>政策 部長<\/td><td[^>]*><time datetime="[^"]+">令和8年11月24日<\/time><\/td>/,
   );
   assert.match(doc, /<th[^>]*scope="row">合議先<\/th><td[^>]*>広報広聴課、情報政策課<\/td>/);
   assert.equal(
@@ -262,7 +262,7 @@ test("an administrator records an account from before the system; the policy dir
   assert.match(doc, /<th[^>]*scope="row">文書番号<\/th><td[^>]*>いわ広第77号<\/td>/);
   assert.match(
     doc,
-    /<th[^>]*scope="row">総合政策部長の許可<\/th><td[^>]*>（紙の決裁による）<\/td><td[^>]*>平成30年3月28日<\/td>/,
+    /<th[^>]*scope="row">総合政策部長の許可<\/th><td[^>]*>（紙の決裁による）<\/td><td[^>]*><time datetime="2018-03-28">平成30年3月28日<\/time><\/td>/,
   );
 });
 

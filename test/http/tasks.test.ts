@@ -12,7 +12,7 @@ import { listTasks, openTask } from "../../src/db/repos/tasks.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
-import { givePassword, signIn } from "../support/http.ts";
+import { givePassword, signIn, withoutTags } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
 import { seedPost } from "../support/posts.ts";
 
@@ -62,7 +62,10 @@ test("a transfer puts a rotation task on the manager's list; overdue it turns re
   let manager = await signIn(http, org.staff.kouhouManager.employeeNo);
   const list = await manager.text("/tasks");
   assert.ok(list.includes("人事異動に伴うパスワード変更（転出 一子さん）"));
-  assert.ok(list.includes("2026年4月6日(月)"), "due in 3 business days (the weekend is not counted)");
+  assert.ok(
+    withoutTags(list).includes("令和8年（2026年）4月6日（月）"),
+    "due in 3 business days (the weekend is not counted)",
+  );
   assert.ok(!list.includes("期限超過"));
   const dashboard = await manager.text("/");
   assert.ok(dashboard.includes(`href="/tasks/${task.id}"`), "on the dashboard's task list");
@@ -74,7 +77,9 @@ test("a transfer puts a rotation task on the manager's list; overdue it turns re
   assert.ok((await manager.text("/")).includes('<span class="badge badge-error">期限超過</span>'));
 
   const page = await manager.text(`/tasks/${task.id}`);
-  assert.ok(page.includes("転出 一子さんの人事異動（発令日 2026年4月1日(水)、広報広聴課 → 総務課）"));
+  assert.ok(
+    page.includes("転出 一子さんの人事異動（発令日 令和8年（2026年）4月1日（水）、広報広聴課 → 総務課）"),
+  );
   assert.ok(page.includes("パスワードそのものは入力しないでください。"));
 
   const early = await manager.post(`/tasks/${task.id}/close`, {
@@ -82,7 +87,11 @@ test("a transfer puts a rotation task on the manager's list; overdue it turns re
     changedById: String(org.staff.kouhouStaff.id),
   });
   assert.equal(early.status, 422);
-  assert.ok((await early.text()).includes("2026年4月1日(水)より前の変更では、このタスクを完了できません。"));
+  assert.ok(
+    (await early.text()).includes(
+      "令和8年（2026年）4月1日（水）より前の変更では、このタスクを完了できません。",
+    ),
+  );
 
   const closed = await manager.post(`/tasks/${task.id}/close`, {
     changedAt: "2026-04-02T08:30",
@@ -92,7 +101,9 @@ test("a transfer puts a rotation task on the manager's list; overdue it turns re
   assert.equal(closed.status, 303);
   const donePage = await manager.text(`/tasks/${task.id}`);
   assert.ok(donePage.includes("タスクを完了にしました。"));
-  assert.ok(donePage.includes("パスワードを変更した日時: 2026/04/02 08:30:00（広報 主事さん）"));
+  assert.ok(
+    donePage.includes("パスワードを変更した日時: 令和8年（2026年）4月2日（木）8時30分（広報 主事さん）"),
+  );
   const row = await findAccount(app.ctx.db, account.id);
   assert.equal(row?.passwordChangedBy, org.staff.kouhouStaff.id);
   const board = await manager.text("/tasks");
@@ -191,7 +202,7 @@ test("an approved post without a schedule is 承認済み・未発信 on the aut
   assert.match(
     home,
     new RegExp(
-      `<a href="/posts/${post.id}/publish">承認済み・未発信: 発信して記録してください「[^」]+」（いわき市広報（発信待ち）・2026/04/08 09:00:00承認）</a>`,
+      `<a href="/posts/${post.id}/publish">承認済み・未発信: 発信して記録してください「[^」]+」（いわき市広報（発信待ち）・令和8年（2026年）4月8日（水）9時00分承認）</a>`,
     ),
     "on the author's list, linking to the record form, with the post's first words",
   );

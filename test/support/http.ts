@@ -108,3 +108,8 @@ export async function signIn(http: ReturnType<typeof createHttpApp>, login: stri
   }
   return b;
 }
+
+/** A page's text without its tags, for assertions on what it says (a date's <time> holds spans). */
+export function withoutTags(html: string): string {
+  return html.replace(/<[^>]+>/g, "");
+}

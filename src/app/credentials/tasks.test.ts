@@ -89,7 +89,9 @@ test("closing a rotation task records who changed the password and when, and upd
   assert.equal(row?.passwordChangedBy, org.staff.kouhouStaff.id);
   const done = await getTask(app.ctx, { actor: manager, id: task.id });
   assert.equal(done.form, "none");
-  assert.deepEqual(done.resolutionLines, ["パスワードを変更した日時: 2026/04/01 10:30:00（広報 主事さん）"]);
+  assert.deepEqual(done.resolutionLines, [
+    "パスワードを変更した日時: 令和8年（2026年）4月1日（水）10時30分（広報 主事さん）",
+  ]);
   await assert.rejects(
     completeTask(app.ctx, { actor: manager, id: task.id, input: { changedAt: "2026-04-01T10:30" } }),
     refused("conflict"),

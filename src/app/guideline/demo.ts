@@ -8,7 +8,7 @@
  */
 import * as repo from "../../db/repos/guideline.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
-import { addDays, formatWareki, tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
+import { addDays, formatWarekiDate, tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
 import { change } from "../audit.ts";
 import { type AppContext, systemActor } from "../context.ts";
 import { SAMPLE_MARK, SAMPLE_NOTE, sampleTitle } from "../demo-sample.ts";
@@ -47,7 +47,7 @@ export async function demoGuideline(ctx: AppContext): Promise<void> {
 
   await change(ctx, systemActor("demo"), "guideline.demo_history", async (tx) => {
     const revised = await repo.insertVersion(tx, {
-      label: sampleTitle(`${formatWareki(effectiveDate).replace(/\(.\)$/, "")}改正`),
+      label: sampleTitle(`${formatWarekiDate(effectiveDate)}改正`),
       effectiveDate,
       pack: shipped.pack,
       clauses: revise(clauseMapSchema.parse(shipped.clauses)),

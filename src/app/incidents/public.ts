@@ -15,7 +15,7 @@ import {
   listPublishedNotices,
   listShownWarnings,
 } from "../../db/repos/incidents.ts";
-import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { HIJACK_MARKING, hijackNoticeText } from "../../domain/hijack.ts";
 import { canonicalHandle } from "../../domain/lookalike.ts";
 import { platformLabel } from "../../guideline/pack.ts";
@@ -100,7 +100,7 @@ export const correctionNoticeSource: NoticeSource = {
       .map((n) => {
         const account = n.accountId === null ? null : (registry.byId.get(n.accountId) ?? null);
         const facts: NoticeFact[] = [{ label: "お知らせ日", date: tokyoDate(n.publishedAt) }];
-        if (n.until) facts.push({ label: "掲載期間", text: `${n.until.replaceAll("-", "/")}まで` });
+        if (n.until) facts.push({ label: "掲載期間", text: `${formatDate(n.until)}まで` });
         return {
           anchor: `correction-${n.incidentId}`,
           title: n.title,
@@ -144,7 +144,7 @@ export const hijackNoticeSource: NoticeSource = {
         const facts: NoticeFact[] = [
           { label: "サービス", text: account.service },
           { label: "アカウント", url: account.url },
-          { label: "不正アクセスが始まった日時", text: formatDateTime(since).slice(0, 16) },
+          { label: "不正アクセスが始まった日時", text: formatDateTime(since) },
         ];
         return {
           anchor: `hijack-${account.id}`,

@@ -169,11 +169,11 @@ test("on the announcement date the notice goes public, the account is 変更予�
   assert.equal(keep?.status, "open");
   assert.equal(keep?.assigneeId, org.staff.kouhouManager.id);
   assert.equal(keep?.dueDate, "2027-03-02", "it may come off the day after the last day");
-  assert.match(keep?.title ?? "", /2027年3月1日まで掲載し続ける/);
+  assert.match(keep?.title ?? "", /令和9年（2027年）3月1日（月）まで掲載し続ける/);
   at("2027-03-01");
   await assert.rejects(
     endKeepPosted(app.ctx, { actor: org.actors.kouhouManager, noticeId }),
-    /2027年3月1日まで掲載し続けてください.*2027年3月2日から外せます/,
+    /令和9年（2027年）3月1日（月）まで掲載し続けてください.*令和9年（2027年）3月2日（火）から外せます/,
   );
 
   // Public for a year after the change (4.5.2), then history.

@@ -23,12 +23,11 @@ import {
 } from "../../db/repos/notices.ts";
 import { closeTask, openTask } from "../../db/repos/tasks.ts";
 import { nextStatus } from "../../domain/accounts.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import {
   applyDetails,
   effectiveDateLabel,
   isOpenNotice,
-  japaneseDate,
   nextNoticeStatus,
   noticeKindLabels,
   toPlatform,
@@ -122,7 +121,7 @@ async function announce(ctx: AppContext, actor: Actor, id: number): Promise<void
       accountId: account.id,
       kind: `${notice.kind}_announced`,
       actorId: null,
-      comment: `${effectiveDateLabel(notice.kind)} ${japaneseDate(notice.effectiveDate)} の${noticeKindLabels[notice.kind]}を周知しました。`,
+      comment: `${effectiveDateLabel(notice.kind)} ${formatDate(notice.effectiveDate)} の${noticeKindLabels[notice.kind]}を周知しました。`,
       snapshot: { noticeId: notice.id, displayUntil: notice.displayUntil, superseded },
       at,
     });
@@ -178,8 +177,8 @@ async function takeEffect(ctx: AppContext, actor: Actor, id: number): Promise<vo
       actorId: null,
       comment:
         notice.kind === "change"
-          ? `${japaneseDate(notice.effectiveDate)}に変更を反映しました。`
-          : `${japaneseDate(notice.effectiveDate)}をもって廃止しました。`,
+          ? `${formatDate(notice.effectiveDate)}に変更を反映しました。`
+          : `${formatDate(notice.effectiveDate)}をもって廃止しました。`,
       snapshot: { noticeId: notice.id, before, after },
       at,
     });

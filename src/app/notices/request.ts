@@ -8,7 +8,7 @@ import { z } from "zod";
 import { insertEvent, lockAccount } from "../../db/repos/accounts.ts";
 import { insertNotice, openNoticesOfAccount } from "../../db/repos/notices.ts";
 import { accountStatusLabels, isAccountStatus } from "../../domain/accounts.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import {
   type AccountFacts,
   detailLabels,
@@ -190,7 +190,7 @@ export async function requestNotice(
       accountId: locked.id,
       kind: `${input.kind}_requested`,
       actorId,
-      comment: `${effectiveDateLabel(input.kind)} ${input.effectiveDate}: ${input.reason}`,
+      comment: `${effectiveDateLabel(input.kind)} ${formatDate(input.effectiveDate)}: ${input.reason}`,
       snapshot: { noticeId: notice.id, details },
       at,
     });

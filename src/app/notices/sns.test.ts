@@ -87,7 +87,7 @@ test("an announcement post cannot be rescheduled after the latest announcement d
     (e: unknown) =>
       e instanceof AppError &&
       e.status === 422 &&
-      /2026年1月31日までに発信するよう予約してください/.test(e.message),
+      /令和8年（2026年）1月31日（土）までに発信するよう予約してください/.test(e.message),
   );
   const moved = await reschedulePost(app.ctx, {
     actor: org.actors.kouhouStaff,
@@ -112,7 +112,7 @@ test("a publication later than the latest date is recorded as it happened and fl
   const page = await accountNotices(app.ctx, { actor: org.actors.kouhouManager, accountId: account.id });
   const sns = page.entries.find((e) => e.notice.id === noticeId)?.checklist.find((i) => i.key === "sns");
   assert.equal(sns?.state, "late");
-  assert.match(sns?.detail ?? "", /期限の2026年1月31日を過ぎています/);
+  assert.match(sns?.detail ?? "", /期限の令和8年（2026年）1月31日（土）を過ぎています/);
   const events = (await listEvents(app.ctx.db, account.id)).map((e) => e.kind);
   assert.ok(events.includes("sns_announced_late"));
   for (const staffId of [org.staff.kouhouManager.id, org.staff.policyDirector.id]) {
@@ -140,7 +140,7 @@ test("a publication on time completes the account's part of the announcement", a
   const page = await accountNotices(app.ctx, { actor: org.actors.kouhouManager, accountId: account.id });
   const sns = page.entries.find((e) => e.notice.id === noticeId)?.checklist.find((i) => i.key === "sns");
   assert.equal(sns?.state, "done");
-  assert.match(sns?.detail ?? "", /2026年1月20日 告知投稿を発信/);
+  assert.match(sns?.detail ?? "", /令和8年（2026年）1月20日（火） 告知投稿を発信/);
 });
 
 test("the manager is reminded to announce on the account before the latest date, and before the change notice may come off", async () => {

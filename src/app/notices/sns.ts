@@ -23,9 +23,9 @@ import {
 } from "../../db/repos/notices.ts";
 import { closeTask, openTask } from "../../db/repos/tasks.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { addDays, tokyoDate } from "../../domain/dates.ts";
+import { addDays, formatDate, tokyoDate } from "../../domain/dates.ts";
 import { latestAnnouncementDate } from "../../domain/deadlines.ts";
-import { japaneseDate, noticeKindLabels, snsLateProblem, snsScheduleProblem } from "../../domain/notices.ts";
+import { noticeKindLabels, snsLateProblem, snsScheduleProblem } from "../../domain/notices.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
@@ -122,8 +122,7 @@ export async function noteAnnouncementPublished(
     accountId: notice.accountId,
     kind: problem ? "sns_announced_late" : "sns_announced",
     actorId: post.publishedBy,
-    comment:
-      problem ?? `${japaneseDate(publishedOn)} アカウントで周知しました（${post.publishedUrl ?? ""}）。`,
+    comment: problem ?? `${formatDate(publishedOn)} アカウントで周知しました（${post.publishedUrl ?? ""}）。`,
     snapshot: { noticeId: notice.id, postId: post.id, publishedOn, latestOn },
     at,
   });
@@ -159,7 +158,7 @@ export async function openKeepTask(
     kind: keepTaskKind,
     accountId: notice.accountId,
     assigneeId: props.managerId,
-    title: `「${props.accountName}」の変更のお知らせを${japaneseDate(notice.displayUntil)}まで掲載し続ける（固定投稿またはプロフィール）`,
+    title: `「${props.accountName}」の変更のお知らせを${formatDate(notice.displayUntil)}まで掲載し続ける（固定投稿またはプロフィール）`,
     clause: "4.5.2",
     dueDate: addDays(notice.displayUntil, 1),
     cause: { noticeId: notice.id },
@@ -190,8 +189,8 @@ export async function endKeepPosted(
     const today = tokyoDate(at);
     const from = task.dueDate ?? today;
     if (today < from) {
-      const until = notice.displayUntil ? japaneseDate(notice.displayUntil) : "";
-      const message = `変更のお知らせは${until}まで掲載し続けてください（${clauseRef("4.5.2")} 変更後は１年程度）。${japaneseDate(from)}から外せます。`;
+      const until = notice.displayUntil ? formatDate(notice.displayUntil) : "";
+      const message = `変更のお知らせは${until}まで掲載し続けてください（${clauseRef("4.5.2")} 変更後は１年程度）。${formatDate(from)}から外せます。`;
       throw validation(message, [{ field: "note", message }]);
     }
     const doneBy = props.actor.kind === "staff" ? props.actor.staffId : null;

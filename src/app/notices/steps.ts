@@ -11,11 +11,10 @@ import { lockNotice, lockOpenSecurityTask, type Notice, updateNotice } from "../
 import { closeTask } from "../../db/repos/tasks.ts";
 import { nextStatus } from "../../domain/accounts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import {
   announcementDateProblem,
   cancelProblem,
-  japaneseDate,
   type NoticeStatus,
   nextNoticeStatus,
   noticeDisplayUntil,
@@ -131,7 +130,7 @@ export async function scheduleAnnouncement(
       accountId: notice.accountId,
       kind: "announcement_scheduled",
       actorId: actorIdOf(props.actor),
-      comment: `周知日 ${japaneseDate(input.announcementDate)}、${noticeKindLabels[notice.kind]}日 ${japaneseDate(effectiveDate)}`,
+      comment: `周知日 ${formatDate(input.announcementDate)}、${noticeKindLabels[notice.kind]}日 ${formatDate(effectiveDate)}`,
       snapshot: {
         noticeId: notice.id,
         announcementDate: input.announcementDate,

@@ -100,7 +100,7 @@ test("announced on 15 January, a change can take effect on 16 February at the ea
   await refused(
     requested(account.id, "2026-02-15"),
     "validation",
-    /2026年2月16日（令和8年2月16日）以降になります/,
+    /令和8年（2026年）2月16日（月）以降になります/,
   );
   const n = await notified(account.id, "2026-02-16");
   const scheduled = await schedule(n.id, "2026-01-15");
@@ -118,7 +118,7 @@ test("announced on 31 January → 1 March; a refusal names the latest announceme
   await refused(
     schedule(n.id, "2026-02-01"),
     "validation",
-    /変更日を2026年3月1日（令和8年3月1日）にする場合、周知は2026年1月31日までに始めてください。2月1日に周知する場合、変更日は3月2日以降にしてください（第4-5\(2\) 一月以上前に周知）。/,
+    /変更日を令和8年（2026年）3月1日（日）にする場合、周知は令和8年（2026年）1月31日（土）までに始めてください。2月1日に周知する場合、変更日は3月2日以降にしてください（第4-5\(2\) 一月以上前に周知）。/,
   );
   await refused(
     schedule(n.id, "2026-01-31", { effectiveDate: "2026-02-28" }),
@@ -148,7 +148,7 @@ test("leap years: announced 28 January 2028 → 29 February; announced 29 Januar
   await refused(
     schedule(n.id, "2028-01-29"),
     "validation",
-    /変更日を2028年2月29日（令和10年2月29日）にする場合、周知は2028年1月28日までに始めてください。1月29日に周知する場合、変更日は3月1日以降/,
+    /変更日を令和10年（2028年）2月29日（火）にする場合、周知は令和10年（2028年）1月28日（金）までに始めてください。1月29日に周知する場合、変更日は3月1日以降/,
   );
   const ok = await schedule(n.id, "2028-01-28");
   assert.equal(ok.announcementDate, "2028-01-28");

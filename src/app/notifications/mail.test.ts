@@ -130,9 +130,12 @@ test("each person's choice per kind; urgent ones always at once; the digest at 0
   assert.equal(digest.sent, 1);
   const [mail] = smtp.received;
   assert.ok(mail);
-  assert.equal(mail.subject, "【snsgov】通知のまとめ（2026年4月2日(木)・2件）");
+  assert.equal(mail.subject, "【snsgov】通知のまとめ（令和8年（2026年）4月2日（木）・2件）");
   assert.ok(mail.text.startsWith("総務 課長 様\n"));
-  assert.ok(mail.text.includes("■ 承認待ちの申請があります\n  承認の依頼・2026/04/01 10:00:00\n"), mail.text);
+  assert.ok(
+    mail.text.includes("■ 承認待ちの申請があります\n  承認の依頼・令和8年（2026年）4月1日（水）10時00分\n"),
+    mail.text,
+  );
   assert.ok(mail.text.includes("https://sns.city.example.lg.jp/accounts/1\n"));
   assert.ok(mail.text.includes("■ 既に画面で読んだ承認依頼"));
   assert.ok(!mail.text.includes("読んだもの\n"), "read in the app: not in the digest");

@@ -38,7 +38,7 @@ test("one notification per recipient, and a dedupe key is honoured per person", 
       recipientIds: [manager, staffer, manager, null],
       kind: "task",
       title: "明日が期限のタスクがあります",
-      body: "期限は2026年4月2日(木)です。",
+      body: "期限は令和8年（2026年）4月2日（木）です。",
       href: "/tasks/1",
       dedupeKey: "task:1:due",
     }),
@@ -57,7 +57,7 @@ test("one notification per recipient, and a dedupe key is honoured per person", 
   assert.equal((await inbox(manager)).filter((n) => n.dedupeKey === "task:1:due").length, 1);
   const [row] = await inbox(staffer);
   assert.equal(row?.title, "明日が期限のタスクがあります");
-  assert.equal(row?.body, "期限は2026年4月2日(木)です。");
+  assert.equal(row?.body, "期限は令和8年（2026年）4月2日（木）です。");
   assert.equal(row?.createdAt.toISOString(), "2026-04-01T00:00:00.000Z", "stamped with the app clock");
 });
 

@@ -80,7 +80,7 @@ test("tasks: due tomorrow, then overdue; an overdue rotation is urgent and the s
     confirm?.title,
     "明日が期限のタスクがあります: 運用に携わる職員とID・パスワード管理者の確認（いわき市広報（X））",
   );
-  assert.equal(confirm?.body, "期限は2026年4月3日(金)です（第4-1(4)）。");
+  assert.equal(confirm?.body, "期限は令和8年（2026年）4月3日（金）です（第4-1(4)）。");
   assert.equal(confirm?.href, `/tasks/${unassigned.id}`);
   const audit = await lastEntry(app.ctx.db);
   assert.equal(audit?.action, "notification.remind");
@@ -103,7 +103,7 @@ test("tasks: due tomorrow, then overdue; an overdue rotation is urgent and the s
   );
   assert.equal(
     overdue?.body,
-    "期限は2026年4月4日(土)でした。速やかに対応し、完了を記録してください（第4-3(2)）。",
+    "期限は令和8年（2026年）4月4日（土）でした。速やかに対応し、完了を記録してください（第4-3(2)）。",
   );
   assert.equal(mine.find((n) => n.dedupeKey === `task:${unassigned.id}:overdue`)?.urgent, false);
   assert.deepEqual(await keysOf(org.staff.securityDirector.id), [`task:${rotation.id}:overdue`]);
@@ -186,7 +186,7 @@ test("a post waiting for approval reminds the manager when it arrives and again 
   assert.deepEqual((await approvals())[0], [
     `post:${post.id}:v2:approval-late`,
     "予定時刻の近い投稿が承認を待っています（いわき市広報（X））",
-    "広報 主事さんが作成した投稿（第2版）が承認を待っています（第5-1(4)）。予定時刻は2026/04/07 15:00:00です。",
+    "広報 主事さんが作成した投稿（第2版）が承認を待っています（第5-1(4)）。予定時刻は令和8年（2026年）4月7日（火）15時00分です。",
   ]);
   assert.equal((await approvals()).length, 3);
 });
@@ -257,7 +257,7 @@ test("notices: schedule the announcement in time, it starts tomorrow, takes effe
   assert.equal(scheduleBy?.title, "「いわき市広報（Instagram）」の廃止の周知開始日を設定してください");
   assert.equal(
     scheduleBy?.body,
-    "周知の前に総合政策部長へ届け出て、確認を受ける必要があります（第4-5(1)）。効力発生日（2026年5月15日(金)）に間に合わせるには、2026年4月14日(火)までに周知を始めてください（第4-5(2)）。",
+    "周知の前に総合政策部長へ届け出て、確認を受ける必要があります（第4-5(1)）。効力発生日（令和8年（2026年）5月15日（金））に間に合わせるには、令和8年（2026年）4月14日（火）までに周知を始めてください（第4-5(2)）。",
   );
   assert.equal(
     (await byKey(`notice:${scheduled.id}:announce`))?.title,
@@ -347,7 +347,7 @@ test("incident steps due within the hour and overdue remind their owner, urgentl
   assert.equal(mine[0]?.href, `/incidents/${incident.id}`);
   assert.equal(
     mine[0]?.body,
-    "「イベント告知への批判の拡散」の対応「批判の内容と拡散の範囲を記録する」の期限は2027/06/01 11:00:00です（第7-2(1)）。",
+    "「イベント告知への批判の拡散」の対応「批判の内容と拡散の範囲を記録する」の期限は令和9年（2027年）6月1日（火）11時00分です（第7-2(1)）。",
   );
 });
 

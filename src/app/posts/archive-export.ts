@@ -22,7 +22,7 @@ import { findDivision } from "../../db/repos/org.ts";
 import type { PostDecision, PostImageInfo, PostVersion } from "../../db/repos/posts.ts";
 import { type PublishingCorrection, publishingCorrectionsOf } from "../../db/repos/publishing.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatCsvDateTime, tokyoDate } from "../../domain/dates.ts";
 import { validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { change } from "../audit.ts";
@@ -74,7 +74,7 @@ export const archiveCsvHeaders = [
   "指摘（条項）",
 ] as const;
 
-const when = (at: Date | null | undefined) => (at ? formatDateTime(at) : "");
+const when = (at: Date | null | undefined) => (at ? formatCsvDateTime(at) : "");
 
 /**
  * The corrections of a publishing record in words, one a line: when, by whom, what changed, why

@@ -79,7 +79,10 @@ test("anyone who sees a published post marks it erroneous: tasks to the author a
 
   await assert.rejects(
     markErroneous(app.ctx, { actor: org.actors.kouhouManager, postId: post.id, input: { note: "別の誤り" } }),
-    refused("conflict", /既に誤りとして報告され、訂正を待っています（訂正の期限: 2026\/11\/25 10:00:00）/),
+    refused(
+      "conflict",
+      /既に誤りとして報告され、訂正を待っています（訂正の期限: 令和8年（2026年）11月25日（水）10時00分）/,
+    ),
   );
   await assert.rejects(
     markErroneous(app.ctx, { actor: org.actors.kouhouManager, postId: post.id, input: { note: " " } }),

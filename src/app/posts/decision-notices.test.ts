@@ -129,7 +129,10 @@ test("an approved post sent back by an edit leaves the list; a scheduled one wai
   const scheduled = await pending("【お知らせ】年末の窓口の時間をお知らせします。", "2026-11-30T09:00");
   await approvePost(app.ctx, { actor: org.actors.kouhouManager, id: scheduled.id, input: { version: 1 } });
   const [note] = await inbox(org.staff.kouhouStaff.id, scheduled.id);
-  assert.match(note?.body ?? "", /予約日時（2026\/11\/30 09:00:00）になると、発信のタスクが届きます。/);
+  assert.match(
+    note?.body ?? "",
+    /予約日時（令和8年（2026年）11月30日（月）9時00分）になると、発信のタスクが届きます。/,
+  );
   assert.ok(
     !(await myTasks(app.ctx, org.actors.kouhouStaff)).some(
       (t) => t.href === `/posts/${scheduled.id}/publish`,
@@ -169,6 +172,6 @@ test("a return and a rejection tell the author what the approver wrote; a verbal
     input: { version: 1, givenAt: "2026-11-24T10:00" },
   });
   const [yes] = await inbox(org.staff.kouhouStaff.id, verbal.id);
-  assert.match(yes?.body ?? "", /口頭での許可（2026\/11\/24 10:00:00）を記録しました/);
+  assert.match(yes?.body ?? "", /口頭での許可（令和8年（2026年）11月24日（火）10時00分）を記録しました/);
   app.clock.set("2026-11-24T00:00:00Z");
 });

@@ -18,7 +18,7 @@ import {
   type PostValues,
   updatePost,
 } from "../../db/repos/posts.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import { fillScope, nextPostStatus, type PostCategory, postStatusLabels } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { change } from "../audit.ts";
@@ -66,7 +66,7 @@ async function scopeFor(ctx: AppContext, scopeId: number, account: AccountView):
     throw conflict(`範囲の許可「${scope.name}」は取り消されています。通常の投稿として作成してください。`);
   if (scope.validUntil < tokyoDate(ctx.clock.now())) {
     throw conflict(
-      `範囲の許可「${scope.name}」は${scope.validUntil}で有効期限が切れています。通常の投稿として作成するか、アカウント管理者に範囲の更新を依頼してください。`,
+      `範囲の許可「${scope.name}」は${formatDate(scope.validUntil)}で有効期限が切れています。通常の投稿として作成するか、アカウント管理者に範囲の更新を依頼してください。`,
     );
   }
   return scope;

@@ -200,7 +200,7 @@ test("5.2: the confirmation time lies between the version's save and now; the de
   const post = await emergency();
   await assert.rejects(
     publish(post.id, { confirmedBy: org.staff.kouhouManager.id, confirmedAt: "2026-11-24T09:59" }),
-    isError(422, "版の保存（2026/11/24 10:00:00）より前です"),
+    isError(422, "版の保存（令和8年（2026年）11月24日（火）10時00分）より前です"),
   );
   await assert.rejects(
     publish(post.id, { confirmedBy: org.staff.kouhouManager.id, confirmedAt: "2026-11-24T10:05" }),

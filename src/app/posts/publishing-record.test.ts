@@ -57,12 +57,15 @@ test("a publication time before the approval, or in the future, is refused with 
     record(post.id, { url, publishedAt: "2026-12-01T09:00" }),
     refused(
       "validation",
-      /発信した日時（2026\/12\/01 09:00:00）が、承認（2026\/12\/05 10:00:37）より前です。発信した日時は、承認（2026\/12\/05 10:00:37）から現在（2026\/12\/05 12:00:00）までの日時で入力してください。/,
+      /発信した日時（令和8年（2026年）12月1日（火）9時00分）が、承認（令和8年（2026年）12月5日（土）10時00分）より前です。発信した日時は、承認（令和8年（2026年）12月5日（土）10時00分）から現在（令和8年（2026年）12月5日（土）12時00分）までの日時で入力してください。/,
     ),
   );
   await assert.rejects(
     record(post.id, { url, publishedAt: "2026-12-05T12:05" }),
-    refused("validation", /発信した日時に未来の日時は指定できません.*現在（2026\/12\/05 12:00:00）まで/),
+    refused(
+      "validation",
+      /発信した日時に未来の日時は指定できません.*現在（令和8年（2026年）12月5日（土）12時00分）まで/,
+    ),
   );
   assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved", "nothing was recorded");
 
@@ -187,7 +190,7 @@ test("the account manager corrects a wrong record with a reason; the earlier val
   // The same checks as a first record.
   await assert.rejects(
     correct(org.actors.kouhouManager, { publishedAt: "2026-12-04T10:45", reason: "時刻の誤り" }),
-    refused("validation", /承認（2026\/12\/05 10:00:37）より前です/),
+    refused("validation", /承認（令和8年（2026年）12月5日（土）10時00分）より前です/),
   );
   await assert.rejects(
     correct(org.actors.kouhouManager, { url: "https://x.com/someoneelse/status/5", reason: "URLの誤り" }),
@@ -236,7 +239,7 @@ test("the account manager corrects a wrong record with a reason; the earlier val
   });
   await assert.rejects(
     correct(org.actors.kouhouManager, { publishedAt: "2026-12-05T11:10", reason: "時刻の誤り" }),
-    refused("validation", /削除（2026\/12\/05 11:00:00）より後です/),
+    refused("validation", /削除（令和8年（2026年）12月5日（土）11時00分）より後です/),
   );
   const again = await correct(org.actors.kouhouManager, {
     publishedAt: "2026-12-05T10:50",
@@ -262,6 +265,9 @@ test("a removal time lies between the publication and now", async () => {
       postId: post.id,
       input: { reason: "誤り", deletedAt: "2026-12-05T10:30" },
     }),
-    refused("validation", /削除した日時（2026\/12\/05 10:30:00）が、発信（2026\/12\/05 11:00:00）より前です/),
+    refused(
+      "validation",
+      /削除した日時（令和8年（2026年）12月5日（土）10時30分）が、発信（令和8年（2026年）12月5日（土）11時00分）より前です/,
+    ),
   );
 });

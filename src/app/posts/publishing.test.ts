@@ -183,7 +183,10 @@ test("a removal from the platform is recorded with its reason; the post stays on
   await assert.rejects(remove({ reason: "" }), refused("validation", /削除した理由を入力してください/));
   await assert.rejects(
     remove({ reason: "日付の誤り", deletedAt: "2026-11-24T12:30" }),
-    refused("validation", /削除した日時（2026\/11\/24 12:30:00）が、発信（2026\/11\/24 13:00:00）より前です/),
+    refused(
+      "validation",
+      /削除した日時（令和8年（2026年）11月24日（火）12時30分）が、発信（令和8年（2026年）11月24日（火）13時00分）より前です/,
+    ),
   );
   const done = await remove({ reason: "開催日を誤って記載したため削除しました。" });
   assert.equal(done.status, "deleted");

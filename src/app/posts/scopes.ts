@@ -6,7 +6,7 @@
  */
 import type { AccountView } from "../../db/repos/accounts.ts";
 import { findScope, insertScope, listScopes, type PostScope, updateScope } from "../../db/repos/posts.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import { isPostCategory, type PostCategory, type ScopeField, type ScopeSpec } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { getAccount } from "../accounts/read.ts";
@@ -105,7 +105,7 @@ export async function scopeForDrafting(
   if (!list.canDraft) throw notFound("範囲の許可");
   if (!scope.active) throw conflict(`範囲の許可「${scope.name}」は取り消されています。`);
   if (scope.validUntil < list.today)
-    throw conflict(`範囲の許可「${scope.name}」は${scope.validUntil}で有効期限が切れています。`);
+    throw conflict(`範囲の許可「${scope.name}」は${formatDate(scope.validUntil)}で有効期限が切れています。`);
   return { scope, account: list.account, fields: scopeFields(scope.fields) };
 }
 

@@ -216,15 +216,17 @@ async function storeConnection(
   });
 }
 
-export const tokenConnectInput = z.object({
-  token: text("アクセストークン", 2000),
-  accountId: z
-    .string()
-    .trim()
-    .max(100, "アカウントのIDは100文字以内で入力してください。")
-    .regex(/^[A-Za-z0-9_.:-]*$/, "アカウントのIDは英数字で入力してください。")
-    .optional(),
-});
+/** The token form's input; the token is named as the platform's form labels it. */
+export const tokenConnectInput = (tokenLabel = "アクセストークン") =>
+  z.object({
+    token: text(tokenLabel, 2000),
+    accountId: z
+      .string()
+      .trim()
+      .max(100, "アカウントのIDは100文字以内で入力してください。")
+      .regex(/^[A-Za-z0-9_.:-]*$/, "アカウントのIDは英数字で入力してください。")
+      .optional(),
+  });
 
 /**
  * Connects an account whose platform takes a token pasted once (LINE's channel access token, a
@@ -241,7 +243,7 @@ export async function connectWithToken(
     throw conflict(
       `${platformLabel(account.platform)}はトークンの貼り付けでは接続できません。${unavailable(ctx, account.platform)}`,
     );
-  const input = parse(tokenConnectInput, props.input);
+  const input = parse(tokenConnectInput(form.tokenLabel), props.input);
   const externalId = form.accountId ? (input.accountId ?? "") : "";
   if (form.accountId && externalId === "") {
     const message = `${form.accountId.label}を入力してください。`;
@@ -254,7 +256,9 @@ export async function connectWithToken(
   };
   const profile = await readProfileOrRefuse(ctx, account.platform, credentials, "token");
   assertSameAccount(account, profile);
-  return storeConnection(ctx, props.actor, account, credentials, profile, form.scopes);
+  const inspect = connectorFor(ctx.config, account.platform)?.inspect;
+  const kept = inspect ? await inspect(credentials, ctx.clock.now()) : credentials;
+  return storeConnection(ctx, props.actor, account, kept, profile, form.scopes);
 }
 
 export const blueskyConnectInput = z.object({

@@ -20,7 +20,8 @@ import { connectionsOf, outboxOfPost } from "../../db/repos/platform-publishing.
 import { findPost } from "../../db/repos/posts.ts";
 import { connectBluesky, connectWithToken } from "./connections.ts";
 import { openCredentials } from "./connectors.ts";
-import { type CrashPoint, LEASE_MS, runSender } from "./sender.ts";
+import { watchProfiles } from "./profile-watch.ts";
+import { type CrashPoint, LEASE_MS, publisherActor, runSender } from "./sender.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -56,6 +57,7 @@ before(async () => {
 after(() => fedi.close());
 
 const manager = () => org.actors.kouhouManager;
+const DAY = 86_400_000;
 
 test("connecting: a pasted token (Mastodon, Threads) or the handle and an app password (Bluesky), after the platform says whose", async () => {
   await assert.rejects(
@@ -122,6 +124,13 @@ test("connecting: a pasted token (Mastodon, Threads) or the handle and an app pa
   const [threadsRow] = await connectionsOf(app.ctx.db, ids.threads);
   assert.equal(threadsRow?.externalId, fedi.threads.user.id);
   assert.equal(threadsRow?.scopes, "threads_basic threads_content_publish threads_delete");
+  const issued = fedi.threads.issued.get(FEDI.threads.token);
+  assert.ok(issued);
+  assert.equal(
+    threadsRow?.tokenExpiresAt?.getTime(),
+    Math.floor((issued.getTime() + 60 * DAY) / 1000) * 1000,
+    "the token's expiry, as debug_token says it, is kept",
+  );
 });
 
 let n = 0;
@@ -265,4 +274,64 @@ test("hours later the Bluesky access token has expired: the deletion refreshes i
   assert.equal(onPlatform("bluesky", post.text).count, 0);
   const refreshes = fedi.bluesky.requests.filter((r) => r.path.endsWith("refreshSession")).length;
   assert.equal(refreshes, refreshesBefore + 1, "refreshed once before deleting");
+});
+
+// Last in this file: these move the clock weeks ahead.
+test("Threads: within seven days of its expiry the long-lived token is refreshed before use, and the new one kept", async () => {
+  const [before] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.ok(before?.tokenExpiresAt);
+  const old = await openCredentials(app.ctx.config, before);
+  app.clock.advance(54 * DAY);
+  const refreshes = () => fedi.threads.requests.filter((r) => r.path === "/refresh_access_token");
+
+  // Threads does not answer the refresh: the token still works for six days, so the post goes out.
+  fedi.threads.fail({ status: 503, when: (r) => r.path === "/refresh_access_token" });
+  const first = await approved("threads");
+  assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+  assert.equal(onPlatform("threads", first.text).count, 1);
+  assert.equal(refreshes().length, 1, "a refresh was tried");
+  const [unchanged] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.equal(unchanged?.tokenExpiresAt?.getTime(), before.tokenExpiresAt.getTime());
+
+  const second = await approved("threads");
+  assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+  assert.equal(onPlatform("threads", second.text).count, 1);
+  assert.equal(refreshes().length, 2);
+  const [afterRow] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.ok(afterRow?.tokenExpiresAt);
+  const fresh = await openCredentials(app.ctx.config, afterRow);
+  assert.notEqual(fresh.accessToken, old.accessToken, "the new token is kept");
+  assert.equal(afterRow.tokenExpiresAt.getTime(), Date.parse(fresh.expiresAt ?? ""));
+  assert.ok(afterRow.tokenExpiresAt.getTime() > app.clock.now().getTime() + 59 * DAY, "60 days from now");
+  const published = fedi.threads.requests.filter((r) => r.path.endsWith("/threads_publish")).at(-1);
+  assert.equal(published?.headers.authorization, `Bearer ${fresh.accessToken}`, "sent with the new token");
+  const log = JSON.stringify(await entriesAfter(app.ctx.db, 0, 100000));
+  assert.ok(!log.includes(fresh.accessToken), "the token is in no audit entry");
+});
+
+test("Threads: the daily profile watch refreshes a token within seven days of its expiry too (an account without posts)", async () => {
+  const [before] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.ok(before?.tokenExpiresAt);
+  const old = await openCredentials(app.ctx.config, before);
+  app.clock.set(new Date(before.tokenExpiresAt.getTime() - 3 * DAY));
+  const refreshes = fedi.threads.requests.filter((r) => r.path === "/refresh_access_token").length;
+  const result = await watchProfiles(app.ctx, { actor: publisherActor, accountId: ids.threads });
+  assert.equal(result.checked, 1);
+  assert.deepEqual(result.failed, []);
+  assert.equal(
+    fedi.threads.requests.filter((r) => r.path === "/refresh_access_token").length,
+    refreshes + 1,
+    "refreshed once, before reading the profile",
+  );
+  const [afterRow] = await connectionsOf(app.ctx.db, ids.threads);
+  assert.ok(afterRow?.tokenExpiresAt);
+  const fresh = await openCredentials(app.ctx.config, afterRow);
+  assert.notEqual(fresh.accessToken, old.accessToken);
+  assert.ok(afterRow.tokenExpiresAt.getTime() > app.clock.now().getTime() + 59 * DAY);
+  const me = fedi.threads.requests.filter((r) => r.path === "/v1.0/me").at(-1);
+  assert.equal(
+    me?.headers.authorization,
+    `Bearer ${fresh.accessToken}`,
+    "the profile read with the new token",
+  );
 });

@@ -154,6 +154,36 @@ test("Instagram: the image is fetched from the application's signed URL, publish
   assert.equal(done?.publishedUrl, media[0]?.permalink);
 });
 
+test("LINE: a post with an image goes out once, the image as an image message fetched from the signed URL", async () => {
+  const lineAccount = await seedKouhouAccount(app.ctx, org, {
+    platform: "line",
+    handle: "@meta_line",
+    url: "https://lin.ee/meta",
+  });
+  await connectWithToken(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: lineAccount.id,
+    input: { token: "line-token" },
+  });
+  const line = platforms.line;
+  const post = await approved(lineAccount.id, 1);
+  assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+  assert.deepEqual(await runSender(app.ctx), [], "nothing left to send");
+  const sent = line.messages.filter((m) => m.text === post.text);
+  assert.equal(sent.length, 1, "one broadcast");
+  const [image] = sent[0]?.images ?? [];
+  assert.equal(sent[0]?.images.length, 1);
+  assert.match(
+    image?.url ?? "",
+    new RegExp(`^${app.ctx.config.platforms.mediaPublicUrl}/media/s/\\d+\\.\\d+\\.`),
+  );
+  assert.equal(image?.sha256, createHash("sha256").update(JPEG).digest("hex"), "the approved image");
+  const done = await findPost(app.ctx.db, post.id);
+  assert.equal(done?.status, "published");
+  const [row] = await outboxOfPost(app.ctx.db, post.id);
+  assert.equal(row?.platformRequestId, sent[0]?.requestId);
+});
+
 test("Instagram: a text-only post is refused before sending; the operators get the reason in Japanese", async () => {
   const post = await approved(igAccountId, 0);
   const before = instagram.requests.length;

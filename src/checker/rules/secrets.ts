@@ -3,6 +3,7 @@
  * 関係者限り …) and "between us" phrases; 5.2.2.2 公表前の情報 — 未公表, 公表前, 内示, 検討中の…,
  * bracketed （案）/【案】 (never 案内, 提案, 法案), internal discussion, and the post's embargo time.
  */
+import { formatDateTime } from "../../domain/dates.ts";
 import type { CheckContext } from "../context.ts";
 
 const BRACKETED = /[([【〔〈<《「『]\s*([^()[\]【】〔〕〈〉<>《》「」『』\s]{1,8})\s*[)\]】〕〉>》」』]/gu;
@@ -127,11 +128,7 @@ export function checkUnpublished(ctx: CheckContext, now: Date): void {
   if (until) {
     const at = new Date(until);
     if (!Number.isNaN(at.getTime()) && now.getTime() < at.getTime()) {
-      const shown = new Intl.DateTimeFormat("ja-JP", {
-        timeZone: "Asia/Tokyo",
-        dateStyle: "long",
-        timeStyle: "short",
-      }).format(at);
+      const shown = formatDateTime(at);
       ctx.reportOriginal(
         "unpublished.embargo",
         "5.2.2.2",

@@ -9,9 +9,10 @@ import { readablePolicyValue } from "../../app/public/policies.ts";
 import type { PublicAccount } from "../../app/public/registry.ts";
 import { policyFieldLabels, policyFields } from "../../domain/accounts.ts";
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
+import { DateText } from "../views/dates.tsx";
 import { Url } from "../views/tokens.tsx";
 import { AccountStatus } from "./accounts-view.tsx";
-import { accountName, JaDate } from "./format.tsx";
+import { accountName } from "./format.tsx";
 
 const Breadcrumb: FC<{ account?: PublicAccount }> = ({ account }) => (
   <nav aria-label="現在地">
@@ -91,13 +92,13 @@ const VersionLine: FC<{ policy: PublishedPolicy }> = ({ policy }) => (
     第{policy.version}版
     {policy.approvedOn ? (
       <>
-        （<JaDate date={policy.approvedOn} />
+        （<DateText date={policy.approvedOn} />
         から適用）
       </>
     ) : null}
     {policy.current && policy.reviewDue ? (
       <>
-        。次回の見直しは <JaDate date={policy.reviewDue} />{" "}
+        。次回の見直しは <DateText date={policy.reviewDue} />{" "}
         までに行います（見直しはガイドライン第4-2(3)に基づき、時期は本市が定めています）
       </>
     ) : null}
@@ -130,7 +131,7 @@ const History: FC<{ account: PublicAccount; policies: PublishedPolicy[] }> = ({ 
                   </>
                 ) : null}
               </th>
-              <td>{p.approvedOn ? <JaDate date={p.approvedOn} /> : "—"}</td>
+              <td>{p.approvedOn ? <DateText date={p.approvedOn} /> : "—"}</td>
               <td class="public-text">
                 {p.changeSummary ||
                   (p.changes.length > 0
@@ -162,7 +163,7 @@ export const AccountPage: FC<{ page: PublicAccountPage; cityName: string }> = ({
             このアカウントは
             {account.closedOn ? (
               <>
-                <JaDate date={account.closedOn} />
+                <DateText date={account.closedOn} />
                 まで
               </>
             ) : (

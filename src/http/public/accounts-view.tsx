@@ -8,8 +8,9 @@ import type { FC } from "hono/jsx";
 import type { PublicAccount, PublicFilter, PublicRegistry } from "../../app/public/registry.ts";
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { DateText } from "../views/dates.tsx";
 import { Url } from "../views/tokens.tsx";
-import { accountName, JaDate } from "./format.tsx";
+import { accountName } from "./format.tsx";
 
 /**
  * 乗っ取り (7.3(1)): 「現在、不正アクセスを受けています」 and since which hour its posts are not the
@@ -50,7 +51,7 @@ const StatusLabel: FC<{ account: PublicAccount }> = ({ account }) => {
     <>
       <span class="badge badge-warn">{account.statusLabel}</span>
       <br />
-      <JaDate date={account.notice.effectiveDate} />
+      <DateText date={account.notice.effectiveDate} />
       {closure ? "に運用を終了します。" : "に変更します。"}
       <a href={`/public/notices#notice-${account.notice.id}`}>お知らせを見る</a>
     </>
@@ -160,7 +161,7 @@ export const AccountsPage: FC<AccountsPageProps> = ({
       <h1>{cityName}の公式アカウント一覧</h1>
       <p>
         {cityName}が運用しているソーシャルメディアの公式アカウントです（
-        <JaDate date={registry.today} />
+        <DateText date={registry.today} />
         現在、{registry.accounts.length}
         件）。サービス名・アカウント名・アカウントのURLを掲載しています（ガイドライン第4-4(2)）。
         ここに載っていないアカウントは、市の公式アカウントではありません。

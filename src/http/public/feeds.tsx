@@ -26,7 +26,8 @@ import type { FC } from "hono/jsx";
 import { formatCsv } from "../../app/csv.ts";
 import type { PublicAccount } from "../../app/public/registry.ts";
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
-import { accountName, warekiDate } from "./format.tsx";
+import { DateText } from "../views/dates.tsx";
+import { accountName } from "./format.tsx";
 
 /** One account in the JSON feed. */
 export type PublicAccountJson = {
@@ -187,7 +188,7 @@ export const EmbedAccounts: FC<{
               {a.notice ? (
                 <p class="snsgov-notice">
                   <a href={`${base}/public/notices#notice-${a.notice.id}`}>
-                    {warekiDate(a.notice.effectiveDate)}
+                    <DateText date={a.notice.effectiveDate} />
                     {a.notice.kind === "closure" ? "に運用を終了します" : "に変更します"}
                   </a>
                 </p>
@@ -198,7 +199,8 @@ export const EmbedAccounts: FC<{
       </tbody>
     </table>
     <p class="snsgov-source">
-      {warekiDate(today)}現在。一覧にないアカウントは{cityName}の公式アカウントではありません。
+      <DateText date={today} />
+      現在。一覧にないアカウントは{cityName}の公式アカウントではありません。
       <a href={`${base}/public/accounts`}>公式アカウント一覧（{cityName}）</a>・
       <a href={`${base}/public/verify`}>公式アカウントか確かめる</a>
     </p>

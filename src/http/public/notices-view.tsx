@@ -6,11 +6,11 @@
  */
 import type { FC } from "hono/jsx";
 import type { NoticeFact, PublicNoticeItem, PublicNoticeSection } from "../../app/public/notices.ts";
+import { DateText } from "../views/dates.tsx";
 import { Tokens, Url } from "../views/tokens.tsx";
-import { JaDate } from "./format.tsx";
 
 const Fact: FC<{ fact: NoticeFact }> = ({ fact }) => {
-  if ("date" in fact) return <JaDate date={fact.date} />;
+  if ("date" in fact) return <DateText date={fact.date} />;
   if ("url" in fact)
     return (
       <span class="public-url">
@@ -68,7 +68,7 @@ export const NoticesPage: FC<{ sections: PublicNoticeSection[]; today: string; c
     <h1>公式アカウントに関するお知らせ</h1>
     <p>
       {cityName}の公式アカウントについてのお知らせです（
-      <JaDate date={today} />
+      <DateText date={today} />
       現在）。
     </p>
     {sections.map((section) => (

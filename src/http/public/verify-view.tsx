@@ -12,14 +12,16 @@ import {
   type VerifyResult,
   type WarningReason,
 } from "../../app/public/verify.ts";
+import { formatDate } from "../../domain/dates.ts";
 import { HIJACK_MARKING } from "../../domain/hijack.ts";
 import { lookalikeReasonLabels } from "../../domain/lookalike.ts";
 import { platformLabel, platforms } from "../../guideline/pack.ts";
 import { TextField } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { ErrorSummary } from "../views/error-summary.tsx";
 import { Url } from "../views/tokens.tsx";
 import { accountJson, type PublicAccountJson } from "./feeds.tsx";
-import { accountName, JaDate, warekiDate } from "./format.tsx";
+import { accountName } from "./format.tsx";
 
 /** Why a handle deserves a warning, in Japanese. */
 export const warningLabels: Record<WarningReason, string> = {
@@ -46,15 +48,15 @@ export function verdictMessage(result: VerifyResult, cityName: string): string {
     case "announced": {
       const a = result.announced[0];
       return a
-        ? `このアカウントは、公式アカウント「${accountName(a.account)}」の変更後のアカウントとして、${warekiDate(a.effectiveDate)}から公式アカウントになる予定です。`
+        ? `このアカウントは、公式アカウント「${accountName(a.account)}」の変更後のアカウントとして、${formatDate(a.effectiveDate)}から公式アカウントになる予定です。`
         : `${cityName}の公式アカウントになる予定のアカウントです。`;
     }
     case "formerly_official": {
       const moved = result.renamed[0];
       if (result.formerly.length === 0 && moved)
-        return `このアドレスは${warekiDate(moved.changedOn)}の変更まで、${cityName}の公式アカウント「${accountName(moved.account)}」が使っていたものです。現在の公式アカウントは ${moved.account.url} です。このアドレスのアカウントは、現在は公式ではありません。`;
+        return `このアドレスは${formatDate(moved.changedOn)}の変更まで、${cityName}の公式アカウント「${accountName(moved.account)}」が使っていたものです。現在の公式アカウントは ${moved.account.url} です。このアドレスのアカウントは、現在は公式ではありません。`;
       const a = result.formerly[0];
-      const until = a?.closedOn ? `${warekiDate(a.closedOn)}まで` : "以前は";
+      const until = a?.closedOn ? `${formatDate(a.closedOn)}まで` : "以前は";
       return `このアカウントは${until}${cityName}の公式アカウントでした。現在は運用を終了しているため、公式アカウントではありません。`;
     }
     case "not_official":
@@ -102,7 +104,7 @@ const Answer: FC<{ result: VerifyResult; cityName: string }> = ({ result, cityNa
       <p class="hint">確かめたアカウント: {checkedText(result.query)}</p>
       {result.knownImpersonation ? (
         <p>
-          <JaDate date={result.knownImpersonation.since} />
+          <DateText date={result.knownImpersonation.since} />
           から確認しています。フォローや返信、リンクを開くことは控えてください。
           {result.knownImpersonation.noticeId !== null ? (
             <a href={`/public/notices#impersonation-${result.knownImpersonation.noticeId}`}>
@@ -142,7 +144,7 @@ const Answer: FC<{ result: VerifyResult; cityName: string }> = ({ result, cityNa
               <AccountLine account={a} />
               {a.closedOn ? (
                 <>
-                  （<JaDate date={a.closedOn} />
+                  （<DateText date={a.closedOn} />
                   に運用終了）
                 </>
               ) : null}
@@ -154,7 +156,7 @@ const Answer: FC<{ result: VerifyResult; cityName: string }> = ({ result, cityNa
         <ul>
           {result.renamed.map((r) => (
             <li>
-              現在の公式アカウント: <AccountLine account={r.account} />（<JaDate date={r.changedOn} />
+              現在の公式アカウント: <AccountLine account={r.account} />（<DateText date={r.changedOn} />
               に変更）
             </li>
           ))}

@@ -8,11 +8,11 @@ import { createApiToken, listApiTokens, revokeApiToken } from "../../app/api-tok
 import { changePassword } from "../../app/auth.ts";
 import { beginTwoFactor, confirmTwoFactor, disableTwoFactor, twoFactorStatus } from "../../app/two-factor.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
 import { Badge, Csrf, ErrorSummary, type FormState, SelectField, TextField } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 
 const expiryOptions = [
   { value: "30", label: "30日" },
@@ -46,7 +46,7 @@ export function accountRoutes() {
           <h2 id="pw-title">パスワードの変更</h2>
           <p>
             最終変更:{" "}
-            {credentials?.passwordChangedAt ? formatDateTime(credentials.passwordChangedAt) : "記録なし"}
+            {credentials?.passwordChangedAt ? <DateTime at={credentials.passwordChangedAt} /> : "記録なし"}
             。変更すると、この画面以外のログインはすべて終了します。
           </p>
           <ErrorSummary state={forms.password} />
@@ -131,9 +131,11 @@ export function accountRoutes() {
                     <tr>
                       <td>{t.name}</td>
                       <td class="mono">{t.prefix}…</td>
-                      <td>{formatDateTime(t.createdAt)}</td>
-                      <td>{t.expiresAt ? formatDateTime(t.expiresAt) : "なし"}</td>
-                      <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "未使用"}</td>
+                      <td>
+                        <DateTime at={t.createdAt} />
+                      </td>
+                      <td>{t.expiresAt ? <DateTime at={t.expiresAt} /> : "なし"}</td>
+                      <td>{t.lastUsedAt ? <DateTime at={t.lastUsedAt} /> : "未使用"}</td>
                       <td>
                         {t.revokedAt ? (
                           <Badge tone="muted">無効化済み</Badge>

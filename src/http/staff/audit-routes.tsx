@@ -12,10 +12,11 @@ import type { AuditFilter } from "../../db/repos/audit.ts";
 import { type AuditActionGroup, auditActionLabel } from "../../domain/audit-actions.ts";
 import type { AuditEntryRecord } from "../../domain/audit-chain.ts";
 import { auditSummaryJson, auditTargetText, describeAuditEntry } from "../../domain/audit-summary.ts";
-import { addDays, formatDateTime, isPlainDate, tokyoDayStart } from "../../domain/dates.ts";
+import { addDays, isPlainDate, tokyoDayStart } from "../../domain/dates.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, render } from "../render.tsx";
 import { TextField } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 
 const PAGE = 50;
 
@@ -159,7 +160,9 @@ export function auditRoutes() {
               {shown.map((e) => (
                 <tr>
                   <td class="num">{e.seq}</td>
-                  <td>{formatDateTime(new Date(e.at))}</td>
+                  <td>
+                    <DateTime at={new Date(e.at)} seconds />
+                  </td>
                   <td>{e.actorId ? <a href={`/staff/${e.actorId}`}>{e.actorLabel}</a> : e.actorLabel}</td>
                   <td>
                     {auditActionLabel(e.action)}

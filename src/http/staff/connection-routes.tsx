@@ -32,6 +32,7 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, setFlash, submit } from "../render.tsx";
 import { AccountHeader } from "../views/account-tabs.tsx";
 import { Badge, Csrf, ErrorSummary, type FormState, TextField } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 
 type Forms = { connect?: FormState; revoke?: FormState };
 
@@ -64,7 +65,7 @@ function TokenForm(props: {
 }) {
   const { form, state } = props;
   return (
-    <form method="post" action={`/accounts/${props.accountId}/connection/token`}>
+    <form method="post" action={`/accounts/${props.accountId}/connection/token`} novalidate>
       <Csrf token={props.csrf} />
       {form.accountId ? (
         <TextField
@@ -137,6 +138,13 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           </p>
         </div>
       ) : null}
+      {account.platform === "line" && !ctx.config.platforms.mediaPublicUrl ? (
+        <div class="notice notice-info" role="note">
+          <p>
+            画像つきの投稿はLINEへ自動発信されません（LINEは画像をインターネット上のURLから取り込むため、画像を一時的に公開するURL「SNSGOV_MEDIA_PUBLIC_URL」の設定が必要です。システム管理者にご相談ください）。文字だけの投稿は自動発信されます。
+          </p>
+        </div>
+      ) : null}
       <section aria-labelledby="live-heading">
         <h2 id="live-heading">現在の接続</h2>
         {live ? (
@@ -147,10 +155,12 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
             <dd>{live.externalHandle ? `@${live.externalHandle.replace(/^@/, "")}` : "—"}</dd>
             <dt>接続した人・日時</dt>
             <dd>
-              {who(live.connectedBy)}（{formatDateTime(live.connectedAt)}）
+              {who(live.connectedBy)}（<DateTime at={live.connectedAt} />）
             </dd>
             <dt>プロフィールの最終確認</dt>
-            <dd>{live.profileCheckedAt ? formatDateTime(live.profileCheckedAt) : "まだ確認していません"}</dd>
+            <dd>
+              {live.profileCheckedAt ? <DateTime at={live.profileCheckedAt} /> : "まだ確認していません"}
+            </dd>
             {live.lastError ? (
               <>
                 <dt>{label}からの最後の応答</dt>
@@ -200,7 +210,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
           ) : tokenForm ? (
             <TokenForm accountId={account.id} form={tokenForm} csrf={csrf} state={forms.connect} />
           ) : account.platform === "bluesky" ? (
-            <form method="post" action={`/accounts/${account.id}/connection/bluesky`}>
+            <form method="post" action={`/accounts/${account.id}/connection/bluesky`} novalidate>
               <Csrf token={csrf} />
               <TextField
                 name="identifier"
@@ -230,7 +240,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <section aria-labelledby="revoke-heading">
           <h2 id="revoke-heading">接続を取り消す</h2>
           <ErrorSummary state={forms.revoke} />
-          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`}>
+          <form method="post" action={`/accounts/${account.id}/connection/${live.id}/revoke`} novalidate>
             <Csrf token={csrf} />
             <TextField name="reason" label="取り消す理由" required maxlength={500} state={forms.revoke} />
             <p>
@@ -260,7 +270,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
               {info.connections.map((conn) => (
                 <tr>
                   <td>
-                    {who(conn.connectedBy)}（{formatDateTime(conn.connectedAt)}）
+                    {who(conn.connectedBy)}（<DateTime at={conn.connectedAt} />）
                   </td>
                   <td>{statusBadge(conn)}</td>
                   <td>

@@ -20,7 +20,6 @@ import {
   isConsultationStatus,
   tagsOf,
 } from "../../domain/consultations.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
@@ -34,6 +33,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 import { Lines } from "../views/policy-view.tsx";
 
 type Status = 200 | 409 | 422;
@@ -128,7 +128,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
       <section aria-labelledby="question-title">
         <h2 id="question-title">協議の内容</h2>
         <p class="hint">
-          {row.askedByName ?? "—"}（{formatDateTime(row.askedAt)}）
+          {row.askedByName ?? "—"}（<DateTime at={row.askedAt} />）
         </p>
         <p>
           <Lines text={row.question} />
@@ -139,7 +139,7 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
         {row.answer ? (
           <>
             <p class="hint">
-              {row.answeredByName ?? "—"}（{row.answeredAt ? formatDateTime(row.answeredAt) : "—"}）
+              {row.answeredByName ?? "—"}（{row.answeredAt ? <DateTime at={row.answeredAt} /> : "—"}）
             </p>
             <p>
               <Lines text={row.answer} />
@@ -175,7 +175,15 @@ async function detailPage(c: HttpContext, id: number, answer?: FormState, status
             回答で解決したかどうかは、協議を申し出た職員が判断します。解決したら「解決済みにする」を、まだ解決しない場合は「協議を再開する」を押すと、協議先が改めて回答します。回答から
             {DESK_CLOSE_AFTER_DAYS}
             日たっても協議を申し出た職員から返事（解決済みにする・協議を再開する）がない場合に限り、協議先が解決済みにできます。
-            {deskMayCloseFrom ? `この協議では、${formatDateTime(deskMayCloseFrom)}以降です。` : ""}
+            {deskMayCloseFrom ? (
+              <>
+                この協議では、
+                <DateTime at={deskMayCloseFrom} />
+                以降です。
+              </>
+            ) : (
+              ""
+            )}
           </p>
           {closeRefusal && !may.close ? <p class="hint">{closeRefusal}</p> : null}
         </section>
@@ -284,7 +292,9 @@ export function consultationRoutes() {
                     <td>
                       <StatusBadge status={row.status} />
                     </td>
-                    <td>{formatDateTime(row.askedAt)}</td>
+                    <td>
+                      <DateTime at={row.askedAt} />
+                    </td>
                     <td>
                       <Tags tags={row.tags} />
                     </td>

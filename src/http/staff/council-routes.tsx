@@ -24,7 +24,7 @@ import {
 import { adoptRules, getRulesVersion, listRulesVersions } from "../../app/council/rules.ts";
 import { attachmentExtensions, contentDisposition, MAX_ATTACHMENT_BYTES } from "../../domain/attachments.ts";
 import { flaggedSeats, type SeatState, seatSourceLabels, seatStateLabels } from "../../domain/council.ts";
-import { formatWareki, formatWarekiDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
@@ -38,6 +38,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 import { DiffLegend, DiffRuns } from "../views/guideline-views.tsx";
 import { Lines } from "../views/policy-view.tsx";
 
@@ -133,7 +134,7 @@ async function councilPage(
                             {" "}
                             {row.seated.positionName}・{row.source ? seatSourceLabels[row.source] : ""}
                             {row.source === "designated" && row.member
-                              ? `（${formatWareki(tokyoDate(row.member.designatedAt))}指名）`
+                              ? `（${formatDate(tokyoDate(row.member.designatedAt))}指名）`
                               : ""}
                           </span>
                         </>
@@ -220,7 +221,9 @@ async function councilPage(
               <tbody>
                 {meetings.map((m) => (
                   <tr>
-                    <td>{formatWareki(m.heldOn)}</td>
+                    <td>
+                      <DateText date={m.heldOn} />
+                    </td>
                     <td>
                       <a href={`/council/meetings/${m.id}`}>{m.title}</a>
                     </td>
@@ -313,9 +316,13 @@ async function meetingPage(
       <h1>{meeting.title}</h1>
       <dl class="facts">
         <dt>開催日</dt>
-        <dd>{formatWareki(meeting.heldOn)}</dd>
+        <dd>
+          <DateText date={meeting.heldOn} />
+        </dd>
         <dt>最終更新</dt>
-        <dd>{formatWarekiDateTime(meeting.updatedAt)}</dd>
+        <dd>
+          <DateTime at={meeting.updatedAt} />
+        </dd>
       </dl>
       <section aria-labelledby="agenda-title">
         <h2 id="agenda-title">議題</h2>
@@ -436,7 +443,9 @@ async function rulesPage(c: HttpContext, version: number | null, state?: FormSta
         <>
           <dl class="facts">
             <dt>制定・改正日</dt>
-            <dd>{formatWareki(detail.rules.adoptedOn)}</dd>
+            <dd>
+              <DateText date={detail.rules.adoptedOn} />
+            </dd>
             <dt>改正の概要</dt>
             <dd>{detail.rules.changeSummary || "—"}</dd>
             <dt>登録</dt>
@@ -480,7 +489,7 @@ async function rulesPage(c: HttpContext, version: number | null, state?: FormSta
                 >
                   第{v.version}版
                 </a>
-                （{formatWareki(v.adoptedOn)}）{v.changeSummary ? `: ${v.changeSummary}` : ""}
+                （<DateText date={v.adoptedOn} />）{v.changeSummary ? `: ${v.changeSummary}` : ""}
               </li>
             ))}
           </ul>

@@ -15,7 +15,6 @@ import {
 } from "../../app/credentials/credentials.ts";
 import { toDateTimeLocal } from "../../app/credentials/rules.ts";
 import { accountStatusLabels } from "../../domain/accounts.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, setFlash, submit } from "../render.tsx";
 import { AccountHeader } from "../views/account-tabs.tsx";
@@ -28,6 +27,7 @@ import {
   SelectField,
   TextField,
 } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 import { taskRoutes } from "./task-routes.tsx";
 
 type Forms = { holder?: FormState; password?: FormState; security?: FormState };
@@ -57,7 +57,8 @@ function warnings(view: CredentialsView) {
           <ul>
             {view.rotations.map((t) => (
               <li>
-                <a href={`/tasks/${t.id}`}>{t.title}</a>（期限: {t.dueDate ? formatDate(t.dueDate) : "なし"}）{" "}
+                <a href={`/tasks/${t.id}`}>{t.title}</a>（期限:{" "}
+                {t.dueDate ? <DateText date={t.dueDate} /> : "なし"}）{" "}
                 {t.overdue ? <Badge tone="error">期限超過</Badge> : null}
               </li>
             ))}
@@ -113,7 +114,9 @@ const MemberTable = ({
             <td>
               <PlacementBadge m={m} />
             </td>
-            <td>{formatDateTime(m.addedAt)}</td>
+            <td>
+              <DateTime at={m.addedAt} />
+            </td>
             {remove ? (
               <td>
                 <form
@@ -241,7 +244,7 @@ async function page(c: HttpContext, accountId: number, forms: Forms = {}, status
         <h2 id="password-title">パスワードの変更（第4-3(2)）</h2>
         <dl class="facts">
           <dt>最後に変更した日時</dt>
-          <dd>{view.passwordChangedAt ? formatDateTime(view.passwordChangedAt) : "記録がありません"}</dd>
+          <dd>{view.passwordChangedAt ? <DateTime at={view.passwordChangedAt} /> : "記録がありません"}</dd>
           <dt>変更した職員</dt>
           <dd>{view.passwordChangedByName ? `${view.passwordChangedByName}さん` : "—"}</dd>
         </dl>

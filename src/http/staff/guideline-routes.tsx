@@ -25,7 +25,7 @@ import {
   updateGuidelineDraft,
 } from "../../app/guideline/versions.ts";
 import type { GuidelineVersionSummary } from "../../db/repos/guideline.ts";
-import { formatWareki, formatWarekiDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { ackScopeLabels, ackScopes } from "../../domain/guideline-ack.ts";
 import { orderedClauseIds } from "../../domain/guideline-diff.ts";
 import { can } from "../../domain/policy.ts";
@@ -43,6 +43,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 import {
   AcknowledgementTable,
   ClauseChanges,
@@ -95,7 +96,7 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
       {mine.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
           <p>
-            最新の版（{mine.version.label}）は {formatWarekiDateTime(mine.acknowledgedAt)} に確認済みです。
+            最新の版（{mine.version.label}）は <DateTime at={mine.acknowledgedAt} /> に確認済みです。
           </p>
         </div>
       ) : mine.required ? (
@@ -113,7 +114,7 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
       {upcoming ? (
         <div class="notice notice-info">
           <p>
-            新しい版「{upcoming.label}」が {formatWareki(upcoming.effectiveDate)} から施行されます。{" "}
+            新しい版「{upcoming.label}」が <DateText date={upcoming.effectiveDate} /> から施行されます。{" "}
             <a href={`/guideline/versions/${upcoming.id}`}>変更点を見る</a>
           </p>
         </div>
@@ -145,13 +146,15 @@ async function listPage(c: HttpContext, importState?: FormState, status: Status 
                     <td>
                       <a href={`/guideline/versions/${v.id}`}>{v.label}</a>
                     </td>
-                    <td>{formatWareki(v.effectiveDate)}</td>
+                    <td>
+                      <DateText date={v.effectiveDate} />
+                    </td>
                     <td>
                       <Badge tone={state.tone}>{state.label}</Badge>
                     </td>
                     <td>
                       {v.publishedAt
-                        ? `${formatWareki(tokyoDate(v.publishedAt))}（${v.publishedByName ?? "システム"}）`
+                        ? `${formatDate(tokyoDate(v.publishedAt))}（${v.publishedByName ?? "システム"}）`
                         : "—"}
                     </td>
                   </tr>
@@ -264,13 +267,13 @@ async function versionPage(
       <dl class="facts">
         <dt>施行日</dt>
         <dd>
-          {formatWareki(v.effectiveDate)}
+          <DateText date={v.effectiveDate} />
           {draft ? "（予定）" : ""}
         </dd>
         <dt>公開</dt>
         <dd>
           {v.publishedAt
-            ? `${formatWarekiDateTime(v.publishedAt)}（${v.publishedByName ?? "システム"}）`
+            ? `${formatDateTime(v.publishedAt)}（${v.publishedByName ?? "システム"}）`
             : "未公開（下書き）"}
         </dd>
         {draft ? (
@@ -422,14 +425,18 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       {error ? <ErrorSummary state={refusal(error)} /> : null}
       {view.acknowledgedAt ? (
         <div class="notice notice-success" role="status">
-          <p>この版は {formatWarekiDateTime(view.acknowledgedAt)} に確認済みです。</p>
+          <p>
+            この版は <DateTime at={view.acknowledgedAt} /> に確認済みです。
+          </p>
         </div>
       ) : null}
       <dl class="facts">
         <dt>施行日</dt>
-        <dd>{formatWareki(v.effectiveDate)}</dd>
+        <dd>
+          <DateText date={v.effectiveDate} />
+        </dd>
         <dt>公開</dt>
-        <dd>{v.publishedAt ? formatWarekiDateTime(v.publishedAt) : "—"}</dd>
+        <dd>{v.publishedAt ? <DateTime at={v.publishedAt} /> : "—"}</dd>
       </dl>
       {v.summary ? (
         <section aria-labelledby="summary-title">
@@ -442,7 +449,7 @@ async function acknowledgePage(c: HttpContext, error?: string, status: Status = 
       {view.base ? (
         <section aria-labelledby="changes-title">
           <h2 id="changes-title">
-            前回確認した版（{view.base.label}、{formatWareki(tokyoDate(view.base.acknowledgedAt))}
+            前回確認した版（{view.base.label}、<DateText date={tokyoDate(view.base.acknowledgedAt)} />
             確認）からの変更点
           </h2>
           <ClauseChanges changes={view.clauses} />
@@ -546,7 +553,7 @@ export function guidelineRoutes() {
     return done(
       c,
       `/guideline/versions/${id}`,
-      `「${result.result.label}」を公開しました。${formatWareki(result.result.effectiveDate)}から施行されます。`,
+      `「${result.result.label}」を公開しました。${formatDate(result.result.effectiveDate)}から施行されます。`,
     );
   });
 
@@ -579,7 +586,8 @@ export function guidelineRoutes() {
         <p>
           確認の対象は「{ackScopeLabels[ack.scope]}」です（第8-2 周知徹底。対象は総合政策部長が決めます）。
           初期設定用の部の職員は数えません。まだ確認していない職員には、
-          {formatWareki(ack.remindOn)}（公開または施行から{ack.reminderDays}
+          <DateText date={ack.remindOn} />
+          （公開または施行から{ack.reminderDays}
           日後）にタスクでお知らせします。
         </p>
         {can(actor, "guideline.ack_scope") ? (

@@ -9,7 +9,7 @@ import type { EncodingOption } from "../../app/csv.ts";
 import { importOrg, type OrgImportPlan, orgKindLabels, orgOutcomeLabels } from "../../app/org-import.ts";
 import { exportStaff } from "../../app/staff-export.ts";
 import { importStaff, type StaffImportPlan, staffOutcomeLabels } from "../../app/staff-import.ts";
-import { tokyoDate } from "../../domain/dates.ts";
+import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, render } from "../render.tsx";
@@ -212,7 +212,7 @@ const StaffPlanTable = ({ plan }: { plan: StaffImportPlan }) => (
                   </li>
                 ))}
                 {row.transfer ? (
-                  <li>{`人事異動として記録（発令日 ${row.transfer.effectiveDate}${row.transfer.scheduled ? "、発令予定" : ""}）`}</li>
+                  <li>{`人事異動として記録（発令日 ${formatDate(row.transfer.effectiveDate)}${row.transfer.scheduled ? "、発令予定" : ""}）`}</li>
                 ) : null}
                 {row.notes.map((n) => (
                   <li>{n}</li>

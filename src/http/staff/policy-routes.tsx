@@ -35,6 +35,7 @@ import {
   refusal,
   TextArea,
 } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 import { PolicyForm } from "../views/policy-form.tsx";
 import {
   FindingList,
@@ -110,8 +111,8 @@ async function policyPage(
               <dd>第{current.version}版</dd>
               <dt>承認</dt>
               <dd>
-                {current.approvedAt ? formatDateTime(current.approvedAt) : "—"}（{current.approverName ?? "—"}
-                ）
+                {current.approvedAt ? <DateTime at={current.approvedAt} /> : "—"}（
+                {current.approverName ?? "—"}）
               </dd>
               <dt>見直し期限（この市の設定）</dt>
               <dd>
@@ -166,7 +167,7 @@ async function policyPage(
           <>
             <p>
               第{draft.version}版（{policyStatusLabels.draft}）: 作成 {draft.authorName ?? "—"}、最終更新{" "}
-              {formatDateTime(draft.updatedAt)}
+              <DateTime at={draft.updatedAt} />
             </p>
             {missing.length > 0 ? (
               <div class="notice notice-warning">
@@ -311,7 +312,7 @@ async function versionPage(c: HttpContext, accountId: number, version: number) {
         <dd>{policyStatusLabels[policy.status]}</dd>
         <dt>作成</dt>
         <dd>
-          {policy.authorName ?? "—"}（{formatDateTime(policy.createdAt)}）
+          {policy.authorName ?? "—"}（<DateTime at={policy.createdAt} />）
         </dd>
         <dt>承認</dt>
         <dd>
@@ -322,7 +323,7 @@ async function versionPage(c: HttpContext, accountId: number, version: number) {
         {policy.status === "approved" ? (
           <>
             <dt>見直し期限</dt>
-            <dd>{policy.reviewDue ? formatDate(policy.reviewDue) : "未設定"}</dd>
+            <dd>{policy.reviewDue ? <DateText date={policy.reviewDue} /> : "未設定"}</dd>
           </>
         ) : null}
         <dt>主な変更点</dt>
@@ -374,7 +375,7 @@ async function profilePage(c: HttpContext, accountId: number, state?: FormState,
         {last ? (
           <>
             <p>
-              最終確認: {last.checkedAt ? formatDateTime(last.checkedAt) : "—"}{" "}
+              最終確認: {last.checkedAt ? <DateTime at={last.checkedAt} /> : "—"}{" "}
               {last.hasErrors ? <Badge tone="error">要修正</Badge> : <Badge tone="ok">問題なし</Badge>}
             </p>
             <RequirementList requirements={last.requirements} />

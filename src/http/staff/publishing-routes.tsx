@@ -19,12 +19,13 @@ import { correctPublishingRecord } from "../../app/posts/publishing-correct.ts";
 import { draftAnnouncementPost } from "../../app/posts/publishing-drafts.ts";
 import { type PublishingInfo, publishingInfo, publishingQueue } from "../../app/posts/publishing-read.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
 import { guidelinePack, platformLabel } from "../../guideline/pack.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
 import { Csrf, emptyForm, type FormState } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { PublishingPanel } from "../views/publishing-panel.tsx";
 import {
   CorrectRecordForm,
@@ -214,8 +215,17 @@ export function publishingRoutes() {
               {q.announcements.map((n) => (
                 <li>
                   「{n.accountName}」（{platformLabel(n.platform)}）の
-                  {isNoticeKind(n.kind) ? noticeKindLabels[n.kind] : n.kind}（{formatDate(n.effectiveDate)}
-                  ）の告知です{n.announcementDate ? `（周知日 ${formatDate(n.announcementDate)}）` : ""}。
+                  {isNoticeKind(n.kind) ? noticeKindLabels[n.kind] : n.kind}（
+                  <DateText date={n.effectiveDate} />
+                  ）の告知です
+                  {n.announcementDate ? (
+                    <>
+                      （周知日 <DateText date={n.announcementDate} />）
+                    </>
+                  ) : (
+                    ""
+                  )}
+                  。
                   {n.canDraft ? (
                     <form method="post" action={`/notices/${n.noticeId}/announcement-post`} class="actions">
                       <Csrf token={csrf} />

@@ -39,7 +39,7 @@ import { listFilings } from "../../db/repos/filings.ts";
 import { listDepartments, listDivisions } from "../../db/repos/org.ts";
 import { searchStaff } from "../../db/repos/staff.ts";
 import { type AccountStatus, accountStatusLabels, isAccountStatus } from "../../domain/accounts.ts";
-import { formatDate, formatDateTime, formatWarekiDate } from "../../domain/dates.ts";
+import { formatDateTime, formatWarekiDate } from "../../domain/dates.ts";
 import { filingStatusLabels } from "../../domain/filings.ts";
 import { isSetupDepartment } from "../../domain/org.ts";
 import { can } from "../../domain/policy.ts";
@@ -65,6 +65,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 import { DocumentNumberPanel } from "../views/document-views.tsx";
 import { FilingStatusBadge } from "../views/filing-views.tsx";
 import { filingRoutes } from "./filing-routes.tsx";
@@ -659,7 +660,9 @@ export function registryRoutes() {
           {account.plannedStartOn ? (
             <>
               <dt>運用開始の予定日</dt>
-              <dd>{formatDate(account.plannedStartOn)}</dd>
+              <dd>
+                <DateText date={account.plannedStartOn} />
+              </dd>
             </>
           ) : null}
           {account.cost ? (
@@ -695,7 +698,7 @@ export function registryRoutes() {
           {account.registeredAt ? (
             <>
               <dt>アカウント作成日</dt>
-              <dd>{account.platformCreatedOn ? formatDate(account.platformCreatedOn) : "—"}</dd>
+              <dd>{account.platformCreatedOn ? <DateText date={account.platformCreatedOn} /> : "—"}</dd>
               <dt>二段階認証</dt>
               <dd>
                 {account.mfaEnabled ? "有効" : <Badge tone="warn">無効</Badge>}
@@ -706,7 +709,9 @@ export function registryRoutes() {
           {account.closedOn ? (
             <>
               <dt>廃止日</dt>
-              <dd>{formatDate(account.closedOn)}</dd>
+              <dd>
+                <DateText date={account.closedOn} />
+              </dd>
             </>
           ) : null}
         </dl>
@@ -723,13 +728,13 @@ export function registryRoutes() {
             <h2 id="existing-title">{EXISTING_LABEL}</h2>
             <p>
               このアカウントは、このシステムの導入前に紙の起案で許可されたものです。元の起案の記録（
-              部等の長（情報管理者）の許可 {formatWarekiDate(existing.departmentApprovedOn)}
-              、総合政策部長の許可 {formatWarekiDate(existing.policyApprovedOn)}
+              部等の長（情報管理者）の許可 <DateText date={existing.departmentApprovedOn} />
+              、総合政策部長の許可 <DateText date={existing.policyApprovedOn} />
               {existing.securityFiledOn
                 ? `、情報統括管理者への届出 ${formatWarekiDate(existing.securityFiledOn)}`
                 : ""}
               ）により登録しています。登録: {existing.recordedByName ?? "—"}{" "}
-              {formatDateTime(existing.recordedAt)}
+              <DateTime at={existing.recordedAt} />
               {existing.confirmedAt
                 ? `、総合政策部長の確認: ${existing.confirmedByName ?? "—"} ${formatDateTime(existing.confirmedAt)}`
                 : "、総合政策部長の確認待ち"}
@@ -825,7 +830,7 @@ export function registryRoutes() {
           <section aria-labelledby="filing-title">
             <h2 id="filing-title">情報統括管理者への届出（第4-1(2) 取得後）</h2>
             <p>
-              {formatDateTime(filing.sentAt)} に{filing.round > 1 ? `第${filing.round}回の` : ""}
+              <DateTime at={filing.sentAt} /> に{filing.round > 1 ? `第${filing.round}回の` : ""}
               届出を送りました（
               {filing.sentByName ?? "—"}）。状態: <FilingStatusBadge status={filing.status} />
               {filing.confirmedAt
@@ -969,7 +974,7 @@ export function registryRoutes() {
           <ol class="timeline">
             {events.map((e) => (
               <li>
-                <strong>{eventLabels[e.kind] ?? e.kind}</strong> — {formatDateTime(e.at)}
+                <strong>{eventLabels[e.kind] ?? e.kind}</strong> — <DateTime at={e.at} />
                 {e.actorName ? `（${e.actorName}）` : ""}
                 {e.comment ? <p>{e.comment}</p> : null}
               </li>

@@ -6,11 +6,11 @@
  */
 import { Hono } from "hono";
 import { approveRole, declineRole, type PrivilegedHolder, privilegedHolders } from "../../app/roles.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
 import { roleLabels } from "../../domain/roles.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, csrfOf, done, intParam, render } from "../render.tsx";
 import { Badge, Csrf } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 
 const sourceLabel: Record<PrivilegedHolder["source"], string> = {
   post: "職による",
@@ -55,9 +55,9 @@ export function roleRoutes() {
                       <td>
                         <a href={`/staff/${p.staffId}`}>{p.name}</a>（{p.employeeNo}）
                       </td>
-                      <td>{p.validUntil ? formatDate(p.validUntil) : "—"}</td>
+                      <td>{p.validUntil ? <DateText date={p.validUntil} /> : "—"}</td>
                       <td>
-                        {p.proposedBy ?? "—"}（{formatDateTime(p.proposedAt)}）
+                        {p.proposedBy ?? "—"}（<DateTime at={p.proposedAt} />）
                       </td>
                       <td>
                         {p.canDecide ? (
@@ -131,8 +131,10 @@ export function roleRoutes() {
                           )}
                           {h.actingFor ? `: ${h.actingFor}` : ""}
                         </td>
-                        <td>{formatDate(h.since)}</td>
-                        <td>{h.until ? formatDate(h.until) : "—"}</td>
+                        <td>
+                          <DateText date={h.since} />
+                        </td>
+                        <td>{h.until ? <DateText date={h.until} /> : "—"}</td>
                         <td>
                           {[
                             h.proposedBy ? `${h.source === "acting" ? "登録" : "提案"}: ${h.proposedBy}` : "",

@@ -7,7 +7,6 @@
 import type { FC } from "hono/jsx";
 import { actingKinds } from "../../app/acting.ts";
 import type { ActingView, RoleAssignment } from "../../db/repos/staff.ts";
-import { formatDate } from "../../domain/dates.ts";
 import { assignableRoles, isOversightRole, isRole, type RoleGrant, roleLabels } from "../../domain/roles.ts";
 import {
   Badge,
@@ -18,6 +17,7 @@ import {
   SelectField,
   TextField,
 } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { type OrgNames, RoleList } from "../views/roles.tsx";
 
 export type RolesSectionProps = {
@@ -77,7 +77,7 @@ const ActingTable: FC<{
               {a.post.divisionName ?? a.post.departmentName} {a.positionName}
             </td>
             <td>
-              {formatDate(a.fromDate)}〜{formatDate(a.untilDate)}
+              <DateText date={a.fromDate} />〜<DateText date={a.untilDate} />
               {a.fromDate <= props.today && props.today <= a.untilDate ? (
                 <>
                   {" "}
@@ -143,7 +143,7 @@ export const RolesSection: FC<RolesSectionProps> = (props) => {
                       <td>{label}</td>
                       <td>{assignmentScope(a, names)}</td>
                       <td>{assignmentState(a, props.today)}</td>
-                      <td>{a.validUntil ? formatDate(a.validUntil) : "—"}</td>
+                      <td>{a.validUntil ? <DateText date={a.validUntil} /> : "—"}</td>
                       <td>
                         <form method="post" action={`/staff/${props.staffId}/roles/${a.id}/revoke`}>
                           <Csrf token={csrf} />

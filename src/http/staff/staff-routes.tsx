@@ -12,7 +12,7 @@ import { listTransfers } from "../../app/transfers.ts";
 import { resetTwoFactor } from "../../app/two-factor.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
 import { activeHeads } from "../../db/repos/staff.ts";
-import { formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { orgNames } from "../org-names.ts";
@@ -31,6 +31,7 @@ import {
   SelectField,
   TextField,
 } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { roleRoutes } from "./role-routes.tsx";
 import { RolesSection } from "./staff-roles-section.tsx";
 
@@ -417,7 +418,7 @@ export function staffRoutes() {
             <ul>
               {transfers.map((t) => (
                 <li>
-                  {formatDate(t.effectiveDate)}: {names.departments.get(t.toDepartmentId)?.name ?? ""}
+                  <DateText date={t.effectiveDate} />: {names.departments.get(t.toDepartmentId)?.name ?? ""}
                   {t.toDivisionId ? ` ${names.divisions.get(t.toDivisionId)?.name ?? ""}` : ""}へ（
                   {t.status === "applied" ? "発令済み" : t.status === "scheduled" ? "発令予定" : "取消"}）
                 </li>

@@ -13,10 +13,10 @@ import {
 } from "../../app/credentials/tasks.ts";
 import { myTasks } from "../../app/tasks.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import type { FormState } from "../views/components.tsx";
+import { DateText, DateTime } from "../views/dates.tsx";
 import { TaskCloseForm } from "../views/task-forms.tsx";
 import { DueBadge, TaskAccount, TaskTable, WorkTable } from "../views/task-list.tsx";
 
@@ -50,7 +50,7 @@ async function taskPage(c: HttpContext, id: number, state?: FormState, status: 2
           <TaskAccount task={t} />
         </dd>
         <dt>期限</dt>
-        <dd>{t.dueDate ? formatDate(t.dueDate) : "期限なし"}</dd>
+        <dd>{t.dueDate ? <DateText date={t.dueDate} /> : "期限なし"}</dd>
         <dt>担当</dt>
         <dd>
           {t.assigneeName ? `${t.assigneeName}さん` : "未割当て（アカウント管理者の着任を待っています）"}
@@ -60,12 +60,14 @@ async function taskPage(c: HttpContext, id: number, state?: FormState, status: 2
         <dt>根拠</dt>
         <dd>{t.clause ? `ガイドライン${clauseRef(t.clause)}` : "—"}</dd>
         <dt>発生日時</dt>
-        <dd>{formatDateTime(t.openedAt)}</dd>
+        <dd>
+          <DateTime at={t.openedAt} />
+        </dd>
         {t.doneAt ? (
           <>
             <dt>完了日時</dt>
             <dd>
-              {formatDateTime(t.doneAt)}
+              <DateTime at={t.doneAt} />
               {t.doneByName ? `（${t.doneByName}さん）` : ""}
             </dd>
           </>

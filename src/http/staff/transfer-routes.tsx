@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { cancelTransfer, listTransfers, recordTransfer } from "../../app/transfers.ts";
 import { allStaff, findStaffByEmployeeNo, findStaffView } from "../../db/repos/staff.ts";
-import { formatDate, tokyoDate } from "../../domain/dates.ts";
+import { tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import { validation } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
@@ -20,6 +20,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateText } from "../views/dates.tsx";
 import { PlacementFields } from "./staff-routes.tsx";
 
 const statusBadge = (status: string) =>
@@ -91,7 +92,9 @@ export function transferRoutes() {
             <tbody>
               {transfers.map((t) => (
                 <tr>
-                  <td>{formatDate(t.effectiveDate)}</td>
+                  <td>
+                    <DateText date={t.effectiveDate} />
+                  </td>
                   <td>
                     <a href={`/staff/${t.staffId}`}>{personName.get(t.staffId) ?? `#${t.staffId}`}</a>
                   </td>

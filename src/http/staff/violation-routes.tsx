@@ -17,7 +17,6 @@ import {
 } from "../../app/violations/violations.ts";
 import type { ViolationView } from "../../db/repos/violations.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import {
   isViolationSeverity,
@@ -43,6 +42,7 @@ import {
   TextArea,
   TextField,
 } from "../views/components.tsx";
+import { DateTime } from "../views/dates.tsx";
 import { Lines } from "../views/policy-view.tsx";
 
 type Status = 200 | 409 | 422;
@@ -231,10 +231,12 @@ async function detailPage(c: HttpContext, id: number, error?: string, status: St
         </dd>
         <dt>記録</dt>
         <dd>
-          {formatDateTime(v.createdAt)}（{v.createdByName ?? "—"}）
+          <DateTime at={v.createdAt} />（{v.createdByName ?? "—"}）
         </dd>
         <dt>最終更新</dt>
-        <dd>{formatDateTime(v.updatedAt)}</dd>
+        <dd>
+          <DateTime at={v.updatedAt} />
+        </dd>
       </dl>
       <section aria-labelledby="circumstances-title">
         <h2 id="circumstances-title">事案の状況</h2>
@@ -337,7 +339,10 @@ export function violationRoutes() {
                     <tr>
                       <td>
                         <a href={`/violations/${v.id}`}>#{v.id}</a>
-                        <span class="hint"> {formatDateTime(v.createdAt)}</span>
+                        <span class="hint">
+                          {" "}
+                          <DateTime at={v.createdAt} />
+                        </span>
                       </td>
                       <td>{clauseName(v.clause)}</td>
                       <td>

@@ -20,7 +20,8 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
-import { DocumentSheet, RouteTable, Row, wareki } from "./document-views.tsx";
+import { DocumentDate } from "./dates.tsx";
+import { DocumentSheet, RouteTable, Row } from "./document-views.tsx";
 
 /** The hint listing the items a media policy has (4.2.1 ①–④, 4.2.2). */
 const policyHint = `${[
@@ -276,7 +277,9 @@ export const ApplicationDocumentView: FC<{ doc: ApplicationDocument; cityName: s
             <span class="mono">{a.handle || "—"}</span>
           </Row>
           <Row term="利用目的">{a.purpose || "—"}</Row>
-          <Row term="運用開始の予定日">{a.plannedStartOn ? wareki(a.plannedStartOn) : "—"}</Row>
+          <Row term="運用開始の予定日">
+            {a.plannedStartOn ? <DocumentDate value={a.plannedStartOn} /> : "—"}
+          </Row>
           <Row term="メディアポリシー（案）">
             <span class="pre">{a.policyDraft || "—"}</span>
           </Row>

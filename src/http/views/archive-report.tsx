@@ -20,6 +20,7 @@ import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { isPostHoc, isPostStatus, postCategoryLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
+import { DateTime } from "./dates.tsx";
 
 const at = (value: Date | null | undefined) => (value ? formatDateTime(value) : "—");
 
@@ -247,7 +248,9 @@ export const ArchiveReportView: FC<{ report: ArchiveReport; backHref: string }> 
       </p>
       <h1 id="report-title">投稿記録の報告書（情報公開請求用）</h1>
       <dl class="facts">
-        <Fact term="作成日時">{formatDateTime(report.generatedAt)}</Fact>
+        <Fact term="作成日時">
+          <DateTime at={report.generatedAt} />
+        </Fact>
         <Fact term="作成者">{report.generatedBy}</Fact>
         <Fact term="検索条件">
           {report.conditions.length === 0 ? (

@@ -20,7 +20,6 @@ import {
 } from "../../app/posts/archive-filter.ts";
 import type { AccountChoice, ArchiveRow } from "../../db/repos/archive.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { type PostStatus, postCategories, postCategoryLabels, postStatuses } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
@@ -32,6 +31,7 @@ import {
   SelectField,
   TextField,
 } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 
 /** How a status looks as a badge. */
 export function statusTone(status: PostStatus): "ok" | "warn" | "error" | "muted" {
@@ -67,7 +67,9 @@ const ResultRow: FC<{ row: ArchiveRow }> = ({ row }) => (
     <td class="num">
       <a href={`/posts/${row.id}`}>{row.id}</a>
     </td>
-    <td>{formatDateTime(row.createdAt)}</td>
+    <td>
+      <DateTime at={row.createdAt} />
+    </td>
     <td>
       {row.accountName}
       <br />
@@ -96,7 +98,7 @@ const ResultRow: FC<{ row: ArchiveRow }> = ({ row }) => (
     <td>
       <Findings findings={row.findings} />
     </td>
-    <td>{row.publishedAt ? formatDateTime(row.publishedAt) : "—"}</td>
+    <td>{row.publishedAt ? <DateTime at={row.publishedAt} /> : "—"}</td>
   </tr>
 );
 

@@ -6,14 +6,9 @@
  */
 import type { Child, FC } from "hono/jsx";
 import type { DocumentRecord } from "../../db/repos/documents.ts";
-import { formatDateTime, formatWarekiDate, tokyoDate, warekiOf } from "../../domain/dates.ts";
+import { tokyoDate } from "../../domain/dates.ts";
 import { Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
-
-/** A date in 和暦: a plain date (YYYY-MM-DD) or an instant (its Tokyo date); "—" when none. */
-export function wareki(value: Date | string | null | undefined): string {
-  if (!value) return "—";
-  return typeof value === "string" ? formatWarekiDate(value) : warekiOf(value);
-}
+import { DateTime, DocumentDate } from "./dates.tsx";
 
 /** One row of a document's table: a term and its value. */
 export const Row: FC<{ term: string; children?: Child }> = ({ term, children }) => (
@@ -42,8 +37,10 @@ export const DocumentSheet: FC<{
       <caption class="visually-hidden">文書番号と決裁日</caption>
       <tbody>
         <Row term="文書番号">{p.current?.documentNumber ?? "（未記録）"}</Row>
-        <Row term="決裁日">{p.current?.decidedOn ? wareki(p.current.decidedOn) : "（未記録）"}</Row>
-        <Row term="日付">{wareki(p.dated)}</Row>
+        <Row term="決裁日">
+          {p.current?.decidedOn ? <DocumentDate value={p.current.decidedOn} /> : "（未記録）"}
+        </Row>
+        <Row term="日付">{p.dated ? <DocumentDate value={p.dated} /> : "—"}</Row>
       </tbody>
     </table>
     {p.addressee ? <p class="document-addressee">{p.addressee}</p> : null}
@@ -76,7 +73,7 @@ export const RouteTable: FC<{
           <th scope="row">{s.label}</th>
           <td>{s.name ?? "—"}</td>
           <td>
-            {s.on ? wareki(s.on) : "未了"}
+            {s.on ? <DocumentDate value={s.on} /> : "未了"}
             {s.note ? `（${s.note}）` : ""}
           </td>
         </tr>
@@ -158,10 +155,10 @@ export const DocumentNumberPanel: FC<{
                 <tr>
                   <td>第{v.version}版</td>
                   <td>{v.documentNumber}</td>
-                  <td>{v.decidedOn ? wareki(v.decidedOn) : "—"}</td>
+                  <td>{v.decidedOn ? <DocumentDate value={v.decidedOn} /> : "—"}</td>
                   <td>{v.reason || "—"}</td>
                   <td>
-                    {v.recordedByName ?? "—"} {formatDateTime(v.recordedAt)}
+                    {v.recordedByName ?? "—"} <DateTime at={v.recordedAt} />
                   </td>
                 </tr>
               ))}

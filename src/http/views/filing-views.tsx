@@ -22,7 +22,8 @@ import {
 import { effectiveDateLabel, noticeKindLabels } from "../../domain/notices.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, Csrf, ErrorSummary, type FormState, TextArea } from "./components.tsx";
-import { DocumentSheet, RouteTable, Row, wareki } from "./document-views.tsx";
+import { DateTime, DocumentDate } from "./dates.tsx";
+import { DocumentSheet, RouteTable, Row } from "./document-views.tsx";
 
 const statusTone: Record<FilingStatus, "ok" | "warn" | "error" | "muted"> = {
   sent: "warn",
@@ -54,7 +55,9 @@ const AcquisitionTable: FC<{ c: AcquisitionContent }> = ({ c }) => (
       <Row term="アカウントのURL">
         <span class="mono">{c.url || "—"}</span>
       </Row>
-      <Row term="アカウントの作成日">{c.platformCreatedOn ? wareki(c.platformCreatedOn) : "—"}</Row>
+      <Row term="アカウントの作成日">
+        {c.platformCreatedOn ? <DocumentDate value={c.platformCreatedOn} /> : "—"}
+      </Row>
       <Row term="所管課・課等の長（アカウント管理者）">
         {c.divisionName || "—"} {c.managerName}
       </Row>
@@ -90,9 +93,11 @@ const NoticeTable: FC<{ c: NoticeFilingContent }> = ({ c }) => (
       <Row term="アカウントのURL">
         <span class="mono">{c.url || "—"}</span>
       </Row>
-      <Row term={effectiveDateLabel(c.noticeKind)}>{c.effectiveDate ? wareki(c.effectiveDate) : "—"}</Row>
+      <Row term={effectiveDateLabel(c.noticeKind)}>
+        {c.effectiveDate ? <DocumentDate value={c.effectiveDate} /> : "—"}
+      </Row>
       <Row term="周知日（市ホームページ・アカウント）">
-        {c.announcementDate ? wareki(c.announcementDate) : "未設定"}
+        {c.announcementDate ? <DocumentDate value={c.announcementDate} /> : "未設定"}
       </Row>
       {c.noticeKind === "change" ? (
         <Row term="変更の内容">
@@ -192,7 +197,7 @@ export const RoundsTable: FC<{ rounds: FilingView[]; current: number }> = ({ rou
               )}
             </td>
             <td>
-              {formatDateTime(r.sentAt)} {r.sentByName ?? ""}
+              <DateTime at={r.sentAt} /> {r.sentByName ?? ""}
               {r.message ? <p>コメント・回答: {r.message}</p> : null}
             </td>
             <td>
@@ -202,7 +207,7 @@ export const RoundsTable: FC<{ rounds: FilingView[]; current: number }> = ({ rou
               {r.confirmedAt ? `確認 ${formatDateTime(r.confirmedAt)} ${r.confirmedByName ?? ""}` : null}
               {r.questionedAt ? (
                 <p>
-                  質問 {formatDateTime(r.questionedAt)} {r.questionedByName ?? ""}: {r.question}
+                  質問 <DateTime at={r.questionedAt} /> {r.questionedByName ?? ""}: {r.question}
                 </p>
               ) : null}
               {!r.confirmedAt && !r.questionedAt ? "—" : null}
@@ -255,7 +260,7 @@ export const AnswerForm: FC<{ filing: FilingView; csrf: string; state?: FormStat
     <div class="notice notice-warning">
       <p>
         {filingKindInfo[filing.kind].recipientLabel}からの質問（
-        {filing.questionedAt ? formatDateTime(filing.questionedAt) : ""}
+        {filing.questionedAt ? <DateTime at={filing.questionedAt} /> : ""}
         ）: {filing.question}
       </p>
     </div>
@@ -308,7 +313,7 @@ export const FilingList: FC<{ filings: FilingView[]; caption: string }> = ({ fil
             </td>
             <td>{filingKindInfo[f.kind].recipientLabel}</td>
             <td>
-              {formatDateTime(f.sentAt)}
+              <DateTime at={f.sentAt} />
               <br />
               {f.sentByName ?? "—"}
             </td>
@@ -318,7 +323,7 @@ export const FilingList: FC<{ filings: FilingView[]; caption: string }> = ({ fil
             <td>
               {f.confirmedAt ? (
                 <>
-                  {formatDateTime(f.confirmedAt)}
+                  <DateTime at={f.confirmedAt} />
                   <br />
                   {f.confirmedByName ?? "—"}
                 </>

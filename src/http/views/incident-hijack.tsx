@@ -12,6 +12,7 @@ import { formatDateTime } from "../../domain/dates.ts";
 import { directorReportLabels, HIJACK_MARKING, hijackStateLabels } from "../../domain/hijack.ts";
 import { incidentRefusals, incidentTypeDescriptions } from "../../domain/incidents.ts";
 import { Badge, type FormState } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 import { PErrorSummary, PForm, PInput, PTextArea } from "./incident-fields.tsx";
 
 type Props = {
@@ -46,7 +47,9 @@ export const HijackPanel: FC<Props> = ({ d, csrf, forms }) => {
           {d.incident.accountUrl ? <span class="public-url"> {d.incident.accountUrl}</span> : null}
         </dd>
         <dt>不正アクセスが始まった日時</dt>
-        <dd>{formatDateTime(h.compromisedSince)}</dd>
+        <dd>
+          <DateTime at={h.compromisedSince} />
+        </dd>
         <dt>公開ページのお知らせ</dt>
         <dd>
           「{HIJACK_MARKING}」「{h.notice}」
@@ -75,7 +78,7 @@ export const HijackPanel: FC<Props> = ({ d, csrf, forms }) => {
         </dd>
         <dt>パスワードの変更（記録）</dt>
         <dd>
-          {h.credentials.passwordChangedAt ? formatDateTime(h.credentials.passwordChangedAt) : "記録なし"}
+          {h.credentials.passwordChangedAt ? <DateTime at={h.credentials.passwordChangedAt} /> : "記録なし"}
           {h.credentials.passwordChangedAt &&
           h.credentials.passwordChangedAt.getTime() < h.compromisedSince.getTime()
             ? "（不正アクセスより前）"

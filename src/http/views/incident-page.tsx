@@ -9,7 +9,7 @@
 import type { FC } from "hono/jsx";
 import type { ImpersonationItem, IncidentDetail, StepItem } from "../../app/incidents/read.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import {
   draftKindLabels,
   flamingRules,
@@ -25,6 +25,7 @@ import {
 import { isPostStatus, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, type FormState } from "./components.tsx";
+import { DateText, DateTime } from "./dates.tsx";
 import { PCheckbox, PErrorSummary, PFile, PForm, PInput, PSelect, PTextArea } from "./incident-fields.tsx";
 import { HijackPanel } from "./incident-hijack.tsx";
 import { IncidentAccount, IncidentStatusBadge, SeverityBadge, Timeline } from "./incident-views.tsx";
@@ -61,18 +62,27 @@ const Summary: FC<{ d: IncidentDetail }> = ({ d }) => {
           <dt>投稿</dt>
           <dd>
             <a href={`/posts/${d.post.id}`}>#{d.post.id}</a>（{postStatus(d.post.status)}
-            {d.post.publishedAt ? `・${formatDateTime(d.post.publishedAt)}発信` : ""}）
-            <p class="public-text">{d.post.text}</p>
+            {d.post.publishedAt ? (
+              <>
+                ・<DateTime at={d.post.publishedAt} />
+                発信
+              </>
+            ) : (
+              ""
+            )}
+            ）<p class="public-text">{d.post.text}</p>
           </dd>
         </>
       ) : null}
       <dt>報告</dt>
       <dd>
-        {formatDateTime(i.createdAt)}
+        <DateTime at={i.createdAt} />
         {i.reporterName ? `（${i.reporterName}さん）` : ""}
       </dd>
       <dt>気づいた日時</dt>
-      <dd>{formatDateTime(i.noticedAt)}</dd>
+      <dd>
+        <DateTime at={i.noticedAt} />
+      </dd>
       <dt>アカウント管理者</dt>
       <dd>{i.managerName ? `${i.managerName}さん` : "—"}</dd>
       {d.statement.expected || d.statement.madeAt ? (
@@ -81,16 +91,16 @@ const Summary: FC<{ d: IncidentDetail }> = ({ d }) => {
           <dd>
             {d.statement.madeAt ? (
               <>
-                <Badge tone="ok">発信済み</Badge> {formatDateTime(d.statement.madeAt)}
+                <Badge tone="ok">発信済み</Badge> <DateTime at={d.statement.madeAt} />
               </>
             ) : d.statement.overdue ? (
               <>
-                <Badge tone="error">未発信・期限超過</Badge> 期限 {formatDateTime(d.statement.dueAt)}（
+                <Badge tone="error">未発信・期限超過</Badge> 期限 <DateTime at={d.statement.dueAt} />（
                 {clauseRef("7.2.3")}）
               </>
             ) : (
               <>
-                <Badge tone="warn">未発信</Badge> 期限 {formatDateTime(d.statement.dueAt)}（
+                <Badge tone="warn">未発信</Badge> 期限 <DateTime at={d.statement.dueAt} />（
                 {clauseRef("7.2.3")}）
               </>
             )}
@@ -117,7 +127,7 @@ const Summary: FC<{ d: IncidentDetail }> = ({ d }) => {
         <>
           <dt>終結</dt>
           <dd>
-            {formatDateTime(i.closedAt)}
+            <DateTime at={i.closedAt} />
             {i.closedByName ? `（${i.closedByName}さん）` : ""}
           </dd>
         </>
@@ -221,7 +231,7 @@ const FakeAccount: FC<Ctx & { imp: ImpersonationItem }> = ({ d, csrf, forms, now
           <>
             <dt>公開を確認</dt>
             <dd>
-              {formatDateTime(imp.warningPublishedAt)}
+              <DateTime at={imp.warningPublishedAt} />
               {imp.warningPublishedByName ? `（${imp.warningPublishedByName}さん）` : ""}
             </dd>
           </>
@@ -235,7 +245,14 @@ const FakeAccount: FC<Ctx & { imp: ImpersonationItem }> = ({ d, csrf, forms, now
         <dt>プラットフォームの回答</dt>
         <dd>
           {imp.platformAnswer || "—"}
-          {imp.takenDownAt ? `（${formatDateTime(imp.takenDownAt)}に削除）` : ""}
+          {imp.takenDownAt ? (
+            <>
+              （<DateTime at={imp.takenDownAt} />
+              に削除）
+            </>
+          ) : (
+            ""
+          )}
         </dd>
         <dt>注意喚起の文面</dt>
         <dd class="public-text">{imp.publicWarning}</dd>
@@ -413,7 +430,9 @@ const ImpersonationPanel: FC<Ctx> = (c) => {
               {d.contacts.map((k) => (
                 <tr>
                   <td>{k.organisation}</td>
-                  <td>{formatDateTime(k.contactedAt)}</td>
+                  <td>
+                    <DateTime at={k.contactedAt} />
+                  </td>
                   <td>{k.person || "—"}</td>
                   <td>{k.note || "—"}</td>
                 </tr>
@@ -471,7 +490,14 @@ const MisinformationPanel: FC<Ctx> = ({ d, csrf, forms }) => (
         {d.notice ? (
           <>
             <Badge tone="ok">掲載中</Badge> 「{d.notice.title}」
-            {d.notice.until ? `（${formatDate(d.notice.until)}まで）` : ""}{" "}
+            {d.notice.until ? (
+              <>
+                （<DateText date={d.notice.until} />
+                まで）
+              </>
+            ) : (
+              ""
+            )}{" "}
             <a href={`/public/notices#correction-${d.incident.id}`}>お知らせで見る</a>
           </>
         ) : (
@@ -585,7 +611,15 @@ const Drafts: FC<Ctx> = ({ d, csrf, forms }) => {
                 #{p.postId} {isDraftKind(p.draftKind) ? draftKindLabels[p.draftKind] : "投稿"}
               </a>
               （{p.accountName}・{postStatus(p.status)}
-              {p.publishedAt ? `・${formatDateTime(p.publishedAt)}発信` : ""}）
+              {p.publishedAt ? (
+                <>
+                  ・<DateTime at={p.publishedAt} />
+                  発信
+                </>
+              ) : (
+                ""
+              )}
+              ）
             </li>
           ))}
         </ul>
@@ -662,12 +696,12 @@ const Step: FC<Ctx & { step: StepItem; n: number }> = ({ d, csrf, forms, step, n
         <dt>担当</dt>
         <dd>{step.ownerName ? `${step.ownerName}さん` : "未定"}</dd>
         <dt>期限</dt>
-        <dd>{step.dueAt ? formatDateTime(step.dueAt) : "—"}</dd>
+        <dd>{step.dueAt ? <DateTime at={step.dueAt} /> : "—"}</dd>
         {step.doneAt ? (
           <>
             <dt>完了</dt>
             <dd>
-              {formatDateTime(step.doneAt)}
+              <DateTime at={step.doneAt} />
               {step.doneByName ? `（${step.doneByName}さん）` : ""}
             </dd>
             {step.note ? (
@@ -768,7 +802,7 @@ const Attachments: FC<Ctx> = ({ d, csrf, forms }) => (
         {d.attachments.map((f) => (
           <li>
             <a href={`${base(d)}/attachments/${f.id}`}>{f.filename}</a>（{Math.ceil(f.size / 1024)}KB
-            {f.description ? `・${f.description}` : ""}・{formatDateTime(f.createdAt)}
+            {f.description ? `・${f.description}` : ""}・<DateTime at={f.createdAt} />
             {f.uploadedByName ? `・${f.uploadedByName}さん` : ""}）
           </li>
         ))}

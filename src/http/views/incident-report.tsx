@@ -8,7 +8,6 @@
 import type { FC } from "hono/jsx";
 import type { ReportOptions } from "../../app/incidents/read.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import {
   incidentSeverities,
   incidentSeverityLabels,
@@ -18,6 +17,7 @@ import {
 } from "../../domain/incidents.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import type { FormState } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 import { PErrorSummary, PFile, PForm, PInput, PRadios, PSelect, PTextArea } from "./incident-fields.tsx";
 
 const P = "report";
@@ -54,7 +54,7 @@ export const ReportForm: FC<{ options: ReportOptions; csrf: string; state: FormS
             <dt>アカウント</dt>
             <dd>{post.accountName}</dd>
             <dt>発信日時</dt>
-            <dd>{post.publishedAt ? formatDateTime(post.publishedAt) : "未発信"}</dd>
+            <dd>{post.publishedAt ? <DateTime at={post.publishedAt} /> : "未発信"}</dd>
             <dt>本文</dt>
             <dd class="public-text">{post.text}</dd>
           </dl>

@@ -6,7 +6,6 @@
 import type { FC } from "hono/jsx";
 import type { IncidentEvent, IncidentView } from "../../db/repos/incidents.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import {
   type IncidentSeverity,
   type IncidentStatus,
@@ -18,6 +17,7 @@ import {
 } from "../../domain/incidents.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 
 const statusTone: Record<IncidentStatus, "error" | "warn" | "muted"> = {
   responding: "error",
@@ -91,7 +91,9 @@ export const IncidentTable: FC<{ rows: IncidentView[]; caption: string }> = ({ r
             <td>
               <IncidentAccount incident={i} />
             </td>
-            <td>{formatDateTime(i.createdAt)}</td>
+            <td>
+              <DateTime at={i.createdAt} />
+            </td>
             <td>{i.managerName ? `${i.managerName}さん` : "—"}</td>
           </tr>
         ))}
@@ -165,7 +167,7 @@ export const Timeline: FC<{ events: IncidentEvent[] }> = ({ events }) => (
       <li>
         <strong>{incidentEventLabel(e.kind)}</strong>{" "}
         <span class="hint">
-          {formatDateTime(e.at)}
+          <DateTime at={e.at} />
           {e.actorName ? `・${e.actorName}さん` : "・システム"}
         </span>
         {e.note ? <p class="public-text">{e.note}</p> : null}

@@ -11,7 +11,8 @@ import type { NoticeView } from "../../db/repos/notices.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { effectiveDateLabel, noticeKindLabels } from "../../domain/notices.ts";
 import { platformLabel } from "../../guideline/pack.ts";
-import { DocumentSheet, RouteTable, Row, wareki } from "./document-views.tsx";
+import { DocumentDate } from "./dates.tsx";
+import { DocumentSheet, RouteTable, Row } from "./document-views.tsx";
 import { DetailsList } from "./notice-views.tsx";
 
 export const NoticeDocumentView: FC<{
@@ -48,18 +49,29 @@ export const NoticeDocumentView: FC<{
             <span class="mono">{n.accountUrl || "—"}</span>
           </Row>
           <Row term="種類">{what}</Row>
-          <Row term={effectiveDateLabel(n.kind)}>{wareki(n.effectiveDate)}</Row>
+          <Row term={effectiveDateLabel(n.kind)}>
+            <DocumentDate value={n.effectiveDate} />
+          </Row>
           {n.kind === "change" ? (
             <Row term="変更の内容">
               <DetailsList details={n.details} />
             </Row>
           ) : null}
           <Row term="理由">{n.reason || "—"}</Row>
-          <Row term="周知日">{n.announcementDate ? wareki(n.announcementDate) : "未設定"}</Row>
+          <Row term="周知日">
+            {n.announcementDate ? <DocumentDate value={n.announcementDate} /> : "未設定"}
+          </Row>
           <Row term="市ホームページへの掲載">
-            {n.announcementDate && n.displayUntil
-              ? `${wareki(n.announcementDate)}から${wareki(n.displayUntil)}まで`
-              : "周知日の設定後に決まります"}
+            {n.announcementDate && n.displayUntil ? (
+              <>
+                <DocumentDate value={n.announcementDate} />
+                から
+                <DocumentDate value={n.displayUntil} />
+                まで
+              </>
+            ) : (
+              "周知日の設定後に決まります"
+            )}
           </Row>
           <Row term="アカウントでの告知投稿">
             <span class="mono">{n.snsPublishedUrl ?? "未発信"}</span>

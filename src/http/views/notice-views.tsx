@@ -10,14 +10,13 @@ import type { Finding } from "../../checker/index.ts";
 import type { FilingView } from "../../db/repos/filings.ts";
 import type { NoticeView } from "../../db/repos/notices.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
+import { formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { earliestEffectiveDate, latestAnnouncementDate } from "../../domain/deadlines.ts";
 import {
   type ChecklistState,
   cancelProblem,
   detailLabels,
   effectiveDateLabel,
-  japaneseDate,
   type NoticeDetails,
   type NoticeKind,
   noticeKindLabels,
@@ -35,6 +34,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { DateText, DateTime } from "./dates.tsx";
 import { FilingStatusBadge } from "./filing-views.tsx";
 
 const stateBadges: Record<ChecklistState, { tone: "ok" | "warn" | "error" | "muted"; label: string }> = {
@@ -135,8 +135,8 @@ const ScheduleForm: FC<{
   const latest = latestAnnouncementDate(n.effectiveDate, months);
   const hint =
     latest >= today
-      ? `${label}（${japaneseDate(n.effectiveDate)}）に間に合う周知日は${japaneseDate(latest)}までです。今日周知すると、${label}は${japaneseDate(earliestEffectiveDate(today, months))}以降にできます（${clauseRef("4.5.2")}）。`
-      : `${label}（${japaneseDate(n.effectiveDate)}）までの周知期間が足りません。${label}を${japaneseDate(earliestEffectiveDate(today, months))}以降に変更してください（${clauseRef("4.5.2")}）。`;
+      ? `${label}（${formatDate(n.effectiveDate)}）に間に合う周知日は${formatDate(latest)}までです。今日周知すると、${label}は${formatDate(earliestEffectiveDate(today, months))}以降にできます（${clauseRef("4.5.2")}）。`
+      : `${label}（${formatDate(n.effectiveDate)}）までの周知期間が足りません。${label}を${formatDate(earliestEffectiveDate(today, months))}以降に変更してください（${clauseRef("4.5.2")}）。`;
   return (
     <section aria-labelledby={`schedule-${n.id}-title`}>
       <h3 id={`schedule-${n.id}-title`}>周知日の設定</h3>
@@ -218,8 +218,8 @@ const FilingStatusLine: FC<{ filing: FilingView | undefined; director: string; c
   return (
     <div class={filing.status === "questioned" ? "notice notice-warning" : undefined}>
       <p>
-        {director}への届出（第{filing.round}回、{formatDateTime(filing.sentAt)} 送付）:{" "}
-        <FilingStatusBadge status={filing.status} />
+        {director}への届出（第{filing.round}回、
+        <DateTime at={filing.sentAt} /> 送付）: <FilingStatusBadge status={filing.status} />
         {filing.confirmedAt
           ? ` ${formatDateTime(filing.confirmedAt)} ${filing.confirmedByName ?? ""} が確認`
           : ""}
@@ -247,13 +247,15 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
       <h3 id={`sns-${n.id}-title`}>アカウントでの周知（{clauseRef("4.5.2")}）</h3>
       {n.snsPublishedAt ? null : (
         <p>
-          このアカウント自身でも、{japaneseDate(latest)}までに告知投稿を発信してください（
+          このアカウント自身でも、
+          <DateText date={latest} />
+          までに告知投稿を発信してください（
           {effectiveDateLabel(n.kind)}の一月以上前）。発信を記録すると、ここに反映されます。
         </p>
       )}
       {n.snsPublishedAt ? (
         <p>
-          {formatDateTime(n.snsPublishedAt)} に発信しました
+          <DateTime at={n.snsPublishedAt} /> に発信しました
           {n.snsPublishedUrl ? (
             <>
               （<span class="mono">{n.snsPublishedUrl}</span>）
@@ -264,7 +266,13 @@ const SnsPanel: FC<{ entry: NoticeEntry; canDraft: boolean; csrf: string; months
       ) : post ? (
         <p>
           告知投稿: <a href={`/posts/${post.id}`}>投稿 番号{post.id}</a>（
-          {post.scheduledAt ? `予約 ${formatDateTime(post.scheduledAt)}、` : ""}
+          {post.scheduledAt ? (
+            <>
+              予約 <DateTime at={post.scheduledAt} />、
+            </>
+          ) : (
+            ""
+          )}
           {postStatusWord(post.status)}）
         </p>
       ) : canDraft ? (
@@ -330,7 +338,7 @@ export const NoticeSection: FC<{
   return (
     <section id={`notice-${n.id}`} class="card" aria-labelledby={titleId}>
       <h2 id={titleId}>
-        {noticeKindLabels[n.kind]}の申請（{label} {japaneseDate(n.effectiveDate)}）
+        {noticeKindLabels[n.kind]}の申請（{label} <DateText date={n.effectiveDate} />）
       </h2>
       <p>
         <NoticeStatusBadge notice={n} /> <a href={`/notices/${n.id}/document`}>申請書を見る・印刷する</a>
@@ -340,7 +348,9 @@ export const NoticeSection: FC<{
         <dt>種類</dt>
         <dd>{noticeKindLabels[n.kind]}</dd>
         <dt>{label}</dt>
-        <dd>{japaneseDate(n.effectiveDate)}</dd>
+        <dd>
+          <DateText date={n.effectiveDate} />
+        </dd>
         {n.kind === "change" ? (
           <>
             <dt>変更の内容</dt>
@@ -352,11 +362,11 @@ export const NoticeSection: FC<{
         <dt>理由</dt>
         <dd>{n.reason || "—"}</dd>
         <dt>周知日</dt>
-        <dd>{n.announcementDate ? japaneseDate(n.announcementDate) : "未設定"}</dd>
+        <dd>{n.announcementDate ? <DateText date={n.announcementDate} /> : "未設定"}</dd>
         <dt>公開ページへの掲載</dt>
         <dd>
           {n.announcementDate && n.displayUntil
-            ? `${japaneseDate(n.announcementDate)}から${japaneseDate(n.displayUntil)}まで（${clauseRef("4.5.2")}）`
+            ? `${formatDate(n.announcementDate)}から${formatDate(n.displayUntil)}まで（${clauseRef("4.5.2")}）`
             : "周知日の設定後に決まります"}
         </dd>
       </dl>
@@ -413,11 +423,18 @@ export const NoticeSection: FC<{
         <section aria-labelledby={`keep-${n.id}-title`}>
           <h3 id={`keep-${n.id}-title`}>変更後の掲載（{clauseRef("4.5.2")} 変更後は１年程度）</h3>
           <p>
-            {n.displayUntil ? japaneseDate(n.displayUntil) : ""}
+            {n.displayUntil ? <DateText date={n.displayUntil} /> : ""}
             まで、アカウントの固定投稿またはプロフィール欄に変更のお知らせを掲載し続けてください
             {n.snsPublishedUrl ? `（告知投稿: ${n.snsPublishedUrl}）` : ""}
             。市ホームページへの掲載は自動です。
-            {entry.keep.dueDate ? `${japaneseDate(entry.keep.dueDate)}から外せます。` : ""}
+            {entry.keep.dueDate ? (
+              <>
+                <DateText date={entry.keep.dueDate} />
+                から外せます。
+              </>
+            ) : (
+              ""
+            )}
           </p>
           <ErrorSummary state={mine(forms.keep)} />
           <form method="post" action={`/notices/${n.id}/keep-done`} class="stack" novalidate>
@@ -458,7 +475,8 @@ export const RequestForm: FC<{
     <h2 id="request-title">変更・廃止の申請</h2>
     <p>
       アカウント名・通称・ユーザー名・URLの変更、別のソーシャルメディアへの移行、またはアカウントの廃止を申請します。周知する前に総合政策部長へ届け出て（
-      {clauseRef("4.5.1")}）、{japaneseDate(earliest)}
+      {clauseRef("4.5.1")}）、
+      <DateText date={earliest} />
       以降の日付であれば、変更日・廃止日の一月以上前に周知できます（{clauseRef("4.5.2")}）。
     </p>
     <ErrorSummary state={state} />
@@ -476,7 +494,7 @@ export const RequestForm: FC<{
         name="effectiveDate"
         label="変更日・廃止日"
         type="date"
-        hint={`今日周知を始めても、${japaneseDate(earliest)}より前にはできません（${clauseRef("4.5.2")}）。`}
+        hint={`今日周知を始めても、${formatDate(earliest)}より前にはできません（${clauseRef("4.5.2")}）。`}
         value={earliest}
         state={state}
         required
@@ -544,13 +562,15 @@ export const NoticeTable: FC<{ notices: NoticeView[]; caption: string }> = ({ no
               {n.departmentName} {n.divisionName}
             </td>
             <td>{noticeKindLabels[n.kind]}</td>
-            <td>{japaneseDate(n.effectiveDate)}</td>
-            <td>{n.announcementDate ? japaneseDate(n.announcementDate) : "未設定"}</td>
+            <td>
+              <DateText date={n.effectiveDate} />
+            </td>
+            <td>{n.announcementDate ? <DateText date={n.announcementDate} /> : "未設定"}</td>
             <td>
               {n.status !== "requested" && n.status !== "cancelled" && n.policyDirectorNotifiedAt
-                ? `${japaneseDate(tokyoDate(n.policyDirectorNotifiedAt))} 送付・確認済み`
+                ? `${formatDate(tokyoDate(n.policyDirectorNotifiedAt))} 送付・確認済み`
                 : n.policyDirectorNotifiedAt
-                  ? `${japaneseDate(tokyoDate(n.policyDirectorNotifiedAt))} 送付${n.policyDirectorNotifiedByName ? `（${n.policyDirectorNotifiedByName}）` : ""}、確認待ち`
+                  ? `${formatDate(tokyoDate(n.policyDirectorNotifiedAt))} 送付${n.policyDirectorNotifiedByName ? `（${n.policyDirectorNotifiedByName}）` : ""}、確認待ち`
                   : "未届出"}
             </td>
             <td>

@@ -7,15 +7,15 @@ import type { FC } from "hono/jsx";
 import type { Inbox, NotificationItem } from "../../app/notifications/inbox.ts";
 import { type DeliveryMode, deliveryModeLabels, deliveryModes } from "../../app/notifications/kinds.ts";
 import type { Preferences } from "../../app/notifications/preferences.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { Badge, Csrf, ErrorSummary, type FormState, Pagination, SelectField } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 
 const Item: FC<{ n: NotificationItem; csrf: string }> = ({ n, csrf }) => (
   <li class="card">
     <h2 id={`n-${n.id}`}>{n.title}</h2>
     <p>
       {n.readAt ? <Badge tone="muted">既読</Badge> : <Badge tone="warn">未読</Badge>}{" "}
-      {n.urgent ? <Badge tone="error">至急</Badge> : null} {n.kindLabel}・{formatDateTime(n.createdAt)}
+      {n.urgent ? <Badge tone="error">至急</Badge> : null} {n.kindLabel}・<DateTime at={n.createdAt} />
     </p>
     {n.body ? <p>{n.body}</p> : null}
     <div class="actions">
@@ -162,7 +162,8 @@ export const CalendarSection: FC<{
       状態:{" "}
       {status ? (
         <>
-          <Badge tone="ok">発行済み</Badge> {formatDateTime(status.createdAt)}に作成
+          <Badge tone="ok">発行済み</Badge> <DateTime at={status.createdAt} />
+          に作成
         </>
       ) : (
         <Badge tone="muted">未発行</Badge>

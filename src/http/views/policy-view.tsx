@@ -5,9 +5,10 @@
 import type { FC } from "hono/jsx";
 import type { MediaPolicyView } from "../../db/repos/policies.ts";
 import { type PolicyContent, policyFieldLabels, policyFields } from "../../domain/accounts.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import { displayValue, type FieldChange } from "../../domain/policy-diff.ts";
 import { Badge } from "./components.tsx";
+import { DateText } from "./dates.tsx";
 
 /** Names of a version's state as pages show them. */
 export const policyStatusLabels: Record<MediaPolicyView["status"], string> = {
@@ -91,7 +92,7 @@ export const ReviewDue: FC<{ reviewDue: string | null; today: string; soon: stri
   if (!reviewDue) return <>未設定</>;
   return (
     <>
-      {formatDate(reviewDue)}{" "}
+      <DateText date={reviewDue} />{" "}
       {reviewDue < today ? (
         <Badge tone="error">期限超過</Badge>
       ) : reviewDue <= soon ? (

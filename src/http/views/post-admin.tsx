@@ -7,7 +7,6 @@ import type { FC } from "hono/jsx";
 import type { DeputyPage } from "../../app/posts/deputies.ts";
 import { scopeCategories, scopeFields } from "../../app/posts/scopes.ts";
 import type { PostScope } from "../../db/repos/posts.ts";
-import { formatDate } from "../../domain/dates.ts";
 import { postCategories, postCategoryShort } from "../../domain/posts.ts";
 import {
   Badge,
@@ -22,6 +21,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { DateText } from "./dates.tsx";
 
 /** Rows of the scope form (blank rows are ignored). */
 export const SCOPE_FIELD_ROWS = 5;
@@ -76,7 +76,8 @@ export const ScopeTable: FC<{
                   {s.cityLinksOnly ? "市のサイトへのリンクのみ" : "リンクの制限なし"}
                 </td>
                 <td>
-                  {formatDate(s.validUntil)}まで{" "}
+                  <DateText date={s.validUntil} />
+                  まで{" "}
                   {!s.active ? (
                     <Badge tone="muted">取り消し済み</Badge>
                   ) : s.validUntil < today ? (
@@ -214,7 +215,7 @@ export const DeputyTable: FC<{ page: DeputyPage; csrf: string }> = ({ page, csrf
                 <th scope="row">{d.deputyName}</th>
                 <td>{d.divisionName}</td>
                 <td>
-                  {formatDate(d.fromDate)}〜{formatDate(d.toDate)}
+                  <DateText date={d.fromDate} />〜<DateText date={d.toDate} />
                 </td>
                 <td class="public-text">{d.reason}</td>
                 <td>

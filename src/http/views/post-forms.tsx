@@ -11,7 +11,7 @@ import { type ImageRights, imageRights, imageRightsLabels } from "../../app/post
 import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
 import type { PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
+import { formatDateTime } from "../../domain/dates.ts";
 import {
   type PostCategory,
   postCategories,
@@ -32,6 +32,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { DateText } from "./dates.tsx";
 import { CorrectionDiff } from "./post-correction.tsx";
 import { PostEditor } from "./post-editor.tsx";
 
@@ -288,7 +289,10 @@ export const ScopePostForm: FC<{
       <dt>テンプレート</dt>
       <dd class="public-text">{scope.template}</dd>
       <dt>有効期限</dt>
-      <dd>{formatDate(scope.validUntil)}まで</dd>
+      <dd>
+        <DateText date={scope.validUntil} />
+        まで
+      </dd>
     </dl>
     <section aria-labelledby="scope-fields-title">
       <h2 id="scope-fields-title">項目</h2>

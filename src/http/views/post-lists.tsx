@@ -4,10 +4,10 @@
  */
 import type { FC } from "hono/jsx";
 import type { PostView } from "../../db/repos/posts.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { postCategoryShort, postStatuses, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, SelectField } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 import { ReportDue, StatusBadge } from "./post-page.tsx";
 
 /** The first characters of a post, for a list. */
@@ -69,10 +69,10 @@ export const PostTable: FC<{
                 <>
                   {p.authorName}
                   <br />
-                  {p.submittedAt ? formatDateTime(p.submittedAt) : "—"}
+                  {p.submittedAt ? <DateTime at={p.submittedAt} /> : "—"}
                 </>
               ) : (
-                formatDateTime(p.updatedAt)
+                <DateTime at={p.updatedAt} />
               )}
             </td>
           </tr>

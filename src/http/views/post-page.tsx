@@ -9,7 +9,6 @@ import type { PostDetail } from "../../app/posts/read.ts";
 import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { PostDecision, PostView } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDateTime } from "../../domain/dates.ts";
 import { postCategoryLabels, postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
@@ -21,6 +20,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 import { Counter, FindingItems, MarkedPieces } from "./post-editor.tsx";
 import { JustificationField } from "./post-forms.tsx";
 
@@ -63,12 +63,18 @@ export function ruleLabel(rule: string | null): string {
 /** The post-hoc report's due time, red (期限超過) once past. */
 export const ReportDue: FC<{ post: PostView; now: Date }> = ({ post, now }) => {
   if (!post.reportDueAt) return null;
-  if (post.acknowledgedAt) return <>確認済み（{formatDateTime(post.acknowledgedAt)}）</>;
+  if (post.acknowledgedAt)
+    return (
+      <>
+        確認済み（
+        <DateTime at={post.acknowledgedAt} />）
+      </>
+    );
   const late = post.reportDueAt.getTime() < now.getTime();
   return (
     <>
-      {formatDateTime(new Date(post.reportDueAt.getTime() - 1000))}まで{" "}
-      {late ? <Badge tone="error">期限超過</Badge> : <Badge tone="warn">確認待ち</Badge>}
+      <DateTime at={new Date(post.reportDueAt.getTime() - 1000)} />
+      まで {late ? <Badge tone="error">期限超過</Badge> : <Badge tone="warn">確認待ち</Badge>}
     </>
   );
 };
@@ -114,22 +120,27 @@ export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
       </dd>
       <dt>作成</dt>
       <dd>
-        {post.authorName}（{formatDateTime(post.createdAt)}）
+        {post.authorName}（<DateTime at={post.createdAt} />）
       </dd>
       <dt>版</dt>
       <dd>
-        第{post.version}版（最終更新 {formatDateTime(post.updatedAt)}）
+        第{post.version}版（最終更新 <DateTime at={post.updatedAt} />）
       </dd>
       {post.embargoUntil ? (
         <>
           <dt>公表日時（第5-2(2)②）</dt>
-          <dd>{formatDateTime(post.embargoUntil)}より前は発信できません</dd>
+          <dd>
+            <DateTime at={post.embargoUntil} />
+            より前は発信できません
+          </dd>
         </>
       ) : null}
       {post.scheduledAt ? (
         <>
           <dt>予約日時</dt>
-          <dd>{formatDateTime(post.scheduledAt)}</dd>
+          <dd>
+            <DateTime at={post.scheduledAt} />
+          </dd>
         </>
       ) : null}
       {detail.scope ? (
@@ -145,7 +156,13 @@ export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
           <dt>{post.approvalRule === "post_hoc" ? "発信の根拠" : "承認"}</dt>
           <dd>
             {ruleLabel(post.approvalRule)}
-            {post.approvedAt ? `・${formatDateTime(post.approvedAt)}` : ""}
+            {post.approvedAt ? (
+              <>
+                ・<DateTime at={post.approvedAt} />
+              </>
+            ) : (
+              ""
+            )}
             {post.approvedVersion ? `・第${post.approvedVersion}版` : ""}
           </dd>
         </>
@@ -218,7 +235,7 @@ export const VersionTable: FC<{ detail: PostDetail }> = ({ detail }) => (
             <tr>
               <th scope="row">第{v.version}版</th>
               <td>
-                {formatDateTime(v.at)}
+                <DateTime at={v.at} />
                 <br />
                 {v.authorName ?? "—"}
               </td>
@@ -250,10 +267,11 @@ export const DecisionTrail: FC<{ decisions: readonly PostDecision[] }> = ({ deci
       {decisions.map((d) => (
         <li>
           <strong>{decisionLabels[d.decision] ?? d.decision}</strong>（第{d.version}版・{ruleLabel(d.rule)}）{" "}
-          {d.actorName ?? "—"}・{formatDateTime(d.at)}に記録
+          {d.actorName ?? "—"}・<DateTime at={d.at} />
+          に記録
           {d.givenAt ? (
             <p>
-              {d.rule === "on_the_spot" ? "確認した日時" : "口頭で許可した日時"}: {formatDateTime(d.givenAt)}
+              {d.rule === "on_the_spot" ? "確認した日時" : "口頭で許可した日時"}: <DateTime at={d.givenAt} />
             </p>
           ) : null}
           {d.recordedByName ? <p>記録した職員: {d.recordedByName}</p> : null}

@@ -12,6 +12,7 @@ import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { postStatusLabels } from "../../domain/posts.ts";
 import { Badge, Csrf } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 
 /** 「訂正あり」 linked to the (first) published correction, for lists and pages. */
 export const CorrectedBadge: FC<{ correction: Pick<PublishedCorrection, "id"> | null | undefined }> = ({
@@ -27,7 +28,7 @@ export const CorrectedBadge: FC<{ correction: Pick<PublishedCorrection, "id"> | 
 export const ScheduleText: FC<{ at: Date | null; overdue: boolean }> = ({ at, overdue }) =>
   at ? (
     <>
-      {formatDateTime(at)} {overdue ? <Badge tone="error">予定時刻を過ぎています</Badge> : null}
+      <DateTime at={at} /> {overdue ? <Badge tone="error">予定時刻を過ぎています</Badge> : null}
     </>
   ) : (
     <>予約なし</>
@@ -68,7 +69,7 @@ export const RecordHistory: FC<{ history: readonly PublishingCorrection[] }> = (
       <ol class="timeline">
         {history.map((h) => (
           <li>
-            <strong>第{h.seq}回の訂正</strong>　{formatDateTime(h.correctedAt)}・{h.correctedByName ?? "—"}
+            <strong>第{h.seq}回の訂正</strong>　<DateTime at={h.correctedAt} />・{h.correctedByName ?? "—"}
             <dl class="facts">
               <dt>発信日時</dt>
               <dd>
@@ -97,14 +98,14 @@ const ErrorReport: FC<{ info: PublishingInfo }> = ({ info }) => {
       <dl class="facts">
         <dt>報告日時</dt>
         <dd>
-          {formatDateTime(e.at)}
+          <DateTime at={e.at} />
           {e.byName ? `（${e.byName}さん）` : ""}
         </dd>
         <dt>誤りの内容</dt>
         <dd class="public-text">{e.note}</dd>
         <dt>訂正の期限</dt>
         <dd>
-          {e.dueAt ? formatDateTime(e.dueAt) : "—"}{" "}
+          {e.dueAt ? <DateTime at={e.dueAt} /> : "—"}{" "}
           {e.answered ? (
             <Badge tone="ok">訂正済み</Badge>
           ) : e.overdue ? (
@@ -151,7 +152,7 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
         {out ? (
           <>
             <dt>発信日時</dt>
-            <dd>{post.publishedAt ? formatDateTime(post.publishedAt) : "—"}</dd>
+            <dd>{post.publishedAt ? <DateTime at={post.publishedAt} /> : "—"}</dd>
             <dt>発信した投稿のURL</dt>
             <dd class="public-url">
               {post.publishedUrl ? (
@@ -179,7 +180,7 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
         {post.status === "deleted" ? (
           <>
             <dt>削除日時</dt>
-            <dd>{post.deletedAt ? formatDateTime(post.deletedAt) : "—"}</dd>
+            <dd>{post.deletedAt ? <DateTime at={post.deletedAt} /> : "—"}</dd>
             <dt>削除した理由</dt>
             <dd class="public-text">{post.deletedReason ?? ""}</dd>
           </>
@@ -200,7 +201,14 @@ export const PublishingPanel: FC<{ info: PublishingInfo; csrf: string }> = ({ in
                 {info.published.map((c) => (
                   <li>
                     <a href={`/posts/${c.id}`}>訂正の投稿（#{c.id}）</a>
-                    {c.publishedAt ? `　${formatDateTime(c.publishedAt)}に発信` : ""}
+                    {c.publishedAt ? (
+                      <>
+                        　<DateTime at={c.publishedAt} />
+                        に発信
+                      </>
+                    ) : (
+                      ""
+                    )}
                   </li>
                 ))}
               </ul>

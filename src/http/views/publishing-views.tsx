@@ -12,6 +12,7 @@ import { postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
 import { type Bound, windowText } from "../../domain/time-window.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge, Checkbox, Csrf, ErrorSummary, type FormState, TextArea, TextField } from "./components.tsx";
+import { DateTime } from "./dates.tsx";
 import { CorrectedBadge, ScheduleText } from "./publishing-panel.tsx";
 
 /** The first characters of a post's text, for tables. */
@@ -54,14 +55,17 @@ export const PostSummary: FC<{ post: PostView }> = ({ post }) => (
       {post.approvedAt ? (
         <>
           <dt>承認日時</dt>
-          <dd>{formatDateTime(post.approvedAt)}</dd>
+          <dd>
+            <DateTime at={post.approvedAt} />
+          </dd>
         </>
       ) : null}
       {post.embargoUntil ? (
         <>
           <dt>公表日時</dt>
           <dd>
-            {formatDateTime(post.embargoUntil)}（これより前には公表できません。{clauseRef("5.2.2.2")}）
+            <DateTime at={post.embargoUntil} />
+            （これより前には公表できません。{clauseRef("5.2.2.2")}）
           </dd>
         </>
       ) : null}
@@ -315,19 +319,19 @@ export const QueueTable: FC<{
                 <ScheduleText at={p.scheduledAt} overdue={p.overdue} />
               ) : when === "approved" ? (
                 p.approvedAt ? (
-                  formatDateTime(p.approvedAt)
+                  <DateTime at={p.approvedAt} />
                 ) : (
                   "—"
                 )
               ) : when === "published" ? (
                 p.publishedAt ? (
-                  formatDateTime(p.publishedAt)
+                  <DateTime at={p.publishedAt} />
                 ) : (
                   "—"
                 )
               ) : p.correctionDueAt ? (
                 <>
-                  {formatDateTime(p.correctionDueAt)}{" "}
+                  <DateTime at={p.correctionDueAt} />{" "}
                   {p.correctionOverdue ? <Badge tone="error">期限超過</Badge> : null}
                 </>
               ) : (

@@ -5,7 +5,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { ListedPerson, TaskDetail } from "../../app/credentials/tasks.ts";
-import { formatDate, tokyoDate } from "../../domain/dates.ts";
+import { tokyoDate } from "../../domain/dates.ts";
 import {
   Badge,
   Csrf,
@@ -16,6 +16,7 @@ import {
   TextArea,
   TextField,
 } from "./components.tsx";
+import { DateText } from "./dates.tsx";
 
 type FormProps = { detail: TaskDetail; csrf: string; state?: FormState | undefined; defaults: Defaults };
 
@@ -33,7 +34,14 @@ const RotationForm: FC<FormProps> = ({ detail, csrf, state, defaults }) => (
     <Csrf token={csrf} />
     <p>
       プラットフォームでパスワードを変更したら、変更した日時と変更した職員を記録して完了にしてください（第4-3(2)）。
-      {detail.earliest ? `${formatDate(tokyoDate(detail.earliest))}以降の変更が対象です。` : ""}
+      {detail.earliest ? (
+        <>
+          <DateText date={tokyoDate(detail.earliest)} />
+          以降の変更が対象です。
+        </>
+      ) : (
+        ""
+      )}
     </p>
     <NoPasswordHint />
     <TextField

@@ -6,9 +6,9 @@ import type { FC } from "hono/jsx";
 import type { TaskItem } from "../../app/credentials/tasks.ts";
 import type { Task } from "../../app/feature.ts";
 import { clauseRef } from "../../domain/clauses.ts";
-import { formatDate, formatDateTime } from "../../domain/dates.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { Badge } from "./components.tsx";
+import { DateText, DateTime } from "./dates.tsx";
 
 /** The due date with its state, in words. */
 export const DueBadge: FC<{ task: TaskItem }> = ({ task }) => {
@@ -62,12 +62,12 @@ export const TaskTable: FC<{ tasks: TaskItem[]; caption: string; done?: boolean 
             <td>
               {done ? (
                 <>
-                  {t.doneAt ? formatDateTime(t.doneAt) : "—"}
+                  {t.doneAt ? <DateTime at={t.doneAt} /> : "—"}
                   {t.doneByName ? `（${t.doneByName}さん）` : ""}
                 </>
               ) : (
                 <>
-                  {t.dueDate ? formatDate(t.dueDate) : "期限なし"} <DueBadge task={t} />
+                  {t.dueDate ? <DateText date={t.dueDate} /> : "期限なし"} <DueBadge task={t} />
                 </>
               )}
             </td>
@@ -99,7 +99,8 @@ export const WorkTable: FC<{ tasks: readonly Task[]; caption?: string }> = ({ ta
               <a href={t.href}>{t.title}</a>
             </td>
             <td>
-              {t.due ? formatDate(t.due) : "—"} {t.overdue ? <Badge tone="error">期限超過</Badge> : null}
+              {t.due ? <DateText date={t.due} /> : "—"}{" "}
+              {t.overdue ? <Badge tone="error">期限超過</Badge> : null}
             </td>
             <td>{t.clause ? clauseRef(t.clause) : "—"}</td>
           </tr>

@@ -120,6 +120,12 @@ export async function startFakeBluesky(options: {
         return fail(401, "AuthenticationRequired", "Invalid identifier or password");
       return { status: 200, body: session() };
     }
+    if (request.method === "POST" && nsid === "com.atproto.server.deleteSession") {
+      // Ends the session: its refresh token no longer works (its short-lived access token runs out).
+      if (!refreshTokens.delete(bearerOf(request)))
+        return fail(401, "InvalidToken", "Token could not be verified");
+      return { status: 200 };
+    }
     if (request.method === "POST" && nsid === "com.atproto.server.refreshSession") {
       const token = bearerOf(request);
       if (!refreshTokens.delete(token)) return fail(400, "ExpiredToken", "Token has been revoked");

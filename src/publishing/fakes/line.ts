@@ -2,14 +2,26 @@
  * A fake LINE Messaging API on loopback (テスト用の疑似サーバー): the endpoints the LINE connector
  * uses — `POST /v2/bot/message/broadcast` (with the retry key: a second request with an accepted
  * key gets 409 and `X-Line-Accepted-Request-Id`, as LINE documents) and `GET /v2/bot/info` —
- * for one channel whose access token is `token`. Messages it accepted are in `messages`.
+ * for one channel whose access token is `token`. Messages it accepted are in `messages`. Image
+ * messages (`originalContentUrl`, `previewImageUrl`) are fetched like LINE does: each URL must
+ * answer 200 with a JPEG or PNG of at most 1 MB, else the broadcast is refused with 400 (a local
+ * fake accepts http on loopback; LINE itself requires https).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { bearerOf, type FakeServer, jsonOf, listingPage, startFake } from "./server.ts";
 
 export type FakeLine = FakeServer & {
   /** Every broadcast accepted, in order. */
-  messages: { requestId: string; retryKey: string; text: string; at: Date }[];
+  messages: {
+    requestId: string;
+    retryKey: string;
+    text: string;
+    /** The images of the broadcast, as fetched from their URLs. */
+    images: { url: string; contentType: string; sha256: string }[];
+    at: Date;
+  }[];
+  /** Every image fetch the fake made (the URL and its answer's status; 0: not reachable). */
+  fetches: { url: string; status: number }[];
   /** The bot's profile (change it to simulate a hijacked account). */
   bot: { userId: string; basicId: string; displayName: string };
   /** Valid channel access tokens (remove one to simulate a revoked token). */
@@ -32,7 +44,47 @@ export async function startFakeLine(options: {
     basicId: options.basicId ?? "@000test",
     displayName: options.displayName ?? "テスト用LINE公式アカウント",
   };
-  const server = await startFake((request) => {
+  const fetches: FakeLine["fetches"] = [];
+  type Image = FakeLine["messages"][number]["images"][number];
+  const fetchImage = async (url: string): Promise<Image | string> => {
+    try {
+      const response = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(5000) });
+      fetches.push({ url, status: response.status });
+      const contentType = response.headers.get("content-type") ?? "";
+      if (response.status !== 200) return `HTTP ${response.status}`;
+      if (!["image/jpeg", "image/png"].includes(contentType)) return "not a JPEG or PNG";
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length > 1_000_000) return "larger than 1 MB";
+      return { url, contentType, sha256: createHash("sha256").update(bytes).digest("hex") };
+    } catch {
+      fetches.push({ url, status: 0 });
+      return "not reachable";
+    }
+  };
+  /** The broadcast's messages: the text of the first, the images fetched (or why not). */
+  const readMessages = async (
+    list: unknown,
+  ): Promise<{ text: string; images: Image[] } | { error: string }> => {
+    if (!Array.isArray(list) || list.length === 0 || list.length > 5)
+      return { error: "messages must have 1 to 5 items" };
+    let text = "";
+    const images: Image[] = [];
+    for (const [i, m] of list.entries()) {
+      const message: Record<string, unknown> = typeof m === "object" && m !== null ? { ...m } : {};
+      if (message.type === "text" && typeof message.text === "string" && message.text !== "") {
+        if (i === 0) text = message.text;
+        continue;
+      }
+      const original = message.originalContentUrl;
+      if (message.type !== "image" || typeof original !== "string" || message.previewImageUrl !== original)
+        return { error: `messages[${i}] is not a valid message` };
+      const image = await fetchImage(original);
+      if (typeof image === "string") return { error: `messages[${i}].originalContentUrl: ${image}` };
+      images.push(image);
+    }
+    return text === "" ? { error: "messages[0].text must be set" } : { text, images };
+  };
+  const server = await startFake(async (request) => {
     if (request.method === "GET" && request.path === "/")
       return listingPage(
         "LINE",
@@ -71,15 +123,18 @@ export async function startFakeLine(options: {
           headers: { ...headers, "X-Line-Accepted-Request-Id": earlier },
           body: { message: "The retry key is already accepted" },
         };
-      const body = jsonOf(request);
-      const first = Array.isArray(body.messages) ? body.messages[0] : undefined;
-      const text = typeof first === "object" && first !== null && "text" in first ? String(first.text) : "";
-      if (text === "") return { status: 400, headers, body: { message: "The request body has 1 error(s)" } };
+      const read = await readMessages(jsonOf(request).messages);
+      if ("error" in read)
+        return {
+          status: 400,
+          headers,
+          body: { message: "The request body has 1 error(s)", details: [{ message: read.error }] },
+        };
       if (retryKey) accepted.set(retryKey, requestId);
-      messages.push({ requestId, retryKey, text, at: options.now?.() ?? new Date() });
+      messages.push({ requestId, retryKey, ...read, at: options.now?.() ?? new Date() });
       return { status: 200, headers, body: {} };
     }
     return { status: 404, headers, body: { message: "Not found" } };
   }, options.port);
-  return Object.assign(server, { messages, bot, tokens });
+  return Object.assign(server, { messages, fetches, bot, tokens });
 }

@@ -5,7 +5,12 @@
  * look, then FINISHED), `POST /{user-id}/threads_publish` (a container published already is
  * refused), `GET /{id}?fields=permalink,timestamp`, `GET /{user-id}/threads`, `DELETE /{id}`,
  * `GET /me`; Meta's error object with code 190 for an unknown token, 10 for a missing permission,
- * 100/33 for an unknown object. With the city's app (`options.app`), OAuth at the host's root:
+ * 100/33 for an unknown object. Long-lived tokens expire 60 days after they were issued:
+ * `GET /refresh_access_token?grant_type=th_refresh_token&access_token=…` (outside `/v1.0`, as
+ * Threads documents it) gives a new one for a token at least 24 hours old and not expired, and
+ * `GET /v1.0/debug_token?input_token=…` tells a token's `issued_at` and `expires_at` when the
+ * caller is a tester of the app (`debugTokenAllowed`).
+ * With the city's app (`options.app`), OAuth at the host's root:
  * `GET /oauth/authorize` (a consent page labelled as a test server), `POST /oauth/access_token`
  * (the code for a short-lived token) and `GET /access_token?grant_type=th_exchange_token` (for a
  * long-lived one, 60 days).
@@ -41,9 +46,17 @@ export type FakeThreads = FakeServer & {
   tokens: Map<string, string[]>;
   /** Long-lived tokens issued through OAuth (`th_exchange_token`). */
   longLivedTokens: Set<string>;
+  /** When each token was issued (it lives 60 days; set an earlier time to age it). */
+  issued: Map<string, Date>;
+  /** `debugTokenAllowed`: whether `GET /debug_token` answers (the caller is a tester of the app). */
+  settings: { debugTokenAllowed: boolean };
 };
 
 const oauthToken = () => `TH${randomBytes(18).toString("base64url")}`;
+
+const DAY_MS = 86_400_000;
+/** How long a long-lived token lives, as Threads documents it. */
+export const THREADS_TOKEN_LIFE_MS = 60 * DAY_MS;
 
 const metaError = (message: string, code: number, subcode?: number) => ({
   status: 400,
@@ -67,24 +80,36 @@ export async function startFakeThreads(options: {
   now?: () => Date;
   /** The city's Meta app, for OAuth (`/oauth/authorize`, `/oauth/access_token`, `/access_token`). */
   app?: { id: string; secret: string };
+  /** When `token` was issued (default: at the start). */
+  tokenIssuedAt?: Date;
 }): Promise<FakeThreads> {
   const posts: FakeThreadsPost[] = [];
   const containers = new Map<string, Container>();
+  const now = () => options.now?.() ?? new Date();
   const tokens = new Map([[options.token, ["threads_basic", "threads_content_publish", "threads_delete"]]]);
+  const started = now();
+  const issued = new Map([[options.token, options.tokenIssuedAt ?? started]]);
+  /** When a token expires (one added to `tokens` without an issue time: issued at the start). */
+  const expiresAt = (token: string) => (issued.get(token) ?? started).getTime() + THREADS_TOKEN_LIFE_MS;
+  let refreshes = 0;
   const user = {
     id: "26000000000000001",
     username: options.username,
     name: options.name ?? "テスト用Threadsアカウント",
     threads_biography: "",
   };
+  const settings = { debugTokenAllowed: true };
   let next = 17_900_000_000_000_000n;
   const newId = () => {
     next += 1n;
     return next.toString();
   };
   const needs = (request: RecordedRequest, permission: string) => {
-    const granted = tokens.get(bearerOf(request));
+    const token = bearerOf(request);
+    const granted = tokens.get(token);
     if (!granted) return metaError("Invalid OAuth access token - Cannot parse access token", 190);
+    if (expiresAt(token) <= now().getTime())
+      return metaError("Error validating access token: Session has expired", 190, 463);
     if (!granted.includes(permission))
       return metaError("Application does not have permission for this action", 10);
     return null;
@@ -142,6 +167,7 @@ export async function startFakeThreads(options: {
       const token = oauthToken();
       longLivedTokens.add(token);
       tokens.set(token, scopes);
+      issued.set(token, now());
       return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5_184_000 } };
     }
     return null;
@@ -158,9 +184,48 @@ export async function startFakeThreads(options: {
           id: p.id,
         })),
       );
+    if (request.method === "GET" && request.path === "/refresh_access_token") {
+      const old = request.query.get("access_token") ?? "";
+      if (request.query.get("grant_type") !== "th_refresh_token")
+        return metaError("Unsupported grant_type", 100);
+      const permissions = tokens.get(old);
+      if (!permissions || expiresAt(old) <= now().getTime())
+        return metaError("Error validating access token: Session has expired", 190, 463);
+      if (now().getTime() - (issued.get(old) ?? started).getTime() < DAY_MS)
+        return metaError("The access token must be at least 24 hours old to be refreshed", 100);
+      refreshes++;
+      const fresh = `${old.replace(/~r\d+$/, "")}~r${refreshes}`;
+      tokens.set(fresh, permissions);
+      issued.set(fresh, now());
+      return {
+        status: 200,
+        body: { access_token: fresh, token_type: "bearer", expires_in: THREADS_TOKEN_LIFE_MS / 1000 },
+      };
+    }
     const path = request.path.replace(/^\/v1\.0/, "");
     const basic = needs(request, "threads_basic");
     if (basic) return basic;
+    if (request.method === "GET" && path === "/debug_token") {
+      if (!settings.debugTokenAllowed)
+        return metaError("(#10) The access token must belong to a tester of the app", 10);
+      const input = request.query.get("input_token") ?? "";
+      const at = issued.get(input) ?? started;
+      if (!tokens.has(input)) return metaError("Invalid OAuth access token", 190);
+      return {
+        status: 200,
+        body: {
+          data: {
+            type: "USER",
+            application: "テスト用のアプリ",
+            issued_at: Math.floor(at.getTime() / 1000),
+            expires_at: Math.floor(expiresAt(input) / 1000),
+            is_valid: expiresAt(input) > now().getTime(),
+            scopes: tokens.get(input),
+            user_id: user.id,
+          },
+        },
+      };
+    }
     if (request.method === "GET" && path === "/me") return { status: 200, body: { ...user } };
     if (request.method === "POST" && path === `/${user.id}/threads`) {
       const refused = needs(request, "threads_content_publish");
@@ -199,7 +264,9 @@ export async function startFakeThreads(options: {
         mediaType: f.get("media_type") ?? "",
         imageUrls: items.map((i) => i.get("image_url") ?? ""),
         altTexts: items.map((i) => i.get("alt_text") ?? ""),
-        timestamp: (options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "+0000"),
+        timestamp: now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "+0000"),
         shortcode: `C${(posts.length + 1).toString(36).padStart(10, "x")}`,
         deleted: false,
       };
@@ -238,11 +305,13 @@ export async function startFakeThreads(options: {
     return metaError("Unsupported request", 100, 33);
   }, options.port);
   return Object.assign(server, {
+    settings,
     apiUrl: `${server.url}/v1.0`,
     posts,
     containers,
     user,
     tokens,
     longLivedTokens,
+    issued,
   });
 }
