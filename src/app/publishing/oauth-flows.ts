@@ -16,6 +16,7 @@ import {
   facebookPageToken,
   INSTAGRAM_LOGIN_SCOPES,
   instagramAccountFor,
+  type MetaApp,
 } from "../../publishing/facebook-login.ts";
 import { exchangeMastodonCode, MASTODON_SCOPES, mastodonAuthorizeUrl } from "../../publishing/mastodon.ts";
 import { exchangeThreadsCode, THREADS_SCOPES, threadsAuthorizeUrl } from "../../publishing/threads.ts";
@@ -98,55 +99,34 @@ function threadsFlow(config: Config): OAuthFlow | null {
 }
 
 /**
- * A Facebook page: Facebook Login with the city's Meta app (SNSGOV_META_APP_ID/SECRET); the code
- * becomes a long-lived user token, and that the page access token of the registered page.
+ * Facebook Login with the city's Meta app (SNSGOV_META_APP_ID/SECRET): the code becomes a
+ * long-lived user token, with which `pick` finds what is kept — for a Facebook page, the
+ * registered page's access token; for Instagram, the token of the page linked to the registered
+ * account with the Instagram user id.
  */
-function facebookFlow(config: Config): OAuthFlow | null {
+function facebookLoginFlow(
+  config: Config,
+  props: {
+    apiUrl: string;
+    scopes: readonly string[];
+    pick: (app: MetaApp, userToken: string, handle: string) => Promise<Credentials>;
+  },
+): OAuthFlow | null {
   const app = config.platforms.metaApp;
   if (!app) return null;
-  const meta = { apiUrl: config.platforms.facebookApiUrl, appId: app.id, appSecret: app.secret };
+  const meta = { apiUrl: props.apiUrl, appId: app.id, appSecret: app.secret };
   return {
-    scopes: FACEBOOK_LOGIN_SCOPES.join(" "),
-    authorizeUrl: async (_ctx, _actor, _account, props) =>
+    scopes: props.scopes.join(" "),
+    authorizeUrl: async (_ctx, _actor, _account, p) =>
       facebookDialogUrl(config.platforms.facebookDialogUrl, {
         appId: app.id,
-        redirectUri: props.redirectUri,
-        state: props.state,
+        redirectUri: p.redirectUri,
+        state: p.state,
+        scopes: props.scopes,
       }),
-    async exchange(_ctx, _actor, account, props) {
-      const userToken = await exchangeFacebookCode(meta, {
-        code: props.code,
-        redirectUri: props.redirectUri,
-      });
-      return facebookPageToken(meta, userToken, account.handle);
-    },
-  };
-}
-
-/**
- * An Instagram professional account: Facebook Login with the city's Meta app; the long-lived user
- * token finds the page linked to the registered account, whose page token is kept with the
- * Instagram user id.
- */
-function instagramFlow(config: Config): OAuthFlow | null {
-  const app = config.platforms.metaApp;
-  if (!app) return null;
-  const meta = { apiUrl: config.platforms.instagramApiUrl, appId: app.id, appSecret: app.secret };
-  return {
-    scopes: INSTAGRAM_LOGIN_SCOPES.join(" "),
-    authorizeUrl: async (_ctx, _actor, _account, props) =>
-      facebookDialogUrl(config.platforms.facebookDialogUrl, {
-        appId: app.id,
-        redirectUri: props.redirectUri,
-        state: props.state,
-        scopes: INSTAGRAM_LOGIN_SCOPES,
-      }),
-    async exchange(_ctx, _actor, account, props) {
-      const userToken = await exchangeFacebookCode(meta, {
-        code: props.code,
-        redirectUri: props.redirectUri,
-      });
-      return instagramAccountFor(meta, userToken, account.handle);
+    async exchange(_ctx, _actor, account, p) {
+      const userToken = await exchangeFacebookCode(meta, { code: p.code, redirectUri: p.redirectUri });
+      return props.pick(meta, userToken, account.handle);
     },
   };
 }
@@ -156,7 +136,17 @@ export function oauthFlowFor(config: Config, platform: string): OAuthFlow | null
   if (platform === "x") return xFlow(config);
   if (platform === "mastodon") return mastodonFlow;
   if (platform === "threads") return threadsFlow(config);
-  if (platform === "facebook") return facebookFlow(config);
-  if (platform === "instagram") return instagramFlow(config);
+  if (platform === "facebook")
+    return facebookLoginFlow(config, {
+      apiUrl: config.platforms.facebookApiUrl,
+      scopes: FACEBOOK_LOGIN_SCOPES,
+      pick: facebookPageToken,
+    });
+  if (platform === "instagram")
+    return facebookLoginFlow(config, {
+      apiUrl: config.platforms.instagramApiUrl,
+      scopes: INSTAGRAM_LOGIN_SCOPES,
+      pick: instagramAccountFor,
+    });
   return null;
 }
