@@ -30,11 +30,10 @@ export type TransferInput = z.output<typeof transferInput>;
 type Placement = { departmentId: number; divisionId: number | null; positionId: number };
 
 async function placementNames(db: Db, p: Placement) {
-  const [department, division, position] = await Promise.all([
-    org.findDepartment(db, p.departmentId),
-    p.divisionId === null ? Promise.resolve(undefined) : org.findDivision(db, p.divisionId),
-    org.findPosition(db, p.positionId),
-  ]);
+  // One after the other: called inside a transaction, whose client runs one query at a time.
+  const department = await org.findDepartment(db, p.departmentId);
+  const division = p.divisionId === null ? undefined : await org.findDivision(db, p.divisionId);
+  const position = await org.findPosition(db, p.positionId);
   return {
     department: department?.name ?? null,
     division: division?.name ?? null,

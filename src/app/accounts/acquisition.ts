@@ -21,12 +21,11 @@ import { type Sent, sendFilingRound } from "../filings/send.ts";
 
 /** What the 届出 says about the account as it is now. */
 export async function acquisitionContent(db: Db, account: repo.Account): Promise<AcquisitionContent> {
-  const [division, manager, holders, operators] = await Promise.all([
-    findDivision(db, account.divisionId),
-    account.managerId === null ? undefined : findStaff(db, account.managerId),
-    repo.listHolders(db, account.id),
-    repo.listOperators(db, account.id),
-  ]);
+  // One after the other: called inside a transaction, whose client runs one query at a time.
+  const division = await findDivision(db, account.divisionId);
+  const manager = account.managerId === null ? undefined : await findStaff(db, account.managerId);
+  const holders = await repo.listHolders(db, account.id);
+  const operators = await repo.listOperators(db, account.id);
   return {
     platform: account.platform,
     name: account.name,

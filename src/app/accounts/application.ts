@@ -202,10 +202,9 @@ export async function updateApplication(
 
 /** The problems that keep an application from being submitted (4.1.3, 4.1.4, 4.3.1). */
 export async function submissionProblems(db: Db, account: repo.Account): Promise<string[]> {
-  const [operators, holders] = await Promise.all([
-    repo.listOperators(db, account.id),
-    repo.listHolders(db, account.id),
-  ]);
+  // One after the other: called inside a transaction, whose client runs one query at a time.
+  const operators = await repo.listOperators(db, account.id);
+  const holders = await repo.listHolders(db, account.id);
   const problems = applicationProblems({
     platform: account.platform,
     name: account.name,
@@ -243,10 +242,9 @@ export async function submitApplication(ctx: AppContext, props: { actor: Actor; 
         fields: problems.map((message) => ({ field: "", message })),
       });
     }
-    const [operators, holders] = await Promise.all([
-      repo.listOperators(tx, account.id),
-      repo.listHolders(tx, account.id),
-    ]);
+    // One after the other: a transaction's client runs one query at a time.
+    const operators = await repo.listOperators(tx, account.id);
+    const holders = await repo.listHolders(tx, account.id);
     const updated = await repo.updateAccount(tx, account.id, { status: next, submittedAt: at }, at);
     await repo.insertEvent(tx, {
       accountId: account.id,

@@ -367,10 +367,9 @@ async function closeConfirmation(ctx: AppContext, actor: Actor, task: TaskView, 
   return change(ctx, actor, "task.close", async (tx, at) => {
     await lockOpen(tx, task.id);
     if (task.accountId === null) throw notFound("アカウント");
-    const [operators, holders] = await Promise.all([
-      accountsRepo.listOperators(tx, task.accountId),
-      accountsRepo.listHolders(tx, task.accountId),
-    ]);
+    // One after the other: a transaction's client runs one query at a time.
+    const operators = await accountsRepo.listOperators(tx, task.accountId);
+    const holders = await accountsRepo.listHolders(tx, task.accountId);
     const stale = [...operators, ...holders].find((m) => !m.active);
     if (stale)
       throw conflict(
