@@ -214,11 +214,10 @@ export async function sendAcknowledgementReminders(ctx: AppContext, actor: Actor
   if (today < remindOn) return 0;
   const scope = await acknowledgementScope(ctx);
   const pending = async (db: typeof ctx.db): Promise<RequiredPerson[]> => {
-    const [people, acknowledged, reminded] = await Promise.all([
-      repo.requiredPeople(db, { scope }),
-      repo.acknowledgedStaffIds(db, version.id),
-      repo.remindedStaffIds(db, version.id),
-    ]);
+    // One after the other: also run inside the transaction below, whose client runs one query at a time.
+    const people = await repo.requiredPeople(db, { scope });
+    const acknowledged = await repo.acknowledgedStaffIds(db, version.id);
+    const reminded = await repo.remindedStaffIds(db, version.id);
     return people.filter((p) => !acknowledged.has(p.staffId) && !reminded.has(p.staffId));
   };
   if ((await pending(ctx.db)).length === 0) return 0;
