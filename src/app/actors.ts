@@ -4,10 +4,10 @@
  * transfer, an acting period or a role change applies at once.
  */
 import type { Db } from "../db/client.ts";
-import { findStaff, type Staff } from "../db/repos/staff.ts";
+import { findStaff, placementOf, type Staff } from "../db/repos/staff.ts";
 import type { Placement } from "../domain/roles.ts";
 import type { StaffActor } from "./context.ts";
-import { grantsAt, grantsOf } from "./role-grants.ts";
+import { grantsAt } from "./role-grants.ts";
 
 /**
  * The actor for an active person, or undefined when they do not exist or are inactive.
@@ -21,15 +21,7 @@ export async function loadActor(
 ): Promise<StaffActor | undefined> {
   const person = await findStaff(db, staffId);
   if (!person?.active) return undefined;
-  return {
-    kind: "staff",
-    staffId: person.id,
-    name: person.name,
-    departmentId: person.departmentId,
-    divisionId: person.divisionId,
-    grants: await grantsOf(db, person, at),
-    via,
-  };
+  return actorForPerson(db, person, placementOf(db, person), via, at);
 }
 
 /**
@@ -39,7 +31,7 @@ export async function loadActor(
 export async function actorForPerson(
   db: Db,
   person: Staff,
-  placement: Placement,
+  placement: Placement | Promise<Placement>,
   via: StaffActor["via"],
   at: Date,
   read?: Parameters<typeof grantsAt>[4],

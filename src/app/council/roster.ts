@@ -57,9 +57,16 @@ export async function designationChoices(
 
 export const designateInput = z.object({ staffId: idOf("協議会に出席する職員") });
 
-async function divisionOf(ctx: AppContext, divisionId: number) {
+/** The division whose seat `actor` changes, once they may (6.2: its 課等の長, its 部長 or an admin). */
+async function seatDivision(ctx: AppContext, actor: Actor, divisionId: number) {
   const division = await findDivision(ctx.db, divisionId);
   if (!division) throw notFound("課等");
+  await authorize(
+    ctx,
+    actor,
+    "council.designate",
+    seatTarget({ divisionId: division.id, departmentId: division.departmentId }),
+  );
   return division;
 }
 
@@ -68,13 +75,7 @@ export async function designateMember(
   ctx: AppContext,
   props: { actor: Actor; divisionId: number; input: unknown },
 ) {
-  const division = await divisionOf(ctx, props.divisionId);
-  await authorize(
-    ctx,
-    props.actor,
-    "council.designate",
-    seatTarget({ divisionId: division.id, departmentId: division.departmentId }),
-  );
+  const division = await seatDivision(ctx, props.actor, props.divisionId);
   const input = parse(designateInput, props.input);
   return change(ctx, props.actor, "council.designate", async (tx, at) => {
     const person = await findStaff(tx, input.staffId);
@@ -103,13 +104,7 @@ export async function designateMember(
 
 /** Removes a division's named person (its 課等の長 sits again; flagged when there is none). */
 export async function removeMember(ctx: AppContext, props: { actor: Actor; divisionId: number }) {
-  const division = await divisionOf(ctx, props.divisionId);
-  await authorize(
-    ctx,
-    props.actor,
-    "council.designate",
-    seatTarget({ divisionId: division.id, departmentId: division.departmentId }),
-  );
+  const division = await seatDivision(ctx, props.actor, props.divisionId);
   return change(ctx, props.actor, "council.remove_member", async (tx) => {
     const before = await repo.findMember(tx, division.id);
     if (!before) throw notFound("協議会メンバー");
