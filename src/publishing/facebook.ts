@@ -29,7 +29,7 @@ import {
   PlatformError,
   type SentPost,
 } from "./connector.ts";
-import { bearer, graphOk } from "./graph.ts";
+import { bearer, deleteGraphObject, graphOk } from "./graph.ts";
 import { callApi, comparableText, list, str } from "./http.ts";
 
 const LABEL = "Facebook";
@@ -171,27 +171,11 @@ export function facebookConnector(baseUrl: string): Connector {
     async delete(credentials, _account, platformPostId) {
       if (!platformPostId)
         throw new PlatformError("invalid", "Facebookの投稿IDが記録されていないため、削除できません。");
-      try {
-        const body = await call(credentials, {
-          method: "DELETE",
-          path: `/${encodeURIComponent(platformPostId)}`,
-        });
-        const deleted = body.success === true;
-        return {
-          deleted,
-          note: deleted
-            ? "Facebookで投稿を削除しました。"
-            : "Facebookは削除を完了したと答えませんでした。Facebookの画面で確認してください。",
-          raw: { id: platformPostId, deleted },
-        };
-      } catch (error) {
-        if (!(error instanceof PlatformError) || error.kind !== "not_found") throw error;
-        return {
-          deleted: true,
-          note: "Facebookでは既に削除されていました。",
-          raw: { id: platformPostId, status: error.details.status ?? 404 },
-        };
-      }
+      return deleteGraphObject("Facebook", {
+        id: platformPostId,
+        where: "Facebookの画面",
+        remove: () => call(credentials, { method: "DELETE", path: `/${encodeURIComponent(platformPostId)}` }),
+      });
     },
     async readProfile(credentials) {
       const body = await call(credentials, {

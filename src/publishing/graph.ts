@@ -9,7 +9,7 @@
  * 100 / 33 (no such object) not found; anything else refused. The token travels in the
  * Authorization header (Graph accepts a Bearer token), never in a URL.
  */
-import { PlatformError } from "./connector.ts";
+import { type DeletedPost, PlatformError } from "./connector.ts";
 import { type ApiResponse, errorFor, obj, type PlatformLabel, retryAfterMs, str } from "./http.ts";
 
 /** The Graph API version the connectors are written against (Meta keeps a version ~2 years). */
@@ -84,3 +84,43 @@ export function graphOk(label: PlatformLabel, response: ApiResponse): Record<str
 
 /** `Authorization: Bearer` for a Graph token. */
 export const bearer = (accessToken: string) => ({ Authorization: `Bearer ${accessToken}` });
+
+/**
+ * Deletes a Graph object (`DELETE /{id}` through `remove`) and says what the platform answered:
+ * deleted, or gone already (not found counts as deleted). `refused` turns a refusal into the
+ * answer where the platform may not allow the deletion at all (Instagram); other errors throw.
+ */
+export async function deleteGraphObject(
+  label: "Facebook" | "Instagram",
+  props: {
+    id: string;
+    /** Where staff check by hand (「Facebookの画面」). */
+    where: string;
+    remove: () => Promise<Record<string, unknown>>;
+    refused?: (error: PlatformError) => DeletedPost | null;
+  },
+): Promise<DeletedPost> {
+  const { id } = props;
+  try {
+    const body = await props.remove();
+    const deleted = body.success === true;
+    return {
+      deleted,
+      note: deleted
+        ? `${label}で投稿を削除しました。`
+        : `${label}は削除を完了したと答えませんでした。${props.where}で確認してください。`,
+      raw: { id, deleted },
+    };
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    if (error.kind === "not_found")
+      return {
+        deleted: true,
+        note: `${label}では既に削除されていました。`,
+        raw: { id, status: error.details.status ?? 404 },
+      };
+    const answer = props.refused?.(error);
+    if (answer) return answer;
+    throw error;
+  }
+}

@@ -30,7 +30,7 @@ import {
   PlatformError,
   type SentPost,
 } from "./connector.ts";
-import { bearer, graphOk } from "./graph.ts";
+import { bearer, deleteGraphObject, graphOk } from "./graph.ts";
 import { callApi, comparableText, list, obj, str } from "./http.ts";
 
 const LABEL = "Instagram";
@@ -214,34 +214,20 @@ export function instagramConnector(options: InstagramOptions): Connector {
     },
     async delete(credentials, _account, platformPostId) {
       if (!platformPostId) throw refuse("Instagramの投稿IDが記録されていないため、削除できません。");
-      try {
-        const body = await call(credentials, {
-          method: "DELETE",
-          path: `/${encodeURIComponent(platformPostId)}`,
-        });
-        const deleted = body.success === true;
-        return {
-          deleted,
-          note: deleted
-            ? "Instagramで投稿を削除しました。"
-            : "Instagramは削除を完了したと答えませんでした。Instagramのアプリで確認してください。",
-          raw: { id: platformPostId, deleted },
-        };
-      } catch (error) {
-        if (!(error instanceof PlatformError)) throw error;
-        if (error.kind === "not_found")
-          return {
-            deleted: true,
-            note: "Instagramでは既に削除されていました。",
-            raw: { id: platformPostId },
-          };
-        if (error.kind !== "invalid" && error.kind !== "scope") throw error;
-        return {
-          deleted: false,
-          note: `InstagramはAPIからの投稿の削除を受け付けませんでした。Instagramのアプリで投稿を削除し、「プラットフォームの画面で削除した」として記録してください（第7-1）（Instagramの応答: ${error.details.platformMessage ?? ""}）。`,
-          raw: { id: platformPostId, refused: error.details.platformMessage ?? "" },
-        };
-      }
+      return deleteGraphObject("Instagram", {
+        id: platformPostId,
+        where: "Instagramのアプリ",
+        remove: () => call(credentials, { method: "DELETE", path: `/${encodeURIComponent(platformPostId)}` }),
+        // Meta documents reading media only: a refusal says how to delete by hand (7.1).
+        refused: (error) =>
+          error.kind === "invalid" || error.kind === "scope"
+            ? {
+                deleted: false,
+                note: `InstagramはAPIからの投稿の削除を受け付けませんでした。Instagramのアプリで投稿を削除し、「プラットフォームの画面で削除した」として記録してください（第7-1）（Instagramの応答: ${error.details.platformMessage ?? ""}）。`,
+                raw: { id: platformPostId, refused: error.details.platformMessage ?? "" },
+              }
+            : null,
+      });
     },
     async readProfile(credentials) {
       const id = credentials.accountId ?? "";
