@@ -55,7 +55,8 @@ import {
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import { emptyForm, type FormState, type FormValues, Pagination, SelectField } from "../views/components.tsx";
-import { type IncidentForms, IncidentPage } from "../views/incident-page.tsx";
+import type { IncidentForms } from "../views/incident-ctx.ts";
+import { IncidentPage } from "../views/incident-page.tsx";
 import { ReportForm } from "../views/incident-report.tsx";
 import { IncidentTable } from "../views/incident-views.tsx";
 

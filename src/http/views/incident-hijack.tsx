@@ -6,21 +6,14 @@
  * with a link to record them; and recording recovery, which ends the marking.
  */
 import type { FC } from "hono/jsx";
-import type { IncidentDetail } from "../../app/incidents/read.ts";
 import { clauseRef } from "../../domain/clauses.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { directorReportLabels, HIJACK_MARKING, hijackStateLabels } from "../../domain/hijack.ts";
 import { incidentRefusals, incidentTypeDescriptions } from "../../domain/incidents.ts";
-import { Badge, type FormState } from "./components.tsx";
+import { Badge } from "./components.tsx";
 import { DateTime } from "./dates.tsx";
+import type { IncidentCtx } from "./incident-ctx.ts";
 import { PErrorSummary, PForm, PInput, PTextArea } from "./incident-fields.tsx";
-
-type Props = {
-  d: IncidentDetail;
-  csrf: string;
-  forms: Record<string, FormState | undefined>;
-  nowLocal: string;
-};
 
 /** `2026-11-24T10:37` in Tokyo time, for a datetime-local field. */
 function localInput(at: Date): string {
@@ -31,7 +24,7 @@ function localInput(at: Date): string {
 const by = (name: string | null) => (name ? `（${name}さん）` : "");
 
 /** The panel; nothing for other types. */
-export const HijackPanel: FC<Props> = ({ d, csrf, forms }) => {
+export const HijackPanel: FC<IncidentCtx> = ({ d, csrf, forms }) => {
   const h = d.hijack;
   if (!h) return null;
   const base = `/incidents/${d.incident.id}`;
