@@ -33,7 +33,7 @@ export const connectablePlatforms: readonly Platform[] = [
 export function connectorFor(config: Config, platform: string): Connector | null {
   if (platform === "line") return lineConnector(config.platforms.lineApiUrl);
   if (platform === "mastodon") return mastodonConnector();
-  if (platform === "bluesky") return blueskyConnector();
+  if (platform === "bluesky") return blueskyConnector({ linkCards: config.platforms.linkCards });
   if (platform === "threads") return threadsConnector({ apiUrl: config.platforms.threadsApiUrl });
   if (platform === "x" && config.platforms.xClientId)
     return xConnector({
