@@ -107,6 +107,8 @@ const envSchema = z.object({
   /** Instead of each Mastodon account's own server (tests and the demo: the loopback fake). */
   SNSGOV_MASTODON_API_URL: z.string().url().optional(),
   SNSGOV_BLUESKY_PDS_URL: z.string().url().default("https://bsky.social"),
+  /** Link cards of Bluesky posts: from public https pages; only this machine (tests, demo); none. */
+  SNSGOV_LINK_CARDS: z.enum(["public", "loopback", "off"]).default("public"),
   SNSGOV_THREADS_API_URL: z.string().url().default("https://graph.threads.net/v1.0"),
   SNSGOV_THREADS_AUTHORIZE_URL: z.string().url().default("https://threads.net/oauth/authorize"),
   SNSGOV_THREADS_APP_ID: z.string().trim().optional(),
@@ -143,6 +145,12 @@ export type PlatformApiConfig = {
   mastodonApiUrl: string | undefined;
   /** The Bluesky PDS accounts sign in to (https://bsky.social unless the city runs its own). */
   blueskyPdsUrl: string;
+  /**
+   * Where a Bluesky post's link card is read from (src/publishing/link-card.ts): `public` (https
+   * pages at public addresses), `loopback` (only this machine: the tests and the demo, whose pages
+   * are loopback servers), `off`.
+   */
+  linkCards: "public" | "loopback" | "off";
   /** The Threads API with its version. */
   threadsApiUrl: string;
   /** Threads' consent page (OAuth). */
@@ -278,6 +286,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mediaPublicUrl: e.SNSGOV_MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
       mastodonApiUrl: e.SNSGOV_MASTODON_API_URL?.replace(/\/+$/, ""),
       blueskyPdsUrl: e.SNSGOV_BLUESKY_PDS_URL.replace(/\/+$/, ""),
+      linkCards: e.SNSGOV_LINK_CARDS,
       threadsApiUrl: e.SNSGOV_THREADS_API_URL.replace(/\/+$/, ""),
       threadsAuthorizeUrl: e.SNSGOV_THREADS_AUTHORIZE_URL,
       threadsApp:

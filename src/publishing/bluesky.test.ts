@@ -3,9 +3,13 @@
  * password (only the tokens kept), the refresh, the exact createRecord (link facets in UTF-8 byte
  * offsets after Japanese text, langs, the TID record key), images with alt text, a resend with the
  * same key taken as the earlier post, the post found after a crash, deletion, the profile, the
- * 300-grapheme limit and refusals as Japanese reasons.
+ * 300-grapheme limit and refusals as Japanese reasons; mention facets (handles resolved to DIDs,
+ * byte offsets after Japanese text, unknown handles left as text) and link cards (the page's
+ * Open Graph tags and image as app.bsky.embed.external, left out when they cannot be had).
  */
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import {
   blueskyConnector,
@@ -256,4 +260,147 @@ test("refusals: over 300 graphemes before sending, expired token, 429 with ratel
   assert.ok(refreshed);
   const sent = await connector.send(refreshed, account(), post("更新したトークンで送ります。"));
   assert.ok(sent.url);
+});
+
+test("mentions: the handle resolved to its DID, byte offsets after Japanese text; an unknown handle and an e-mail address stay plain text", async () => {
+  fake.handles.set("soumu.iwaki.example.jp", "did:plc:soumuiwaki000000000000");
+  const text =
+    "防災訓練のお知らせ@iwaki.bsky.social と @Soumu.Iwaki.example.jp、@nobody.example.com へ。問い合わせ bousai@city.iwaki.lg.jp https://www.city.iwaki.lg.jp/bousai/";
+  fake.requests.length = 0;
+  await blueskyConnector().send(session(), account(), post(text));
+  assert.deepEqual(
+    fake.requests.map((r) => `${r.method} ${r.path}?${r.query}`),
+    [
+      "GET /xrpc/com.atproto.identity.resolveHandle?handle=iwaki.bsky.social",
+      "GET /xrpc/com.atproto.identity.resolveHandle?handle=soumu.iwaki.example.jp",
+      "GET /xrpc/com.atproto.identity.resolveHandle?handle=nobody.example.com",
+      "POST /xrpc/com.atproto.repo.createRecord?",
+    ],
+  );
+  const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+  const at = (s: string) => bytes(text.slice(0, text.indexOf(s)));
+  const link = "https://www.city.iwaki.lg.jp/bousai/";
+  const { record } = JSON.parse(fake.requests.at(-1)?.body ?? "");
+  assert.deepEqual(record.facets, [
+    {
+      // "防災訓練のお知らせ" is 9 characters, 27 bytes in UTF-8.
+      index: { byteStart: 27, byteEnd: 27 + bytes("@iwaki.bsky.social") },
+      features: [{ $type: "app.bsky.richtext.facet#mention", did: fake.profile.did }],
+    },
+    {
+      index: { byteStart: at("@Soumu"), byteEnd: at("@Soumu") + bytes("@Soumu.Iwaki.example.jp") },
+      features: [{ $type: "app.bsky.richtext.facet#mention", did: "did:plc:soumuiwaki000000000000" }],
+    },
+    {
+      index: { byteStart: at(link), byteEnd: at(link) + bytes(link) },
+      features: [{ $type: "app.bsky.richtext.facet#link", uri: link }],
+    },
+  ]);
+  assert.equal(
+    Buffer.from(text, "utf8")
+      .subarray(27, 27 + bytes("@iwaki.bsky.social"))
+      .toString("utf8"),
+    "@iwaki.bsky.social",
+  );
+  assert.equal(record.embed, undefined, "link cards are off unless configured");
+});
+
+test("mentions: a handle that cannot be looked up (the PDS fails) is plain text and the post still goes", async () => {
+  fake.fail({ status: 500, when: (r) => r.path.endsWith("resolveHandle") });
+  const sent = await blueskyConnector().send(session(), account(), post("こんにちは @iwaki.bsky.social"));
+  assert.ok(sent.platformPostId);
+  const { record } = JSON.parse(
+    fake.requests.filter((r) => r.path.endsWith("createRecord")).at(-1)?.body ?? "",
+  );
+  assert.equal(record.facets, undefined);
+});
+
+/** A loopback web page for link cards (`/news`) and its image (`/pool.png`), as a city's site serves them. */
+async function startPage(page: string) {
+  const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 7, 7]);
+  const requests: { path: string }[] = [];
+  const server = createServer((req, res) => {
+    requests.push({ path: req.url ?? "" });
+    if (req.url === "/news") res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page);
+    else if (req.url === "/pool.png") res.writeHead(200, { "Content-Type": "image/png" }).end(png);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address: AddressInfo | string | null = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    requests,
+    png,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+test("a link card: the first link's page read (title, description, image uploaded as a blob) into app.bsky.embed.external", async () => {
+  const web = await startPage(
+    '<html><head><title>いわき市</title><meta property="og:title" content="市民プール開場"><meta property="og:description" content="7月1日から開場します。"><meta property="og:image" content="/pool.png"></head></html>',
+  );
+  try {
+    const link = `${web.url}/news`;
+    const text = `夏のお知らせ ${link} ほかに https://www.city.iwaki.lg.jp/`;
+    fake.requests.length = 0;
+    const credentials = session();
+    await blueskyConnector({ linkCards: "loopback" }).send(credentials, account(), post(text));
+    assert.deepEqual(
+      web.requests.map((r) => r.path),
+      ["/news", "/pool.png"],
+      "only the first link is read; the other one is not looked up",
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => `${r.method} ${r.path}`),
+      ["POST /xrpc/com.atproto.repo.uploadBlob", "POST /xrpc/com.atproto.repo.createRecord"],
+    );
+    const [upload, create] = fake.requests;
+    assert.equal(upload?.headers["content-type"], "image/png");
+    assert.deepEqual(new Uint8Array(upload?.bytes ?? []), web.png);
+    const { record } = JSON.parse(create?.body ?? "");
+    const blob = [...fake.blobs.keys()].at(-1);
+    assert.deepEqual(record.embed, {
+      $type: "app.bsky.embed.external",
+      external: {
+        uri: link,
+        title: "市民プール開場",
+        description: "7月1日から開場します。",
+        thumb: { $type: "blob", ref: { $link: blob }, mimeType: "image/png", size: web.png.length },
+      },
+    });
+  } finally {
+    await web.close();
+  }
+});
+
+test("no link card, the post all the same: production settings refuse a loopback page; a post with images keeps its images; the thumbnail refused", async () => {
+  const web = await startPage(
+    '<html><head><title>お知らせ</title><meta property="og:image" content="/pool.png"></head></html>',
+  );
+  try {
+    const text = `お知らせ ${web.url}/news`;
+    await blueskyConnector({ linkCards: "public" }).send(session(), account(), post(text));
+    assert.equal(web.requests.length, 0, "a loopback address is refused before connecting");
+    let record = JSON.parse(fake.requests.at(-1)?.body ?? "").record;
+    assert.equal(record.embed, undefined);
+    assert.equal(record.text, text);
+
+    await blueskyConnector({ linkCards: "loopback" }).send(session(), account(), {
+      ...post(`${text} 写真付き`),
+      images: [{ bytes: new Uint8Array([1, 2]), contentType: "image/png", filename: "a.png", alt: "写真" }],
+    });
+    assert.equal(web.requests.length, 0, "images come first: no card is read");
+    record = JSON.parse(fake.requests.at(-1)?.body ?? "").record;
+    assert.equal(record.embed.$type, "app.bsky.embed.images");
+
+    fake.fail({ status: 400, body: { error: "BlobTooLarge" }, when: (r) => r.path.endsWith("uploadBlob") });
+    await blueskyConnector({ linkCards: "loopback" }).send(session(), account(), post(`${text} 再掲`));
+    record = JSON.parse(fake.requests.at(-1)?.body ?? "").record;
+    assert.deepEqual(record.embed, {
+      $type: "app.bsky.embed.external",
+      external: { uri: `${web.url}/news`, title: "お知らせ", description: "" },
+    });
+  } finally {
+    await web.close();
+  }
 });

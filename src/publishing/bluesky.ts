@@ -13,7 +13,15 @@
  * - send: each image `POST /xrpc/com.atproto.repo.uploadBlob` (the bytes, their type; at most
  *   1,000,000 bytes) → `blob`; then `POST /xrpc/com.atproto.repo.createRecord` `{ repo: did,
  *   collection: "app.bsky.feed.post", rkey, record: { $type, text, createdAt, langs: ["ja"],
- *   facets (links, UTF-8 byte offsets), embed: app.bsky.embed.images with alt } }` → `{ uri, cid }`.
+ *   facets, embed } }` → `{ uri, cid }`. Facets (docs.bsky.app, "Links, mentions, and rich
+ *   text"), ranges in UTF-8 bytes: `#link` for each link; `#mention` with the DID for each
+ *   `@handle` (the handle syntax of atproto.com/specs/handle, after the start of the text or a
+ *   character that is not a letter, digit or `_`, so an e-mail address is not one), resolved with
+ *   `GET /xrpc/com.atproto.identity.resolveHandle?handle=` — a handle that does not resolve stays
+ *   plain text. The embed: the images (`app.bsky.embed.images` with alt texts); else, for the
+ *   first link, a link card (`app.bsky.embed.external` `{ uri, title, description, thumb? }`,
+ *   read from the page's Open Graph tags by link-card.ts, with its safeguards; the image uploaded
+ *   as a blob); a card that cannot be made is left out, the post goes all the same.
  *   The record key is a TID derived from the outbox row (the time of its first attempt and its
  *   UUID), so every attempt asks for the same key: a resend of a post that went out is refused by
  *   the PDS (today a 500, in newer PDS versions an explicit error) and the connector then finds the
@@ -38,6 +46,7 @@ import {
   type SentPost,
 } from "./connector.ts";
 import { type ApiResponse, callApi, errorFor, list, obj, str, withResetAsRetryAfter } from "./http.ts";
+import { fetchLinkCard, type LinkCardSource } from "./link-card.ts";
 import { linksOf } from "./text.ts";
 
 export const BLUESKY_DEFAULT_PDS = "https://bsky.social";
@@ -72,13 +81,78 @@ export function recordKeyFor(idempotencyKey: string, firstAttemptAt: Date): stri
 export const graphemeCount = (text: string): number =>
   [...new Intl.Segmenter("ja", { granularity: "grapheme" }).segment(text)].length;
 
+/** A rich text facet: a range of the text in UTF-8 bytes (start inclusive, end exclusive). */
+export type Facet = {
+  index: { byteStart: number; byteEnd: number };
+  features: (
+    | { $type: "app.bsky.richtext.facet#link"; uri: string }
+    | { $type: "app.bsky.richtext.facet#mention"; did: string }
+  )[];
+};
+
+/** The UTF-8 byte range of the UTF-16 range `start`–`end` of `text`. */
+const byteRange = (text: string, start: number, end: number) => ({
+  byteStart: Buffer.byteLength(text.slice(0, start), "utf8"),
+  byteEnd: Buffer.byteLength(text.slice(0, end), "utf8"),
+});
+
 /** Link facets of a text: byte offsets in its UTF-8 encoding (start inclusive, end exclusive). */
-export function linkFacets(text: string) {
-  const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+export function linkFacets(text: string): Facet[] {
   return linksOf(text).map((link) => ({
-    index: { byteStart: bytes(text.slice(0, link.start)), byteEnd: bytes(text.slice(0, link.end)) },
+    index: byteRange(text, link.start, link.end),
     features: [{ $type: "app.bsky.richtext.facet#link", uri: link.url }],
   }));
+}
+
+/**
+ * `@handle` in a text: the handle syntax of atproto.com/specs/handle (labels of letters, digits
+ * and hyphens, dot-separated, the last one starting with a letter), after the start of the text or
+ * a character that is not an ASCII letter, digit or `_` (Japanese text may run right up to it; an
+ * e-mail address does not count), as in docs.bsky.app's example parser.
+ */
+const MENTION =
+  /(?<![A-Za-z0-9_])@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)/g;
+/** At most this many handles of one post are looked up. */
+const MAX_MENTIONS = 20;
+
+/** The `@handle`s of a text with their UTF-16 ranges (the `@` included), outside its links. */
+export function mentionsOf(text: string): { handle: string; start: number; end: number }[] {
+  const links = linksOf(text);
+  const out: { handle: string; start: number; end: number }[] = [];
+  for (const match of text.matchAll(MENTION)) {
+    const handle = match[1] ?? "";
+    const start = match.index;
+    const end = start + 1 + handle.length;
+    if (handle.length > 253 || links.some((l) => start < l.end && l.start < end)) continue;
+    out.push({ handle: handle.toLowerCase(), start, end });
+  }
+  return out;
+}
+
+/**
+ * The facets of a text: its links, and its mentions whose handle `resolve` turns into a DID (a
+ * handle it does not resolve stays plain text), in the order of the text.
+ */
+export async function richTextFacets(
+  text: string,
+  resolve: (handle: string) => Promise<string | null>,
+): Promise<Facet[]> {
+  const mentions = mentionsOf(text);
+  const dids = new Map<string, string | null>();
+  for (const { handle } of mentions)
+    if (!dids.has(handle) && dids.size < MAX_MENTIONS) dids.set(handle, await resolve(handle));
+  const mentionFacets: Facet[] = mentions.flatMap(({ handle, start, end }) => {
+    const did = dids.get(handle);
+    return did
+      ? [
+          {
+            index: byteRange(text, start, end),
+            features: [{ $type: "app.bsky.richtext.facet#mention", did }],
+          },
+        ]
+      : [];
+  });
+  return [...linkFacets(text), ...mentionFacets].sort((a, b) => a.index.byteStart - b.index.byteStart);
 }
 
 const postUrl = (handle: string, rkey: string) => `https://bsky.app/profile/${handle}/post/${rkey}`;
@@ -175,8 +249,19 @@ export async function createBlueskySession(
   return { credentials: sessionCredentials(base, body), did: str(body, "did"), handle: str(body, "handle") };
 }
 
+export type BlueskyOptions = {
+  /**
+   * Where link cards are read from (link-card.ts): `public` in production
+   * (`SNSGOV_LINK_CARDS`), `loopback` in the tests and the demo; default `off`.
+   */
+  linkCards?: LinkCardSource;
+  /** The time allowed for reading a link card's page and image (default 5 s). */
+  linkCardTimeoutMs?: number;
+};
+
 /** A Bluesky connector (the PDS comes with each connection's credentials). */
-export function blueskyConnector(): Connector {
+export function blueskyConnector(options: BlueskyOptions = {}): Connector {
+  const linkCards = options.linkCards ?? "off";
   const xrpc = (c: Credentials, nsid: string, query?: Record<string, string>) =>
     `${serverOf(c)}/xrpc/${nsid}${query ? `?${new URLSearchParams(query)}` : ""}`;
 
@@ -236,14 +321,64 @@ export function blueskyConnector(): Connector {
       );
       images.push({ alt: image.alt, image: obj(body, "blob") });
     }
-    const facets = linkFacets(post.text);
+    const facets = await richTextFacets(post.text, (handle) => resolveHandle(c, handle));
+    const embed =
+      images.length > 0 ? { $type: "app.bsky.embed.images", images } : await linkCardEmbed(c, post.text);
     return {
       $type: POST,
       text: post.text,
       createdAt: new Date().toISOString(),
       langs: ["ja"],
       ...(facets.length > 0 ? { facets } : {}),
-      ...(images.length > 0 ? { embed: { $type: "app.bsky.embed.images", images } } : {}),
+      ...(embed ? { embed } : {}),
+    };
+  }
+
+  /** The DID of a handle, or null when it does not resolve (then the mention stays plain text). */
+  async function resolveHandle(c: Credentials, handle: string): Promise<string | null> {
+    try {
+      const response = await callApi("Bluesky", {
+        method: "GET",
+        url: xrpc(c, "com.atproto.identity.resolveHandle", { handle }),
+      });
+      const did = response.status === 200 ? str(response.body, "did") : "";
+      return did.startsWith("did:") ? did : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A link card for the text's first link (with its image as a blob when it can be had), or null. */
+  async function linkCardEmbed(c: Credentials, text: string) {
+    const first = linksOf(text)[0];
+    if (!first || linkCards === "off") return null;
+    const card = await fetchLinkCard(first.url, {
+      from: linkCards,
+      ...(options.linkCardTimeoutMs ? { timeoutMs: options.linkCardTimeoutMs } : {}),
+    });
+    if (!card) return null;
+    let thumb: Record<string, unknown> | null = null;
+    if (card.image)
+      try {
+        const response = await callApi("Bluesky", {
+          method: "POST",
+          url: xrpc(c, "com.atproto.repo.uploadBlob"),
+          headers: auth(c),
+          bytes: { data: card.image.bytes, contentType: card.image.contentType },
+          timeoutMs: 30_000,
+        });
+        thumb = response.status === 200 ? obj(response.body, "blob") : null;
+      } catch {
+        thumb = null; // the card goes without its image
+      }
+    return {
+      $type: "app.bsky.embed.external",
+      external: {
+        uri: card.uri,
+        title: card.title,
+        description: card.description,
+        ...(thumb ? { thumb } : {}),
+      },
     };
   }
 

@@ -26,6 +26,13 @@ export type Credentials = {
    * PDS): its base URL, kept sealed with the token.
    */
   server?: string;
+  /**
+   * The OAuth client the token was issued to, when snsgov made the token through OAuth with an app
+   * of its own per server (Mastodon): needed to revoke the token on that server
+   * (`POST /oauth/revoke` takes the client's id and secret). Kept sealed with the token, so a key
+   * rotation or a new registration of the app does not lose it. Absent for a pasted token.
+   */
+  oauthClient?: { clientId: string; clientSecret: string };
 };
 
 /** The account on the platform the connection speaks for. */
@@ -185,7 +192,9 @@ export type Connector = {
   inspect?(credentials: Credentials, now: Date): Promise<Credentials>;
   /**
    * Revokes the token on the platform's side, so that a copy of it (a backup, a leaked database)
-   * is worthless too. Resolves when the platform confirmed it; a PlatformError otherwise.
+   * is worthless too. Resolves when the platform confirmed it; a PlatformError otherwise — of kind
+   * `unsupported` when the platform documents no way to revoke this token through its API, its
+   * message saying in Japanese where on the platform the token is invalidated instead.
    */
   revoke?(credentials: Credentials): Promise<void>;
 };

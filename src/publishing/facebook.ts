@@ -29,7 +29,7 @@ import {
   PlatformError,
   type SentPost,
 } from "./connector.ts";
-import { bearer, deleteGraphObject, graphOk } from "./graph.ts";
+import { bearer, deleteGraphObject, graphOk, metaRevokeUnsupported } from "./graph.ts";
 import { callApi, comparableText, list, str } from "./http.ts";
 
 const LABEL = "Facebook";
@@ -176,6 +176,10 @@ export function facebookConnector(baseUrl: string): Connector {
         where: "Facebookの画面",
         remove: () => call(credentials, { method: "DELETE", path: `/${encodeURIComponent(platformPostId)}` }),
       });
+    },
+    async revoke() {
+      // No documented way to revoke one page token (graph.ts); the page says where it is done.
+      throw metaRevokeUnsupported("Facebook");
     },
     async readProfile(credentials) {
       const body = await call(credentials, {

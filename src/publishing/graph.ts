@@ -124,3 +124,17 @@ export async function deleteGraphObject(
     throw error;
   }
 }
+
+/**
+ * Why a Facebook page token (also the one Instagram is reached through) is not revoked through the
+ * API, and where it is invalidated instead. Meta documents one way to revoke: `DELETE
+ * /{user-id}/permissions` with the user's or the app's token, which removes the app's whole login
+ * from that person — every page and Instagram account they connected through the city's app, not
+ * one page token — and a pasted token may come from another app or a system user anyway.
+ */
+export function metaRevokeUnsupported(label: "Facebook" | "Instagram"): PlatformError {
+  return new PlatformError(
+    "unsupported",
+    `${label}の接続に使うページのアクセストークンを1つだけ無効にする手段は、MetaのAPIにありません（Metaが定めているのは、ログインした人からアプリの許可を丸ごと取り消す方法だけで、その人が同じアプリでつないだ他のページやInstagramの接続まで切れてしまうため、snsgovからは行いません）。Facebookの「設定とプライバシー → 設定 → ビジネス統合」でsnsgovに使ったアプリを削除するか、ビジネス設定のシステムユーザーで発行したトークンなら、そこでトークンを取り消してください。`,
+  );
+}

@@ -30,7 +30,7 @@ import {
   PlatformError,
   type SentPost,
 } from "./connector.ts";
-import { bearer, deleteGraphObject, graphOk } from "./graph.ts";
+import { bearer, deleteGraphObject, graphOk, metaRevokeUnsupported } from "./graph.ts";
 import { callApi, comparableText, list, obj, str } from "./http.ts";
 
 const LABEL = "Instagram";
@@ -228,6 +228,10 @@ export function instagramConnector(options: InstagramOptions): Connector {
               }
             : null,
       });
+    },
+    async revoke() {
+      // No documented way to revoke one page token (graph.ts); the page says where it is done.
+      throw metaRevokeUnsupported("Instagram");
     },
     async readProfile(credentials) {
       const id = credentials.accountId ?? "";

@@ -223,3 +223,45 @@ test("OAuth: snsgov's app registered on the server, the consent page with S256, 
   const profile = await connector().readProfile(credentials);
   assert.equal(profile.handle, "iwaki_city");
 });
+
+test("revoke: an OAuth-made token is revoked with its client (exact form); a pasted token is not, and says where", async () => {
+  const redirectUri = "http://localhost:3000/connection/mastodon/callback";
+  const app = await registerMastodonApp(fake.url, { redirectUri, website: "http://localhost:3000" });
+  const { verifier, challenge } = pkcePair();
+  const url = mastodonAuthorizeUrl(fake.url, { clientId: app.clientId, redirectUri, state: "r", challenge });
+  const page = await (await fetch(url)).text();
+  const code =
+    new URL(/href="([^"]+)"/.exec(page)?.[1]?.replaceAll("&#38;", "&") ?? "").searchParams.get("code") ?? "";
+  const made = await exchangeMastodonCode(fake.url, app, { code, verifier, redirectUri });
+  assert.deepEqual(made.oauthClient, app, "the client is kept with the token");
+
+  fake.requests.length = 0;
+  await connector().revoke?.(made);
+  assert.deepEqual(
+    fake.requests.map((r) => `${r.method} ${r.path}`),
+    ["POST /oauth/revoke"],
+  );
+  const [call] = fake.requests;
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(call?.body)), {
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    token: made.accessToken,
+  });
+  assert.equal(call?.headers.authorization, undefined, "the token travels only in the form");
+  assert.equal(fake.tokens.has(made.accessToken), false, "the server no longer accepts it");
+  await assert.rejects(connector().readProfile(made), { kind: "auth" });
+
+  // A token of another client (the pasted token, made in the server's 設定 → 開発): 403.
+  await assert.rejects(connector().revoke?.({ ...credentials(), oauthClient: app }) ?? Promise.resolve(), {
+    kind: "scope",
+  });
+  assert.ok(fake.tokens.has(token), "still valid");
+  fake.requests.length = 0;
+  await assert.rejects(connector().revoke?.(credentials()) ?? Promise.resolve(), (e: unknown) => {
+    assert.ok(e instanceof PlatformError);
+    assert.equal(e.kind, "unsupported");
+    assert.match(e.message, /「設定 → 開発」で、snsgovのために作ったアプリを削除してください/);
+    return true;
+  });
+  assert.equal(fake.requests.length, 0, "nothing is asked of the server for a pasted token");
+});

@@ -16,6 +16,10 @@
  * - delete: `DELETE /api/v1/statuses/:id` (404: already gone).
  * - profile: `GET /api/v1/accounts/verify_credentials` → `display_name`, `username`, `note`
  *   (HTML, read as text), the first link among `fields` (else in the note).
+ * - revoke: `POST /oauth/revoke` (form `client_id`, `client_secret`, `token`) → 200 `{}`, for a
+ *   token snsgov made through OAuth (the client is kept sealed with it); 403 `unauthorized_client`
+ *   for a token of another client. A pasted token was made by the account manager's own app in the
+ *   server's 設定 → 開発, whose secret snsgov never had: it is deleted there (`unsupported`).
  * - errors: 401 (token revoked), 403 (scope), 422 (`error`: refused content), 429 with
  *   `X-RateLimit-Reset`, 5xx.
  * Scopes: `read:accounts` (whose token; profile watch), `read:statuses` (find a post after a
@@ -184,6 +188,24 @@ export function mastodonConnector(options: MastodonOptions = {}): Connector {
         raw: { id: platformPostId, deleted: true },
       };
     },
+    async revoke(credentials) {
+      const client = credentials.oauthClient;
+      if (!client)
+        throw new PlatformError(
+          "unsupported",
+          "貼り付けで接続したMastodonのトークンは、そのトークンを作ったアプリの秘密鍵がsnsgovにないため、snsgovからは無効にできません。Mastodonのサーバーの「設定 → 開発」で、snsgovのために作ったアプリを削除してください（トークンも無効になります）。",
+        );
+      const response = await callApi("Mastodon", {
+        method: "POST",
+        url: `${serverOf(credentials)}/oauth/revoke`,
+        form: {
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          token: credentials.accessToken,
+        },
+      });
+      ok(response, 200);
+    },
     async readProfile(credentials) {
       const body = ok(
         await callApi("Mastodon", {
@@ -259,7 +281,8 @@ export function mastodonAuthorizeUrl(
 
 /**
  * Exchanges the code: `POST /oauth/token` (form `grant_type=authorization_code`, `code`,
- * `client_id`, `client_secret`, `redirect_uri`, `code_verifier`) → `access_token` (no expiry).
+ * `client_id`, `client_secret`, `redirect_uri`, `code_verifier`) → `access_token` (no expiry),
+ * kept with the client it was issued to (to revoke it later).
  */
 export async function exchangeMastodonCode(
   server: string,
@@ -286,5 +309,9 @@ export async function exchangeMastodonCode(
       "invalid",
       "Mastodonからアクセストークンを受け取れませんでした。もう一度接続してください。",
     );
-  return { accessToken, server: base };
+  return {
+    accessToken,
+    server: base,
+    oauthClient: { clientId: app.clientId, clientSecret: app.clientSecret },
+  };
 }

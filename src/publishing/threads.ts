@@ -29,6 +29,9 @@
  *   → `data.expires_at` (answered when the token's user is a tester of the city's app); else a
  *   refresh at once (its `expires_in`); else (a token younger than 24 hours cannot be refreshed)
  *   59 days from now, the earliest such a token can expire.
+ * - revoke: the Threads API documents no endpoint that revokes a user token (only the deauthorize
+ *   callback Meta calls when the person removes the app on Threads): `unsupported`, with where the
+ *   app is removed on Threads.
  * Scopes: threads_basic (every call; profile, refresh), threads_content_publish (post),
  * threads_delete (delete).
  */
@@ -302,6 +305,12 @@ export function threadsConnector(options: ThreadsOptions): Connector {
           : "Threadsは削除を完了したと答えませんでした。Threadsの画面で確認してください。",
         raw: { id: platformPostId, deleted, deletedId: str(response.body, "deleted_id") },
       };
+    },
+    async revoke() {
+      throw new PlatformError(
+        "unsupported",
+        "Threads APIには、アクセストークンを無効にする手段がありません（Metaが定めているのは、利用者がThreadsでアプリを外したときにアプリへ届く通知だけです）。Threadsの「設定 → アカウント → ウェブサイトのアクセス許可」で、snsgovに使った市のアプリを削除してください（トークンも無効になります）。",
+      );
     },
     async readProfile(credentials) {
       const body = await get(credentials, "me", { fields: "id,username,name,threads_biography" });

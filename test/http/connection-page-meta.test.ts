@@ -2,12 +2,15 @@
  * The 「自動発信の接続」 page for Facebook and Instagram, through the one token form: Instagram
  * asks for its business account id with the token (a wrong id keeps what was typed as the id,
  * never the token, and says why), Facebook takes the page token alone; without a public media URL
- * Instagram cannot be connected and the page says why.
+ * Instagram cannot be connected and the page says why; revoking a page connection says why Meta's
+ * API cannot revoke the token and where it is done instead.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { connectorFor, missingSetting } from "../../src/app/publishing/connectors.ts";
 import { loadConfig } from "../../src/config.ts";
+import { entriesAfter } from "../../src/db/repos/audit.ts";
+import { connectionsOf } from "../../src/db/repos/platform-publishing.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedKouhouAccount } from "../support/accounts.ts";
 import type { TestApp } from "../support/context.ts";
@@ -85,4 +88,29 @@ test("without a public media URL, Instagram has no connector and the reason says
   assert.match(missingSetting(config, "instagram"), /SNSGOV_MEDIA_PUBLIC_URL/);
   assert.ok(connectorFor(config, "facebook"));
   assert.equal(config.platforms.facebookApiUrl, "https://graph.facebook.com/v25.0");
+});
+
+test("revoking a Facebook page connection: disconnected, and the page says why Meta cannot revoke the token and where to do it", async () => {
+  const account = await seedKouhouAccount(app.ctx, org, {
+    platform: "facebook",
+    handle: "iwakipage",
+    url: "https://www.facebook.com/iwakipage",
+  });
+  const path = `/accounts/${account.id}/connection`;
+  const manager = await signIn(http, org.staff.kouhouManager.employeeNo);
+  assert.equal((await manager.post(`${path}/token`, { token: "fb-token" })).status, 303);
+  const [row] = await connectionsOf(app.ctx.db, account.id);
+  assert.ok(row);
+  const fake = platforms.facebook;
+  assert.ok(fake);
+  const before = fake.requests.length;
+  const revoked = await manager.post(`${path}/${row.id}/revoke`, { reason: "運用を終了するため" });
+  assert.equal(revoked.status, 303);
+  assert.equal(fake.requests.length, before, "nothing is asked of Facebook");
+  const page = await manager.text(path);
+  assert.match(page, /接続を取り消しました。/);
+  assert.match(page, /ページのアクセストークンを1つだけ無効にする手段は、MetaのAPIにありません/);
+  assert.match(page, /「設定とプライバシー → 設定 → ビジネス統合」/);
+  const entry = (await entriesAfter(app.ctx.db, 0, 1000)).findLast((e) => e.action === "publishing.revoke");
+  assert.match(JSON.stringify(entry?.summary), /"platformRevocation":"unsupported"/);
 });

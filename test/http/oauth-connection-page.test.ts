@@ -3,7 +3,8 @@
  * pasted token, as the account manager uses it against the loopback fake: 「Mastodonの画面で許可する」
  * is the main way, the token form waits under 「トークンを貼り付けて接続する」; the manager is sent to
  * the server's consent page and back to snsgov's callback, which connects the account the state
- * names; a refusal on the platform's page connects nothing and says so. Threads without the city's
+ * names; a refusal on the platform's page connects nothing and says so; revoking the connection
+ * revokes the token on the server too. Threads without the city's
  * app configured offers the pasted token only.
  */
 import assert from "node:assert/strict";
@@ -76,6 +77,13 @@ test("Mastodon: the manager allows snsgov on the server's page and comes back co
     "a used code does not connect twice",
   );
   assert.equal((await manager.get(`${back.pathname}?code=x&state=garbage`)).status, 404);
+
+  // Revoking: the token the server issued to snsgov's app is revoked on the server too.
+  const revokeId = /connection\/(\d+)\/revoke/.exec(connected)?.[1];
+  const revoked = await manager.post(`${path}/${revokeId}/revoke`, { reason: "担当替えのため" });
+  assert.equal(revoked.status, 303);
+  assert.match(await manager.text(path), /接続を取り消しました。Mastodonの側でもトークンを無効にしました。/);
+  assert.equal(fedi.mastodon.requests.at(-1)?.path, "/oauth/revoke");
 });
 
 test("Threads without the city's app configured: only the pasted token is offered", async () => {

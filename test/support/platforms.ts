@@ -78,6 +78,8 @@ export async function testAppWithPlatforms(options: {
       SNSGOV_X_API_URL: x.url,
       SNSGOV_X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
       SNSGOV_X_CLIENT_ID: "city-app",
+      // Link cards only from loopback: no test looks up or reaches an address outside this machine.
+      SNSGOV_LINK_CARDS: "loopback",
       ...(facebook ? { SNSGOV_FACEBOOK_API_URL: facebook.apiUrl } : {}),
       ...(facebook && options.facebook?.app
         ? {

@@ -423,6 +423,8 @@ async function revokeOnPlatform(ctx: AppContext, connection: ConnectionRow): Pro
     if (!(error instanceof PlatformError)) throw error;
     if (error.kind === "auth")
       return { outcome: "revoked", note: `トークンは${label}の側で既に無効になっていました。` };
+    // The platform documents no way to revoke this token: the connector says where it is done.
+    if (error.kind === "unsupported") return { outcome: "unsupported", note: error.message };
     const answer = [
       error.details.status ? `HTTP ${error.details.status}` : "応答なし",
       error.details.platformMessage,

@@ -33,7 +33,7 @@ export const connectablePlatforms: readonly Platform[] = [
 export function connectorFor(config: Config, platform: string): Connector | null {
   if (platform === "line") return lineConnector(config.platforms.lineApiUrl);
   if (platform === "mastodon") return mastodonConnector();
-  if (platform === "bluesky") return blueskyConnector();
+  if (platform === "bluesky") return blueskyConnector({ linkCards: config.platforms.linkCards });
   if (platform === "threads") return threadsConnector({ apiUrl: config.platforms.threadsApiUrl });
   if (platform === "x" && config.platforms.xClientId)
     return xConnector({
@@ -117,11 +117,22 @@ export async function openCredentials(config: Config, connection: ConnectionRow)
   const expires = "expiresAt" in value && typeof value.expiresAt === "string" ? value.expiresAt : undefined;
   const accountId = "accountId" in value && typeof value.accountId === "string" ? value.accountId : undefined;
   const server = "server" in value && typeof value.server === "string" ? value.server : undefined;
+  const oauthClient = "oauthClient" in value ? clientOf(value.oauthClient) : undefined;
   return {
     accessToken: value.accessToken,
     ...(refresh ? { refreshToken: refresh } : {}),
     ...(expires ? { expiresAt: expires } : {}),
     ...(accountId ? { accountId } : {}),
     ...(server ? { server } : {}),
+    ...(oauthClient ? { oauthClient } : {}),
   };
+}
+
+/** The sealed OAuth client of a token (Mastodon), when it is complete. */
+function clientOf(value: unknown): Credentials["oauthClient"] {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (!("clientId" in value) || !("clientSecret" in value)) return undefined;
+  const { clientId, clientSecret } = value;
+  if (typeof clientId !== "string" || typeof clientSecret !== "string") return undefined;
+  return { clientId, clientSecret };
 }

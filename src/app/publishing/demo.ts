@@ -99,6 +99,8 @@ export async function startDemoPlatforms(
         mediaPublicUrl: config.platforms.mediaPublicUrl ?? `http://127.0.0.1:${config.port}`,
         mastodonApiUrl: mastodon.url,
         blueskyPdsUrl: bluesky.url,
+        // Link cards only from this machine (the demo's own pages), never the internet.
+        linkCards: "loopback",
         threadsApiUrl: threads.apiUrl,
         threadsAuthorizeUrl: `${threads.url}/oauth/authorize`,
         threadsApp: DEMO_THREADS_APP,

@@ -4,10 +4,12 @@
  * Bluesky — only the session's tokens are kept), an approved post goes out by itself and its
  * record fills itself from the platform's answer; killed at each point of the sequence, the next
  * run after the lease leaves exactly one post on the platform and one complete record; an expired
- * Bluesky token is refreshed; Threads refuses a post with images before sending; the leak
+ * Bluesky token is refreshed; a Bluesky post carries its mentions and a link card; Threads refuses a post with images before sending; the leak
  * playbook's deletion goes through the connection.
  */
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { seedKouhouAccount } from "../../../test/support/accounts.ts";
 import type { TestApp } from "../../../test/support/context.ts";
@@ -189,6 +191,36 @@ for (const platform of ["mastodon", "bluesky", "threads"] as const) {
     }
   });
 }
+
+test("bluesky: a mention becomes a facet with the DID and the link a card read from the page (here a loopback page, as configured for the tests)", async () => {
+  const page = createServer((_req, res) =>
+    res
+      .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+      .end('<title>いわき市 防災情報</title><meta name="description" content="避難所の一覧です。">'),
+  );
+  await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
+  const address: AddressInfo | string | null = page.address();
+  const link = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hinan`;
+  try {
+    const post = await seedPost(app.ctx, {
+      accountId: ids.bluesky,
+      authorId: org.staff.kouhouStaff.id,
+      status: "approved",
+      approvedBy: org.staff.kouhouManager.id,
+      text: `避難所のお知らせです。@${FEDI.bluesky.handle} ${link}`,
+      createdAt: app.clock.now(),
+    });
+    assert.deepEqual(await runSender(app.ctx), ["recorded"]);
+    const record = fedi.bluesky.posts.find((p) => p.text === post.text)?.record;
+    assert.match(JSON.stringify(record?.facets), new RegExp(`"did":"${fedi.bluesky.profile.did}"`));
+    assert.deepEqual(record?.embed, {
+      $type: "app.bsky.embed.external",
+      external: { uri: link, title: "いわき市 防災情報", description: "避難所の一覧です。" },
+    });
+  } finally {
+    await new Promise<void>((resolve) => page.close(() => resolve()));
+  }
+});
 
 /** Runs the sender, stopping it like a killed process at `point` (the first time it is reached). */
 async function runKilledAt(point: CrashPoint): Promise<void> {

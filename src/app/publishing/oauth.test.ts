@@ -16,7 +16,13 @@ import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter, lastEntry } from "../../db/repos/audit.ts";
 import { getSetting } from "../../db/repos/auth.ts";
 import { connectionsOf } from "../../db/repos/platform-publishing.ts";
-import { beginOAuthConnect, connectionsInfo, connectWithToken, finishOAuthConnect } from "./connections.ts";
+import {
+  beginOAuthConnect,
+  connectionsInfo,
+  connectWithToken,
+  finishOAuthConnect,
+  revokeConnection,
+} from "./connections.ts";
 import { openCredentials } from "./connectors.ts";
 
 let app: TestApp;
@@ -175,4 +181,91 @@ test("Threads: with the city's app, the consent page's code becomes a 60-day tok
     }),
     refused("validation", /Threadsとの接続を完了できませんでした/),
   );
+});
+
+test("Revoking: a Mastodon token snsgov made through OAuth is revoked on the server; a pasted token and a Threads token are not, and the manager is told where", async () => {
+  const account = await seedKouhouAccount(app.ctx, org, {
+    platform: "mastodon",
+    handle: `@${FEDI.mastodon.username}`,
+    url: `${FEDI.mastodon.server}/@${FEDI.mastodon.username}`,
+  });
+  const revoke = (accountId: number, connectionId: number) =>
+    revokeConnection(app.ctx, {
+      actor: org.actors.kouhouManager,
+      accountId,
+      connectionId,
+      input: { reason: "担当替えのため" },
+    });
+  const revokeEntry = async (seq: number) =>
+    (await entriesAfter(app.ctx.db, seq, 20)).find((e) => e.action === "publishing.revoke");
+
+  const { url } = await beginOAuthConnect(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: account.id,
+    redirectUri,
+  });
+  const made = await finishOAuthConnect(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: account.id,
+    input: await consent(url),
+    redirectUri,
+  });
+  const [row] = await connectionsOf(app.ctx.db, account.id);
+  assert.ok(row);
+  const { accessToken } = await openCredentials(app.ctx.config, row);
+  assert.ok(fedi.mastodon.tokens.has(accessToken));
+  let seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  const revoked = await revoke(account.id, made.id);
+  assert.deepEqual(revoked.platformRevocation, {
+    outcome: "revoked",
+    note: "Mastodonの側でもトークンを無効にしました。",
+  });
+  assert.equal(fedi.mastodon.tokens.has(accessToken), false, "the server no longer accepts the token");
+  const call = fedi.mastodon.requests.filter((r) => r.path === "/oauth/revoke").at(-1);
+  assert.equal(new URLSearchParams(call?.body).get("token"), accessToken);
+  let entry = await revokeEntry(seq);
+  assert.match(JSON.stringify(entry?.summary), /"platformRevocation":"revoked"/);
+  assert.ok(!JSON.stringify(entry).includes(accessToken), "no token in the audit entry");
+
+  const pasted = await connectWithToken(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: account.id,
+    input: { token: FEDI.mastodon.token },
+  });
+  const revokeCalls = fedi.mastodon.requests.filter((r) => r.path === "/oauth/revoke").length;
+  seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  const kept = await revoke(account.id, pasted.id);
+  assert.equal(kept.status, "revoked", "disconnected here all the same");
+  assert.equal(kept.platformRevocation.outcome, "unsupported");
+  assert.match(
+    kept.platformRevocation.note,
+    /Mastodonのサーバーの「設定 → 開発」で、snsgovのために作ったアプリを削除/,
+  );
+  assert.equal(
+    fedi.mastodon.requests.filter((r) => r.path === "/oauth/revoke").length,
+    revokeCalls,
+    "the server is not asked",
+  );
+  assert.ok(fedi.mastodon.tokens.has(FEDI.mastodon.token), "the pasted token is still valid on the server");
+  entry = await revokeEntry(seq);
+  assert.match(JSON.stringify(entry?.summary), /"platformRevocation":"unsupported"/);
+
+  const threads = await seedKouhouAccount(app.ctx, org, {
+    platform: "threads",
+    handle: `@${FEDI.threads.username}`,
+    url: `https://www.threads.net/@${FEDI.threads.username}`,
+  });
+  const threadsConnection = await connectWithToken(app.ctx, {
+    actor: org.actors.kouhouManager,
+    accountId: threads.id,
+    input: { token: FEDI.threads.token },
+  });
+  seq = (await lastEntry(app.ctx.db))?.seq ?? 0;
+  const threadsRevoked = await revoke(threads.id, threadsConnection.id);
+  assert.equal(threadsRevoked.platformRevocation.outcome, "unsupported");
+  assert.match(
+    threadsRevoked.platformRevocation.note,
+    /Threads APIには、アクセストークンを無効にする手段がありません.*「設定 → アカウント → ウェブサイトのアクセス許可」/,
+  );
+  assert.match(JSON.stringify((await revokeEntry(seq))?.summary), /"platformRevocation":"unsupported"/);
 });

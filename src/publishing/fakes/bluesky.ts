@@ -4,7 +4,11 @@
  * token is replaced), `getSession`, `app.bsky.actor.getProfile`, `com.atproto.repo.uploadBlob`,
  * `createRecord` (a chosen `rkey` must be a TID near the present; a key that exists already is
  * answered 500 `InternalServerError`, as the PDS does today), `getRecord`, `listRecords`,
- * `deleteRecord`; an expired access token gets 400 `ExpiredToken`, an unknown one 401.
+ * `deleteRecord`, `com.atproto.identity.resolveHandle` (the account's handle and `handles`; any
+ * other: 400 "Unable to resolve handle"); an expired access token gets 400 `ExpiredToken`, an
+ * unknown one 401. A record is checked as the PDS validates `app.bsky.feed.post`: facets within
+ * the text's UTF-8 bytes, a mention's `did`, a link's `uri`, an external embed's `uri`, `title`
+ * and `description`, a blob over 1,000,000 bytes refused.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { bearerOf, type FakeServer, jsonOf, listingPage, type RecordedRequest, startFake } from "./server.ts";
@@ -22,6 +26,8 @@ export type FakeBluesky = FakeServer & {
   posts: FakeBlueskyPost[];
   blobs: Map<string, { mimeType: string; size: number }>;
   profile: { did: string; handle: string; displayName: string; description: string };
+  /** Other handles `resolveHandle` knows, with their DIDs. */
+  handles: Map<string, string>;
   /** The app password the fake accepts for the handle. */
   appPassword: string;
   accessTokens: Set<string>;
@@ -95,6 +101,52 @@ export async function startFakeBluesky(options: {
     active: true,
   });
   const fail = (status: number, error: string, message: string) => ({ status, body: { error, message } });
+  const handles = new Map<string, string>();
+  /** What the PDS's record validation would refuse in a post's facets and embed ("" when valid). */
+  const invalidRecord = (record: Record<string, unknown>, text: string): string => {
+    const size = Buffer.byteLength(text, "utf8");
+    const facets: unknown[] = Array.isArray(record.facets) ? record.facets : [];
+    for (const facet of facets) {
+      const f = typeof facet === "object" && facet !== null ? Object.fromEntries(Object.entries(facet)) : {};
+      const index =
+        typeof f.index === "object" && f.index !== null ? Object.fromEntries(Object.entries(f.index)) : {};
+      const { byteStart, byteEnd } = index;
+      if (
+        typeof byteStart !== "number" ||
+        typeof byteEnd !== "number" ||
+        byteStart < 0 ||
+        byteEnd > size ||
+        byteStart >= byteEnd
+      )
+        return "Record/facets/index is out of range";
+      const features: unknown[] = Array.isArray(f.features) ? f.features : [];
+      for (const feature of features) {
+        const g =
+          typeof feature === "object" && feature !== null ? Object.fromEntries(Object.entries(feature)) : {};
+        if (g.$type === "app.bsky.richtext.facet#mention" && !String(g.did ?? "").startsWith("did:"))
+          return "Record/facets/features/did must be a valid did";
+        if (g.$type === "app.bsky.richtext.facet#link" && !/^https?:\/\//.test(String(g.uri ?? "")))
+          return "Record/facets/features/uri must be a uri";
+      }
+    }
+    const embed =
+      typeof record.embed === "object" && record.embed !== null
+        ? Object.fromEntries(Object.entries(record.embed))
+        : {};
+    if (embed.$type === "app.bsky.embed.external") {
+      const external =
+        typeof embed.external === "object" && embed.external !== null
+          ? Object.fromEntries(Object.entries(embed.external))
+          : {};
+      if (
+        typeof external.uri !== "string" ||
+        typeof external.title !== "string" ||
+        typeof external.description !== "string"
+      )
+        return 'Record/embed/external must have the properties "uri", "title" and "description"';
+    }
+    return "";
+  };
   const authorised = (request: RecordedRequest) => {
     const token = bearerOf(request);
     if (expired.has(token)) return fail(400, "ExpiredToken", "Token has expired");
@@ -131,6 +183,11 @@ export async function startFakeBluesky(options: {
       if (!refreshTokens.delete(token)) return fail(400, "ExpiredToken", "Token has been revoked");
       return { status: 200, body: session() };
     }
+    if (request.method === "GET" && nsid === "com.atproto.identity.resolveHandle") {
+      const handle = (request.query.get("handle") ?? "").toLowerCase();
+      const did = handle === profile.handle ? profile.did : handles.get(handle);
+      return did ? { status: 200, body: { did } } : fail(400, "InvalidRequest", "Unable to resolve handle");
+    }
     const refused = authorised(request);
     if (refused) return refused;
     const q = request.query;
@@ -144,6 +201,12 @@ export async function startFakeBluesky(options: {
     if (request.method === "POST" && nsid === "com.atproto.repo.uploadBlob") {
       const mimeType = request.headers["content-type"] ?? "";
       const size = Number(request.headers["content-length"] ?? request.body.length);
+      if (size > 1_000_000)
+        return fail(
+          400,
+          "BlobTooLarge",
+          "This file is too large. It is 1.0MB but the maximum size is 976.56KB.",
+        );
       const link = `bafkrei${createHash("sha256").update(request.body).digest("hex").slice(0, 40)}`;
       blobs.set(link, { mimeType, size });
       return { status: 200, body: { blob: { $type: "blob", ref: { $link: link }, mimeType, size } } };
@@ -163,6 +226,8 @@ export async function startFakeBluesky(options: {
           "InvalidRequest",
           "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes",
         );
+      const invalid = invalidRecord(record, text);
+      if (invalid) return fail(400, "InvalidRequest", `Invalid app.bsky.feed.post record: ${invalid}`);
       let rkey = typeof body.rkey === "string" ? body.rkey : "";
       if (rkey !== "") {
         if (!TID.test(rkey) || Math.abs(tidMillis(rkey) - now().getTime()) > 10 * 60_000)
@@ -202,6 +267,7 @@ export async function startFakeBluesky(options: {
     posts,
     blobs,
     profile,
+    handles,
     appPassword: options.appPassword,
     accessTokens,
     refreshTokens,

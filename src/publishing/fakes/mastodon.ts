@@ -7,7 +7,10 @@
  * `GET /api/v1/accounts/verify_credentials`; 401 for an unknown token, 403 for a token without
  * the scope an endpoint needs. OAuth: `POST /api/v1/apps` registers an app, `GET /oauth/authorize`
  * shows a consent page labelled as a test server, `POST /oauth/token` checks the client, the
- * redirect address and the PKCE verifier against the S256 challenge, and issues a token.
+ * redirect address and the PKCE verifier against the S256 challenge, and issues a token;
+ * `POST /oauth/revoke` revokes a token for the client it was issued to (200 `{}`, also for an
+ * unknown token), 403 `unauthorized_client` for a token of another client (the pasted token
+ * belongs to the account's own app) or a wrong secret.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { bearerOf, type FakeServer, listingPage, type RecordedRequest, startFake } from "./server.ts";
@@ -30,6 +33,8 @@ export type FakeMastodon = FakeServer & {
   tokens: Map<string, string[]>;
   /** Apps registered through `POST /api/v1/apps`, by client id. */
   apps: Map<string, { secret: string; redirectUri: string; scopes: string; name: string; website: string }>;
+  /** The client each token was issued to through OAuth (the pasted token: its own app, not listed). */
+  tokenClients: Map<string, string>;
 };
 
 const randomToken = () => randomBytes(18).toString("base64url");
@@ -72,6 +77,7 @@ export async function startFakeMastodon(options: {
   };
   let base = "";
   const apps: FakeMastodon["apps"] = new Map();
+  const tokenClients = new Map<string, string>();
   const codes = new Map<
     string,
     { clientId: string; challenge: string; redirectUri: string; scopes: string[] }
@@ -157,6 +163,7 @@ export async function startFakeMastodon(options: {
     codes.delete(form.get("code") ?? "");
     const accessToken = randomToken();
     tokens.set(accessToken, code.scopes);
+    tokenClients.set(accessToken, code.clientId);
     return {
       status: 200,
       body: {
@@ -166,6 +173,18 @@ export async function startFakeMastodon(options: {
         created_at: Math.floor(Date.now() / 1000),
       },
     };
+  };
+  const revokeToken = (request: RecordedRequest) => {
+    const form = new URLSearchParams(request.body);
+    const clientId = form.get("client_id") ?? "";
+    const token = form.get("token") ?? "";
+    const notYours = oauthError(403, "unauthorized_client", "You are not authorized to revoke this token");
+    if (apps.get(clientId)?.secret !== form.get("client_secret") || token === "") return notYours;
+    if (!tokens.has(token)) return { status: 200, body: {} };
+    if (tokenClients.get(token) !== clientId) return notYours;
+    tokens.delete(token);
+    tokenClients.delete(token);
+    return { status: 200, body: {} };
   };
   const statusJson = (s: FakeStatus) => ({
     id: s.id,
@@ -190,6 +209,7 @@ export async function startFakeMastodon(options: {
     if (request.method === "POST" && request.path === "/api/v1/apps") return registerApp(request);
     if (request.method === "GET" && request.path === "/oauth/authorize") return authorizePage(request);
     if (request.method === "POST" && request.path === "/oauth/token") return oauthToken(request);
+    if (request.method === "POST" && request.path === "/oauth/revoke") return revokeToken(request);
     if (request.method === "GET" && request.path === "/")
       return listingPage(
         "Mastodon",
@@ -301,5 +321,5 @@ export async function startFakeMastodon(options: {
     return { status: 404, body: { error: "Record not found" } };
   }, options.port);
   base = options.publicUrl ?? server.url;
-  return Object.assign(server, { statuses, media, account, tokens, apps });
+  return Object.assign(server, { statuses, media, account, tokens, apps, tokenClients });
 }
