@@ -1,0 +1,53 @@
+/**
+ * JPEG decoding and encoding with MozJPEG compiled to WebAssembly (`@jsquash/jpeg`; the `.wasm`
+ * files ship inside the npm package and are read from it, nothing is fetched). Each codec is
+ * instantiated once per process, on first use; its memory grows to the largest image it handled
+ * and is reused after that.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import decodeJpeg, { init as initDecoder } from "@jsquash/jpeg/decode.js";
+import encodeJpeg, { init as initEncoder } from "@jsquash/jpeg/encode.js";
+
+const require = createRequire(import.meta.url);
+
+async function wasmBinary(path: string): Promise<ArrayBuffer> {
+  const bytes = await readFile(require.resolve(path));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
+let decoderReady: Promise<void> | undefined;
+let encoderReady: Promise<void> | undefined;
+
+/** RGBA pixels. */
+export type Pixels<B extends ArrayBufferLike = ArrayBufferLike> = {
+  data: Uint8ClampedArray<B>;
+  width: number;
+  height: number;
+};
+
+/** Decodes a JPEG to RGBA, turned as its EXIF orientation says. */
+export async function decodeJpegPixels(bytes: Uint8Array): Promise<Pixels> {
+  decoderReady ??= wasmBinary("@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm").then((binary) =>
+    initDecoder({ wasmBinary: binary }),
+  );
+  await decoderReady;
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const image = await decodeJpeg(copy instanceof ArrayBuffer ? copy : new Uint8Array(bytes).buffer, {
+    preserveOrientation: true,
+  });
+  return { data: image.data, width: image.width, height: image.height };
+}
+
+/** Encodes RGBA pixels as a baseline JPEG of `quality` (0–100). */
+export async function encodeJpegPixels(pixels: Pixels<ArrayBuffer>, quality: number): Promise<Uint8Array> {
+  encoderReady ??= wasmBinary("@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm").then((binary) =>
+    initEncoder({ wasmBinary: binary }),
+  );
+  await encoderReady;
+  const encoded = await encodeJpeg(
+    { data: pixels.data, width: pixels.width, height: pixels.height, colorSpace: "srgb" },
+    { quality, progressive: false, baseline: true },
+  );
+  return new Uint8Array(encoded);
+}
