@@ -143,7 +143,10 @@ test("Instagram: the image is fetched from the application's signed URL, publish
   const fetched = instagram.fetches.at(-1);
   assert.ok(fetched);
   assert.equal(fetched.status, 200);
-  assert.match(fetched.url, new RegExp(`^${app.ctx.config.platforms.mediaPublicUrl}/media/s/\\d+\\.\\d+\\.`));
+  assert.match(
+    fetched.url,
+    new RegExp(`^${app.ctx.config.platforms.mediaPublicUrl}/media/s/\\d+\\.o\\.\\d+\\.`),
+  );
   const container = [...instagram.containers.values()].at(-1);
   assert.equal(container?.imageSha256, createHash("sha256").update(JPEG).digest("hex"), "the approved image");
   assert.equal(container?.alt, "写真1の説明");
@@ -175,7 +178,7 @@ test("LINE: a post with an image goes out once, the image as an image message fe
   assert.equal(sent[0]?.images.length, 1);
   assert.match(
     image?.url ?? "",
-    new RegExp(`^${app.ctx.config.platforms.mediaPublicUrl}/media/s/\\d+\\.\\d+\\.`),
+    new RegExp(`^${app.ctx.config.platforms.mediaPublicUrl}/media/s/\\d+\\.o\\.\\d+\\.`),
   );
   assert.equal(image?.sha256, createHash("sha256").update(JPEG).digest("hex"), "the approved image");
   const done = await findPost(app.ctx.db, post.id);
