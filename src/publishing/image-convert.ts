@@ -18,8 +18,12 @@ import { PNG } from "pngjs";
 import { imageSize } from "./image-header.ts";
 import { decodeJpegPixels, encodeJpegPixels, type Pixels } from "./jpeg-codec.ts";
 
-/** At most this many pixels are decoded (a 24-megapixel camera's 6000×4000 fits). */
-export const MAX_SOURCE_PIXELS = 25_000_000;
+/**
+ * At most this many pixels are decoded: a 12-megapixel photo (4032×3024, 4000×3000) fits. Decoding
+ * costs about 11 bytes a pixel for a moment (`npm run bench:media`: +135 MB for the preview of a
+ * 4000×3000 photo), which keeps the server under 400 MB; a larger photo is refused with what to do.
+ */
+export const MAX_SOURCE_PIXELS = 13_000_000;
 
 /** A derivative could not be made: the message says why, in Japanese. */
 export class ImageConversionError extends Error {
@@ -88,13 +92,29 @@ function axisWeights(n: number, m: number) {
   return { index, first, next };
 }
 
-/** Area-averaging downscale to width × height (RGBA out, opaque, transparency over white). */
+/**
+ * Area-averaging downscale to width × height (RGBA out, opaque, transparency over white). Source
+ * rows are read one after the other into two output rows of sums (the one being filled and the
+ * next), so no full-size buffer of sums is held.
+ */
 function downscale(src: Pixels, width: number, height: number): Pixels<ArrayBuffer> {
   const { data } = src;
   const h = axisWeights(src.width, width);
   const v = axisWeights(src.height, height);
-  const sum = new Float32Array(width * height * 3);
+  const out = new Uint8ClampedArray(width * height * 4);
   const row = new Float32Array(width * 3 + 3);
+  let current = new Float32Array(width * 3);
+  let following = new Float32Array(width * 3);
+  let currentRow = 0;
+  const flush = (sums: Float32Array, outRow: number) => {
+    for (let q = 0, o = outRow * width * 4; q < sums.length; q += 3, o += 4) {
+      for (let c = 0; c < 3; c++) {
+        const linear = Math.min(1, Math.max(0, sums[q + c] ?? 0));
+        out[o + c] = toSrgb[Math.round(linear * LINEAR_STEPS)] ?? 0;
+      }
+      out[o + 3] = 255;
+    }
+  };
   for (let y = 0; y < src.height; y++) {
     row.fill(0);
     let p = y * src.width * 4;
@@ -114,23 +134,21 @@ function downscale(src: Pixels, width: number, height: number): Pixels<ArrayBuff
       row[i + 5] = (row[i + 5] ?? 0) + b * w1;
     }
     const j = v.index[y] ?? 0;
+    while (j > currentRow) {
+      flush(current, currentRow);
+      [current, following] = [following, current];
+      following.fill(0);
+      currentRow++;
+    }
     const v0 = v.first[y] ?? 0;
     const v1 = v.next[y] ?? 0;
-    const at0 = j * width * 3;
-    for (let k = 0; k < width * 3; k++) sum[at0 + k] = (sum[at0 + k] ?? 0) + (row[k] ?? 0) * v0;
-    if (v1 > 0) {
-      const at1 = at0 + width * 3;
-      for (let k = 0; k < width * 3; k++) sum[at1 + k] = (sum[at1 + k] ?? 0) + (row[k] ?? 0) * v1;
+    for (let k = 0; k < width * 3; k++) {
+      current[k] = (current[k] ?? 0) + (row[k] ?? 0) * v0;
+      following[k] = (following[k] ?? 0) + (row[k] ?? 0) * v1;
     }
   }
-  const out = new Uint8ClampedArray(width * height * 4);
-  for (let q = 0, o = 0; q < sum.length; q += 3, o += 4) {
-    for (let c = 0; c < 3; c++) {
-      const linear = Math.min(1, Math.max(0, sum[q + c] ?? 0));
-      out[o + c] = toSrgb[Math.round(linear * LINEAR_STEPS)] ?? 0;
-    }
-    out[o + 3] = 255;
-  }
+  flush(current, currentRow);
+  if (currentRow + 1 < height) flush(following, currentRow + 1);
   return { data: out, width, height };
 }
 
@@ -156,7 +174,7 @@ export async function makeJpeg(
     );
   if (size.width * size.height > MAX_SOURCE_PIXELS)
     throw new ImageConversionError(
-      `画像が大きすぎて変換できません（${size.width}×${size.height}ピクセル。変換できるのは${MAX_SOURCE_PIXELS / 1_000_000}00万画素まで）。画像を縮小してから差し替えてください。`,
+      `画像が大きすぎて変換できません（${size.width}×${size.height}ピクセル。変換できるのは${MAX_SOURCE_PIXELS / 10_000}万画素まで）。画像を縮小してから差し替えてください。`,
     );
   let decoded: Pixels;
   try {

@@ -32,10 +32,13 @@ export async function decodeJpegPixels(bytes: Uint8Array): Promise<Pixels> {
     initDecoder({ wasmBinary: binary }),
   );
   await decoderReady;
-  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const image = await decodeJpeg(copy instanceof ArrayBuffer ? copy : new Uint8Array(bytes).buffer, {
-    preserveOrientation: true,
-  });
+  // The decoder copies the file into its own memory: hand it the bytes without another copy.
+  const whole =
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength;
+  const file = whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : new Uint8Array(bytes).buffer;
+  const image = await decodeJpeg(file, { preserveOrientation: true });
   return { data: image.data, width: image.width, height: image.height };
 }
 
