@@ -33,7 +33,7 @@ async function makeSource(path: string): Promise<void> {
     data[i * 4 + 2] = ((x ^ y) & 127) + ((seed >> 10) & 63);
     data[i * 4 + 3] = 255;
   }
-  await writeFile(path, await encodeJpegPixels({ data, width: WIDTH, height: HEIGHT }, 93));
+  await writeFile(path, await encodeJpegPixels({ data, width: WIDTH, height: HEIGHT }, 95));
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1e6);

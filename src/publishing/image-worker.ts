@@ -29,7 +29,8 @@ function fromMessage(message: unknown): JpegDerivative | Error {
 function runWorker(source: { bytes: Uint8Array; contentType: string }, target: JpegTarget) {
   return new Promise<JpegDerivative>((resolve, reject) => {
     const job: Job = { snsgovImageJob: true, bytes: source.bytes, contentType: source.contentType, target };
-    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    // Node strips the types of these files itself: the worker does without the tsx loader (and its thread).
+    const worker = new Worker(new URL(import.meta.url), { workerData: job, execArgv: [] });
     let settled = false;
     worker.once("message", (message: unknown) => {
       settled = true;
