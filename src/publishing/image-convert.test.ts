@@ -2,16 +2,30 @@
  * JPEG derivatives from real images made here (PNG with transparency, GIF, JPEG with an EXIF
  * orientation, noise that does not compress): the size fits, the average is taken over the area
  * in linear light, transparency becomes white, a turned photo comes out upright, the byte limit is
- * met, and what cannot be converted (WebP, an absurd pixel count) is refused in Japanese before
- * any decoding.
+ * met, and what cannot be converted (another type, an absurd pixel count, a broken file) is refused in Japanese before
+ * any decoding; a WebP (made here with libwebp's encoder) is converted too.
  */
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { test } from "node:test";
+import encodeWebp, { init as initWebpEncoder } from "@jsquash/webp/encode.js";
 import { GifWriter } from "omggif";
 import { PNG } from "pngjs";
 import { ImageConversionError, makeJpeg } from "./image-convert.ts";
 import { imageSize } from "./image-header.ts";
 import { decodeJpegPixels, encodeJpegPixels } from "./jpeg-codec.ts";
+
+/** A WebP of the pixels, made with libwebp's encoder (the WebAssembly build with SIMD). */
+async function webpOf(image: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }) {
+  const file = await readFile(
+    createRequire(import.meta.url).resolve("@jsquash/webp/codec/enc/webp_enc_simd.wasm"),
+  );
+  await initWebpEncoder({
+    wasmBinary: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength),
+  });
+  return new Uint8Array(await encodeWebp({ ...image, colorSpace: "srgb" }, { quality: 95 }));
+}
 
 /** A PNG of width × height whose pixel (x, y) is `color(x, y)` = [r, g, b, a]. */
 function png(width: number, height: number, color: (x: number, y: number) => number[]): Uint8Array {
@@ -152,33 +166,25 @@ test("the byte limit is met by lowering the quality, then the size", async () =>
   assert.ok(out.quality < 95 || out.width < 400, "something was given up to fit");
 });
 
-test("what cannot be converted is refused in Japanese before decoding: WebP, too many pixels, a broken file", async () => {
-  const webp = new Uint8Array([
-    ...Buffer.from("RIFF"),
-    0x24,
-    0,
-    0,
-    0,
-    ...Buffer.from("WEBPVP8 "),
-    0x18,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0x9d,
-    0x01,
-    0x2a,
-    0x40,
-    0x00,
-    0x20,
-    0x00,
-  ]);
+test("a WebP becomes a JPEG", async () => {
+  const webp = await webpOf(pixels(60, 30, (x) => (x < 30 ? [255, 255, 0] : [0, 128, 255])));
+  assert.equal(Buffer.from(webp.subarray(8, 12)).toString("latin1"), "WEBP");
+  const out = await makeJpeg(
+    { bytes: webp, contentType: "image/webp" },
+    { maxSide: 30, maxBytes: 100_000, quality: 90 },
+  );
+  assert.ok(isJpeg(out.bytes));
+  assert.deepEqual([out.width, out.height], [30, 15]);
+  near(await pixelAt(out.bytes, 3, 7), [255, 255, 0], 25, "yellow half");
+  near(await pixelAt(out.bytes, 27, 7), [0, 128, 255], 25, "blue half");
+});
+
+test("what cannot be converted is refused in Japanese before decoding: another type, too many pixels, a broken file", async () => {
+  const bmp = new Uint8Array([0x42, 0x4d, 0, 0, 0, 0]);
   await assert.rejects(
-    makeJpeg({ bytes: webp, contentType: "image/webp" }, { maxSide: 100, maxBytes: 100_000, quality: 90 }),
+    makeJpeg({ bytes: bmp, contentType: "image/bmp" }, { maxSide: 100, maxBytes: 100_000, quality: 90 }),
     (e: unknown) =>
-      e instanceof ImageConversionError && /WEBP形式の画像はJPEGに変換できません/.test(e.message),
+      e instanceof ImageConversionError && /BMP形式の画像はJPEGに変換できません/.test(e.message),
   );
   // A PNG header claiming 20000 × 20000 pixels (400 megapixels): refused from the header alone.
   const huge = png(1, 1, () => [0, 0, 0, 255]);

@@ -5,9 +5,9 @@
  *
  * - the pixel size is read from the file's header first; more than MAX_SOURCE_PIXELS is refused
  *   (in Japanese) before anything is decoded, so a 10 MB file cannot take the server's memory;
- * - JPEG (MozJPEG in WebAssembly, turned as its EXIF orientation says), PNG (`pngjs`: any bit
- *   depth, palette, interlace) and GIF (`omggif`: its first frame) are decoded; WebP is not (no
- *   decoder is shipped), and says so;
+ * - JPEG (MozJPEG in WebAssembly, turned as its EXIF orientation says), WebP (libwebp in
+ *   WebAssembly; a still image), PNG (`pngjs`: any bit depth, palette, interlace) and GIF
+ *   (`omggif`: its first frame) are decoded; anything else is refused, and says so;
  * - the image is scaled down by area averaging (each output pixel the exact average of the source
  *   area it covers, in linear light, transparent parts over white);
  * - encoded as a baseline JPEG (MozJPEG) without metadata (no orientation to misread, no location);
@@ -16,7 +16,7 @@
 import { GifReader } from "omggif";
 import { PNG } from "pngjs";
 import { imageSize } from "./image-header.ts";
-import { decodeJpegPixels, encodeJpegPixels, type Pixels } from "./jpeg-codec.ts";
+import { decodeJpegPixels, decodeWebpPixels, encodeJpegPixels, type Pixels } from "./jpeg-codec.ts";
 
 /**
  * At most this many pixels are decoded: a 12-megapixel photo (4032×3024, 4000×3000) fits. Decoding
@@ -38,8 +38,17 @@ export type JpegDerivative = { bytes: Uint8Array; width: number; height: number;
 
 const typeLabel = (contentType: string) => contentType.replace(/^image\//, "").toUpperCase();
 
+/** The types this module decodes. */
+export const CONVERTIBLE_TYPES: readonly string[] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+
+const unsupported = (contentType: string) =>
+  new ImageConversionError(
+    `${typeLabel(contentType)}形式の画像はJPEGに変換できません（変換できるのはJPEG・PNG・GIF・WebPです）。`,
+  );
+
 async function decode(bytes: Uint8Array, contentType: string): Promise<Pixels> {
   if (contentType === "image/jpeg") return decodeJpegPixels(bytes);
+  if (contentType === "image/webp") return decodeWebpPixels(bytes);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (contentType === "image/png") {
     const png = PNG.sync.read(buffer);
@@ -55,9 +64,7 @@ async function decode(bytes: Uint8Array, contentType: string): Promise<Pixels> {
     reader.decodeAndBlitFrameRGBA(0, data);
     return { data, width: reader.width, height: reader.height };
   }
-  throw new ImageConversionError(
-    `${typeLabel(contentType)}形式の画像はJPEGに変換できません（変換できるのはJPEG・PNG・GIFです）。`,
-  );
+  throw unsupported(contentType);
 }
 
 /** sRGB byte → linear light. */
@@ -167,6 +174,7 @@ export async function makeJpeg(
   source: { bytes: Uint8Array; contentType: string },
   target: JpegTarget,
 ): Promise<JpegDerivative> {
+  if (!CONVERTIBLE_TYPES.includes(source.contentType)) throw unsupported(source.contentType);
   const size = imageSize(source.bytes, source.contentType);
   if (!size || size.width === 0 || size.height === 0)
     throw new ImageConversionError(

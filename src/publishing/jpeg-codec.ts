@@ -1,13 +1,14 @@
 /**
- * JPEG decoding and encoding with MozJPEG compiled to WebAssembly (`@jsquash/jpeg`; the `.wasm`
- * files ship inside the npm package and are read from it, nothing is fetched). Each codec is
- * instantiated once per process, on first use; its memory grows to the largest image it handled
- * and is reused after that.
+ * JPEG decoding and encoding with MozJPEG, and WebP decoding with libwebp, compiled to WebAssembly
+ * (`@jsquash/jpeg`, `@jsquash/webp`; the `.wasm` files ship inside the npm packages and are read
+ * from them, nothing is fetched). Each codec is instantiated once per thread, on first use (the
+ * image worker's thread: its memory goes with the worker).
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import decodeJpeg, { init as initDecoder } from "@jsquash/jpeg/decode.js";
 import encodeJpeg, { init as initEncoder } from "@jsquash/jpeg/encode.js";
+import decodeWebp, { init as initWebpDecoder } from "@jsquash/webp/decode.js";
 
 const require = createRequire(import.meta.url);
 
@@ -18,6 +19,16 @@ async function wasmBinary(path: string): Promise<ArrayBuffer> {
 
 let decoderReady: Promise<void> | undefined;
 let encoderReady: Promise<void> | undefined;
+let webpReady: Promise<void> | undefined;
+
+/** The bytes as an ArrayBuffer of their own, without a copy when they are one already. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole =
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : new Uint8Array(bytes).buffer;
+}
 
 /** RGBA pixels. */
 export type Pixels<B extends ArrayBufferLike = ArrayBufferLike> = {
@@ -33,12 +44,17 @@ export async function decodeJpegPixels(bytes: Uint8Array): Promise<Pixels> {
   );
   await decoderReady;
   // The decoder copies the file into its own memory: hand it the bytes without another copy.
-  const whole =
-    bytes.buffer instanceof ArrayBuffer &&
-    bytes.byteOffset === 0 &&
-    bytes.byteLength === bytes.buffer.byteLength;
-  const file = whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : new Uint8Array(bytes).buffer;
-  const image = await decodeJpeg(file, { preserveOrientation: true });
+  const image = await decodeJpeg(ownBuffer(bytes), { preserveOrientation: true });
+  return { data: image.data, width: image.width, height: image.height };
+}
+
+/** Decodes a WebP (a still image; an animated one is refused by the decoder) to RGBA. */
+export async function decodeWebpPixels(bytes: Uint8Array): Promise<Pixels> {
+  webpReady ??= wasmBinary("@jsquash/webp/codec/dec/webp_dec.wasm").then((binary) =>
+    initWebpDecoder({ wasmBinary: binary }),
+  );
+  await webpReady;
+  const image = await decodeWebp(ownBuffer(bytes));
   return { data: image.data, width: image.width, height: image.height };
 }
 

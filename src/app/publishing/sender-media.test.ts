@@ -3,8 +3,8 @@
  * fetch every URL as the platforms do): a 3 MB photo goes to LINE as itself with a preview of its
  * own (a JPEG of at most 1 MB at a different signed URL); a PNG goes to Instagram as a JPEG made of
  * it; the outbox row's answer names which image went out in which variant, with the SHA-256 the
- * platform fetched; an image that cannot be converted (WebP) stops the send with the reason in
- * Japanese.
+ * platform fetched; an image that cannot be converted (too many pixels) stops the send with the
+ * reason in Japanese.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -191,35 +191,18 @@ test("Instagram: a PNG goes out as a JPEG made of it; the record names the JPEG"
   ]);
 });
 
-test("Instagram: a WebP image cannot be converted; nothing is sent and the reason is in Japanese", async () => {
+test("Instagram: an image too large to convert stops the send; nothing is sent and the reason is in Japanese", async () => {
   const instagram = platforms.instagram;
   assert.ok(instagram);
-  const webp = new Uint8Array([
-    ...Buffer.from("RIFF"),
-    0x24,
-    0,
-    0,
-    0,
-    ...Buffer.from("WEBPVP8 "),
-    0x18,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0x9d,
-    0x01,
-    0x2a,
-    0x40,
-    0x00,
-    0x20,
-    0x00,
-  ]);
+  // A PNG whose header claims 20000 × 20000 pixels: refused from the header, before decoding.
+  const huge = smallPng();
+  const view = new DataView(huge.buffer, huge.byteOffset);
+  view.setUint32(16, 20_000);
+  view.setUint32(20, 20_000);
   const { post } = await approvedWith(igAccountId, {
-    bytes: webp,
-    contentType: "image/webp",
-    filename: "a.webp",
+    bytes: huge,
+    contentType: "image/png",
+    filename: "big.png",
   });
   const before = instagram.requests.length;
   assert.deepEqual(await runSender(app.ctx), ["failed"]);
@@ -227,7 +210,7 @@ test("Instagram: a WebP image cannot be converted; nothing is sent and the reaso
   const [row] = await outboxOfPost(app.ctx.db, post.id);
   assert.match(
     row?.lastError ?? "",
-    /1枚目の画像（a\.webp）をInstagramに送れる形にできませんでした。WEBP形式の画像はJPEGに変換できません/,
+    /1枚目の画像（big\.png）をInstagramに送れる形にできませんでした。画像が大きすぎて変換できません（20000×20000ピクセル。変換できるのは1300万画素まで）/,
   );
   assert.equal((await findPost(app.ctx.db, post.id))?.status, "approved", "the manual record stays possible");
 });
