@@ -891,6 +891,36 @@ export const postImages = pgTable(
   ],
 );
 
+/**
+ * JPEG derivatives of a post image made for a platform that cannot take the image as it is (LINE's
+ * preview of at most 1 MB; Instagram, which takes JPEG only): made once when a post is sent, served
+ * at their own signed URL, and named in the outbox row's answer, so the record says which bytes
+ * went out. Derived from the approved image (`source_sha256`); removed with it.
+ */
+export const postImageDerivatives = pgTable(
+  "post_image_derivatives",
+  {
+    id: id(),
+    imageId: integer("image_id")
+      .notNull()
+      .references(() => postImages.id, { onDelete: "cascade" }),
+    variant: text("variant").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    quality: integer("quality").notNull(),
+    sourceSha256: text("source_sha256").notNull(),
+    sha256: text("sha256").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("post_image_derivatives_variant_check", sql`${t.variant} in ('preview','jpeg')`),
+    uniqueIndex("post_image_derivatives_image_variant_idx").on(t.imageId, t.variant),
+  ],
+);
+
 /** Decisions on a post: approvals (with the rule applied), returns, rejections, acknowledgements. */
 export const postDecisions = pgTable(
   "post_decisions",

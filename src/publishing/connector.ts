@@ -45,16 +45,27 @@ export type ConnectedAccount = {
 
 /** An image of a post, with its alt text (5.1.3). */
 export type OutgoingImage = {
+  /**
+   * The bytes the platform gets: the approved image, or the JPEG made of it for a platform that
+   * cannot take it as it is (`limits.fetchedImages`).
+   */
   bytes: Uint8Array;
   contentType: string;
   filename: string;
   alt: string;
+  /** snsgov's id of the image (for the record of what went out). */
+  imageId?: number;
   /**
-   * A signed, expiring public URL of this image (`/media/s/…`), set by the sender for a platform
+   * A signed, expiring public URL of these bytes (`/media/s/…`), set by the sender for a platform
    * that fetches images itself (`limits.imagesByUrl`: Instagram, Threads, LINE), when a public media URL
    * is configured.
    */
   publicUrl?: string;
+  /**
+   * A signed, expiring public URL of the image's preview (LINE's `previewImageUrl`: a JPEG of at
+   * most `limits.fetchedImages.preview`), set with `publicUrl` when the platform asks for one.
+   */
+  previewUrl?: string;
 };
 
 /** Exactly what goes out: the approved version's text and images, and the outbox row's retry key. */
@@ -116,6 +127,15 @@ export type Limits = {
   hasPublicUrl: boolean;
   /** The platform fetches each image from a public URL (Instagram, Threads, LINE) instead of an upload. */
   imagesByUrl?: boolean;
+  /**
+   * What a platform that fetches images takes: an image of another type or larger goes as a JPEG
+   * made of it; `preview`: the platform also fetches a preview of at most this size (LINE).
+   */
+  fetchedImages?: {
+    types: readonly string[];
+    maxBytes: number;
+    preview?: { maxBytes: number };
+  };
 };
 
 export type PlatformErrorKind =

@@ -100,22 +100,66 @@ test("one image: limit, container (image_url, caption, alt_text), status until F
   assert.match(sent.url ?? "", /^https:\/\/www\.instagram\.com\/p\/[A-Za-z0-9]+\/$/);
 });
 
-test("several images: a carousel of item containers, then one CAROUSEL container with the caption", async () => {
+test("several images: item containers each with its alt text, then one CAROUSEL container with the caption", async () => {
   const ig = connector();
   fake.requests.length = 0;
-  await ig.send(credentials, account, post("写真3枚", [image("1.jpg"), image("2.jpg"), image("3.jpg")]));
+  const sent = await ig.send(
+    credentials,
+    account,
+    post("写真3枚", [image("1.jpg", "灯台"), image("2.jpg", "  "), image("3.jpg", "夕焼けの海岸")]),
+  );
   const creates = fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/media"));
   assert.equal(creates.length, 4);
-  for (const [i, r] of creates.slice(0, 3).entries())
-    assert.deepEqual(JSON.parse(r.body), {
-      image_url: `${imageBase}/ok/${i + 1}.jpg`,
-      is_carousel_item: true,
-    });
+  assert.deepEqual(
+    creates.slice(0, 3).map((r) => JSON.parse(r.body)),
+    [
+      { image_url: `${imageBase}/ok/1.jpg`, is_carousel_item: true, alt_text: "灯台" },
+      { image_url: `${imageBase}/ok/2.jpg`, is_carousel_item: true },
+      { image_url: `${imageBase}/ok/3.jpg`, is_carousel_item: true, alt_text: "夕焼けの海岸" },
+    ],
+    "alt text on each item that has one",
+  );
+  const items = [...fake.containers.values()].filter((c) => c.carouselItem).slice(-3);
+  assert.deepEqual(
+    items.map((c) => c.alt),
+    ["灯台", "", "夕焼けの海岸"],
+    "Instagram kept the alt texts",
+  );
+  assert.equal(sent.raw.altTextRefused, undefined);
   const carousel = JSON.parse(creates[3]?.body ?? "");
   assert.equal(carousel.media_type, "CAROUSEL");
   assert.equal(carousel.caption, "写真3枚");
   assert.equal(carousel.children.split(",").length, 3);
   assert.equal(fake.media.at(-1)?.caption, "写真3枚");
+});
+
+test("a carousel item refused for its alt text is made again without it; the answer says which", async () => {
+  const ig = connector();
+  fake.carouselAltText = "refused";
+  fake.requests.length = 0;
+  try {
+    const sent = await ig.send(
+      credentials,
+      account,
+      post("代替テキスト不可", [image("1.jpg", "灯台"), image("2.jpg", "海")]),
+    );
+    const creates = fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/media"));
+    assert.deepEqual(
+      creates.map((r) => JSON.parse(r.body)),
+      [
+        { image_url: `${imageBase}/ok/1.jpg`, is_carousel_item: true, alt_text: "灯台" },
+        { image_url: `${imageBase}/ok/1.jpg`, is_carousel_item: true },
+        { image_url: `${imageBase}/ok/2.jpg`, is_carousel_item: true, alt_text: "海" },
+        { image_url: `${imageBase}/ok/2.jpg`, is_carousel_item: true },
+        JSON.parse(creates[4]?.body ?? ""),
+      ],
+    );
+    assert.equal(JSON.parse(creates[4]?.body ?? "").media_type, "CAROUSEL");
+    assert.equal(fake.media.at(-1)?.caption, "代替テキスト不可", "the post went out once");
+    assert.deepEqual(sent.raw.altTextRefused, [1, 2]);
+  } finally {
+    fake.carouselAltText = "accepted";
+  }
 });
 
 test("refused before anything is sent: text only, a PNG, an image without a public URL", async () => {

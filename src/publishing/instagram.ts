@@ -3,15 +3,19 @@
  * token from Facebook Login for Business (developers.facebook.com/docs/instagram-platform/
  * content-publishing, reference/ig-user/media, media_publish, ig-container, content_publishing_limit):
  *
- * - Instagram fetches each image itself from a public URL (JPEG only): the sender gives the
- *   signed, expiring URL of the approved image (`OutgoingImage.publicUrl`, `/media/s/…`).
+ * - Instagram fetches each image itself from a public URL (JPEG only, at most 8 MB): the sender
+ *   gives the signed, expiring URL of the approved image (`OutgoingImage.publicUrl`, `/media/s/…`),
+ *   or of a JPEG made of it when it is a PNG or GIF or larger (`limits.fetchedImages`).
  *   Instagram cannot post text only: a post without an image is refused before anything is sent.
  * - limit: `GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config` before publishing;
  *   a full quota waits (rate) instead of failing.
  * - send, one image: `POST /{ig-user-id}/media` `{ image_url, caption, alt_text }` → container id;
- *   several (a carousel, at most 10): a container per image `{ image_url, is_carousel_item: true }`,
- *   then `{ media_type: "CAROUSEL", children: "id,id", caption }`. Alt text (`alt_text`, since
- *   March 2025) is documented for image posts only, so a carousel's images go without it.
+ *   several (a carousel, at most 10): a container per image `{ image_url, is_carousel_item: true,
+ *   alt_text }`, then `{ media_type: "CAROUSEL", children: "id,id", caption }`. Alt text
+ *   (`alt_text`, since March 2025) is documented for image posts (not reels or stories); Meta does
+ *   not say whether a carousel item takes it, so it is sent, and when Instagram refuses an item for
+ *   it (a parameter error) the item is made again without it and the answer lists the images that
+ *   went without alt text (`altTextRefused`).
  * - wait: `GET /{container-id}?fields=status_code` until `FINISHED` (ERROR/EXPIRED: refused).
  * - publish: `POST /{ig-user-id}/media_publish` `{ creation_id }` → media id; the URL from
  *   `GET /{media-id}?fields=permalink,timestamp`.
@@ -45,6 +49,12 @@ export type InstagramOptions = {
 };
 
 const refuse = (message: string) => new PlatformError("invalid", message);
+
+/** Instagram's limit of one image (the sender makes a JPEG within it of a larger one). */
+export const INSTAGRAM_MAX_IMAGE_BYTES = 8_000_000;
+
+/** `alt_text` of an image, when it has one (Instagram takes at most 1000 characters). */
+const altOf = (image: { alt: string }) => (image.alt.trim() ? { alt_text: image.alt.slice(0, 1000) } : {});
 
 /** An Instagram connector. */
 export function instagramConnector(options: InstagramOptions): Connector {
@@ -99,6 +109,37 @@ export function instagramConnector(options: InstagramOptions): Connector {
     );
   };
 
+  /**
+   * A carousel item's container with its alt text. Meta documents `alt_text` for image posts and
+   * says nothing of carousel items: when Instagram refuses the item for a parameter, it is made
+   * again without the alt text (and the answer says so) rather than the post failing.
+   */
+  const carouselItem = async (
+    credentials: Credentials,
+    account: ConnectedAccount,
+    image: { url: string; alt: string },
+  ): Promise<{ id: string; altTextRefused: boolean }> => {
+    const path = `/${idOf(account)}/media`;
+    const item = { image_url: image.url, is_carousel_item: true };
+    const alt = altOf(image);
+    try {
+      return {
+        id: str(await call(credentials, { method: "POST", path, json: { ...item, ...alt } }), "id"),
+        altTextRefused: false,
+      };
+    } catch (error) {
+      const parameterRefused =
+        error instanceof PlatformError &&
+        error.kind === "invalid" &&
+        /#100|alt_text|invalid parameter/i.test(error.details.platformMessage ?? "");
+      if (!parameterRefused || !alt.alt_text) throw error;
+      return {
+        id: str(await call(credentials, { method: "POST", path, json: item }), "id"),
+        altTextRefused: true,
+      };
+    }
+  };
+
   const permalinkOf = async (credentials: Credentials, mediaId: string) => {
     const body = await call(credentials, {
       method: "GET",
@@ -130,6 +171,7 @@ export function instagramConnector(options: InstagramOptions): Connector {
       canDelete: false,
       hasPublicUrl: true,
       imagesByUrl: true,
+      fetchedImages: { types: ["image/jpeg"], maxBytes: INSTAGRAM_MAX_IMAGE_BYTES },
     },
     async send(credentials, account, post: OutgoingPost) {
       if (post.images.length === 0)
@@ -137,8 +179,11 @@ export function instagramConnector(options: InstagramOptions): Connector {
           "Instagramには文章だけの投稿ができません。画像（JPEG）を1枚以上付けてから承認を得てください。",
         );
       if (post.images.length > 10) throw refuse("Instagramに一度に投稿できる画像は10枚までです。");
-      if (post.images.some((i) => i.contentType !== "image/jpeg"))
-        throw refuse("InstagramはJPEG形式の画像だけを受け付けます。画像をJPEGにしてから承認を得てください。");
+      const notJpeg = post.images.findIndex((i) => i.contentType !== "image/jpeg");
+      if (notJpeg >= 0)
+        throw refuse(
+          `InstagramはJPEG形式の画像だけを受け付けます（${notJpeg + 1}枚目の画像は${post.images[notJpeg]?.contentType ?? ""}）。画像をJPEGにしてから承認を得てください。`,
+        );
       const urls = post.images.map((i) => i.publicUrl ?? "");
       if (urls.some((u) => u === ""))
         throw refuse(
@@ -147,27 +192,22 @@ export function instagramConnector(options: InstagramOptions): Connector {
       await checkQuota(credentials, account);
       const media = `/${idOf(account)}/media`;
       let containerId: string;
+      /** Carousel images (1-based) Instagram took only without their alt text. */
+      const altTextRefused: number[] = [];
       const [only] = post.images;
       if (post.images.length === 1 && only) {
         const body = await call(credentials, {
           method: "POST",
           path: media,
-          json: {
-            image_url: only.publicUrl,
-            caption: post.text,
-            ...(only.alt.trim() ? { alt_text: only.alt.slice(0, 1000) } : {}),
-          },
+          json: { image_url: only.publicUrl, caption: post.text, ...altOf(only) },
         });
         containerId = str(body, "id");
       } else {
         const children: string[] = [];
-        for (const url of urls) {
-          const child = await call(credentials, {
-            method: "POST",
-            path: media,
-            json: { image_url: url, is_carousel_item: true },
-          });
-          children.push(str(child, "id"));
+        for (const [i, image] of post.images.entries()) {
+          const child = await carouselItem(credentials, account, { url: urls[i] ?? "", alt: image.alt });
+          if (child.altTextRefused) altTextRefused.push(i + 1);
+          children.push(child.id);
         }
         for (const child of children) await waitFinished(credentials, child);
         const body = await call(credentials, {
@@ -191,7 +231,10 @@ export function instagramConnector(options: InstagramOptions): Connector {
           "transient",
           "Instagramの応答に投稿のIDがありませんでした。自動で確かめ直します。",
         );
-      return sentPost(mediaId, await permalinkOf(credentials, mediaId), false, { containerId });
+      return sentPost(mediaId, await permalinkOf(credentials, mediaId), false, {
+        containerId,
+        ...(altTextRefused.length > 0 ? { altTextRefused } : {}),
+      });
     },
     async findSent(credentials, account, post) {
       const body = await call(credentials, {

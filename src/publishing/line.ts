@@ -12,13 +12,14 @@
  * - revoke: `POST /v2/oauth/revoke` with `access_token` (form), for short- and long-lived channel
  *   access tokens alike (a stateless token cannot be revoked; snsgov does not take those).
  * - images: LINE fetches each image itself from a public URL, so an image goes as an image message
- *   `{"type":"image","originalContentUrl":url,"previewImageUrl":url}` with the signed, expiring
- *   URL the sender gives (`limits.imagesByUrl`, `OutgoingImage.publicUrl`): the text message
- *   first, then at most 4 images (a broadcast carries at most 5 messages). LINE's image message
- *   reference: JPEG or PNG, HTTPS (TLS 1.2 or later) in production, URL at most 2000 characters,
- *   the original at most 10 MB and the preview at most 1 MB — one URL serves both, so an image
- *   must be at most 1 MB. A post breaking these, or with images but no public URL configured, is
- *   refused before anything is sent.
+ *   `{"type":"image","originalContentUrl":url,"previewImageUrl":preview}` with the signed,
+ *   expiring URLs the sender gives (`limits.imagesByUrl`, `OutgoingImage.publicUrl` and
+ *   `previewUrl`): the text message first, then at most 4 images (a broadcast carries at most 5
+ *   messages). LINE's image message reference: JPEG or PNG, HTTPS (TLS 1.2 or later) in
+ *   production, URL at most 2000 characters, the original at most 10 MB, the preview at most 1 MB
+ *   (`limits.fetchedImages`: the sender makes a JPEG preview of at most 1 MB for a larger image, and
+ *   a JPEG of a GIF or of an image over 10 MB). A post breaking these, or with images but no public
+ *   URL configured, is refused before anything is sent.
  */
 import {
   type ConnectedAccount,
@@ -31,8 +32,10 @@ import { callApi, errorFor, str } from "./http.ts";
 
 /** A broadcast carries at most 5 messages: the text, then at most 4 images. */
 export const LINE_MAX_IMAGES = 4;
-/** The preview image's limit (the original's is 10 MB; one URL serves both). */
-export const LINE_MAX_IMAGE_BYTES = 1_000_000;
+/** The original image's limit. */
+export const LINE_MAX_IMAGE_BYTES = 10_000_000;
+/** The preview image's limit (a larger image gets a preview of its own from the sender). */
+export const LINE_MAX_PREVIEW_BYTES = 1_000_000;
 const LINE_IMAGE_TYPES = ["image/jpeg", "image/png"];
 const LINE_MAX_URL = 2000;
 
@@ -64,11 +67,16 @@ export function lineMessages(post: OutgoingPost): Record<string, string>[] {
         );
       if (image.bytes.length > LINE_MAX_IMAGE_BYTES)
         throw refuse(
+          `${which}は${Math.ceil(image.bytes.length / 1_000_000)}MBあり、LINEの画像の上限（10MB）を超えています。`,
+        );
+      const preview = image.previewUrl ?? image.publicUrl;
+      if (!image.previewUrl && image.bytes.length > LINE_MAX_PREVIEW_BYTES)
+        throw refuse(
           `${which}は${Math.ceil(image.bytes.length / 1000)}KBあり、LINEのプレビュー画像の上限（1MB）を超えています。`,
         );
-      if (image.publicUrl.length > LINE_MAX_URL)
+      if (image.publicUrl.length > LINE_MAX_URL || preview.length > LINE_MAX_URL)
         throw refuse(`${which}の公開URLが${LINE_MAX_URL}文字を超えています。`);
-      return { type: "image", originalContentUrl: image.publicUrl, previewImageUrl: image.publicUrl };
+      return { type: "image", originalContentUrl: image.publicUrl, previewImageUrl: preview };
     }),
   ];
 }
@@ -86,6 +94,11 @@ export function lineConnector(baseUrl: string): Connector {
       hasPublicUrl: false,
       // LINE fetches each image itself: the sender gives it a signed URL that expires.
       imagesByUrl: true,
+      fetchedImages: {
+        types: LINE_IMAGE_TYPES,
+        maxBytes: LINE_MAX_IMAGE_BYTES,
+        preview: { maxBytes: LINE_MAX_PREVIEW_BYTES },
+      },
     },
     async send(credentials: Credentials, _account: ConnectedAccount, post: OutgoingPost) {
       const messages = lineMessages(post);

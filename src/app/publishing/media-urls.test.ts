@@ -14,6 +14,7 @@ import { seedKouhouAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
+import { insertDerivative } from "../../db/repos/image-derivatives.ts";
 import { insertImage, updatePost } from "../../db/repos/posts.ts";
 import { createHttpApp } from "../../http/app.tsx";
 import { MEDIA_URL_TTL_MS, signedMediaUrl, signMediaToken, verifyMediaToken } from "./media-urls.ts";
@@ -61,10 +62,10 @@ const get = (path: string) => http.request(path);
 
 test("a valid URL serves exactly its image, with its type, no caching and no session", async () => {
   const keys = await loadTokenKeys(keyFile);
-  const url = signedMediaUrl(keys, "https://media.city.example.lg.jp", imageId, app.clock.now());
+  const url = signedMediaUrl(keys, "https://media.city.example.lg.jp", imageId, "original", app.clock.now());
   assert.match(
     url,
-    /^https:\/\/media\.city\.example\.lg\.jp\/media\/s\/\d+\.\d+\.k[a-z0-9]+\.[A-Za-z0-9_-]{43}$/,
+    /^https:\/\/media\.city\.example\.lg\.jp\/media\/s\/\d+\.o\.\d+\.k[a-z0-9]+\.[A-Za-z0-9_-]{43}$/,
   );
   const res = await get(new URL(url).pathname);
   assert.equal(res.status, 200);
@@ -79,14 +80,20 @@ test("a valid URL serves exactly its image, with its type, no caching and no ses
 
 test("a tampered token, another image's id under the signature, or an unknown key is 404", async () => {
   const keys = await loadTokenKeys(keyFile);
-  const token = signMediaToken(keys, imageId, new Date(app.clock.now().getTime() + MEDIA_URL_TTL_MS));
-  const [id, exp, keyId, mac = ""] = token.split(".");
+  const token = signMediaToken(
+    keys,
+    imageId,
+    "original",
+    new Date(app.clock.now().getTime() + MEDIA_URL_TTL_MS),
+  );
+  const [id, variant, exp, keyId, mac = ""] = token.split(".");
   const flipped = `${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`;
   for (const bad of [
-    `${id}.${exp}.${keyId}.${flipped}`,
-    `${otherImageId}.${exp}.${keyId}.${mac}`,
-    `${id}.${Number(exp) + 3600}.${keyId}.${mac}`,
-    `${id}.${exp}.kunknown.${mac}`,
+    `${id}.${variant}.${exp}.${keyId}.${flipped}`,
+    `${otherImageId}.${variant}.${exp}.${keyId}.${mac}`,
+    `${id}.${variant}.${Number(exp) + 3600}.${keyId}.${mac}`,
+    `${id}.${variant}.${exp}.kunknown.${mac}`,
+    `${id}.${exp}.${keyId}.${mac}`,
     "1",
     "..%2F..%2Fetc%2Fpasswd",
   ]) {
@@ -99,12 +106,58 @@ test("a tampered token, another image's id under the signature, or an unknown ke
     assert.notEqual(res.status, 200, `${listing}: no listing`);
     assert.doesNotMatch(await res.text(), new RegExp(String(imageId)));
   }
-  assert.deepEqual(verifyMediaToken(keys, token, app.clock.now()), { ok: true, imageId });
+  assert.deepEqual(verifyMediaToken(keys, token, app.clock.now()), {
+    ok: true,
+    imageId,
+    variant: "original",
+  });
+});
+
+test("a variant's URL serves that variant only: the signature covers it, a changed variant is 404", async () => {
+  const keys = await loadTokenKeys(keyFile);
+  const preview = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 1, 2, 3]);
+  await insertDerivative(app.ctx.db, {
+    imageId,
+    variant: "preview",
+    contentType: "image/jpeg",
+    bytes: preview,
+    size: preview.length,
+    width: 10,
+    height: 10,
+    quality: 85,
+    sourceSha256: "s",
+    sha256: "d",
+  });
+  const token = signMediaToken(
+    keys,
+    imageId,
+    "preview",
+    new Date(app.clock.now().getTime() + MEDIA_URL_TTL_MS),
+  );
+  const res = await get(`/media/s/${token}`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(
+    new Uint8Array(await res.arrayBuffer()),
+    preview,
+    "the preview's bytes, not the original's",
+  );
+  const [id, , exp, keyId, mac] = token.split(".");
+  for (const forged of ["o", "j", "x"]) {
+    const answer = await get(`/media/s/${id}.${forged}.${exp}.${keyId}.${mac}`);
+    assert.equal(answer.status, 404, `variant ${forged} under the preview's signature`);
+  }
+  const notMade = signMediaToken(
+    keys,
+    imageId,
+    "jpeg",
+    new Date(app.clock.now().getTime() + MEDIA_URL_TTL_MS),
+  );
+  assert.equal((await get(`/media/s/${notMade}`)).status, 404, "a variant never made is not there");
 });
 
 test("an expired URL answers 410; an image of a deleted post is no longer served", async () => {
   const keys = await loadTokenKeys(keyFile);
-  const url = new URL(signedMediaUrl(keys, "http://127.0.0.1", otherImageId, app.clock.now()));
+  const url = new URL(signedMediaUrl(keys, "http://127.0.0.1", otherImageId, "original", app.clock.now()));
   const fresh = await get(url.pathname);
   assert.equal(fresh.status, 200);
   assert.equal(fresh.headers.get("content-type"), "image/png");
@@ -112,7 +165,7 @@ test("an expired URL answers 410; an image of a deleted post is no longer served
   const expired = await get(url.pathname);
   assert.equal(expired.status, 410);
   assert.match(await expired.text(), /有効期限は切れています/);
-  const again = new URL(signedMediaUrl(keys, "http://127.0.0.1", imageId, app.clock.now()));
+  const again = new URL(signedMediaUrl(keys, "http://127.0.0.1", imageId, "original", app.clock.now()));
   await updatePost(app.ctx.db, postId, { status: "deleted" }, app.clock.now());
   assert.equal((await get(again.pathname)).status, 404);
 });

@@ -50,8 +50,7 @@ import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
 import { connectorFor } from "./connectors.ts";
 import { freshCredentials } from "./fresh-credentials.ts";
-import { signedMediaUrl } from "./media-urls.ts";
-import { loadTokenKeys } from "./token-keys.ts";
+import { imagesForPlatform, type SentMedia } from "./platform-media.ts";
 
 /** The actor the publisher records as. */
 export const publisherActor: Actor = systemActor("snsgov publisher");
@@ -81,10 +80,7 @@ export function contentHash(text: string, images: readonly OutgoingImage[]): str
     .digest("hex");
 }
 
-/** Gives the signed public URL of an image (for a platform that fetches images itself). */
-type SignImage = (imageId: number) => string;
-
-async function imagesOf(db: Db, postId: number, sign?: SignImage): Promise<OutgoingImage[]> {
+async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
   const out: OutgoingImage[] = [];
   for (const info of await listImages(db, postId)) {
     const image = await findImage(db, info.id);
@@ -94,26 +90,16 @@ async function imagesOf(db: Db, postId: number, sign?: SignImage): Promise<Outgo
         contentType: image.contentType,
         filename: image.filename,
         alt: image.alt,
-        ...(sign ? { publicUrl: sign(image.id) } : {}),
+        imageId: image.id,
       });
   }
   return out;
-}
-
-/** Signs image URLs when the connector's platform fetches images and a public media URL is set. */
-async function signerFor(ctx: AppContext, connector: Connector): Promise<SignImage | undefined> {
-  const base = ctx.config.platforms.mediaPublicUrl;
-  if (!connector.limits.imagesByUrl || !base) return undefined;
-  const keys = await loadTokenKeys(ctx.config.tokenKeyFile);
-  const now = ctx.clock.now();
-  return (imageId) => signedMediaUrl(keys, base, imageId, now);
 }
 
 /** The post as it is now, if it is still the approved version (else why not, in Japanese). */
 async function approvedContent(
   db: Db,
   post: Post,
-  sign?: SignImage,
 ): Promise<{ text: string; images: OutgoingImage[]; hash: string } | { stop: string }> {
   if (post.status !== "approved")
     return { stop: "投稿が承認済みの状態ではなくなったため、自動発信を取りやめました。" };
@@ -124,7 +110,7 @@ async function approvedContent(
   const approved = (await listVersions(db, post.id)).find((v) => v.version === post.approvedVersion);
   if (approved && approved.text !== post.text)
     return { stop: "承認された版と本文が一致しないため、自動発信を止めました（第5-1(4)）。" };
-  const images = await imagesOf(db, post.id, sign);
+  const images = await imagesOf(db, post.id);
   return { text: post.text, images, hash: contentHash(post.text, images) };
 }
 
@@ -358,6 +344,8 @@ async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<
         url: sent.url,
         requestId: sent.requestId,
         duplicate: sent.duplicate,
+        // Which image went out in which variant (the approved one, or a JPEG made of it).
+        ...(sent.raw.media ? { media: sent.raw.media } : {}),
       },
     };
   });
@@ -439,7 +427,7 @@ async function processRow(
   let row = claimed.row;
   hooks.at?.("claimed", row);
   if (row.status !== "accepted") {
-    const content = await approvedContent(ctx.db, loaded.post, await signerFor(ctx, loaded.connector));
+    const content = await approvedContent(ctx.db, loaded.post);
     if ("stop" in content || content.hash !== row.contentHash) {
       const reason =
         "stop" in content
@@ -450,13 +438,16 @@ async function processRow(
     }
     const mayHaveSent = claimed.previousStatus === "sending" || row.attempts > 1;
     let sent: SentPost;
+    let media: SentMedia[];
     try {
-      sent = await sendOrFind(ctx, loaded, content, mayHaveSent);
+      const prepared = await imagesForPlatform(ctx, loaded.connector, content.images);
+      media = prepared.media;
+      sent = await sendOrFind(ctx, loaded, { text: content.text, images: prepared.images }, mayHaveSent);
     } catch (error) {
       return handleFailure(ctx, loaded, error);
     }
     hooks.at?.("sent", row);
-    row = await accept(ctx, loaded, sent);
+    row = await accept(ctx, loaded, media.length > 0 ? { ...sent, raw: { ...sent.raw, media } } : sent);
     hooks.at?.("accepted", row);
   }
   try {

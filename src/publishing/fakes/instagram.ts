@@ -1,8 +1,10 @@
 /**
  * A fake Instagram Graph API (content publishing) for one professional account on loopback
  * (テスト用の疑似サーバー): `POST /{ig-user-id}/media` fetches `image_url` like Instagram does
- * (it must answer 200 with `image/jpeg`; otherwise the container is refused with Instagram's
- * "media download has failed"), carousels (`is_carousel_item`, `media_type=CAROUSEL`),
+ * (it must answer 200 with `image/jpeg` and JPEG bytes; otherwise the container is refused with
+ * Instagram's "media download has failed"), `alt_text` on an image and on a carousel item (or, with
+ * `carouselAltText: "refused"`, a parameter error for it on an item, as Meta might answer: it is
+ * not documented either way), carousels (`is_carousel_item`, `media_type=CAROUSEL`),
  * `GET /{container}?fields=status_code` (IN_PROGRESS for `processingPolls` checks, then FINISHED),
  * `POST /{ig-user-id}/media_publish` (a container is published once), `GET /{media-id}`,
  * `GET /{ig-user-id}/media`, `GET /{ig-user-id}/content_publishing_limit`, `GET /{ig-user-id}`,
@@ -48,6 +50,8 @@ export type FakeInstagram = FakeServer & {
   deletable: boolean;
   /** Every image fetch the fake made (the URL and its answer's status). */
   fetches: { url: string; status: number }[];
+  /** Whether a carousel item takes `alt_text` (Meta documents it for image posts only). */
+  carouselAltText: "accepted" | "refused";
 };
 
 /** The IG user id of the fake's account (typed with the token when connecting to it). */
@@ -94,7 +98,7 @@ export async function startFakeInstagram(options: {
         }),
       })
     : () => null;
-  const state = {
+  const state: Omit<FakeInstagram, keyof FakeServer> = {
     apiUrl: "",
     containers,
     media,
@@ -104,6 +108,7 @@ export async function startFakeInstagram(options: {
     processingPolls: 0,
     quota: { usage: 0, total: 100 },
     deletable: false,
+    carouselAltText: "accepted",
   };
   const downloadFailed = (detail: string) =>
     graphFault(400, {
@@ -120,6 +125,7 @@ export async function startFakeInstagram(options: {
       if (response.status !== 200) return { error: `HTTP ${response.status}` };
       if ((response.headers.get("content-type") ?? "") !== "image/jpeg") return { error: "not a JPEG" };
       const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return { error: "not JPEG data" };
       return { sha256: createHash("sha256").update(bytes).digest("hex") };
     } catch {
       fetches.push({ url, status: 0 });
@@ -176,6 +182,9 @@ export async function startFakeInstagram(options: {
       const imageUrl = typeof fields.image_url === "string" ? fields.image_url : "";
       if (imageUrl === "")
         return graphFault(400, { message: "(#100) The parameter image_url is required", code: 100 });
+      const carouselItem = fields.is_carousel_item === true || fields.is_carousel_item === "true";
+      if (carouselItem && "alt_text" in fields && state.carouselAltText === "refused")
+        return graphFault(400, { message: "(#100) Invalid parameter: alt_text", code: 100 });
       const fetched = await fetchImage(imageUrl);
       if ("error" in fetched) return downloadFailed(fetched.error);
       containers.set(base.id, {
@@ -183,7 +192,7 @@ export async function startFakeInstagram(options: {
         imageUrl,
         imageSha256: fetched.sha256,
         alt: typeof fields.alt_text === "string" ? fields.alt_text : "",
-        carouselItem: fields.is_carousel_item === true || fields.is_carousel_item === "true",
+        carouselItem,
         children: [],
       });
       return { status: 200, body: { id: base.id } };

@@ -4,11 +4,15 @@
  * key gets 409 and `X-Line-Accepted-Request-Id`, as LINE documents) and `GET /v2/bot/info` —
  * for one channel whose access token is `token`. Messages it accepted are in `messages`. Image
  * messages (`originalContentUrl`, `previewImageUrl`) are fetched like LINE does: each URL must
- * answer 200 with a JPEG or PNG of at most 1 MB, else the broadcast is refused with 400 (a local
- * fake accepts http on loopback; LINE itself requires https).
+ * answer 200 with a JPEG or PNG, the original of at most 10 MB and the preview of at most 1 MB,
+ * else the broadcast is refused with 400 (a local fake accepts http on loopback; LINE itself
+ * requires https).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { bearerOf, type FakeServer, jsonOf, listingPage, startFake } from "./server.ts";
+
+/** An image the fake fetched: its URL, type, size and SHA-256. */
+export type FetchedImage = { url: string; contentType: string; size: number; sha256: string };
 
 export type FakeLine = FakeServer & {
   /** Every broadcast accepted, in order. */
@@ -16,8 +20,8 @@ export type FakeLine = FakeServer & {
     requestId: string;
     retryKey: string;
     text: string;
-    /** The images of the broadcast, as fetched from their URLs. */
-    images: { url: string; contentType: string; sha256: string }[];
+    /** The images of the broadcast, as fetched from their URLs, each with its preview. */
+    images: (FetchedImage & { preview: FetchedImage })[];
     at: Date;
   }[];
   /** Every image fetch the fake made (the URL and its answer's status; 0: not reachable). */
@@ -46,7 +50,7 @@ export async function startFakeLine(options: {
   };
   const fetches: FakeLine["fetches"] = [];
   type Image = FakeLine["messages"][number]["images"][number];
-  const fetchImage = async (url: string): Promise<Image | string> => {
+  const fetchImage = async (url: string, maxBytes: number): Promise<FetchedImage | string> => {
     try {
       const response = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(5000) });
       fetches.push({ url, status: response.status });
@@ -54,8 +58,13 @@ export async function startFakeLine(options: {
       if (response.status !== 200) return `HTTP ${response.status}`;
       if (!["image/jpeg", "image/png"].includes(contentType)) return "not a JPEG or PNG";
       const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes.length > 1_000_000) return "larger than 1 MB";
-      return { url, contentType, sha256: createHash("sha256").update(bytes).digest("hex") };
+      if (bytes.length > maxBytes) return `larger than ${maxBytes / 1_000_000} MB`;
+      return {
+        url,
+        contentType,
+        size: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      };
     } catch {
       fetches.push({ url, status: 0 });
       return "not reachable";
@@ -76,11 +85,14 @@ export async function startFakeLine(options: {
         continue;
       }
       const original = message.originalContentUrl;
-      if (message.type !== "image" || typeof original !== "string" || message.previewImageUrl !== original)
+      const previewUrl = message.previewImageUrl;
+      if (message.type !== "image" || typeof original !== "string" || typeof previewUrl !== "string")
         return { error: `messages[${i}] is not a valid message` };
-      const image = await fetchImage(original);
+      const image = await fetchImage(original, 10_000_000);
       if (typeof image === "string") return { error: `messages[${i}].originalContentUrl: ${image}` };
-      images.push(image);
+      const preview = await fetchImage(previewUrl, 1_000_000);
+      if (typeof preview === "string") return { error: `messages[${i}].previewImageUrl: ${preview}` };
+      images.push({ ...image, preview });
     }
     return text === "" ? { error: "messages[0].text must be set" } : { text, images };
   };
