@@ -305,6 +305,27 @@ test("mentions: the handle resolved to its DID, byte offsets after Japanese text
   assert.equal(record.embed, undefined, "link cards are off unless configured");
 });
 
+test("hashtags: #tag and ＃tag after a space become tag facets without the # and without trailing punctuation; a number, a # inside a word or a link is not a tag", async () => {
+  const link = "https://www.city.iwaki.lg.jp/bousai/#top";
+  const text = `#いわき市 の防災訓練。\u3000＃防災の日。 #2026 は数字だけ、市役所#内 は語の途中、${link} #iwaki_city`;
+  fake.requests.length = 0;
+  await blueskyConnector().send(session(), account(), post(text));
+  const { record } = JSON.parse(fake.requests.at(-1)?.body ?? "");
+  const bytes = Buffer.from(text, "utf8");
+  const shown = record.facets.map(
+    (f: { index: { byteStart: number; byteEnd: number }; features: unknown[] }) => [
+      bytes.subarray(f.index.byteStart, f.index.byteEnd).toString("utf8"),
+      f.features[0],
+    ],
+  );
+  assert.deepEqual(shown, [
+    ["#いわき市", { $type: "app.bsky.richtext.facet#tag", tag: "いわき市" }],
+    ["＃防災の日", { $type: "app.bsky.richtext.facet#tag", tag: "防災の日" }],
+    [link, { $type: "app.bsky.richtext.facet#link", uri: link }],
+    ["#iwaki_city", { $type: "app.bsky.richtext.facet#tag", tag: "iwaki_city" }],
+  ]);
+});
+
 test("mentions: a handle that cannot be looked up (the PDS fails) is plain text and the post still goes", async () => {
   fake.fail({ status: 500, when: (r) => r.path.endsWith("resolveHandle") });
   const sent = await blueskyConnector().send(session(), account(), post("こんにちは @iwaki.bsky.social"));

@@ -87,6 +87,7 @@ export type Facet = {
   features: (
     | { $type: "app.bsky.richtext.facet#link"; uri: string }
     | { $type: "app.bsky.richtext.facet#mention"; did: string }
+    | { $type: "app.bsky.richtext.facet#tag"; tag: string }
   )[];
 };
 
@@ -130,8 +131,39 @@ export function mentionsOf(text: string): { handle: string; start: number; end: 
 }
 
 /**
- * The facets of a text: its links, and its mentions whose handle `resolve` turns into a DID (a
- * handle it does not resolve stays plain text), in the order of the text.
+ * `#tag` in a text, as Bluesky's own apps detect it (docs.bsky.app "Links, mentions, and rich
+ * text"; the hashtag rules of the social-app): after the start of the text or a space (a full-width
+ * space included), `#` or `＃`, then no spaces, at least one character that is not a digit or
+ * punctuation; trailing punctuation is not part of the tag (「#いわき市。」 tags いわき市); at most
+ * 64 characters. The feature names the tag without its `#`.
+ */
+const TAG =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the classes list single characters that end a tag (the zero-width joiner among them), as Bluesky's detection does
+  /(^|\s)[#＃]((?!\ufe0f)[^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]*[^\d\s\p{P}\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]+[^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]*)?/gu;
+const TRAILING_PUNCTUATION = /\p{P}+$/u;
+const MAX_TAG_GRAPHEMES = 64;
+
+/** Tag facets of a text (outside its links): byte offsets of `#tag`, the feature without `#`. */
+export function tagFacets(text: string): Facet[] {
+  const links = linksOf(text);
+  const out: Facet[] = [];
+  for (const match of text.matchAll(TAG)) {
+    const tag = (match[2] ?? "").trim().replace(TRAILING_PUNCTUATION, "");
+    if (tag.length === 0 || graphemeCount(tag) > MAX_TAG_GRAPHEMES) continue;
+    const start = match.index + (match[1] ?? "").length;
+    const end = start + 1 + tag.length;
+    if (links.some((l) => start < l.end && l.start < end)) continue;
+    out.push({
+      index: byteRange(text, start, end),
+      features: [{ $type: "app.bsky.richtext.facet#tag", tag }],
+    });
+  }
+  return out;
+}
+
+/**
+ * The facets of a text: its links, its hashtags, and its mentions whose handle `resolve` turns
+ * into a DID (a handle it does not resolve stays plain text), in the order of the text.
  */
 export async function richTextFacets(
   text: string,
@@ -152,7 +184,9 @@ export async function richTextFacets(
         ]
       : [];
   });
-  return [...linkFacets(text), ...mentionFacets].sort((a, b) => a.index.byteStart - b.index.byteStart);
+  return [...linkFacets(text), ...tagFacets(text), ...mentionFacets].sort(
+    (a, b) => a.index.byteStart - b.index.byteStart,
+  );
 }
 
 const postUrl = (handle: string, rkey: string) => `https://bsky.app/profile/${handle}/post/${rkey}`;

@@ -127,6 +127,12 @@ export async function startFakeBluesky(options: {
           return "Record/facets/features/did must be a valid did";
         if (g.$type === "app.bsky.richtext.facet#link" && !/^https?:\/\//.test(String(g.uri ?? "")))
           return "Record/facets/features/uri must be a uri";
+        if (g.$type === "app.bsky.richtext.facet#tag") {
+          const tag = typeof g.tag === "string" ? g.tag : "";
+          if (tag.length === 0 || Buffer.byteLength(tag, "utf8") > 640 || [...tag].length > 64)
+            return "Record/facets/features/tag must not be longer than 64 graphemes";
+          if (tag.startsWith("#")) return "Record/facets/features/tag must not start with #";
+        }
       }
     }
     const embed =
