@@ -118,6 +118,24 @@ export const editInput = z.object({
   scheduledAt: instant("予約日時"),
   justification: justification.optional(),
   scopeValues,
+  /**
+   * LINE: who receives it. The form sends "all" or "narrowcast" with the `audience…` fields; the
+   * API sends null or the audience object (src/domain/line-audience.ts checks the codes).
+   */
+  audience: z
+    .union([z.literal("all"), z.literal("narrowcast"), z.null(), z.record(z.string(), z.unknown())], {
+      error: "配信先は「すべての友だち」か「条件で絞り込む」を選んでください。",
+    })
+    .optional(),
+  audienceAgeFrom: z.unknown().optional(),
+  audienceAgeTo: z.unknown().optional(),
+  audienceGender: z.unknown().optional(),
+  audienceAppType: z.unknown().optional(),
+  audienceSubscriptionFrom: z.unknown().optional(),
+  audienceSubscriptionTo: z.unknown().optional(),
+  audienceAreas: z.unknown().optional(),
+  audienceGroupId: z.unknown().optional(),
+  audienceLimitMax: z.unknown().optional(),
 });
 export type EditInput = z.output<typeof editInput>;
 

@@ -13,6 +13,11 @@
  * 5. record — the publication is recorded through the posts' own use case (recordPublishing), so
  *    the checks of the record hold (time after approval, URL of this account), and the row is
  *    marked recorded in the same transaction.
+ * A LINE narrowcast (a post whose approved audience is not everyone) is accepted first and sent
+ * later: step 4 puts the row in `delivering`, and later passes ask LINE for its progress (polling,
+ * the row leased like any other) until it succeeded — then step 5 — or failed, which becomes a
+ * task for the operators with LINE's reason. Still not done a day after LINE accepted it, the
+ * operators get a task too, and the polling goes on.
  * A sender that stops anywhere leaves the row leased; when the lease runs out, the next run picks
  * it up where it stopped. Refusals: 429 waits for `Retry-After`; 5xx and timeouts retry with
  * back-off; an expired token is refreshed where the platform allows, otherwise the account manager
@@ -36,10 +41,19 @@ import {
 import { findImage, findPost, listImages, listVersions, lockPost, type Post } from "../../db/repos/posts.ts";
 import { openTask } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
+import {
+  audienceLabel,
+  canonicalAudience,
+  type LineAudience,
+  narrowcastFailureReason,
+  sameAudience,
+  storedAudience,
+} from "../../domain/line-audience.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
   type Connector,
   type Credentials,
+  type DeliveryProgress,
   type OutgoingImage,
   PlatformError,
   type SentPost,
@@ -59,6 +73,17 @@ export const publisherActor: Actor = systemActor("snsgov publisher");
 /** Task kinds the sender opens. */
 export const PUBLISH_FAILED = "publish_failed";
 export const PLATFORM_RECONNECT = "platform_reconnect";
+export const DELIVERY_OVERDUE = "publish_delivery_overdue";
+
+/** A narrowcast still not sent this long after LINE accepted it is surfaced to the operators. */
+export const DELIVERY_OVERDUE_MS = 24 * 60 * 60_000;
+
+/** How long to wait before asking LINE again how a narrowcast is getting on. */
+export function pollDelayMs(sinceAcceptedMs: number): number {
+  if (sinceAcceptedMs < 10 * 60_000) return 60_000;
+  if (sinceAcceptedMs < 60 * 60_000) return 5 * 60_000;
+  return 15 * 60_000;
+}
 
 /** How long a claimed row is held before another sender may take it over. */
 export const LEASE_MS = 5 * 60_000;
@@ -66,19 +91,27 @@ export const LEASE_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 8;
 
 /** Points of the sequence where a test can stop the sender as if the process were killed. */
-export type CrashPoint = "claimed" | "sent" | "accepted" | "recorded";
+export type CrashPoint = "claimed" | "sent" | "accepted" | "polled" | "recorded";
 export type SenderHooks = { at?(point: CrashPoint, row: OutboxRow): void };
 
-/** SHA-256 (hex) of what goes out: the text and each image's bytes, type and alt text. */
-export function contentHash(text: string, images: readonly OutgoingImage[]): string {
+/**
+ * SHA-256 (hex) of what goes out: the text, each image's bytes, type and alt text, and for LINE
+ * who receives it (a post to every friend hashes as before audiences existed).
+ */
+export function contentHash(
+  text: string,
+  images: readonly OutgoingImage[],
+  audience: LineAudience | null = null,
+): string {
   const parts = images.map((i) => ({
     sha256: createHash("sha256").update(i.bytes).digest("hex"),
     contentType: i.contentType,
     alt: i.alt,
   }));
-  return createHash("sha256")
-    .update(JSON.stringify({ text, images: parts }))
-    .digest("hex");
+  const content = audience
+    ? { text, images: parts, audience: canonicalAudience(audience) }
+    : { text, images: parts };
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex");
 }
 
 /** Gives the signed public URL of an image (for a platform that fetches images itself). */
@@ -114,7 +147,9 @@ async function approvedContent(
   db: Db,
   post: Post,
   sign?: SignImage,
-): Promise<{ text: string; images: OutgoingImage[]; hash: string } | { stop: string }> {
+): Promise<
+  { text: string; images: OutgoingImage[]; audience: LineAudience | null; hash: string } | { stop: string }
+> {
   if (post.status !== "approved")
     return { stop: "投稿が承認済みの状態ではなくなったため、自動発信を取りやめました。" };
   if (post.approvedVersion === null || post.approvedVersion !== post.version)
@@ -124,8 +159,11 @@ async function approvedContent(
   const approved = (await listVersions(db, post.id)).find((v) => v.version === post.approvedVersion);
   if (approved && approved.text !== post.text)
     return { stop: "承認された版と本文が一致しないため、自動発信を止めました（第5-1(4)）。" };
+  const audience = storedAudience(post.audience);
+  if (approved && !sameAudience(storedAudience(approved.audience), audience))
+    return { stop: "承認された版と配信先が一致しないため、自動発信を止めました（第5-1(4)）。" };
   const images = await imagesOf(db, post.id, sign);
-  return { text: post.text, images, hash: contentHash(post.text, images) };
+  return { text: post.text, images, audience, hash: contentHash(post.text, images, audience) };
 }
 
 /**
@@ -205,6 +243,8 @@ async function failRow(
   reason: string,
   kind: string,
   status: "failed" | "cancelled",
+  /** The platform's last answer, kept on the row (a narrowcast's progress). */
+  response?: Record<string, unknown>,
 ): Promise<void> {
   const { row, post } = loaded;
   await change(ctx, publisherActor, "post.publish_failed", async (tx, at) => {
@@ -221,7 +261,14 @@ async function failRow(
     await updateOutbox(
       tx,
       row.id,
-      { status, lastError: reason, errorKind: kind, leaseUntil: null, taskId: task.id },
+      {
+        status,
+        lastError: reason,
+        errorKind: kind,
+        leaseUntil: null,
+        taskId: task.id,
+        ...(response ? { response } : {}),
+      },
       at,
     );
     const operators = (await listOperators(tx, post.accountId)).map((m) => m.staffId);
@@ -287,7 +334,7 @@ const credentialsFor = (ctx: AppContext, loaded: Loaded, force = false): Promise
 async function sendOrFind(
   ctx: AppContext,
   loaded: Loaded,
-  content: { text: string; images: OutgoingImage[] },
+  content: { text: string; images: OutgoingImage[]; audience: LineAudience | null },
   mayHaveSent: boolean,
 ): Promise<SentPost> {
   const { connector, connection, row } = loaded;
@@ -333,11 +380,14 @@ async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<
       sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first - 120_000
         ? new Date(Math.max(sent.at.getTime(), first))
         : at;
+    // A narrowcast is accepted, not yet sent: it waits for LINE's progress (first asked in a minute).
+    const pending = sent.delivery === "pending";
     const row = await updateOutbox(
       tx,
       latest.id,
       {
-        status: "accepted",
+        status: pending ? "delivering" : "accepted",
+        ...(pending ? { leaseUntil: null, nextAttemptAt: new Date(at.getTime() + pollDelayMs(0)) } : {}),
         platformPostId: sent.platformPostId,
         platformUrl: sent.url,
         platformRequestId: sent.requestId,
@@ -358,13 +408,19 @@ async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<
         url: sent.url,
         requestId: sent.requestId,
         duplicate: sent.duplicate,
+        ...(pending ? { delivery: "pending" } : {}),
       },
     };
   });
 }
 
 /** Records the publication from the kept answer, through the posts' use case. */
-async function recordFromRow(ctx: AppContext, row: OutboxRow): Promise<void> {
+async function recordFromRow(
+  ctx: AppContext,
+  row: OutboxRow,
+  /** A narrowcast's outcome (LINE's counts and times), kept on the row and in the audit entry. */
+  delivery?: { response: Record<string, unknown>; summary: Record<string, unknown> },
+): Promise<void> {
   await recordPublishing(ctx, {
     actor: publisherActor,
     postId: row.postId,
@@ -373,20 +429,26 @@ async function recordFromRow(ctx: AppContext, row: OutboxRow): Promise<void> {
       ...(row.platformAt ? { publishedAt: row.platformAt.toISOString() } : {}),
     },
     fromPlatform: async (tx, at) => {
-      await updateOutbox(tx, row.id, { status: "recorded", leaseUntil: null }, at);
+      await updateOutbox(
+        tx,
+        row.id,
+        { status: "recorded", leaseUntil: null, ...(delivery ? { response: delivery.response } : {}) },
+        at,
+      );
       return {
         outboxId: row.id,
         platform: row.platform,
         platformPostId: row.platformPostId,
         requestId: row.platformRequestId,
         sentBy: "snsgov publisher",
+        ...(delivery?.summary ?? {}),
       };
     },
   });
 }
 
 /** What happened to one row. */
-export type SendOutcome = "recorded" | "retry" | "failed" | "stopped" | "reconnect";
+export type SendOutcome = "recorded" | "retry" | "failed" | "stopped" | "reconnect" | "delivering";
 
 async function handleFailure(ctx: AppContext, loaded: Loaded, error: unknown): Promise<SendOutcome> {
   if (!(error instanceof PlatformError)) throw error;
@@ -438,6 +500,7 @@ async function processRow(
   }
   let row = claimed.row;
   hooks.at?.("claimed", row);
+  if (row.status === "delivering") return pollDelivery(ctx, loaded, hooks);
   if (row.status !== "accepted") {
     const content = await approvedContent(ctx.db, loaded.post, await signerFor(ctx, loaded.connector));
     if ("stop" in content || content.hash !== row.contentHash) {
@@ -458,9 +521,21 @@ async function processRow(
     hooks.at?.("sent", row);
     row = await accept(ctx, loaded, sent);
     hooks.at?.("accepted", row);
+    if (row.status === "delivering") return "delivering";
   }
+  return recordOrFail(ctx, { ...loaded, row }, hooks);
+}
+
+/** Records the publication; when the record cannot be written, the operators get a task. */
+async function recordOrFail(
+  ctx: AppContext,
+  loaded: Loaded,
+  hooks: SenderHooks,
+  delivery?: { response: Record<string, unknown>; summary: Record<string, unknown> },
+): Promise<SendOutcome> {
+  const { row } = loaded;
   try {
-    await recordFromRow(ctx, row);
+    await recordFromRow(ctx, row, delivery);
   } catch (error) {
     const reason = `${platformLabel(row.platform)}には発信されましたが、発信の記録を書けませんでした（${error instanceof Error ? error.message : "不明な理由"}）。投稿のページで発信の記録を入力してください。`;
     await failRow(ctx, loaded, reason, "record", "failed");
@@ -468,6 +543,129 @@ async function processRow(
   }
   hooks.at?.("recorded", row);
   return "recorded";
+}
+
+/** The kept answer of a row as an object (empty when none). */
+const responseOf = (row: OutboxRow): Record<string, unknown> =>
+  typeof row.response === "object" && row.response !== null && !Array.isArray(row.response)
+    ? Object.fromEntries(Object.entries(row.response))
+    : {};
+
+/** LINE's progress as kept on the row and in the audit entry. */
+const progressRecord = (p: DeliveryProgress) => ({
+  phase: p.phase,
+  successCount: p.successCount,
+  failureCount: p.failureCount,
+  targetCount: p.targetCount,
+  acceptedTime: p.acceptedTime,
+  completedTime: p.completedTime,
+  ...(p.phase === "failed" ? { failedDescription: p.failedDescription, errorCode: p.errorCode } : {}),
+});
+
+/**
+ * A narrowcast LINE accepted: asks how it is getting on. Succeeded → recorded (with LINE's counts);
+ * failed → a task for the operators with LINE's reason; still waiting or sending → asked again
+ * later, and a day after LINE accepted it the operators get a task (once).
+ */
+async function pollDelivery(ctx: AppContext, loaded: Loaded, hooks: SenderHooks): Promise<SendOutcome> {
+  const { row, connector } = loaded;
+  const now = ctx.clock.now();
+  const since = now.getTime() - (row.platformAt ?? row.firstSentAt ?? row.createdAt).getTime();
+  const previous = responseOf(row);
+  const later = (values: Partial<OutboxRow>) =>
+    ctx.db.transaction((tx) =>
+      updateOutbox(
+        tx,
+        row.id,
+        { ...values, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + pollDelayMs(since)) },
+        now,
+      ),
+    );
+  let progress: DeliveryProgress;
+  try {
+    if (!connector.progress || !row.platformRequestId)
+      throw new PlatformError("invalid", "配信状況を問い合わせる手段がありません。");
+    progress = await connector.progress(await credentialsFor(ctx, loaded), row.platformRequestId);
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    // The message is with LINE already: never resend; ask again later.
+    await later({
+      lastError: `${platformLabel(row.platform)}に配信状況を問い合わせられませんでした（${error.message}）。あとで問い合わせ直します。`,
+      errorKind: error.kind,
+    });
+    ctx.log.warn("delivery progress unavailable", { outboxId: row.id, kind: error.kind });
+    return "delivering";
+  }
+  hooks.at?.("polled", row);
+  const record = progressRecord(progress);
+  const response = { ...previous, progress: record };
+  if (progress.phase === "succeeded")
+    return recordOrFail(ctx, loaded, hooks, { response, summary: { delivery: record } });
+  if (progress.phase === "failed") {
+    const reason = `LINEの絞り込み配信（${audienceLabel(storedAudience(loaded.post.audience))}）が配信されませんでした。${narrowcastFailureReason(progress.errorCode, progress.failedDescription)}`;
+    await failRow(ctx, loaded, reason, "delivery", "failed", response);
+    return "failed";
+  }
+  if (since >= DELIVERY_OVERDUE_MS && previous.overdueTaskId === undefined) {
+    await deliveryOverdue(ctx, loaded, response, new Date(now.getTime() + pollDelayMs(since)));
+    return "delivering";
+  }
+  // The overdue note stays on the row (and the post's page) until LINE reports an outcome.
+  await later({
+    response,
+    ...(previous.overdueTaskId === undefined ? { lastError: "", errorKind: "" } : {}),
+  });
+  return "delivering";
+}
+
+/** A narrowcast still not sent a day after LINE accepted it: a task for the post's author (once). */
+async function deliveryOverdue(
+  ctx: AppContext,
+  loaded: Loaded,
+  response: Record<string, unknown>,
+  nextAttemptAt: Date,
+): Promise<void> {
+  const { row, post } = loaded;
+  const reason =
+    "LINEが絞り込み配信を受け付けてから24時間たちましたが、まだ配信が終わっていません（LINEの状況: 配信待ち）。LINE公式アカウントの管理画面で配信の状況を確認してください。snsgovは引き続き状況を問い合わせます。";
+  await change(ctx, publisherActor, "post.delivery_overdue", async (tx, at) => {
+    const task = await openTask(tx, {
+      kind: DELIVERY_OVERDUE,
+      accountId: post.accountId,
+      assigneeId: post.authorId,
+      title: `「${loaded.accountName}」へのLINEの絞り込み配信が終わっていません。配信の状況を確認してください`,
+      clause: "",
+      dueDate: tokyoDate(at),
+      cause: { postId: post.id, outboxId: row.id, reason },
+      openedAt: at,
+    });
+    await updateOutbox(
+      tx,
+      row.id,
+      {
+        response: { ...response, overdueTaskId: task.id },
+        lastError: reason,
+        errorKind: "overdue",
+        leaseUntil: null,
+        nextAttemptAt,
+      },
+      at,
+    );
+    const operators = (await listOperators(tx, post.accountId)).map((m) => m.staffId);
+    await notify(ctx, tx, {
+      recipientIds: [post.authorId, ...operators],
+      kind: "task",
+      title: `LINEの絞り込み配信が終わっていません（${loaded.accountName}）`,
+      body: reason,
+      href: `/posts/${post.id}`,
+      dedupeKey: `outbox:${row.id}:overdue`,
+    });
+    return {
+      result: null,
+      target: { type: "post", id: post.id },
+      summary: { outboxId: row.id, requestId: row.platformRequestId, reason, taskId: task.id },
+    };
+  });
 }
 
 /**
