@@ -37,6 +37,7 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import { emptyForm, type FormState, type FormValues } from "../views/components.tsx";
 import { DeputyForm, DeputyTable, SCOPE_FIELD_ROWS, ScopeForm, ScopeTable } from "../views/post-admin.tsx";
+import { AutoSendSection } from "../views/post-audience.tsx";
 import { CorrectionDiff } from "../views/post-correction.tsx";
 import {
   type EditorCheck,
@@ -287,6 +288,7 @@ async function postPage(c: HttpContext, id: number, states: ActionStates = {}, s
       ) : null}
       <PostActionsPanel detail={detail} csrf={csrf} states={states} nowLocal={isoToTokyoLocal(detail.now)} />
       <GroupList group={detail.group} />
+      <AutoSendSection rows={detail.autoSend} />
       <PublishingPanel info={publishing} csrf={csrf} />
       <section aria-labelledby="decisions-title">
         <h2 id="decisions-title">承認の記録</h2>
@@ -530,6 +532,8 @@ export function postRoutes() {
   r.post("/posts/:id/edit", async (c) => {
     const id = intParam(c.req.param("id"));
     const values = await formBody(c);
+    // LINE's 配信先: the prefectures are a checkbox group (several values of one name).
+    if (values.audience !== undefined) values.audienceAreas = (await formAll(c, "audienceAreas")).join(",");
     const actor = actorOf(c);
     if (values.intent === "check") {
       const outcome = await submit(values, () => previewEdit(c.var.app, { actor, id, input: values }));
