@@ -79,7 +79,8 @@ export const AudienceFieldset: FC<{ state: FormState; stored: LineAudience | nul
             value="narrowcast"
             checked={mode === "narrowcast"}
           />
-          <label for="f-audience-narrowcast">条件で絞り込む（下の条件に合う友だちだけに送ります）</label>
+          <label for="f-audience-narrowcast">条件で絞り込む</label>
+          <span class="hint">下の条件に合う友だちだけに送ります（LINEの絞り込み配信）。</span>
         </div>
       </div>
       <div class="audience-pair">
