@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { insertConnection, insertOutbox } from "../../src/db/repos/platform-publishing.ts";
 import { listVersions } from "../../src/db/repos/posts.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
@@ -147,4 +148,55 @@ test("the API returns the audience and edits it; on an X post it is refused with
   const refused = await patch(xPost.id, { version: 1, audience: { areas: ["jp_07"] } });
   assert.equal(refused.status, 422);
   assert.match(await refused.text(), /LINE公式アカウントの投稿にだけ指定できます/);
+});
+
+test("the post page shows a narrowcast LINE did not deliver, with LINE's reason and the request id", async () => {
+  const post = await draft(line.id);
+  const at = app.clock.now();
+  const connection = await insertConnection(app.ctx.db, {
+    accountId: line.id,
+    platform: "line",
+    externalId: "U1",
+    externalHandle: "iwakicity",
+    tokenCiphertext: "sealed",
+    tokenKeyId: "k",
+    connectedBy: org.staff.kouhouManager.id,
+    connectedAt: at,
+    createdAt: at,
+  });
+  const row = {
+    postId: post.id,
+    connectionId: connection.id,
+    platform: "line",
+    version: 1,
+    contentHash: "h",
+    idempotencyKey: "k",
+    dueAt: at,
+    nextAttemptAt: at,
+    platformRequestId: "req-123",
+    platformAt: at,
+  };
+  await insertOutbox(app.ctx.db, {
+    ...row,
+    status: "failed",
+    lastError:
+      "LINEの絞り込み配信（福島県の友だち）が配信されませんでした。条件に合う友だちが少なすぎるため、LINEが配信しませんでした。",
+    response: {
+      progress: { phase: "failed", errorCode: 2, failedDescription: "the number of recipients is too small" },
+    },
+  });
+  const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const page = withoutTags(await staff.text(`/posts/${post.id}`));
+  assert.ok(page.includes("自動発信の状況"));
+  assert.ok(
+    page.includes("LINE公式アカウント: 発信できませんでした"),
+    page.slice(page.indexOf("自動発信の状況"), 400),
+  );
+  assert.ok(
+    page.includes(
+      "理由LINEの絞り込み配信（福島県の友だち）が配信されませんでした。条件に合う友だちが少なすぎる",
+    ),
+  );
+  assert.ok(page.includes("リクエストID（問い合わせ用）req-123"));
+  assert.ok(page.includes("担当の職員にタスクが作成されています"));
 });
