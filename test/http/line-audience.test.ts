@@ -200,3 +200,33 @@ test("the post page shows a narrowcast LINE did not deliver, with LINE's reason 
   assert.ok(page.includes("リクエストID（問い合わせ用）req-123"));
   assert.ok(page.includes("担当の職員にタスクが作成されています"));
 });
+
+test("changing the audience of an approved LINE post is a new version that needs approval again", async () => {
+  const post = await seedPost(app.ctx, {
+    accountId: line.id,
+    authorId: org.staff.kouhouStaff.id,
+    status: "approved",
+    approvedBy: org.staff.kouhouManager.id,
+    text: "【防災】避難所の開設をお知らせします。",
+  });
+  const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const res = await staff.post(`/posts/${post.id}/edit`, {
+    version: "1",
+    expectedStatus: "approved",
+    text: post.text,
+    audience: "narrowcast",
+    audienceAreas: ["jp_07"],
+  });
+  assert.equal(res.status, 303);
+  const page = withoutTags(await staff.text(`/posts/${post.id}`));
+  assert.ok(page.includes("承認待ち"), "back to pending");
+  assert.ok(page.includes("配信先福島県の友だち"));
+  const same = await staff.post(`/posts/${post.id}/edit`, {
+    version: "2",
+    expectedStatus: "pending",
+    text: post.text,
+    audience: "narrowcast",
+    audienceAreas: ["jp_07"],
+  });
+  assert.equal(same.status, 422, "the same audience again is no change");
+});
