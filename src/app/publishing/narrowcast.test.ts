@@ -219,3 +219,18 @@ test("a narrowcast still waiting a day after LINE accepted it is surfaced once, 
     line.narrowcastSteps = ["waiting", "sending", "succeeded"];
   }
 });
+
+test("a stored audience that cannot be read stops the send instead of going to every friend", async () => {
+  const post = await seedPost(app.ctx, {
+    accountId: lineAccountId,
+    authorId: org.staff.kouhouStaff.id,
+    status: "approved",
+    approvedBy: org.staff.kouhouManager.id,
+    text: "【テスト】読めない配信先の投稿です。",
+    createdAt: app.clock.now(),
+  });
+  await updatePost(app.ctx.db, post.id, { audience: { ageFrom: "age_99" } }, app.clock.now());
+  assert.deepEqual(await runSender(app.ctx), []);
+  assert.equal(line.messages.filter((m) => m.text === post.text).length, 0, "nothing went to LINE");
+  assert.equal((await outboxOfPost(app.ctx.db, post.id)).length, 0, "not even queued");
+});

@@ -42,10 +42,8 @@ import { findImage, findPost, listImages, listVersions, lockPost, type Post } fr
 import { openTask } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import {
-  audienceLabel,
   canonicalAudience,
   type LineAudience,
-  narrowcastFailureReason,
   sameAudience,
   storedAudience,
 } from "../../domain/line-audience.ts";
@@ -53,7 +51,6 @@ import { platformLabel } from "../../guideline/pack.ts";
 import {
   type Connector,
   type Credentials,
-  type DeliveryProgress,
   type OutgoingImage,
   PlatformError,
   type SentPost,
@@ -63,6 +60,7 @@ import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
 import { connectorFor } from "./connectors.ts";
+import { pollDelayMs, pollDelivery } from "./delivery.ts";
 import { freshCredentials } from "./fresh-credentials.ts";
 import { signedMediaUrl } from "./media-urls.ts";
 import { loadTokenKeys } from "./token-keys.ts";
@@ -73,17 +71,7 @@ export const publisherActor: Actor = systemActor("snsgov publisher");
 /** Task kinds the sender opens. */
 export const PUBLISH_FAILED = "publish_failed";
 export const PLATFORM_RECONNECT = "platform_reconnect";
-export const DELIVERY_OVERDUE = "publish_delivery_overdue";
-
-/** A narrowcast still not sent this long after LINE accepted it is surfaced to the operators. */
-export const DELIVERY_OVERDUE_MS = 24 * 60 * 60_000;
-
-/** How long to wait before asking LINE again how a narrowcast is getting on. */
-export function pollDelayMs(sinceAcceptedMs: number): number {
-  if (sinceAcceptedMs < 10 * 60_000) return 60_000;
-  if (sinceAcceptedMs < 60 * 60_000) return 5 * 60_000;
-  return 15 * 60_000;
-}
+export { DELIVERY_OVERDUE } from "./delivery.ts";
 
 /** How long a claimed row is held before another sender may take it over. */
 export const LEASE_MS = 5 * 60_000;
@@ -160,6 +148,9 @@ async function approvedContent(
   if (approved && approved.text !== post.text)
     return { stop: "承認された版と本文が一致しないため、自動発信を止めました（第5-1(4)）。" };
   const audience = storedAudience(post.audience);
+  // Never widen an audience: one that cannot be read is not taken as "every friend".
+  if (post.audience !== null && audience === null)
+    return { stop: "配信先の記録を読み取れないため、自動発信を止めました。投稿の配信先を確認してください。" };
   if (approved && !sameAudience(storedAudience(approved.audience), audience))
     return { stop: "承認された版と配信先が一致しないため、自動発信を止めました（第5-1(4)）。" };
   const images = await imagesOf(db, post.id, sign);
@@ -500,7 +491,14 @@ async function processRow(
   }
   let row = claimed.row;
   hooks.at?.("claimed", row);
-  if (row.status === "delivering") return pollDelivery(ctx, loaded, hooks);
+  if (row.status === "delivering")
+    return pollDelivery(ctx, loaded, {
+      actor: publisherActor,
+      credentials: () => credentialsFor(ctx, loaded),
+      record: (delivery) => recordOrFail(ctx, loaded, hooks, delivery),
+      fail: (reason, response) => failRow(ctx, loaded, reason, "delivery", "failed", response),
+      polled: () => hooks.at?.("polled", row),
+    });
   if (row.status !== "accepted") {
     const content = await approvedContent(ctx.db, loaded.post, await signerFor(ctx, loaded.connector));
     if ("stop" in content || content.hash !== row.contentHash) {
@@ -532,7 +530,7 @@ async function recordOrFail(
   loaded: Loaded,
   hooks: SenderHooks,
   delivery?: { response: Record<string, unknown>; summary: Record<string, unknown> },
-): Promise<SendOutcome> {
+): Promise<"recorded" | "failed"> {
   const { row } = loaded;
   try {
     await recordFromRow(ctx, row, delivery);
@@ -543,129 +541,6 @@ async function recordOrFail(
   }
   hooks.at?.("recorded", row);
   return "recorded";
-}
-
-/** The kept answer of a row as an object (empty when none). */
-const responseOf = (row: OutboxRow): Record<string, unknown> =>
-  typeof row.response === "object" && row.response !== null && !Array.isArray(row.response)
-    ? Object.fromEntries(Object.entries(row.response))
-    : {};
-
-/** LINE's progress as kept on the row and in the audit entry. */
-const progressRecord = (p: DeliveryProgress) => ({
-  phase: p.phase,
-  successCount: p.successCount,
-  failureCount: p.failureCount,
-  targetCount: p.targetCount,
-  acceptedTime: p.acceptedTime,
-  completedTime: p.completedTime,
-  ...(p.phase === "failed" ? { failedDescription: p.failedDescription, errorCode: p.errorCode } : {}),
-});
-
-/**
- * A narrowcast LINE accepted: asks how it is getting on. Succeeded → recorded (with LINE's counts);
- * failed → a task for the operators with LINE's reason; still waiting or sending → asked again
- * later, and a day after LINE accepted it the operators get a task (once).
- */
-async function pollDelivery(ctx: AppContext, loaded: Loaded, hooks: SenderHooks): Promise<SendOutcome> {
-  const { row, connector } = loaded;
-  const now = ctx.clock.now();
-  const since = now.getTime() - (row.platformAt ?? row.firstSentAt ?? row.createdAt).getTime();
-  const previous = responseOf(row);
-  const later = (values: Partial<OutboxRow>) =>
-    ctx.db.transaction((tx) =>
-      updateOutbox(
-        tx,
-        row.id,
-        { ...values, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + pollDelayMs(since)) },
-        now,
-      ),
-    );
-  let progress: DeliveryProgress;
-  try {
-    if (!connector.progress || !row.platformRequestId)
-      throw new PlatformError("invalid", "配信状況を問い合わせる手段がありません。");
-    progress = await connector.progress(await credentialsFor(ctx, loaded), row.platformRequestId);
-  } catch (error) {
-    if (!(error instanceof PlatformError)) throw error;
-    // The message is with LINE already: never resend; ask again later.
-    await later({
-      lastError: `${platformLabel(row.platform)}に配信状況を問い合わせられませんでした（${error.message}）。あとで問い合わせ直します。`,
-      errorKind: error.kind,
-    });
-    ctx.log.warn("delivery progress unavailable", { outboxId: row.id, kind: error.kind });
-    return "delivering";
-  }
-  hooks.at?.("polled", row);
-  const record = progressRecord(progress);
-  const response = { ...previous, progress: record };
-  if (progress.phase === "succeeded")
-    return recordOrFail(ctx, loaded, hooks, { response, summary: { delivery: record } });
-  if (progress.phase === "failed") {
-    const reason = `LINEの絞り込み配信（${audienceLabel(storedAudience(loaded.post.audience))}）が配信されませんでした。${narrowcastFailureReason(progress.errorCode, progress.failedDescription)}`;
-    await failRow(ctx, loaded, reason, "delivery", "failed", response);
-    return "failed";
-  }
-  if (since >= DELIVERY_OVERDUE_MS && previous.overdueTaskId === undefined) {
-    await deliveryOverdue(ctx, loaded, response, new Date(now.getTime() + pollDelayMs(since)));
-    return "delivering";
-  }
-  // The overdue note stays on the row (and the post's page) until LINE reports an outcome.
-  await later({
-    response,
-    ...(previous.overdueTaskId === undefined ? { lastError: "", errorKind: "" } : {}),
-  });
-  return "delivering";
-}
-
-/** A narrowcast still not sent a day after LINE accepted it: a task for the post's author (once). */
-async function deliveryOverdue(
-  ctx: AppContext,
-  loaded: Loaded,
-  response: Record<string, unknown>,
-  nextAttemptAt: Date,
-): Promise<void> {
-  const { row, post } = loaded;
-  const reason =
-    "LINEが絞り込み配信を受け付けてから24時間たちましたが、まだ配信が終わっていません（LINEの状況: 配信待ち）。LINE公式アカウントの管理画面で配信の状況を確認してください。snsgovは引き続き状況を問い合わせます。";
-  await change(ctx, publisherActor, "post.delivery_overdue", async (tx, at) => {
-    const task = await openTask(tx, {
-      kind: DELIVERY_OVERDUE,
-      accountId: post.accountId,
-      assigneeId: post.authorId,
-      title: `「${loaded.accountName}」へのLINEの絞り込み配信が終わっていません。配信の状況を確認してください`,
-      clause: "",
-      dueDate: tokyoDate(at),
-      cause: { postId: post.id, outboxId: row.id, reason },
-      openedAt: at,
-    });
-    await updateOutbox(
-      tx,
-      row.id,
-      {
-        response: { ...response, overdueTaskId: task.id },
-        lastError: reason,
-        errorKind: "overdue",
-        leaseUntil: null,
-        nextAttemptAt,
-      },
-      at,
-    );
-    const operators = (await listOperators(tx, post.accountId)).map((m) => m.staffId);
-    await notify(ctx, tx, {
-      recipientIds: [post.authorId, ...operators],
-      kind: "task",
-      title: `LINEの絞り込み配信が終わっていません（${loaded.accountName}）`,
-      body: reason,
-      href: `/posts/${post.id}`,
-      dedupeKey: `outbox:${row.id}:overdue`,
-    });
-    return {
-      result: null,
-      target: { type: "post", id: post.id },
-      summary: { outboxId: row.id, requestId: row.platformRequestId, reason, taskId: task.id },
-    };
-  });
 }
 
 /**
