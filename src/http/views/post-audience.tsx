@@ -234,12 +234,14 @@ export const AutoSendSection: FC<{ rows: readonly AutoSendView[] }> = ({ rows })
                     ? `・失敗 ${r.progress.failureCount.toLocaleString("ja-JP")}人`
                     : ""}
                   {r.progress.targetCount !== null ? "）" : ""}
-                  {r.progress.completedTime ? (
-                    <>
-                      {" "}
-                      完了 <DateTime at={new Date(r.progress.completedTime)} />
-                    </>
-                  ) : null}
+                </dd>
+              </>
+            ) : null}
+            {r.progress?.completedTime ? (
+              <>
+                <dt>LINEが処理を終えた日時</dt>
+                <dd>
+                  <DateTime at={new Date(r.progress.completedTime)} />
                 </dd>
               </>
             ) : null}
