@@ -230,3 +230,48 @@ test("changing the audience of an approved LINE post is a new version that needs
   });
   assert.equal(same.status, 422, "the same audience again is no change");
 });
+
+test("the new-post form offers the audience when a LINE account is among those offered; the draft's LINE post carries it", async () => {
+  const staff = await signIn(http, org.staff.kouhouStaff.employeeNo);
+  const form = await staff.text("/posts/new");
+  assert.ok(form.includes("<legend>配信先（LINEのアカウントへの投稿）</legend>"));
+  const text = "【健診】乳幼児健診のお知らせです。";
+  const bad = await staff.post("/posts/new", {
+    accountIds: [String(line.id), String(x.id)],
+    [`text_${line.id}`]: text,
+    [`text_${x.id}`]: text,
+    audience: "narrowcast",
+    audienceAgeFrom: "age_70",
+    audienceAgeTo: "age_30",
+    audienceAreas: ["jp_07", "jp_13"],
+  });
+  assert.equal(bad.status, 422);
+  const html = await bad.text();
+  assert.ok(html.includes("年齢（まで）は、年齢（から）の70歳より上にしてください。"));
+  assert.match(html, /id="f-audienceAreas-jp_13" value="jp_13" checked/, "the prefectures stay checked");
+  const res = await staff.post("/posts/new", {
+    accountIds: [String(line.id), String(x.id)],
+    [`text_${line.id}`]: text,
+    [`text_${x.id}`]: text,
+    audience: "narrowcast",
+    audienceAgeFrom: "age_30",
+    audienceAreas: ["jp_07"],
+  });
+  assert.equal(res.status, 303);
+  const first = Number(/\/posts\/(\d+)/.exec(res.headers.get("location") ?? "")?.[1]);
+  const lineVersions = await listVersions(app.ctx.db, first);
+  const xVersions = await listVersions(app.ctx.db, first + 1);
+  assert.deepEqual(
+    [JSON.stringify(lineVersions[0]?.audience).includes("jp_07"), xVersions[0]?.audience],
+    [true, null],
+    "only the LINE post has the audience",
+  );
+  const xOnly = await staff.post("/posts/new", {
+    accountIds: [String(x.id)],
+    [`text_${x.id}`]: text,
+    audience: "narrowcast",
+    audienceAreas: ["jp_07"],
+  });
+  assert.equal(xOnly.status, 422);
+  assert.ok((await xOnly.text()).includes("LINE公式アカウントの投稿にだけ指定できます"));
+});

@@ -6,14 +6,14 @@
  */
 import { type LineAudience, readLineAudience } from "../../domain/line-audience.ts";
 import { validation } from "../../errors.ts";
-import type { EditInput } from "./input.ts";
+import type { AudienceInput } from "./input.ts";
 
 /**
  * The audience an edit asks for: `undefined` when the edit leaves it as it is, `null` for every
  * friend (broadcast), or the narrowcast audience.
  * @throws 422 naming the field when a code or range is wrong, or the account is not on LINE
  */
-export function audienceOfEdit(input: EditInput, platform: string): LineAudience | null | undefined {
+export function audienceOfEdit(input: AudienceInput, platform: string): LineAudience | null | undefined {
   const given = input.audience;
   if (given === undefined) return undefined;
   if (given === null || given === "all") return null;

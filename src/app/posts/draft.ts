@@ -47,6 +47,8 @@ type Prepared = Source & {
   justification: string;
   scope: PostScope | null;
   scopeValues: Record<string, string> | null;
+  /** LINE: who receives the posts of LINE accounts (null: every friend). */
+  audience: LineAudience | null;
 };
 
 const toDate = (iso: string | null | undefined): Date | null => (iso ? new Date(iso) : null);
@@ -88,6 +90,9 @@ async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Pre
   const embargoUntil = toDate(input.embargoUntil);
   const scheduledAt = toDate(input.scheduledAt);
   assertSchedule(scheduledAt, now);
+  // LINE's 配信先 applies to the LINE accounts named; it cannot be given for others alone.
+  const audience =
+    audienceOfEdit(input, accounts.some((a) => a.platform === "line") ? "line" : "other") ?? null;
 
   let scope: PostScope | null = null;
   let scopeValues: Record<string, string> | null = null;
@@ -148,6 +153,7 @@ async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Pre
     justification: input.justification,
     scope,
     scopeValues,
+    audience,
   };
 }
 
@@ -197,6 +203,7 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         scopeId: prepared.scope?.id ?? null,
         scopeValues: prepared.scopeValues,
         justification: prepared.justification,
+        audience: item.account.platform === "line" ? prepared.audience : null,
         findings,
         ...findingCounts(findings),
         createdAt: at,
@@ -213,6 +220,7 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         text: post.text,
         findings,
         images: [],
+        audience: post.audience,
         authorId,
         at,
       });
@@ -232,6 +240,9 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         embargoUntil: prepared.embargoUntil,
         scheduledAt: prepared.scheduledAt,
         justification: prepared.justification,
+        ...(prepared.audience
+          ? { audience: prepared.audience, audienceLabel: audienceLabel(prepared.audience) }
+          : {}),
         posts: created.map((p) => ({
           postId: p.id,
           accountId: p.accountId,

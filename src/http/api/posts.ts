@@ -440,6 +440,10 @@ const draftBody = z.object({
   embargoUntil: instantText("公表日時（第5-2(2)②）"),
   scheduledAt: instantText("予約日時"),
   justification: z.string().optional(),
+  audience: audienceSchema.nullable().optional().openapi({
+    description:
+      "LINEのアカウントへの投稿の配信先（null・省略ですべての友だち）。LINE以外のアカウントだけのときは指定できません",
+  }),
   scopeId: z
     .number()
     .int()

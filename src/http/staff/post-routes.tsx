@@ -69,7 +69,7 @@ const editorCheck = (result: CheckResult): EditorCheck => ({
 });
 
 /** A draft's input from the new-post form (texts per account; a scope's field values). */
-function draftInputOf(values: FormValues, accountIds: readonly string[]) {
+function draftInputOf(values: FormValues, accountIds: readonly string[], areas: readonly string[] = []) {
   const scopeValues: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (key.startsWith("scope_") && value !== undefined) scopeValues[key.slice("scope_".length)] = value;
@@ -84,6 +84,20 @@ function draftInputOf(values: FormValues, accountIds: readonly string[]) {
     scheduledAt: values.scheduledAt,
     justification: values.justification,
     ...(values.scopeId ? { scopeId: values.scopeId, scopeValues } : {}),
+    ...(values.audience !== undefined
+      ? {
+          audience: values.audience,
+          audienceAgeFrom: values.audienceAgeFrom,
+          audienceAgeTo: values.audienceAgeTo,
+          audienceGender: values.audienceGender,
+          audienceAppType: values.audienceAppType,
+          audienceSubscriptionFrom: values.audienceSubscriptionFrom,
+          audienceSubscriptionTo: values.audienceSubscriptionTo,
+          audienceAreas: areas.join(","),
+          audienceGroupId: values.audienceGroupId,
+          audienceLimitMax: values.audienceLimitMax,
+        }
+      : {}),
   };
 }
 
@@ -475,7 +489,10 @@ export function postRoutes() {
   r.post("/posts/new", async (c) => {
     const values = await formBody(c);
     const ids = await formAll(c, "accountIds");
-    const input = draftInputOf(values, ids);
+    const areas = await formAll(c, "audienceAreas");
+    const input = draftInputOf(values, ids, areas);
+    // The form shows the checked prefectures again after 「確認する」 or an error.
+    if (values.audience !== undefined) values.audienceAreas = areas.join(",");
     const actor = actorOf(c);
     const selected = ids.map(Number);
     if (values.intent === "check") {

@@ -43,10 +43,14 @@ const ageToOptions = lineAgeCodes
 const periodFromOptions = lineSubscriptionCodes.map((c) => ({ value: c, label: `${daysOf(c)}日以上` }));
 const periodToOptions = lineSubscriptionCodes.map((c) => ({ value: c, label: `${daysOf(c)}日未満` }));
 
-/** The edit form's 「配信先」: every friend (default) or the conditions of a narrowcast. */
-export const AudienceFieldset: FC<{ state: FormState; stored: LineAudience | null }> = ({
+/**
+ * The 「配信先」 of a LINE post: every friend (default) or the conditions of a narrowcast. On the
+ * new-post form (`forDraft`) it applies to the LINE accounts chosen.
+ */
+export const AudienceFieldset: FC<{ state: FormState; stored: LineAudience | null; forDraft?: boolean }> = ({
   state,
   stored,
+  forDraft,
 }) => {
   const values = { ...audienceFormValues(stored), ...state.values };
   const shown: FormState = { ...state, values };
@@ -56,8 +60,9 @@ export const AudienceFieldset: FC<{ state: FormState; stored: LineAudience | nul
   const areaError = issueFor(state, "audienceAreas");
   return (
     <fieldset class="stack audience" aria-describedby="f-audience-hint">
-      <legend>配信先（LINE）</legend>
+      <legend>{forDraft ? "配信先（LINEのアカウントへの投稿）" : "配信先（LINE）"}</legend>
       <span class="hint" id="f-audience-hint">
+        {forDraft ? "選んだアカウントのうち、LINEのアカウントへの投稿に使います。" : ""}
         配信先は承認の対象です。承認後に変えると、あらためて承認が必要になります（第5-1(4)）。条件で絞り込むと、LINEの「絞り込み配信」で送ります。条件に合う友だちが少なすぎると、LINEは配信しません。
       </span>
       {modeError ? (

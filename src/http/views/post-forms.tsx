@@ -257,6 +257,9 @@ export const NewPostForm: FC<{
       </section>
       <CategoryField state={state} />
       <RepostField state={state} recent={recent} />
+      {accounts.some((a) => a.platform === "line") ? (
+        <AudienceFieldset state={state} stored={null} forDraft />
+      ) : null}
       <TimingFields state={state} />
       <JustificationField state={state} />
       <p class="hint">
