@@ -135,7 +135,11 @@ export async function startFakeLine(options: {
     if (request.method === "GET" && request.path === "/")
       return listingPage(
         "LINE",
-        messages.map((m) => ({ at: m.at.toISOString(), text: m.text, id: m.requestId })),
+        messages.map((m) => ({
+          at: m.at.toISOString(),
+          text: m.kind === "narrowcast" ? `［絞り込み配信］${m.text}` : m.text,
+          id: m.requestId,
+        })),
       );
     const requestId = randomUUID();
     const headers = { "X-Line-Request-Id": requestId };
