@@ -791,6 +791,11 @@ export const posts = pgTable(
     /** Made from a pre-approved scope (予め範囲を決めた許可). */
     scopeId: integer("scope_id"),
     scopeValues: jsonb("scope_values"),
+    /**
+     * LINE only: who receives it (`LineAudience`, src/domain/line-audience.ts): null for every
+     * friend (broadcast), else a narrowcast audience. Part of what is approved (5.1.4).
+     */
+    audience: jsonb("audience"),
     /** Why an error finding should not block (the approver sees it). */
     justification: text("justification").notNull().default(""),
     /** Findings of the checker on the current version (the authority is the server). */
@@ -853,6 +858,8 @@ export const postVersions = pgTable(
     text: text("text").notNull(),
     findings: jsonb("findings").notNull(),
     images: jsonb("images").notNull(),
+    /** The version's LINE audience (null: every friend), as the post had it when saved. */
+    audience: jsonb("audience"),
     authorId: integer("author_id").references(() => staff.id),
     at: instant("at").notNull(),
   },
@@ -1537,6 +1544,10 @@ export const publishingOutbox = pgTable(
       .notNull()
       .references(() => platformConnections.id),
     platform: text("platform").notNull(),
+    /**
+     * pending → sending → accepted → recorded (or failed / cancelled). A LINE narrowcast waits in
+     * `delivering` between accepted and recorded while LINE reports its progress.
+     */
     status: text("status").notNull().default("pending"),
     /** The approved version and the SHA-256 of its text and images (hex). */
     version: integer("version").notNull(),
@@ -1565,7 +1576,7 @@ export const publishingOutbox = pgTable(
   (t) => [
     check(
       "publishing_outbox_status_check",
-      sql`${t.status} in ('pending','sending','accepted','recorded','failed','cancelled')`,
+      sql`${t.status} in ('pending','sending','accepted','delivering','recorded','failed','cancelled')`,
     ),
     uniqueIndex("publishing_outbox_post_idx").on(t.postId, t.connectionId),
     index("publishing_outbox_due_idx").on(t.status, t.nextAttemptAt),

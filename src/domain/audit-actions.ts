@@ -150,6 +150,7 @@ export const auditActionLabels = {
   "post.publish_queue": "自動発信の送信待ちへの追加",
   "post.platform_accepted": "プラットフォームが投稿を受け付けた記録",
   "post.publish_failed": "自動発信の失敗",
+  "post.delivery_overdue": "LINEの絞り込み配信の遅れ",
   "publishing.connect": "自動発信の接続",
   "publishing.revoke": "自動発信の接続の解除",
   "publishing.reconnect_needed": "再接続の依頼（トークンの期限切れ・失効）",

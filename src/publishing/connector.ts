@@ -7,6 +7,7 @@
  * to reconnect, give the operators a task) and whose `message` is the reason in Japanese, with the
  * platform's own words kept apart.
  */
+import type { LineAudience } from "../domain/line-audience.ts";
 import type { Platform } from "../guideline/pack.ts";
 
 /** The credentials of a connection, as kept encrypted (sealed) in `platform_connections`. */
@@ -79,6 +80,11 @@ export type OutgoingPost = {
    * keys records by time (Bluesky's TID record keys) derives a stable key from it.
    */
   firstAttemptAt?: Date;
+  /**
+   * LINE: who receives it, as approved (null or left out: every friend, a broadcast; else a
+   * narrowcast to this audience).
+   */
+  audience?: LineAudience | null;
 };
 
 /** The platform's answer to a post that went out. */
@@ -95,6 +101,24 @@ export type SentPost = {
   duplicate: boolean;
   /** The answer's identifying fields, kept on the outbox row (never a token). */
   raw: Record<string, unknown>;
+  /**
+   * "pending": the platform accepted the request and reports later whether it went out (a LINE
+   * narrowcast): the sender asks `progress` with the request id before recording it.
+   */
+  delivery?: "pending";
+};
+
+/** How an accepted request is getting on (LINE `GET /v2/bot/message/progress/narrowcast`). */
+export type DeliveryProgress = {
+  /** waiting: being prepared; sending; succeeded; failed (see `errorCode`, `failedDescription`). */
+  phase: "waiting" | "sending" | "succeeded" | "failed";
+  successCount: number | null;
+  failureCount: number | null;
+  targetCount: number | null;
+  acceptedTime: string | null;
+  completedTime: string | null;
+  failedDescription: string;
+  errorCode: number | null;
 };
 
 /** The platform's answer to a deletion. */
@@ -196,6 +220,8 @@ export type Connector = {
   ): Promise<DeletedPost>;
   /** Reads the account's profile. */
   readProfile(credentials: Credentials): Promise<Profile>;
+  /** For a send answered with `delivery: "pending"`: how it is getting on, by its request id. */
+  progress?(credentials: Credentials, requestId: string): Promise<DeliveryProgress>;
   /**
    * Gets a new access token with the refresh token (where the platform has one), or with the
    * access token itself (`refreshesAccessToken`: Threads). `now` dates the new token's expiry.

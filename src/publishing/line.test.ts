@@ -7,9 +7,22 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
+import type { LineAudience } from "../domain/line-audience.ts";
 import { type OutgoingImage, PlatformError } from "./connector.ts";
 import { type FakeLine, startFakeLine } from "./fakes/line.ts";
 import { lineConnector } from "./line.ts";
+
+const emptyAudience: LineAudience = {
+  ageFrom: null,
+  ageTo: null,
+  gender: null,
+  appType: null,
+  subscriptionFrom: null,
+  subscriptionTo: null,
+  areas: [],
+  audienceGroupId: null,
+  limitMax: null,
+};
 
 let fake: FakeLine;
 const credentials = { accessToken: "line-channel-token" };
@@ -38,6 +51,83 @@ after(async () => {
 });
 
 const post = (text: string, key = crypto.randomUUID()) => ({ text, images: [], idempotencyKey: key });
+
+test("a narrowcast is one POST with the retry key, the messages and the audience; 202 is accepted, not yet sent", async () => {
+  const line = lineConnector(fake.url);
+  fake.requests.length = 0;
+  const key = "123e4567-e89b-12d3-a456-426614174111";
+  const audience: LineAudience = {
+    ageFrom: "age_20",
+    ageTo: "age_40",
+    gender: "female",
+    appType: null,
+    subscriptionFrom: null,
+    subscriptionTo: null,
+    areas: ["jp_07"],
+    audienceGroupId: "5614991017776",
+    limitMax: 1000,
+  };
+  const sent = await line.send(credentials, account, {
+    ...post("子育て世帯へのお知らせです。", key),
+    audience,
+  });
+  assert.equal(fake.requests.length, 1);
+  const [request] = fake.requests;
+  assert.equal(request?.method, "POST");
+  assert.equal(request?.path, "/v2/bot/message/narrowcast");
+  assert.equal(request?.headers.authorization, "Bearer line-channel-token");
+  assert.equal(request?.headers["x-line-retry-key"], key);
+  assert.deepEqual(JSON.parse(request?.body ?? ""), {
+    messages: [{ type: "text", text: "子育て世帯へのお知らせです。" }],
+    recipient: { type: "audience", audienceGroupId: 5614991017776 },
+    filter: {
+      demographic: {
+        type: "operator",
+        and: [
+          { type: "age", gte: "age_20", lt: "age_40" },
+          { type: "gender", oneOf: ["female"] },
+          { type: "area", oneOf: ["jp_07"] },
+        ],
+      },
+    },
+    limit: { max: 1000 },
+  });
+  assert.equal(sent.delivery, "pending", "accepted, the outcome comes later");
+  assert.equal(sent.requestId, fake.messages.at(-1)?.requestId);
+  const again = await line.send(credentials, account, {
+    ...post("子育て世帯へのお知らせです。", key),
+    audience,
+  });
+  assert.equal(again.duplicate, true, "the same retry key: LINE's 409 is the earlier send");
+  assert.equal(again.requestId, sent.requestId);
+  assert.equal(again.delivery, "pending");
+  const progress = async () => {
+    fake.requests.length = 0;
+    const p = await line.progress?.(credentials, sent.requestId ?? "");
+    assert.equal(fake.requests[0]?.path, "/v2/bot/message/progress/narrowcast");
+    assert.equal(fake.requests[0]?.query.get("requestId"), sent.requestId);
+    return p;
+  };
+  assert.equal((await progress())?.phase, "waiting");
+  assert.equal((await progress())?.phase, "sending");
+  const done = await progress();
+  assert.equal(done?.phase, "succeeded");
+  assert.equal(done?.targetCount, 1200);
+  assert.equal(done?.successCount, 1197);
+  assert.ok(done?.completedTime);
+});
+
+test("a narrowcast LINE cannot deliver reports failed with LINE's errorCode and description", async () => {
+  const line = lineConnector(fake.url);
+  fake.narrowcastFailure = { errorCode: 2, failedDescription: "the number of recipients is too small" };
+  const audience = { ...emptyAudience, areas: ["jp_47"] };
+  const sent = await line.send(credentials, account, { ...post("沖縄県の友だちへ。"), audience });
+  let p = await line.progress?.(credentials, sent.requestId ?? "");
+  while (p?.phase === "waiting") p = await line.progress?.(credentials, sent.requestId ?? "");
+  assert.equal(p?.phase, "failed");
+  assert.equal(p?.errorCode, 2);
+  assert.equal(p?.failedDescription, "the number of recipients is too small");
+});
 
 test("a broadcast is one POST with the token, the retry key and the text; the request id is kept", async () => {
   const line = lineConnector(fake.url);

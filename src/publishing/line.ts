@@ -6,6 +6,14 @@
  *   200 `{}` with `X-Line-Request-Id`. A retry with the same key that LINE accepted already is
  *   answered 409 with `X-Line-Accepted-Request-Id`: that is the earlier send, not a failure.
  *   A broadcast has no id and no public URL: the request id and the time are what is kept.
+ * - narrowcast (a post whose approved audience is not everyone): `POST /v2/bot/message/narrowcast`
+ *   with the same headers, body `{ messages, recipient?, filter?, limit? }` (narrowcastTarget in
+ *   src/domain/line-audience.ts); 202 `{}` with `X-Line-Request-Id`, 409 with
+ *   `X-Line-Accepted-Request-Id` for a retry key LINE accepted already. Accepted is not sent: the
+ *   answer says `delivery: "pending"`, and `progress` reads
+ *   `GET /v2/bot/message/progress/narrowcast?requestId=` → `phase` (waiting, sending, succeeded,
+ *   failed), `successCount`, `failureCount`, `targetCount`, `acceptedTime`, `completedTime`,
+ *   `failedDescription`, `errorCode`.
  * - profile: `GET /v2/bot/info` → `{ userId, basicId, displayName, pictureUrl? }` (LINE's API
  *   offers no status message: the bio is not read).
  * - delete: a delivered broadcast cannot be taken back through the API; the answer says so.
@@ -21,14 +29,46 @@
  *   a JPEG of a GIF or of an image over 10 MB). A post breaking these, or with images but no public
  *   URL configured, is refused before anything is sent.
  */
+import { narrowcastTarget } from "../domain/line-audience.ts";
 import {
   type ConnectedAccount,
   type Connector,
   type Credentials,
+  type DeliveryProgress,
   type OutgoingPost,
   PlatformError,
+  type SentPost,
 } from "./connector.ts";
 import { callApi, errorFor, str } from "./http.ts";
+
+const phases: readonly DeliveryProgress["phase"][] = ["waiting", "sending", "succeeded", "failed"];
+const count = (body: unknown, key: string): number | null => {
+  const value = typeof body === "object" && body !== null ? Reflect.get(body, key) : undefined;
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+};
+
+/** LINE's progress answer, read field by field (anything unexpected is a transient failure). */
+function progressOf(body: unknown, requestId: string | null): DeliveryProgress {
+  const phase = phases.find((p) => p === str(body, "phase"));
+  if (!phase)
+    throw new PlatformError(
+      "transient",
+      "LINEの配信状況の応答を読めませんでした。しばらくして確かめ直します。",
+      {
+        requestId,
+      },
+    );
+  return {
+    phase,
+    successCount: count(body, "successCount"),
+    failureCount: count(body, "failureCount"),
+    targetCount: count(body, "targetCount"),
+    acceptedTime: str(body, "acceptedTime") || null,
+    completedTime: str(body, "completedTime") || null,
+    failedDescription: str(body, "failedDescription"),
+    errorCode: count(body, "errorCode"),
+  };
+}
 
 /** A broadcast carries at most 5 messages: the text, then at most 4 images. */
 export const LINE_MAX_IMAGES = 4;
@@ -102,12 +142,15 @@ export function lineConnector(baseUrl: string): Connector {
     },
     async send(credentials: Credentials, _account: ConnectedAccount, post: OutgoingPost) {
       const messages = lineMessages(post);
+      const audience = post.audience ?? null;
       const response = await callApi("LINE", {
         method: "POST",
-        url: `${baseUrl}/v2/bot/message/broadcast`,
+        url: `${baseUrl}/v2/bot/message/${audience ? "narrowcast" : "broadcast"}`,
         headers: { ...auth(credentials), "X-Line-Retry-Key": post.idempotencyKey },
-        json: { messages },
+        json: audience ? { messages, ...narrowcastTarget(audience) } : { messages },
       });
+      // A narrowcast is accepted (202), then sent: its outcome is read with `progress`.
+      const pending: Pick<SentPost, "delivery"> = audience ? { delivery: "pending" } : {};
       const requestId = response.headers.get("x-line-request-id");
       if (response.status === 409) {
         const accepted = response.headers.get("x-line-accepted-request-id");
@@ -118,18 +161,34 @@ export function lineConnector(baseUrl: string): Connector {
             requestId: accepted,
             at: new Date(),
             duplicate: true,
-            raw: { acceptedRequestId: accepted, retryRequestId: requestId },
+            raw: {
+              acceptedRequestId: accepted,
+              retryRequestId: requestId,
+              ...(audience ? { narrowcast: true } : {}),
+            },
+            ...pending,
           };
       }
-      if (response.status !== 200) throw errorFor("LINE", response, requestId);
+      if (response.status !== (audience ? 202 : 200)) throw errorFor("LINE", response, requestId);
       return {
         platformPostId: null,
         url: null,
         requestId,
         at: new Date(),
         duplicate: false,
-        raw: { requestId },
+        raw: { requestId, ...(audience ? { narrowcast: true } : {}) },
+        ...pending,
       };
+    },
+    async progress(credentials: Credentials, requestId: string) {
+      const response = await callApi("LINE", {
+        method: "GET",
+        url: `${baseUrl}/v2/bot/message/progress/narrowcast?requestId=${encodeURIComponent(requestId)}`,
+        headers: auth(credentials),
+      });
+      const id = response.headers.get("x-line-request-id");
+      if (response.status !== 200) throw errorFor("LINE", response, id);
+      return progressOf(response.body, id);
     },
     async delete() {
       return {

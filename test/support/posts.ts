@@ -3,6 +3,7 @@
  */
 import type { AppContext } from "../../src/app/context.ts";
 import { insertPost, insertVersion, type Post, updatePost } from "../../src/db/repos/posts.ts";
+import type { LineAudience } from "../../src/domain/line-audience.ts";
 import type { PostCategory, PostStatus } from "../../src/domain/posts.ts";
 
 export type SeedPost = {
@@ -17,6 +18,8 @@ export type SeedPost = {
   publishedAt?: Date | null;
   publishedUrl?: string | null;
   createdAt?: Date;
+  /** LINE: the narrowcast audience of the post and its first version (default: every friend). */
+  audience?: LineAudience | null;
   findings?: Array<{
     rule: string;
     clause: string;
@@ -42,6 +45,7 @@ export async function seedPost(ctx: AppContext, spec: SeedPost): Promise<Post> {
     kind: spec.kind ?? "post",
     correctsPostId: spec.correctsPostId ?? null,
     findings,
+    audience: spec.audience ?? null,
     errorCount: findings.filter((f) => f.severity === "error").length,
     warningCount: findings.filter((f) => f.severity === "warning").length,
     submittedAt: status === "draft" ? null : at,
@@ -64,6 +68,7 @@ export async function seedPost(ctx: AppContext, spec: SeedPost): Promise<Post> {
     text: post.text,
     findings,
     images: [],
+    audience: spec.audience ?? null,
     authorId: spec.authorId,
     at,
   });

@@ -19,11 +19,18 @@ import {
   updatePost,
 } from "../../db/repos/posts.ts";
 import { formatDate, tokyoDate } from "../../domain/dates.ts";
+import {
+  audienceLabel,
+  type LineAudience,
+  sameAudience,
+  storedAudience,
+} from "../../domain/line-audience.ts";
 import { fillScope, nextPostStatus, type PostCategory, postStatusLabels } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { change } from "../audit.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
+import { audienceOfEdit } from "./audience.ts";
 import { checkPost, findingCounts, findingSummary } from "./checking.ts";
 import { type DraftInput, draftInput, editInput } from "./input.ts";
 import { assertUnchanged, postFor, postingAccount } from "./posting.ts";
@@ -40,6 +47,8 @@ type Prepared = Source & {
   justification: string;
   scope: PostScope | null;
   scopeValues: Record<string, string> | null;
+  /** LINE: who receives the posts of LINE accounts (null: every friend). */
+  audience: LineAudience | null;
 };
 
 const toDate = (iso: string | null | undefined): Date | null => (iso ? new Date(iso) : null);
@@ -81,6 +90,9 @@ async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Pre
   const embargoUntil = toDate(input.embargoUntil);
   const scheduledAt = toDate(input.scheduledAt);
   assertSchedule(scheduledAt, now);
+  // LINE's 配信先 applies to the LINE accounts named; it cannot be given for others alone.
+  const audience =
+    audienceOfEdit(input, accounts.some((a) => a.platform === "line") ? "line" : "other") ?? null;
 
   let scope: PostScope | null = null;
   let scopeValues: Record<string, string> | null = null;
@@ -141,6 +153,7 @@ async function prepare(ctx: AppContext, actor: Actor, raw: unknown): Promise<Pre
     justification: input.justification,
     scope,
     scopeValues,
+    audience,
   };
 }
 
@@ -190,6 +203,7 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         scopeId: prepared.scope?.id ?? null,
         scopeValues: prepared.scopeValues,
         justification: prepared.justification,
+        audience: item.account.platform === "line" ? prepared.audience : null,
         findings,
         ...findingCounts(findings),
         createdAt: at,
@@ -206,6 +220,7 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         text: post.text,
         findings,
         images: [],
+        audience: post.audience,
         authorId,
         at,
       });
@@ -225,6 +240,9 @@ export async function draftPost(ctx: AppContext, props: { actor: Actor; input: u
         embargoUntil: prepared.embargoUntil,
         scheduledAt: prepared.scheduledAt,
         justification: prepared.justification,
+        ...(prepared.audience
+          ? { audience: prepared.audience, audienceLabel: audienceLabel(prepared.audience) }
+          : {}),
         posts: created.map((p) => ({
           postId: p.id,
           accountId: p.accountId,
@@ -245,10 +263,13 @@ type Edited = Source & {
   embargoUntil: Date | null;
   scheduledAt: Date | null;
   justification: string;
+  /** LINE: who receives it (null: every friend). */
+  audience: LineAudience | null;
 };
 
-async function edited(ctx: AppContext, post: Post, raw: unknown) {
+async function edited(ctx: AppContext, post: Post, raw: unknown, platform: string) {
   const input = parse(editInput, raw);
+  const audience = audienceOfEdit(input, platform);
   const next: Edited = {
     text: input.text ?? post.text,
     category: input.category ?? post.category,
@@ -258,6 +279,7 @@ async function edited(ctx: AppContext, post: Post, raw: unknown) {
     embargoUntil: input.embargoUntil !== undefined ? toDate(input.embargoUntil) : post.embargoUntil,
     scheduledAt: input.scheduledAt !== undefined ? toDate(input.scheduledAt) : post.scheduledAt,
     justification: input.justification ?? post.justification,
+    audience: audience !== undefined ? audience : storedAudience(post.audience),
   };
   if (next.text.trim() === "") {
     throw validation("本文を入力してください。", [{ field: "text", message: "本文を入力してください。" }]);
@@ -286,6 +308,7 @@ function changedFields(post: Post, next: Edited): string[] {
   if (!sameInstant(post.embargoUntil, next.embargoUntil)) out.push("embargoUntil");
   if (!sameInstant(post.scheduledAt, next.scheduledAt)) out.push("scheduledAt");
   if (post.justification !== next.justification) out.push("justification");
+  if (!sameAudience(storedAudience(post.audience), next.audience)) out.push("audience");
   return out;
 }
 
@@ -295,7 +318,7 @@ export async function previewEdit(
   props: { actor: Actor; id: number; input: unknown },
 ): Promise<{ text: string; result: CheckResult }> {
   const { post, account } = await postFor(ctx, props.actor, props.id, "post.draft");
-  const { next } = await edited(ctx, post, props.input);
+  const { next } = await edited(ctx, post, props.input, account.platform);
   const images = await listImages(ctx.db, post.id);
   const result = await checkPost(
     account,
@@ -317,7 +340,7 @@ export async function editPost(
   props: { actor: Actor; id: number; input: unknown },
 ): Promise<{ post: Post; reapproval: boolean }> {
   const { post: seen, account } = await postFor(ctx, props.actor, props.id, "post.draft");
-  const { input, next } = await edited(ctx, seen, props.input);
+  const { input, next } = await edited(ctx, seen, props.input, account.platform);
   return change(ctx, props.actor, "post.edit", async (tx, at) => {
     const post = await lockPost(tx, props.id);
     if (!post) throw notFound("投稿");
@@ -357,6 +380,7 @@ export async function editPost(
       text: next.text,
       findings,
       images: images.map(imageRecord),
+      audience: next.audience,
       authorId: actorId(props.actor),
       at,
     });
@@ -367,6 +391,9 @@ export async function editPost(
         version,
         changed: fields,
         ...(fields.includes("text") ? { text: next.text } : {}),
+        ...(fields.includes("audience")
+          ? { audience: next.audience, audienceLabel: audienceLabel(next.audience) }
+          : {}),
         status: { before: post.status, after: status },
         ...(reapproval
           ? { approvalCleared: { version: post.approvedVersion, rule: post.approvalRule } }

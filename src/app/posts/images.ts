@@ -89,6 +89,7 @@ async function saveImageChange(
     text: post.text,
     findings: result.findings,
     images: images.map(imageRecord),
+    audience: post.audience,
     authorId: actorId(props.actor),
     at,
   });

@@ -65,6 +65,29 @@ const repostQuote = clearableText("ページから引用した文", POST_TEXT_MA
 const scopeValues = z.record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/), z.string().max(500)).optional();
 
 /**
+ * LINE: who receives a post. The form sends "all" or "narrowcast" with the `audience…` fields; the
+ * API sends null or the audience object (src/domain/line-audience.ts checks the codes).
+ */
+const audienceInput = {
+  audience: z
+    .union([z.literal("all"), z.literal("narrowcast"), z.null(), z.record(z.string(), z.unknown())], {
+      error: "配信先は「すべての友だち」か「条件で絞り込む」を選んでください。",
+    })
+    .optional(),
+  audienceAgeFrom: z.unknown().optional(),
+  audienceAgeTo: z.unknown().optional(),
+  audienceGender: z.unknown().optional(),
+  audienceAppType: z.unknown().optional(),
+  audienceSubscriptionFrom: z.unknown().optional(),
+  audienceSubscriptionTo: z.unknown().optional(),
+  audienceAreas: z.unknown().optional(),
+  audienceGroupId: z.unknown().optional(),
+  audienceLimitMax: z.unknown().optional(),
+};
+/** The audience fields of a post form or request, as given. */
+export type AudienceInput = z.output<z.ZodObject<typeof audienceInput>>;
+
+/**
  * A new post for one or more accounts (3: only their operators). `text` is the common text; an
  * account whose own text is empty gets it (the same text for all, editable per account).
  */
@@ -95,6 +118,8 @@ export const draftInput = z.object({
   justification: justification,
   scopeId: optionalId("範囲の許可").optional(),
   scopeValues,
+  /** LINE: who receives the posts of the LINE accounts named (others have no audience). */
+  ...audienceInput,
 });
 export type DraftInput = z.output<typeof draftInput>;
 
@@ -118,6 +143,7 @@ export const editInput = z.object({
   scheduledAt: instant("予約日時"),
   justification: justification.optional(),
   scopeValues,
+  ...audienceInput,
 });
 export type EditInput = z.output<typeof editInput>;
 

@@ -6,6 +6,7 @@
  */
 import type { Finding, LengthInfo } from "../../checker/index.ts";
 import { type AccountView, accountsTouching, findAccountView } from "../../db/repos/accounts.ts";
+import { type OutboxRow, outboxOfPost } from "../../db/repos/platform-publishing.ts";
 import {
   deputyDivisionsOn,
   hasDecisions,
@@ -31,6 +32,7 @@ import {
 } from "../../db/repos/posts.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { tokyoDate } from "../../domain/dates.ts";
+import { audienceLabel, type LineAudience, storedAudience } from "../../domain/line-audience.ts";
 import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { allowed } from "../authorize.ts";
@@ -59,6 +61,68 @@ export type PostActions = {
 export type VersionView = PostVersion & { authorName: string | null; findingList: Finding[] };
 
 /** One post with everything its page shows. */
+/** One platform's automatic sending of a post (its outbox row), as the post page shows it. */
+export type AutoSendView = {
+  platform: string;
+  status: string;
+  statusLabel: string;
+  /** The last refusal or note, in Japanese (why it stopped, LINE's reason, a narrowcast overdue). */
+  lastError: string;
+  requestId: string | null;
+  acceptedAt: Date | null;
+  /** A LINE narrowcast's progress as LINE last reported it. */
+  progress: {
+    phase: string;
+    targetCount: number | null;
+    successCount: number | null;
+    failureCount: number | null;
+    completedTime: string | null;
+  } | null;
+  /** A narrowcast still not sent a day after LINE accepted it. */
+  overdue: boolean;
+};
+
+const outboxStatusLabels: Record<string, string> = {
+  pending: "送信待ち",
+  sending: "送信中",
+  accepted: "受け付けられました（記録待ち）",
+  delivering: "LINEが受け付けました（配信の結果待ち）",
+  recorded: "発信し、記録しました",
+  failed: "発信できませんでした",
+  cancelled: "取りやめました",
+};
+
+const numberOr = (o: Record<string, unknown>, key: string): number | null => {
+  const v = o[key];
+  return typeof v === "number" ? v : null;
+};
+const recordOf = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
+
+/** An outbox row as the post page shows it (never a token: the row holds none). */
+export function autoSendView(row: OutboxRow): AutoSendView {
+  const response = recordOf(row.response);
+  const progress = response.progress === undefined ? null : recordOf(response.progress);
+  return {
+    platform: row.platform,
+    status: row.status,
+    statusLabel: outboxStatusLabels[row.status] ?? row.status,
+    lastError: row.lastError,
+    requestId: row.platformRequestId,
+    acceptedAt: row.platformAt,
+    progress: progress
+      ? {
+          phase: typeof progress.phase === "string" ? progress.phase : "",
+          targetCount: numberOr(progress, "targetCount"),
+          successCount: numberOr(progress, "successCount"),
+          failureCount: numberOr(progress, "failureCount"),
+          completedTime: typeof progress.completedTime === "string" ? progress.completedTime : null,
+        }
+      : null,
+    overdue: row.status === "delivering" && response.overdueTaskId !== undefined,
+  };
+}
+
 export type PostDetail = {
   post: PostView;
   account: AccountView;
@@ -84,6 +148,10 @@ export type PostDetail = {
   reportOverdue: boolean;
   /** For a correction (5.3.3): the post it corrects, to show the two side by side. */
   original: { id: number; text: string } | null;
+  /** LINE: who receives it, as stored and in plain Japanese; null for other platforms. */
+  audience: { stored: LineAudience | null; label: string } | null;
+  /** The automatic sending through a connection (newest first); empty when none. */
+  autoSend: AutoSendView[];
   now: Date;
 };
 
@@ -176,6 +244,11 @@ export async function postDetail(ctx: AppContext, props: { actor: Actor; id: num
     confirmers,
     reportOverdue: pendingReport && post.reportDueAt !== null && post.reportDueAt.getTime() < now.getTime(),
     original: original ? { id: original.id, text: original.text } : null,
+    audience:
+      account.platform === "line"
+        ? { stored: storedAudience(post.audience), label: audienceLabel(storedAudience(post.audience)) }
+        : null,
+    autoSend: (await outboxOfPost(ctx.db, post.id)).map(autoSendView),
     now,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The demo's publishing (`npm run demo`): with the loopback fakes in place of LINE, X, Facebook
  * and Instagram, the city's demo accounts on each are connected, and the サンプル post approved for five minutes
- * ahead goes out by itself at its time and fills its record; without fakes (real platform URLs)
+ * ahead goes out by itself at its time and fills its record, and a サンプル LINE post for
+ * 20〜39歳・女性・福島県 waits for approval; without fakes (real platform URLs)
  * nothing is connected.
  */
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { after, before, test } from "node:test";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { activeConnections } from "../../db/repos/platform-publishing.ts";
 import { findPost } from "../../db/repos/posts.ts";
+import { audienceLabel, storedAudience } from "../../domain/line-audience.ts";
 import type { FakeServer } from "../../publishing/fakes/server.ts";
 import type { FakeX } from "../../publishing/fakes/x.ts";
 import { contextFor } from "../bootstrap.ts";
@@ -57,6 +59,11 @@ test("the demo connects @iwaki_city and LINE to the fakes; the サンプル post
   const outbox = await ctx.db.query.publishingOutbox.findFirst();
   const post = outbox ? await findPost(ctx.db, outbox.postId) : undefined;
   assert.equal(post?.publishedUrl, `https://x.com/iwaki_city/status/${tweet?.id}`);
+  // A サンプル LINE post for some friends only waits for approval, its audience in plain Japanese.
+  const pending = await ctx.db.query.posts.findMany({ where: (p, { eq }) => eq(p.status, "pending") });
+  const narrowcast = pending.find((p) => p.audience !== null);
+  assert.match(narrowcast?.text ?? "", /^【サンプル】/);
+  assert.equal(audienceLabel(storedAudience(narrowcast?.audience ?? null)), "20〜39歳・女性・福島県の友だち");
   // Mastodon, Bluesky and Threads run as labelled test servers with the sample credentials printed.
   for (const [name, fake] of [
     ["Mastodon", fakes[4]],

@@ -20,9 +20,9 @@ import type { FakeServer } from "../../publishing/fakes/server.ts";
 import { startFakeThreads } from "../../publishing/fakes/threads.ts";
 import { startFakeX } from "../../publishing/fakes/x.ts";
 import { loadActor } from "../actors.ts";
-import type { AppContext } from "../context.ts";
+import type { Actor, AppContext } from "../context.ts";
 import { approvePost } from "../posts/decide.ts";
-import { draftPost } from "../posts/draft.ts";
+import { draftPost, editPost } from "../posts/draft.ts";
 import { reschedulePost } from "../posts/publishing.ts";
 import { submitPost } from "../posts/submit.ts";
 import { connectWithAccessToken, connectWithToken } from "./connections.ts";
@@ -125,8 +125,9 @@ async function person(ctx: AppContext, employeeNo: string) {
 }
 
 /**
- * Connects the demo's X and LINE accounts (when the configuration points at loopback fakes) and
- * approves a サンプル post on X scheduled five minutes ahead.
+ * Connects the demo's X and LINE accounts (when the configuration points at loopback fakes),
+ * approves a サンプル post on X scheduled five minutes ahead, and leaves a サンプル LINE post for a
+ * narrowcast audience (20〜39歳・女性・福島県) waiting for the LINE account manager's approval.
  */
 export async function demoPublishing(ctx: AppContext): Promise<void> {
   const { lineApiUrl, xApiUrl } = ctx.config.platforms;
@@ -165,6 +166,32 @@ export async function demoPublishing(ctx: AppContext): Promise<void> {
   await approvePost(ctx, { actor: xManager, id: post.id, input: { version: 1 } });
   const inFive = new Date(ctx.clock.now().getTime() + 5 * 60_000).toISOString();
   await reschedulePost(ctx, { actor: operator, postId: post.id, input: { scheduledAt: inFive } });
+  await demoNarrowcast(ctx, operator, line.id);
+}
+
+/** A サンプル LINE post for some friends only, submitted for approval (the approver sees who receives it). */
+async function demoNarrowcast(ctx: AppContext, operator: Actor, lineAccountId: number): Promise<void> {
+  const [post] = await draftPost(ctx, {
+    actor: operator,
+    input: {
+      accounts: [
+        {
+          accountId: lineAccountId,
+          text: "【サンプル】子育て世代の皆さんへ。乳幼児健診の日程をお知らせします。詳しくは市のホームページをご覧ください。",
+        },
+      ],
+    },
+  });
+  if (!post) return;
+  const { post: edited } = await editPost(ctx, {
+    actor: operator,
+    id: post.id,
+    input: {
+      version: 1,
+      audience: { ageFrom: "age_20", ageTo: "age_40", gender: "female", areas: ["jp_07"] },
+    },
+  });
+  await submitPost(ctx, { actor: operator, id: post.id, input: { version: edited.version } });
 }
 
 /** Connects the demo's Facebook page and Instagram account when their APIs are the loopback fakes. */

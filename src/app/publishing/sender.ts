@@ -13,6 +13,11 @@
  * 5. record — the publication is recorded through the posts' own use case (recordPublishing), so
  *    the checks of the record hold (time after approval, URL of this account), and the row is
  *    marked recorded in the same transaction.
+ * A LINE narrowcast (a post whose approved audience is not everyone) is accepted first and sent
+ * later: step 4 puts the row in `delivering`, and later passes ask LINE for its progress (polling,
+ * the row leased like any other) until it succeeded — then step 5 — or failed, which becomes a
+ * task for the operators with LINE's reason. Still not done a day after LINE accepted it, the
+ * operators get a task too, and the polling goes on.
  * A sender that stops anywhere leaves the row leased; when the lease runs out, the next run picks
  * it up where it stopped. Refusals: 429 waits for `Retry-After`; 5xx and timeouts retry with
  * back-off; an expired token is refreshed where the platform allows, otherwise the account manager
@@ -36,6 +41,12 @@ import {
 import { findImage, findPost, listImages, listVersions, lockPost, type Post } from "../../db/repos/posts.ts";
 import { openTask } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
+import {
+  canonicalAudience,
+  type LineAudience,
+  sameAudience,
+  storedAudience,
+} from "../../domain/line-audience.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
   type Connector,
@@ -49,6 +60,7 @@ import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";
 import { connectorFor } from "./connectors.ts";
+import { pollDelayMs, pollDelivery } from "./delivery.ts";
 import { freshCredentials } from "./fresh-credentials.ts";
 import { imagesForPlatform, type SentMedia } from "./platform-media.ts";
 
@@ -58,6 +70,7 @@ export const publisherActor: Actor = systemActor("snsgov publisher");
 /** Task kinds the sender opens. */
 export const PUBLISH_FAILED = "publish_failed";
 export const PLATFORM_RECONNECT = "platform_reconnect";
+export { DELIVERY_OVERDUE } from "./delivery.ts";
 
 /** How long a claimed row is held before another sender may take it over. */
 export const LEASE_MS = 5 * 60_000;
@@ -65,19 +78,27 @@ export const LEASE_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 8;
 
 /** Points of the sequence where a test can stop the sender as if the process were killed. */
-export type CrashPoint = "claimed" | "sent" | "accepted" | "recorded";
+export type CrashPoint = "claimed" | "sent" | "accepted" | "polled" | "recorded";
 export type SenderHooks = { at?(point: CrashPoint, row: OutboxRow): void };
 
-/** SHA-256 (hex) of what goes out: the text and each image's bytes, type and alt text. */
-export function contentHash(text: string, images: readonly OutgoingImage[]): string {
+/**
+ * SHA-256 (hex) of what goes out: the text, each image's bytes, type and alt text, and for LINE
+ * who receives it (a post to every friend hashes as before audiences existed).
+ */
+export function contentHash(
+  text: string,
+  images: readonly OutgoingImage[],
+  audience: LineAudience | null = null,
+): string {
   const parts = images.map((i) => ({
     sha256: createHash("sha256").update(i.bytes).digest("hex"),
     contentType: i.contentType,
     alt: i.alt,
   }));
-  return createHash("sha256")
-    .update(JSON.stringify({ text, images: parts }))
-    .digest("hex");
+  const content = audience
+    ? { text, images: parts, audience: canonicalAudience(audience) }
+    : { text, images: parts };
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex");
 }
 
 async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
@@ -100,7 +121,9 @@ async function imagesOf(db: Db, postId: number): Promise<OutgoingImage[]> {
 async function approvedContent(
   db: Db,
   post: Post,
-): Promise<{ text: string; images: OutgoingImage[]; hash: string } | { stop: string }> {
+): Promise<
+  { text: string; images: OutgoingImage[]; audience: LineAudience | null; hash: string } | { stop: string }
+> {
   if (post.status !== "approved")
     return { stop: "投稿が承認済みの状態ではなくなったため、自動発信を取りやめました。" };
   if (post.approvedVersion === null || post.approvedVersion !== post.version)
@@ -110,8 +133,14 @@ async function approvedContent(
   const approved = (await listVersions(db, post.id)).find((v) => v.version === post.approvedVersion);
   if (approved && approved.text !== post.text)
     return { stop: "承認された版と本文が一致しないため、自動発信を止めました（第5-1(4)）。" };
+  const audience = storedAudience(post.audience);
+  // Never widen an audience: one that cannot be read is not taken as "every friend".
+  if (post.audience !== null && audience === null)
+    return { stop: "配信先の記録を読み取れないため、自動発信を止めました。投稿の配信先を確認してください。" };
+  if (approved && !sameAudience(storedAudience(approved.audience), audience))
+    return { stop: "承認された版と配信先が一致しないため、自動発信を止めました（第5-1(4)）。" };
   const images = await imagesOf(db, post.id);
-  return { text: post.text, images, hash: contentHash(post.text, images) };
+  return { text: post.text, images, audience, hash: contentHash(post.text, images, audience) };
 }
 
 /**
@@ -191,6 +220,8 @@ async function failRow(
   reason: string,
   kind: string,
   status: "failed" | "cancelled",
+  /** The platform's last answer, kept on the row (a narrowcast's progress). */
+  response?: Record<string, unknown>,
 ): Promise<void> {
   const { row, post } = loaded;
   await change(ctx, publisherActor, "post.publish_failed", async (tx, at) => {
@@ -207,7 +238,14 @@ async function failRow(
     await updateOutbox(
       tx,
       row.id,
-      { status, lastError: reason, errorKind: kind, leaseUntil: null, taskId: task.id },
+      {
+        status,
+        lastError: reason,
+        errorKind: kind,
+        leaseUntil: null,
+        taskId: task.id,
+        ...(response ? { response } : {}),
+      },
       at,
     );
     const operators = (await listOperators(tx, post.accountId)).map((m) => m.staffId);
@@ -273,7 +311,7 @@ const credentialsFor = (ctx: AppContext, loaded: Loaded, force = false): Promise
 async function sendOrFind(
   ctx: AppContext,
   loaded: Loaded,
-  content: { text: string; images: OutgoingImage[] },
+  content: { text: string; images: OutgoingImage[]; audience: LineAudience | null },
   mayHaveSent: boolean,
 ): Promise<SentPost> {
   const { connector, connection, row } = loaded;
@@ -319,11 +357,14 @@ async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<
       sent.at && sent.at.getTime() <= at.getTime() + 60_000 && sent.at.getTime() >= first - 120_000
         ? new Date(Math.max(sent.at.getTime(), first))
         : at;
+    // A narrowcast is accepted, not yet sent: it waits for LINE's progress (first asked in a minute).
+    const pending = sent.delivery === "pending";
     const row = await updateOutbox(
       tx,
       latest.id,
       {
-        status: "accepted",
+        status: pending ? "delivering" : "accepted",
+        ...(pending ? { leaseUntil: null, nextAttemptAt: new Date(at.getTime() + pollDelayMs(0)) } : {}),
         platformPostId: sent.platformPostId,
         platformUrl: sent.url,
         platformRequestId: sent.requestId,
@@ -346,13 +387,19 @@ async function accept(ctx: AppContext, loaded: Loaded, sent: SentPost): Promise<
         duplicate: sent.duplicate,
         // Which image went out in which variant (the approved one, or a JPEG made of it).
         ...(sent.raw.media ? { media: sent.raw.media } : {}),
+        ...(pending ? { delivery: "pending" } : {}),
       },
     };
   });
 }
 
 /** Records the publication from the kept answer, through the posts' use case. */
-async function recordFromRow(ctx: AppContext, row: OutboxRow): Promise<void> {
+async function recordFromRow(
+  ctx: AppContext,
+  row: OutboxRow,
+  /** A narrowcast's outcome (LINE's counts and times), kept on the row and in the audit entry. */
+  delivery?: { response: Record<string, unknown>; summary: Record<string, unknown> },
+): Promise<void> {
   await recordPublishing(ctx, {
     actor: publisherActor,
     postId: row.postId,
@@ -361,20 +408,26 @@ async function recordFromRow(ctx: AppContext, row: OutboxRow): Promise<void> {
       ...(row.platformAt ? { publishedAt: row.platformAt.toISOString() } : {}),
     },
     fromPlatform: async (tx, at) => {
-      await updateOutbox(tx, row.id, { status: "recorded", leaseUntil: null }, at);
+      await updateOutbox(
+        tx,
+        row.id,
+        { status: "recorded", leaseUntil: null, ...(delivery ? { response: delivery.response } : {}) },
+        at,
+      );
       return {
         outboxId: row.id,
         platform: row.platform,
         platformPostId: row.platformPostId,
         requestId: row.platformRequestId,
         sentBy: "snsgov publisher",
+        ...(delivery?.summary ?? {}),
       };
     },
   });
 }
 
 /** What happened to one row. */
-export type SendOutcome = "recorded" | "retry" | "failed" | "stopped" | "reconnect";
+export type SendOutcome = "recorded" | "retry" | "failed" | "stopped" | "reconnect" | "delivering";
 
 async function handleFailure(ctx: AppContext, loaded: Loaded, error: unknown): Promise<SendOutcome> {
   if (!(error instanceof PlatformError)) throw error;
@@ -426,6 +479,14 @@ async function processRow(
   }
   let row = claimed.row;
   hooks.at?.("claimed", row);
+  if (row.status === "delivering")
+    return pollDelivery(ctx, loaded, {
+      actor: publisherActor,
+      credentials: () => credentialsFor(ctx, loaded),
+      record: (delivery) => recordOrFail(ctx, loaded, hooks, delivery),
+      fail: (reason, response) => failRow(ctx, loaded, reason, "delivery", "failed", response),
+      polled: () => hooks.at?.("polled", row),
+    });
   if (row.status !== "accepted") {
     const content = await approvedContent(ctx.db, loaded.post);
     if ("stop" in content || content.hash !== row.contentHash) {
@@ -442,16 +503,33 @@ async function processRow(
     try {
       const prepared = await imagesForPlatform(ctx, loaded.connector, content.images);
       media = prepared.media;
-      sent = await sendOrFind(ctx, loaded, { text: content.text, images: prepared.images }, mayHaveSent);
+      sent = await sendOrFind(
+        ctx,
+        loaded,
+        { text: content.text, images: prepared.images, audience: content.audience },
+        mayHaveSent,
+      );
     } catch (error) {
       return handleFailure(ctx, loaded, error);
     }
     hooks.at?.("sent", row);
     row = await accept(ctx, loaded, media.length > 0 ? { ...sent, raw: { ...sent.raw, media } } : sent);
     hooks.at?.("accepted", row);
+    if (row.status === "delivering") return "delivering";
   }
+  return recordOrFail(ctx, { ...loaded, row }, hooks);
+}
+
+/** Records the publication; when the record cannot be written, the operators get a task. */
+async function recordOrFail(
+  ctx: AppContext,
+  loaded: Loaded,
+  hooks: SenderHooks,
+  delivery?: { response: Record<string, unknown>; summary: Record<string, unknown> },
+): Promise<"recorded" | "failed"> {
+  const { row } = loaded;
   try {
-    await recordFromRow(ctx, row);
+    await recordFromRow(ctx, row, delivery);
   } catch (error) {
     const reason = `${platformLabel(row.platform)}には発信されましたが、発信の記録を書けませんでした（${error instanceof Error ? error.message : "不明な理由"}）。投稿のページで発信の記録を入力してください。`;
     await failRow(ctx, loaded, reason, "record", "failed");

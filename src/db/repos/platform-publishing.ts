@@ -136,8 +136,10 @@ export async function insertOutbox(
 
 /**
  * Claims the next outbox row that is due: pending and due, or sending/accepted with an expired
- * lease (a sender that stopped half-way). Sets the lease and counts the attempt; returns the row
- * as it was before the claim (`previousStatus`) and after.
+ * lease (a sender that stopped half-way), or a narrowcast `delivering` whose next progress check is
+ * due and that no one holds. Sets the lease and counts the attempt (not for accepted or
+ * delivering rows: nothing is sent again); returns the row as it was before the claim
+ * (`previousStatus`) and after.
  */
 export async function claimNextOutbox(
   db: Db,
@@ -152,14 +154,16 @@ export async function claimNextOutbox(
       join ${platformConnections} c on c.id = o.connection_id and c.status = 'active'
       where (o.status = 'pending' and o.next_attempt_at <= ${at}::timestamptz)
          or (o.status in ('sending', 'accepted') and o.lease_until < ${at}::timestamptz)
+         or (o.status = 'delivering' and o.next_attempt_at <= ${at}::timestamptz
+             and (o.lease_until is null or o.lease_until < ${at}::timestamptz))
       order by o.next_attempt_at, o.id
       limit 1
       for update of o skip locked
     )
     update ${publishingOutbox} o set
-      status = case when next.status = 'accepted' then 'accepted' else 'sending' end,
+      status = case when next.status in ('accepted', 'delivering') then next.status else 'sending' end,
       lease_until = ${lease}::timestamptz,
-      attempts = o.attempts + case when next.status = 'accepted' then 0 else 1 end,
+      attempts = o.attempts + case when next.status in ('accepted', 'delivering') then 0 else 1 end,
       first_sent_at = coalesce(o.first_sent_at, ${at}::timestamptz),
       updated_at = ${at}::timestamptz
     from next where o.id = next.id

@@ -145,6 +145,8 @@ export async function insertVersion(
     text: string;
     findings: unknown;
     images: unknown;
+    /** LINE: the version's audience (null or left out: every friend). */
+    audience?: unknown;
     authorId: number | null;
     at: Date;
   },

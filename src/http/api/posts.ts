@@ -32,6 +32,7 @@ import { findingSchema, lengthInfoSchema } from "../../checker/types.ts";
 import type { DeputyView } from "../../db/repos/post-queues.ts";
 import type { Post, PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
 import { correctsNothing } from "../../domain/corrections.ts";
+import { storedAudience } from "../../domain/line-audience.ts";
 import { isPostStatus, postCategories, postStatuses } from "../../domain/posts.ts";
 import { diffTexts } from "../../domain/text-diff.ts";
 import { AppError } from "../../errors.ts";
@@ -43,6 +44,35 @@ const tags = ["posts"];
 
 const instantText = (description: string) =>
   z.string().nullable().optional().openapi({ description, example: "2026-12-05T10:00:00+09:00" });
+
+/**
+ * LINE: who receives a post (null: every friend, a broadcast). The codes are LINE's
+ * (src/domain/line-audience.ts checks them, with Japanese messages naming the field).
+ */
+const audienceSchema = z
+  .object({
+    ageFrom: z.string().nullable().optional().openapi({ description: "age_15 … age_70（この年齢から）" }),
+    ageTo: z.string().nullable().optional().openapi({ description: "age_20 … age_70（この年齢未満）" }),
+    gender: z.string().nullable().optional().openapi({ description: "male / female" }),
+    appType: z.string().nullable().optional().openapi({ description: "ios / android" }),
+    subscriptionFrom: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "day_7 / day_30 / day_90 / day_180 / day_365（友だち期間がこの日数以上）" }),
+    subscriptionTo: z.string().nullable().optional().openapi({ description: "友だち期間がこの日数未満" }),
+    areas: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "都道府県: jp_01（北海道）… jp_47（沖縄県）" }),
+    audienceGroupId: z
+      .union([z.string(), z.number()])
+      .nullable()
+      .optional()
+      .openapi({ description: "LINE公式アカウントの管理画面で作ったオーディエンスのID" }),
+    limitMax: z.number().int().nullable().optional().openapi({ description: "最大の配信人数" }),
+  })
+  .openapi("LineAudience");
 
 const postSchema = z
   .object({
@@ -78,6 +108,9 @@ const postSchema = z
         "①で市のページから引用した文（作成者の入力どおり。ページとの一致はシステムでは確認できないため、事後確認で照合します）",
     }),
     scopeId: z.number().int().nullable(),
+    audience: audienceSchema
+      .nullable()
+      .openapi({ description: "LINE: 配信先（null はすべての友だち）。承認の対象です" }),
     justification: z
       .string()
       .openapi({ description: "エラーの指摘があるまま申請・発信する理由（承認者が読みます）" }),
@@ -124,6 +157,7 @@ function postDto(p: Post) {
     repostSourceUrl: p.repostSourceUrl,
     repostQuote: p.repostQuote,
     scopeId: p.scopeId,
+    audience: storedAudience(p.audience),
     justification: p.justification,
     findings: findings.success ? findings.data : [],
     errorCount: p.errorCount,
@@ -406,6 +440,10 @@ const draftBody = z.object({
   embargoUntil: instantText("公表日時（第5-2(2)②）"),
   scheduledAt: instantText("予約日時"),
   justification: z.string().optional(),
+  audience: audienceSchema.nullable().optional().openapi({
+    description:
+      "LINEのアカウントへの投稿の配信先（null・省略ですべての友だち）。LINE以外のアカウントだけのときは指定できません",
+  }),
   scopeId: z
     .number()
     .int()
@@ -515,6 +553,9 @@ const route = {
           embargoUntil: instantText("公表日時"),
           scheduledAt: instantText("予約日時"),
           justification: z.string().optional(),
+          audience: audienceSchema.nullable().optional().openapi({
+            description: "LINEのみ: 配信先（null ですべての友だち）。変えると新しい版になり、承認し直しです",
+          }),
         }),
       ),
     },

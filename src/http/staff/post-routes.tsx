@@ -37,6 +37,7 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, formBody, intParam, render, submit } from "../render.tsx";
 import { emptyForm, type FormState, type FormValues } from "../views/components.tsx";
 import { DeputyForm, DeputyTable, SCOPE_FIELD_ROWS, ScopeForm, ScopeTable } from "../views/post-admin.tsx";
+import { AutoSendSection } from "../views/post-audience.tsx";
 import { CorrectionDiff } from "../views/post-correction.tsx";
 import {
   type EditorCheck,
@@ -68,7 +69,7 @@ const editorCheck = (result: CheckResult): EditorCheck => ({
 });
 
 /** A draft's input from the new-post form (texts per account; a scope's field values). */
-function draftInputOf(values: FormValues, accountIds: readonly string[]) {
+function draftInputOf(values: FormValues, accountIds: readonly string[], areas: readonly string[] = []) {
   const scopeValues: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (key.startsWith("scope_") && value !== undefined) scopeValues[key.slice("scope_".length)] = value;
@@ -83,6 +84,20 @@ function draftInputOf(values: FormValues, accountIds: readonly string[]) {
     scheduledAt: values.scheduledAt,
     justification: values.justification,
     ...(values.scopeId ? { scopeId: values.scopeId, scopeValues } : {}),
+    ...(values.audience !== undefined
+      ? {
+          audience: values.audience,
+          audienceAgeFrom: values.audienceAgeFrom,
+          audienceAgeTo: values.audienceAgeTo,
+          audienceGender: values.audienceGender,
+          audienceAppType: values.audienceAppType,
+          audienceSubscriptionFrom: values.audienceSubscriptionFrom,
+          audienceSubscriptionTo: values.audienceSubscriptionTo,
+          audienceAreas: areas.join(","),
+          audienceGroupId: values.audienceGroupId,
+          audienceLimitMax: values.audienceLimitMax,
+        }
+      : {}),
   };
 }
 
@@ -287,6 +302,7 @@ async function postPage(c: HttpContext, id: number, states: ActionStates = {}, s
       ) : null}
       <PostActionsPanel detail={detail} csrf={csrf} states={states} nowLocal={isoToTokyoLocal(detail.now)} />
       <GroupList group={detail.group} />
+      <AutoSendSection rows={detail.autoSend} />
       <PublishingPanel info={publishing} csrf={csrf} />
       <section aria-labelledby="decisions-title">
         <h2 id="decisions-title">承認の記録</h2>
@@ -473,7 +489,10 @@ export function postRoutes() {
   r.post("/posts/new", async (c) => {
     const values = await formBody(c);
     const ids = await formAll(c, "accountIds");
-    const input = draftInputOf(values, ids);
+    const areas = await formAll(c, "audienceAreas");
+    const input = draftInputOf(values, ids, areas);
+    // The form shows the checked prefectures again after 「確認する」 or an error.
+    if (values.audience !== undefined) values.audienceAreas = areas.join(",");
     const actor = actorOf(c);
     const selected = ids.map(Number);
     if (values.intent === "check") {
@@ -530,6 +549,8 @@ export function postRoutes() {
   r.post("/posts/:id/edit", async (c) => {
     const id = intParam(c.req.param("id"));
     const values = await formBody(c);
+    // LINE's 配信先: the prefectures are a checkbox group (several values of one name).
+    if (values.audience !== undefined) values.audienceAreas = (await formAll(c, "audienceAreas")).join(",");
     const actor = actorOf(c);
     if (values.intent === "check") {
       const outcome = await submit(values, () => previewEdit(c.var.app, { actor, id, input: values }));

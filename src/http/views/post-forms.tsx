@@ -12,6 +12,7 @@ import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
 import type { PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
 import { formatDateTime } from "../../domain/dates.ts";
+import { storedAudience } from "../../domain/line-audience.ts";
 import {
   type PostCategory,
   postCategories,
@@ -33,6 +34,7 @@ import {
   TextField,
 } from "./components.tsx";
 import { DateText } from "./dates.tsx";
+import { AudienceFieldset } from "./post-audience.tsx";
 import { CorrectionDiff } from "./post-correction.tsx";
 import { PostEditor } from "./post-editor.tsx";
 
@@ -255,6 +257,9 @@ export const NewPostForm: FC<{
       </section>
       <CategoryField state={state} />
       <RepostField state={state} recent={recent} />
+      {accounts.some((a) => a.platform === "line") ? (
+        <AudienceFieldset state={state} stored={null} forDraft />
+      ) : null}
       <TimingFields state={state} />
       <JustificationField state={state} />
       <p class="hint">
@@ -384,6 +389,9 @@ export const EditPostForm: FC<{
         <CategoryField state={state} />
         <RepostField state={state} recent={recent} />
       </>
+    ) : null}
+    {account.platform === "line" ? (
+      <AudienceFieldset state={state} stored={storedAudience(post.audience)} />
     ) : null}
     <TimingFields state={state} />
     <JustificationField state={state} />

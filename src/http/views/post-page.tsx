@@ -9,6 +9,7 @@ import type { PostDetail } from "../../app/posts/read.ts";
 import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { PostDecision, PostView } from "../../db/repos/posts.ts";
 import { clauseRef } from "../../domain/clauses.ts";
+import { audienceLabel, storedAudience } from "../../domain/line-audience.ts";
 import { postCategoryLabels, postCategoryShort, postStatusLabels } from "../../domain/posts.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
@@ -118,6 +119,12 @@ export const PostFacts: FC<{ detail: PostDetail }> = ({ detail }) => {
       <dd>
         {post.accountName}（{platformLabel(post.platform)}・{post.divisionName}）
       </dd>
+      {detail.audience ? (
+        <>
+          <dt>配信先</dt>
+          <dd>{detail.audience.label}</dd>
+        </>
+      ) : null}
       <dt>作成</dt>
       <dd>
         {post.authorName}（<DateTime at={post.createdAt} />）
@@ -249,7 +256,12 @@ export const VersionTable: FC<{ detail: PostDetail }> = ({ detail }) => (
                   </div>
                 ) : null}
               </td>
-              <td class="public-text">{v.text}</td>
+              <td class="public-text">
+                {v.text}
+                {detail.audience ? (
+                  <div class="hint">配信先: {audienceLabel(storedAudience(v.audience))}</div>
+                ) : null}
+              </td>
             </tr>
           );
         })}
@@ -432,6 +444,13 @@ export const PostActionsPanel: FC<{
         <>
           <form method="post" action={`${base}/approve`} class="stack" novalidate>
             <h3>承認・差戻し・却下（第{post.version}版）</h3>
+            {detail.audience ? (
+              <p class="notice notice-info">
+                <strong>この投稿を受け取る人: </strong>
+                {detail.audience.label}
+                。配信先も承認の対象です。
+              </p>
+            ) : null}
             <p>
               承認は表示している第{post.version}
               版に対して行います。承認後に内容が変更されると、あらためて承認が必要です（{clauseRef("5.1.4")}

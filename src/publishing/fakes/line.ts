@@ -7,6 +7,12 @@
  * answer 200 with a JPEG or PNG, the original of at most 10 MB and the preview of at most 1 MB,
  * else the broadcast is refused with 400 (a local fake accepts http on loopback; LINE itself
  * requires https).
+ *
+ * Narrowcast: `POST /v2/bot/message/narrowcast` answers 202 with `X-Line-Request-Id` (the same
+ * retry-key 409 as a broadcast), and `GET /v2/bot/message/progress/narrowcast?requestId=`
+ * advances one step per poll through `narrowcastSteps` (default waiting → sending → succeeded),
+ * ending `failed` with LINE's errorCode 2 ("the number of recipients is too small") when
+ * `narrowcastFailure` is set when the message is accepted.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { bearerOf, type FakeServer, jsonOf, listingPage, startFake } from "./server.ts";
@@ -23,7 +29,20 @@ export type FakeLine = FakeServer & {
     /** The images of the broadcast, as fetched from their URLs, each with its preview. */
     images: (FetchedImage & { preview: FetchedImage })[];
     at: Date;
+    /** "narrowcast" with its `recipient`, `filter` and `limit` as sent; else a broadcast. */
+    kind: "broadcast" | "narrowcast";
+    target?: { recipient?: unknown; filter?: unknown; limit?: unknown };
+    /** Narrowcast: how many progress requests it has answered. */
+    polls: number;
+    /** Narrowcast: the failure it ends with, if any. */
+    failure?: { errorCode: number; failedDescription: string };
   }[];
+  /** The phases a narrowcast's progress goes through, one per poll (the last one stays). */
+  narrowcastSteps: ("waiting" | "sending" | "succeeded")[];
+  /** Set: the next narrowcast accepted ends failed with this (LINE errorCode 2 by default). */
+  narrowcastFailure: { errorCode: number; failedDescription: string } | null;
+  /** How many friends a narrowcast reaches (targetCount). */
+  narrowcastTargets: number;
   /** Every image fetch the fake made (the URL and its answer's status; 0: not reachable). */
   fetches: { url: string; status: number }[];
   /** The bot's profile (change it to simulate a hijacked account). */
@@ -49,6 +68,34 @@ export async function startFakeLine(options: {
     displayName: options.displayName ?? "テスト用LINE公式アカウント",
   };
   const fetches: FakeLine["fetches"] = [];
+  const initial: Pick<FakeLine, "narrowcastSteps" | "narrowcastFailure" | "narrowcastTargets"> = {
+    narrowcastSteps: ["waiting", "sending", "succeeded"],
+    narrowcastFailure: null,
+    narrowcastTargets: 1200,
+  };
+  /** The returned fake (its settings change during a test); set once the server has started. */
+  let self: FakeLine | undefined;
+  const settings = () => self ?? initial;
+  /** LINE's progress answer for an accepted narrowcast, one step further each time. */
+  const progressOf = (m: FakeLine["messages"][number]) => {
+    const state = settings();
+    const steps = state.narrowcastSteps;
+    const step = m.failure
+      ? m.polls < steps.length - 1
+        ? "waiting"
+        : "failed"
+      : (steps[Math.min(m.polls, steps.length - 1)] ?? "succeeded");
+    m.polls++;
+    const done = step === "succeeded" || step === "failed";
+    return {
+      phase: step,
+      ...(step === "succeeded" ? { successCount: state.narrowcastTargets - 3, failureCount: 3 } : {}),
+      ...(step === "sending" || step === "succeeded" ? { targetCount: state.narrowcastTargets } : {}),
+      ...(step === "failed" && m.failure ? m.failure : {}),
+      acceptedTime: m.at.toISOString(),
+      ...(done ? { completedTime: new Date(m.at.getTime() + 60_000).toISOString() } : {}),
+    };
+  };
   type Image = FakeLine["messages"][number]["images"][number];
   const fetchImage = async (url: string, maxBytes: number): Promise<FetchedImage | string> => {
     try {
@@ -100,7 +147,11 @@ export async function startFakeLine(options: {
     if (request.method === "GET" && request.path === "/")
       return listingPage(
         "LINE",
-        messages.map((m) => ({ at: m.at.toISOString(), text: m.text, id: m.requestId })),
+        messages.map((m) => ({
+          at: m.at.toISOString(),
+          text: m.kind === "narrowcast" ? `［絞り込み配信］${m.text}` : m.text,
+          id: m.requestId,
+        })),
       );
     const requestId = randomUUID();
     const headers = { "X-Line-Request-Id": requestId };
@@ -126,7 +177,19 @@ export async function startFakeLine(options: {
       };
     if (request.method === "GET" && request.path === "/v2/bot/info")
       return { status: 200, headers, body: { ...bot, chatMode: "bot", markAsReadMode: "auto" } };
-    if (request.method === "POST" && request.path === "/v2/bot/message/broadcast") {
+    if (request.method === "GET" && request.path === "/v2/bot/message/progress/narrowcast") {
+      const id = request.query.get("requestId") ?? "";
+      const message = messages.find((m) => m.kind === "narrowcast" && m.requestId === id);
+      if (!message) return { status: 404, headers, body: { message: "Not found" } };
+      return { status: 200, headers, body: progressOf(message) };
+    }
+    const kind =
+      request.path === "/v2/bot/message/broadcast"
+        ? "broadcast"
+        : request.path === "/v2/bot/message/narrowcast"
+          ? "narrowcast"
+          : null;
+    if (request.method === "POST" && kind) {
       const retryKey = request.headers["x-line-retry-key"] ?? "";
       const earlier = retryKey ? accepted.get(retryKey) : undefined;
       if (earlier)
@@ -142,11 +205,27 @@ export async function startFakeLine(options: {
           headers,
           body: { message: "The request body has 1 error(s)", details: [{ message: read.error }] },
         };
+      const body = jsonOf(request);
       if (retryKey) accepted.set(retryKey, requestId);
-      messages.push({ requestId, retryKey, ...read, at: options.now?.() ?? new Date() });
-      return { status: 200, headers, body: {} };
+      const state = settings();
+      const failure = kind === "narrowcast" ? state.narrowcastFailure : null;
+      messages.push({
+        requestId,
+        retryKey,
+        ...read,
+        at: options.now?.() ?? new Date(),
+        kind,
+        polls: 0,
+        ...(kind === "narrowcast"
+          ? { target: { recipient: body.recipient, filter: body.filter, limit: body.limit } }
+          : {}),
+        ...(failure ? { failure } : {}),
+      });
+      if (failure) state.narrowcastFailure = null;
+      return { status: kind === "narrowcast" ? 202 : 200, headers, body: {} };
     }
     return { status: 404, headers, body: { message: "Not found" } };
   }, options.port);
-  return Object.assign(server, { messages, fetches, bot, tokens });
+  self = Object.assign(server, { ...initial, messages, fetches, bot, tokens });
+  return self;
 }
