@@ -96,9 +96,10 @@ const assignmentJson = z.object({
   approvedAt: z.number().nullable(),
 });
 
+const assignmentsJson = z.array(assignmentJson);
+
 function toAssignments(value: unknown): RoleAssignment[] {
-  return z
-    .array(assignmentJson)
+  return assignmentsJson
     .parse(value ?? [])
     .map((a) => ({
       ...a,
