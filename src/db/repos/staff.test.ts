@@ -4,8 +4,8 @@ import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { updateDepartment } from "../../app/org.ts";
 import { searchStaff as searchDirectory } from "../../app/staff.ts";
-import { findDepartment } from "./org.ts";
-import { searchStaff } from "./staff.ts";
+import { findDepartment, insertDepartment } from "./org.ts";
+import { insertStaff, searchStaff } from "./staff.ts";
 
 let app: TestApp;
 let org: TestOrg;
@@ -62,4 +62,30 @@ test("the staff directory names each person's units as the database does, and a 
   });
   assert.ok(after.rows.length > 0);
   assert.ok(after.rows.every((r) => r.departmentName === "総務部（改称）"));
+});
+
+test("a person in a department made by another instance (not in this one's memory yet) is named from the database", async () => {
+  const page = { offset: 0, limit: 50 };
+  await searchDirectory(app.ctx, { actor: org.actors.admin, filter: {}, page }); // the organisation is in memory now
+  // Written straight to the database, as another instance would: this process is not told.
+  const department = await insertDepartment(app.ctx.db, {
+    code: "elsewhere",
+    name: "別インスタンス部",
+    kana: "",
+  });
+  const person = await insertStaff(app.ctx.db, {
+    employeeNo: "Z9999",
+    name: "別 花子",
+    kana: "",
+    email: "z9999@city.example.lg.jp",
+    departmentId: department.id,
+    divisionId: null,
+    positionId: org.staff.admin.positionId,
+    active: true,
+  });
+  const shown = await searchDirectory(app.ctx, { actor: org.actors.admin, filter: { text: "Z9999" }, page });
+  assert.deepEqual(
+    shown.rows.map((r) => [r.id, r.departmentName, r.divisionName]),
+    [[person.id, "別インスタンス部", null]],
+  );
 });
