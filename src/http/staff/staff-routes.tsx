@@ -18,7 +18,7 @@ import type { AppEnv, HttpContext } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { placementOptions } from "../placement.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
-import { type CardColumn, cardTable, html } from "../views/card-table.ts";
+import { type CardColumn, cardTable, html, rendered } from "../views/card-table.ts";
 import {
   Badge,
   Checkbox,
@@ -40,8 +40,8 @@ const PAGE_SIZE = 50;
 
 /** The state badges, rendered once. */
 const stateBadges = {
-  active: { html: String(<Badge tone="ok">在職</Badge>) },
-  inactive: { html: String(<Badge tone="muted">無効</Badge>) },
+  active: rendered(<Badge tone="ok">在職</Badge>),
+  inactive: rendered(<Badge tone="muted">無効</Badge>),
 };
 
 /** The staff directory's columns (card-table.ts: its 50 rows are the most rendered HTML of the staff pages). */

@@ -6,15 +6,26 @@
  * table after that pass, for about a quarter of the CPU (50 rows of the staff list: about 0.25 ms
  * of JSX and 0.1 ms of labelling per request).
  *
- * Every value goes through `escapeHtml` (hono/jsx's escaping: `& < > " '`); a cell returns
- * `Html`, made only by `html` here, so unescaped text cannot reach the page by mistake.
+ * Every value goes through `escapeHtml` (hono/jsx's escaping: `& < > " '`); a cell returns text
+ * (escaped here) or `Html`, which only `html` and `rendered` make, so unescaped text cannot reach
+ * the page by mistake.
  */
 import { raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { escapeToBuffer } from "hono/utils/html";
 
-/** HTML made by `html` (escaped values in fixed markup). */
-export type Html = { readonly html: string };
+const made: unique symbol = Symbol("html");
+
+/** HTML made here only (`html`, `rendered`): escaped values in fixed markup. */
+export type Html = { readonly [made]: true; readonly html: string };
+
+const markup = (html: string): Html => ({ [made]: true, html });
+
+/** Fixed JSX (a badge) rendered once, to put in cells. */
+export function rendered(node: HtmlEscapedString | Promise<HtmlEscapedString>): Html {
+  if (node instanceof Promise) throw new Error("asynchronous JSX cannot be rendered in advance");
+  return markup(String(node));
+}
 
 /** Text escaped for HTML content and attribute values, as hono/jsx escapes it. */
 export function escapeHtml(value: string): string {
@@ -24,7 +35,7 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * Markup with values: strings and numbers are escaped, `Html` is kept, null/undefined/false are
+ * Markup with values: strings are escaped, numbers written, `Html` kept, null/undefined/false
  * left out.
  */
 export function html(
@@ -39,7 +50,7 @@ export function html(
     else if (value) out += value.html;
     out += strings[i + 1] ?? "";
   }
-  return { html: out };
+  return markup(out);
 }
 
 /** One column: its heading (plain text), its cells, and the cells' class. */
