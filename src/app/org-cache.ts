@@ -9,7 +9,8 @@ import { listDepartments, listDivisions, listPositions } from "../db/repos/org.t
 import type { AppContext } from "./context.ts";
 import type { Feature } from "./feature.ts";
 
-type OrgLists = {
+/** The organisation's three lists. */
+export type OrgLists = {
   departments: Awaited<ReturnType<typeof listDepartments>>;
   divisions: Awaited<ReturnType<typeof listDivisions>>;
   positions: Awaited<ReturnType<typeof listPositions>>;

@@ -9,7 +9,6 @@
 import { lastBackup } from "../db/backup-log.ts";
 import { searchEntries } from "../db/repos/audit.ts";
 import { signInReadiness } from "../db/repos/auth.ts";
-import * as org from "../db/repos/org.ts";
 import type { Staff } from "../db/repos/staff.ts";
 import * as staffRepo from "../db/repos/staff.ts";
 import { formatDateTime } from "../domain/dates.ts";
@@ -18,6 +17,7 @@ import { type Role, roleLabels } from "../domain/roles.ts";
 import { change } from "./audit.ts";
 import { allowed, authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
+import { orgLists } from "./org-cache.ts";
 import { holdersOf, offices } from "./role-grants.ts";
 import { officeText } from "./roles.ts";
 
@@ -53,9 +53,9 @@ const holderLink = (holders: Staff[], otherwise: { href: string; text: string })
 };
 
 async function orgItems(ctx: AppContext): Promise<SetupItem[]> {
-  const [departments, divisions, staffCount] = await Promise.all([
-    org.listDepartments(ctx.db),
-    org.listDivisions(ctx.db),
+  // The organisation's lists from memory (org-cache.ts: dropped by every committed change to it).
+  const [{ departments, divisions }, staffCount] = await Promise.all([
+    orgLists(ctx),
     staffRepo.countActiveStaffOutside(ctx.db, SETUP_DEPARTMENT_CODE),
   ]);
   const orgDone = hasOrganisation(departments);
@@ -106,7 +106,7 @@ function directorItem(role: "policy_director" | "security_director", holders: St
 
 async function consultationItem(ctx: AppContext, holders: Staff[]): Promise<SetupItem> {
   const first = holders[0];
-  const division = (await org.listDivisions(ctx.db)).find((d) => d.name === CONSULTATION_DIVISION);
+  const division = (await orgLists(ctx)).divisions.find((d) => d.name === CONSULTATION_DIVISION);
   const head = division ? await staffRepo.findDivisionHead(ctx.db, division.id) : undefined;
   return {
     id: "consultation_desk",

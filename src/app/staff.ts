@@ -11,6 +11,7 @@ import { conflict, isUniqueViolation, notFound, validation } from "../errors.ts"
 import { change, diff } from "./audit.ts";
 import { authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
+import { type OrgLists, orgLists } from "./org-cache.ts";
 import { email, flag, idOf, optionalIdOf, optionalText, parse, text } from "./validate.ts";
 
 export const staffInput = z.object({
@@ -63,12 +64,42 @@ function duplicateMessage(input: StaffInput): string {
   return `職員番号「${input.employeeNo}」またはメールアドレス「${input.email}」はすでに登録されています。`;
 }
 
+/**
+ * One page of the staff directory and the total. The page is read from `staff` alone and its
+ * units are named from the organisation in memory (org-cache.ts: fresh after a change in this
+ * process, at most a minute old for one made by another instance); a person placed in a unit the
+ * copy does not know yet is read with the names from the database instead.
+ */
 export async function searchStaff(
   ctx: AppContext,
   props: { actor: Actor; filter: repo.StaffFilter; page: { offset: number; limit: number } },
-) {
+): Promise<{ rows: repo.StaffView[]; total: number }> {
   await authorize(ctx, props.actor, "staff.read");
-  return repo.searchStaff(ctx.db, props.filter, props.page);
+  const [page, lists] = await Promise.all([repo.staffPage(ctx.db, props.filter, props.page), orgLists(ctx)]);
+  const rows = nameUnits(page.rows, lists);
+  return rows ? { rows, total: page.total } : repo.searchStaff(ctx.db, props.filter, props.page);
+}
+
+/** Staff rows with their units' names from `lists`, or undefined when a unit is not in them. */
+function nameUnits(rows: repo.Staff[], lists: OrgLists): repo.StaffView[] | undefined {
+  const departments = new Map(lists.departments.map((d) => [d.id, d.name]));
+  const divisions = new Map(lists.divisions.map((d) => [d.id, d.name]));
+  const positions = new Map(lists.positions.map((p) => [p.id, p]));
+  const named: repo.StaffView[] = [];
+  for (const row of rows) {
+    const departmentName = departments.get(row.departmentId);
+    const divisionName = row.divisionId === null ? null : divisions.get(row.divisionId);
+    const position = positions.get(row.positionId);
+    if (departmentName === undefined || divisionName === undefined || !position) return undefined;
+    named.push({
+      ...row,
+      departmentName,
+      divisionName,
+      positionName: position.name,
+      headOf: position.headOf,
+    });
+  }
+  return named;
 }
 
 export async function getStaff(ctx: AppContext, props: { actor: Actor; id: number }) {

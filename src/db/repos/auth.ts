@@ -96,15 +96,14 @@ const assignmentJson = z.object({
   approvedAt: z.number().nullable(),
 });
 
+const assignmentsJson = z.array(assignmentJson);
+
 function toAssignments(value: unknown): RoleAssignment[] {
-  return z
-    .array(assignmentJson)
-    .parse(value ?? [])
-    .map((a) => ({
-      ...a,
-      createdAt: new Date(a.createdAt),
-      approvedAt: a.approvedAt === null ? null : new Date(a.approvedAt),
-    }));
+  return assignmentsJson.parse(value ?? []).map((a) => ({
+    ...a,
+    createdAt: new Date(a.createdAt),
+    approvedAt: a.approvedAt === null ? null : new Date(a.approvedAt),
+  }));
 }
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ra.${column}) * 1000)::float8`);

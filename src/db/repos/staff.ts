@@ -7,6 +7,7 @@ import {
   count,
   desc,
   eq,
+  getTableColumns,
   gte,
   ilike,
   inArray,
@@ -31,6 +32,7 @@ import {
 } from "../schema.ts";
 import { escapeLike } from "./audit.ts";
 import { toHeadOf } from "./org.ts";
+import { preparedStatements } from "./prepared.ts";
 
 export type Staff = typeof staff.$inferSelect;
 
@@ -79,10 +81,23 @@ export type StaffFilter = {
   active?: boolean;
 };
 
-function staffConditions(filter: StaffFilter): SQL | undefined {
+/** Which filters a search uses: one prepared statement per combination (its values are parameters). */
+type FilterShape = { text: boolean; departmentId: boolean; divisionId: boolean; active: boolean };
+
+function shapeOf(filter: StaffFilter): FilterShape {
+  return {
+    text: Boolean(filter.text),
+    departmentId: filter.departmentId !== undefined,
+    divisionId: filter.divisionId !== undefined,
+    active: filter.active !== undefined,
+  };
+}
+
+/** The conditions of a filter shape, on placeholders named after the filter's fields. */
+function staffConditions(shape: FilterShape): SQL | undefined {
   const conditions: SQL[] = [];
-  if (filter.text) {
-    const pattern = `%${escapeLike(filter.text)}%`;
+  if (shape.text) {
+    const pattern = sql.placeholder("pattern");
     const match = or(
       ilike(staff.name, pattern),
       ilike(staff.kana, pattern),
@@ -91,35 +106,110 @@ function staffConditions(filter: StaffFilter): SQL | undefined {
     );
     if (match) conditions.push(match);
   }
-  if (filter.departmentId !== undefined) conditions.push(eq(staff.departmentId, filter.departmentId));
-  if (filter.divisionId !== undefined) conditions.push(eq(staff.divisionId, filter.divisionId));
-  if (filter.active !== undefined) conditions.push(eq(staff.active, filter.active));
+  if (shape.departmentId) conditions.push(eq(staff.departmentId, sql.placeholder("departmentId")));
+  if (shape.divisionId) conditions.push(eq(staff.divisionId, sql.placeholder("divisionId")));
+  if (shape.active) conditions.push(eq(staff.active, sql.placeholder("active")));
   return conditions.length ? and(...conditions) : undefined;
 }
 
-/** One page of staff, ordered by employee number. */
-export async function searchStaff(
-  db: Db,
-  filter: StaffFilter,
-  page: { offset: number; limit: number },
-): Promise<{ rows: StaffView[]; total: number }> {
-  const where = staffConditions(filter);
-  // The page and the total in one statement; only a page past the end counts on its own.
-  const rows = await db
-    .select({ ...viewColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+/** The values of a filter's placeholders. */
+function filterValues(filter: StaffFilter) {
+  return {
+    pattern: filter.text ? `%${escapeLike(filter.text)}%` : undefined,
+    departmentId: filter.departmentId,
+    divisionId: filter.divisionId,
+    active: filter.active,
+  };
+}
+
+/** A page's columns and the total of the filter in the same row (counted on `staff` alone). */
+function withTotal<T extends Record<string, unknown>>(columns: T, where: SQL | undefined) {
+  const total = where
+    ? sql<number>`(select count(*) from ${staff} where ${where})`
+    : sql<number>`(select count(*) from ${staff})`;
+  return { ...columns, total: total.mapWith(Number) };
+}
+
+/**
+ * One page of a filter shape with the names of each person's units, and the total in the same
+ * statement: the page is read in employee-number order (its unique index) and the total is counted
+ * on `staff` alone (every person has a department and a position: the inner joins drop no one).
+ */
+function namedPageQuery(db: Db, shape: FilterShape, name: string) {
+  const where = staffConditions(shape);
+  return db
+    .select(withTotal(viewColumns, where))
     .from(staff)
     .innerJoin(departments, eq(departments.id, staff.departmentId))
     .leftJoin(divisions, eq(divisions.id, staff.divisionId))
     .innerJoin(positions, eq(positions.id, staff.positionId))
     .where(where)
     .orderBy(asc(staff.employeeNo))
-    .limit(page.limit)
-    .offset(page.offset);
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare(name);
+}
+
+/** One page of a filter shape, staff rows only, and the total in the same statement. */
+function plainPageQuery(db: Db, shape: FilterShape, name: string) {
+  const where = staffConditions(shape);
+  return db
+    .select(withTotal(getTableColumns(staff), where))
+    .from(staff)
+    .where(where)
+    .orderBy(asc(staff.employeeNo))
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare(name);
+}
+
+/** The total of a filter shape alone (a page past the end). */
+function countQuery(db: Db, shape: FilterShape, name: string) {
+  return db.select({ n: count() }).from(staff).where(staffConditions(shape)).prepare(name);
+}
+
+/** A shape's statement name: the prefix and four digits saying which filters it uses. */
+const shapeName = (prefix: string) => (shape: FilterShape) =>
+  `${prefix}_${Number(shape.text)}${Number(shape.departmentId)}${Number(shape.divisionId)}${Number(shape.active)}`;
+
+const namedPages = preparedStatements(shapeName("snsgov_staff_named_page"), namedPageQuery);
+const plainPages = preparedStatements(shapeName("snsgov_staff_page"), plainPageQuery);
+const counts = preparedStatements(shapeName("snsgov_staff_count"), countQuery);
+
+/** The total of a filter when its page came back empty: 0 on the first page, else counted. */
+async function totalPastEnd(db: Db, filter: StaffFilter, offset: number): Promise<number> {
+  if (offset === 0) return 0;
+  const [row] = await counts(db, shapeOf(filter)).execute(filterValues(filter));
+  return row?.n ?? 0;
+}
+
+/** One page of staff with their units' names, ordered by employee number. */
+export async function searchStaff(
+  db: Db,
+  filter: StaffFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: StaffView[]; total: number }> {
+  // The page and the total in one statement; only a page past the end counts on its own.
+  const rows = await namedPages(db, shapeOf(filter)).execute({ ...filterValues(filter), ...page });
   const first = rows[0];
   if (first) return { rows: rows.map(({ total: _, ...row }) => toView(row)), total: first.total };
-  if (page.offset === 0) return { rows: [], total: 0 };
-  const [total] = await db.select({ n: count() }).from(staff).where(where);
-  return { rows: [], total: total?.n ?? 0 };
+  return { rows: [], total: await totalPastEnd(db, filter, page.offset) };
+}
+
+/**
+ * One page of staff rows (without their units' names: the staff list names them from the
+ * organisation in memory, app/org-cache.ts), ordered by employee number, and the total, in one
+ * statement on `staff` alone.
+ */
+export async function staffPage(
+  db: Db,
+  filter: StaffFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: Staff[]; total: number }> {
+  const rows = await plainPages(db, shapeOf(filter)).execute({ ...filterValues(filter), ...page });
+  const first = rows[0];
+  if (first) return { rows: rows.map(({ total: _, ...row }) => row), total: first.total };
+  return { rows: [], total: await totalPastEnd(db, filter, page.offset) };
 }
 
 export async function allStaff(db: Db): Promise<StaffView[]> {

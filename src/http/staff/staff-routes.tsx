@@ -11,13 +11,14 @@ import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from 
 import { listTransfers } from "../../app/transfers.ts";
 import { resetTwoFactor } from "../../app/two-factor.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
-import { activeHeads } from "../../db/repos/staff.ts";
+import { activeHeads, type StaffView } from "../../db/repos/staff.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { placementOptions } from "../placement.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
+import { type CardColumn, cardTable, html, rendered } from "../views/card-table.ts";
 import {
   Badge,
   Checkbox,
@@ -36,6 +37,26 @@ import { roleRoutes } from "./role-routes.tsx";
 import { RolesSection } from "./staff-roles-section.tsx";
 
 const PAGE_SIZE = 50;
+
+/** The state badges, rendered once. */
+const stateBadges = {
+  active: rendered(<Badge tone="ok">在職</Badge>),
+  inactive: rendered(<Badge tone="muted">無効</Badge>),
+};
+
+/** The staff directory's columns (card-table.ts: its 50 rows are the most rendered HTML of the staff pages). */
+const staffColumns: ReadonlyArray<CardColumn<StaffView>> = [
+  { heading: "職員番号", className: "mono", cell: (s) => s.employeeNo },
+  {
+    heading: "氏名",
+    cell: (s) =>
+      html`<a href="/staff/${s.id}">${s.name}</a>${s.kana ? html`<div class="hint">${s.kana}</div>` : null}`,
+  },
+  { heading: "所属", cell: (s) => `${s.departmentName}${s.divisionName ? ` ${s.divisionName}` : ""}` },
+  { heading: "職", cell: (s) => s.positionName },
+  { heading: "メールアドレス", cell: (s) => s.email },
+  { heading: "状態", cell: (s) => (s.active ? stateBadges.active : stateBadges.inactive) },
+];
 
 /** Department / division / position selects shared by the staff and transfer forms. */
 export const PlacementFields = (props: {
@@ -142,37 +163,7 @@ export function staffRoutes() {
           <button type="submit">検索</button>
         </form>
         <div class="table-wrap">
-          <table>
-            <caption>{`検索結果 ${result.total}件`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">職員番号</th>
-                <th scope="col">氏名</th>
-                <th scope="col">所属</th>
-                <th scope="col">職</th>
-                <th scope="col">メールアドレス</th>
-                <th scope="col">状態</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.rows.map((s) => (
-                <tr>
-                  <td class="mono">{s.employeeNo}</td>
-                  <td>
-                    <a href={`/staff/${s.id}`}>{s.name}</a>
-                    {s.kana ? <div class="hint">{s.kana}</div> : null}
-                  </td>
-                  <td>
-                    {s.departmentName}
-                    {s.divisionName ? ` ${s.divisionName}` : ""}
-                  </td>
-                  <td>{s.positionName}</td>
-                  <td>{s.email}</td>
-                  <td>{s.active ? <Badge tone="ok">在職</Badge> : <Badge tone="muted">無効</Badge>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {cardTable({ caption: `検索結果 ${result.total}件`, columns: staffColumns, rows: result.rows })}
         </div>
         <Pagination
           basePath="/staff"
