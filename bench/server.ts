@@ -11,7 +11,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
-import { setPasswordDirectly } from "../src/app/auth.ts";
+import { setPasswordDirectly } from "../src/app/auth/sessions.ts";
 import { contextFor } from "../src/app/bootstrap.ts";
 import { systemActor } from "../src/app/context.ts";
 import { silentLogger } from "../src/app/logger.ts";

@@ -8,12 +8,12 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
-import { createCheckpoint } from "../src/app/audit-checkpoint.ts";
-import { loadSigningKey } from "../src/app/audit-keys.ts";
+import { createCheckpoint } from "../src/app/audit/checkpoint.ts";
+import { loadSigningKey } from "../src/app/audit/keys.ts";
 import { contextFor } from "../src/app/bootstrap.ts";
 import type { AppContext } from "../src/app/context.ts";
 import { silentLogger } from "../src/app/logger.ts";
-import { createDepartment, createDivision } from "../src/app/org.ts";
+import { createDepartment, createDivision } from "../src/app/org/units.ts";
 import {
   type AuditCommand,
   type AuditDeps,

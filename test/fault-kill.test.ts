@@ -16,7 +16,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { eq } from "drizzle-orm";
-import { setPasswordDirectly } from "../src/app/auth.ts";
+import { setPasswordDirectly } from "../src/app/auth/sessions.ts";
 import { contextFor } from "../src/app/bootstrap.ts";
 import { type AppContext, systemActor } from "../src/app/context.ts";
 import { silentLogger } from "../src/app/logger.ts";

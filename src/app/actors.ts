@@ -7,7 +7,7 @@ import type { Db } from "../db/client.ts";
 import { findStaff, placementOf, type Staff } from "../db/repos/staff.ts";
 import type { Placement } from "../domain/roles.ts";
 import type { StaffActor } from "./context.ts";
-import { grantsAt } from "./role-grants.ts";
+import { grantsAt } from "./staff/role-grants.ts";
 
 /**
  * The actor for an active person, or undefined when they do not exist or are inactive.

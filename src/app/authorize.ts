@@ -5,7 +5,7 @@
  */
 import { type Action, can, type Target } from "../domain/policy.ts";
 import { AppError } from "../errors.ts";
-import { record } from "./audit.ts";
+import { record } from "./audit/record.ts";
 import type { Actor, AppContext } from "./context.ts";
 
 /** True when the actor may do `action` on `target` (the system may do anything). */

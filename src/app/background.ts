@@ -8,7 +8,7 @@ import { deleteExpiredSessions } from "../db/repos/auth.ts";
 import { systemActor } from "./context.ts";
 import type { PeriodicTask } from "./feature.ts";
 import { features } from "./features.ts";
-import { applyDueTransfers } from "./transfers.ts";
+import { applyDueTransfers } from "./staff/transfers.ts";
 
 /** The application's own periodic tasks (features add theirs). */
 export const coreTasks: readonly PeriodicTask[] = [

@@ -7,7 +7,7 @@
 import type { Config } from "../config.ts";
 import { type DatabaseHandle, openDatabase } from "../db/client.ts";
 import { lastEntry } from "../db/repos/audit.ts";
-import { signBeforeClosing } from "./audit-checkpoint.ts";
+import { signBeforeClosing } from "./audit/checkpoint.ts";
 import { type AppContext, type Clock, systemClock } from "./context.ts";
 import { createEventBus, type EventBus } from "./events.ts";
 import { features } from "./features.ts";

@@ -10,11 +10,11 @@ import { countStaff, insertAssignment, insertStaff } from "../db/repos/staff.ts"
 import { addDays, tokyoDate } from "../domain/dates.ts";
 import type { Role } from "../domain/roles.ts";
 import { isOversightRole, roleLabels } from "../domain/roles.ts";
-import { change } from "./audit.ts";
+import { change } from "./audit/record.ts";
+import { hashPassword } from "./auth/passwords.ts";
 import { type AppContext, systemActor } from "./context.ts";
 import { features } from "./features.ts";
-import { hashPassword } from "./passwords.ts";
-import { offices } from "./role-grants.ts";
+import { offices } from "./staff/role-grants.ts";
 
 export const DEMO_PASSWORD = "demo-password";
 

@@ -10,14 +10,14 @@ import { guidelineFeature } from "./guideline/feature.ts";
 import { incidentsFeature } from "./incidents/feature.ts";
 import { noticesFeature } from "./notices/feature.ts";
 import { notificationsFeature } from "./notifications/feature.ts";
-import { orgCacheFeature } from "./org-cache.ts";
+import { orgCacheFeature } from "./org/cache.ts";
 import { policiesFeature } from "./policies/feature.ts";
 import { archiveFeature } from "./posts/archive-feature.ts";
 import { postsFeature } from "./posts/posts-feature.ts";
 import { publishingFeature } from "./posts/publishing-feature.ts";
 import { publicFeature } from "./public/feature.ts";
 import { platformPublishingFeature } from "./publishing/feature.ts";
-import { rolesFeature } from "./role-feature.ts";
+import { rolesFeature } from "./staff/role-feature.ts";
 
 /**
  * The features. A function, not a constant: feature modules import use cases that import this

@@ -14,12 +14,12 @@ import * as staffRepo from "../db/repos/staff.ts";
 import { formatDateTime } from "../domain/dates.ts";
 import { hasOrganisation, SETUP_DEPARTMENT_CODE } from "../domain/org.ts";
 import { type Role, roleLabels } from "../domain/roles.ts";
-import { change } from "./audit.ts";
+import { change } from "./audit/record.ts";
 import { allowed, authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
-import { orgLists } from "./org-cache.ts";
-import { holdersOf, offices } from "./role-grants.ts";
-import { officeText } from "./roles.ts";
+import { orgLists } from "./org/cache.ts";
+import { holdersOf, offices } from "./staff/role-grants.ts";
+import { officeText } from "./staff/roles.ts";
 
 /** One step of the checklist. */
 export type SetupItem = {

@@ -7,8 +7,8 @@
 import { insertDepartment, insertPosition } from "../db/repos/org.ts";
 import { countStaff, insertAssignment, insertStaff } from "../db/repos/staff.ts";
 import { SETUP_DEPARTMENT_CODE, SETUP_DEPARTMENT_NAME } from "../domain/org.ts";
-import { change } from "./audit.ts";
-import { issuePasswordLink } from "./auth.ts";
+import { change } from "./audit/record.ts";
+import { issuePasswordLink } from "./auth/sessions.ts";
 import { type AppContext, systemActor } from "./context.ts";
 
 export type FirstAdmin = { login: string; url: string; expiresAt: Date };

@@ -8,18 +8,18 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { AnchorFileError } from "../app/audit-anchor.ts";
-import { createCheckpoint } from "../app/audit-checkpoint.ts";
-import { exportAudit } from "../app/audit-export.ts";
+import { AnchorFileError } from "../app/audit/anchor.ts";
+import { createCheckpoint } from "../app/audit/checkpoint.ts";
+import { exportAudit } from "../app/audit/export.ts";
 import {
   AuditKeyError,
   loadSigningKey,
   loadVerificationKey,
   publicKeyFileFor,
   readPublicKeyFile,
-} from "../app/audit-keys.ts";
-import { describeAuditResult, verifyAudit } from "../app/audit-verify.ts";
-import { describeExportResult, verifyExportFile } from "../app/audit-verify-export.ts";
+} from "../app/audit/keys.ts";
+import { describeAuditResult, verifyAudit } from "../app/audit/verify.ts";
+import { describeExportResult, verifyExportFile } from "../app/audit/verify-export.ts";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
 import { type Config, loadConfig } from "../config.ts";

@@ -124,7 +124,7 @@ async function restoreCommand(config: Config, io: DbIo, file: string): Promise<n
   const bytes = await readFile(file).catch(() => undefined);
   const sha256 = bytes ? createHash("sha256").update(bytes).digest("hex") : "";
   // Loaded here: backup and migrate need nothing from the application layer.
-  const { record } = await import("../app/audit.ts");
+  const { record } = await import("../app/audit/record.ts");
   const result = await restoreEmbedded(config.dataDir, file, {
     // The restore itself goes on the record of the restored database.
     beforeSwap: async (handle) => {
@@ -150,7 +150,7 @@ async function restoreCommand(config: Config, io: DbIo, file: string): Promise<n
       : "there was no database before; nothing was replaced\n",
   );
   // The audit checkpoints signed since the backup are gone with it: start a new anchor file.
-  const { archiveAnchorFile } = await import("../app/audit-anchor.ts");
+  const { archiveAnchorFile } = await import("../app/audit/anchor.ts");
   const anchors = await archiveAnchorFile(config.auditAnchorFile, new Date());
   if (anchors) io.out(`the audit anchor file was moved to ${anchors}; keep it with the replaced database\n`);
   return 0;
@@ -183,8 +183,8 @@ async function copyCommand(config: Config, io: DbIo, url: string): Promise<numbe
 
 /** Checks the audit chain on the target, as `snsgov audit verify` would there. */
 async function verifyTarget(config: Config, io: DbIo, url: string): Promise<number> {
-  const { loadVerificationKey } = await import("../app/audit-keys.ts");
-  const { describeAuditResult, verifyAudit } = await import("../app/audit-verify.ts");
+  const { loadVerificationKey } = await import("../app/audit/keys.ts");
+  const { describeAuditResult, verifyAudit } = await import("../app/audit/verify.ts");
   const key = await loadVerificationKey(config.auditKeyFile);
   const target = await openPostgres(url, { max: 1 });
   try {

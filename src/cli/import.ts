@@ -16,13 +16,13 @@ import {
   type OrgImportResult,
   orgKindLabels,
   orgOutcomeLabels,
-} from "../app/org-import.ts";
+} from "../app/org/import.ts";
 import {
   importStaff,
   type StaffImportPlan,
   type StaffImportResult,
   staffOutcomeLabels,
-} from "../app/staff-import.ts";
+} from "../app/staff/import.ts";
 import { plainDate } from "../app/validate.ts";
 import { loadConfig } from "../config.ts";
 import { AppError } from "../errors.ts";

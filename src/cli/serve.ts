@@ -11,14 +11,14 @@
 import type { KeyObject } from "node:crypto";
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
-import { signCheckpointNow, startCheckpointTimer } from "../app/audit-checkpoint.ts";
-import { loadSigningKey } from "../app/audit-keys.ts";
+import { signCheckpointNow, startCheckpointTimer } from "../app/audit/checkpoint.ts";
+import { loadSigningKey } from "../app/audit/keys.ts";
 import { openApp } from "../app/bootstrap.ts";
 import type { AppContext } from "../app/context.ts";
 import { demoLogins, seedDemo } from "../app/demo.ts";
 import { startDemoPlatforms } from "../app/publishing/demo.ts";
-import { reconcileRoleAssignments } from "../app/roles.ts";
 import { ensureFirstAdmin } from "../app/setup.ts";
+import { reconcileRoleAssignments } from "../app/staff/roles.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { createHttpApp } from "../http/app.tsx";

@@ -8,8 +8,8 @@ import { after, before, test } from "node:test";
 import { desc, eq } from "drizzle-orm";
 import { type TestApp, testApp } from "../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../test/support/org.ts";
-import { login, peekPasswordLink, redeemPasswordLink, setPasswordDirectly } from "../app/auth.ts";
-import { setStaffActive } from "../app/staff.ts";
+import { login, peekPasswordLink, redeemPasswordLink, setPasswordDirectly } from "../app/auth/sessions.ts";
+import { setStaffActive } from "../app/staff/people.ts";
 import { auditLog } from "../db/schema.ts";
 import { execute, parseUserArgs, run, type UserCommand } from "./user.ts";
 
@@ -194,7 +194,7 @@ test("reset-password by e-mail or employee number ends sessions and voids the pr
   );
   const firstLink = linkIn(first.out);
   assert.ok(firstLink);
-  const { resolveSession } = await import("../app/auth.ts");
+  const { resolveSession } = await import("../app/auth/sessions.ts");
   assert.equal(await resolveSession(app.ctx, session.session.rawId), undefined, "signed out everywhere");
 
   const second = await user("reset-password", person.employeeNo);

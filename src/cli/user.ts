@@ -6,12 +6,12 @@
  * Exit status: 0 done, 1 could not be done (one line says why), 2 usage error.
  */
 import { parseArgs } from "node:util";
-import { issuePasswordLink } from "../app/auth.ts";
+import { issuePasswordLink } from "../app/auth/sessions.ts";
 import { openApp } from "../app/bootstrap.ts";
 import { type AppContext, systemActor } from "../app/context.ts";
-import { grantsOf } from "../app/role-grants.ts";
-import { assignRole } from "../app/roles.ts";
-import { createStaff } from "../app/staff.ts";
+import { createStaff } from "../app/staff/people.ts";
+import { grantsOf } from "../app/staff/role-grants.ts";
+import { assignRole } from "../app/staff/roles.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { findCredentials } from "../db/repos/auth.ts";
 import * as org from "../db/repos/org.ts";

@@ -1,7 +1,7 @@
 /**
  * Every action the audit log records, with its Japanese label, grouped by area: the one table the
  * log viewer, its filter, its CSV export and the API read. An action that is not in this table
- * cannot be recorded: `record` and `change` (app/audit.ts) take an `AuditAction`, and
+ * cannot be recorded: `record` and `change` (app/audit/record.ts) take an `AuditAction`, and
  * `audit-actions.test.ts` also scans the source for recorded action names.
  */
 

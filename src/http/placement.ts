@@ -1,9 +1,9 @@
 /**
  * Choices for department / division / position selects, and their names by id (from the copy in
- * memory, app/org-cache.ts).
+ * memory, app/org/cache.ts).
  */
 import type { AppContext } from "../app/context.ts";
-import { orgLists } from "../app/org-cache.ts";
+import { orgLists } from "../app/org/cache.ts";
 
 /** The selects' choices (active units only) and every unit's name by id. */
 export async function placementOptions(ctx: AppContext) {

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type TestApp, testApp } from "../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../test/support/org.ts";
-import { change } from "../app/audit.ts";
+import { change } from "../app/audit/record.ts";
 import { deliveryTask } from "../app/notifications/feature.ts";
 import { notify } from "../app/notifications/notify.ts";
 import { startTestSmtp, type TestSmtp } from "../app/notifications/testing.ts";

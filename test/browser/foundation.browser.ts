@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { totpCodeAt } from "../../src/app/totp.ts";
+import { totpCodeAt } from "../../src/app/auth/totp.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, TEST_PASSWORD } from "../support/http.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";

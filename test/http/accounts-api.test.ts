@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { z } from "zod";
 import { draftApplication, submitApplication } from "../../src/app/accounts/application.ts";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { listApprovals } from "../../src/db/repos/accounts.ts";
 import { apiTestApp, callApi, type HttpApp } from "../support/api.ts";
 import type { TestApp } from "../support/context.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { correctPublishingRecord } from "../../src/app/posts/publishing-correct.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { insertDecision, type Post, updatePost } from "../../src/db/repos/posts.ts";

@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
-import { totpCodeAt } from "../../src/app/totp.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
+import { totpCodeAt } from "../../src/app/auth/totp.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { callApi, json } from "../support/api.ts";
 import { type TestApp, testApp } from "../support/context.ts";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { newTotpSecret, totpCodeAt } from "../../src/app/totp.ts";
+import { newTotpSecret, totpCodeAt } from "../../src/app/auth/totp.ts";
 import { updateCredentials } from "../../src/db/repos/auth.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { type TestApp, testApp } from "../support/context.ts";

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { acceptTotp, totpCodeAt } from "../../src/app/totp.ts";
+import { acceptTotp, totpCodeAt } from "../../src/app/auth/totp.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { findCredentials } from "../../src/db/repos/auth.ts";
 import { createHttpApp } from "../../src/http/app.tsx";

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
-import { assignRole } from "../../src/app/roles.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
+import { assignRole } from "../../src/app/staff/roles.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { apiTestApp, type HttpApp } from "../support/api.ts";
 import type { TestApp } from "../support/context.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { type TestApp, testApp } from "../support/context.ts";
 import { type Browser, givePassword, signIn } from "../support/http.ts";

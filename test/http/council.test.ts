@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { insertDivision } from "../../src/db/repos/org.ts";
 import { insertStaff } from "../../src/db/repos/staff.ts";
 import { createHttpApp } from "../../src/http/app.tsx";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { updateAccount } from "../../src/db/repos/accounts.ts";
 import { openTask } from "../../src/db/repos/tasks.ts";
 import { accountNotices } from "../../src/db/schema.ts";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import iconv from "iconv-lite";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { ensureFirstAdmin } from "../../src/app/setup.ts";
 import { entriesAfter, lastEntry } from "../../src/db/repos/audit.ts";
 import { countStaff, findStaffByEmployeeNo } from "../../src/db/repos/staff.ts";

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { z } from "zod";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { systemActor } from "../../src/app/context.ts";
 import { advanceDueNotices } from "../../src/app/notices/job.ts";
 import { createHttpApp } from "../../src/http/app.tsx";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import type { NotifyInput } from "../../src/app/notifications/notify.ts";
 import { notify } from "../../src/app/notifications/notify.ts";
 import { createHttpApp } from "../../src/http/app.tsx";

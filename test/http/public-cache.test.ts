@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { eq } from "drizzle-orm";
-import { change } from "../../src/app/audit.ts";
+import { change } from "../../src/app/audit/record.ts";
 import { type AppContext, systemActor } from "../../src/app/context.ts";
 import { invalidatePublicCaches } from "../../src/app/public/cache.ts";
 import type { Db } from "../../src/db/client.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { z } from "zod";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { findNotice, insertNotice, updateNotice } from "../../src/db/repos/notices.ts";
 import { findPost, updatePost } from "../../src/db/repos/posts.ts";
 import { listTasks } from "../../src/db/repos/tasks.ts";

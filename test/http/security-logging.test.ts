@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
+import { newTotpSecret, totpCodeAt } from "../../src/app/auth/totp.ts";
 import type { AppContext } from "../../src/app/context.ts";
 import { createLogger } from "../../src/app/logger.ts";
-import { newTotpSecret, totpCodeAt } from "../../src/app/totp.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { updateCredentials } from "../../src/db/repos/auth.ts";
 import { toAuditJson } from "../../src/domain/audit-chain.ts";

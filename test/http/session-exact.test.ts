@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { eq } from "drizzle-orm";
-import { createPosition } from "../../src/app/org.ts";
+import { createPosition } from "../../src/app/org/units.ts";
 import { roleAssignments, sessions, staff } from "../../src/db/schema.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { type TestApp, testApp } from "../support/context.ts";

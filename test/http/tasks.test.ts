@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { recordTransfer } from "../../src/app/transfers.ts";
+import { recordTransfer } from "../../src/app/staff/transfers.ts";
 import { findAccount } from "../../src/db/repos/accounts.ts";
 import { insertStaff } from "../../src/db/repos/staff.ts";
 import { listTasks, openTask } from "../../src/db/repos/tasks.ts";

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import type { StaffActor } from "../../src/app/context.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { listTasks } from "../../src/db/repos/tasks.ts";

@@ -3,7 +3,7 @@
  * and calls go to `/api/v1` with it.
  */
 import assert from "node:assert/strict";
-import { createApiToken } from "../../src/app/api-tokens.ts";
+import { createApiToken } from "../../src/app/auth/api-tokens.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { type TestApp, testApp } from "./context.ts";
 import { seedOrg, type TestOrg } from "./org.ts";

@@ -6,7 +6,7 @@ import { createPublicKey, type KeyObject, sign } from "node:crypto";
 import { rm } from "node:fs/promises";
 import canonicalize from "canonicalize";
 import { type SQL, sql } from "drizzle-orm";
-import { record } from "../../src/app/audit.ts";
+import { record } from "../../src/app/audit/record.ts";
 import { systemActor } from "../../src/app/context.ts";
 import type { Db } from "../../src/db/client.ts";
 import { entriesAfter } from "../../src/db/repos/audit.ts";

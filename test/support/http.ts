@@ -2,7 +2,7 @@
  * Drives the web application in-process (`app.request`) like a browser would: keeps cookies,
  * sends the Origin header, picks the CSRF token out of pages, and signs people in.
  */
-import { setPasswordDirectly } from "../../src/app/auth.ts";
+import { setPasswordDirectly } from "../../src/app/auth/sessions.ts";
 import { systemActor } from "../../src/app/context.ts";
 import type { createHttpApp } from "../../src/http/app.tsx";
 import type { TestApp } from "./context.ts";

@@ -24,7 +24,7 @@ import {
 } from "../../domain/accounts.ts";
 import { AppError, conflict, isUniqueViolation, notFound, validation } from "../../errors.ts";
 import { platforms } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { confirmFiling } from "../filings/decide.ts";

@@ -21,7 +21,7 @@ import { displayUntil } from "../../domain/deadlines.ts";
 import type { Platform } from "../../guideline/pack.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { loadActor } from "../actors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type AppContext, type StaffActor, systemActor } from "../context.ts";
 import { recordDocument } from "../documents/record.ts";
 import { questionFiling } from "../filings/decide.ts";

@@ -18,11 +18,11 @@ import { formatWarekiDate, tokyoDate, tokyoDayStart } from "../../domain/dates.t
 import { accountUrlProblem, parseAccountUrl } from "../../domain/platforms.ts";
 import { AppError, conflict, type FieldIssue, notFound, validation } from "../../errors.ts";
 import { guidelinePack, platforms } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import { flag, idOf, optionalText, parse, plainDate, text } from "../validate.ts";
 import { fileAcquisition } from "./acquisition.ts";
 import { accountTarget, getAccount } from "./read.ts";

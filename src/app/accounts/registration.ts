@@ -13,7 +13,7 @@ import { accountStatusLabels, nextStatus } from "../../domain/accounts.ts";
 import { accountUrlProblem, parseAccountUrl } from "../../domain/platforms.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack, platforms } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { rotationAfterRemoval } from "../credentials/list-changes.ts";

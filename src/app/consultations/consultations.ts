@@ -22,11 +22,11 @@ import {
 } from "../../domain/consultations.ts";
 import { formatDateTime } from "../../domain/dates.ts";
 import { conflict, notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize, refuse } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import { parse, text } from "../validate.ts";
 
 const tags = z

@@ -7,7 +7,7 @@
  */
 import { insertConsultation, updateConsultation } from "../../db/repos/consultations.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type AppContext, systemActor } from "../context.ts";
 import { sampleBody, sampleTitle } from "../demo-sample.ts";
 

@@ -7,7 +7,7 @@
 import * as repo from "../../db/repos/council.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type AppContext, systemActor } from "../context.ts";
 import { SAMPLE_MARK, SAMPLE_NOTE, sampleBody, sampleTitle } from "../demo-sample.ts";
 

@@ -10,7 +10,7 @@ import { checkAttachment } from "../../domain/attachments.ts";
 import { councilRoster } from "../../domain/council.ts";
 import type { Target } from "../../domain/policy.ts";
 import { notFound, validation } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { notify } from "../notifications/notify.ts";

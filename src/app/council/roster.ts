@@ -10,7 +10,7 @@ import { findDivision } from "../../db/repos/org.ts";
 import { findStaff, searchStaff } from "../../db/repos/staff.ts";
 import { councilRoster as buildRoster, type RosterRow } from "../../domain/council.ts";
 import { notFound, validation } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { idOf, parse } from "../validate.ts";

@@ -7,7 +7,7 @@ import { z } from "zod";
 import * as repo from "../../db/repos/council.ts";
 import { type DiffSegment, textDiff } from "../../domain/guideline-diff.ts";
 import { conflict, isUniqueViolation, notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { optionalText, parse, plainDate } from "../validate.ts";

@@ -23,7 +23,7 @@ import { tokyoDate } from "../../domain/dates.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
-import { change, diff } from "../audit.ts";
+import { change, diff } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { flag, optionalIdOf, optionalText, parse } from "../validate.ts";

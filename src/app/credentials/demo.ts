@@ -8,7 +8,7 @@ import { findPerson } from "../../db/repos/credentials.ts";
 import { findPosition, listDivisions } from "../../db/repos/org.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { type AppContext, systemActor } from "../context.ts";
-import { recordTransfer } from "../transfers.ts";
+import { recordTransfer } from "../staff/transfers.ts";
 
 /** Transfers one operator of the first running account that has one besides its manager. */
 export async function demoCredentials(ctx: AppContext): Promise<void> {

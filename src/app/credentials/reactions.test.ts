@@ -7,8 +7,8 @@ import { findAccount, listEvents, listHolders, listOperators } from "../../db/re
 import { entriesAfter } from "../../db/repos/audit.ts";
 import { insertStaff } from "../../db/repos/staff.ts";
 import { listTasks } from "../../db/repos/tasks.ts";
-import { setStaffActive } from "../staff.ts";
-import { recordTransfer } from "../transfers.ts";
+import { setStaffActive } from "../staff/people.ts";
+import { recordTransfer } from "../staff/transfers.ts";
 
 let app: TestApp;
 let org: TestOrg;

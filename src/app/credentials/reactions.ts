@@ -27,7 +27,7 @@ import { findPosition } from "../../db/repos/org.ts";
 import { findOpenTask, openTask } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { record } from "../audit.ts";
+import { record } from "../audit/record.ts";
 import { type Actor, actorId } from "../context.ts";
 import type { StaffDeactivated, StaffTransferred } from "../events.ts";
 import { dueAfter, MANAGER_CONFIRM, ROTATION, type TaskCause } from "./rules.ts";

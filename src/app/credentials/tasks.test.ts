@@ -7,8 +7,8 @@ import { findAccount } from "../../db/repos/accounts.ts";
 import { insertStaff } from "../../db/repos/staff.ts";
 import { findTask, listTasks, openTask } from "../../db/repos/tasks.ts";
 import { AppError } from "../../errors.ts";
+import { recordTransfer } from "../staff/transfers.ts";
 import { myTasks } from "../tasks.ts";
-import { recordTransfer } from "../transfers.ts";
 import { completeTask, getTask, taskBoard } from "./tasks.ts";
 
 let app: TestApp;

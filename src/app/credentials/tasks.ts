@@ -20,7 +20,7 @@ import { formatDate, formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import type { Target } from "../../domain/policy.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { managedDivisionIds } from "../accounts/health.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId, type StaffActor } from "../context.ts";
 import type { Task } from "../feature.ts";

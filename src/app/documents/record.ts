@@ -11,7 +11,7 @@ import { type DocumentSubject, documentVersionProblem } from "../../domain/docum
 import type { Target } from "../../domain/policy.ts";
 import { conflict, isUniqueViolation, validation } from "../../errors.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { visibleFiling } from "../filings/access.ts";

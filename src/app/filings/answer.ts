@@ -13,7 +13,7 @@ import { noticeKindLabels } from "../../domain/notices.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { fileAcquisition } from "../accounts/acquisition.ts";
 import { accountTarget } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { fileNotice } from "../notices/filings.ts";

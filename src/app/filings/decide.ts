@@ -18,7 +18,7 @@ import { filingKindInfo, filingStepProblem } from "../../domain/filings.ts";
 import { nextNoticeStatus, noticeKindLabels } from "../../domain/notices.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { accountTarget } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";

@@ -19,7 +19,7 @@ import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { filingKindInfo } from "../../domain/filings.ts";
 import { conflict, validation } from "../../errors.ts";
 import { notify } from "../notifications/notify.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 
 /** The director's task to confirm a filing round (cause: `{ filingId, noticeId }`). */
 export const FILING_CONFIRM = "filing_confirm";

@@ -25,7 +25,7 @@ import {
 import { type ClauseChange, changedClauses, clauseDiff } from "../../domain/guideline-diff.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId, type StaffActor } from "../context.ts";
 import type { Task } from "../feature.ts";

@@ -9,7 +9,7 @@
 import * as repo from "../../db/repos/guideline.ts";
 import { findStaffByEmployeeNo } from "../../db/repos/staff.ts";
 import { addDays, formatWarekiDate, tokyoDate, tokyoDayStart } from "../../domain/dates.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type AppContext, systemActor } from "../context.ts";
 import { SAMPLE_MARK, SAMPLE_NOTE, sampleTitle } from "../demo-sample.ts";
 import { acknowledgementScope } from "./acknowledgement.ts";

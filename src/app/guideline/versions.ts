@@ -10,7 +10,7 @@ import { tokyoDate } from "../../domain/dates.ts";
 import { type ClauseChange, clauseChangeCounts, clauseDiff } from "../../domain/guideline-diff.ts";
 import { type PackChange, packChanges } from "../../domain/guideline-pack-changes.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId, systemActor } from "../context.ts";
 import { parse, plainDate } from "../validate.ts";

@@ -36,7 +36,7 @@ import { incidentRefusals } from "../../domain/incidents.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { dueAfter, ROTATION } from "../credentials/rules.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import { optionalText, parse } from "../validate.ts";
 import { incidentFor, requireAction, visibleIncident } from "./access.ts";
 import { alertIncident } from "./alert.ts";

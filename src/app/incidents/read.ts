@@ -57,7 +57,7 @@ import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext, StaffActor } from "../context.ts";
 import { getPost } from "../posts/access.ts";
 import { postableAccounts } from "../posts/read.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import { closeTarget, isResponder, mayInform, visibilityOf, visibleIncident } from "./access.ts";
 import { currentNotice, type IncidentNotice, type RecordedClaim, recordedClaim } from "./notices.ts";
 import { INCIDENT_REPORT_TASK } from "./record.ts";

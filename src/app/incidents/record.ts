@@ -16,7 +16,7 @@ import { closeTask, openTask } from "../../db/repos/tasks.ts";
 import type { AuditAction } from "../../domain/audit-actions.ts";
 import { isOpenIncident } from "../../domain/incidents.ts";
 import { conflict, notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 
 /** The audit target type of every incident change (listed in the public pages' target types). */

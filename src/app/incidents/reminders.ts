@@ -14,7 +14,7 @@ import {
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { incidentTypeLabels, isOpenIncident, statementReminderDue } from "../../domain/incidents.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { alertIncident } from "./alert.ts";
 import { addEvent, INCIDENT_STATEMENT_TASK, INCIDENT_TARGET, openIncidentTask } from "./record.ts";

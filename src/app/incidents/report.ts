@@ -40,7 +40,7 @@ import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { getPost } from "../posts/access.ts";
 import { verifyAccount } from "../public/verify.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import { parse } from "../validate.ts";
 import { alertIncident } from "./alert.ts";
 import { checkHijackReport, recordHijack } from "./hijack.ts";

@@ -16,7 +16,7 @@ import type { FilingKind, NoticeFilingContent } from "../../domain/filings.ts";
 import { detailLabels, noticeKindLabels, noticeStatusLabel } from "../../domain/notices.ts";
 import { conflict, notFound } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { type Sent, sendFilingRound } from "../filings/send.ts";
 import { optionalText, parse } from "../validate.ts";

@@ -34,7 +34,7 @@ import {
 } from "../../domain/notices.ts";
 import { addBusinessDays } from "../../domain/posts.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { closeFilingTasks, FILING_ANSWER, FILING_CONFIRM } from "../filings/send.ts";
 import { openKeepTask } from "./sns.ts";

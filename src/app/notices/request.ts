@@ -31,7 +31,7 @@ import {
   platforms,
 } from "../../guideline/pack.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { optionalText, parse, plainDate, text } from "../validate.ts";

@@ -28,10 +28,10 @@ import { latestAnnouncementDate } from "../../domain/deadlines.ts";
 import { noticeKindLabels, snsLateProblem, snsScheduleProblem } from "../../domain/notices.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import { optionalText, parse } from "../validate.ts";
 import { manageableNotice } from "./access.ts";
 

@@ -24,7 +24,7 @@ import {
 } from "../../domain/notices.ts";
 import { conflict, type FieldIssue, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { closeFilingTasks, FILING_ANSWER, FILING_CONFIRM } from "../filings/send.ts";
 import { optionalText, parse, plainDate } from "../validate.ts";

@@ -13,8 +13,8 @@ import { latestAnnouncementDate } from "../../domain/deadlines.ts";
 import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
 import { postWriters } from "../../domain/posts.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
-import { newToken, tokenHash } from "../auth.ts";
+import { change } from "../audit/record.ts";
+import { newToken, tokenHash } from "../auth/sessions.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import { type CalendarEvent, renderCalendar } from "./ical.ts";
 

@@ -5,7 +5,7 @@
  */
 import * as repo from "../../db/repos/notifications.ts";
 import { notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import { isNotificationKind, kindInfo } from "./kinds.ts";
 import { isLocalPath } from "./notify.ts";

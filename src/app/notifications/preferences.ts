@@ -7,7 +7,7 @@ import { z } from "zod";
 import * as repo from "../../db/repos/notifications.ts";
 import { findStaff } from "../../db/repos/staff.ts";
 import { notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { AppContext, StaffActor } from "../context.ts";
 import { parse } from "../validate.ts";
 import {

@@ -26,9 +26,9 @@ import { isNoticeKind, noticeKindLabels } from "../../domain/notices.ts";
 import { postWriters } from "../../domain/posts.ts";
 import { roleLabels } from "../../domain/roles.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
-import { holdersOf } from "../role-grants.ts";
+import { holdersOf } from "../staff/role-grants.ts";
 import type { NotificationKind } from "./kinds.ts";
 import { type NotifyInput, notify } from "./notify.ts";
 

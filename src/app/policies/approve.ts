@@ -11,7 +11,7 @@ import { tokyoDate } from "../../domain/dates.ts";
 import { monthsAfter } from "../../domain/deadlines.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { assertPolicyEditable, policyFor } from "./access.ts";
 import { closeReviewTask } from "./review-tasks.ts";

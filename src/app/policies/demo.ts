@@ -10,7 +10,7 @@ import { publicStatuses } from "../../domain/accounts.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { accountTarget } from "../accounts/read.ts";
 import { loadActor } from "../actors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed } from "../authorize.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { sampleBody } from "../demo-sample.ts";

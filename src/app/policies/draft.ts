@@ -15,7 +15,7 @@ import {
   updatePolicy,
 } from "../../db/repos/policies.ts";
 import { conflict, notFound } from "../../errors.ts";
-import { change, diff } from "../audit.ts";
+import { change, diff } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { accountFor, assertPolicyEditable, policyFor } from "./access.ts";

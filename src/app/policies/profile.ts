@@ -19,7 +19,7 @@ import {
 import { type AccountView, updateAccount } from "../../db/repos/accounts.ts";
 import { fillTemplate, guidelinePack, platformLabel } from "../../guideline/pack.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { parse } from "../validate.ts";

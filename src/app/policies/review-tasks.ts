@@ -11,7 +11,7 @@ import { currentPolicy, reviewsDueBy } from "../../db/repos/policies.ts";
 import { closeTask, findOpenTask, openTask, type TaskRow } from "../../db/repos/tasks.ts";
 import { publicStatuses } from "../../domain/accounts.ts";
 import { addDays, tokyoDate } from "../../domain/dates.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 
 export const REVIEW_TASK_KIND = "policy_review";

@@ -7,7 +7,7 @@ import { insertEvent, lockAccount } from "../../db/repos/accounts.ts";
 import { currentPolicy, type MediaPolicy, updatePolicy } from "../../db/repos/policies.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import { conflict, notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { accountFor, assertPolicyEditable } from "./access.ts";

@@ -25,7 +25,7 @@ import { clauseRef } from "../../domain/clauses.ts";
 import { formatCsvDateTime, tokyoDate } from "../../domain/dates.ts";
 import { validation } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { toCsvBytes } from "../csv.ts";
 import { archiveQuery, exportScope } from "./archive.ts";

@@ -19,7 +19,7 @@ import { correctionLead, correctsNothing } from "../../domain/corrections.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { optionalText, parse, text } from "../validate.ts";
 import { authorizeOnPost, getPost } from "./access.ts";

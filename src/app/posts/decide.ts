@@ -21,7 +21,7 @@ import { formatDateTime } from "../../domain/dates.ts";
 import type { Target } from "../../domain/policy.ts";
 import { nextPostStatus, type PostStatus, type PostStep, postStatusLabels } from "../../domain/posts.ts";
 import { conflict, isUniqueViolation, notFound } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";

@@ -10,7 +10,7 @@ import { insertDeputy, revokeDeputy as revokeDeputyRow } from "../../db/repos/po
 import { findStaff, type StaffView, searchStaff } from "../../db/repos/staff.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext, StaffActor } from "../context.ts";
 import { parse } from "../validate.ts";

@@ -27,7 +27,7 @@ import {
 } from "../../domain/line-audience.ts";
 import { fillScope, nextPostStatus, type PostCategory, postStatusLabels } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { audienceOfEdit } from "./audience.ts";

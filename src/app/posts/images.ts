@@ -21,7 +21,7 @@ import {
 import { nextPostStatus, postStatusLabels } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { getPost } from "./access.ts";

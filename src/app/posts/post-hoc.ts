@@ -33,7 +33,7 @@ import {
 } from "../../domain/posts.ts";
 import { AppError, conflict, notFound } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";
 import { checkPost, findingCounts, findingSummary } from "./checking.ts";

@@ -11,7 +11,7 @@ import type { Action, Target } from "../../domain/policy.ts";
 import { postStatusLabels, postWriters } from "../../domain/posts.ts";
 import { AppError, conflict, notFound } from "../../errors.ts";
 import { getAccount } from "../accounts/read.ts";
-import { record } from "../audit.ts";
+import { record } from "../audit/record.ts";
 import { allowed } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { accountTargetFor, authorizeOnPost, getPost } from "./access.ts";

@@ -19,7 +19,7 @@ import {
 } from "../../db/repos/publishing.ts";
 import { closeTask, openTask } from "../../db/repos/tasks.ts";
 import { tokyoDate } from "../../domain/dates.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { reminderTitle } from "./publishing-rules.ts";
 

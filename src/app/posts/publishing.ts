@@ -31,7 +31,7 @@ import { isPostHoc, nextPostStatus, type PostStatus } from "../../domain/posts.t
 import { type Bound, placeInWindow } from "../../domain/time-window.ts";
 import { conflict, type FieldIssue, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { tokyoDateTime } from "../credentials/rules.ts";
 import { announcementScheduleProblem, noteAnnouncementPublished } from "../notices/sns.ts";

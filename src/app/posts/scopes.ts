@@ -10,7 +10,7 @@ import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import { isPostCategory, type PostCategory, type ScopeField, type ScopeSpec } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { getAccount } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse } from "../validate.ts";

@@ -22,7 +22,7 @@ import {
 } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { holdOperatorSeat, recordLostSeat } from "../accounts/operator-seat.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { parse } from "../validate.ts";
 import { checkPost, findingCounts, findingSummary } from "./checking.ts";

@@ -29,7 +29,7 @@ import { createBlueskySession } from "../../publishing/bluesky.ts";
 import { type Credentials, PlatformError, type Profile } from "../../publishing/connector.ts";
 import { X_SCOPES } from "../../publishing/x.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, refuse } from "../authorize.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { parse, text } from "../validate.ts";

@@ -20,7 +20,7 @@ import {
   type DeliveryProgress,
   PlatformError,
 } from "../../publishing/connector.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 

@@ -10,7 +10,7 @@ import { getSetting, putSetting } from "../../db/repos/auth.ts";
 import { validation } from "../../errors.ts";
 import { PlatformError } from "../../publishing/connector.ts";
 import { type MastodonApp, registerMastodonApp } from "../../publishing/mastodon.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, actorId } from "../context.ts";
 import { loadTokenKeys, openToken, sealToken } from "./token-keys.ts";
 

@@ -21,7 +21,7 @@ import { notFound } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { PlatformError, type Profile } from "../../publishing/connector.ts";
 import { accountTarget, getAccount } from "../accounts/read.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";

@@ -6,7 +6,7 @@
  * after it, the new one is.
  */
 import { allSealedTokens, updateConnection } from "../../db/repos/platform-publishing.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { tokenContext } from "./connectors.ts";
 import { addTokenKey, dropOtherKeys, loadTokenKeys, openToken, sealToken } from "./token-keys.ts";

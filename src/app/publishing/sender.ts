@@ -55,7 +55,7 @@ import {
   PlatformError,
   type SentPost,
 } from "../../publishing/connector.ts";
-import { change } from "../audit.ts";
+import { change } from "../audit/record.ts";
 import { type Actor, type AppContext, systemActor } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { recordPublishing } from "../posts/publishing.ts";

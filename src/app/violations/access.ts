@@ -6,7 +6,7 @@
  * read violations).
  */
 import { AppError, pageNotFound } from "../../errors.ts";
-import { record } from "../audit.ts";
+import { record } from "../audit/record.ts";
 import { allowed } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 

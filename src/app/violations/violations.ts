@@ -16,7 +16,7 @@ import {
   violationStatuses,
 } from "../../domain/violations.ts";
 import { conflict, type FieldIssue, notFound, validation } from "../../errors.ts";
-import { change, diff } from "../audit.ts";
+import { change, diff } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { actorId } from "../context.ts";
 import { clausesInForce } from "../guideline/in-force.ts";

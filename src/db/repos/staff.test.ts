@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
-import { updateDepartment } from "../../app/org.ts";
-import { searchStaff as searchDirectory } from "../../app/staff.ts";
+import { updateDepartment } from "../../app/org/units.ts";
+import { searchStaff as searchDirectory } from "../../app/staff/people.ts";
 import { findDepartment, insertDepartment } from "./org.ts";
 import { insertStaff, searchStaff } from "./staff.ts";
 

@@ -198,7 +198,7 @@ export async function searchStaff(
 
 /**
  * One page of staff rows (without their units' names: the staff list names them from the
- * organisation in memory, app/org-cache.ts), ordered by employee number, and the total, in one
+ * organisation in memory, app/org/cache.ts), ordered by employee number, and the total, in one
  * statement on `staff` alone.
  */
 export async function staffPage(

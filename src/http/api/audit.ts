@@ -2,7 +2,7 @@
  * /audit: read the audit log with the same filters as the viewer.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { searchAudit } from "../../app/audit-read.ts";
+import { searchAudit } from "../../app/audit/read.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, ok } from "./helpers.ts";
 import { auditEntryDto, auditEntrySchema } from "./schemas.ts";

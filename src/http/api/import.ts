@@ -3,9 +3,9 @@
  * default) and /staff/export.csv.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { importOrg } from "../../app/org-import.ts";
-import { exportStaff } from "../../app/staff-export.ts";
-import { importStaff } from "../../app/staff-import.ts";
+import { importOrg } from "../../app/org/import.ts";
+import { exportStaff } from "../../app/staff/export.ts";
+import { importStaff } from "../../app/staff/import.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, errors, ok } from "./helpers.ts";
 

@@ -2,7 +2,7 @@
  * /me: who the token belongs to and what roles they hold; /tokens: the caller's API tokens.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from "../../app/api-tokens.ts";
+import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from "../../app/auth/api-tokens.ts";
 import { findStaffView } from "../../db/repos/staff.ts";
 import { notFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";

@@ -4,7 +4,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { JSONValue } from "hono/utils/types";
 import type { Actor, AppContext } from "../../app/context.ts";
-import * as org from "../../app/org.ts";
+import * as org from "../../app/org/units.ts";
 import type { AppEnv } from "../env.ts";
 import { apiActor, created, idParam, jsonBody, ok } from "./helpers.ts";
 import {

@@ -6,8 +6,8 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { resolveApiToken } from "../../app/api-tokens.ts";
-import { SECOND_FACTOR_MISSING, secondFactorMissing } from "../../app/auth.ts";
+import { resolveApiToken } from "../../app/auth/api-tokens.ts";
+import { SECOND_FACTOR_MISSING, secondFactorMissing } from "../../app/auth/sessions.ts";
 import { AppError, pageNotFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { errorJson, handleJsonError } from "../errors.ts";

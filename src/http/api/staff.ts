@@ -3,9 +3,18 @@
  * (職務代理・事務取扱), /privileged-roles, /transfers, /settings/two-factor-roles.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { actingFor, actingInput, recordActing, revokeActing } from "../../app/acting.ts";
-import { issuePasswordLink, rolesRequiringTwoFactor } from "../../app/auth.ts";
+import { issuePasswordLink, rolesRequiringTwoFactor } from "../../app/auth/sessions.ts";
+import { resetTwoFactor, setRequiredTwoFactorRoles } from "../../app/auth/two-factor.ts";
 import { authorize } from "../../app/authorize.ts";
+import { actingFor, actingInput, recordActing, revokeActing } from "../../app/staff/acting.ts";
+import {
+  createStaff,
+  getStaff,
+  searchStaff,
+  setStaffActive,
+  staffInput,
+  updateStaff,
+} from "../../app/staff/people.ts";
 import {
   approveRole,
   assignmentInput,
@@ -15,17 +24,8 @@ import {
   privilegedHolders,
   revokeRole,
   rolesOf,
-} from "../../app/roles.ts";
-import {
-  createStaff,
-  getStaff,
-  searchStaff,
-  setStaffActive,
-  staffInput,
-  updateStaff,
-} from "../../app/staff.ts";
-import { cancelTransfer, listTransfers, recordTransfer, transferInput } from "../../app/transfers.ts";
-import { resetTwoFactor, setRequiredTwoFactorRoles } from "../../app/two-factor.ts";
+} from "../../app/staff/roles.ts";
+import { cancelTransfer, listTransfers, recordTransfer, transferInput } from "../../app/staff/transfers.ts";
 import { roles } from "../../domain/roles.ts";
 import { notFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";

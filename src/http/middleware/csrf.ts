@@ -6,7 +6,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
-import { sameToken } from "../../app/auth.ts";
+import { sameToken } from "../../app/auth/sessions.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
 

@@ -7,7 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { csrfTokenFor, resolveSession } from "../../app/auth.ts";
+import { csrfTokenFor, resolveSession } from "../../app/auth/sessions.ts";
 import type { Config } from "../../config.ts";
 import type { AppEnv } from "../env.ts";
 

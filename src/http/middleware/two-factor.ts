@@ -1,7 +1,7 @@
 /**
  * When an administrator requires two-factor sign-in for someone's role and they have not set it
  * up yet, every staff page sends them to the set-up page first (they can still sign out). Whether
- * they must was read with the session, in the same statement (app/auth.ts `resolveSession`).
+ * they must was read with the session, in the same statement (app/auth/sessions.ts `resolveSession`).
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";

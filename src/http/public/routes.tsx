@@ -14,7 +14,7 @@
  *   /public/audit-checkpoint.json    the newest signed audit checkpoint, to keep and check later
  */
 import { Hono } from "hono";
-import { publicCheckpoint } from "../../app/audit-public.ts";
+import { publicCheckpoint } from "../../app/audit/public.ts";
 import { filterAccounts, parsePublicFilter, publicRegistry } from "../../app/public/registry.ts";
 import { readVerifyInput, verifyCacheKey } from "../../app/public/verify.ts";
 import { AppError } from "../../errors.ts";

@@ -4,9 +4,14 @@
  */
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../app/api-tokens.ts";
-import { changePassword } from "../../app/auth.ts";
-import { beginTwoFactor, confirmTwoFactor, disableTwoFactor, twoFactorStatus } from "../../app/two-factor.ts";
+import { createApiToken, listApiTokens, revokeApiToken } from "../../app/auth/api-tokens.ts";
+import { changePassword } from "../../app/auth/sessions.ts";
+import {
+  beginTwoFactor,
+  confirmTwoFactor,
+  disableTwoFactor,
+  twoFactorStatus,
+} from "../../app/auth/two-factor.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";

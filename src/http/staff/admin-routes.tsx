@@ -2,9 +2,9 @@
  * System settings for administrators: which guideline roles must use two-factor sign-in.
  */
 import { Hono } from "hono";
-import { rolesRequiringTwoFactor } from "../../app/auth.ts";
+import { rolesRequiringTwoFactor } from "../../app/auth/sessions.ts";
+import { setRequiredTwoFactorRoles } from "../../app/auth/two-factor.ts";
 import { authorize } from "../../app/authorize.ts";
-import { setRequiredTwoFactorRoles } from "../../app/two-factor.ts";
 import { roleLabels, roles } from "../../domain/roles.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, render } from "../render.tsx";

@@ -5,8 +5,8 @@
  * export is recorded).
  */
 import { Hono } from "hono";
-import { auditFilterGroups, exportAuditCsv, searchAudit, verifyAuditNow } from "../../app/audit-read.ts";
-import type { RewrittenRange as RewrittenRangeData } from "../../app/audit-verify.ts";
+import { auditFilterGroups, exportAuditCsv, searchAudit, verifyAuditNow } from "../../app/audit/read.ts";
+import type { RewrittenRange as RewrittenRangeData } from "../../app/audit/verify.ts";
 import { allowed } from "../../app/authorize.ts";
 import type { AuditFilter } from "../../db/repos/audit.ts";
 import { type AuditActionGroup, auditActionLabel } from "../../domain/audit-actions.ts";

@@ -3,7 +3,13 @@
  * or reset user sets a password.
  */
 import { Hono } from "hono";
-import { completeTotp, login, logout, peekPasswordLink, redeemPasswordLink } from "../../app/auth.ts";
+import {
+  completeTotp,
+  login,
+  logout,
+  peekPasswordLink,
+  redeemPasswordLink,
+} from "../../app/auth/sessions.ts";
 import { AppError } from "../../errors.ts";
 import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../env.ts";

@@ -6,9 +6,9 @@
 import { Hono } from "hono";
 import { authorize } from "../../app/authorize.ts";
 import type { EncodingOption } from "../../app/csv.ts";
-import { importOrg, type OrgImportPlan, orgKindLabels, orgOutcomeLabels } from "../../app/org-import.ts";
-import { exportStaff } from "../../app/staff-export.ts";
-import { importStaff, type StaffImportPlan, staffOutcomeLabels } from "../../app/staff-import.ts";
+import { importOrg, type OrgImportPlan, orgKindLabels, orgOutcomeLabels } from "../../app/org/import.ts";
+import { exportStaff } from "../../app/staff/export.ts";
+import { importStaff, type StaffImportPlan, staffOutcomeLabels } from "../../app/staff/import.ts";
 import { formatDate, tokyoDate } from "../../domain/dates.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";

@@ -2,7 +2,7 @@
  * Organisation pages: departments (部), divisions (課), positions (職).
  */
 import { Hono } from "hono";
-import * as org from "../../app/org.ts";
+import * as org from "../../app/org/units.ts";
 import type { Department, Division, Position } from "../../db/repos/org.ts";
 import { listDepartments } from "../../db/repos/org.ts";
 import type { AppEnv } from "../env.ts";

@@ -5,7 +5,7 @@
  * and the directors.
  */
 import { Hono } from "hono";
-import { approveRole, declineRole, type PrivilegedHolder, privilegedHolders } from "../../app/roles.ts";
+import { approveRole, declineRole, type PrivilegedHolder, privilegedHolders } from "../../app/staff/roles.ts";
 import { roleLabels } from "../../domain/roles.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, csrfOf, done, intParam, render } from "../render.tsx";

@@ -5,7 +5,7 @@
  * period. Roles a post carries are not offered for assignment (4.1.2, 4.1.4).
  */
 import type { FC } from "hono/jsx";
-import { actingKinds } from "../../app/acting.ts";
+import { actingKinds } from "../../app/staff/acting.ts";
 import type { ActingView, RoleAssignment } from "../../db/repos/staff.ts";
 import { assignableRoles, isOversightRole, isRole, type RoleGrant, roleLabels } from "../../domain/roles.ts";
 import {

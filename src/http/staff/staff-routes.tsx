@@ -4,12 +4,12 @@
  * acting periods (職務代理・事務取扱), issuing password links; and the oversight page (/roles).
  */
 import { Hono } from "hono";
-import { actingFor, recordActing, revokeActing } from "../../app/acting.ts";
-import { issuePasswordLink } from "../../app/auth.ts";
-import { assignRole, listAssignments, revokeRole, rolesOf } from "../../app/roles.ts";
-import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from "../../app/staff.ts";
-import { listTransfers } from "../../app/transfers.ts";
-import { resetTwoFactor } from "../../app/two-factor.ts";
+import { issuePasswordLink } from "../../app/auth/sessions.ts";
+import { resetTwoFactor } from "../../app/auth/two-factor.ts";
+import { actingFor, recordActing, revokeActing } from "../../app/staff/acting.ts";
+import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from "../../app/staff/people.ts";
+import { assignRole, listAssignments, revokeRole, rolesOf } from "../../app/staff/roles.ts";
+import { listTransfers } from "../../app/staff/transfers.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
 import { activeHeads, type StaffView } from "../../db/repos/staff.ts";
 import { formatDateTime, tokyoDate } from "../../domain/dates.ts";

@@ -2,7 +2,7 @@
  * 人事異動 pages: the list of scheduled and recent transfers, and the form to record one.
  */
 import { Hono } from "hono";
-import { cancelTransfer, listTransfers, recordTransfer } from "../../app/transfers.ts";
+import { cancelTransfer, listTransfers, recordTransfer } from "../../app/staff/transfers.ts";
 import { allStaff, findStaffByEmployeeNo, findStaffView } from "../../db/repos/staff.ts";
 import { tokyoDate } from "../../domain/dates.ts";
 import { can } from "../../domain/policy.ts";

@@ -1,0 +1,95 @@
+/**
+ * Which roles a person holds today, and who holds a role today: the roles of their post (4.1.2,
+ * 4.1.4, with the posts the guideline pack names), of the post they stand in for during an acting
+ * period (職務代理・事務取扱), and the assignments in effect (an oversight role only once approved
+ * and until its last day, 9). Every permission check reads roles through here.
+ */
+import type { Db } from "../../db/client.ts";
+import {
+  actingOf,
+  actingOn,
+  activeHeads,
+  assignmentsOfRole,
+  findStaff,
+  listAssignments,
+  placementOf,
+  type RoleAssignment,
+  type Staff,
+} from "../../db/repos/staff.ts";
+import { tokyoDate } from "../../domain/dates.ts";
+import {
+  assignmentInEffect,
+  derivedGrants,
+  effectiveGrants,
+  isDerivedRole,
+  isOversightRole,
+  type Offices,
+  type Placement,
+  type Role,
+  type RoleGrant,
+} from "../../domain/roles.ts";
+import { guidelinePack } from "../../guideline/pack.ts";
+
+/** The posts the guideline in use names (pack `offices`). */
+export function offices(): Offices {
+  return guidelinePack().offices;
+}
+
+/** Every role `person` holds at `at` (Tokyo day). */
+export async function grantsOf(db: Db, person: Staff, at: Date = new Date()): Promise<RoleGrant[]> {
+  return grantsAt(db, person, placementOf(db, person), at);
+}
+
+/**
+ * Every role `person` holds at `at`, their placement already read (with their session, in the
+ * same statement: repos/auth.ts `findSessionWithPerson`).
+ */
+export async function grantsAt(
+  db: Db,
+  person: Staff,
+  placement: Placement | Promise<Placement>,
+  at: Date,
+  /** Already read with the session (repos/auth.ts): the assignments, and whether any acting exists. */
+  read?: { assignments: RoleAssignment[]; hasActing: boolean },
+): Promise<RoleGrant[]> {
+  const [post, assignments, acting] = await Promise.all([
+    placement,
+    read ? read.assignments : listAssignments(db, person.id),
+    read && !read.hasActing ? [] : actingOf(db, person.id, "acting"),
+  ]);
+  return effectiveGrants({ placement: post, offices: offices(), acting, assignments, today: tokyoDate(at) });
+}
+
+/**
+ * Active people holding `role` at `at`: by post, by standing in for a post holder, or by an
+ * assignment in effect (an oversight role not while they hold `admin`). Ordered by post seniority
+ * and employee number, each person once.
+ */
+export async function holdersOf(db: Db, role: Role | string, at: Date = new Date()): Promise<Staff[]> {
+  const today = tokyoDate(at);
+  const byId = new Map<number, Staff>();
+  if (isDerivedRole(role)) {
+    const pack = offices();
+    for (const { person, placement } of await activeHeads(db))
+      if (derivedGrants(placement, pack).some((g) => g.role === role)) byId.set(person.id, person);
+    for (const acting of await actingOn(db, today)) {
+      if (byId.has(acting.staffId)) continue;
+      if (!derivedGrants(acting.post, pack).some((g) => g.role === role)) continue;
+      const holder = await findStaff(db, acting.staffId);
+      if (holder?.active) byId.set(holder.id, holder);
+    }
+    return [...byId.values()];
+  }
+  const admins = isOversightRole(role)
+    ? new Set(
+        (await assignmentsOfRole(db, "admin"))
+          .filter((r) => assignmentInEffect(r.assignment, today))
+          .map((r) => r.person.id),
+      )
+    : new Set<number>();
+  for (const { person, assignment } of await assignmentsOfRole(db, role)) {
+    if (!assignmentInEffect(assignment, today) || admins.has(person.id)) continue;
+    byId.set(person.id, person);
+  }
+  return [...byId.values()];
+}
