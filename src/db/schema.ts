@@ -890,6 +890,8 @@ export const postImages = pgTable(
     alt: text("alt").notNull(),
     rights: text("rights").notNull(),
     rightsNote: text("rights_note").notNull().default(""),
+    /** What was removed from the file before it was stored (gps, exif, xmp, …; 5.2.2.1). */
+    metadataRemoved: text("metadata_removed").array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [

@@ -12,6 +12,7 @@ import { entriesAfter } from "../../src/db/repos/audit.ts";
 import { seedAccount } from "../support/accounts.ts";
 import { apiTestApp, callApi, field, type HttpApp, json } from "../support/api.ts";
 import type { TestApp } from "../support/context.ts";
+import { phonePng } from "../support/images.ts";
 import type { TestOrg } from "../support/org.ts";
 import { seedPost } from "../support/posts.ts";
 
@@ -228,7 +229,7 @@ test("scopes and images through the API", async () => {
   assert.equal(field(submitted, "item", "approvalRule"), "scope");
 
   const draftId = await draft("kouhouStaff");
-  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]).toString("base64");
+  const png = Buffer.from(phonePng().bytes).toString("base64");
   const added = await call("kouhouStaff", "POST", `/posts/${draftId}/images`, {
     version: 1,
     filename: "poster.png",
@@ -238,7 +239,9 @@ test("scopes and images through the API", async () => {
     rightsNote: "デザイナーから利用許諾",
   });
   assert.equal(added.status, 201);
-  const imageId = Number(field(await json(added), "image", "id"));
+  const addedBody = await json(added);
+  assert.deepEqual(field(addedBody, "image", "metadataRemoved"), ["gps", "exif", "xmp", "text"]);
+  const imageId = Number(field(addedBody, "image", "id"));
   const removed = await call("kouhouStaff", "DELETE", `/posts/${draftId}/images/${imageId}?version=2`);
   assert.equal(removed.status, 200);
   assert.equal(field(await json(removed), "item", "version"), 3);

@@ -14,6 +14,7 @@ import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, signIn, withoutTags } from "../support/http.ts";
+import { phonePng } from "../support/images.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
 import { seedPost } from "../support/posts.ts";
 
@@ -187,7 +188,7 @@ test("the edit form keeps the typed text on 「確認する」, and an image nee
   assert.match(checkedPage, /第5-2\(5\)/, "the finding names its clause");
   assert.equal((await findPost(app.ctx.db, id))?.version, 1, "nothing saved");
 
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+  const { bytes: png, plain } = phonePng();
   const noAlt = await staff.upload(
     `/posts/${id}/images`,
     { version: "1", alt: "", rights: "own" },
@@ -203,10 +204,19 @@ test("the edit form keeps the typed text on 「確認する」, and an image nee
   assert.equal(added.status, 303);
   const edit = await staff.text(`/posts/${id}/edit`);
   assert.match(edit, /<img src="\/posts\/\d+\/images\/\d+" alt="本庁舎の正面玄関"/);
+  assert.equal(
+    (edit.match(/撮影場所などの情報（位置情報を含む）を取り除いて保存しました。/g) ?? []).length,
+    2,
+    "the upload's message and the image's card say the location was removed",
+  );
   const imageUrl = /<img src="([^"]+)"/.exec(edit)?.[1] ?? "";
   const image = await staff.get(imageUrl);
   assert.equal(image.headers.get("content-type"), "image/png");
-  assert.deepEqual(new Uint8Array(await image.arrayBuffer()), png);
+  assert.deepEqual(
+    new Uint8Array(await image.arrayBuffer()),
+    plain,
+    "served without its eXIf and text chunks",
+  );
   const other = await signIn(http, org.staff.soumuStaff.employeeNo);
   assert.equal((await other.get(imageUrl)).status, 404, "another division does not see it");
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
+import { phonePng } from "../../../test/support/images.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { seedPost } from "../../../test/support/posts.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
@@ -271,7 +272,7 @@ test("a draft can be discarded until it is submitted", async () => {
   );
 });
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+const PNG = phonePng().plain;
 
 test("images are told by their bytes, need alt text and a rights confirmation, at most four, and change the post", async () => {
   assert.equal(sniffImageType(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), "image/jpeg");

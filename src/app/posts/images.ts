@@ -3,8 +3,12 @@
  * the pack's size and count, each with alt text (accessibility) and a rights confirmation — own
  * photo, consent obtained, or licensed, with a note (5.1.3, 5.2.3). Adding or removing an image
  * changes the post: a new version, re-checked, and an approved post goes back for approval (5.1.4).
+ * Privacy-relevant metadata (GPS location, camera serial, XMP, IPTC, comments) is removed
+ * losslessly before the file is stored (5.2.2.1; `src/domain/image-metadata.ts`); what was removed
+ * is kept with the image and in the audit entry, with the SHA-256 of the stored bytes.
  */
 
+import { createHash } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
 import {
@@ -18,6 +22,7 @@ import {
   type PostImageInfo,
   updatePost,
 } from "../../db/repos/posts.ts";
+import { stripImageMetadata } from "../../domain/image-metadata.ts";
 import { nextPostStatus, postStatusLabels } from "../../domain/posts.ts";
 import { conflict, notFound, validation } from "../../errors.ts";
 import { guidelinePack } from "../../guideline/pack.ts";
@@ -132,6 +137,14 @@ export async function addImage(
     const message = "JPEG・PNG・GIF・WebP形式の画像を選んでください（ファイルの中身で判定しています）。";
     throw validation(message, [{ field: "file", message }]);
   }
+  // Location, camera serial, owner name, XMP/IPTC and comments go before the file is stored and
+  // hashed; the image data itself is kept byte for byte (5.2.2.1, 5.1.3).
+  const stripped = stripImageMetadata(type, file.bytes);
+  if (!stripped.ok) {
+    const message = `${stripped.problem}別のファイルを選ぶか、画像を保存し直してから追加してください。`;
+    throw validation(message, [{ field: "file", message }]);
+  }
+  const bytes = stripped.bytes;
   return change(ctx, props.actor, "post.image_add", async (tx, at) => {
     const post = await lockPost(tx, props.id);
     if (!post) throw notFound("投稿");
@@ -145,8 +158,9 @@ export async function addImage(
       position: (existing.at(-1)?.position ?? -1) + 1,
       filename: cleanName(file.name),
       contentType: type,
-      bytes: file.bytes,
-      size: file.bytes.length,
+      bytes,
+      size: bytes.length,
+      metadataRemoved: stripped.removed,
       alt: info.alt,
       rights: info.rights,
       rightsNote: info.rightsNote,
@@ -162,6 +176,8 @@ export async function addImage(
         filename: image.filename,
         contentType: type,
         size: image.size,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        metadataRemoved: stripped.removed,
         alt: image.alt,
         rights: image.rights,
         rightsNote: image.rightsNote,

@@ -21,6 +21,7 @@ import {
   staff,
 } from "../schema.ts";
 import {
+  imageInfoColumns,
   type PostDecision,
   type PostImageInfo,
   type PostVersion,
@@ -315,18 +316,7 @@ export async function decisionsOf(db: Db, postIds: readonly number[]): Promise<P
 export async function imagesOf(db: Db, postIds: readonly number[]): Promise<PostImageInfo[]> {
   if (postIds.length === 0) return [];
   return db
-    .select({
-      id: postImages.id,
-      postId: postImages.postId,
-      position: postImages.position,
-      filename: postImages.filename,
-      contentType: postImages.contentType,
-      size: postImages.size,
-      alt: postImages.alt,
-      rights: postImages.rights,
-      rightsNote: postImages.rightsNote,
-      createdAt: postImages.createdAt,
-    })
+    .select(imageInfoColumns)
     .from(postImages)
     .where(inArray(postImages.postId, [...postIds]))
     .orderBy(asc(postImages.postId), asc(postImages.position), asc(postImages.id));

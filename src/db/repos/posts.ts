@@ -167,7 +167,7 @@ export async function listVersions(db: Db, postId: number): Promise<PostVersion[
 export type PostImageInfo = Omit<typeof postImages.$inferSelect, "bytes">;
 
 /** Every image column but the bytes (lists never load the files). */
-const imageInfoColumns = {
+export const imageInfoColumns = {
   id: postImages.id,
   postId: postImages.postId,
   position: postImages.position,
@@ -177,6 +177,7 @@ const imageInfoColumns = {
   alt: postImages.alt,
   rights: postImages.rights,
   rightsNote: postImages.rightsNote,
+  metadataRemoved: postImages.metadataRemoved,
   createdAt: postImages.createdAt,
 };
 

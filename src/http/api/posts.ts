@@ -32,6 +32,7 @@ import { findingSchema, lengthInfoSchema } from "../../checker/types.ts";
 import type { DeputyView } from "../../db/repos/post-queues.ts";
 import type { Post, PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
 import { correctsNothing } from "../../domain/corrections.ts";
+import { metadataKinds } from "../../domain/image-metadata.ts";
 import { storedAudience } from "../../domain/line-audience.ts";
 import { isPostStatus, postCategories, postStatuses } from "../../domain/posts.ts";
 import { diffTexts } from "../../domain/text-diff.ts";
@@ -191,6 +192,10 @@ const imageSchema = z
       .enum(imageRights)
       .openapi({ description: "own 職員の撮影・作成 / consent 同意あり / licensed 許諾あり（第5-1(3)）" }),
     rightsNote: z.string(),
+    metadataRemoved: z.array(z.enum(metadataKinds)).openapi({
+      description:
+        "保存前にファイルから取り除いた情報（gps 位置情報 / exif / xmp / iptc / comment / text・第5-2(2)①）。画像データはそのまま",
+    }),
     url: z.string().openapi({ description: "画像そのもの（職員のページ。セッションで取得）" }),
   })
   .openapi("PostImage");
@@ -204,6 +209,7 @@ function imageDto(postId: number, i: PostImageInfo) {
     alt: i.alt,
     rights: imageRights.find((r) => r === i.rights) ?? "own",
     rightsNote: i.rightsNote,
+    metadataRemoved: metadataKinds.filter((k) => i.metadataRemoved.includes(k)),
     url: `/posts/${postId}/images/${i.id}`,
   };
 }

@@ -30,6 +30,7 @@ import {
 } from "../../app/posts/scopes.ts";
 import { submitPost } from "../../app/posts/submit.ts";
 import { type CheckResult, loadChecker } from "../../checker/index.ts";
+import { metadataNote } from "../../domain/image-metadata.ts";
 import { fillScope, isPostStatus } from "../../domain/posts.ts";
 import { AppError } from "../../errors.ts";
 import { platformLabel } from "../../guideline/pack.ts";
@@ -584,7 +585,9 @@ export function postRoutes() {
       }),
     );
     if (!outcome.ok) return editPage(c, id, { images: outcome.state }, outcome.status);
-    return done(c, `/posts/${id}/edit`, `画像「${outcome.result.image.filename}」を追加しました。`);
+    const { image } = outcome.result;
+    const note = metadataNote(image.metadataRemoved);
+    return done(c, `/posts/${id}/edit`, `画像「${image.filename}」を追加しました。${note ?? ""}`);
   });
 
   r.post("/posts/:id/images/:imageId/remove", async (c) => {

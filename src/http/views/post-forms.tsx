@@ -12,6 +12,7 @@ import { PAGE_SOURCE_NOTE } from "../../app/posts/resend.ts";
 import type { AccountView } from "../../db/repos/accounts.ts";
 import type { PostImageInfo, PostScope, PostView } from "../../db/repos/posts.ts";
 import { formatDateTime } from "../../domain/dates.ts";
+import { metadataNote } from "../../domain/image-metadata.ts";
 import { storedAudience } from "../../domain/line-audience.ts";
 import {
   type PostCategory,
@@ -432,6 +433,12 @@ const RightsField: FC<{ state: FormState }> = ({ state }) => {
   );
 };
 
+/** Says that location and other metadata were removed from an image before it was stored. */
+const MetadataNote: FC<{ removed: readonly string[] }> = ({ removed }) => {
+  const note = metadataNote(removed);
+  return note ? <p class="hint">{note}</p> : null;
+};
+
 /** The images of a post with their alt text and rights, and the form to add one. */
 export const ImagesSection: FC<{
   csrf: string;
@@ -460,6 +467,7 @@ export const ImagesSection: FC<{
                 {image.rightsNote ? `（${image.rightsNote}）` : ""}
               </dd>
             </dl>
+            <MetadataNote removed={image.metadataRemoved} />
             {editable ? (
               <form method="post" action={`/posts/${post.id}/images/${image.id}/remove`}>
                 <Csrf token={csrf} />

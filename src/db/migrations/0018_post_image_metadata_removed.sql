@@ -1,0 +1,1 @@
+ALTER TABLE "post_images" ADD COLUMN "metadata_removed" text[] DEFAULT '{}'::text[] NOT NULL;
