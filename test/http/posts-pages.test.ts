@@ -14,7 +14,7 @@ import { createHttpApp } from "../../src/http/app.tsx";
 import { seedAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { givePassword, signIn, withoutTags } from "../support/http.ts";
-import { phonePng } from "../support/images.ts";
+import { phoneJpeg, phonePng } from "../support/images.ts";
 import { seedOrg, type TestOrg } from "../support/org.ts";
 import { seedPost } from "../support/posts.ts";
 
@@ -196,6 +196,15 @@ test("the edit form keeps the typed text on 「確認する」, and an image nee
   );
   assert.equal(noAlt.status, 422);
   assert.ok((await noAlt.text()).includes("代替テキスト（画像の内容を説明する文）を入力してください。"));
+  const broken = new Uint8Array((await phoneJpeg()).bytes);
+  broken[4] = 0xff; // APP0's length runs past the file
+  const refused = await staff.upload(
+    `/posts/${id}/images`,
+    { version: "1", alt: "本庁舎の正面玄関", rights: "own" },
+    { name: "IMG_0001.jpg", field: "file", bytes: broken, type: "image/jpeg" },
+  );
+  assert.equal(refused.status, 422);
+  assert.ok((await refused.text()).includes("JPEGファイルの構造が壊れています（セグメントの長さ"));
   const added = await staff.upload(
     `/posts/${id}/images`,
     { version: "1", alt: "本庁舎の正面玄関", rights: "own" },
