@@ -109,19 +109,29 @@ test("a WebP loses its EXIF and XMP chunks; the VP8X flags and RIFF size follow;
   assert.deepEqual(await decodeWebpPixels(result.bytes), await decodeWebpPixels(bytes));
 });
 
-test("a GIF loses its comment extensions", () => {
+test("a GIF loses its comment and XMP extensions", () => {
   const gif = Buffer.concat([
     Buffer.from("GIF89a", "latin1"),
     Buffer.from([1, 0, 1, 0, 0x80, 0, 0]), // 1×1, global table of 2 colours
     Buffer.from([0, 0, 0, 255, 255, 255]),
     Buffer.from([0x21, 0xfe, 5, ...Buffer.from("owner", "latin1"), 0]), // comment
+    Buffer.from([
+      0x21,
+      0xff,
+      11,
+      ...Buffer.from("XMP DataXMP", "latin1"),
+      4,
+      ...Buffer.from("<x:>", "latin1"),
+      0,
+    ]),
     Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4c, 0x01, 0]), // image
     Buffer.from([0x3b]),
   ]);
   const result = ok(stripImageMetadata("image/gif", new Uint8Array(gif)));
-  assert.deepEqual(result.removed, ["comment"]);
+  assert.deepEqual(result.removed, ["xmp", "comment"]);
   assert.equal(contains(result.bytes, "owner"), false);
-  assert.equal(result.bytes.length, gif.length - 9);
+  assert.equal(contains(result.bytes, "XMP Data"), false);
+  assert.equal(result.bytes.length, gif.length - 9 - 20);
   assert.equal(stripImageMetadata("image/gif", new Uint8Array(gif.subarray(0, 30))).ok, false);
 });
 

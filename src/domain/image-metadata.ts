@@ -8,7 +8,7 @@
  *   photo still displays upright. Everything from SOS on is copied verbatim.
  * - PNG: eXIf, tEXt, zTXt and iTXt chunks are dropped (CRCs of the others untouched).
  * - WebP: EXIF and XMP chunks are dropped, the VP8X flags and the RIFF size follow.
- * - GIF: comment extensions are dropped.
+ * - GIF: comment extensions and XMP application extensions are dropped.
  * A file whose structure does not hold (a length past its end) is refused, never stored half-read.
  */
 
@@ -260,6 +260,9 @@ function stripWebp(bytes: Uint8Array): Stripped {
 
 // --- GIF -------------------------------------------------------------------------------------
 
+/** An application extension holding XMP: block size 11, "XMP Data" + "XMP". */
+const GIF_XMP = Uint8Array.of(11, ...ascii("XMP DataXMP"));
+
 function stripGif(bytes: Uint8Array): Stripped {
   const malformed = (what: string): Stripped => ({
     ok: false,
@@ -294,6 +297,8 @@ function stripGif(bytes: Uint8Array): Stripped {
     } else return malformed(`${pos}バイト目のブロックが読めません`);
     if (end === null) return malformed("ブロックの途中でファイルが終わっています");
     if (introducer === 0x21 && bytes[pos + 1] === COM) removed.add("comment");
+    else if (introducer === 0x21 && bytes[pos + 1] === 0xff && hasPrefix(bytes, GIF_XMP, pos + 2))
+      removed.add("xmp");
     else parts.push(bytes.subarray(pos, end));
     pos = end;
   }
