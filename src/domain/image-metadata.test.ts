@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PNG } from "pngjs";
-import { contains, phoneJpeg, phonePng, phoneWebp, SECRETS } from "../../test/support/images.ts";
+import { contains, phoneJpeg, phonePng, phoneWebp, SECRETS, withTrailer } from "../../test/support/images.ts";
 import { decodeJpegPixels, decodeWebpPixels } from "../publishing/jpeg-codec.ts";
 import { metadataNote, readExif, stripImageMetadata } from "./image-metadata.ts";
 
@@ -59,6 +59,19 @@ test("a phone's JPEG loses its GPS, serial, owner, XMP, IPTC and comment; keeps 
   const after = await decodeJpegPixels(result.bytes);
   assert.equal(after.width, 16, "still turned by Orientation 6 (32×16 shows as 16×32)");
   assert.deepEqual(after, before);
+});
+
+test("a progressive JPEG with a trailer after EOI (a second picture with GPS, vendor data) keeps only the picture", async () => {
+  const { bytes } = await phoneJpeg(48, 24, 6, true);
+  assert.ok(Buffer.from(bytes).includes(Buffer.from([0xff, 0xc2])), "the fixture is progressive (SOF2)");
+  const trailed = withTrailer(bytes);
+  const result = ok(stripImageMetadata("image/jpeg", trailed));
+  assert.deepEqual(result.removed, ["gps", "exif", "xmp", "iptc", "comment", "trailer"]);
+  noSecrets(result.bytes);
+  assert.equal(contains(result.bytes, "SEFH"), false);
+  assert.deepEqual(result.bytes.subarray(-2), Uint8Array.of(0xff, 0xd9), "ends with the picture's EOI");
+  assert.deepEqual(ok(stripImageMetadata("image/jpeg", bytes)).bytes, result.bytes, "as without the trailer");
+  assert.deepEqual(await decodeJpegPixels(result.bytes), await decodeJpegPixels(bytes));
 });
 
 test("a JPEG with Orientation 1 keeps no Exif at all; a JPEG without metadata is unchanged", async () => {

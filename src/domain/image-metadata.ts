@@ -5,7 +5,8 @@
  * Only container segments/chunks are dropped; the image data is copied byte for byte.
  * - JPEG: APP1 (Exif, XMP), APP13 (Photoshop/IPTC) and COM are dropped; when the Exif said the
  *   photo is rotated (Orientation ≠ 1), a minimal Exif with that one tag takes its place so the
- *   photo still displays upright. Everything from SOS on is copied verbatim.
+ *   photo still displays upright. The scans (SOS to EOI) are copied verbatim; data appended after
+ *   EOI (a motion photo's video, vendor trailers, further pictures with their own Exif) is dropped.
  * - PNG: eXIf, tEXt, zTXt and iTXt chunks are dropped (CRCs of the others untouched).
  * - WebP: EXIF and XMP chunks are dropped, the VP8X flags and the RIFF size follow.
  * - GIF: comment extensions and XMP application extensions are dropped.
@@ -13,10 +14,18 @@
  */
 
 /** What was removed, for the record and for the operator's note. */
-export type MetadataKind = "gps" | "exif" | "xmp" | "iptc" | "comment" | "text";
+export type MetadataKind = "gps" | "exif" | "xmp" | "iptc" | "comment" | "text" | "trailer";
 
 /** The kinds in the order they are recorded and shown. */
-export const metadataKinds: readonly MetadataKind[] = ["gps", "exif", "xmp", "iptc", "comment", "text"];
+export const metadataKinds: readonly MetadataKind[] = [
+  "gps",
+  "exif",
+  "xmp",
+  "iptc",
+  "comment",
+  "text",
+  "trailer",
+];
 
 /** The stripped bytes and what was removed (empty when the file had nothing to remove). */
 export type Stripped =
@@ -127,6 +136,27 @@ function jpegSegment(marker: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * Where the picture ends (just after its EOI), walking the entropy-coded data from `from`: a 0xFF
+ * there is followed by 0x00 (stuffing), a restart marker or a fill byte; any other marker between
+ * progressive scans is skipped by its length. Null when no EOI is found (the file is kept as is).
+ */
+function jpegEnd(bytes: Uint8Array, from: number): number | null {
+  let p = from;
+  while (p + 1 < bytes.length) {
+    const next = bytes[p + 1] ?? 0;
+    if (bytes[p] !== 0xff || next === 0xff) p += 1;
+    else if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) p += 2;
+    else if (next === EOI) return p + 2;
+    else {
+      const length = ((bytes[p + 2] ?? 0) << 8) | (bytes[p + 3] ?? 0);
+      if (length < 2) return null;
+      p += 2 + length;
+    }
+  }
+  return null;
+}
+
 function stripJpeg(bytes: Uint8Array): Stripped {
   const malformed = (what: string): Stripped => ({
     ok: false,
@@ -156,7 +186,11 @@ function stripJpeg(bytes: Uint8Array): Stripped {
     if (length < 2 || end > bytes.length)
       return malformed(`セグメントの長さ ${length} がファイルの大きさと合いません`);
     if (marker === SOS) {
-      parts.push(bytes.subarray(pos)); // scan data and everything after, verbatim
+      // The scans up to EOI, verbatim; what a phone appends after EOI (a motion photo's video, a
+      // vendor trailer, further pictures with their own Exif) is not part of the picture.
+      const eoi = jpegEnd(bytes, end);
+      if (eoi !== null && eoi < bytes.length) removed.add("trailer");
+      parts.push(bytes.subarray(pos, eoi ?? bytes.length));
       const orient = orientation !== null && orientation !== 1 ? orientation : null;
       if (orient !== null) parts.splice(exifAt ?? 1, 0, jpegSegment(APP1, orientationExif(orient)));
       return { ok: true, bytes: concat(parts), removed: sorted(removed) };

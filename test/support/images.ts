@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { crc32 } from "node:zlib";
+import encodeJpeg from "@jsquash/jpeg/encode.js";
 import encodeWebp, { init as initWebpEncoder } from "@jsquash/webp/encode.js";
 import { PNG } from "pngjs";
 import { encodeJpegPixels } from "../../src/publishing/jpeg-codec.ts";
@@ -86,10 +87,16 @@ function segment(marker: number, payload: Uint8Array): Uint8Array {
 
 /**
  * A JPEG of `pattern(w, h)` as MozJPEG writes it (JFIF APP0 first), with Exif (Orientation 6, GPS),
- * XMP, IPTC (APP13) and a comment put after the APP0, as a phone and an editor would leave them.
+ * XMP, IPTC (APP13) and a comment put after the APP0, as a phone and an editor would leave them;
+ * `progressive` for a progressive JPEG (tables and scans interleaved).
  */
-export async function phoneJpeg(width = 32, height = 16, orientation = 6) {
-  const plain = await encodeJpegPixels(pattern(width, height), 90);
+export async function phoneJpeg(width = 32, height = 16, orientation = 6, progressive = false) {
+  const baseline = await encodeJpegPixels(pattern(width, height), 90); // also readies the encoder
+  const plain = progressive
+    ? new Uint8Array(
+        await encodeJpeg({ ...pattern(width, height), colorSpace: "srgb" }, { quality: 90, progressive }),
+      )
+    : baseline;
   const app0End = 4 + ((plain[4] ?? 0) << 8) + (plain[5] ?? 0);
   const metadata = [
     segment(0xe1, concat([ascii("Exif\0\0"), exifTiff(orientation)])),
@@ -107,6 +114,12 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(concat([ascii(type), data])), 0);
   return concat([head, data, crc]);
+}
+
+/** A phone's trailer after EOI: a second picture with its own Exif (GPS) and vendor data. */
+export function withTrailer(jpeg: Uint8Array): Uint8Array {
+  const second = segment(0xe1, concat([ascii("Exif\0\0"), exifTiff(1)]));
+  return concat([jpeg, Uint8Array.of(0xff, 0xd8), second, ascii(`SEFH ${SECRETS.owner}`)]);
 }
 
 /** A PNG of `pattern(w, h)` (pngjs) with eXIf (GPS), tEXt (a comment) and iTXt (XMP) before IDAT. */

@@ -194,7 +194,7 @@ const imageSchema = z
     rightsNote: z.string(),
     metadataRemoved: z.array(z.enum(metadataKinds)).openapi({
       description:
-        "保存前にファイルから取り除いた情報（gps 位置情報 / exif / xmp / iptc / comment / text・第5-2(2)①）。画像データはそのまま",
+        "保存前にファイルから取り除いた情報（gps 位置情報 / exif / xmp / iptc / comment / text / trailer・第5-2(2)①）。画像データはそのまま",
     }),
     url: z.string().openapi({ description: "画像そのもの（職員のページ。セッションで取得）" }),
   })
