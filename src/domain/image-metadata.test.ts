@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { crc32 } from "node:zlib";
 import { PNG } from "pngjs";
 import { contains, phoneJpeg, phonePng, phoneWebp, SECRETS, withTrailer } from "../../test/support/images.ts";
 import { decodeJpegPixels, decodeWebpPixels } from "../publishing/jpeg-codec.ts";
@@ -107,6 +108,20 @@ test("a PNG loses eXIf, tEXt and iTXt (XMP); its other chunks and pixels are the
   const broken = new Uint8Array(bytes);
   broken[33] = 0x7f; // the eXIf chunk's length
   assert.equal(stripImageMetadata("image/png", broken).ok, false);
+});
+
+test("a rotated PNG keeps an eXIf with only its Orientation (valid CRC)", () => {
+  const { plain, bytes } = phonePng(8, 4, 6);
+  const result = ok(stripImageMetadata("image/png", bytes));
+  noSecrets(result.bytes);
+  const at = Buffer.from(result.bytes).indexOf(Buffer.from("eXIf", "latin1"));
+  assert.ok(at > 0, "an eXIf chunk is kept");
+  const length = Buffer.from(result.bytes).readUInt32BE(at - 4);
+  assert.deepEqual(readExif(result.bytes.subarray(at + 4, at + 4 + length)), { orientation: 6, gps: false });
+  assert.equal(result.bytes.length, plain.length + 12 + length, "the plain file and that one chunk");
+  const crc = Buffer.from(result.bytes).readUInt32BE(at + 4 + length);
+  assert.equal(crc, crc32(result.bytes.subarray(at, at + 4 + length)), "the chunk's CRC");
+  assert.deepEqual(PNG.sync.read(Buffer.from(result.bytes)).data, PNG.sync.read(Buffer.from(plain)).data);
 });
 
 test("a WebP loses its EXIF and XMP chunks; the VP8X flags and RIFF size follow; the pixels are the same", async () => {

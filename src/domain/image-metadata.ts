@@ -7,11 +7,13 @@
  *   photo is rotated (Orientation ≠ 1), a minimal Exif with that one tag takes its place so the
  *   photo still displays upright. The scans (SOS to EOI) are copied verbatim; data appended after
  *   EOI (a motion photo's video, vendor trailers, further pictures with their own Exif) is dropped.
- * - PNG: eXIf, tEXt, zTXt and iTXt chunks are dropped (CRCs of the others untouched).
+ * - PNG: eXIf, tEXt, zTXt and iTXt chunks are dropped (CRCs of the others untouched); a rotated
+ *   image keeps an eXIf with only its Orientation, as a JPEG does.
  * - WebP: EXIF and XMP chunks are dropped, the VP8X flags and the RIFF size follow.
  * - GIF: comment extensions and XMP application extensions are dropped.
  * A file whose structure does not hold (a length past its end) is refused, never stored half-read.
  */
+import { crc32 } from "node:zlib";
 
 /** What was removed, for the record and for the operator's note. */
 export type MetadataKind = "gps" | "exif" | "xmp" | "iptc" | "comment" | "text" | "trailer";
@@ -100,8 +102,8 @@ export function readExif(tiff: Uint8Array): { orientation: number | null; gps: b
   return { orientation, gps };
 }
 
-/** A minimal Exif APP1 payload ("Exif\0\0" + big-endian TIFF) holding only the Orientation tag. */
-export function orientationExif(orientation: number): Uint8Array {
+/** A minimal big-endian TIFF (Exif) block holding only the Orientation tag. */
+export function orientationTiff(orientation: number): Uint8Array {
   const tiff = new Uint8Array(26);
   const view = new DataView(tiff.buffer);
   tiff.set(ascii("MM"), 0);
@@ -113,7 +115,7 @@ export function orientationExif(orientation: number): Uint8Array {
   view.setUint32(14, 1); // count
   view.setUint16(18, orientation); // value, left-justified in the 4-byte field
   view.setUint32(22, 0); // no next IFD
-  return concat([EXIF_HEADER, tiff]);
+  return tiff;
 }
 
 // --- JPEG ------------------------------------------------------------------------------------
@@ -192,7 +194,8 @@ function stripJpeg(bytes: Uint8Array): Stripped {
       if (eoi !== null && eoi < bytes.length) removed.add("trailer");
       parts.push(bytes.subarray(pos, eoi ?? bytes.length));
       const orient = orientation !== null && orientation !== 1 ? orientation : null;
-      if (orient !== null) parts.splice(exifAt ?? 1, 0, jpegSegment(APP1, orientationExif(orient)));
+      if (orient !== null)
+        parts.splice(exifAt ?? 1, 0, jpegSegment(APP1, concat([EXIF_HEADER, orientationTiff(orient)])));
       return { ok: true, bytes: concat(parts), removed: sorted(removed) };
     }
     const payload = bytes.subarray(markerAt + 3, end);
@@ -217,6 +220,17 @@ function stripJpeg(bytes: Uint8Array): Stripped {
 
 const PNG_DROPPED = new Set(["eXIf", "tEXt", "zTXt", "iTXt"]);
 
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const typeBytes = ascii(type);
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(typeBytes, 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(concat([typeBytes, data])));
+  return out;
+}
+
 function stripPng(bytes: Uint8Array): Stripped {
   const malformed = (what: string): Stripped => ({
     ok: false,
@@ -233,8 +247,11 @@ function stripPng(bytes: Uint8Array): Stripped {
     if (end > bytes.length) return malformed(`チャンクの長さ ${length} がファイルの大きさと合いません`);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
     if (type === "eXIf") {
-      if (readExif(bytes.subarray(pos + 8, pos + 8 + length)).gps) removed.add("gps");
+      const exif = readExif(bytes.subarray(pos + 8, pos + 8 + length));
+      if (exif.gps) removed.add("gps");
       removed.add("exif");
+      if (exif.orientation !== null && exif.orientation !== 1)
+        parts.push(pngChunk("eXIf", orientationTiff(exif.orientation)));
     } else if (PNG_DROPPED.has(type)) {
       const xmp = hasPrefix(bytes.subarray(pos + 8, end), ascii("XML:com.adobe.xmp\0"));
       removed.add(xmp ? "xmp" : "text");

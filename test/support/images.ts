@@ -122,14 +122,17 @@ export function withTrailer(jpeg: Uint8Array): Uint8Array {
   return concat([jpeg, Uint8Array.of(0xff, 0xd8), second, ascii(`SEFH ${SECRETS.owner}`)]);
 }
 
-/** A PNG of `pattern(w, h)` (pngjs) with eXIf (GPS), tEXt (a comment) and iTXt (XMP) before IDAT. */
-export function phonePng(width = 8, height = 8) {
+/**
+ * A PNG of `pattern(w, h)` (pngjs) with eXIf (GPS, the orientation given), tEXt (a comment) and
+ * iTXt (XMP) before IDAT.
+ */
+export function phonePng(width = 8, height = 8, orientation = 1) {
   const image = new PNG({ width, height });
   image.data = Buffer.from(pattern(width, height).data);
   const plain = new Uint8Array(PNG.sync.write(image));
   const ihdrEnd = 8 + 25;
   const metadata = [
-    pngChunk("eXIf", exifTiff(6)),
+    pngChunk("eXIf", exifTiff(orientation)),
     pngChunk("tEXt", ascii(`Comment\0${SECRETS.owner}`)),
     pngChunk("iTXt", concat([ascii("XML:com.adobe.xmp\0\0\0\0\0"), utf8(XMP_PACKET)])),
   ];
