@@ -4,10 +4,12 @@
  * acting periods (職務代理・事務取扱), issuing password links; and the oversight page (/roles).
  */
 import { Hono } from "hono";
+import { raw } from "hono/html";
 import { actingFor, recordActing, revokeActing } from "../../app/acting.ts";
 import { issuePasswordLink } from "../../app/auth.ts";
 import { assignRole, listAssignments, revokeRole, rolesOf } from "../../app/roles.ts";
-import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from "../../app/staff.ts";
+import { createStaff, getStaff, setStaffActive, updateStaff } from "../../app/staff.ts";
+import { staffDirectoryPage } from "../../app/staff-directory-cache.ts";
 import { listTransfers } from "../../app/transfers.ts";
 import { resetTwoFactor } from "../../app/two-factor.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
@@ -107,7 +109,7 @@ export function staffRoutes() {
     const departmentId = Number(c.req.query("department") ?? "") || undefined;
     const status = c.req.query("status") ?? "active";
     const [result, options] = await Promise.all([
-      searchStaff(ctx, {
+      staffDirectoryPage(ctx, {
         actor,
         filter: {
           text: q || undefined,
@@ -115,6 +117,11 @@ export function staffRoutes() {
           active: status === "all" ? undefined : status === "active",
         },
         page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+        version: c.var.session?.staffDirectoryVersion ?? null,
+        render: ({ rows, total }) => ({
+          total,
+          html: String(cardTable({ caption: `検索結果 ${total}件`, columns: staffColumns, rows })),
+        }),
       }),
       placementOptions(ctx),
     ]);
@@ -162,9 +169,7 @@ export function staffRoutes() {
           />
           <button type="submit">検索</button>
         </form>
-        <div class="table-wrap">
-          {cardTable({ caption: `検索結果 ${result.total}件`, columns: staffColumns, rows: result.rows })}
-        </div>
+        <div class="table-wrap">{raw(result.html)}</div>
         <Pagination
           basePath="/staff"
           query={{ q, department: departmentId ? String(departmentId) : undefined, status }}
