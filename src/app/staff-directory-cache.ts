@@ -17,12 +17,12 @@ import * as repo from "../db/repos/staff.ts";
 import { authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
 
-/** A page as kept: its rendered HTML and the filter's total. */
-export type KeptPage = { html: string; total: number };
+/** A page as kept: its rendered HTML (UTF-8) and the filter's total. */
+export type KeptPage = { html: Uint8Array; total: number };
 
 /** Most pages kept per database. */
 export const MAX_ENTRIES = 256;
-/** Most bytes (UTF-16 code units of keys and HTML, times two) kept per database. */
+/** Most bytes (of the HTML, and the keys at two bytes a character) kept per database. */
 export const MAX_BYTES = 8 * 1024 * 1024;
 
 type Entry = { page: KeptPage; bytes: number };
@@ -53,7 +53,7 @@ function keyOf(version: string, filter: repo.StaffFilter, page: { offset: number
 }
 
 function keep(store: Store, key: string, page: KeptPage): void {
-  const bytes = 2 * (key.length + page.html.length);
+  const bytes = 2 * key.length + page.html.byteLength;
   if (bytes > MAX_BYTES) return;
   const old = store.entries.get(key);
   if (old) {

@@ -39,6 +39,11 @@ async function staffList(b: Browser, query = ""): Promise<string> {
 
 test("a page asked for again is answered from memory", async () => {
   const first = await staffList(member);
+  assert.match(
+    first,
+    /^<!doctype html><html[\s\S]*<div class="table-wrap"><table data-cards="">[\s\S]*<\/table><\/div>[\s\S]*<\/html>$/,
+  );
+  assert.ok(!first.includes("snsgov:kept"), "the kept rows take the place of their mark");
   const before = keptPages(app.ctx.db).entries;
   assert.ok(before >= 1, "the page is kept");
   // With the version trigger off, a change goes unseen: the rows come from memory, not the table.

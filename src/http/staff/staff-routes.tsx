@@ -4,7 +4,6 @@
  * acting periods (職務代理・事務取扱), issuing password links; and the oversight page (/roles).
  */
 import { Hono } from "hono";
-import { raw } from "hono/html";
 import { actingFor, recordActing, revokeActing } from "../../app/acting.ts";
 import { issuePasswordLink } from "../../app/auth.ts";
 import { assignRole, listAssignments, revokeRole, rolesOf } from "../../app/roles.ts";
@@ -19,7 +18,17 @@ import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { placementOptions } from "../placement.ts";
-import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
+import {
+  actorOf,
+  csrfOf,
+  done,
+  formBody,
+  intParam,
+  keptHtmlHere,
+  render,
+  renderWithKept,
+  submit,
+} from "../render.tsx";
 import { type CardColumn, cardTable, html, rendered } from "../views/card-table.ts";
 import {
   Badge,
@@ -120,13 +129,15 @@ export function staffRoutes() {
         version: c.var.session?.staffDirectoryVersion ?? null,
         render: ({ rows, total }) => ({
           total,
-          html: String(cardTable({ caption: `検索結果 ${total}件`, columns: staffColumns, rows })),
+          html: Buffer.from(
+            String(cardTable({ caption: `検索結果 ${total}件`, columns: staffColumns, rows })),
+          ),
         }),
       }),
       placementOptions(ctx),
     ]);
     const manage = can(actor, "staff.manage");
-    return render(
+    return renderWithKept(
       c,
       "職員の一覧",
       <>
@@ -169,7 +180,7 @@ export function staffRoutes() {
           />
           <button type="submit">検索</button>
         </form>
-        <div class="table-wrap">{raw(result.html)}</div>
+        <div class="table-wrap">{keptHtmlHere}</div>
         <Pagination
           basePath="/staff"
           query={{ q, department: departmentId ? String(departmentId) : undefined, status }}
@@ -178,6 +189,7 @@ export function staffRoutes() {
           total={result.total}
         />
       </>,
+      result.html,
     );
   });
 
