@@ -2,7 +2,7 @@
  * The staff list's rows and total are kept in memory per data version (app/staff-directory-cache.ts):
  * a change to what the rows show (a person, a department's, division's or position's name), made
  * through the application or straight in the database as another instance or psql would, shows
- * on the very next request; what depends on the viewer (the buttons for managing staff) is never
+ * on the very next request (the search form's choice of departments too); what depends on the viewer (the buttons for managing staff) is never
  * taken from another viewer's page; requests running while changes commit never show an older
  * state than the last change committed before they started.
  */
@@ -98,6 +98,7 @@ test("a unit's or post's new name shows in the rows on the next request", async 
     const page = await staffList(member);
     assert.match(page, /<td data-label="所属">未来政策部 広報戦略課<\/td>/);
     assert.match(page, /<td data-label="職">主任主事<\/td>/);
+    assert.match(page, /<option[^>]*>未来政策部<\/option>/, "and in the search form's choices");
   } finally {
     await app.ctx.db.execute(
       sql`update divisions set name = '広報広聴課' where id = ${org.divisions.kouhou.id}`,

@@ -117,6 +117,7 @@ export function staffRoutes() {
     const q = c.req.query("q")?.trim() ?? "";
     const departmentId = Number(c.req.query("department") ?? "") || undefined;
     const status = c.req.query("status") ?? "active";
+    const version = c.var.session?.staffDirectoryVersion ?? null;
     const [result, options] = await Promise.all([
       staffDirectoryPage(ctx, {
         actor,
@@ -126,7 +127,7 @@ export function staffRoutes() {
           active: status === "all" ? undefined : status === "active",
         },
         page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
-        version: c.var.session?.staffDirectoryVersion ?? null,
+        version,
         render: ({ rows, total }) => ({
           total,
           html: Buffer.from(
@@ -134,7 +135,7 @@ export function staffRoutes() {
           ),
         }),
       }),
-      placementOptions(ctx),
+      placementOptions(ctx, version),
     ]);
     const manage = can(actor, "staff.manage");
     return renderWithKept(
