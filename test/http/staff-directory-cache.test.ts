@@ -144,6 +144,35 @@ test("requests during changes never show a state older than the last committed c
   }
 });
 
+test("transactions changing staff lock the version last: no deadlock between them", async () => {
+  const gate = () => {
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { opened, open: () => open() };
+  };
+  const firstChanged = gate();
+  const secondLocked = gate();
+  // The first changes a person, then waits for a lock the second holds while changing another
+  // person: had the version row been locked with the first change, each would wait for the other.
+  const first = app.ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`update staff set kana = 'かんさ はなこ' where id = ${org.staff.auditor.id}`);
+    firstChanged.open();
+    await secondLocked.opened;
+    await tx.execute(sql`select pg_advisory_xact_lock(190019)`);
+  });
+  const second = app.ctx.db.transaction(async (tx) => {
+    await firstChanged.opened;
+    await tx.execute(sql`select pg_advisory_xact_lock(190019)`);
+    secondLocked.open();
+    await tx.execute(sql`update staff set kana = 'そうむ しゅじ' where id = ${org.staff.soumuStaff.id}`);
+  });
+  await Promise.all([first, second]);
+  const page = await staffList(member);
+  assert.ok(page.includes("かんさ はなこ") && page.includes("そうむ しゅじ"), "both changes show");
+});
+
 test("the pages kept stay within their bounds", async () => {
   for (let page = 1; page <= 300; page++) await staffList(member, `?page=${page}`);
   const kept = keptPages(app.ctx.db);
