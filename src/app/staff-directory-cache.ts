@@ -1,8 +1,10 @@
 /**
- * The staff list's pages kept in memory per data version: a page's rendered rows and its total
- * depend only on the staff table and the names of departments, divisions and positions (no part
- * of them depends on who looks: every column and the link to each person are the same for every
- * holder of `staff.read`), so they are kept under the `staff_directory` data version, which
+ * The staff list's pages kept in memory per data version: a page's rendered body (its rows, total,
+ * search form and page links) depends only on the staff table, the names of departments,
+ * divisions and positions, the query, and what the viewer may do that it shows (the buttons for
+ * managing and exporting staff: the caller's `variant`, part of the key; every column and the
+ * link to each person are the same for every holder of `staff.read`), so it is kept under the
+ * `staff_directory` data version, which
  * triggers set with every transaction changing one of those tables (migration 0019) and which
  * every signed-in request reads in its session statement (repos/auth.ts `findSessionWithPerson`).
  * A kept page costs no statement of its own; a change, by this instance, another one or any SQL
@@ -17,7 +19,7 @@ import * as repo from "../db/repos/staff.ts";
 import { authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
 
-/** A page as kept: its rendered HTML (UTF-8) and the filter's total. */
+/** A page as kept: its rendered body (UTF-8) and the filter's total. */
 export type KeptPage = { html: Uint8Array; total: number };
 
 /** Most pages kept per database. */
@@ -40,9 +42,15 @@ function storeOf(db: Db): Store {
 }
 
 /** A page's key: the version, the filter and the page (separated by a character no value has). */
-function keyOf(version: string, filter: repo.StaffFilter, page: { offset: number; limit: number }): string {
+function keyOf(
+  version: string,
+  variant: string,
+  filter: repo.StaffFilter,
+  page: { offset: number; limit: number },
+): string {
   return [
     version,
+    variant,
     filter.text ?? "",
     filter.departmentId ?? "",
     filter.divisionId ?? "",
@@ -71,7 +79,7 @@ function keep(store: Store, key: string, page: KeptPage): void {
 
 /**
  * One page of the staff list, rendered by `render` from its rows (with their units' names, read
- * in the same statement) and total, or as kept for `version`. Without a version (no row in
+ * in the same statement) and total, or as kept for `version` and `variant`. Without a version (no row in
  * `data_versions`), the page is read and rendered every time.
  */
 export async function staffDirectoryPage(
@@ -81,11 +89,14 @@ export async function staffDirectoryPage(
     filter: repo.StaffFilter;
     page: { offset: number; limit: number };
     version: string | null;
-    render: (result: { rows: repo.StaffView[]; total: number }) => KeptPage;
+    /** Whatever else the rendered HTML depends on (the viewer's permissions it shows, as text). */
+    variant: string;
+    render: (result: { rows: repo.StaffView[]; total: number }) => KeptPage | Promise<KeptPage>;
   },
 ): Promise<KeptPage> {
   await authorize(ctx, props.actor, "staff.read");
-  const key = props.version === null ? undefined : keyOf(props.version, props.filter, props.page);
+  const key =
+    props.version === null ? undefined : keyOf(props.version, props.variant, props.filter, props.page);
   const store = storeOf(ctx.db);
   const kept = key === undefined ? undefined : store.entries.get(key);
   if (key !== undefined && kept) {
@@ -94,7 +105,7 @@ export async function staffDirectoryPage(
     store.entries.set(key, kept);
     return kept.page;
   }
-  const page = props.render(await repo.searchStaff(ctx.db, props.filter, props.page));
+  const page = await props.render(await repo.searchStaff(ctx.db, props.filter, props.page));
   if (key !== undefined) keep(store, key, page);
   return page;
 }

@@ -123,6 +123,14 @@ test("the buttons for managing staff follow the viewer, not the kept page", asyn
   assert.ok((await staffList(admin)).includes("職員を追加"));
 });
 
+test("the search form shows the status as asked, not the one of a kept page with the same rows", async () => {
+  const inactive = await staffList(member, "?status=inactive");
+  assert.match(inactive, /<option value="inactive" selected="">/);
+  // Anything but all or active lists the inactive people too; the form keeps what was asked.
+  const other = await staffList(member, "?status=retired");
+  assert.doesNotMatch(other, /<option value="inactive" selected="">/);
+});
+
 test("requests during changes never show a state older than the last committed change", async () => {
   let running = true;
   // Other requests keep reading (and keeping) pages while the names change.
