@@ -53,7 +53,7 @@ const holderLink = (holders: Staff[], otherwise: { href: string; text: string })
 };
 
 async function orgItems(ctx: AppContext): Promise<SetupItem[]> {
-  // The organisation's lists from memory (org-cache.ts: dropped by every committed change to it).
+  // The organisation's lists from memory (org/cache.ts: dropped by every committed change to it).
   const [{ departments, divisions }, staffCount] = await Promise.all([
     orgLists(ctx),
     staffRepo.countActiveStaffOutside(ctx.db, SETUP_DEPARTMENT_CODE),

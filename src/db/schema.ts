@@ -320,6 +320,17 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_staff_idx").on(t.staffId)],
 );
 
+/**
+ * Data versions: one row per kind of derived page data kept in memory (`staff_directory`: the
+ * staff list's rows and totals, app/staff/directory-cache.ts). Triggers (migration 0019) set a
+ * row's version to the id of every transaction that changes a table its data is read from, so a
+ * change becomes visible with the commit that makes it, whichever instance or SQL client made it.
+ */
+export const dataVersions = pgTable("data_versions", {
+  name: text("name").primaryKey(),
+  version: bigint("version", { mode: "bigint" }).notNull(),
+});
+
 /** System settings edited by administrators (e.g. which roles must use two-factor login). */
 export const settings = pgTable("settings", {
   key: text("key").primaryKey(),

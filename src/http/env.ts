@@ -15,6 +15,8 @@ export type SessionInfo = {
   secondFactorMissing: boolean;
   /** Their unread notifications (up to 100), read with the session. */
   unreadNotifications: number;
+  /** The staff list's data version, read with the session (app/staff/directory-cache.ts). */
+  staffDirectoryVersion: string | null;
 };
 
 export type AppEnv = {

@@ -53,6 +53,35 @@ export function render(
   body: Child,
   status: 200 | 500 | ErrorStatus = 200,
 ) {
+  return c.html(pageHtml(c, title, body), status);
+}
+
+const KEPT_MARK = "<!--snsgov:kept-->";
+
+/** Where `renderWithKept` puts its kept HTML in a page's body (once). */
+export const keptHtmlHere = raw(KEPT_MARK);
+
+const utf8 = new TextEncoder();
+
+/**
+ * Renders a staff page whose body holds, at `keptHtmlHere`, HTML kept as UTF-8 bytes (finished:
+ * its tables labelled already): the page around it is rendered, and the bytes are copied in
+ * without being decoded, scanned or encoded again.
+ */
+export function renderWithKept(c: Context<AppEnv>, title: string, body: Child, kept: Uint8Array) {
+  const page = pageHtml(c, title, body);
+  const at = page.indexOf(KEPT_MARK);
+  if (at === -1) throw new Error("the page has no place for its kept HTML");
+  const bytes = Buffer.concat([
+    utf8.encode(page.slice(0, at)),
+    kept,
+    utf8.encode(page.slice(at + KEPT_MARK.length)),
+  ]);
+  return c.body(bytes, 200, { "Content-Type": "text/html; charset=UTF-8" });
+}
+
+/** A staff page's HTML: the body in the layout, its tables labelled. */
+function pageHtml(c: Context<AppEnv>, title: string, body: Child): string {
   const session = c.var.session;
   // The body first, so that the problems its forms declare can lead the page (error-summary.tsx).
   const content = collectErrorSummaries(() => String(<>{body}</>));
@@ -71,7 +100,7 @@ export function render(
       {raw(content.html)}
     </Page>
   );
-  return c.html(`<!doctype html>${labelTableCells(String(html))}`, status);
+  return `<!doctype html>${labelTableCells(String(html))}`;
 }
 
 /** Redirects after a successful POST, with a message for the next page. */

@@ -292,6 +292,8 @@ export type ResolvedSession = {
   secondFactorMissing: boolean;
   /** Their unread notifications, up to UNREAD_CAP (the header's count). */
   unreadNotifications: number;
+  /** The staff list's data version, read in the same statement (app/staff/directory-cache.ts). */
+  staffDirectoryVersion: string | null;
 };
 
 /**
@@ -326,6 +328,7 @@ export async function resolveSession(ctx: AppContext, rawId: string): Promise<Re
     createdAt: session.createdAt,
     secondFactorMissing: !found.totpEnabled && actor.grants.some((g) => required.includes(g.role)),
     unreadNotifications: found.unread,
+    staffDirectoryVersion: found.staffDirectoryVersion,
   };
 }
 

@@ -1,9 +1,12 @@
 /**
  * The organisation's lists (departments, divisions, positions) kept in memory for the staff
  * pages' selects and names, so a page does not read three tables on every request. The copy is
- * dropped after every committed change to the organisation in this process (`orgCacheFeature`)
- * and is at most 60 seconds old on the context's clock (a change made by another instance on the
- * same PostgreSQL). Names and choices only: nothing here decides a permission.
+ * dropped after every committed change to the organisation in this process (`orgCacheFeature`).
+ * A caller that read the `staff_directory` data version (set by triggers with every change to the
+ * organisation's tables, migration 0019; signed-in requests read it with their session) gets a
+ * copy made at that version, so a change made by another instance or by SQL shows at once;
+ * without a version, a copy is at most 60 seconds old on the context's clock. Names and choices
+ * only: nothing here decides a permission.
  */
 import { listDepartments, listDivisions, listPositions } from "../../db/repos/org.ts";
 import type { AppContext } from "../context.ts";
@@ -22,7 +25,8 @@ const TTL_MS = 60_000;
 const orgTargets = new Set(["department", "division", "position", "organisation"]);
 
 let generation = 0;
-const copies = new WeakMap<AppContext, { generation: number; madeAt: number; lists: Promise<OrgLists> }>();
+type Copy = { generation: number; madeAt: number; version: string | null; lists: Promise<OrgLists> };
+const copies = new WeakMap<AppContext, Copy>();
 
 async function load(ctx: AppContext): Promise<OrgLists> {
   const [departments, divisions, positions] = await Promise.all([
@@ -33,14 +37,24 @@ async function load(ctx: AppContext): Promise<OrgLists> {
   return { departments, divisions, positions };
 }
 
-/** Every department, division and position (inactive ones too), as the repos list them. */
-export function orgLists(ctx: AppContext): Promise<OrgLists> {
+/** Whether a copy may answer: made since this process's last change, at the version or recently. */
+function current(copy: Copy, now: number, version: string | null): boolean {
+  if (copy.generation !== generation) return false;
+  if (version !== null) return copy.version === version;
+  return now - copy.madeAt < TTL_MS && now >= copy.madeAt;
+}
+
+/**
+ * Every department, division and position (inactive ones too), as the repos list them.
+ * @param version the `staff_directory` data version the caller read, if any: the copy is then
+ *   read at or after it
+ */
+export function orgLists(ctx: AppContext, version: string | null = null): Promise<OrgLists> {
   const now = ctx.clock.now().getTime();
   const copy = copies.get(ctx);
-  if (copy && copy.generation === generation && now - copy.madeAt < TTL_MS && now >= copy.madeAt)
-    return copy.lists;
+  if (copy && current(copy, now, version)) return copy.lists;
   const lists = load(ctx);
-  const made = { generation, madeAt: now, lists };
+  const made = { generation, madeAt: now, version, lists };
   copies.set(ctx, made);
   // A failed read is not kept.
   lists.catch(() => {

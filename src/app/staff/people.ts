@@ -66,7 +66,7 @@ function duplicateMessage(input: StaffInput): string {
 
 /**
  * One page of the staff directory and the total. The page is read from `staff` alone and its
- * units are named from the organisation in memory (org-cache.ts: fresh after a change in this
+ * units are named from the organisation in memory (org/cache.ts: fresh after a change in this
  * process, at most a minute old for one made by another instance); a person placed in a unit the
  * copy does not know yet is read with the names from the database instead.
  */

@@ -9,6 +9,7 @@ import type { Db } from "../client.ts";
 import {
   actingAssignments,
   apiTokens,
+  dataVersions,
   departments,
   divisions,
   loginThrottle,
@@ -80,6 +81,8 @@ export type SessionExtras = {
   totpEnabled: boolean;
   /** Their unread notifications, counted up to `unreadCap`. */
   unread: number;
+  /** The staff list's data version (`data_versions`), or null when it has no row. */
+  staffDirectoryVersion: string | null;
 };
 
 const assignmentJson = z.object({
@@ -129,6 +132,8 @@ function sessionLookup(db: Db) {
       unread: sql<number>`(select count(*)::int from (select 1 from ${notifications} n
         where n.recipient_id = ${sessions.staffId} and n.read_at is null
         limit ${sql.placeholder("unreadCap")}) u)`,
+      staffDirectoryVersion: sql<string | null>`(select dv.version::text from ${dataVersions} dv
+        where dv.name = 'staff_directory')`,
     })
     .from(sessions)
     .innerJoin(staff, eq(staff.id, sessions.staffId))
@@ -181,6 +186,7 @@ export async function findSessionWithPerson(
     requireTwoFactorRoles: row.requireTwoFactorRoles,
     totpEnabled: row.totpEnabled === true,
     unread: Number(row.unread),
+    staffDirectoryVersion: row.staffDirectoryVersion,
   };
 }
 

@@ -7,7 +7,8 @@ import { Hono } from "hono";
 import { issuePasswordLink } from "../../app/auth/sessions.ts";
 import { resetTwoFactor } from "../../app/auth/two-factor.ts";
 import { actingFor, recordActing, revokeActing } from "../../app/staff/acting.ts";
-import { createStaff, getStaff, searchStaff, setStaffActive, updateStaff } from "../../app/staff/people.ts";
+import { staffDirectoryPage } from "../../app/staff/directory-cache.ts";
+import { createStaff, getStaff, setStaffActive, updateStaff } from "../../app/staff/people.ts";
 import { assignRole, listAssignments, revokeRole, rolesOf } from "../../app/staff/roles.ts";
 import { listTransfers } from "../../app/staff/transfers.ts";
 import { findCredentials } from "../../db/repos/auth.ts";
@@ -17,7 +18,17 @@ import { can } from "../../domain/policy.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { orgNames } from "../org-names.ts";
 import { placementOptions } from "../placement.ts";
-import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
+import {
+  actorOf,
+  csrfOf,
+  done,
+  formBody,
+  intParam,
+  keptHtmlHere,
+  render,
+  renderWithKept,
+  submit,
+} from "../render.tsx";
 import { type CardColumn, cardTable, html, rendered } from "../views/card-table.ts";
 import {
   Badge,
@@ -33,6 +44,7 @@ import {
   TextField,
 } from "../views/components.tsx";
 import { DateText } from "../views/dates.tsx";
+import { labelTableCells } from "../views/table-cards.ts";
 import { roleRoutes } from "./role-routes.tsx";
 import { RolesSection } from "./staff-roles-section.tsx";
 
@@ -106,74 +118,80 @@ export function staffRoutes() {
     const q = c.req.query("q")?.trim() ?? "";
     const departmentId = Number(c.req.query("department") ?? "") || undefined;
     const status = c.req.query("status") ?? "active";
-    const [result, options] = await Promise.all([
-      searchStaff(ctx, {
-        actor,
-        filter: {
-          text: q || undefined,
-          departmentId,
-          active: status === "all" ? undefined : status === "active",
-        },
-        page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
-      }),
-      placementOptions(ctx),
-    ]);
+    const version = c.var.session?.staffDirectoryVersion ?? null;
     const manage = can(actor, "staff.manage");
-    return render(
-      c,
-      "職員の一覧",
-      <>
-        <h1>職員の一覧</h1>
-        <div class="actions">
-          {manage ? (
-            <>
-              <a class="button" href="/staff/new">
-                職員を追加
-              </a>
-              <a class="button secondary" href="/staff/import">
-                CSVから取り込む
-              </a>
-            </>
-          ) : null}
-          {can(actor, "staff.export") ? (
-            <a class="button secondary" href="/staff/export.csv">
-              CSVで書き出す
-            </a>
-          ) : null}
-        </div>
-        <form method="get" action="/staff" class="filters" aria-label="職員の検索">
-          <TextField name="q" label="氏名・ふりがな・職員番号・メール" type="search" value={q} />
-          <SelectField
-            name="department"
-            label="部"
-            options={options.departments}
-            blank="すべて"
-            value={departmentId ? String(departmentId) : ""}
-          />
-          <SelectField
-            name="status"
-            label="状態"
-            options={[
-              { value: "active", label: "在職" },
-              { value: "inactive", label: "無効（退職等）" },
-              { value: "all", label: "すべて" },
-            ]}
-            value={status}
-          />
-          <button type="submit">検索</button>
-        </form>
-        <div class="table-wrap">
-          {cardTable({ caption: `検索結果 ${result.total}件`, columns: staffColumns, rows: result.rows })}
-        </div>
-        <Pagination
-          basePath="/staff"
-          query={{ q, department: departmentId ? String(departmentId) : undefined, status }}
-          page={page}
-          pageSize={PAGE_SIZE}
-          total={result.total}
-        />
-      </>,
-    );
+    const exportable = can(actor, "staff.export");
+    const filter = {
+      text: q || undefined,
+      departmentId,
+      active: status === "all" ? undefined : status === "active",
+    };
+    const body = await staffDirectoryPage(ctx, {
+      actor,
+      filter,
+      page: { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+      version,
+      // The buttons this viewer may use, and the status as asked (the form shows it).
+      variant: `${Number(manage)}${Number(exportable)}\u0000${status}`,
+      render: async ({ rows, total }) => {
+        const options = await placementOptions(ctx, version);
+        const html = (
+          <>
+            <h1>職員の一覧</h1>
+            <div class="actions">
+              {manage ? (
+                <>
+                  <a class="button" href="/staff/new">
+                    職員を追加
+                  </a>
+                  <a class="button secondary" href="/staff/import">
+                    CSVから取り込む
+                  </a>
+                </>
+              ) : null}
+              {exportable ? (
+                <a class="button secondary" href="/staff/export.csv">
+                  CSVで書き出す
+                </a>
+              ) : null}
+            </div>
+            <form method="get" action="/staff" class="filters" aria-label="職員の検索">
+              <TextField name="q" label="氏名・ふりがな・職員番号・メール" type="search" value={q} />
+              <SelectField
+                name="department"
+                label="部"
+                options={options.departments}
+                blank="すべて"
+                value={departmentId ? String(departmentId) : ""}
+              />
+              <SelectField
+                name="status"
+                label="状態"
+                options={[
+                  { value: "active", label: "在職" },
+                  { value: "inactive", label: "無効（退職等）" },
+                  { value: "all", label: "すべて" },
+                ]}
+                value={status}
+              />
+              <button type="submit">検索</button>
+            </form>
+            <div class="table-wrap">
+              {cardTable({ caption: `検索結果 ${total}件`, columns: staffColumns, rows })}
+            </div>
+            <Pagination
+              basePath="/staff"
+              query={{ q, department: departmentId ? String(departmentId) : undefined, status }}
+              page={page}
+              pageSize={PAGE_SIZE}
+              total={total}
+            />
+          </>
+        );
+        return { total, html: Buffer.from(labelTableCells(String(html))) };
+      },
+    });
+    return renderWithKept(c, "職員の一覧", keptHtmlHere, body.html);
   });
 
   const staffForm = async (
