@@ -554,6 +554,13 @@ async function copyTable(
   return total;
 }
 
+/**
+ * Tables of derived state that the target's own migrations fill and that are not copied: the
+ * data versions (migration 0019) are transaction ids of the database they were written in; the
+ * target's row is set by its own triggers as the copy writes the staff and units.
+ */
+export const DERIVED_TABLES: ReadonlySet<string> = new Set(["data_versions"]);
+
 async function refuseNonEmpty(write: Query, tables: string[]): Promise<void> {
   const filled: string[] = [];
   for (const table of tables) {
@@ -681,7 +688,7 @@ async function copyAll(
     }
   }
   const order = foreignKeyOrder(
-    sourceTables.map((t) => t.name),
+    sourceTables.map((t) => t.name).filter((name) => !DERIVED_TABLES.has(name)),
     await readForeignKeys(read),
   );
   const byName = new Map(sourceTables.map((t) => [t.name, t]));
