@@ -10,8 +10,6 @@
 import { listOperators } from "../../db/repos/accounts.ts";
 import { type OutboxRow, updateOutbox } from "../../db/repos/platform-publishing.ts";
 import type { Post } from "../../db/repos/posts.ts";
-import { openTask } from "../../db/repos/tasks.ts";
-import { tokyoDate } from "../../domain/dates.ts";
 import { audienceLabel, narrowcastFailureReason, storedAudience } from "../../domain/line-audience.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import {
@@ -23,6 +21,7 @@ import {
 import { change } from "../audit/record.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { openOutboxTask } from "./outbox-task.ts";
 
 /** The outbox row being followed, with its post and the platform's connector. */
 export type DeliveryRow = { row: OutboxRow; post: Post; connector: Connector; accountName: string };
@@ -145,15 +144,13 @@ async function deliveryOverdue(
   const reason =
     "LINEが絞り込み配信を受け付けてから24時間たちましたが、まだ配信が終わっていません（LINEの状況: 配信待ち）。LINE公式アカウントの管理画面で配信の状況を確認してください。snsgovは引き続き状況を問い合わせます。";
   await change(ctx, actor, "post.delivery_overdue", async (tx, at) => {
-    const task = await openTask(tx, {
+    const task = await openOutboxTask(tx, {
+      row,
+      post,
       kind: DELIVERY_OVERDUE,
-      accountId: post.accountId,
-      assigneeId: post.authorId,
       title: `「${loaded.accountName}」へのLINEの絞り込み配信が終わっていません。配信の状況を確認してください`,
-      clause: "",
-      dueDate: tokyoDate(at),
-      cause: { postId: post.id, outboxId: row.id, reason },
-      openedAt: at,
+      reason,
+      at,
     });
     await updateOutbox(
       tx,

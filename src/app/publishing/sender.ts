@@ -62,6 +62,7 @@ import { recordPublishing } from "../posts/publishing.ts";
 import { connectorFor } from "./connectors.ts";
 import { pollDelayMs, pollDelivery } from "./delivery.ts";
 import { freshCredentials } from "./fresh-credentials.ts";
+import { openOutboxTask } from "./outbox-task.ts";
 import { imagesForPlatform, type SentMedia } from "./platform-media.ts";
 
 /** The actor the publisher records as. */
@@ -225,15 +226,13 @@ async function failRow(
 ): Promise<void> {
   const { row, post } = loaded;
   await change(ctx, publisherActor, "post.publish_failed", async (tx, at) => {
-    const task = await openTask(tx, {
+    const task = await openOutboxTask(tx, {
+      row,
+      post,
       kind: PUBLISH_FAILED,
-      accountId: post.accountId,
-      assigneeId: post.authorId,
       title: `「${loaded.accountName}」への自動発信ができませんでした。理由を確認して対応してください`,
-      clause: "",
-      dueDate: tokyoDate(at),
-      cause: { postId: post.id, outboxId: row.id, reason },
-      openedAt: at,
+      reason,
+      at,
     });
     await updateOutbox(
       tx,
