@@ -94,9 +94,17 @@ export async function setAcknowledgementScope(
   });
 }
 
+const newestReads = readMemo<repo.GuidelineVersionSummary | undefined>();
+
+/** The newest published version, read once per page (the dashboard's tasks and rates). */
+function newestPublished(ctx: AppContext): Promise<repo.GuidelineVersionSummary | undefined> {
+  return readOnce(ctx, newestReads, "", () => repo.newestPublished(ctx.db));
+}
+
 async function currentVersion(ctx: AppContext): Promise<repo.GuidelineVersionSummary> {
   await ensureShippedVersion(ctx);
-  const version = await repo.newestPublished(ctx.db);
+  // None read earlier in the request: the shipped version may have been recorded just now.
+  const version = (await newestPublished(ctx)) ?? (await repo.newestPublished(ctx.db));
   if (!version) throw notFound("ガイドラインの版");
   return version;
 }
@@ -254,7 +262,7 @@ export async function sendAcknowledgementReminders(ctx: AppContext, actor: Actor
  */
 export async function acknowledgementTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   const [version, required] = await Promise.all([
-    repo.newestPublished(ctx.db),
+    newestPublished(ctx),
     acknowledgementScope(ctx).then((scope) => repo.requiredPeople(ctx.db, { staffId: actor.staffId, scope })),
   ]);
   if (required.length === 0) return [];
