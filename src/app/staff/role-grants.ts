@@ -9,7 +9,7 @@ import {
   actingOf,
   actingOn,
   activeHeads,
-  assignmentsOfRole,
+  assignmentsOfRoles,
   findStaff,
   listAssignments,
   placementOf,
@@ -81,11 +81,19 @@ export async function holdersOfRoles(
 ): Promise<Staff[][]> {
   const today = tokyoDate(at);
   const derived = roles.some((r) => isDerivedRole(r));
-  const [heads, acting, admins] = await Promise.all([
+  const assigned = roles.filter((r) => !isDerivedRole(r));
+  // The administrators only when an oversight role is asked (not held with admin, 9).
+  const read = assigned.some((r) => isOversightRole(r)) ? [...assigned, "admin"] : assigned;
+  const [heads, acting, assignments] = await Promise.all([
     derived ? activeHeads(db) : [],
     derived ? actingOn(db, today) : [],
-    roles.some((r) => !isDerivedRole(r) && isOversightRole(r)) ? adminIds(db, today) : new Set<number>(),
+    assignmentsOfRoles(db, read),
   ]);
+  const admins = new Set(
+    assignments
+      .filter((r) => r.assignment.role === "admin" && assignmentInEffect(r.assignment, today))
+      .map((r) => r.person.id),
+  );
   const actingPeople = new Map<number, Promise<Staff | undefined>>();
   const actingPerson = (id: number) => {
     const known = actingPeople.get(id) ?? findStaff(db, id);
@@ -108,20 +116,12 @@ export async function holdersOfRoles(
         return [...byId.values()];
       }
       const excluded = isOversightRole(role) ? admins : new Set<number>();
-      for (const { person, assignment } of await assignmentsOfRole(db, role)) {
-        if (!assignmentInEffect(assignment, today) || excluded.has(person.id)) continue;
+      for (const { person, assignment } of assignments) {
+        if (assignment.role !== role || !assignmentInEffect(assignment, today) || excluded.has(person.id))
+          continue;
         byId.set(person.id, person);
       }
       return [...byId.values()];
     }),
-  );
-}
-
-/** Who holds `admin` by an assignment in effect on `today`. */
-async function adminIds(db: Db, today: string): Promise<Set<number>> {
-  return new Set(
-    (await assignmentsOfRole(db, "admin"))
-      .filter((r) => assignmentInEffect(r.assignment, today))
-      .map((r) => r.person.id),
   );
 }
