@@ -22,6 +22,12 @@ export type AppContext = {
   config: Config;
   events: EventBus;
   log: Logger;
+  /**
+   * Present while one page request is answered (`read-once.ts`): the token its repeated pure
+   * reads are kept under (a fresh object per request, never shared between requests or people),
+   * and the lasting context the request's copy was made from (what process-wide caches key on).
+   */
+  request?: { readonly lasting: AppContext };
 };
 
 /** Who is acting: a signed-in person (by page or API token), or the system itself. */

@@ -18,7 +18,7 @@ import { change } from "./audit/record.ts";
 import { allowed, authorize } from "./authorize.ts";
 import type { Actor, AppContext } from "./context.ts";
 import { orgLists } from "./org/cache.ts";
-import { holdersOf, offices } from "./staff/role-grants.ts";
+import { holdersOfRoles, offices } from "./staff/role-grants.ts";
 import { officeText } from "./staff/roles.ts";
 
 /** One step of the checklist. */
@@ -233,13 +233,11 @@ async function backupItem(ctx: AppContext): Promise<SetupItem> {
  */
 export async function setupChecklist(ctx: AppContext, props: { actor: Actor }): Promise<SetupItem[] | null> {
   if (props.actor.kind !== "staff" || !allowed(props.actor, "settings.manage")) return null;
-  const [policy, security, consultation, auditors, heads] = await Promise.all([
-    holdersOf(ctx.db, "policy_director", ctx.clock.now()),
-    holdersOf(ctx.db, "security_director", ctx.clock.now()),
-    holdersOf(ctx.db, "consultation_desk", ctx.clock.now()),
-    holdersOf(ctx.db, "auditor", ctx.clock.now()),
-    holdersOf(ctx.db, "department_head", ctx.clock.now()),
-  ]);
+  const [policy = [], security = [], consultation = [], auditors = [], heads = []] = await holdersOfRoles(
+    ctx.db,
+    ["policy_director", "security_director", "consultation_desk", "auditor", "department_head"],
+    ctx.clock.now(),
+  );
   const items: SetupItem[] = [
     ...(await orgItems(ctx)),
     directorItem("policy_director", policy),

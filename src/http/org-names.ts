@@ -1,12 +1,17 @@
 /**
- * Department and division names by id, for pages that show scopes and placements.
+ * Department and division names by id, for pages that show scopes and placements (from the copy
+ * in memory, app/org/cache.ts).
  */
-import type { Db } from "../db/client.ts";
-import { listDepartments, listDivisions } from "../db/repos/org.ts";
+import type { AppContext } from "../app/context.ts";
+import { orgLists } from "../app/org/cache.ts";
 import type { OrgNames } from "./views/roles.tsx";
 
-export async function orgNames(db: Db): Promise<OrgNames> {
-  const [departments, divisions] = await Promise.all([listDepartments(db), listDivisions(db)]);
+/**
+ * Every department and division by id (inactive ones too).
+ * @param version the `staff_directory` data version read with the session, if any (org/cache.ts)
+ */
+export async function orgNames(ctx: AppContext, version: string | null = null): Promise<OrgNames> {
+  const { departments, divisions } = await orgLists(ctx, version);
   return {
     departments: new Map(departments.map((d) => [d.id, d])),
     divisions: new Map(divisions.map((d) => [d.id, d])),

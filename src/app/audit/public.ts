@@ -6,6 +6,7 @@
  */
 import { lastChainedCheckpoint } from "../../db/repos/audit.ts";
 import type { AppContext } from "../context.ts";
+import { lastingOf } from "../read-once.ts";
 import { type CheckpointJson, checkpointJson } from "./anchor.ts";
 import { loadVerificationKey } from "./keys.ts";
 
@@ -20,13 +21,13 @@ const memo = new WeakMap<AppContext, { at: number; value: CheckpointJson | null 
  */
 export async function publicCheckpoint(ctx: AppContext): Promise<CheckpointJson | null> {
   const now = ctx.clock.now().getTime();
-  const kept = memo.get(ctx);
+  const kept = memo.get(lastingOf(ctx));
   if (kept && now - kept.at >= 0 && now - kept.at < MEMO_MS) return kept.value;
   const [checkpoint, publicKey] = await Promise.all([
     lastChainedCheckpoint(ctx.db),
     loadVerificationKey(ctx.config.auditKeyFile),
   ]);
   const value = checkpoint && publicKey ? checkpointJson(checkpoint, publicKey) : null;
-  memo.set(ctx, { at: now, value });
+  memo.set(lastingOf(ctx), { at: now, value });
   return value;
 }

@@ -29,6 +29,7 @@ import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import { type Actor, type AppContext, actorId, type StaffActor } from "../context.ts";
 import type { Task } from "../feature.ts";
+import { readMemo, readOnce } from "../read-once.ts";
 import { idOf, parse } from "../validate.ts";
 import { contentOf } from "./stored.ts";
 import { ensureShippedVersion, versionTarget } from "./versions.ts";
@@ -53,9 +54,15 @@ export const ACK_SCOPE_SETTING = "guideline.ack_scope";
 
 /** Who must acknowledge (8.2): the policy director's setting, or all staff until they choose. */
 export async function acknowledgementScope(ctx: AppContext): Promise<AckScope> {
-  const value = await getSetting(ctx.db, ACK_SCOPE_SETTING);
-  return isAckScope(value) ? value : defaultAckScope;
+  return readOnce(ctx, scopeReads, "", async () => {
+    const value = await getSetting(ctx.db, ACK_SCOPE_SETTING);
+    return isAckScope(value) ? value : defaultAckScope;
+  });
 }
+
+/** The scope and the reminder days, read once per page (the dashboard's tasks and rates). */
+const scopeReads = readMemo<AckScope>();
+const reminderReads = readMemo<number>();
 
 const scopeInput = z.object({
   scope: z.enum(ackScopes, { error: "確認の対象とする職員の範囲を選んでください。" }),
@@ -87,9 +94,17 @@ export async function setAcknowledgementScope(
   });
 }
 
+const newestReads = readMemo<repo.GuidelineVersionSummary | undefined>();
+
+/** The newest published version, read once per page (the dashboard's tasks and rates). */
+function newestPublished(ctx: AppContext): Promise<repo.GuidelineVersionSummary | undefined> {
+  return readOnce(ctx, newestReads, "", () => repo.newestPublished(ctx.db));
+}
+
 async function currentVersion(ctx: AppContext): Promise<repo.GuidelineVersionSummary> {
   await ensureShippedVersion(ctx);
-  const version = await repo.newestPublished(ctx.db);
+  // None read earlier in the request: the shipped version may have been recorded just now.
+  const version = (await newestPublished(ctx)) ?? (await repo.newestPublished(ctx.db));
   if (!version) throw notFound("ガイドラインの版");
   return version;
 }
@@ -167,10 +182,12 @@ export type AcknowledgementStatus = AcknowledgementRates & {
 
 /** The version's `acknowledgementReminderDays` (the shipped pack's for a shipped version). */
 async function reminderDaysOf(ctx: AppContext, versionId: number): Promise<number> {
-  const setting = await repo.reminderSetting(ctx.db, versionId);
-  if (setting?.source === "shipped" || !setting?.days)
-    return guidelinePack().deadlines.acknowledgementReminderDays;
-  return setting.days;
+  return readOnce(ctx, reminderReads, String(versionId), async () => {
+    const setting = await repo.reminderSetting(ctx.db, versionId);
+    if (setting?.source === "shipped" || !setting?.days)
+      return guidelinePack().deadlines.acknowledgementReminderDays;
+    return setting.days;
+  });
 }
 
 function publishedOn(version: repo.GuidelineVersionSummary): string {
@@ -245,7 +262,7 @@ export async function sendAcknowledgementReminders(ctx: AppContext, actor: Actor
  */
 export async function acknowledgementTasks(ctx: AppContext, actor: StaffActor): Promise<Task[]> {
   const [version, required] = await Promise.all([
-    repo.newestPublished(ctx.db),
+    newestPublished(ctx),
     acknowledgementScope(ctx).then((scope) => repo.requiredPeople(ctx.db, { staffId: actor.staffId, scope })),
   ]);
   if (required.length === 0) return [];

@@ -11,6 +11,7 @@
 import { listDepartments, listDivisions, listPositions } from "../../db/repos/org.ts";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../feature.ts";
+import { lastingOf } from "../read-once.ts";
 
 /** The organisation's three lists. */
 export type OrgLists = {
@@ -51,14 +52,15 @@ function current(copy: Copy, now: number, version: string | null): boolean {
  */
 export function orgLists(ctx: AppContext, version: string | null = null): Promise<OrgLists> {
   const now = ctx.clock.now().getTime();
-  const copy = copies.get(ctx);
+  const key = lastingOf(ctx);
+  const copy = copies.get(key);
   if (copy && current(copy, now, version)) return copy.lists;
   const lists = load(ctx);
   const made = { generation, madeAt: now, version, lists };
-  copies.set(ctx, made);
+  copies.set(key, made);
   // A failed read is not kept.
   lists.catch(() => {
-    if (copies.get(ctx) === made) copies.delete(ctx);
+    if (copies.get(key) === made) copies.delete(key);
   });
   return lists;
 }

@@ -16,6 +16,7 @@
  */
 import { tokyoDate } from "../../domain/dates.ts";
 import type { AppContext } from "../context.ts";
+import { lastingOf } from "../read-once.ts";
 
 const DAY_MS = 86_400_000;
 /** Tokyo is UTC+9 all year (no summer time). */
@@ -157,10 +158,11 @@ export class PublicCache<V> {
 export function cachePerContext<V>(options: CacheOptions): (ctx: AppContext) => PublicCache<V> {
   const caches = new WeakMap<AppContext, PublicCache<V>>();
   return (ctx) => {
-    let cache = caches.get(ctx);
+    const key = lastingOf(ctx);
+    let cache = caches.get(key);
     if (!cache) {
       cache = new PublicCache<V>(options);
-      caches.set(ctx, cache);
+      caches.set(key, cache);
     }
     return cache;
   };

@@ -9,7 +9,7 @@ import {
   actingOf,
   actingOn,
   activeHeads,
-  assignmentsOfRole,
+  assignmentsOfRoles,
   findStaff,
   listAssignments,
   placementOf,
@@ -66,30 +66,62 @@ export async function grantsAt(
  * and employee number, each person once.
  */
 export async function holdersOf(db: Db, role: Role | string, at: Date = new Date()): Promise<Staff[]> {
+  return (await holdersOfRoles(db, [role], at))[0] ?? [];
+}
+
+/**
+ * `holdersOf` for several roles at once, in the order given: the post holders, the acting
+ * assignments and the administrators are read once for all of them (the setup checklist asks
+ * for five roles on every dashboard).
+ */
+export async function holdersOfRoles(
+  db: Db,
+  roles: ReadonlyArray<Role | string>,
+  at: Date = new Date(),
+): Promise<Staff[][]> {
   const today = tokyoDate(at);
-  const byId = new Map<number, Staff>();
-  if (isDerivedRole(role)) {
-    const pack = offices();
-    for (const { person, placement } of await activeHeads(db))
-      if (derivedGrants(placement, pack).some((g) => g.role === role)) byId.set(person.id, person);
-    for (const acting of await actingOn(db, today)) {
-      if (byId.has(acting.staffId)) continue;
-      if (!derivedGrants(acting.post, pack).some((g) => g.role === role)) continue;
-      const holder = await findStaff(db, acting.staffId);
-      if (holder?.active) byId.set(holder.id, holder);
-    }
-    return [...byId.values()];
-  }
-  const admins = isOversightRole(role)
-    ? new Set(
-        (await assignmentsOfRole(db, "admin"))
-          .filter((r) => assignmentInEffect(r.assignment, today))
-          .map((r) => r.person.id),
-      )
-    : new Set<number>();
-  for (const { person, assignment } of await assignmentsOfRole(db, role)) {
-    if (!assignmentInEffect(assignment, today) || admins.has(person.id)) continue;
-    byId.set(person.id, person);
-  }
-  return [...byId.values()];
+  const derived = roles.some((r) => isDerivedRole(r));
+  const assigned = roles.filter((r) => !isDerivedRole(r));
+  // The administrators only when an oversight role is asked (not held with admin, 9).
+  const read = assigned.some((r) => isOversightRole(r)) ? [...assigned, "admin"] : assigned;
+  const [heads, acting, assignments] = await Promise.all([
+    derived ? activeHeads(db) : [],
+    derived ? actingOn(db, today) : [],
+    assignmentsOfRoles(db, read),
+  ]);
+  const admins = new Set(
+    assignments
+      .filter((r) => r.assignment.role === "admin" && assignmentInEffect(r.assignment, today))
+      .map((r) => r.person.id),
+  );
+  const actingPeople = new Map<number, Promise<Staff | undefined>>();
+  const actingPerson = (id: number) => {
+    const known = actingPeople.get(id) ?? findStaff(db, id);
+    actingPeople.set(id, known);
+    return known;
+  };
+  return Promise.all(
+    roles.map(async (role) => {
+      const byId = new Map<number, Staff>();
+      if (isDerivedRole(role)) {
+        const pack = offices();
+        for (const { person, placement } of heads)
+          if (derivedGrants(placement, pack).some((g) => g.role === role)) byId.set(person.id, person);
+        for (const a of acting) {
+          if (byId.has(a.staffId)) continue;
+          if (!derivedGrants(a.post, pack).some((g) => g.role === role)) continue;
+          const holder = await actingPerson(a.staffId);
+          if (holder?.active) byId.set(holder.id, holder);
+        }
+        return [...byId.values()];
+      }
+      const excluded = isOversightRole(role) ? admins : new Set<number>();
+      for (const { person, assignment } of assignments) {
+        if (assignment.role !== role || !assignmentInEffect(assignment, today) || excluded.has(person.id))
+          continue;
+        byId.set(person.id, person);
+      }
+      return [...byId.values()];
+    }),
+  );
 }

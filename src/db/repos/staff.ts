@@ -425,11 +425,20 @@ export async function assignmentsOfRole(
   db: Db,
   role: string,
 ): Promise<Array<{ person: Staff; assignment: RoleAssignment }>> {
+  return assignmentsOfRoles(db, [role]);
+}
+
+/** `assignmentsOfRole` for several roles in one statement (by employee number; filter by `assignment.role`). */
+export async function assignmentsOfRoles(
+  db: Db,
+  roles: readonly string[],
+): Promise<Array<{ person: Staff; assignment: RoleAssignment }>> {
+  if (roles.length === 0) return [];
   const rows = await db
     .select({ s: staff, a: roleAssignments })
     .from(roleAssignments)
     .innerJoin(staff, eq(staff.id, roleAssignments.staffId))
-    .where(and(eq(roleAssignments.role, role), eq(staff.active, true)))
+    .where(and(inArray(roleAssignments.role, [...roles]), eq(staff.active, true)))
     .orderBy(asc(staff.employeeNo));
   return rows.map((r) => ({ person: r.s, assignment: r.a }));
 }

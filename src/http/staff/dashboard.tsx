@@ -8,6 +8,7 @@ import { accountHealth } from "../../app/accounts/health.ts";
 import { allowed } from "../../app/authorize.ts";
 import { acknowledgementStatus } from "../../app/guideline/acknowledgement.ts";
 import { openIncidentsFor } from "../../app/incidents/read.ts";
+import { forOneRequest } from "../../app/read-once.ts";
 import { recordBackupByHand, setupChecklist } from "../../app/setup-checklist.ts";
 import { myTasks } from "../../app/tasks.ts";
 import { findStaffView } from "../../db/repos/staff.ts";
@@ -25,10 +26,11 @@ export function dashboardRoutes() {
   const r = new Hono<AppEnv>();
   r.get("/", async (c) => {
     const actor = actorOf(c);
-    const ctx = c.var.app;
+    // One page, several use cases: their repeated pure reads are made once (app/read-once.ts).
+    const ctx = forOneRequest(c.var.app);
     const [person, names, tasks, health, guideline, setup] = await Promise.all([
       findStaffView(ctx.db, actor.staffId),
-      orgNames(ctx.db),
+      orgNames(ctx, c.var.session?.staffDirectoryVersion ?? null),
       myTasks(ctx, actor),
       accountHealth(ctx, { actor }),
       allowed(actor, "guideline.ack_status") ? acknowledgementStatus(ctx, { actor }) : Promise.resolve(null),

@@ -308,7 +308,7 @@ export function staffRoutes() {
     const id = intParam(c.req.param("id"));
     const person = await getStaff(ctx, { actor, id });
     const [names, grants, assignments, acting, credentials] = await Promise.all([
-      orgNames(ctx.db),
+      orgNames(ctx, c.var.session?.staffDirectoryVersion ?? null),
       rolesOf(ctx, { actor, staffId: id }),
       listAssignments(ctx, { actor, staffId: id }),
       actingFor(ctx, { actor, staffId: id }),
