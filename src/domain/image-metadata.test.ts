@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { crc32 } from "node:zlib";
 import { PNG } from "pngjs";
 import { contains, phoneJpeg, phonePng, phoneWebp, SECRETS, withTrailer } from "../../test/support/images.ts";
-import { decodeJpegPixels, decodeWebpPixels } from "../publishing/jpeg-codec.ts";
+import { decodeJpegPixels, decodeWebpPixels } from "../../test/support/jpeg-codec.ts";
 import { metadataNote, readExif, stripImageMetadata } from "./image-metadata.ts";
 
 const ok = (result: ReturnType<typeof stripImageMetadata>) => {

@@ -1,9 +1,10 @@
 /**
  * JPEG derivatives from real images made here (PNG with transparency, GIF, JPEG with an EXIF
  * orientation, noise that does not compress): the size fits, the average is taken over the area
- * in linear light, transparency becomes white, a turned photo comes out upright, the byte limit is
- * met, and what cannot be converted (another type, an absurd pixel count, a broken file) is refused in Japanese before
- * any decoding; a WebP (made here with libwebp's encoder) is converted too.
+ * close to linear light (gamma 2.2 taken off first), transparency becomes white, a turned photo
+ * comes out upright, the byte limit is met, and what cannot be converted (another type, an absurd
+ * pixel count, a broken file) is refused in Japanese before any decoding; a WebP (made here with
+ * libwebp's encoder) is converted too.
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -12,9 +13,9 @@ import { test } from "node:test";
 import encodeWebp, { init as initWebpEncoder } from "@jsquash/webp/encode.js";
 import { GifWriter } from "omggif";
 import { PNG } from "pngjs";
+import { decodeJpegPixels, encodeJpegPixels } from "../../test/support/jpeg-codec.ts";
 import { ImageConversionError, makeJpeg } from "./image-convert.ts";
 import { imageSize } from "./image-header.ts";
-import { decodeJpegPixels, encodeJpegPixels } from "./jpeg-codec.ts";
 
 /** A WebP of the pixels, made with libwebp's encoder (the WebAssembly build with SIMD). */
 async function webpOf(image: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }) {
@@ -72,7 +73,7 @@ test("a PNG with transparency becomes a JPEG of the asked size; transparent part
   near(await pixelAt(out.bytes, 90, 30), [255, 255, 255], 8, "transparent becomes white");
 });
 
-test("downscaling averages the area in linear light (a fine black and white pattern is light grey)", async () => {
+test("downscaling averages the area close to linear light (a fine black and white pattern is light grey)", async () => {
   const checker = png(64, 64, (x, y) => ((x + y) % 2 === 0 ? [0, 0, 0, 255] : [255, 255, 255, 255]));
   const out = await makeJpeg(
     { bytes: checker, contentType: "image/png" },
@@ -201,4 +202,21 @@ test("what cannot be converted is refused in Japanese before decoding: another t
     makeJpeg({ bytes: broken, contentType: "image/png" }, { maxSide: 100, maxBytes: 100_000, quality: 90 }),
     (e: unknown) => e instanceof ImageConversionError && /画像を読み取れませんでした/.test(e.message),
   );
+});
+
+test("a CMYK JPEG (as made for print) becomes an RGB JPEG of the same colour", async () => {
+  const { default: sharp } = await import("sharp");
+  const cmyk = await sharp({
+    create: { width: 200, height: 100, channels: 3, background: { r: 220, g: 30, b: 30 } },
+  })
+    .toColourspace("cmyk")
+    .jpeg({ quality: 95 })
+    .toBuffer();
+  assert.equal((await sharp(cmyk).metadata()).space, "cmyk");
+  const out = await makeJpeg(
+    { bytes: new Uint8Array(cmyk), contentType: "image/jpeg" },
+    { maxSide: 50, maxBytes: 100_000, quality: 90 },
+  );
+  assert.deepEqual([out.width, out.height], [50, 25]);
+  near(await pixelAt(out.bytes, 25, 12), [220, 30, 30], 16, "the same red");
 });

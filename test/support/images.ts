@@ -10,7 +10,7 @@ import { crc32 } from "node:zlib";
 import encodeJpeg from "@jsquash/jpeg/encode.js";
 import encodeWebp, { init as initWebpEncoder } from "@jsquash/webp/encode.js";
 import { PNG } from "pngjs";
-import { encodeJpegPixels } from "../../src/publishing/jpeg-codec.ts";
+import { encodeJpegPixels } from "./jpeg-codec.ts";
 
 const ascii = (text: string) => Uint8Array.from(Buffer.from(text, "latin1"));
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, "utf8"));

@@ -10,12 +10,12 @@ import { after, before, test } from "node:test";
 import { seedAccount } from "../../../test/support/accounts.ts";
 import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { contains, phoneJpeg, phonePng, phoneWebp, SECRETS } from "../../../test/support/images.ts";
+import { decodeJpegPixels } from "../../../test/support/jpeg-codec.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
 import { findImage, listImages } from "../../db/repos/posts.ts";
 import { readExif } from "../../domain/image-metadata.ts";
 import { AppError } from "../../errors.ts";
-import { decodeJpegPixels } from "../../publishing/jpeg-codec.ts";
 import { draftPost } from "./draft.ts";
 import { addImage } from "./images.ts";
 

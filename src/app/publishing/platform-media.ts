@@ -15,8 +15,8 @@ import { createHash } from "node:crypto";
 import { findDerivative, type ImageDerivative, insertDerivative } from "../../db/repos/image-derivatives.ts";
 import { platformLabel } from "../../guideline/pack.ts";
 import { type Connector, type OutgoingImage, PlatformError } from "../../publishing/connector.ts";
+import { makeJpegInChild } from "../../publishing/image-child.ts";
 import { ImageConversionError, type JpegTarget } from "../../publishing/image-convert.ts";
-import { makeJpegInWorker } from "../../publishing/image-worker.ts";
 import type { AppContext } from "../context.ts";
 import { type MediaVariant, signedMediaUrl } from "./media-urls.ts";
 import { loadTokenKeys } from "./token-keys.ts";
@@ -50,7 +50,7 @@ async function derivativeOf(
 ): Promise<ImageDerivative> {
   const kept = await findDerivative(ctx.db, image.imageId, variant);
   if (kept) return kept;
-  const made = await makeJpegInWorker(image, DERIVATIVE_RECIPES[variant]);
+  const made = await makeJpegInChild(image, DERIVATIVE_RECIPES[variant]);
   return insertDerivative(ctx.db, {
     imageId: image.imageId,
     variant,

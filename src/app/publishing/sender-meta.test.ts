@@ -17,6 +17,7 @@ import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
 import { seedKouhouAccount } from "../../../test/support/accounts.ts";
 import type { TestApp } from "../../../test/support/context.ts";
+import { encodeJpegPixels } from "../../../test/support/jpeg-codec.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { type PlatformsApp, testAppWithPlatforms } from "../../../test/support/platforms.ts";
 import { seedPost } from "../../../test/support/posts.ts";
@@ -27,7 +28,6 @@ import { findPost, insertImage } from "../../db/repos/posts.ts";
 import type { FakeFacebook } from "../../publishing/fakes/facebook.ts";
 import type { FakeInstagram } from "../../publishing/fakes/instagram.ts";
 import { imageSize } from "../../publishing/image-header.ts";
-import { encodeJpegPixels } from "../../publishing/jpeg-codec.ts";
 import { connectWithToken } from "./connections.ts";
 import { type CrashPoint, LEASE_MS, runSender } from "./sender.ts";
 

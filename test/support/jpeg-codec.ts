@@ -1,8 +1,9 @@
 /**
  * JPEG decoding and encoding with MozJPEG, and WebP decoding with libwebp, compiled to WebAssembly
  * (`@jsquash/jpeg`, `@jsquash/webp`; the `.wasm` files ship inside the npm packages and are read
- * from them, nothing is fetched). Each codec is instantiated once per thread, on first use (the
- * image worker's thread: its memory goes with the worker).
+ * from them, nothing is fetched), for the tests: they make the images a test sends and read back the
+ * pixels of what the server made (libvips, `sharp`), with a decoder of its own. Each codec is
+ * instantiated once per thread, on first use.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
