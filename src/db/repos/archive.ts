@@ -87,7 +87,7 @@ function conditionsOf(query: ArchiveQuery, scope: ArchiveScope): SQL[] {
   if (query.text) {
     // Japanese has no letter case: LIKE is 2–3 times faster than ILIKE on multibyte text, so
     // ILIKE only for words with cased letters. From three characters on LIKE, which a pg_trgm
-    // index can serve (proposed in the README); under three no trigram can help, and strpos scans
+    // index can serve (migration 0005); under three no trigram can help, and strpos scans
     // fastest (bench/archive.ts).
     const cased = query.text.toLowerCase() !== query.text.toUpperCase();
     if (cased) where.push(sql`${posts.text} ilike ${likePattern(query.text)}`);
