@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeJpegPixels } from "../../test/support/jpeg-codec.ts";
-import { makeJpegInChild } from "./image-child.ts";
+import { childEnvironment, makeJpegInChild } from "./image-child.ts";
 import { ImageConversionError } from "./image-convert.ts";
 import { imageSize } from "./image-header.ts";
 
@@ -57,4 +57,13 @@ test("conversions asked for at once each get their own answer", async () => {
       [100, 20],
     ],
   );
+});
+
+test("the converter's process gets none of the server's environment (no database URL, no keys)", () => {
+  const env = childEnvironment({
+    PATH: "/usr/bin",
+    DATABASE_URL: "postgres://snsgov:secret@db/snsgov",
+    SNSGOV_TOKEN_KEY: "k",
+  });
+  assert.deepEqual(env, { PATH: "/usr/bin", MALLOC_ARENA_MAX: "2" });
 });

@@ -3,8 +3,9 @@
  * (a queue), so the web server's own memory never holds a decoded photo and libvips is never loaded
  * into it: whatever the conversion takes (`npm run bench:media`) is given back to the system when
  * the child exits, and a file that crashed the decoder would end the child, not the server. The
- * child runs with glibc's malloc limited to two arenas (`MALLOC_ARENA_MAX`) and a small young
- * generation. This file is both the launcher and the child's body (Node strips the types itself).
+ * child runs with glibc's malloc limited to two arenas (`MALLOC_ARENA_MAX`), a small young
+ * generation and none of the server's environment variables. This file is both the launcher and
+ * the child's body (Node strips the types itself).
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -30,11 +31,22 @@ function fromMessage(message: unknown): JpegDerivative | Error {
   return "refused" in message && message.refused === true ? new ImageConversionError(text) : new Error(text);
 }
 
+/**
+ * The child's environment: nothing of the server's (database URL, keys, tokens) but where programs
+ * are, so a file that took over the decoder would find no secret there; glibc's malloc limited to
+ * two arenas (libvips' threads otherwise keep memory in arenas of their own).
+ */
+export function childEnvironment(parent: NodeJS.ProcessEnv): Record<string, string> {
+  // Windows' own folder: some of Node's system calls there need it.
+  const windows = parent.SystemRoot ? { SystemRoot: parent.SystemRoot } : {};
+  return { PATH: parent.PATH ?? "", MALLOC_ARENA_MAX: "2", ...windows };
+}
+
 function runChild(job: Job): Promise<JpegDerivative> {
   return new Promise<JpegDerivative>((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], {
       execArgv: ["--max-semi-space-size=1"],
-      env: { ...process.env, MALLOC_ARENA_MAX: "2" },
+      env: childEnvironment(process.env),
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
