@@ -37,9 +37,10 @@ function fromMessage(message: unknown): JpegDerivative | Error {
  * two arenas (libvips' threads otherwise keep memory in arenas of their own).
  */
 export function childEnvironment(parent: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = { PATH: parent.PATH ?? "", MALLOC_ARENA_MAX: "2" };
   // Windows' own folder: some of Node's system calls there need it.
-  const windows = parent.SystemRoot ? { SystemRoot: parent.SystemRoot } : {};
-  return { PATH: parent.PATH ?? "", MALLOC_ARENA_MAX: "2", ...windows };
+  if (parent.SystemRoot) env.SystemRoot = parent.SystemRoot;
+  return env;
 }
 
 function runChild(job: Job): Promise<JpegDerivative> {
