@@ -119,9 +119,10 @@ async function helloWorld(label: string): Promise<Figures> {
 
 /**
  * The ceiling for this answer: a Hono app on the same server adapter answering the same bytes with
- * the same headers from memory (what writing them costs, without anything of snsgov). The headers
- * matter, not only the size: with only a content type and length the load generator took a third
- * as many answers of these bytes a second as with snsgov's headers.
+ * the same headers from memory (what writing them costs, without anything of snsgov). Byte for
+ * byte, because over loopback the rate for an answer of this size moves with its exact bytes
+ * (docs/performance.md, _Public pages_): the same size with other headers or other content can go
+ * at a third of the rate or at one and a half times it.
  */
 async function sameAnswer(url: string, label: string): Promise<Figures> {
   const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
