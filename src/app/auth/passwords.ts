@@ -37,7 +37,7 @@ const kindLabels: Record<WordKind, string> = {
 
 /** The message for a password built on a context word: names the kind, never the word or password. */
 export function contextWordMessage(kind: WordKind): string {
-  return `${kindLabels[kind]}をもとにしたパスワードは、推測されやすいため使えません。市の名前やシステム名、ご自身の氏名・ログインID・メールアドレス、所属の名前に数字や記号を足しただけのものは避け、関係のない言葉を組み合わせてください。`;
+  return `${kindLabels[kind]}をもとにしたパスワードは、推測されやすいため使えません。関係のない言葉を組み合わせた、長めのパスワードにしてください。`;
 }
 
 /**
