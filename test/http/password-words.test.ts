@@ -2,12 +2,14 @@
  * Context-specific words refused in passwords (OWASP ASVS 5.0 6.1.2, 6.2.11), on every way a
  * password is set over HTTP: the one-time set-password link and the person's own change on
  * /account. (No API route and no administrator's form sets a password: the administrator issues
- * a link.) The city's name comes from the configuration, the person's words from their record.
+ * a link; `setPasswordDirectly`, for tools and tests, is checked too.) The city's name comes from
+ * the configuration, the person's words from their record.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { issuePasswordLink } from "../../src/app/auth/sessions.ts";
+import { issuePasswordLink, setPasswordDirectly } from "../../src/app/auth/sessions.ts";
 import { updateStaff } from "../../src/db/repos/staff.ts";
+import { AppError } from "../../src/errors.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { type TestApp, testApp } from "../support/context.ts";
 import { browser, givePassword, signIn, TEST_PASSWORD } from "../support/http.ts";
@@ -125,4 +127,20 @@ test("both password forms say briefly which passwords are refused", async () => 
       /市の名前・システム名・ご自身の氏名・ログインID・所属の名前に数字や記号を足しただけのものは使えません/,
     );
   }
+});
+
+test("the direct set (tools and tests) refuses the same words, and the city's name is the configured one", async () => {
+  const staffId = org.staff.soumuManager.id;
+  const refusal = (kind: RegExp) => (error: unknown) =>
+    error instanceof AppError && error.fields[0]?.field === "password" && kind.test(error.message);
+  await assert.rejects(
+    setPasswordDirectly(app.ctx, { actor: org.actors.admin, staffId, password: "soumuka2026!" }),
+    refusal(/所属/),
+  );
+  const soma = { ...app.ctx, config: { ...app.ctx.config, cityName: "相馬市" } };
+  await assert.rejects(
+    setPasswordDirectly(soma, { actor: org.actors.admin, staffId, password: "相馬市2026!" }),
+    refusal(/市の名前/),
+  );
+  await setPasswordDirectly(app.ctx, { actor: org.actors.admin, staffId, password: "相馬市2026!" });
 });
