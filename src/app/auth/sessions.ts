@@ -11,7 +11,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Db } from "../../db/client.ts";
 import * as repo from "../../db/repos/auth.ts";
-import { findStaff, findStaffByLogin } from "../../db/repos/staff.ts";
+import { findPasswordWords, findStaff, findStaffByLogin } from "../../db/repos/staff.ts";
 import { isRole, type Role, type RoleGrant } from "../../domain/roles.ts";
 import { addressWaitMs } from "../../domain/sign-in-throttle.ts";
 import { AppError } from "../../errors.ts";
@@ -20,7 +20,7 @@ import { record } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import { type Actor, type AppContext, type StaffActor, systemActor } from "../context.ts";
 import { UNREAD_CAP } from "../notifications/inbox.ts";
-import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
+import { hashPassword, type PasswordContext, passwordProblem, verifyPassword } from "./passwords.ts";
 import { acceptTotp } from "./totp.ts";
 
 const MINUTE = 60_000;
@@ -393,6 +393,15 @@ export async function issuePasswordLink(
   return { url: `${ctx.config.publicUrl}/password/${raw}`, expiresAt };
 }
 
+/**
+ * The words a person's new password must not be built on (ASVS 6.2.11, password-words.ts): their
+ * login IDs, name, kana and units (one query, only when a password is set) and the city's name.
+ */
+async function passwordContext(ctx: AppContext, staffId: number): Promise<PasswordContext> {
+  const words = await findPasswordWords(ctx.db, staffId);
+  return { ...words, login: words?.email, cityName: ctx.config.cityName };
+}
+
 /** Who a one-time link is for (to greet them on the page), or undefined when unusable. */
 export async function peekPasswordLink(ctx: AppContext, raw: string) {
   const row = await repo.findUsableToken(ctx.db, tokenHash(raw), ctx.clock.now());
@@ -413,8 +422,7 @@ export async function redeemPasswordLink(
       "not_found",
       "このリンクは使用済みか、有効期限が切れています。管理者に再発行を依頼してください。",
     );
-  const person = await findStaff(ctx.db, peek.staffId);
-  const problem = passwordProblem(props.password, { login: person?.email });
+  const problem = passwordProblem(props.password, await passwordContext(ctx, peek.staffId));
   if (problem)
     throw new AppError("validation", problem, { fields: [{ field: "password", message: problem }] });
   const passwordHash = await hashPassword(props.password);
@@ -446,8 +454,7 @@ export async function changePassword(
       fields: [{ field: "current", message: "現在のパスワードが正しくありません。" }],
     });
   }
-  const person = await findStaff(ctx.db, props.actor.staffId);
-  const problem = passwordProblem(props.next, { login: person?.email });
+  const problem = passwordProblem(props.next, await passwordContext(ctx, props.actor.staffId));
   if (problem) throw new AppError("validation", problem, { fields: [{ field: "next", message: problem }] });
   const passwordHash = await hashPassword(props.next);
   await ctx.db.transaction(async (tx) => {
@@ -467,8 +474,9 @@ export async function setPasswordDirectly(
   ctx: AppContext,
   props: { actor: Actor; staffId: number; password: string },
 ) {
-  const problem = passwordProblem(props.password);
-  if (problem) throw new AppError("validation", problem);
+  const problem = passwordProblem(props.password, await passwordContext(ctx, props.staffId));
+  if (problem)
+    throw new AppError("validation", problem, { fields: [{ field: "password", message: problem }] });
   const now = ctx.clock.now();
   const passwordHash = await hashPassword(props.password);
   await ctx.db.transaction(async (tx) => {

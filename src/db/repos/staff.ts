@@ -228,6 +228,36 @@ export async function findStaff(db: Db, id: number): Promise<Staff | undefined> 
 }
 
 /**
+ * What a password must not be built on (ASVS 6.2.11): the person's login IDs, name, kana and
+ * their department's and division's names, kana and codes, in one statement.
+ */
+export async function findPasswordWords(db: Db, id: number) {
+  const [row] = await db
+    .select({
+      employeeNo: staff.employeeNo,
+      email: staff.email,
+      name: staff.name,
+      kana: staff.kana,
+      departmentName: departments.name,
+      departmentKana: departments.kana,
+      departmentCode: departments.code,
+      divisionName: divisions.name,
+      divisionKana: divisions.kana,
+      divisionCode: divisions.code,
+    })
+    .from(staff)
+    .innerJoin(departments, eq(departments.id, staff.departmentId))
+    .leftJoin(divisions, eq(divisions.id, staff.divisionId))
+    .where(eq(staff.id, id));
+  if (!row) return undefined;
+  const units = [{ name: row.departmentName, kana: row.departmentKana, code: row.departmentCode }];
+  if (row.divisionName !== null) {
+    units.push({ name: row.divisionName, kana: row.divisionKana ?? "", code: row.divisionCode ?? "" });
+  }
+  return { employeeNo: row.employeeNo, email: row.email, name: row.name, kana: row.kana, units };
+}
+
+/**
  * Locks the staff row for the rest of the transaction (concurrent edits serialise). `no key
  * update`: rows that merely reference the person (a list entry, a task) can still be written.
  */

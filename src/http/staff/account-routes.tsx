@@ -70,7 +70,7 @@ export function accountRoutes() {
               label="新しいパスワード"
               type="password"
               autocomplete="new-password"
-              hint="8文字以上128文字以内。よく使われるパスワードは使えません。"
+              hint="8文字以上128文字以内。よく使われるパスワードや、市の名前・システム名・ご自身の氏名・ログインID・所属の名前に数字や記号を足しただけのものは使えません。"
               state={forms.password}
               required
             />

@@ -125,7 +125,7 @@ const PasswordForm = (props: {
         type="password"
         state={props.state}
         autocomplete="new-password"
-        hint="8文字以上128文字以内。記号や数字を混ぜる必要はありません。長い文章のようなパスワードがおすすめです。よく使われるパスワードは使えません。"
+        hint="8文字以上128文字以内。記号や数字を混ぜる必要はありません。長い文章のようなパスワードがおすすめです。よく使われるパスワードや、市の名前・システム名・ご自身の氏名・ログインID・所属の名前に数字や記号を足しただけのものは使えません。"
         required
       />
       <TextField
