@@ -203,6 +203,12 @@ test("an administrator ends all of one person's devices; that person's API token
   );
   const unknown = await admin.post("/staff/999999/end-sessions", {});
   assert.equal(unknown.status, 404);
+
+  const adminElsewhere = await signIn(http, org.staff.admin.employeeNo);
+  const own = await admin.post(`/staff/${org.staff.admin.id}/end-sessions`, {});
+  assert.equal(own.status, 303);
+  assert.ok(await signedIn(admin), "ending one's own keeps the device doing it");
+  assert.equal(await signedIn(adminElsewhere), false);
 });
 
 test("the API lists one's devices (by token: none is 「この端末」) but offers no way to end them", async () => {

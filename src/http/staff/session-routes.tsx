@@ -22,6 +22,8 @@ export function sessionRoutes() {
     const sessions = await listOwnSessions(c.var.app, { actor, currentIdHash: current });
     const others = sessions.filter((s) => !s.current);
     const csrf = csrfOf(c);
+    const idle = c.var.app.config.sessionIdleMinutes;
+    const absolute = c.var.app.config.sessionAbsoluteMinutes;
     return render(
       c,
       "ログイン中の端末",
@@ -31,7 +33,9 @@ export function sessionRoutes() {
           あなたのアカウントでいまログインしている端末（パソコンやスマートフォンのブラウザ）の一覧です。心当たりのない端末があれば、その端末をログアウトさせてから、パスワードを変更してください。
         </p>
         <p>
-          「最後の利用」は1分に1回までしか記録しないため、最大で1分ほど前の時刻になることがあります。APIトークンは端末ではないため、ここには表示されず、ログアウトさせても無効になりません（
+          「最後の利用」は1分に1回までしか記録しないため、最大で1分ほど前の時刻になることがあります。「有効期限」は、操作しないまま
+          {idle}分たつか、ログインから{absolute}
+          分たつかの、早いほうです。APIトークンは端末ではないため、ここには表示されず、ログアウトさせても無効になりません（
           <a href="/account">アカウント設定</a>で無効にできます）。
         </p>
         <ErrorSummary state={state} />
