@@ -82,3 +82,14 @@ test("the target reads in Japanese", () => {
   assert.equal(auditTargetText("post", "12"), "投稿 #12");
   assert.equal(auditTargetText("somethingnew", null), "somethingnew");
 });
+
+test("ending sessions reads as how many devices were signed out", () => {
+  assert.deepEqual(
+    describeAuditEntry({
+      action: "auth.sessions_ended_everyone",
+      targetType: "system",
+      summary: { ended: 12 },
+    }),
+    ["ログアウトさせた端末: 12台"],
+  );
+});

@@ -228,6 +228,8 @@ function keySentence(key: string, value: unknown, s: Record<string, unknown>, ta
       return isObject(value) && !isChange(value) ? recordedFields(value) : undefined;
     case "written":
       return `通知${auditValueText(value)}件`;
+    case "ended":
+      return `ログアウトさせた端末: ${auditValueText(value)}台`;
     case "resubmission":
       return value === true ? "再提出" : undefined;
     default:

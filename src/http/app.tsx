@@ -49,6 +49,7 @@ import { policyRoutes } from "./staff/policy-routes.tsx";
 import { postRoutes } from "./staff/post-routes.tsx";
 import { publishingRoutes } from "./staff/publishing-routes.tsx";
 import { registryRoutes } from "./staff/registry-routes.tsx";
+import { sessionRoutes } from "./staff/session-routes.tsx";
 import { staffRoutes } from "./staff/staff-routes.tsx";
 import { transferRoutes } from "./staff/transfer-routes.tsx";
 import { violationRoutes } from "./staff/violation-routes.tsx";
@@ -134,6 +135,7 @@ export function createHttpApp(ctx: AppContext, options: HttpOptions = {}) {
   staff.use(enforceTwoFactor);
   staff.route("/", dashboardRoutes());
   staff.route("/", accountRoutes());
+  staff.route("/", sessionRoutes());
   staff.route("/", orgRoutes());
   staff.route("/", importRoutes());
   staff.route("/", staffRoutes());

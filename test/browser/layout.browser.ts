@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { DEMO_PASSWORD, seedDemo } from "../../src/app/demo.ts";
-import { accounts, incidents, posts } from "../../src/db/schema.ts";
+import { accounts, incidents, posts, staff } from "../../src/db/schema.ts";
 import { type TestApp, testApp } from "../support/context.ts";
 import { assertAccessible, browserSuite } from "./support.ts";
 
@@ -191,6 +191,7 @@ test("an operator: dashboard, posts, the editor, tasks, notifications, reporting
     "/notifications",
     "/incidents/new",
     "/guideline",
+    "/account/sessions",
   ]);
 });
 
@@ -211,7 +212,21 @@ test("a manager between meetings: the post awaiting approval, the incident, task
 test("the directors, the administrator and the auditor: their lists", async () => {
   await tour("D0002", ["/", "/incidents", "/roles", "/filings"]);
   await tour("D0001", ["/", "/filings"]);
-  await tour("D0028", ["/", "/staff", "/org/departments", "/admin/settings", "/audit"]);
+  assert.ok(app);
+  const [operator] = await app.ctx.db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(eq(staff.employeeNo, "D0021"));
+  assert.ok(operator, "the demo has the operator D0021");
+  await tour("D0028", [
+    "/",
+    "/staff",
+    `/staff/${operator.id}`,
+    "/org/departments",
+    "/admin/settings",
+    "/audit",
+    "/account/sessions",
+  ]);
 });
 
 test("on a desk the post text gets a readable width beside its findings; numbers and URLs stay whole", async () => {

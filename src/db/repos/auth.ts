@@ -207,6 +207,43 @@ export async function deleteSessionsOf(db: Db, staffId: number, exceptIdHash?: s
   return rows.length;
 }
 
+/**
+ * A person's live sessions (not past their absolute expiry, not idle since before `idleBefore`),
+ * newest first: the list of their signed-in devices (ASVS 7.5.2).
+ */
+export async function listLiveSessionsOf(
+  db: Db,
+  staffId: number,
+  now: Date,
+  idleBefore: Date,
+): Promise<Session[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(
+      and(eq(sessions.staffId, staffId), gt(sessions.expiresAt, now), gte(sessions.lastSeenAt, idleBefore)),
+    )
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt));
+}
+
+/** Ends one session, only when it belongs to `staffId`; says whether one ended. */
+export async function deleteSessionOf(db: Db, staffId: number, idHash: string): Promise<boolean> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.staffId, staffId), eq(sessions.idHash, idHash)))
+    .returning({ idHash: sessions.idHash });
+  return rows.length > 0;
+}
+
+/** Ends every session of everyone but `exceptIdHash` (the administrator's own); returns how many. */
+export async function deleteAllSessions(db: Db, exceptIdHash: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(sql`${sessions.idHash} <> ${exceptIdHash}`)
+    .returning({ idHash: sessions.idHash });
+  return rows.length;
+}
+
 /** Removes sessions idle since before `idleBefore` or past their absolute expiry. */
 export async function deleteExpiredSessions(db: Db, now: Date, idleBefore: Date): Promise<number> {
   const rows = await db

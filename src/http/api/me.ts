@@ -1,8 +1,13 @@
 /**
- * /me: who the token belongs to and what roles they hold; /tokens: the caller's API tokens.
+ * /me: who the token belongs to and what roles they hold; /tokens: the caller's API tokens;
+ * /sessions: the caller's signed-in devices (ASVS 7.5.2), to read only. Ending a device is done on
+ * the page 「ログイン中の端末」 (signed in with a session and its CSRF token), not through the API:
+ * an API token is a long-lived credential used without the second factor, and one that leaked must
+ * not be able to sign its owner out of every device.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from "../../app/auth/api-tokens.ts";
+import { listOwnSessions } from "../../app/auth/session-list.ts";
 import { findStaffView } from "../../db/repos/staff.ts";
 import { notFound } from "../../errors.ts";
 import type { AppEnv } from "../env.ts";
@@ -47,6 +52,28 @@ const revokeToken = createRoute({
   responses: ok(z.object({ revoked: z.literal(true) }), "無効にした"),
 });
 
+const sessionSchema = z.object({
+  id: z.string().openapi({ description: "保存されているセッションIDのSHA-256（ログインには使えません）" }),
+  state: z.enum(["active", "pending_2fa"]),
+  device: z.string().openapi({ example: "Chrome（Windows）" }),
+  userAgent: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string().openapi({ description: "1分に1回まで記録（最大1分遅れ）" }),
+  validUntil: z.string(),
+  current: z
+    .boolean()
+    .openapi({ description: "この呼び出しのセッション（APIトークンでの呼び出しでは常に false）" }),
+});
+
+const listSessions = createRoute({
+  method: "get",
+  path: "/sessions",
+  operationId: "listMySessions",
+  tags: ["me"],
+  summary: "自分のログイン中の端末の一覧（ログアウトさせる操作は画面のみ）",
+  responses: ok(z.object({ sessions: z.array(sessionSchema) }), "一覧"),
+});
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function meApi() {
@@ -69,6 +96,23 @@ export function meApi() {
       revokedAt: iso(t.revokedAt),
     }));
     return c.json({ tokens }, 200);
+  });
+  r.openapi(listSessions, async (c) => {
+    const rows = await listOwnSessions(c.var.app, {
+      actor: apiActor(c),
+      currentIdHash: c.var.session?.idHash,
+    });
+    const sessions = rows.map((s) => ({
+      id: s.id,
+      state: s.state,
+      device: s.device,
+      userAgent: s.userAgent,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      validUntil: s.validUntil.toISOString(),
+      current: s.current,
+    }));
+    return c.json({ sessions }, 200);
   });
   r.openapi(createToken, async (c) => {
     const result = await createApiToken(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });

@@ -1,5 +1,6 @@
 /**
- * My account: change password, two-factor sign-in (enrol with a QR code, confirm, disable),
+ * My account: change password, two-factor sign-in (enrol with a QR code, confirm, disable), a link
+ * to the signed-in devices (session-routes.tsx),
  * and personal API tokens (create — shown once — and revoke).
  */
 import { Hono } from "hono";
@@ -95,6 +96,13 @@ export function accountRoutes() {
           </p>
           <p>
             <a href="/account/2fa">2段階認証の設定へ</a>
+          </p>
+        </section>
+        <section aria-labelledby="sessions-title">
+          <h2 id="sessions-title">ログイン中の端末</h2>
+          <p>
+            <a href="/account/sessions">ログイン中の端末の確認へ</a>
+            （いまログインしているパソコンやスマートフォンの一覧。ほかの端末をログアウトさせることもできます）
           </p>
         </section>
         <section aria-labelledby="notify-title">

@@ -1,7 +1,9 @@
 /**
- * System settings for administrators: which guideline roles must use two-factor sign-in.
+ * System settings for administrators: which guideline roles must use two-factor sign-in, and
+ * signing everyone out but oneself (OWASP ASVS 5.0 7.4.5).
  */
 import { Hono } from "hono";
+import { endEveryonesSessions } from "../../app/auth/session-list.ts";
 import { rolesRequiringTwoFactor } from "../../app/auth/sessions.ts";
 import { setRequiredTwoFactorRoles } from "../../app/auth/two-factor.ts";
 import { authorize } from "../../app/authorize.ts";
@@ -44,6 +46,19 @@ export function adminRoutes() {
             </div>
           </form>
         </section>
+        <section aria-labelledby="logout-all-title">
+          <h2 id="logout-all-title">全員をログアウトさせる</h2>
+          <p>
+            不正なログインが疑われるときなどに、すべての職員のすべての端末をログアウトさせます。あなたがいま使っているこの端末だけはログインしたままです。ほかの職員は、次の操作でログイン画面に戻り、もう一度ログインする必要があります。
+          </p>
+          <p>APIトークンは無効になりません。トークンは、各職員がアカウント設定で無効にします。</p>
+          <form method="post" action="/admin/settings/end-all-sessions" class="actions">
+            <Csrf token={csrfOf(c)} />
+            <button type="submit" class="danger">
+              全員をログアウトさせる
+            </button>
+          </form>
+        </section>
         <section aria-labelledby="env-title">
           <h2 id="env-title">起動時の設定（環境変数）</h2>
           <dl class="facts">
@@ -75,6 +90,18 @@ export function adminRoutes() {
     const selected = await formAll(c, "roles");
     await setRequiredTwoFactorRoles(c.var.app, { actor: actorOf(c), input: { roles: selected } });
     return done(c, "/admin/settings", "2段階認証の設定を保存しました。");
+  });
+
+  r.post("/admin/settings/end-all-sessions", async (c) => {
+    const ended = await endEveryonesSessions(c.var.app, {
+      actor: actorOf(c),
+      keepIdHash: c.var.session?.idHash ?? "",
+    });
+    return done(
+      c,
+      "/admin/settings",
+      `あなたのこの端末を除く、すべての端末（${ended}台）をログアウトさせました。`,
+    );
   });
 
   return r;

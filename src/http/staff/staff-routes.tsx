@@ -4,6 +4,7 @@
  * acting periods (職務代理・事務取扱), issuing password links; and the oversight page (/roles).
  */
 import { Hono } from "hono";
+import { endSessionsOfPerson } from "../../app/auth/session-list.ts";
 import { issuePasswordLink } from "../../app/auth/sessions.ts";
 import { resetTwoFactor } from "../../app/auth/two-factor.ts";
 import { actingFor, recordActing, revokeActing } from "../../app/staff/acting.ts";
@@ -389,6 +390,11 @@ export function staffRoutes() {
           </div>
         ) : null}
         {resetAllowed && person.active ? (
+          <p>
+            「この人のすべての端末をログアウトさせる」は、この人がいまログインしているすべての端末（パソコンやスマートフォン）をログアウトさせます。APIトークンは無効になりません（本人がアカウント設定で無効にします）。
+          </p>
+        ) : null}
+        {resetAllowed && person.active ? (
           <div class="actions">
             <form method="post" action={`/staff/${id}/password-link`}>
               <Csrf token={csrf} />
@@ -396,6 +402,12 @@ export function staffRoutes() {
                 {credentials?.passwordHash
                   ? "パスワード再設定用リンクを発行"
                   : "パスワード設定用リンクを発行"}
+              </button>
+            </form>
+            <form method="post" action={`/staff/${id}/end-sessions`}>
+              <Csrf token={csrf} />
+              <button type="submit" class="secondary">
+                この人のすべての端末をログアウトさせる
               </button>
             </form>
             {credentials?.totpEnabledAt ? (
@@ -460,6 +472,22 @@ export function staffRoutes() {
     const link = await issuePasswordLink(c.var.app, { actor, staffId: id });
     c.header("Cache-Control", "no-store");
     return detail(c, { link: link.url });
+  });
+
+  r.post("/staff/:id/end-sessions", async (c) => {
+    const id = intParam(c.req.param("id"));
+    const ended = await endSessionsOfPerson(c.var.app, {
+      actor: actorOf(c),
+      staffId: id,
+      keepIdHash: c.var.session?.idHash,
+    });
+    return done(
+      c,
+      `/staff/${id}`,
+      ended > 0
+        ? `この職員の端末（${ended}台）をログアウトさせました。APIトークンは有効なままです。`
+        : "この職員がログインしている端末はありませんでした。",
+    );
   });
 
   r.post("/staff/:id/reset-2fa", async (c) => {
