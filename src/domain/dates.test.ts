@@ -5,6 +5,7 @@ import {
   formatCsvDateTime,
   formatDate,
   formatDateTime,
+  formatMinutes,
   formatTime,
   formatWarekiDate,
   formatWarekiDateTime,
@@ -55,4 +56,11 @@ test("a Tokyo day starts at 15:00 UTC the day before", () => {
 test("a printed document writes an instant as its 和暦 date and the time", () => {
   assert.equal(formatWarekiDateTime(new Date("2026-11-24T00:05:00Z")), "令和8年11月24日 9時05分");
   assert.equal(formatWarekiDateTime(new Date("2026-12-31T15:30:00Z")), "令和9年1月1日 0時30分");
+});
+
+test("lengths of time read as people say them", () => {
+  assert.equal(formatMinutes(30), "30分");
+  assert.equal(formatMinutes(720), "12時間");
+  assert.equal(formatMinutes(90), "1時間30分");
+  assert.equal(formatMinutes(0), "0分");
 });

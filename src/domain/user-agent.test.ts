@@ -25,6 +25,10 @@ test("common browsers get a short readable name with their system", () => {
       "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
       "Chrome（Android）",
     ],
+    [
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+      "Chrome（Linux）",
+    ],
   ];
   for (const [ua, expected] of cases) assert.equal(describeUserAgent(ua), expected, ua);
 });

@@ -7,6 +7,7 @@ import { endEveryonesSessions } from "../../app/auth/session-list.ts";
 import { rolesRequiringTwoFactor } from "../../app/auth/sessions.ts";
 import { setRequiredTwoFactorRoles } from "../../app/auth/two-factor.ts";
 import { authorize } from "../../app/authorize.ts";
+import { formatMinutes } from "../../domain/dates.ts";
 import { roleLabels, roles } from "../../domain/roles.ts";
 import type { AppEnv } from "../env.ts";
 import { actorOf, csrfOf, done, formAll, render } from "../render.tsx";
@@ -73,9 +74,9 @@ export function adminRoutes() {
                 : "未設定（SNSGOV_SMTP_HOST と SNSGOV_SMTP_FROM を設定すると、通知をメールでも送ります）"}
             </dd>
             <dt>無操作でのログアウト</dt>
-            <dd>{config.sessionIdleMinutes}分</dd>
+            <dd>{formatMinutes(config.sessionIdleMinutes)}</dd>
             <dt>ログインの最長時間</dt>
-            <dd>{config.sessionAbsoluteMinutes}分</dd>
+            <dd>{formatMinutes(config.sessionAbsoluteMinutes)}</dd>
             <dt>ログイン失敗での制限</dt>
             <dd>
               {config.loginMaxFailures}回失敗で{config.loginLockMinutes}分間

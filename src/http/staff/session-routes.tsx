@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { endOtherOwnSessions, endOwnSession, listOwnSessions } from "../../app/auth/session-list.ts";
-import { formatDateTime } from "../../domain/dates.ts";
+import { formatDateTime, formatMinutes } from "../../domain/dates.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, render } from "../render.tsx";
@@ -34,8 +34,8 @@ export function sessionRoutes() {
         </p>
         <p>
           「最後の利用」は1分に1回までしか記録しないため、最大で1分ほど前の時刻になることがあります。「有効期限」は、操作しないまま
-          {idle}分たつか、ログインから{absolute}
-          分たつかの、早いほうです。APIトークンは端末ではないため、ここには表示されず、ログアウトさせても無効になりません（
+          {formatMinutes(idle)}たつか、ログインから{formatMinutes(absolute)}
+          たつかの、早いほうです。APIトークンは端末ではないため、ここには表示されず、ログアウトさせても無効になりません（
           <a href="/account">アカウント設定</a>で無効にできます）。
         </p>
         <ErrorSummary state={state} />
