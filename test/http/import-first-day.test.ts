@@ -72,6 +72,18 @@ test("a PNG renamed to .csv: 422 on the import page naming what it is, the form 
   assert.ok(html.includes("「CSV UTF-8（コンマ区切り）」"), "and the way to save it as CSV is given");
 });
 
+test("a 発令日 more than a year away: 422 on the import page, the problem next to the date field, the date kept", async () => {
+  const b = await signIn(http, org.staff.admin.employeeNo);
+  const csv = new TextEncoder().encode("職員番号,氏名\n");
+  const res = await upload(b, { kind: "staff", encoding: "auto", effectiveDate: "2062-04-01" }, csv);
+  assert.equal(res.status, 422);
+  const html = await res.text();
+  assert.ok(html.includes("発令日が1年以上先になっています。"), "the reason is given");
+  assert.ok(html.includes('<a href="#f-effectiveDate">'), "the summary links to the date field");
+  assert.ok(html.includes('id="f-effectiveDate-error"'), "the problem is next to the date field");
+  assert.ok(html.includes('value="2062-04-01"'), "the date as typed is kept");
+});
+
 test("an unclosed quote: 422 on the import page with the line, the kind kept", async () => {
   const b = await signIn(http, org.staff.admin.employeeNo);
   const bytes = new TextEncoder().encode('種別,部コード,部名\n組織,"100,総合政策部\n組織,200,総務部\n');

@@ -70,6 +70,23 @@ test("before the transfer the 係長 posts for 広報広聴課's account", async
   assert.equal((await draft("kakarichou")).status, 201);
 });
 
+test("a 発令日 with a mistyped year is refused by the API with the field named, and nothing is recorded", async () => {
+  const seq = await lastSeq();
+  const res = await api("admin", "POST", "/transfers", {
+    staffId: kakarichou.staffId,
+    effectiveDate: "2062-03-31",
+    toDepartmentId: org.departments.soumu.id,
+    toDivisionId: org.divisions.soumuka.id,
+    toPositionId: org.positions.kakarichou.id,
+  });
+  assert.equal(res.status, 422);
+  const body = await res.text();
+  assert.match(body, /発令日が1年以上先になっています/);
+  assert.match(body, /effectiveDate/);
+  const recorded = (await entriesAfter(app.ctx.db, seq, 10)).filter((e) => e.action === "transfer.create");
+  assert.equal(recorded.length, 0);
+});
+
 test("the administrator records the transfer; on the day the 係長 is off the lists and refused posting", async () => {
   const res = await api("admin", "POST", "/transfers", {
     staffId: kakarichou.staffId,

@@ -577,3 +577,15 @@ test("an unreadable header is a problem with the file as a whole", async () => {
   ]);
   assert.equal(plan.canApply, false);
 });
+
+test("an import's 発令日 more than a year away is refused before anything is planned (a typo in the year)", async () => {
+  const data = formatCsv([header]);
+  await assert.rejects(
+    planStaffImport(app.ctx, { actor, data, effectiveDate: "2062-04-01" }),
+    (e: unknown) =>
+      e instanceof AppError &&
+      e.status === 422 &&
+      e.message.includes("1年以上先") &&
+      e.fields.some((f) => f.field === "effectiveDate"),
+  );
+});

@@ -31,7 +31,7 @@ import {
 } from "../csv.ts";
 import { parse, plainDate } from "../validate.ts";
 import { createStaff, staffInput, updateStaff } from "./people.ts";
-import { recordTransfer } from "./transfers.ts";
+import { checkEffectiveDate, recordTransfer } from "./transfers.ts";
 
 /** The columns the import understands. */
 export type StaffField =
@@ -618,6 +618,7 @@ async function buildPlan(ctx: AppContext, db: Db, props: StaffImportOptions): Pr
   const today = tokyoDate(ctx.clock.now());
   const effectiveDate =
     props.effectiveDate === undefined ? today : parse(plainDate("発令日"), props.effectiveDate);
+  checkEffectiveDate(effectiveDate, today);
   const doc = readCsv(props.data, props.encoding ?? "auto");
   const [header, ...body] = doc.records;
   const plan: StaffImportPlan = {

@@ -4,6 +4,7 @@ import { type TestApp, testApp } from "../../../test/support/context.ts";
 import { seedOrg, type TestOrg } from "../../../test/support/org.ts";
 import { entriesAfter } from "../../db/repos/audit.ts";
 import { findStaff } from "../../db/repos/staff.ts";
+import { addDays, tokyoDate } from "../../domain/dates.ts";
 import { AppError } from "../../errors.ts";
 import { loadActor } from "../actors.ts";
 import { systemActor } from "../context.ts";
@@ -122,4 +123,28 @@ test("a division from another department is refused, and an applied transfer can
     cancelTransfer(app.ctx, { actor: org.actors.admin, id: done.id }),
     (e: unknown) => e instanceof AppError && e.status === 409,
   );
+});
+
+test("a 発令日 more than a year away is refused as a likely typo in the year; a late April entry goes through", async () => {
+  const today = tokyoDate(app.ctx.clock.now());
+  const attempt = (effectiveDate: string) =>
+    recordTransfer(app.ctx, {
+      actor: org.actors.admin,
+      input: {
+        staffId: org.staff.desk.id,
+        effectiveDate,
+        toDepartmentId: org.departments.seisaku.id,
+        toDivisionId: org.divisions.kouhou.id,
+        toPositionId: org.positions.shuji.id,
+      },
+    });
+  const refusedAs = (words: string) => (e: unknown) =>
+    e instanceof AppError &&
+    e.status === 422 &&
+    e.message.includes(words) &&
+    e.fields.some((f) => f.field === "effectiveDate");
+  await assert.rejects(attempt(addDays(today, 400)), refusedAs("1年以上先"));
+  await assert.rejects(attempt(addDays(today, -400)), refusedAs("1年以上前"));
+  const late = await attempt(addDays(today, -200));
+  assert.equal(late.status, "applied");
 });

@@ -8,8 +8,8 @@ import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import * as org from "../../db/repos/org.ts";
 import * as repo from "../../db/repos/staff.ts";
-import { tokyoDate } from "../../domain/dates.ts";
-import { conflict, notFound } from "../../errors.ts";
+import { addDays, tokyoDate } from "../../domain/dates.ts";
+import { conflict, notFound, validation } from "../../errors.ts";
 import { change } from "../audit/record.ts";
 import { authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
@@ -81,13 +81,30 @@ async function applyTransfer(
   return { from: await placementNames(tx, from), to: await placementNames(tx, to) };
 }
 
+/** How far from today a 発令日 may lie: a late entry or an early one, not a mistyped year. */
+const TRANSFER_DATE_RANGE_DAYS = 366;
+
+/** Refuses a 発令日 more than a year before or after today (Tokyo): almost surely a typo in the year. */
+export function checkEffectiveDate(effectiveDate: string, today: string): void {
+  const problem =
+    effectiveDate < addDays(today, -TRANSFER_DATE_RANGE_DAYS)
+      ? "発令日が1年以上前になっています。年の入力に誤りがないか確認してください。"
+      : effectiveDate > addDays(today, TRANSFER_DATE_RANGE_DAYS)
+        ? "発令日が1年以上先になっています。年の入力に誤りがないか確認してください。"
+        : null;
+  if (problem) throw validation(problem, [{ field: "effectiveDate", message: problem }]);
+}
+
 /**
  * Records a transfer. If its effective date is today or earlier (in Tokyo) it takes effect at
- * once; otherwise it is scheduled and `applyDueTransfers` applies it on the day.
+ * once; otherwise it is scheduled and `applyDueTransfers` applies it on the day. A date more than
+ * a year away either way is refused as a likely typo (a late entry of an April 発令 in December
+ * still goes through).
  */
 export async function recordTransfer(ctx: AppContext, props: { actor: Actor; input: unknown }) {
   await authorize(ctx, props.actor, "transfer.manage");
   const input = parse(transferInput, props.input);
+  checkEffectiveDate(input.effectiveDate, tokyoDate(ctx.clock.now()));
   return change(ctx, props.actor, "transfer.create", async (tx, at) => {
     const person = await repo.lockStaff(tx, input.staffId);
     if (!person) throw notFound("異動する職員");

@@ -302,16 +302,21 @@ async function readUpload(c: HttpContext) {
   return { file: file instanceof File ? file : undefined, data: text("data"), text };
 }
 
-/** The upload form again, with the problem at the top and next to the file field (422). */
+/**
+ * The upload form again, with the problem at the top and next to its field (422): the 発令日's
+ * when the refusal names it, otherwise the file's.
+ */
 function uploadProblem(
   c: HttpContext,
   upload: Omit<Upload, "bytes">,
   message: string,
   status: 400 | 409 | 422,
+  error?: AppError,
 ) {
+  const field = error?.fields.some((f) => f.field === "effectiveDate") ? "effectiveDate" : "file";
   const state: FormState = {
     values: { kind: upload.kind, encoding: upload.encoding, effectiveDate: upload.effectiveDate },
-    issues: [{ field: "file", message }],
+    issues: [{ field, message }],
   };
   const today = tokyoDate(c.var.app.clock.now());
   return render(c, "CSVの取込み", <UploadForm csrf={csrfOf(c)} state={state} today={today} />, status);
@@ -487,7 +492,7 @@ export function importRoutes() {
       return await previewPage(c, actor, { ...sent, bytes });
     } catch (error) {
       if (!isFileProblem(error)) throw error;
-      return uploadProblem(c, sent, error.message, problemStatus(error));
+      return uploadProblem(c, sent, error.message, problemStatus(error), error);
     }
   });
 
@@ -504,7 +509,7 @@ export function importRoutes() {
       return await applyUpload(c, actor, upload, form.text("skipRejected") === "on");
     } catch (error) {
       if (!isFileProblem(error)) throw error;
-      return uploadProblem(c, upload, error.message, problemStatus(error));
+      return uploadProblem(c, upload, error.message, problemStatus(error), error);
     }
   });
 
