@@ -402,10 +402,13 @@ export function staffRoutes() {
             「この人のすべての端末をログアウトさせる」は、この人がいまログインしているすべての端末（パソコンやスマートフォン）をログアウトさせます。APIトークンは無効になりません（本人がアカウント設定で無効にします）。
           </p>
         ) : null}
+        {/* A reset means the old factor may be compromised: tokens are revoked too (ASVS 7.4.3). */}
         {resetAllowed && person.active && credentials?.passwordHash ? (
           <p>
-            「パスワード再設定用リンクを発行」と「2段階認証をリセット」は、パスワードやスマートフォンが他の人の手に渡ったおそれがあるときの操作のため、この人のすべての端末をログアウトさせ、この人のAPIトークンもすべて無効にします（ASVS
-            7.4.3）。
+            {credentials.totpEnabledAt
+              ? "「パスワード再設定用リンクを発行」と「2段階認証をリセット」は"
+              : "「パスワード再設定用リンクを発行」は"}
+            、パスワードやスマートフォンが他の人の手に渡ったおそれがあるときの操作のため、この人のすべての端末をログアウトさせ、この人のAPIトークンもすべて無効にします。
           </p>
         ) : null}
         {resetAllowed && person.active ? (
