@@ -174,9 +174,11 @@ test("create-admin registers an administrator whose one-time link sets the passw
   });
 });
 
-test("reset-password by e-mail or employee number ends sessions and voids the previous link", async () => {
+test("reset-password by e-mail or employee number ends sessions, revokes API tokens and voids the previous link", async () => {
   const person = org.staff.kouhouStaff;
   await setPasswordDirectly(app.ctx, { actor: org.actors.admin, staffId: person.id, password: PASSPHRASE });
+  const { createApiToken, resolveApiToken } = await import("../app/auth/api-tokens.ts");
+  const { token } = await createApiToken(app.ctx, { actor: org.actors.kouhouStaff, input: { name: "連携" } });
   const session = await login(app.ctx, {
     login: person.email,
     password: PASSPHRASE,
@@ -189,13 +191,14 @@ test("reset-password by e-mail or employee number ends sessions and voids the pr
   assert.match(
     first.out,
     new RegExp(
-      `^password reset link \\(their sessions have been ended; earlier links no longer work\\) for ${person.name} \\(employee no ${person.employeeNo}, `,
+      `^password reset link \\(their sessions have been ended, 1 API token\\(s\\) revoked; earlier links no longer work\\) for ${person.name} \\(employee no ${person.employeeNo}, `,
     ),
   );
   const firstLink = linkIn(first.out);
   assert.ok(firstLink);
   const { resolveSession } = await import("../app/auth/sessions.ts");
   assert.equal(await resolveSession(app.ctx, session.session.rawId), undefined, "signed out everywhere");
+  assert.equal(await resolveApiToken(app.ctx, token), undefined, "the API token is revoked");
 
   const second = await user("reset-password", person.employeeNo);
   assert.equal(second.code, 0);

@@ -246,7 +246,7 @@ async function resetCommand(ctx: AppContext, deps: UserDeps, login: string): Pro
   const link = await issuePasswordLink(ctx, { actor: systemActor("cli"), staffId: person.id, purpose });
   const what =
     purpose === "reset"
-      ? "password reset link (their sessions have been ended; earlier links no longer work)"
+      ? `password reset link (their sessions have been ended, ${link.tokensRevoked} API token(s) revoked; earlier links no longer work)`
       : "password setup link (they have no password yet; earlier links no longer work)";
   deps.out(
     `${what} for ${person.name} (employee no ${person.employeeNo}, ${person.email}), ` +

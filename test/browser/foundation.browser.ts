@@ -149,7 +149,15 @@ test("an administrator signs in, enables two-factor, adds a division and a perso
 });
 
 test("every staff page an administrator can open passes axe-core", async () => {
+  // With a working token, the password form shows 「APIトークンもすべて無効にする」 (ASVS 7.4.3).
+  await visit("/account");
+  await page.getByLabel("トークンの名前").fill("庁内CMS連携");
+  await page.getByRole("button", { name: "作成する" }).click();
+  await assertAccessible(page);
+  await visit("/account");
+  assert.ok(await page.getByLabel("APIトークンもすべて無効にする").isChecked(), "checked by default");
   for (const path of [
+    `/staff/${org.staff.admin.id}`,
     "/",
     "/staff",
     "/org/departments",

@@ -23,8 +23,20 @@ export const apiTokenInput = z.object({
     .default(90),
 });
 
-/** Creates a token; the raw value is returned once and never again. */
+/**
+ * Refused when a token is used to create a token: a token is used without the second factor, so
+ * one that leaked must not be able to mint further (possibly never-expiring) tokens (ASVS 6.3.4).
+ */
+export const TOKEN_FROM_TOKEN =
+  "APIトークンを使って新しいAPIトークンを作成することはできません。ブラウザで snsgov にログインし、「アカウント設定」の「APIトークン」から作成してください。";
+
+/**
+ * Creates a token; the raw value is returned once and never again. Only from a signed-in page
+ * session (password, and the second factor where the person has it or a role requires it: the
+ * session middleware and apiAuth refuse a session still missing it), never from a token or the CLI.
+ */
 export async function createApiToken(ctx: AppContext, props: { actor: StaffActor; input: unknown }) {
+  if (props.actor.via !== "session") throw new AppError("forbidden", TOKEN_FROM_TOKEN);
   const input = parse(apiTokenInput, props.input);
   const now = ctx.clock.now();
   const raw = newToken(TOKEN_PREFIX);
@@ -49,6 +61,11 @@ export async function createApiToken(ctx: AppContext, props: { actor: StaffActor
     return created;
   });
   return { token: raw, row };
+}
+
+/** Whether a token still works at `now`: not revoked and not expired. */
+export function tokenActive(token: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): boolean {
+  return !token.revokedAt && (!token.expiresAt || token.expiresAt > now);
 }
 
 export async function listApiTokens(ctx: AppContext, actor: StaffActor) {
@@ -80,7 +97,7 @@ export async function resolveApiToken(ctx: AppContext, raw: string): Promise<Sta
   if (!raw.startsWith(TOKEN_PREFIX)) return undefined;
   const now = ctx.clock.now();
   const row = await repo.findApiTokenByHash(ctx.db, tokenHash(raw));
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return undefined;
+  if (!row || !tokenActive(row, now)) return undefined;
   const actor = await loadActor(ctx.db, row.staffId, "api", now);
   if (!actor) return undefined;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000)

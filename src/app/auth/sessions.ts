@@ -355,19 +355,21 @@ const LINK_HOURS = { setup: 72, reset: 24 } as const;
 
 /**
  * Issues a one-time link for a person to set a password. Earlier unused links of that person
- * stop working. Returns the URL (shown once; only its hash is stored).
+ * stop working. A reset link also ends all their sessions and revokes their API tokens: a reset
+ * means the old password may be known to someone else (ASVS 7.4.3). Returns the URL (shown once;
+ * only its hash is stored) and how many tokens were revoked.
  */
 export async function issuePasswordLink(
   ctx: AppContext,
   props: { actor: Actor; staffId: number; purpose?: "setup" | "reset" },
-): Promise<{ url: string; expiresAt: Date }> {
+): Promise<{ url: string; expiresAt: Date; tokensRevoked: number }> {
   await authorize(ctx, props.actor, "user.reset_password");
   const now = ctx.clock.now();
   const raw = newToken();
   const existing = await repo.findCredentials(ctx.db, props.staffId);
   const purpose = props.purpose ?? (existing?.passwordHash ? "reset" : "setup");
   const expiresAt = new Date(now.getTime() + LINK_HOURS[purpose] * 60 * MINUTE);
-  await ctx.db.transaction(async (tx) => {
+  const tokensRevoked = await ctx.db.transaction(async (tx) => {
     const person = await findStaff(tx, props.staffId);
     if (!person) throw new AppError("not_found", "職員が見つかりません。");
     if (!person.active)
@@ -381,16 +383,21 @@ export async function issuePasswordLink(
       createdBy: props.actor.kind === "staff" ? props.actor.staffId : null,
       createdAt: now,
     });
-    if (purpose === "reset") await repo.deleteSessionsOf(tx, person.id);
+    let revoked = 0;
+    if (purpose === "reset") {
+      await repo.deleteSessionsOf(tx, person.id);
+      revoked = await repo.revokeActiveApiTokensOf(tx, person.id, now);
+    }
     await record(tx, {
       actor: props.actor,
       at: now,
       action: purpose === "setup" ? "auth.setup_link" : "auth.reset_link",
       target: { type: "staff", id: person.id },
-      summary: { expiresAt },
+      summary: purpose === "reset" ? { expiresAt, apiKeysRevoked: revoked } : { expiresAt },
     });
+    return revoked;
   });
-  return { url: `${ctx.config.publicUrl}/password/${raw}`, expiresAt };
+  return { url: `${ctx.config.publicUrl}/password/${raw}`, expiresAt, tokensRevoked };
 }
 
 /**
@@ -442,11 +449,23 @@ export async function redeemPasswordLink(
   });
 }
 
-/** A signed-in person changes their own password (other sessions end). */
+/**
+ * A signed-in person changes their own password: their other sessions end, and with
+ * `revokeTokens` every API token of theirs that still works is revoked in the same transaction
+ * (ASVS 7.4.3). The one audit entry says how many tokens were revoked, as `apiKeysRevoked` (a key
+ * naming "token" would be redacted as a secret by toAuditJson).
+ * @returns how many tokens were revoked
+ */
 export async function changePassword(
   ctx: AppContext,
-  props: { actor: StaffActor; current: string; next: string; keepSessionHash: string },
-): Promise<void> {
+  props: {
+    actor: StaffActor;
+    current: string;
+    next: string;
+    keepSessionHash: string;
+    revokeTokens?: boolean;
+  },
+): Promise<{ tokensRevoked: number }> {
   const now = ctx.clock.now();
   const credentials = await repo.findCredentials(ctx.db, props.actor.staffId);
   if (!(await verifyPassword(credentials?.passwordHash, props.current))) {
@@ -457,15 +476,20 @@ export async function changePassword(
   const problem = passwordProblem(props.next, await passwordContext(ctx, props.actor.staffId));
   if (problem) throw new AppError("validation", problem, { fields: [{ field: "next", message: problem }] });
   const passwordHash = await hashPassword(props.next);
-  await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     await repo.updateCredentials(tx, props.actor.staffId, { passwordHash, passwordChangedAt: now }, now);
     await repo.deleteSessionsOf(tx, props.actor.staffId, props.keepSessionHash);
+    const tokensRevoked = props.revokeTokens
+      ? await repo.revokeActiveApiTokensOf(tx, props.actor.staffId, now)
+      : 0;
     await record(tx, {
       actor: props.actor,
       at: now,
       action: "auth.password_changed",
       target: { type: "staff", id: props.actor.staffId },
+      summary: { apiKeysRevoked: tokensRevoked },
     });
+    return { tokensRevoked };
   });
 }
 

@@ -124,15 +124,20 @@ export async function disableTwoFactor(
   });
 }
 
-/** An administrator resets someone's two-factor (lost phone); they enrol again at next sign-in. */
+/**
+ * An administrator resets someone's two-factor (lost phone); they enrol again at next sign-in.
+ * All their sessions end and their API tokens are revoked: whoever has the phone may also have
+ * the password (ASVS 7.4.3).
+ * @returns how many tokens were revoked
+ */
 export async function resetTwoFactor(
   ctx: AppContext,
   props: { actor: Actor; staffId: number },
-): Promise<void> {
+): Promise<{ tokensRevoked: number }> {
   await authorize(ctx, props.actor, "user.reset_password");
   if (!(await findStaff(ctx.db, props.staffId))) throw notFound("職員");
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     await repo.updateCredentials(
       tx,
       props.staffId,
@@ -140,12 +145,15 @@ export async function resetTwoFactor(
       now,
     );
     await repo.deleteSessionsOf(tx, props.staffId);
+    const tokensRevoked = await repo.revokeActiveApiTokensOf(tx, props.staffId, now);
     await record(tx, {
       actor: props.actor,
       at: now,
       action: "auth.totp_reset",
       target: { type: "staff", id: props.staffId },
+      summary: { apiKeysRevoked: tokensRevoked },
     });
+    return { tokensRevoked };
   });
 }
 

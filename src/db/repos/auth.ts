@@ -483,6 +483,24 @@ export async function revokeApiToken(db: Db, id: number, at: Date): Promise<void
   await db.update(apiTokens).set({ revokedAt: at }).where(eq(apiTokens.id, id));
 }
 
+/** A person's tokens that still work at `at`: not revoked, not expired. */
+const activeTokensOf = (staffId: number, at: Date) =>
+  and(
+    eq(apiTokens.staffId, staffId),
+    isNull(apiTokens.revokedAt),
+    or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, at)),
+  );
+
+/** Revokes every token of a person that still works at `at`; returns how many (ASVS 7.4.3). */
+export async function revokeActiveApiTokensOf(db: Db, staffId: number, at: Date): Promise<number> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: at })
+    .where(activeTokensOf(staffId, at))
+    .returning({ id: apiTokens.id });
+  return rows.length;
+}
+
 export async function touchApiToken(db: Db, id: number, at: Date): Promise<void> {
   await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id));
 }

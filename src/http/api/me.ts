@@ -37,7 +37,7 @@ const createToken = createRoute({
   path: "/tokens",
   operationId: "createApiToken",
   tags: ["me"],
-  summary: "APIトークンを作成（値は一度だけ返ります）",
+  summary: "APIトークンを作成（画面のログインからのみ。APIトークンでの呼び出しは403。値は一度だけ返ります）",
   request: jsonBody(apiTokenInput),
   responses: created(z.object({ token: z.string(), id: z.number().int() }), "作成したトークン"),
 });

@@ -106,10 +106,15 @@ const route = {
     path: "/staff/{id}/password-link",
     operationId: "issuePasswordLink",
     tags: ["staff"],
-    summary: "パスワード設定用の一回限りのリンクを発行",
+    summary:
+      "パスワード設定用の一回限りのリンクを発行（再設定のときは全端末をログアウトさせ、APIトークンもすべて無効に）",
     request: { params: idParam },
     responses: created(
-      z.object({ url: z.string(), expiresAt: z.string() }),
+      z.object({
+        url: z.string(),
+        expiresAt: z.string(),
+        tokensRevoked: z.number().int().openapi({ description: "無効にしたAPIトークンの数" }),
+      }),
       "発行したリンク（この応答でのみ返ります）",
     ),
   }),
@@ -118,9 +123,15 @@ const route = {
     path: "/staff/{id}/reset-2fa",
     operationId: "resetTwoFactor",
     tags: ["staff"],
-    summary: "2段階認証をリセット（端末紛失時）",
+    summary: "2段階認証をリセット（端末紛失時。全端末をログアウトさせ、APIトークンもすべて無効に）",
     request: { params: idParam },
-    responses: ok(z.object({ reset: z.literal(true) }), "リセットした"),
+    responses: ok(
+      z.object({
+        reset: z.literal(true),
+        tokensRevoked: z.number().int().openapi({ description: "無効にしたAPIトークンの数" }),
+      }),
+      "リセットした",
+    ),
   }),
   assign: createRoute({
     method: "post",
@@ -319,11 +330,17 @@ export function staffApi() {
   });
   r.openapi(route.passwordLink, async (c) => {
     const link = await issuePasswordLink(c.var.app, { actor: apiActor(c), staffId: c.req.valid("param").id });
-    return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201);
+    return c.json(
+      { url: link.url, expiresAt: link.expiresAt.toISOString(), tokensRevoked: link.tokensRevoked },
+      201,
+    );
   });
   r.openapi(route.resetTwoFactor, async (c) => {
-    await resetTwoFactor(c.var.app, { actor: apiActor(c), staffId: c.req.valid("param").id });
-    return c.json({ reset: true as const }, 200);
+    const { tokensRevoked } = await resetTwoFactor(c.var.app, {
+      actor: apiActor(c),
+      staffId: c.req.valid("param").id,
+    });
+    return c.json({ reset: true as const, tokensRevoked }, 200);
   });
   r.openapi(route.assign, async (c) => {
     const row = await assignRole(c.var.app, { actor: apiActor(c), input: c.req.valid("json") });

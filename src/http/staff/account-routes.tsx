@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { raw } from "hono/html";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../app/auth/api-tokens.ts";
+import { createApiToken, listApiTokens, revokeApiToken, tokenActive } from "../../app/auth/api-tokens.ts";
 import { changePassword } from "../../app/auth/sessions.ts";
 import {
   beginTwoFactor,
@@ -17,7 +17,15 @@ import { findCredentials } from "../../db/repos/auth.ts";
 import { AppError } from "../../errors.ts";
 import type { AppEnv, HttpContext } from "../env.ts";
 import { actorOf, csrfOf, done, formBody, intParam, render, submit } from "../render.tsx";
-import { Badge, Csrf, ErrorSummary, type FormState, SelectField, TextField } from "../views/components.tsx";
+import {
+  Badge,
+  Checkbox,
+  Csrf,
+  ErrorSummary,
+  type FormState,
+  SelectField,
+  TextField,
+} from "../views/components.tsx";
 import { DateTime } from "../views/dates.tsx";
 
 const expiryOptions = [
@@ -43,6 +51,8 @@ export function accountRoutes() {
       findCredentials(ctx.db, actor.staffId),
     ]);
     const csrf = csrfOf(c);
+    const now = ctx.clock.now();
+    const activeTokens = tokens.filter((t) => tokenActive(t, now)).length;
     return render(
       c,
       "アカウント設定",
@@ -83,6 +93,14 @@ export function accountRoutes() {
               state={forms.password}
               required
             />
+            {activeTokens > 0 ? (
+              <Checkbox
+                name="revokeTokens"
+                label="APIトークンもすべて無効にする"
+                checked={forms.password ? forms.password.values.revokeTokens === "on" : true}
+                hint={`いま有効なAPIトークンが${activeTokens}件あります。パスワードが他の人に知られたおそれがあるときは、チェックを入れたまま変更してください。無効にしたトークンを使っている連携は、新しいトークンを作成して設定し直すまで使えなくなります。`}
+              />
+            ) : null}
             <div class="actions">
               <button type="submit">パスワードを変更する</button>
             </div>
@@ -117,6 +135,9 @@ export function accountRoutes() {
           <p>
             APIトークンを使うと、他のシステムから snsgov の
             API（/api/v1）をあなたの権限で利用できます。トークンは作成時に一度だけ表示されます。
+          </p>
+          <p>
+            トークンの作成は、この画面（ブラウザでのログイン）からだけできます。APIトークンを使って別のトークンを作成することはできません。
           </p>
           {forms.newToken ? (
             <div class="notice notice-success" role="status">
@@ -208,23 +229,33 @@ export function accountRoutes() {
         c,
         {
           password: {
-            values: {},
+            values: { revokeTokens: values.revokeTokens ?? "" },
             issues: [{ field: "confirm", message: "確認用のパスワードが一致しません。" }],
           },
         },
         422,
       );
     }
-    const result = await submit({}, () =>
+    // An unchecked box sends nothing; only "on" (what the checkbox sends) revokes (ASVS 7.4.3).
+    const revokeTokens = values.revokeTokens === "on";
+    const result = await submit({ revokeTokens: values.revokeTokens ?? "" }, () =>
       changePassword(c.var.app, {
         actor,
         current: values.current ?? "",
         next: values.next ?? "",
         keepSessionHash: session?.idHash ?? "",
+        revokeTokens,
       }),
     );
     if (!result.ok) return overview(c, { password: result.state }, result.status);
-    return done(c, "/account", "パスワードを変更しました。");
+    const revoked = result.result.tokensRevoked;
+    return done(
+      c,
+      "/account",
+      revoked > 0
+        ? `パスワードを変更しました。APIトークン（${revoked}件）も無効にしました。`
+        : "パスワードを変更しました。",
+    );
   });
 
   r.post("/account/tokens", async (c) => {

@@ -301,7 +301,12 @@ export function staffRoutes() {
 
   const detail = async (
     c: HttpContext,
-    extras: { link?: string; roleForm?: FormState; actingForm?: FormState } = {},
+    extras: {
+      link?: string;
+      tokensRevoked?: number;
+      roleForm?: FormState;
+      actingForm?: FormState;
+    } = {},
     status: 200 | 409 | 422 = 200,
   ) => {
     const actor = actorOf(c);
@@ -340,6 +345,9 @@ export function staffRoutes() {
               次のリンクを本人に安全な方法（庁内メールなど）で伝えてください。リンクは一度だけ使え、この画面を離れると再表示できません。
             </p>
             <p class="secret">{extras.link}</p>
+            {extras.tokensRevoked ? (
+              <p>この職員のAPIトークン（{extras.tokensRevoked}件）も無効にしました。</p>
+            ) : null}
           </div>
         ) : null}
         <dl class="facts">
@@ -392,6 +400,15 @@ export function staffRoutes() {
         {resetAllowed && person.active ? (
           <p>
             「この人のすべての端末をログアウトさせる」は、この人がいまログインしているすべての端末（パソコンやスマートフォン）をログアウトさせます。APIトークンは無効になりません（本人がアカウント設定で無効にします）。
+          </p>
+        ) : null}
+        {/* A reset means the old factor may be compromised: tokens are revoked too (ASVS 7.4.3). */}
+        {resetAllowed && person.active && credentials?.passwordHash ? (
+          <p>
+            {credentials.totpEnabledAt
+              ? "「パスワード再設定用リンクを発行」と「2段階認証をリセット」は"
+              : "「パスワード再設定用リンクを発行」は"}
+            、パスワードやスマートフォンが他の人の手に渡ったおそれがあるときの操作のため、この人のすべての端末をログアウトさせ、この人のAPIトークンもすべて無効にします。
           </p>
         ) : null}
         {resetAllowed && person.active ? (
@@ -471,7 +488,7 @@ export function staffRoutes() {
     const actor = actorOf(c);
     const link = await issuePasswordLink(c.var.app, { actor, staffId: id });
     c.header("Cache-Control", "no-store");
-    return detail(c, { link: link.url });
+    return detail(c, { link: link.url, tokensRevoked: link.tokensRevoked });
   });
 
   r.post("/staff/:id/end-sessions", async (c) => {
@@ -492,11 +509,15 @@ export function staffRoutes() {
 
   r.post("/staff/:id/reset-2fa", async (c) => {
     const id = intParam(c.req.param("id"));
-    await resetTwoFactor(c.var.app, { actor: actorOf(c), staffId: id });
+    const { tokensRevoked } = await resetTwoFactor(c.var.app, { actor: actorOf(c), staffId: id });
     return done(
       c,
       `/staff/${id}`,
-      "2段階認証をリセットしました。次回のログイン後に設定し直す必要があります。",
+      `2段階認証をリセットしました。この職員のすべての端末をログアウトさせ、${
+        tokensRevoked > 0
+          ? `APIトークン（${tokensRevoked}件）も無効にしました`
+          : "有効なAPIトークンはありませんでした"
+      }。次回のログイン後に2段階認証を設定し直す必要があります。`,
     );
   });
 
