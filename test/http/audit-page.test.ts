@@ -12,10 +12,12 @@ import { after, before, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { createCheckpoint } from "../../src/app/audit/checkpoint.ts";
 import { loadSigningKey } from "../../src/app/audit/keys.ts";
+import { exportAuditCsv } from "../../src/app/audit/read.ts";
 import { createDepartment } from "../../src/app/org/units.ts";
 import { approvePost } from "../../src/app/posts/decide.ts";
 import { draftPost } from "../../src/app/posts/draft.ts";
 import { submitPost } from "../../src/app/posts/submit.ts";
+import { AppError } from "../../src/errors.ts";
 import { createHttpApp } from "../../src/http/app.tsx";
 import { seedKouhouAccount } from "../support/accounts.ts";
 import { type TestApp, testApp } from "../support/context.ts";
@@ -131,4 +133,23 @@ test("the intact log verifies; after tampering the page names the first bad entr
   await app.ctx.db.execute(sql`alter table audit_log enable trigger user`);
   const broken = await b.text("/audit/verify");
   assert.ok(broken.includes("監査ログの番号 2 以降に不整合があります。"));
+});
+
+test("more entries than one CSV may hold are refused with what to do, never cut off; the refusal exports nothing", async () => {
+  const before = (await exportAuditCsv(app.ctx, { actor: org.actors.auditor, filter: {}, limit: 100_000 }))
+    .count;
+  await assert.rejects(
+    exportAuditCsv(app.ctx, { actor: org.actors.auditor, filter: {}, limit: before - 1 }),
+    (e: unknown) =>
+      e instanceof AppError &&
+      e.status === 422 &&
+      e.message.includes("条件を絞り込んで") &&
+      e.message.includes("snsgov audit export"),
+  );
+  const exported = await exportAuditCsv(app.ctx, {
+    actor: org.actors.auditor,
+    filter: {},
+    limit: before + 1,
+  });
+  assert.equal(exported.count, before + 1, "all of them, the first export's own entry included");
 });

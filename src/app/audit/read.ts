@@ -12,6 +12,7 @@ import {
 } from "../../domain/audit-actions.ts";
 import { auditTargetText, describeAuditEntry } from "../../domain/audit-summary.ts";
 import { formatCsvDateTime, tokyoDate } from "../../domain/dates.ts";
+import { validation } from "../../errors.ts";
 import { allowed, authorize } from "../authorize.ts";
 import type { Actor, AppContext } from "../context.ts";
 import { toCsvBytes } from "../csv.ts";
@@ -64,21 +65,27 @@ export const auditCsvHeaders = [
 ] as const;
 
 /**
- * The entries a filter finds, newest first (at most AUDIT_CSV_LIMIT), as CSV for Excel (UTF-8
- * with BOM): the same labels and sentences as the viewer, and the JSON as recorded. The export is
- * itself recorded (`audit.export`, with the filter and the number of entries): the log names
- * people.
+ * The entries a filter finds, newest first, as CSV for Excel (UTF-8 with BOM): the same labels and
+ * sentences as the viewer, and the JSON as recorded. More than AUDIT_CSV_LIMIT entries are refused
+ * with what to do (narrow the conditions, or `snsgov audit export` on the server), never cut off
+ * silently: whoever opens the file must be able to trust it holds everything the filter found. The
+ * export is itself recorded (`audit.export`, with the filter and the number of entries): the log
+ * names people.
  * @param props.actor must be allowed `audit.export`
+ * @param props.limit at most this many entries (default AUDIT_CSV_LIMIT)
+ * @throws 422 when the filter finds more than `limit` entries
  */
 export async function exportAuditCsv(
   ctx: AppContext,
-  props: { actor: Actor; filter: AuditFilter },
-): Promise<{ filename: string; body: Uint8Array; count: number; truncated: boolean }> {
+  props: { actor: Actor; filter: AuditFilter; limit?: number },
+): Promise<{ filename: string; body: Uint8Array; count: number }> {
   await authorize(ctx, props.actor, "audit.export");
-  const found = await searchEntries(ctx.db, readersFilter(props.actor, props.filter), {
-    limit: AUDIT_CSV_LIMIT + 1,
-  });
-  const entries = found.slice(0, AUDIT_CSV_LIMIT);
+  const limit = props.limit ?? AUDIT_CSV_LIMIT;
+  const entries = await searchEntries(ctx.db, readersFilter(props.actor, props.filter), { limit: limit + 1 });
+  if (entries.length > limit)
+    throw validation(
+      `監査ログのCSVには一度に${limit.toLocaleString("ja-JP")}件までの記録を含められます。期間などの条件を絞り込んで、分けて書き出してください（すべての記録は、サーバーで snsgov audit export を使って書き出せます）。`,
+    );
   const rows = entries.map((e) => [
     String(e.seq),
     formatCsvDateTime(new Date(e.at)),
@@ -90,17 +97,15 @@ export async function exportAuditCsv(
     describeAuditEntry(e).join("。"),
     JSON.stringify(e.summary),
   ]);
-  const truncated = found.length > AUDIT_CSV_LIMIT;
   await change(ctx, props.actor, "audit.export", async () => ({
     result: undefined,
     target: { type: "audit" },
-    summary: { filter: filterSummary(props.filter), count: entries.length, truncated },
+    summary: { filter: filterSummary(props.filter), count: entries.length },
   }));
   return {
     filename: `audit-${tokyoDate(ctx.clock.now()).replaceAll("-", "")}.csv`,
     body: toCsvBytes([auditCsvHeaders, ...rows]),
     count: entries.length,
-    truncated,
   };
 }
 

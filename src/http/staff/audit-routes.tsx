@@ -137,7 +137,7 @@ export function auditRoutes() {
         {allowed(actor, "audit.export") ? (
           <p>
             <a href={`/audit/export.csv${exportParams.size ? `?${exportParams.toString()}` : ""}`}>
-              この条件の記録をCSVで書き出す（新しい順に1万件まで。書き出したことも記録されます）
+              この条件の記録をCSVで書き出す（1万件まで。超えるときは条件を絞ってください。書き出したことも記録されます）
             </a>
           </p>
         ) : null}
