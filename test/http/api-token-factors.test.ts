@@ -60,7 +60,7 @@ async function apiWithSession(b: Browser, method: string, path: string, body?: u
 test("a token cannot create a token: 403 with a Japanese message, nothing created, and no way round it", async () => {
   const token = await tokenFor("kouhouStaff");
   const before = (await listApiTokens(app.ctx.db, org.staff.kouhouStaff.id)).length;
-  for (const body of [{ name: "child", expiresInDays: 0 }, { name: "child" }]) {
+  for (const body of [{ name: "child", expiresInDays: 30 }, { name: "child" }]) {
     const res = await callApi(http, token, "POST", "/tokens", body);
     assert.equal(res.status, 403, JSON.stringify(body));
     assert.match(String(field(await json(res), "error", "message")), /アカウント設定/);
@@ -89,6 +89,23 @@ test("a signed-in page session can create a token, from the page and through the
 
   const bad = await apiWithSession(b, "POST", "/tokens", { name: "", expiresInDays: "many" });
   assert.equal(bad.status, 422, "malformed input is a 4xx");
+});
+
+test("every token expires: a token without an end (0 days) or past a year is refused, with the reason", async () => {
+  const b = await signIn(http, org.staff.kouhouManager.employeeNo);
+  for (const expiresInDays of [0, -5, 367, 1.5]) {
+    const res = await apiWithSession(b, "POST", "/tokens", { name: "期限なし", expiresInDays });
+    assert.equal(res.status, 422, String(expiresInDays));
+    assert.match(await res.text(), /有効期間は/, String(expiresInDays));
+  }
+  const page = await b.post("/account/tokens", { name: "期限なし", expiresInDays: "0" });
+  assert.equal(page.status, 422);
+  assert.ok((await page.text()).includes("期限のないトークンは作成できません"));
+  const made = await apiWithSession(b, "POST", "/tokens", { name: "1日だけ", expiresInDays: 1 });
+  assert.equal(made.status, 201);
+  const id = field(await json(made), "id");
+  const listed = JSON.stringify(await json(await apiWithSession(b, "GET", "/tokens")));
+  assert.match(listed, new RegExp(`"id":${id},[^}]*"expiresAt":"20`), "it has an end");
 });
 
 test("changing one's password with the box checked revokes every token of theirs; one audit entry counts them", async () => {

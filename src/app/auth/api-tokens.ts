@@ -17,8 +17,9 @@ export const apiTokenInput = z.object({
   name: text("トークンの名前", 60),
   expiresInDays: z.coerce
     .number({ error: "有効期間を選択してください。" })
-    .int()
-    .min(0)
+    .int({ error: "有効期間は日数（1〜366）で指定してください。" })
+    // Every token expires (ASVS 6.3.4): a token is used without the second factor.
+    .min(1, { error: "有効期間は1日以上にしてください（期限のないトークンは作成できません）。" })
     .max(366, { error: "有効期間は366日以内にしてください。" })
     .default(90),
 });
@@ -40,8 +41,7 @@ export async function createApiToken(ctx: AppContext, props: { actor: StaffActor
   const input = parse(apiTokenInput, props.input);
   const now = ctx.clock.now();
   const raw = newToken(TOKEN_PREFIX);
-  const expiresAt =
-    input.expiresInDays > 0 ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
+  const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
   const row = await ctx.db.transaction(async (tx) => {
     const created = await repo.insertApiToken(tx, {
       staffId: props.actor.staffId,
