@@ -4,9 +4,9 @@
  *
  * - Two groups share the in-process test files between them, balanced by time: each file weighs
  *   what its tests took in the last full run (recorded in .test-cache/durations.json by
- *   test/support/durations-reporter.ts), or, never measured yet, its size at the measured files'
- *   seconds per byte (on a fresh clone: its size alone); the heaviest file goes first into the
- *   lighter group. They run with `--test-isolation=none`: one Node process per group loads the application once instead
+ *   test/support/durations-reporter.ts; on a fresh clone, such as CI's, the committed times of
+ *   test/durations.json), or, never measured yet, its size at the measured files' seconds per
+ *   byte; the heaviest file goes first into the lighter group. They run with `--test-isolation=none`: one Node process per group loads the application once instead
  *   of once per file, which more than halves the suite's CPU time. Each file still gets its own
  *   fresh database (test/support/db.ts). In that mode every file's top-level `before` hooks run
  *   before the first test and its `after` hooks after the last test of the group, so databases
@@ -54,10 +54,16 @@ const timesDir = join(tmpdir(), `snsgov-test-times-${process.pid}`);
 /** Where the last full run's time per in-process file is kept (not in git). */
 const durationsFile = ".test-cache/durations.json";
 
-/** Seconds per file of the last full run, or {} before the first one. */
-function recordedDurations(): Record<string, number> {
+/**
+ * Committed seconds per file of one full run, so that a fresh clone (CI's) balances by time too;
+ * refresh after tests move a lot: `cp .test-cache/durations.json test/durations.json`.
+ */
+const committedDurationsFile = "test/durations.json";
+
+/** Seconds per file in `path`, or {} when it is missing or not such a record. */
+function durationsIn(path: string): Record<string, number> {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(durationsFile, "utf8"));
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
     if (typeof parsed !== "object" || parsed === null) return {};
     return Object.fromEntries(
       Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === "number"),
@@ -65,6 +71,12 @@ function recordedDurations(): Record<string, number> {
   } catch {
     return {};
   }
+}
+
+/** Seconds per file of the last full run here, else of the committed run. */
+function recordedDurations(): Record<string, number> {
+  const local = durationsIn(durationsFile);
+  return Object.keys(local).length > 0 ? local : durationsIn(committedDurationsFile);
 }
 
 /**
